@@ -1,0 +1,208 @@
+//! The invariants every spec of the workspace holds (see `spec/README.md`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::{escape_pointer, Spec};
+
+/// One broken invariant, with where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub file: PathBuf,
+    /// JSON pointer into the spec.
+    pub pointer: String,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file.display())?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        write!(f, ": {}: {}", self.pointer, self.message)
+    }
+}
+
+/// Checks a loaded spec: every `$ref` resolves, operationIds are present and unique, every
+/// operation has security and exactly one success and one error body schema, and every success
+/// body has an example.
+pub fn check(spec: &Spec) -> Vec<Problem> {
+    let mut findings: Vec<(String, String)> = Vec::new();
+    check_refs(spec, &spec.document, String::new(), &mut findings);
+    check_operations(spec, &mut findings);
+    findings
+        .into_iter()
+        .map(|(pointer, message)| Problem {
+            file: spec.path.clone(),
+            line: spec.line_of(&pointer),
+            pointer,
+            message,
+        })
+        .collect()
+}
+
+fn check_refs(spec: &Spec, value: &Value, pointer: String, out: &mut Vec<(String, String)>) {
+    match value {
+        Value::Object(map) => {
+            for (key, child) in map {
+                let child_pointer = format!("{pointer}/{}", escape_pointer(key));
+                if key == "$ref" {
+                    match child.as_str() {
+                        Some(target) if !target.starts_with('#') => out.push((
+                            child_pointer,
+                            format!("external reference `{target}` is not supported"),
+                        )),
+                        Some(target) if spec.resolve(target).is_none() => out.push((
+                            child_pointer,
+                            format!("broken reference `{target}`: nothing at that pointer"),
+                        )),
+                        Some(_) => {}
+                        None => out.push((child_pointer, "`$ref` is not a string".into())),
+                    }
+                } else {
+                    check_refs(spec, child, child_pointer, out);
+                }
+            }
+        }
+        Value::Array(items) => {
+            for (index, child) in items.iter().enumerate() {
+                check_refs(spec, child, format!("{pointer}/{index}"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn check_operations(spec: &Spec, out: &mut Vec<(String, String)>) {
+    let mut seen: BTreeMap<String, String> = BTreeMap::new();
+    let schemes = spec
+        .document
+        .pointer("/components/securitySchemes")
+        .and_then(Value::as_object);
+    for op in spec.operations() {
+        let pointer = op.pointer();
+        let raw = spec.document.pointer(&pointer).unwrap_or(&Value::Null);
+
+        match &op.operation.operation_id {
+            None => out.push((pointer.clone(), "operation has no operationId".into())),
+            Some(id) => {
+                if let Some(first) = seen.insert(id.clone(), pointer.clone()) {
+                    out.push((
+                        format!("{pointer}/operationId"),
+                        format!("duplicate operationId `{id}` (first used at {first})"),
+                    ));
+                }
+            }
+        }
+
+        let security = raw
+            .get("security")
+            .or_else(|| spec.document.get("security"));
+        match security.and_then(Value::as_array) {
+            Some(requirements) if !requirements.is_empty() => {
+                for requirement in requirements {
+                    for name in requirement.as_object().into_iter().flat_map(|m| m.keys()) {
+                        if !schemes.is_some_and(|s| s.contains_key(name)) {
+                            out.push((
+                                format!("{pointer}/security"),
+                                format!("security scheme `{name}` is not defined in components/securitySchemes"),
+                            ));
+                        }
+                    }
+                }
+            }
+            _ => out.push((
+                pointer.clone(),
+                format!("operation `{}` has no security requirement", op.name()),
+            )),
+        }
+
+        check_responses(spec, &op.name(), &pointer, raw, out);
+    }
+}
+
+fn check_responses(
+    spec: &Spec,
+    name: &str,
+    pointer: &str,
+    raw: &Value,
+    out: &mut Vec<(String, String)>,
+) {
+    let Some(responses) = raw.get("responses").and_then(Value::as_object) else {
+        out.push((pointer.into(), format!("operation `{name}` has no responses")));
+        return;
+    };
+    let mut success_schemas: Vec<(String, &Value)> = Vec::new();
+    let mut error_schemas: Vec<(String, &Value)> = Vec::new();
+    let mut has_success = false;
+    for (status, response) in responses {
+        let response_pointer = format!("{pointer}/responses/{}", escape_pointer(status));
+        let response = follow(spec, response);
+        let is_success = status.starts_with('2');
+        has_success |= is_success;
+        let Some(content) = response.get("content").and_then(Value::as_object) else {
+            continue;
+        };
+        for (media_type, media) in content {
+            let media_pointer = format!("{response_pointer}/content/{}", escape_pointer(media_type));
+            if let Some(schema) = media.get("schema") {
+                let bucket = if is_success {
+                    &mut success_schemas
+                } else {
+                    &mut error_schemas
+                };
+                bucket.push((media_pointer.clone(), schema));
+            }
+            let has_example = media.get("example").is_some()
+                || media
+                    .get("examples")
+                    .and_then(Value::as_object)
+                    .is_some_and(|e| !e.is_empty());
+            if is_success && !has_example {
+                out.push((
+                    media_pointer,
+                    format!("success body of `{name}` ({status}) has no example"),
+                ));
+            }
+        }
+    }
+    if !has_success {
+        out.push((
+            format!("{pointer}/responses"),
+            format!("operation `{name}` documents no 2xx response"),
+        ));
+    }
+    for (kind, schemas) in [("success", success_schemas), ("error", error_schemas)] {
+        if let Some((first_pointer, first)) = schemas.first() {
+            for (other_pointer, other) in &schemas[1..] {
+                if other != first {
+                    out.push((
+                        other_pointer.clone(),
+                        format!(
+                            "operation `{name}` has more than one {kind} body schema (also {first_pointer}); the client generator takes exactly one"
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+}
+
+/// Follows a `$ref` (one level after another) to the object it names.
+fn follow<'a>(spec: &'a Spec, mut value: &'a Value) -> &'a Value {
+    for _ in 0..16 {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(target) => match spec.resolve(target) {
+                Some(next) => value = next,
+                None => return value,
+            },
+            None => return value,
+        }
+    }
+    value
+}

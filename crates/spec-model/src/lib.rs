@@ -1,0 +1,325 @@
+//! Loading and checking the workspace's OpenAPI 3.0.3 specs.
+//!
+//! Every tool in the workspace (code generation, conformance, the spec tests) reads specs through
+//! [`load`], so a spec that does not parse is reported the same way everywhere: file, line and
+//! column. [`Spec`] keeps both the typed [`openapiv3::OpenAPI`] document and the raw JSON tree, so
+//! that any finding can be reported with a JSON pointer into the spec and the line it sits on.
+
+mod check;
+mod locate;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use check::{check, Problem};
+pub use openapiv3;
+
+/// One loaded spec file.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// The file the spec was read from.
+    pub path: PathBuf,
+    /// The API's short name: the file stem (`insightiq` for `spec/insightiq.yaml`).
+    pub api: String,
+    /// The typed document.
+    pub openapi: openapiv3::OpenAPI,
+    /// The same document as a JSON tree, for `$ref` resolution and JSON pointers.
+    pub document: serde_json::Value,
+    source: String,
+}
+
+/// Why a spec could not be loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// The file could not be read.
+    Io { path: PathBuf, error: std::io::Error },
+    /// The file is not valid YAML, or not an OpenAPI document.
+    Parse {
+        path: PathBuf,
+        line: Option<usize>,
+        column: Option<usize>,
+        message: String,
+    },
+    /// The document is not OpenAPI 3.0.x (3.1 is not supported by the code generator).
+    Version { path: PathBuf, found: String },
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Io { path, error } => write!(f, "{}: cannot read: {error}", path.display()),
+            LoadError::Parse {
+                path,
+                line,
+                column,
+                message,
+            } => {
+                write!(f, "{}", path.display())?;
+                if let Some(line) = line {
+                    write!(f, ":{line}")?;
+                    if let Some(column) = column {
+                        write!(f, ":{column}")?;
+                    }
+                }
+                write!(f, ": {message}")
+            }
+            LoadError::Version { path, found } => write!(
+                f,
+                "{}: `openapi: {found}` is not supported; specs must be OpenAPI 3.0.x (3.0.3)",
+                path.display()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Loads one spec file.
+pub fn load(path: impl AsRef<Path>) -> Result<Spec, LoadError> {
+    let path = path.as_ref();
+    let source = std::fs::read_to_string(path).map_err(|error| LoadError::Io {
+        path: path.to_owned(),
+        error,
+    })?;
+    parse(path, source)
+}
+
+/// Parses a spec from its text; `path` is used for error messages and the API name.
+pub fn parse(path: impl AsRef<Path>, source: String) -> Result<Spec, LoadError> {
+    let path = path.as_ref();
+    let parse_error = |error: serde_yaml::Error| {
+        let location = error.location();
+        LoadError::Parse {
+            path: path.to_owned(),
+            line: location.as_ref().map(|l| l.line()),
+            column: location.as_ref().map(|l| l.column()),
+            message: error.to_string(),
+        }
+    };
+    let yaml: serde_yaml::Value = serde_yaml::from_str(&source).map_err(parse_error)?;
+    let version = yaml
+        .get("openapi")
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned();
+    if !version.starts_with("3.0.") {
+        return Err(LoadError::Version {
+            path: path.to_owned(),
+            found: version,
+        });
+    }
+    // Parse the text again into the typed model: serde_yaml only reports locations when it
+    // deserializes from text.
+    let openapi: openapiv3::OpenAPI = serde_yaml::from_str(&source).map_err(parse_error)?;
+    let document = yaml_to_json(yaml).map_err(|message| LoadError::Parse {
+        path: path.to_owned(),
+        line: None,
+        column: None,
+        message,
+    })?;
+    let api = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Ok(Spec {
+        path: path.to_owned(),
+        api,
+        openapi,
+        document,
+        source,
+    })
+}
+
+/// Loads every `*.yaml` file of a directory, sorted by file name.
+pub fn load_dir(dir: impl AsRef<Path>) -> Result<Vec<Spec>, LoadError> {
+    spec_files(dir)?.iter().map(load).collect()
+}
+
+/// The `*.yaml` files of a directory, sorted by file name.
+pub fn spec_files(dir: impl AsRef<Path>) -> Result<Vec<PathBuf>, LoadError> {
+    let dir = dir.as_ref();
+    let io = |error| LoadError::Io {
+        path: dir.to_owned(),
+        error,
+    };
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// An operation of a spec, with where it sits.
+#[derive(Debug, Clone, Copy)]
+pub struct OperationRef<'a> {
+    /// Upper-case HTTP method.
+    pub method: &'static str,
+    /// The path template, as written under `paths`.
+    pub path: &'a str,
+    pub operation: &'a openapiv3::Operation,
+}
+
+impl OperationRef<'_> {
+    /// The operationId, or `METHOD /path` when the operation has none.
+    pub fn name(&self) -> String {
+        match &self.operation.operation_id {
+            Some(id) => id.clone(),
+            None => format!("{} {}", self.method, self.path),
+        }
+    }
+
+    /// JSON pointer of the operation object in the spec.
+    pub fn pointer(&self) -> String {
+        format!(
+            "/paths/{}/{}",
+            escape_pointer(self.path),
+            self.method.to_ascii_lowercase()
+        )
+    }
+}
+
+impl Spec {
+    /// The spec's operations in document order.
+    pub fn operations(&self) -> Vec<OperationRef<'_>> {
+        let mut out = Vec::new();
+        for (path, item) in &self.openapi.paths.paths {
+            let Some(item) = item.as_item() else { continue };
+            for (method, operation) in item.iter() {
+                out.push(OperationRef {
+                    method: method_name(method),
+                    path,
+                    operation,
+                });
+            }
+        }
+        out
+    }
+
+    /// Finds an operation by operationId or by `"METHOD /path/template"`.
+    pub fn operation(&self, name: &str) -> Option<OperationRef<'_>> {
+        self.operations().into_iter().find(|op| {
+            op.operation.operation_id.as_deref() == Some(name)
+                || format!("{} {}", op.method, op.path).eq_ignore_ascii_case(name)
+        })
+    }
+
+    /// Resolves a local `$ref` (`#/components/...`) against the document.
+    pub fn resolve(&self, reference: &str) -> Option<&serde_json::Value> {
+        let pointer = reference.strip_prefix('#')?;
+        self.document.pointer(pointer)
+    }
+
+    /// The 1-based line of the spec text a JSON pointer points at (best effort: block-style YAML).
+    pub fn line_of(&self, pointer: &str) -> Option<usize> {
+        locate::line_of(&self.source, pointer)
+    }
+
+    /// `file:line` (or just `file`) for a JSON pointer, for messages.
+    pub fn location(&self, pointer: &str) -> String {
+        match self.line_of(pointer) {
+            Some(line) => format!("{}:{line}", self.path.display()),
+            None => self.path.display().to_string(),
+        }
+    }
+
+    /// The spec text as read.
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// Counts of what the spec defines, for summaries.
+    pub fn summary(&self) -> Summary {
+        let operations = self.operations().len();
+        let schemas = self
+            .openapi
+            .components
+            .as_ref()
+            .map_or(0, |c| c.schemas.len());
+        let mut examples = 0;
+        count_examples(&self.document, &mut examples);
+        Summary {
+            operations,
+            schemas,
+            examples,
+        }
+    }
+}
+
+/// What a spec defines, in numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    pub operations: usize,
+    pub schemas: usize,
+    /// Named examples (`examples` maps) of media types.
+    pub examples: usize,
+}
+
+fn count_examples(value: &serde_json::Value, count: &mut usize) {
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, child) in map {
+                if key == "examples" {
+                    if let Some(named) = child.as_object() {
+                        *count += named.len();
+                    }
+                }
+                count_examples(child, count);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| count_examples(v, count)),
+        _ => {}
+    }
+}
+
+fn method_name(method: &str) -> &'static str {
+    match method {
+        "get" => "GET",
+        "put" => "PUT",
+        "post" => "POST",
+        "delete" => "DELETE",
+        "options" => "OPTIONS",
+        "head" => "HEAD",
+        "patch" => "PATCH",
+        _ => "TRACE",
+    }
+}
+
+/// Escapes one JSON-pointer segment (RFC 6901).
+pub fn escape_pointer(segment: &str) -> String {
+    segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Converts YAML to JSON, turning scalar mapping keys (`200:`) into strings as OpenAPI means them.
+fn yaml_to_json(value: serde_yaml::Value) -> Result<serde_json::Value, String> {
+    use serde_yaml::Value as Y;
+    Ok(match value {
+        Y::Null => serde_json::Value::Null,
+        Y::Bool(b) => serde_json::Value::Bool(b),
+        Y::Number(n) => serde_json::to_value(&n).map_err(|e| e.to_string())?,
+        Y::String(s) => serde_json::Value::String(s),
+        Y::Sequence(items) => serde_json::Value::Array(
+            items
+                .into_iter()
+                .map(yaml_to_json)
+                .collect::<Result<_, _>>()?,
+        ),
+        Y::Mapping(map) => {
+            let mut out = serde_json::Map::new();
+            for (key, value) in map {
+                let key = match key {
+                    Y::String(s) => s,
+                    Y::Number(n) => n.to_string(),
+                    Y::Bool(b) => b.to_string(),
+                    other => return Err(format!("unsupported mapping key {other:?}")),
+                };
+                out.insert(key, yaml_to_json(value)?);
+            }
+            serde_json::Value::Object(out)
+        }
+        Y::Tagged(tagged) => yaml_to_json(tagged.value)?,
+    })
+}

@@ -1,0 +1,162 @@
+//! The specs' invariants: every spec loads, every `$ref` resolves, operationIds are unique, every
+//! operation has security and an example for its success body; and the checker itself catches
+//! each kind of breakage with the file and JSON pointer.
+
+use spec_model::{check, load, parse};
+use workspace_tests::spec_dir;
+
+const APIS: [(&str, &[&str]); 3] = [
+    (
+        "insightiq",
+        &[
+            "create_user",
+            "get_user_by_external_id",
+            "create_sdk_token",
+            "disconnect_account",
+            "get_profile",
+            "list_profiles",
+        ],
+    ),
+    (
+        "publica",
+        &[
+            "create_user",
+            "list_users",
+            "update_user",
+            "deactivate_user",
+            "reactivate_user",
+            "force_logout_user",
+        ],
+    ),
+    (
+        "instabot",
+        &[
+            "create_user",
+            "update_user",
+            "delete_user",
+            "restore_user",
+            "get_user",
+            "list_users",
+            "list_users_updated_since",
+        ],
+    ),
+];
+
+fn spec_text(api: &str) -> String {
+    std::fs::read_to_string(spec_dir().join(format!("{api}.yaml"))).unwrap()
+}
+
+#[test]
+fn every_spec_holds_its_invariants() {
+    let mut report = Vec::new();
+    for (api, _) in APIS {
+        let spec = load(spec_dir().join(format!("{api}.yaml"))).unwrap_or_else(|e| panic!("{e}"));
+        report.extend(check(&spec).into_iter().map(|p| p.to_string()));
+    }
+    assert!(report.is_empty(), "spec problems:\n{}", report.join("\n"));
+}
+
+#[test]
+fn the_nineteen_documented_operations_are_all_there() {
+    let mut total = 0;
+    for (api, expected) in APIS {
+        let spec = load(spec_dir().join(format!("{api}.yaml"))).unwrap();
+        let mut found: Vec<String> = spec.operations().iter().map(|op| op.name()).collect();
+        let mut expected: Vec<String> = expected.iter().map(|s| s.to_string()).collect();
+        found.sort();
+        expected.sort();
+        assert_eq!(found, expected, "operations of {api}");
+        assert_eq!(spec.openapi.openapi, "3.0.3", "{api} is OpenAPI 3.0.3");
+        total += found.len();
+    }
+    assert_eq!(total, 19);
+}
+
+fn problems_after(api: &str, from: &str, to: &str) -> Vec<spec_model::Problem> {
+    let text = spec_text(api);
+    assert!(text.contains(from), "{api}.yaml contains {from:?}");
+    let edited = text.replacen(from, to, 1);
+    let spec = parse(format!("spec/{api}.yaml"), edited).unwrap_or_else(|e| panic!("{e}"));
+    check(&spec)
+}
+
+#[test]
+fn a_broken_reference_is_reported_with_file_pointer_and_line() {
+    let problems = problems_after(
+        "insightiq",
+        "$ref: '#/components/schemas/UserCreateRequest'",
+        "$ref: '#/components/schemas/NoSuchSchema'",
+    );
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    let problem = &problems[0];
+    assert_eq!(
+        problem.pointer,
+        "/paths/~1users/post/requestBody/content/application~1json/schema/$ref"
+    );
+    assert!(problem.message.contains("#/components/schemas/NoSuchSchema"));
+    let line = problem.line.expect("line is known");
+    let text = spec_text("insightiq");
+    let original_line = text.lines().nth(line - 1).unwrap();
+    assert!(original_line.contains("$ref: '#/components/schemas/UserCreateRequest'"));
+    assert!(problem.to_string().starts_with(&format!("spec/insightiq.yaml:{line}: ")));
+}
+
+#[test]
+fn a_duplicate_operation_id_is_reported() {
+    let problems = problems_after(
+        "insightiq",
+        "operationId: get_profile",
+        "operationId: list_profiles",
+    );
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.message.contains("duplicate operationId `list_profiles`")),
+        "{problems:?}"
+    );
+}
+
+#[test]
+fn an_operation_without_security_is_reported() {
+    let problems = problems_after("insightiq", "security:\n  - basicAuth: []\n", "");
+    assert_eq!(problems.len(), 6, "{problems:?}");
+    assert!(problems
+        .iter()
+        .all(|p| p.message.contains("has no security requirement")));
+}
+
+#[test]
+fn a_success_body_without_example_is_reported() {
+    let problems = problems_after(
+        "insightiq",
+        "              examples:\n                sdk_token:\n                  summary: The documents' sample response\n",
+        "              x-examples:\n                sdk_token:\n                  summary: The documents' sample response\n",
+    );
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(
+        problems[0].pointer,
+        "/paths/~1sdk-tokens/post/responses/201/content/application~1json"
+    );
+}
+
+#[test]
+fn a_spec_that_does_not_parse_reports_line_and_column() {
+    let text = spec_text("insightiq").replacen("  /users:\n", "  /users: [\n", 1);
+    let error = parse("spec/insightiq.yaml", text).unwrap_err().to_string();
+    assert!(
+        error.starts_with("spec/insightiq.yaml:"),
+        "error names the file: {error}"
+    );
+    let mut parts = error.splitn(4, ':');
+    parts.next();
+    let line: usize = parts.next().unwrap().parse().expect("a line number");
+    let column: usize = parts.next().unwrap().parse().expect("a column number");
+    assert!(line > 1 && column > 0, "{error}");
+}
+
+#[test]
+fn openapi_3_1_is_refused_by_name() {
+    let text = spec_text("insightiq").replacen("openapi: 3.0.3", "openapi: 3.1.0", 1);
+    let error = parse("spec/insightiq.yaml", text).unwrap_err().to_string();
+    assert!(error.contains("3.1.0") && error.contains("3.0.3"), "{error}");
+}
