@@ -93,12 +93,16 @@ fn a_broken_reference_is_reported_with_file_pointer_and_line() {
         problem.pointer,
         "/paths/~1users/post/requestBody/content/application~1json/schema/$ref"
     );
-    assert!(problem.message.contains("#/components/schemas/NoSuchSchema"));
+    assert!(problem
+        .message
+        .contains("#/components/schemas/NoSuchSchema"));
     let line = problem.line.expect("line is known");
     let text = spec_text("insightiq");
     let original_line = text.lines().nth(line - 1).unwrap();
     assert!(original_line.contains("$ref: '#/components/schemas/UserCreateRequest'"));
-    assert!(problem.to_string().starts_with(&format!("spec/insightiq.yaml:{line}: ")));
+    assert!(problem
+        .to_string()
+        .starts_with(&format!("spec/insightiq.yaml:{line}: ")));
 }
 
 #[test]
@@ -158,5 +162,8 @@ fn a_spec_that_does_not_parse_reports_line_and_column() {
 fn openapi_3_1_is_refused_by_name() {
     let text = spec_text("insightiq").replacen("openapi: 3.0.3", "openapi: 3.1.0", 1);
     let error = parse("spec/insightiq.yaml", text).unwrap_err().to_string();
-    assert!(error.contains("3.1.0") && error.contains("3.0.3"), "{error}");
+    assert!(
+        error.contains("3.1.0") && error.contains("3.0.3"),
+        "{error}"
+    );
 }

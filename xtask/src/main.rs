@@ -6,7 +6,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "cargo xtask", about = "Workspace automation for the vendor API specs")]
+#[command(
+    name = "cargo xtask",
+    about = "Workspace automation for the vendor API specs"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -16,6 +19,12 @@ struct Cli {
 enum Command {
     /// Load every spec in spec/, check its invariants and print what it defines.
     Specs,
+    /// Regenerate the types and client crates of every spec.
+    Codegen {
+        /// Change nothing: fail with a diff if any generated file is stale.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 fn main() -> ExitCode {
@@ -23,6 +32,7 @@ fn main() -> ExitCode {
     let root = workspace_root();
     match cli.command {
         Command::Specs => specs(&root.join("spec")),
+        Command::Codegen { check } => codegen(&root, check),
     }
 }
 
@@ -43,7 +53,10 @@ fn specs(dir: &Path) -> ExitCode {
         }
     };
     let mut failed = false;
-    println!("{:<12} {:>10} {:>8} {:>9}", "api", "operations", "schemas", "examples");
+    println!(
+        "{:<12} {:>10} {:>8} {:>9}",
+        "api", "operations", "schemas", "examples"
+    );
     for file in files {
         let spec = match spec_model::load(&file) {
             Ok(spec) => spec,
@@ -71,4 +84,70 @@ fn specs(dir: &Path) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+fn codegen(root: &Path, check: bool) -> ExitCode {
+    let apis = match codegen::generate_dir(&root.join("spec")) {
+        Ok(apis) => apis,
+        Err(error) => {
+            eprintln!("error: {error}");
+            eprintln!("nothing was written");
+            return ExitCode::FAILURE;
+        }
+    };
+    let files: Vec<codegen::GeneratedFile> = apis.iter().flat_map(|a| a.files.clone()).collect();
+    let reports = if check {
+        codegen::compare(root, &files)
+    } else {
+        codegen::write_changed(root, &files)
+    };
+    let reports = match reports {
+        Ok(reports) => reports,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for api in &apis {
+        println!(
+            "{}: {} operations, {} types ({} open enums), {} pagination streams",
+            api.api,
+            api.operations.len(),
+            api.types.len(),
+            api.open_enums.len(),
+            api.streams.len()
+        );
+        println!("    operations: {}", api.operations.join(", "));
+        if !api.streams.is_empty() {
+            println!("    streams:    {}", api.streams.join(", "));
+        }
+        for report in reports
+            .iter()
+            .filter(|r| api.files.iter().any(|f| f.path == r.path))
+        {
+            println!("    {report}");
+        }
+    }
+    let stale: Vec<&codegen::FileReport> = reports.iter().filter(|r| r.is_changed()).collect();
+    if check && !stale.is_empty() {
+        for report in &stale {
+            match &report.state {
+                codegen::FileState::Stale { diff } => eprintln!("{diff}"),
+                _ => eprintln!("missing: {}", report.path.display()),
+            }
+        }
+        eprintln!(
+            "error: {} generated file(s) are stale; run `cargo xtask codegen` and commit the result",
+            stale.len()
+        );
+        return ExitCode::FAILURE;
+    }
+    if !check {
+        println!(
+            "{} file(s) written, {} unchanged",
+            stale.len(),
+            reports.len() - stale.len()
+        );
+    }
+    ExitCode::SUCCESS
 }

@@ -17,7 +17,9 @@ pub enum FileState {
     /// The file does not exist yet.
     New,
     /// The file exists with other contents; `diff` is a unified diff from disk to generated.
-    Stale { diff: String },
+    Stale {
+        diff: String,
+    },
 }
 
 /// The state of one generated file.
@@ -82,9 +84,8 @@ pub fn write_changed(root: &Path, files: &[GeneratedFile]) -> std::io::Result<Ve
             continue;
         }
         let target = root.join(&file.path);
-        let with_context = |e: std::io::Error| {
-            std::io::Error::new(e.kind(), format!("{}: {e}", target.display()))
-        };
+        let with_context =
+            |e: std::io::Error| std::io::Error::new(e.kind(), format!("{}: {e}", target.display()));
         if let Some(parent) = target.parent() {
             std::fs::create_dir_all(parent).map_err(with_context)?;
         }
@@ -101,6 +102,9 @@ pub fn unified_diff(path: &Path, old: &str, new: &str) -> String {
     similar::TextDiff::from_lines(old, new)
         .unified_diff()
         .context_radius(3)
-        .header(&format!("a/{label} (committed)"), &format!("b/{label} (generated)"))
+        .header(
+            &format!("a/{label} (committed)"),
+            &format!("b/{label} (generated)"),
+        )
         .to_string()
 }

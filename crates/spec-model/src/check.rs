@@ -134,7 +134,10 @@ fn check_responses(
     out: &mut Vec<(String, String)>,
 ) {
     let Some(responses) = raw.get("responses").and_then(Value::as_object) else {
-        out.push((pointer.into(), format!("operation `{name}` has no responses")));
+        out.push((
+            pointer.into(),
+            format!("operation `{name}` has no responses"),
+        ));
         return;
     };
     let mut success_schemas: Vec<(String, &Value)> = Vec::new();
@@ -149,7 +152,8 @@ fn check_responses(
             continue;
         };
         for (media_type, media) in content {
-            let media_pointer = format!("{response_pointer}/content/{}", escape_pointer(media_type));
+            let media_pointer =
+                format!("{response_pointer}/content/{}", escape_pointer(media_type));
             if let Some(schema) = media.get("schema") {
                 let bucket = if is_success {
                     &mut success_schemas

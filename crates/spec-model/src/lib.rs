@@ -32,7 +32,10 @@ pub struct Spec {
 #[derive(Debug)]
 pub enum LoadError {
     /// The file could not be read.
-    Io { path: PathBuf, error: std::io::Error },
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
     /// The file is not valid YAML, or not an OpenAPI document.
     Parse {
         path: PathBuf,

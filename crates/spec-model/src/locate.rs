@@ -66,7 +66,10 @@ fn child(lines: &[&str], node: Node, segment: &str) -> Option<Node> {
         let is_item = text.starts_with("- ") || text == "-";
         // A key's sequence may sit at the key's own indentation (`key:\n- a`).
         let inside = indent > node.indent
-            || (indent == node.indent && is_item && node.item_column.is_none() && node.line.is_some());
+            || (indent == node.indent
+                && is_item
+                && node.item_column.is_none()
+                && node.line.is_some());
         if !inside {
             return None;
         }
@@ -102,7 +105,8 @@ fn child(lines: &[&str], node: Node, segment: &str) -> Option<Node> {
 mod tests {
     use super::line_of;
 
-    const YAML: &str = "a:\n  b:\n    - x: 1\n      y: 2\n    - x: 3\n  'c/d':\n  - 5\n  - 6\ne: 1\n";
+    const YAML: &str =
+        "a:\n  b:\n    - x: 1\n      y: 2\n    - x: 3\n  'c/d':\n  - 5\n  - 6\ne: 1\n";
 
     #[test]
     fn finds_keys_items_and_escaped_segments() {
