@@ -6,7 +6,8 @@ use spec_model::Spec;
 use crate::crates::{self, CrateFiles, UsedCrates};
 use crate::naming::ApiNames;
 use crate::{
-    auth_types, client_extras, docs, enums, progenitor_run, security, CodegenError, GeneratedFile,
+    auth_types, client_extras, docs, enums, progenitor_run, security, server, CodegenError,
+    GeneratedFile,
 };
 
 /// What was generated for one API, for the summary `cargo xtask codegen` prints.
@@ -72,6 +73,7 @@ pub fn generate(spec: &Spec) -> Result<ApiOutput, CodegenError> {
         client_extras::response_headers_trait(&headers),
         streams_tokens,
     ];
+    let client_for_server = client.clone();
     let mut items = vec![crates::use_types(&names)];
     items.extend(client.into_iter().map(allow_needless_lifetimes));
     for tokens in extras {
@@ -102,6 +104,34 @@ pub fn generate(spec: &Spec) -> Result<ApiOutput, CodegenError> {
             generated: client_code,
         },
     ));
+
+    // The server crate.
+    let (server_tokens, server_operations) =
+        server::server_code(spec, &names, &client_for_server, &security, &headers)?;
+    let mut server_items = vec![crates::use_types(&names)];
+    server_items.extend(crates::parse_items(server_tokens));
+    docs::autolink_items(&mut server_items);
+    let server_code = crates::format_items(server_items);
+    let server_used = UsedCrates::of(&server_code);
+    files.extend(crates::files(
+        spec,
+        &names,
+        CrateFiles {
+            name: names.server_crate.clone(),
+            description: format!("Server trait and axum routing for the {title} (generated from spec/{}.yaml)", spec.api),
+            dependencies: format!(
+                "{types} = {{ path = \"../{types}\", version = \"{version}\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserver-runtime = {{ path = \"../server-runtime\" }}\n{used}",
+                types = names.types_crate,
+                version = spec.openapi.info.version,
+                used = server_used.toml_lines(),
+            ),
+            features: String::new(),
+            lib_docs: server_docs(spec, &names),
+            generated: server_code,
+        },
+    ));
+    debug_assert_eq!(server_operations.len(), operations.len());
+
     Ok(ApiOutput {
         api: spec.api.clone(),
         files,
@@ -128,6 +158,18 @@ fn allow_needless_lifetimes(item: syn::Item) -> syn::Item {
         }
         other => other,
     }
+}
+
+fn server_docs(spec: &Spec, names: &ApiNames) -> String {
+    use heck::ToUpperCamelCase;
+    let title = &spec.openapi.info.title;
+    format!(
+        "Server side of the {title}, generated from `spec/{api}.yaml`.\n\nImplement [`{camel}Api`] (one async method per operation, typed inputs, one response enum per\noperation) and serve it with [`router`]: routing at the spec's paths, validation of every\nparameter and body against the spec, credentials checked in constant time, the API's error\nbody for everything the server rejects itself, 413 beyond the body limit, and a 500 (not a\ncrash) when an implementation panics. The types are those of `{types}`, shared with\n`{client}`.",
+        api = spec.api,
+        camel = names.api.to_upper_camel_case(),
+        types = names.types_crate,
+        client = names.client_crate,
+    )
 }
 
 fn types_docs(spec: &Spec, names: &ApiNames, open_enums: &[String]) -> String {

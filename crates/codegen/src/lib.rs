@@ -15,6 +15,7 @@ mod guard;
 pub mod naming;
 mod progenitor_run;
 mod security;
+mod server;
 
 use std::fmt;
 use std::path::Path;
