@@ -61,9 +61,39 @@ pub fn generate_dir(spec_dir: &Path) -> Result<Vec<ApiOutput>, CodegenError> {
         .map_err(|e| CodegenError::new(&spec_dir.display().to_string(), None, e.to_string()))?;
     let mut out = Vec::new();
     for file in files {
-        let spec = spec_model::load(&file)
-            .map_err(|e| CodegenError::new(&file.display().to_string(), None, e.to_string()))?;
+        let spec = spec_model::load(&file).map_err(load_error)?;
         out.push(generate(&spec)?);
     }
     Ok(out)
+}
+
+/// A spec that cannot be loaded, as a codegen error whose `file` carries `:line:column`.
+fn load_error(error: spec_model::LoadError) -> CodegenError {
+    match error {
+        spec_model::LoadError::Parse {
+            path,
+            line,
+            column,
+            message,
+        } => {
+            let mut file = path.display().to_string();
+            if let Some(line) = line {
+                file.push_str(&format!(":{line}"));
+                if let Some(column) = column {
+                    file.push_str(&format!(":{column}"));
+                }
+            }
+            CodegenError::new(&file, None, message)
+        }
+        spec_model::LoadError::Io { path, error } => CodegenError::new(
+            &path.display().to_string(),
+            None,
+            format!("cannot read: {error}"),
+        ),
+        version @ spec_model::LoadError::Version { .. } => {
+            let text = version.to_string();
+            let (file, message) = text.split_once(": ").unwrap_or(("spec", &text));
+            CodegenError::new(file, None, message)
+        }
+    }
 }

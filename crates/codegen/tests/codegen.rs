@@ -1,0 +1,213 @@
+//! The code generator: determinism, the stale check, and clear errors for bad specs.
+
+use std::path::{Path, PathBuf};
+
+use codegen::{compare, generate_dir, FileState, GeneratedFile};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn generate(spec_dir: &Path) -> Vec<GeneratedFile> {
+    generate_dir(spec_dir)
+        .unwrap_or_else(|e| panic!("{e}"))
+        .into_iter()
+        .flat_map(|api| api.files)
+        .collect()
+}
+
+/// A copy of spec/ in a temporary directory, with `edit` applied to one file.
+fn edited_specs(file: &str, edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir(root().join("spec")).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|e| e == "yaml") {
+            let mut text = std::fs::read_to_string(&path).unwrap();
+            if path.file_name().unwrap() == file {
+                text = edit(text);
+            }
+            std::fs::write(dir.path().join(path.file_name().unwrap()), text).unwrap();
+        }
+    }
+    dir
+}
+
+#[test]
+fn committed_generated_code_is_up_to_date() {
+    let files = generate(&root().join("spec"));
+    let stale: Vec<String> = compare(&root(), &files)
+        .unwrap()
+        .into_iter()
+        .filter(|r| r.is_changed())
+        .map(|r| match r.state {
+            FileState::Stale { diff } => diff,
+            _ => format!("missing: {}", r.path.display()),
+        })
+        .collect();
+    assert!(
+        stale.is_empty(),
+        "generated code is stale; run `cargo xtask codegen`:\n{}",
+        stale.join("\n")
+    );
+}
+
+#[test]
+fn generation_is_deterministic() {
+    let first = generate(&root().join("spec"));
+    let second = generate(&root().join("spec"));
+    assert_eq!(first.len(), second.len());
+    for (a, b) in first.iter().zip(&second) {
+        assert_eq!(a.path, b.path);
+        assert!(
+            a.contents == b.contents,
+            "{} differs between runs",
+            a.path.display()
+        );
+    }
+    // Three crates of three files per API.
+    assert_eq!(first.len(), 3 * 3 * 3);
+}
+
+#[test]
+fn an_edited_spec_makes_the_check_fail_with_a_diff() {
+    let specs = edited_specs("insightiq.yaml", |text| {
+        text.replacen(
+            "description: Retrieve the information of the User with the supplied External id.",
+            "description: Look a user up by the ID you gave it.",
+            1,
+        )
+    });
+    let reports = compare(&root(), &generate(specs.path())).unwrap();
+    let stale: Vec<_> = reports.iter().filter(|r| r.is_changed()).collect();
+    assert!(!stale.is_empty());
+    assert!(stale
+        .iter()
+        .all(|r| r.path.starts_with("crates/insightiq-client")
+            || r.path.starts_with("crates/insightiq-server")));
+    let FileState::Stale { diff } = &stale[0].state else {
+        panic!("expected a diff")
+    };
+    assert!(
+        diff.contains("-")
+            && diff.contains("+")
+            && diff.contains("Look a user up by the ID you gave it."),
+        "{diff}"
+    );
+    assert!(
+        diff.contains("(committed)") && diff.contains("(generated)"),
+        "{diff}"
+    );
+}
+
+#[test]
+fn a_progenitor_panic_is_an_error_naming_the_operation() {
+    // Two different 2xx body schemas: progenitor asserts and panics on this.
+    let specs = edited_specs("insightiq.yaml", |text| {
+        let anchor = "        '400':\n          $ref: '#/components/responses/BadRequest'\n        '401':\n          $ref: '#/components/responses/Unauthorized'\n  /users/external_id/{external_id}:";
+        assert!(text.contains(anchor));
+        text.replacen(
+            anchor,
+            &format!(
+                "        '200':\n          description: other\n          content:\n            application/json:\n              schema:\n                $ref: '#/components/schemas/SdkToken'\n{anchor}"
+            ),
+            1,
+        )
+    });
+    let error = generate_dir(specs.path()).unwrap_err();
+    assert!(error.file.ends_with("insightiq.yaml"), "{error}");
+    assert_eq!(
+        error.location.as_deref(),
+        Some("operation `create_user` (POST /users)"),
+        "{error}"
+    );
+    assert!(error.message.contains("progenitor panicked"), "{error}");
+}
+
+#[test]
+fn a_spec_that_does_not_parse_is_an_error_with_line_and_column() {
+    let specs = edited_specs("publica.yaml", |text| {
+        text.replacen("paths:\n", "paths: [\n", 1)
+    });
+    let error = generate_dir(specs.path()).unwrap_err().to_string();
+    let tail = error.split("publica.yaml:").nth(1).expect(&error);
+    let mut numbers = tail.split(':');
+    let line: usize = numbers.next().unwrap().parse().expect(&error);
+    let column: usize = numbers.next().unwrap().parse().expect(&error);
+    assert!(line > 1 && column > 0, "{error}");
+}
+
+/// The items of a generated file, by name, as text (trait methods count as items of their own).
+fn items_by_name(code: &str) -> std::collections::BTreeMap<String, String> {
+    use quote::ToTokens;
+    let file: syn::File = syn::parse_str(code).unwrap();
+    let mut out = std::collections::BTreeMap::new();
+    for item in file.items {
+        let name = match &item {
+            syn::Item::Struct(s) => s.ident.to_string(),
+            syn::Item::Enum(e) => e.ident.to_string(),
+            syn::Item::Fn(f) => f.sig.ident.to_string(),
+            syn::Item::Static(s) => s.ident.to_string(),
+            syn::Item::Trait(t) => {
+                for trait_item in &t.items {
+                    if let syn::TraitItem::Fn(f) = trait_item {
+                        out.insert(
+                            format!("trait::{}", f.sig.ident),
+                            f.to_token_stream().to_string(),
+                        );
+                    }
+                }
+                continue;
+            }
+            syn::Item::Impl(i) => format!("impl {}", i.self_ty.to_token_stream()),
+            other => other.to_token_stream().to_string(),
+        };
+        out.insert(name, item.to_token_stream().to_string());
+    }
+    out
+}
+
+#[test]
+fn changing_one_operation_changes_only_its_server_items() {
+    let specs = edited_specs("insightiq.yaml", |text| {
+        let anchor = "          example: 154813a5-d26e-42f2-8b1d-ebbed59b062d\n";
+        assert!(text.contains(anchor));
+        text.replacen(
+            anchor,
+            &format!("{anchor}        - name: include_inactive\n          in: query\n          description: Also return inactive users.\n          schema:\n            type: boolean\n"),
+            1,
+        )
+    });
+    let path = Path::new("crates/insightiq-server/src/generated.rs");
+    let before = std::fs::read_to_string(root().join(path)).unwrap();
+    let after = generate(specs.path())
+        .into_iter()
+        .find(|f| f.path == path)
+        .unwrap()
+        .contents;
+    let (before, after) = (items_by_name(&before), items_by_name(&after));
+    let changed: Vec<&String> = after
+        .keys()
+        .chain(before.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert!(!changed.is_empty());
+    for name in &changed {
+        let lower = name.to_lowercase();
+        assert!(
+            lower.contains("get_user_by_external_id") || lower.contains("getuserbyexternalid"),
+            "`{name}` changed although only get_user_by_external_id was edited"
+        );
+    }
+    assert!(
+        changed
+            .iter()
+            .any(|n| n.as_str() == "GetUserByExternalIdQuery"),
+        "{changed:?}"
+    );
+    assert!(
+        changed
+            .iter()
+            .any(|n| n.as_str() == "trait::get_user_by_external_id"),
+        "{changed:?}"
+    );
+}
