@@ -41,6 +41,10 @@ pub fn generate(spec: &Spec) -> Result<ApiOutput, CodegenError> {
         })
         .collect();
     types.extend(crates::parse_items(auth_types::auth_module(&security)));
+    types.extend(crates::parse_items(server::round_trip_fn(
+        spec,
+        &progenitor.client,
+    )?));
     docs::autolink_items(&mut types);
     let types_code = crates::format_items(types);
     let types_used = UsedCrates::of(&types_code);

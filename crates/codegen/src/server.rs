@@ -726,3 +726,53 @@ pub fn server_code(
     };
     Ok((tokens, ops.iter().map(|o| o.name.clone()).collect()))
 }
+
+/// `round_trip` for the types crate: deserialize a body into the Rust type the spec gives it
+/// for an operation's request or response status, serialize it back. `crates/conformance`
+/// compares the two JSON documents to find what the generated types lose.
+pub fn round_trip_fn(spec: &Spec, client: &[syn::Item]) -> Result<TokenStream, CodegenError> {
+    let mut arms = Vec::new();
+    for op in operations(spec, client)? {
+        let name = &op.name;
+        if let Some((ty, ..)) = &op.body {
+            arms.push(quote! {
+                (#name, None) => Some(convert::<#ty>(body)),
+            });
+        }
+        for response in &op.responses {
+            if let Some(ty) = &response.body {
+                let status = response.status;
+                arms.push(quote! {
+                    (#name, Some(#status)) => Some(convert::<#ty>(body)),
+                });
+            }
+        }
+    }
+    Ok(quote! {
+        /// Round trips of bodies through the generated types, for conformance checks.
+        pub mod round_trip {
+            use crate as types;
+
+            fn convert<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(
+                body: &::serde_json::Value,
+            ) -> ::std::result::Result<::serde_json::Value, ::std::string::String> {
+                let typed: T = ::serde_json::from_value(body.clone()).map_err(|e| e.to_string())?;
+                ::serde_json::to_value(&typed).map_err(|e| e.to_string())
+            }
+
+            /// Deserializes `body` into the type of `operation`'s request (`status: None`) or of
+            /// its response with `status`, and serializes it back. `None` when the spec gives
+            /// that body no type.
+            pub fn round_trip(
+                operation: &str,
+                status: ::std::option::Option<u16>,
+                body: &::serde_json::Value,
+            ) -> ::std::option::Option<::std::result::Result<::serde_json::Value, ::std::string::String>> {
+                match (operation, status) {
+                    #(#arms)*
+                    _ => None,
+                }
+            }
+        }
+    })
+}

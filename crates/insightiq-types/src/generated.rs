@@ -1186,3 +1186,55 @@ Example: Authorization: Basic ZGVtbzpwQDU1dzByZA==*/
     }
     impl ::std::error::Error for AuthError {}
 }
+/// Round trips of bodies through the generated types, for conformance checks.
+pub mod round_trip {
+    use crate as types;
+    fn convert<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(
+        body: &::serde_json::Value,
+    ) -> ::std::result::Result<::serde_json::Value, ::std::string::String> {
+        let typed: T = ::serde_json::from_value(body.clone())
+            .map_err(|e| e.to_string())?;
+        ::serde_json::to_value(&typed).map_err(|e| e.to_string())
+    }
+    /// Deserializes `body` into the type of `operation`'s request (`status: None`) or of
+    /// its response with `status`, and serializes it back. `None` when the spec gives
+    /// that body no type.
+    pub fn round_trip(
+        operation: &str,
+        status: ::std::option::Option<u16>,
+        body: &::serde_json::Value,
+    ) -> ::std::option::Option<
+        ::std::result::Result<::serde_json::Value, ::std::string::String>,
+    > {
+        match (operation, status) {
+            ("create_user", None) => Some(convert::<types::UserCreateRequest>(body)),
+            ("create_user", Some(201u16)) => Some(convert::<types::User>(body)),
+            ("create_user", Some(400u16)) => Some(convert::<types::Error>(body)),
+            ("create_user", Some(401u16)) => Some(convert::<types::Error>(body)),
+            ("get_user_by_external_id", Some(200u16)) => {
+                Some(convert::<types::User>(body))
+            }
+            ("get_user_by_external_id", Some(401u16)) => {
+                Some(convert::<types::Error>(body))
+            }
+            ("get_user_by_external_id", Some(404u16)) => {
+                Some(convert::<types::Error>(body))
+            }
+            ("create_sdk_token", None) => Some(convert::<types::SdkTokenRequest>(body)),
+            ("create_sdk_token", Some(201u16)) => Some(convert::<types::SdkToken>(body)),
+            ("create_sdk_token", Some(400u16)) => Some(convert::<types::Error>(body)),
+            ("create_sdk_token", Some(401u16)) => Some(convert::<types::Error>(body)),
+            ("disconnect_account", None) => Some(convert::<types::EmptyObject>(body)),
+            ("disconnect_account", Some(200u16)) => Some(convert::<types::Account>(body)),
+            ("disconnect_account", Some(401u16)) => Some(convert::<types::Error>(body)),
+            ("disconnect_account", Some(404u16)) => Some(convert::<types::Error>(body)),
+            ("get_profile", Some(200u16)) => Some(convert::<types::Profile>(body)),
+            ("get_profile", Some(401u16)) => Some(convert::<types::Error>(body)),
+            ("get_profile", Some(404u16)) => Some(convert::<types::Error>(body)),
+            ("list_profiles", Some(200u16)) => Some(convert::<types::ProfileList>(body)),
+            ("list_profiles", Some(400u16)) => Some(convert::<types::Error>(body)),
+            ("list_profiles", Some(401u16)) => Some(convert::<types::Error>(body)),
+            _ => None,
+        }
+    }
+}

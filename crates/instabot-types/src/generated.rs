@@ -1160,3 +1160,71 @@ pub mod auth {
     }
     impl ::std::error::Error for AuthError {}
 }
+/// Round trips of bodies through the generated types, for conformance checks.
+pub mod round_trip {
+    use crate as types;
+    fn convert<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(
+        body: &::serde_json::Value,
+    ) -> ::std::result::Result<::serde_json::Value, ::std::string::String> {
+        let typed: T = ::serde_json::from_value(body.clone())
+            .map_err(|e| e.to_string())?;
+        ::serde_json::to_value(&typed).map_err(|e| e.to_string())
+    }
+    /// Deserializes `body` into the type of `operation`'s request (`status: None`) or of
+    /// its response with `status`, and serializes it back. `None` when the spec gives
+    /// that body no type.
+    pub fn round_trip(
+        operation: &str,
+        status: ::std::option::Option<u16>,
+        body: &::serde_json::Value,
+    ) -> ::std::option::Option<
+        ::std::result::Result<::serde_json::Value, ::std::string::String>,
+    > {
+        match (operation, status) {
+            ("list_users", Some(200u16)) => {
+                Some(convert::<types::UserListEnvelope>(body))
+            }
+            ("list_users", Some(400u16)) => Some(convert::<types::Error>(body)),
+            ("list_users", Some(401u16)) => Some(convert::<types::Error>(body)),
+            ("create_user", None) => Some(convert::<types::UserCreateRequest>(body)),
+            ("create_user", Some(201u16)) => {
+                Some(convert::<types::UserCreatedEnvelope>(body))
+            }
+            ("create_user", Some(400u16)) => Some(convert::<types::Error>(body)),
+            ("create_user", Some(401u16)) => Some(convert::<types::Error>(body)),
+            ("list_users_updated_since", Some(200u16)) => {
+                Some(convert::<types::UserListEnvelope>(body))
+            }
+            ("list_users_updated_since", Some(400u16)) => {
+                Some(convert::<types::Error>(body))
+            }
+            ("list_users_updated_since", Some(401u16)) => {
+                Some(convert::<types::Error>(body))
+            }
+            ("get_user", Some(200u16)) => Some(convert::<types::UserEnvelope>(body)),
+            ("get_user", Some(400u16)) => Some(convert::<types::Error>(body)),
+            ("get_user", Some(401u16)) => Some(convert::<types::Error>(body)),
+            ("get_user", Some(404u16)) => Some(convert::<types::Error>(body)),
+            ("update_user", None) => Some(convert::<types::UserUpdateRequest>(body)),
+            ("update_user", Some(200u16)) => {
+                Some(convert::<types::ObjectIdEnvelope>(body))
+            }
+            ("update_user", Some(400u16)) => Some(convert::<types::Error>(body)),
+            ("update_user", Some(401u16)) => Some(convert::<types::Error>(body)),
+            ("update_user", Some(404u16)) => Some(convert::<types::Error>(body)),
+            ("restore_user", Some(200u16)) => {
+                Some(convert::<types::ObjectIdEnvelope>(body))
+            }
+            ("restore_user", Some(400u16)) => Some(convert::<types::Error>(body)),
+            ("restore_user", Some(401u16)) => Some(convert::<types::Error>(body)),
+            ("restore_user", Some(404u16)) => Some(convert::<types::Error>(body)),
+            ("delete_user", Some(200u16)) => {
+                Some(convert::<types::ObjectIdEnvelope>(body))
+            }
+            ("delete_user", Some(400u16)) => Some(convert::<types::Error>(body)),
+            ("delete_user", Some(401u16)) => Some(convert::<types::Error>(body)),
+            ("delete_user", Some(404u16)) => Some(convert::<types::Error>(body)),
+            _ => None,
+        }
+    }
+}
