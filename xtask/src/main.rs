@@ -118,6 +118,7 @@ fn codegen(root: &Path, check: bool) -> ExitCode {
             api.streams.len()
         );
         println!("    operations: {}", api.operations.join(", "));
+        println!("    types:      {}", api.types.join(", "));
         if !api.streams.is_empty() {
             println!("    streams:    {}", api.streams.join(", "));
         }
