@@ -1,0 +1,252 @@
+//! The `conformance` command line, callable in-process (tests, `cargo xtask`).
+
+use std::ffi::OsString;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::{self, Format, TrafficWriter};
+use crate::roundtrip::TypedRoundTrip;
+use crate::traffic;
+use crate::validate::{BodyKindArg, Validator};
+
+/// Exit code: the body (or every exchange, sample or example) conforms.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: something violates the spec (or differs from the manifest).
+pub const EXIT_VIOLATION: i32 = 1;
+/// Exit code: usage error, unknown operation or status, unreadable spec, body or capture.
+pub const EXIT_USAGE: i32 = 2;
+
+/// Holds bodies, samples and traffic to the OpenAPI specs.
+#[derive(Debug, Parser)]
+#[command(name = "conformance", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Validates one JSON body against an operation's request or response schema.
+    Validate(ValidateArgs),
+    /// Validates every exchange of a HAR or NDJSON capture.
+    Traffic(TrafficArgs),
+    /// Checks every sample of spec/samples/manifest.yaml and every example of the specs.
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Args)]
+struct ValidateArgs {
+    /// The OpenAPI spec (YAML).
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// operationId, or "METHOD /path/template".
+    #[arg(long = "op", value_name = "OPERATION")]
+    operation: String,
+    /// Validate the response with this status code (or response key: 2XX, default).
+    #[arg(
+        long,
+        value_name = "CODE",
+        required_unless_present = "request",
+        conflicts_with = "request"
+    )]
+    status: Option<String>,
+    /// Validate the request body.
+    #[arg(long)]
+    request: bool,
+    /// The JSON body; `-` or nothing reads standard input.
+    #[arg(value_name = "BODY_FILE")]
+    body: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+#[derive(Debug, Args)]
+struct TrafficArgs {
+    /// The OpenAPI spec (YAML).
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// A HAR file, or NDJSON with one exchange per line; `-` reads standard input.
+    #[arg(value_name = "CAPTURE")]
+    capture: PathBuf,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+    /// Also round-trip every body through the generated Rust types (slower).
+    #[arg(long)]
+    round_trip: bool,
+}
+
+#[derive(Debug, Args)]
+struct ReportArgs {
+    /// The workspace root (holding spec/ and spec/samples/); found from the current
+    /// directory by default.
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+}
+
+/// Runs the command line with these arguments (the first is the program name) and returns the
+/// exit code. `types`, when given, round-trips bodies through generated types (`validate` and
+/// `report` always, `traffic` with `--round-trip`).
+pub fn run(
+    args: impl IntoIterator<Item = OsString>,
+    types: Option<&dyn TypedRoundTrip>,
+    stdin: &mut dyn Read,
+    stdout: &mut dyn Write,
+    stderr: &mut dyn Write,
+) -> i32 {
+    let cli = match Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(error) => {
+            use clap::error::ErrorKind;
+            let text = error.render().to_string();
+            return match error.kind() {
+                ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+                    let _ = stdout.write_all(text.as_bytes());
+                    EXIT_OK
+                }
+                _ => {
+                    let _ = stderr.write_all(text.as_bytes());
+                    EXIT_USAGE
+                }
+            };
+        }
+    };
+    let result = match cli.command {
+        Command::Validate(args) => validate(args, types, stdin, stdout),
+        Command::Traffic(args) => traffic(args, types, stdin, stdout),
+        Command::Report(args) => report(args, types, stdout),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            let _ = stdout.flush();
+            let _ = writeln!(stderr, "conformance: {message}");
+            EXIT_USAGE
+        }
+    }
+}
+
+fn load(path: &Path) -> Result<spec_model::Spec, String> {
+    spec_model::load(path).map_err(|e| e.to_string())
+}
+
+fn is_stdin(path: Option<&Path>) -> bool {
+    path.is_none_or(|p| p.as_os_str() == "-")
+}
+
+fn validate(
+    args: ValidateArgs,
+    types: Option<&dyn TypedRoundTrip>,
+    stdin: &mut dyn Read,
+    stdout: &mut dyn Write,
+) -> Result<i32, String> {
+    let spec = load(&args.spec)?;
+    let api = spec.api.clone();
+    let validator = Validator::new(spec).with_types(types);
+    let (source, text) = if is_stdin(args.body.as_deref()) {
+        let mut text = String::new();
+        stdin
+            .read_to_string(&mut text)
+            .map_err(|e| format!("standard input: cannot read: {e}"))?;
+        ("standard input".to_owned(), text)
+    } else {
+        let path = args.body.as_deref().unwrap_or(Path::new("-"));
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+        (path.display().to_string(), text)
+    };
+    let body: serde_json::Value =
+        serde_json::from_str(&text).map_err(|e| format!("{source}: not JSON: {e}"))?;
+    let kind = match &args.status {
+        Some(status) => BodyKindArg::Status(status),
+        None => BodyKindArg::Request,
+    };
+    let (operation, kind, outcome) = validator
+        .validate(&args.operation, kind, &body)
+        .map_err(|e| format!("{}: {e}", args.spec.display()))?;
+    let text = output::validate_report(args.format, &api, &operation.name, kind, &source, &outcome);
+    stdout
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())?;
+    Ok(if outcome.conforms() {
+        EXIT_OK
+    } else {
+        EXIT_VIOLATION
+    })
+}
+
+fn traffic(
+    args: TrafficArgs,
+    types: Option<&dyn TypedRoundTrip>,
+    stdin: &mut dyn Read,
+    stdout: &mut dyn Write,
+) -> Result<i32, String> {
+    if args.round_trip && types.is_none() {
+        return Err("--round-trip: this build has no generated types to round-trip through".into());
+    }
+    let spec = load(&args.spec)?;
+    let api = spec.api.clone();
+    let validator = Validator::new(spec).with_types(if args.round_trip { types } else { None });
+    let capture_name = args.capture.display().to_string();
+    let mut reader: Box<dyn BufRead + '_> = if is_stdin(Some(&args.capture)) {
+        Box::new(BufReader::with_capacity(1 << 16, stdin))
+    } else {
+        let file = std::fs::File::open(&args.capture)
+            .map_err(|e| format!("{capture_name}: cannot read: {e}"))?;
+        Box::new(BufReader::with_capacity(1 << 16, file))
+    };
+    let format = traffic::detect(&mut reader).map_err(|e| format!("{capture_name}: {e}"))?;
+    let mut writer =
+        TrafficWriter::new(args.format, &mut *stdout, &api).map_err(|e| e.to_string())?;
+    let summary = traffic::run(&validator, &mut reader, format, &mut |exchange, verdict| {
+        writer.exchange(exchange, verdict)
+    })
+    .map_err(|e| format!("{capture_name}: {e}"))?;
+    writer.finish(&summary).map_err(|e| e.to_string())?;
+    Ok(if summary.ok() {
+        EXIT_OK
+    } else {
+        EXIT_VIOLATION
+    })
+}
+
+fn report(
+    args: ReportArgs,
+    types: Option<&dyn TypedRoundTrip>,
+    stdout: &mut dyn Write,
+) -> Result<i32, String> {
+    let root = match args.root {
+        Some(root) => root,
+        None => find_root()?,
+    };
+    let (text, code) = crate::report::run_all_with_types(&root, args.format, types);
+    if code == EXIT_USAGE {
+        return Err(text
+            .trim_end()
+            .trim_start_matches("conformance: ")
+            .to_owned());
+    }
+    stdout
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())?;
+    Ok(code)
+}
+
+/// The nearest directory, from the current one up, holding the samples manifest.
+fn find_root() -> Result<PathBuf, String> {
+    let start = std::env::current_dir().map_err(|e| e.to_string())?;
+    start
+        .ancestors()
+        .find(|dir| dir.join(crate::report::MANIFEST).is_file())
+        .map(Path::to_path_buf)
+        .ok_or_else(|| {
+            format!(
+                "no {} in {} or above; give --root",
+                crate::report::MANIFEST,
+                start.display()
+            )
+        })
+}

@@ -1,0 +1,28 @@
+//! Conformance: holds the vendor documents' samples, the specs and the generated types to each
+//! other.
+//!
+//! - [`validate`]: a JSON body against the schema of an operation's request or response
+//!   ([`Validator`]), with every violation's body pointer, spec location and message;
+//! - [`roundtrip`]: the same body through the generated Rust types ([`TypedRoundTrip`]), any loss
+//!   shown as a unified diff;
+//! - [`traffic`]: HAR and NDJSON captures, streamed, each exchange matched to its operation;
+//! - [`samples`] and [`report`]: the documents' samples (`spec/samples/`) and the specs' own
+//!   examples against the verdicts of `spec/samples/manifest.yaml`;
+//! - [`cli`]: the `conformance` command (`validate`, `traffic`, `report`).
+//!
+//! Schemas are converted from OpenAPI 3.0 to JSON Schema 2020-12 by the `openapi-jsonschema`
+//! crate and validated by the `jsonschema` crate with formats asserted.
+
+pub mod cli;
+pub mod output;
+pub mod report;
+pub mod roundtrip;
+pub mod samples;
+pub mod traffic;
+pub mod validate;
+
+pub use openapi_jsonschema::Direction;
+pub use output::Format;
+pub use report::{check_all, run_all, run_all_with_types};
+pub use roundtrip::{compare, Loss, TypedRoundTrip};
+pub use validate::{BodyKind, BodyKindArg, Error, Outcome, Validator, Violation};

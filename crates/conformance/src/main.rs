@@ -1,0 +1,17 @@
+//! `conformance validate | traffic | report`: see `conformance --help`.
+
+use std::io::{BufWriter, Write};
+
+fn main() {
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let code = conformance::cli::run(
+        std::env::args_os(),
+        None,
+        &mut std::io::stdin().lock(),
+        &mut out,
+        &mut std::io::stderr(),
+    );
+    let _ = out.flush();
+    std::process::exit(code);
+}

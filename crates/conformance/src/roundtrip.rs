@@ -1,0 +1,198 @@
+//! Holding bodies to the generated Rust types: deserialize, serialize back, compare.
+//!
+//! The conformance crate does not depend on the generated types crates; whoever does (the
+//! `cargo xtask conformance` wiring, a test) implements [`TypedRoundTrip`] over them, typically:
+//!
+//! ```ignore
+//! struct Generated;
+//! impl conformance::TypedRoundTrip for Generated {
+//!     fn round_trip(&self, api: &str, operation_id: &str, body: &BodyKind, value: &Value)
+//!         -> Option<Result<Value, String>> {
+//!         match api {
+//!             "insightiq" => insightiq_types::round_trip::round_trip(operation_id, body.status(), value),
+//!             "publica" => publica_types::round_trip::round_trip(operation_id, body.status(), value),
+//!             "instabot" => instabot_types::round_trip::round_trip(operation_id, body.status(), value),
+//!             _ => None,
+//!         }
+//!     }
+//! }
+//! ```
+//!
+//! [`compare`] then reports any loss: a member dropped, one added, a value changed. Object key
+//! order does not matter, and numbers are compared by value (`1` and `1.0` are the same).
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+use similar::TextDiff;
+use spec_model::escape_pointer;
+
+use crate::validate::BodyKind;
+
+/// Deserializes a body into the generated type of an operation's request or response and
+/// serializes it back.
+pub trait TypedRoundTrip {
+    /// `api` is the spec's name (`insightiq`), `operation_id` the operationId. Returns `None`
+    /// when there is no type for that body, `Some(Err(message))` when the body does not
+    /// deserialize, and `Some(Ok(value))` with the re-serialized body otherwise.
+    fn round_trip(
+        &self,
+        api: &str,
+        operation_id: &str,
+        body: &BodyKind,
+        value: &Value,
+    ) -> Option<Result<Value, String>>;
+}
+
+/// What the round trip lost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Loss {
+    pub differences: Vec<Difference>,
+    /// Unified diff of the two documents, pretty-printed with sorted keys.
+    pub diff: String,
+}
+
+/// One difference between a body and its round trip.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Difference {
+    /// JSON pointer into the body.
+    pub pointer: String,
+    pub change: Change,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Change {
+    /// The member is in the body, not in the round trip.
+    Dropped(Value),
+    /// The member is in the round trip only.
+    Added(Value),
+    /// The value differs.
+    Changed { from: Value, to: Value },
+}
+
+impl Difference {
+    /// `dropped`, `added "x"`, `changed 1 to 2`.
+    pub fn describe(&self) -> String {
+        match &self.change {
+            Change::Dropped(value) => format!("{} dropped", short(value)),
+            Change::Added(value) => format!("{} added", short(value)),
+            Change::Changed { from, to } => format!("{} changed to {}", short(from), short(to)),
+        }
+    }
+}
+
+fn short(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() <= 60 {
+        text
+    } else {
+        let head: String = text.chars().take(57).collect();
+        format!("{head}...")
+    }
+}
+
+/// Compares a body with its round trip; `None` when nothing was lost.
+pub fn compare(original: &Value, round_tripped: &Value) -> Option<Loss> {
+    let mut differences = Vec::new();
+    walk(
+        original,
+        round_tripped,
+        &mut String::new(),
+        &mut differences,
+    );
+    if differences.is_empty() {
+        return None;
+    }
+    let before = canonical_text(original);
+    let after = canonical_text(round_tripped);
+    let diff = TextDiff::from_lines(&before, &after)
+        .unified_diff()
+        .context_radius(3)
+        .header("body", "round trip")
+        .to_string();
+    Some(Loss { differences, diff })
+}
+
+fn walk(a: &Value, b: &Value, pointer: &mut String, out: &mut Vec<Difference>) {
+    match (a, b) {
+        (Value::Object(left), Value::Object(right)) => {
+            for (key, value) in left {
+                let length = pointer.len();
+                let _ = write!(pointer, "/{}", escape_pointer(key));
+                match right.get(key) {
+                    Some(other) => walk(value, other, pointer, out),
+                    None => out.push(Difference {
+                        pointer: pointer.clone(),
+                        change: Change::Dropped(value.clone()),
+                    }),
+                }
+                pointer.truncate(length);
+            }
+            for (key, value) in right {
+                if !left.contains_key(key) {
+                    out.push(Difference {
+                        pointer: format!("{pointer}/{}", escape_pointer(key)),
+                        change: Change::Added(value.clone()),
+                    });
+                }
+            }
+        }
+        (Value::Array(left), Value::Array(right)) if left.len() == right.len() => {
+            for (index, (x, y)) in left.iter().zip(right).enumerate() {
+                let length = pointer.len();
+                let _ = write!(pointer, "/{index}");
+                walk(x, y, pointer, out);
+                pointer.truncate(length);
+            }
+        }
+        (Value::Number(x), Value::Number(y)) if numbers_equal(x, y) => {}
+        _ if a == b => {}
+        _ => out.push(Difference {
+            pointer: pointer.clone(),
+            change: Change::Changed {
+                from: a.clone(),
+                to: b.clone(),
+            },
+        }),
+    }
+}
+
+fn numbers_equal(x: &serde_json::Number, y: &serde_json::Number) -> bool {
+    if x == y {
+        return true;
+    }
+    match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
+        (Some(a), Some(b), _, _) => a == b,
+        (_, _, Some(a), Some(b)) => a == b,
+        _ => x.as_f64() == y.as_f64(),
+    }
+}
+
+/// Pretty JSON with sorted keys and integral floats written as integers, so that the diff shows
+/// only real differences.
+fn canonical_text(value: &Value) -> String {
+    fn canonical(value: &Value) -> Value {
+        match value {
+            Value::Object(map) => {
+                let mut keys: Vec<&String> = map.keys().collect();
+                keys.sort();
+                let mut out = serde_json::Map::new();
+                for key in keys {
+                    out.insert(key.clone(), canonical(&map[key]));
+                }
+                Value::Object(out)
+            }
+            Value::Array(items) => Value::Array(items.iter().map(canonical).collect()),
+            Value::Number(n) => match n.as_f64() {
+                Some(f) if n.is_f64() && f.fract() == 0.0 && f.abs() < 9.0e15 => {
+                    Value::from(f as i64)
+                }
+                _ => value.clone(),
+            },
+            other => other.clone(),
+        }
+    }
+    let mut text = serde_json::to_string_pretty(&canonical(value)).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -1,0 +1,676 @@
+//! Validating captured traffic: a HAR file or NDJSON exchanges, streamed one at a time.
+//!
+//! Each exchange is matched to its operation by method and concrete path (see
+//! [`match_request`]), then its request and response bodies are validated. Memory stays bounded
+//! whatever the capture's size: NDJSON is read line by line into one reused buffer, and a HAR
+//! file's `log.entries` array is deserialized one entry at a time.
+
+use std::fmt;
+use std::io::{self, BufRead};
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
+use serde_json::Value;
+use spec_model::Spec;
+
+use crate::validate::{self, BodyKind, Match, Operation, Outcome, Segment, Validator, Violation};
+
+/// The two capture formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CaptureFormat {
+    /// HTTP Archive, as saved by a browser's developer tools or a proxy.
+    Har,
+    /// One exchange per line: `{"method", "path", "status", "request_body"?, "response_body"?}`.
+    Ndjson,
+}
+
+/// A body as captured.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    /// No body (or an empty one, or JSON `null` in NDJSON).
+    Absent,
+    Json(Value),
+    /// Text that is not JSON (HAR only), with the parse error.
+    NotJson(String),
+}
+
+impl Body {
+    fn from_text(text: Option<String>, base64: bool) -> Body {
+        let Some(text) = text else {
+            return Body::Absent;
+        };
+        let text = if base64 {
+            match decode_base64(&text).and_then(|bytes| String::from_utf8(bytes).ok()) {
+                Some(decoded) => decoded,
+                None => return Body::NotJson("body is not valid base64 UTF-8 text".into()),
+            }
+        } else {
+            text
+        };
+        if text.trim().is_empty() {
+            return Body::Absent;
+        }
+        match serde_json::from_str(&text) {
+            Ok(value) => Body::Json(value),
+            Err(error) => Body::NotJson(format!("body is not JSON: {error}")),
+        }
+    }
+}
+
+/// One captured exchange.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Exchange {
+    /// Where it is in the capture: `line 12` (NDJSON) or `entry 3` (HAR).
+    pub position: String,
+    pub method: String,
+    /// The path (or URL) as captured.
+    pub path: String,
+    /// `None` when no response was captured (HAR status 0).
+    pub status: Option<u16>,
+    pub request_body: Body,
+    pub response_body: Body,
+}
+
+/// What was found for one exchange.
+#[derive(Debug, Clone)]
+pub enum Verdict<'a> {
+    Conforms {
+        operation: &'a Operation,
+    },
+    Violates {
+        operation: &'a Operation,
+        request: Outcome,
+        response: Outcome,
+        /// The response's status, when one was captured.
+        status: Option<u16>,
+    },
+    /// No operation matches the exchange.
+    Unmatched {
+        reason: String,
+    },
+}
+
+impl Verdict<'_> {
+    pub fn is_ok(&self) -> bool {
+        matches!(self, Verdict::Conforms { .. })
+    }
+}
+
+/// Counts over a whole capture.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Summary {
+    pub exchanges: u64,
+    pub conforming: u64,
+    pub violating: u64,
+    pub unmatched: u64,
+    /// Bodies validated against a schema.
+    pub bodies: u64,
+}
+
+impl Summary {
+    pub fn ok(&self) -> bool {
+        self.violating == 0 && self.unmatched == 0
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} exchanges: {} conform, {} violate, {} match no operation ({} bodies validated)",
+            self.exchanges, self.conforming, self.violating, self.unmatched, self.bodies
+        )
+    }
+}
+
+/// Why a capture could not be processed (exit 2).
+#[derive(Debug)]
+pub enum TrafficError {
+    /// The capture is malformed: where, and what.
+    Input(String),
+    Io(io::Error),
+    /// The spec's schemas could not be compiled.
+    Spec(validate::Error),
+}
+
+impl fmt::Display for TrafficError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            TrafficError::Input(message) => write!(f, "{message}"),
+            TrafficError::Io(error) => write!(f, "{error}"),
+            TrafficError::Spec(error) => write!(f, "{error}"),
+        }
+    }
+}
+
+impl std::error::Error for TrafficError {}
+
+impl From<io::Error> for TrafficError {
+    fn from(error: io::Error) -> Self {
+        TrafficError::Io(error)
+    }
+}
+
+/// Tells HAR from NDJSON by the first key of the first object: a HAR file is one object whose
+/// (only) key is `log`.
+pub fn detect(reader: &mut dyn BufRead) -> io::Result<CaptureFormat> {
+    let buffer = reader.fill_buf()?;
+    let text = buffer.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buffer);
+    let mut rest = text.iter().skip_while(|b| b.is_ascii_whitespace());
+    if rest.next() != Some(&b'{') {
+        return Ok(CaptureFormat::Ndjson);
+    }
+    let after: Vec<u8> = rest
+        .skip_while(|b| b.is_ascii_whitespace())
+        .take(5)
+        .copied()
+        .collect();
+    Ok(if after == b"\"log\"" {
+        CaptureFormat::Har
+    } else {
+        CaptureFormat::Ndjson
+    })
+}
+
+/// Validates every exchange of a capture, calling `sink` with each verdict (conforming ones
+/// included) as soon as it is known.
+pub fn run(
+    validator: &Validator<'_>,
+    reader: &mut dyn BufRead,
+    format: CaptureFormat,
+    sink: &mut dyn FnMut(&Exchange, &Verdict<'_>) -> io::Result<()>,
+) -> Result<Summary, TrafficError> {
+    validator.compile_all().map_err(TrafficError::Spec)?;
+    let mut summary = Summary::default();
+    let mut handle = |exchange: Exchange| -> Result<(), TrafficError> {
+        let (verdict, bodies) = check_exchange(validator, &exchange).map_err(TrafficError::Spec)?;
+        summary.exchanges += 1;
+        summary.bodies += bodies;
+        match &verdict {
+            Verdict::Conforms { .. } => summary.conforming += 1,
+            Verdict::Violates { .. } => summary.violating += 1,
+            Verdict::Unmatched { .. } => summary.unmatched += 1,
+        }
+        sink(&exchange, &verdict)?;
+        Ok(())
+    };
+    match format {
+        CaptureFormat::Ndjson => read_ndjson(reader, &mut handle)?,
+        CaptureFormat::Har => read_har(reader, &mut handle)?,
+    }
+    Ok(summary)
+}
+
+/// Matches and validates one exchange; also returns how many bodies were validated.
+pub fn check_exchange<'v>(
+    validator: &'v Validator<'_>,
+    exchange: &Exchange,
+) -> Result<(Verdict<'v>, u64), validate::Error> {
+    let operation = match validator.match_request(&exchange.method, &exchange.path) {
+        Match::Operation(operation) => operation,
+        Match::MethodNotAllowed => {
+            return Ok((
+                Verdict::Unmatched {
+                    reason: format!(
+                        "the spec documents no {} operation for this path",
+                        exchange.method.to_ascii_uppercase()
+                    ),
+                },
+                0,
+            ))
+        }
+        Match::NoPath => {
+            return Ok((
+                Verdict::Unmatched {
+                    reason: "no path template of the spec matches".into(),
+                },
+                0,
+            ))
+        }
+    };
+    let mut bodies = 0;
+    let mut request = Outcome::default();
+    match &operation.request {
+        Some(spec) => {
+            let body = body_for_check(&exchange.request_body, &mut request);
+            if body.is_some() {
+                bodies += 1;
+            }
+            if !matches!(exchange.request_body, Body::NotJson(_)) {
+                request = validator.check(operation, BodyKind::Request, spec, body)?;
+            }
+        }
+        None => {
+            if !matches!(exchange.request_body, Body::Absent) {
+                request
+                    .violations
+                    .push(unexpected_body(operation, "request"));
+            }
+        }
+    }
+    let mut response = Outcome::default();
+    if let Some(status) = exchange.status {
+        match operation.response(status) {
+            Some(documented) => {
+                let kind = BodyKind::Response(status);
+                let body = body_for_check(&exchange.response_body, &mut response);
+                if body.is_some() {
+                    bodies += 1;
+                }
+                if !matches!(exchange.response_body, Body::NotJson(_)) {
+                    response = validator.check(operation, kind, &documented.body, body)?;
+                }
+            }
+            None => response.violations.push(Violation {
+                pointer: String::new(),
+                keyword: "status".into(),
+                spec_pointer: Some(format!("{}/responses", operation.pointer)),
+                location: None,
+                message: format!(
+                    "status {status} is not documented for `{}` (documented: {})",
+                    operation.name,
+                    operation
+                        .responses
+                        .iter()
+                        .map(|r| r.key.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        }
+    }
+    let verdict = if request.conforms() && response.conforms() {
+        Verdict::Conforms { operation }
+    } else {
+        Verdict::Violates {
+            operation,
+            request,
+            response,
+            status: exchange.status,
+        }
+    };
+    Ok((verdict, bodies))
+}
+
+fn body_for_check<'b>(body: &'b Body, outcome: &mut Outcome) -> Option<&'b Value> {
+    match body {
+        Body::Absent => None,
+        Body::Json(value) => Some(value),
+        Body::NotJson(message) => {
+            outcome.violations.push(Violation {
+                pointer: String::new(),
+                keyword: "json".into(),
+                spec_pointer: None,
+                location: None,
+                message: message.clone(),
+            });
+            None
+        }
+    }
+}
+
+fn unexpected_body(operation: &Operation, which: &str) -> Violation {
+    Violation {
+        pointer: String::new(),
+        keyword: "body".into(),
+        spec_pointer: Some(operation.pointer.clone()),
+        location: None,
+        message: format!("the spec documents no {which} body, but there is one"),
+    }
+}
+
+#[derive(Deserialize)]
+struct NdjsonExchange {
+    method: String,
+    #[serde(alias = "url")]
+    path: String,
+    status: u16,
+    #[serde(default)]
+    request_body: Option<Value>,
+    #[serde(default)]
+    response_body: Option<Value>,
+}
+
+fn read_ndjson(
+    reader: &mut dyn BufRead,
+    handle: &mut dyn FnMut(Exchange) -> Result<(), TrafficError>,
+) -> Result<(), TrafficError> {
+    let mut line = String::new();
+    let mut number: u64 = 0;
+    loop {
+        line.clear();
+        let read = reader
+            .read_line(&mut line)
+            .map_err(|e| TrafficError::Input(format!("line {}: {e}", number + 1)))?;
+        if read == 0 {
+            return Ok(());
+        }
+        number += 1;
+        let text = line.trim();
+        if text.is_empty() {
+            continue;
+        }
+        let record: NdjsonExchange = serde_json::from_str(text).map_err(|error| {
+            TrafficError::Input(format!(
+                "line {number}, column {}: not an exchange: {error}",
+                error.column()
+            ))
+        })?;
+        let body = |value: Option<Value>| match value {
+            None | Some(Value::Null) => Body::Absent,
+            Some(value) => Body::Json(value),
+        };
+        handle(Exchange {
+            position: format!("line {number}"),
+            method: record.method,
+            path: record.path,
+            status: Some(record.status),
+            request_body: body(record.request_body),
+            response_body: body(record.response_body),
+        })?;
+    }
+}
+
+#[derive(Deserialize)]
+struct HarEntry {
+    request: HarRequest,
+    response: HarResponse,
+}
+
+#[derive(Deserialize)]
+struct HarRequest {
+    method: String,
+    url: String,
+    #[serde(rename = "postData", default)]
+    post_data: Option<HarText>,
+}
+
+#[derive(Deserialize)]
+struct HarResponse {
+    status: i64,
+    #[serde(default)]
+    content: Option<HarText>,
+}
+
+#[derive(Deserialize)]
+struct HarText {
+    #[serde(default)]
+    text: Option<String>,
+    #[serde(default)]
+    encoding: Option<String>,
+}
+
+impl HarText {
+    fn body(this: Option<HarText>) -> Body {
+        match this {
+            None => Body::Absent,
+            Some(text) => {
+                let base64 = text
+                    .encoding
+                    .as_deref()
+                    .is_some_and(|e| e.eq_ignore_ascii_case("base64"));
+                Body::from_text(text.text, base64)
+            }
+        }
+    }
+}
+
+type Handler<'h> = &'h mut dyn FnMut(Exchange) -> Result<(), TrafficError>;
+
+/// Streams `log.entries` of a HAR file, one entry at a time.
+fn read_har(reader: &mut dyn BufRead, mut handle: Handler<'_>) -> Result<(), TrafficError> {
+    let mut stopped: Option<TrafficError> = None;
+    let mut count: u64 = 0;
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let result = HarSeed {
+        level: Level::Root,
+        handle: &mut handle,
+        stopped: &mut stopped,
+        count: &mut count,
+    }
+    .deserialize(&mut deserializer)
+    .and_then(|found| {
+        deserializer.end()?;
+        Ok(found)
+    });
+    if let Some(error) = stopped {
+        return Err(error);
+    }
+    match result {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(TrafficError::Input(
+            "not a HAR file: no log.entries array".into(),
+        )),
+        Err(error) => Err(TrafficError::Input(format!(
+            "malformed HAR file{}: {error}",
+            if count > 0 {
+                format!(" (after entry {count})")
+            } else {
+                String::new()
+            }
+        ))),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Level {
+    Root,
+    Log,
+    Entries,
+}
+
+struct HarSeed<'a, 'h> {
+    level: Level,
+    handle: &'a mut Handler<'h>,
+    stopped: &'a mut Option<TrafficError>,
+    count: &'a mut u64,
+}
+
+impl<'de> DeserializeSeed<'de> for HarSeed<'_, '_> {
+    /// Whether `log.entries` was found.
+    type Value = bool;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<bool, D::Error> {
+        if self.level == Level::Entries {
+            deserializer.deserialize_seq(self)
+        } else {
+            deserializer.deserialize_map(self)
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for HarSeed<'_, '_> {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.level {
+            Level::Root => "a HAR object with a `log` member",
+            Level::Log => "the HAR `log` object",
+            Level::Entries => "the HAR `log.entries` array",
+        })
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<bool, A::Error> {
+        let (wanted, next) = match self.level {
+            Level::Root => ("log", Level::Log),
+            _ => ("entries", Level::Entries),
+        };
+        let mut found = false;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == wanted {
+                found |= map.next_value_seed(HarSeed {
+                    level: next,
+                    handle: &mut *self.handle,
+                    stopped: &mut *self.stopped,
+                    count: &mut *self.count,
+                })?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
+        while let Some(entry) = seq.next_element::<HarEntry>()? {
+            *self.count += 1;
+            let status = u16::try_from(entry.response.status)
+                .ok()
+                .filter(|s| *s != 0);
+            let exchange = Exchange {
+                position: format!("entry {}", self.count),
+                method: entry.request.method,
+                path: entry.request.url,
+                status,
+                request_body: HarText::body(entry.request.post_data),
+                response_body: HarText::body(entry.response.content),
+            };
+            if let Err(error) = (self.handle)(exchange) {
+                *self.stopped = Some(error);
+                return Err(de::Error::custom("stopped"));
+            }
+        }
+        Ok(true)
+    }
+}
+
+/// The base paths of the spec's servers (`/v1` for `https://api.instabot.io/v1`), server
+/// variables replaced by their defaults, longest first.
+pub fn base_paths(spec: &Spec) -> Vec<String> {
+    let mut paths: Vec<String> = Vec::new();
+    for server in &spec.openapi.servers {
+        let mut url = server.url.clone();
+        if let Some(variables) = &server.variables {
+            for (name, variable) in variables {
+                url = url.replace(&format!("{{{name}}}"), &variable.default);
+            }
+        }
+        let path = strip_origin(&url).trim_end_matches('/').to_owned();
+        if !path.is_empty() && !paths.contains(&path) {
+            paths.push(path);
+        }
+    }
+    paths.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    paths
+}
+
+/// `https://host/a/b?x` -> `/a/b?x`; a path is returned as it is.
+fn strip_origin(url: &str) -> &str {
+    match url.find("://") {
+        Some(index) => {
+            let rest = &url[index + 3..];
+            match rest.find('/') {
+                Some(slash) => &rest[slash..],
+                None => "",
+            }
+        }
+        None => url,
+    }
+}
+
+/// Matches a method and a concrete path to an operation. The path may be a full URL and may
+/// carry a query string; when it starts with a server's base path (`/v1`), that is removed
+/// first. Like OpenAPI routing, the path is matched first (concrete segments win over
+/// templated ones: `/users/lastUpdated` before `/users/{objectId}`), then the method.
+pub fn match_request<'v>(validator: &'v Validator<'_>, method: &str, path: &str) -> Match<'v> {
+    let path = strip_origin(path);
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    let mut candidates: Vec<&str> = Vec::with_capacity(2);
+    for base in validator.base_paths() {
+        if let Some(rest) = path.strip_prefix(base.as_str()) {
+            if rest.is_empty() || rest.starts_with('/') {
+                candidates.push(rest);
+            }
+        }
+    }
+    candidates.push(path);
+    let operations = validator.operations();
+    for candidate in candidates {
+        let segments: Vec<&str> = candidate.split('/').filter(|s| !s.is_empty()).collect();
+        let mut best: Option<(usize, &str)> = None;
+        for op in operations {
+            if let Some(score) = score(&op.segments, &segments) {
+                if best.is_none_or(|(s, _)| score > s) {
+                    best = Some((score, op.path.as_str()));
+                }
+            }
+        }
+        if let Some((_, template)) = best {
+            return operations
+                .iter()
+                .find(|op| op.path == template && op.method.eq_ignore_ascii_case(method))
+                .map_or(Match::MethodNotAllowed, Match::Operation);
+        }
+    }
+    Match::NoPath
+}
+
+/// The number of literal segments when the template matches, `None` otherwise.
+fn score(template: &[Segment], segments: &[&str]) -> Option<usize> {
+    if template.len() != segments.len() {
+        return None;
+    }
+    let mut literals = 0;
+    for (part, segment) in template.iter().zip(segments) {
+        match part {
+            Segment::Literal(literal) => {
+                if literal != segment {
+                    return None;
+                }
+                literals += 1;
+            }
+            Segment::Param { prefix, suffix } => {
+                if segment.len() <= prefix.len() + suffix.len()
+                    || !segment.starts_with(prefix.as_str())
+                    || !segment.ends_with(suffix.as_str())
+                {
+                    return None;
+                }
+            }
+        }
+    }
+    Some(literals)
+}
+
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(text.len() / 4 * 3);
+    let mut buffer = 0u32;
+    let mut bits = 0;
+    for byte in text.bytes() {
+        let value = match byte {
+            b'A'..=b'Z' => byte - b'A',
+            b'a'..=b'z' => byte - b'a' + 26,
+            b'0'..=b'9' => byte - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            b'=' | b'\r' | b'\n' | b' ' => continue,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            out.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64() {
+        assert_eq!(decode_base64("eyJhIjoxfQ==").unwrap(), b"{\"a\":1}");
+        assert!(decode_base64("*").is_none());
+    }
+
+    #[test]
+    fn origin() {
+        assert_eq!(strip_origin("https://api.instabot.io/v1"), "/v1");
+        assert_eq!(strip_origin("https://example.publica.la"), "");
+        assert_eq!(strip_origin("/v1/users"), "/v1/users");
+    }
+}

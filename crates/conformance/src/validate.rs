@@ -1,0 +1,713 @@
+//! Validating one JSON body against the schema of an operation's request or response.
+//!
+//! A [`Validator`] owns one loaded spec. The JSON Schema of each body (request, or response by
+//! status) is converted with `openapi-jsonschema` and compiled the first time it is needed, then
+//! reused: operations that share a schema (`#/components/schemas/Error`...) share one compiled
+//! validator. Validation takes the fast `is_valid` path and collects errors only for a body that
+//! fails it.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use jsonschema::error::ValidationErrorKind;
+use jsonschema::ValidationError;
+use openapi_jsonschema::{Direction, Mapped};
+use serde_json::Value;
+use spec_model::{escape_pointer, Spec};
+
+use crate::roundtrip::{self, TypedRoundTrip};
+
+/// Which body of an operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BodyKind {
+    /// The request body.
+    Request,
+    /// The response body with this HTTP status code.
+    Response(u16),
+}
+
+impl BodyKind {
+    /// The status code of a response (`None` for the request), as the generated types'
+    /// `round_trip(operation, status, body)` takes it.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            BodyKind::Request => None,
+            BodyKind::Response(status) => Some(*status),
+        }
+    }
+}
+
+impl fmt::Display for BodyKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BodyKind::Request => f.write_str("request"),
+            BodyKind::Response(status) => write!(f, "response {status}"),
+        }
+    }
+}
+
+/// One place where a body disagrees with the spec (or with the generated types).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// JSON pointer into the body (`""` for the whole body).
+    pub pointer: String,
+    /// What failed: the JSON Schema keyword (`type`, `required`, `format`...), `round-trip` for a
+    /// loss through the generated types, `body` for a missing or unexpected body.
+    pub keyword: String,
+    /// JSON pointer into the spec of the schema keyword that failed, when there is one.
+    pub spec_pointer: Option<String>,
+    /// `file:line` of `spec_pointer` in the spec.
+    pub location: Option<String>,
+    /// A plain message.
+    pub message: String,
+}
+
+impl Violation {
+    /// The short form used by the samples manifest: `POINTER KEYWORD` (`/data/0/id format`).
+    pub fn finding(&self) -> String {
+        format!("{} {}", display_pointer(&self.pointer), self.keyword)
+    }
+}
+
+/// A body pointer for people: the root is `/`.
+pub fn display_pointer(pointer: &str) -> &str {
+    if pointer.is_empty() {
+        "/"
+    } else {
+        pointer
+    }
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", display_pointer(&self.pointer), self.message)?;
+        match (&self.location, &self.spec_pointer) {
+            (Some(location), Some(pointer)) => write!(f, " [{location} #{pointer}]"),
+            (None, Some(pointer)) => write!(f, " [#{pointer}]"),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The result of checking one body.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Every violation, schema ones first, then round-trip losses.
+    pub violations: Vec<Violation>,
+    /// The unified diff between the body and its round trip through the generated types, when
+    /// something was lost.
+    pub diff: Option<String>,
+}
+
+impl Outcome {
+    pub fn conforms(&self) -> bool {
+        self.violations.is_empty()
+    }
+}
+
+/// Why a body could not be checked at all (a usage error, not a violation).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// No operation has this operationId or `METHOD /path`.
+    UnknownOperation(String),
+    /// The operation documents no response with this status (nor a matching range or default).
+    UnknownStatus { operation: String, status: String },
+    /// The operation takes no request body.
+    NoRequestBody { operation: String },
+    /// The spec's schema could not be converted or compiled.
+    Schema(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::UnknownOperation(name) => write!(
+                f,
+                "unknown operation `{name}`: give an operationId or \"METHOD /path/template\""
+            ),
+            Error::UnknownStatus { operation, status } => write!(
+                f,
+                "operation `{operation}` documents no response with status {status}"
+            ),
+            Error::NoRequestBody { operation } => {
+                write!(f, "operation `{operation}` takes no request body")
+            }
+            Error::Schema(message) => write!(f, "{message}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Where a body of an operation is described.
+#[derive(Debug, Clone)]
+pub struct BodySpec {
+    /// The body is required (request bodies only).
+    pub required: bool,
+    /// The compiled-schema slot; `None` when the body is not JSON or has no schema.
+    slot: Option<usize>,
+    /// The spec declares a body at all (`content` present).
+    pub has_content: bool,
+    /// JSON pointer of the JSON media type object (after following `$ref`s), if there is one.
+    pub media_pointer: Option<String>,
+}
+
+/// One documented response of an operation.
+#[derive(Debug, Clone)]
+pub struct ResponseSpec {
+    /// The key under `responses`: `200`, `2XX`, `default`.
+    pub key: String,
+    pub body: BodySpec,
+}
+
+/// One operation of the spec, ready for matching and validation.
+#[derive(Debug, Clone)]
+pub struct Operation {
+    /// The operationId, or `METHOD /path` when there is none.
+    pub name: String,
+    pub method: &'static str,
+    /// The path template as written under `paths`.
+    pub path: String,
+    /// JSON pointer of the operation in the spec.
+    pub pointer: String,
+    pub request: Option<BodySpec>,
+    pub responses: Vec<ResponseSpec>,
+    pub(crate) segments: Vec<Segment>,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Segment {
+    Literal(String),
+    /// `{name}`, possibly with literal text around it (`{id}.json`).
+    Param {
+        prefix: String,
+        suffix: String,
+    },
+}
+
+impl Operation {
+    /// The response documented for a status code: the exact code, else its range (`2XX`), else
+    /// `default`.
+    pub fn response(&self, status: u16) -> Option<&ResponseSpec> {
+        let exact = status.to_string();
+        let range = format!("{}XX", status / 100);
+        self.responses
+            .iter()
+            .find(|r| r.key == exact)
+            .or_else(|| {
+                self.responses
+                    .iter()
+                    .find(|r| r.key.eq_ignore_ascii_case(&range))
+            })
+            .or_else(|| self.responses.iter().find(|r| r.key == "default"))
+    }
+}
+
+struct Slot {
+    /// Spec pointer of the media type's `schema`.
+    schema_pointer: String,
+    /// What is converted: a `$ref` target or the schema pointer itself.
+    reference: String,
+    direction: Direction,
+    compiled: OnceLock<Result<Compiled, String>>,
+}
+
+struct Compiled {
+    validator: jsonschema::Validator,
+    mapped: Mapped,
+}
+
+/// Validates bodies against one spec.
+pub struct Validator<'t> {
+    spec: Spec,
+    operations: Vec<Operation>,
+    slots: Vec<Slot>,
+    base_paths: Vec<String>,
+    types: Option<&'t dyn TypedRoundTrip>,
+}
+
+impl fmt::Debug for Validator<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Validator")
+            .field("spec", &self.spec.path)
+            .field("operations", &self.operations.len())
+            .field("types", &self.types.is_some())
+            .finish()
+    }
+}
+
+impl Validator<'static> {
+    /// Prepares a validator for a loaded spec. Schemas are compiled when first used.
+    pub fn new(spec: Spec) -> Self {
+        let mut slots: Vec<Slot> = Vec::new();
+        let mut slot_index: HashMap<(String, Direction), usize> = HashMap::new();
+        let mut operations = Vec::new();
+        for op in spec.operations() {
+            let pointer = op.pointer();
+            let raw = spec.document.pointer(&pointer).unwrap_or(&Value::Null);
+            let mut body = |container: &Value, container_pointer: String, direction| {
+                let (container, container_pointer) = follow(&spec, container, container_pointer);
+                let content = container.get("content").and_then(Value::as_object);
+                let required = container.get("required").and_then(Value::as_bool) == Some(true);
+                let has_content = content.is_some_and(|c| !c.is_empty());
+                let media_pointer = content.and_then(json_media_type).map(|media_type| {
+                    format!("{container_pointer}/content/{}", escape_pointer(media_type))
+                });
+                let slot = content.and_then(|content| {
+                    let media_type = json_media_type(content)?;
+                    let schema_pointer = format!(
+                        "{container_pointer}/content/{}/schema",
+                        escape_pointer(media_type)
+                    );
+                    let schema = content[media_type].get("schema")?;
+                    let reference = match schema.get("$ref").and_then(Value::as_str) {
+                        Some(target) if schema.as_object().is_some_and(|m| m.len() == 1) => {
+                            target.to_owned()
+                        }
+                        _ => schema_pointer.clone(),
+                    };
+                    let index = *slot_index
+                        .entry((reference.clone(), direction))
+                        .or_insert_with(|| {
+                            slots.push(Slot {
+                                schema_pointer,
+                                reference,
+                                direction,
+                                compiled: OnceLock::new(),
+                            });
+                            slots.len() - 1
+                        });
+                    Some(index)
+                });
+                BodySpec {
+                    required,
+                    slot,
+                    has_content,
+                    media_pointer,
+                }
+            };
+            let request = raw.get("requestBody").map(|request| {
+                body(
+                    request,
+                    format!("{pointer}/requestBody"),
+                    Direction::Request,
+                )
+            });
+            let mut responses = Vec::new();
+            if let Some(map) = raw.get("responses").and_then(Value::as_object) {
+                for (key, response) in map {
+                    responses.push(ResponseSpec {
+                        key: key.clone(),
+                        body: body(
+                            response,
+                            format!("{pointer}/responses/{}", escape_pointer(key)),
+                            Direction::Response,
+                        ),
+                    });
+                }
+            }
+            operations.push(Operation {
+                name: op.name(),
+                method: op.method,
+                path: op.path.to_owned(),
+                pointer,
+                request,
+                responses,
+                segments: parse_template(op.path),
+            });
+        }
+        let base_paths = crate::traffic::base_paths(&spec);
+        Validator {
+            spec,
+            operations,
+            slots,
+            base_paths,
+            types: None,
+        }
+    }
+}
+
+impl<'t> Validator<'t> {
+    /// Also round-trips every body through the generated types (see [`TypedRoundTrip`]).
+    pub fn with_types<'u>(self, types: Option<&'u dyn TypedRoundTrip>) -> Validator<'u> {
+        Validator {
+            spec: self.spec,
+            operations: self.operations,
+            slots: self.slots,
+            base_paths: self.base_paths,
+            types,
+        }
+    }
+
+    pub fn spec(&self) -> &Spec {
+        &self.spec
+    }
+
+    /// The base paths of the spec's servers, longest first (see [`crate::traffic::base_paths`]).
+    pub fn base_paths(&self) -> &[String] {
+        &self.base_paths
+    }
+
+    pub fn operations(&self) -> &[Operation] {
+        &self.operations
+    }
+
+    /// Whether bodies are also round-tripped through generated types.
+    pub fn has_types(&self) -> bool {
+        self.types.is_some()
+    }
+
+    /// Finds an operation by operationId or by `"METHOD /path/template"`.
+    pub fn operation(&self, name: &str) -> Result<&Operation, Error> {
+        let name = name.trim();
+        self.operations
+            .iter()
+            .find(|op| op.name == name)
+            .or_else(|| {
+                let (method, path) = name.split_once(char::is_whitespace)?;
+                let path = path.trim();
+                self.operations
+                    .iter()
+                    .find(|op| op.method.eq_ignore_ascii_case(method) && op.path == path)
+            })
+            .ok_or_else(|| Error::UnknownOperation(name.to_owned()))
+    }
+
+    /// Compiles every body schema now (otherwise each is compiled when first used), reporting
+    /// the first that fails.
+    pub fn compile_all(&self) -> Result<(), Error> {
+        for index in 0..self.slots.len() {
+            self.compiled(index)?;
+        }
+        Ok(())
+    }
+
+    /// Checks a body of an operation, found by name, with a status given as the user wrote it
+    /// (`200`, or a response key such as `2XX` or `default`).
+    pub fn validate(
+        &self,
+        operation: &str,
+        kind: BodyKindArg<'_>,
+        body: &Value,
+    ) -> Result<(&Operation, BodyKind, Outcome), Error> {
+        let op = self.operation(operation)?;
+        let (kind, spec) = match kind {
+            BodyKindArg::Request => match &op.request {
+                Some(spec) => (BodyKind::Request, spec),
+                None => {
+                    return Err(Error::NoRequestBody {
+                        operation: op.name.clone(),
+                    })
+                }
+            },
+            BodyKindArg::Status(status) => {
+                let unknown = || Error::UnknownStatus {
+                    operation: op.name.clone(),
+                    status: status.to_owned(),
+                };
+                let response = match status.parse::<u16>() {
+                    Ok(code) if (100..=599).contains(&code) => op.response(code),
+                    _ => op
+                        .responses
+                        .iter()
+                        .find(|r| r.key.eq_ignore_ascii_case(status)),
+                }
+                .ok_or_else(unknown)?;
+                let code = status
+                    .parse::<u16>()
+                    .ok()
+                    .or_else(|| response.key.parse().ok())
+                    .or_else(|| {
+                        let hundreds = response.key.chars().next()?.to_digit(10)?;
+                        Some(hundreds as u16 * 100)
+                    })
+                    .unwrap_or(0);
+                (BodyKind::Response(code), &response.body)
+            }
+        };
+        let outcome = self.check(op, kind, spec, Some(body))?;
+        Ok((op, kind, outcome))
+    }
+
+    /// Checks a body (or its absence) against what the spec says of it.
+    pub fn check(
+        &self,
+        op: &Operation,
+        kind: BodyKind,
+        spec: &BodySpec,
+        body: Option<&Value>,
+    ) -> Result<Outcome, Error> {
+        let mut outcome = Outcome::default();
+        let Some(body) = body else {
+            if spec.required {
+                outcome.violations.push(Violation {
+                    pointer: String::new(),
+                    keyword: "body".into(),
+                    spec_pointer: Some(format!("{}/requestBody/required", op.pointer)),
+                    location: None,
+                    message: format!("the {kind} body is required but there is none"),
+                });
+            }
+            return Ok(outcome);
+        };
+        if !spec.has_content {
+            outcome.violations.push(Violation {
+                pointer: String::new(),
+                keyword: "body".into(),
+                spec_pointer: Some(op.pointer.clone()),
+                location: self.location(&op.pointer),
+                message: format!("the spec documents no {kind} body, but there is one"),
+            });
+            return Ok(outcome);
+        }
+        if let Some(slot) = spec.slot {
+            let compiled = self.compiled(slot)?;
+            if !compiled.validator.is_valid(body) {
+                for error in compiled.validator.iter_errors(body) {
+                    self.collect(compiled, &error, &mut outcome.violations);
+                }
+            }
+        }
+        if let Some(types) = self.types {
+            let id = &op.name;
+            if let Some(result) = types.round_trip(&self.spec.api, id, &kind, body) {
+                match result {
+                    Ok(round_tripped) => {
+                        if let Some(loss) = roundtrip::compare(body, &round_tripped) {
+                            for difference in &loss.differences {
+                                outcome.violations.push(Violation {
+                                    pointer: difference.pointer.clone(),
+                                    keyword: "round-trip".into(),
+                                    spec_pointer: None,
+                                    location: None,
+                                    message: format!(
+                                        "{} by the generated type's round trip",
+                                        difference.describe()
+                                    ),
+                                });
+                            }
+                            outcome.diff = Some(loss.diff);
+                        }
+                    }
+                    Err(message) => outcome.violations.push(Violation {
+                        pointer: String::new(),
+                        keyword: "round-trip".into(),
+                        spec_pointer: None,
+                        location: None,
+                        message: format!("does not deserialize into the generated type: {message}"),
+                    }),
+                }
+            }
+        }
+        Ok(outcome)
+    }
+
+    /// The compiled validator of a slot.
+    fn compiled(&self, index: usize) -> Result<&Compiled, Error> {
+        let slot = &self.slots[index];
+        slot.compiled
+            .get_or_init(|| {
+                self.compile(&slot.reference, &slot.schema_pointer, slot.direction)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
+            .map_err(|message| Error::Schema(message.clone()))
+    }
+
+    /// Checks a value against the schema at any pointer of the spec (a parameter's or a
+    /// property's), compiling it for this one call. Used for the spec's own examples.
+    pub fn check_schema_at(
+        &self,
+        schema_pointer: &str,
+        direction: Direction,
+        value: &Value,
+    ) -> Result<Outcome, Error> {
+        let compiled = self.compile(schema_pointer, schema_pointer, direction)?;
+        let mut outcome = Outcome::default();
+        if !compiled.validator.is_valid(value) {
+            for error in compiled.validator.iter_errors(value) {
+                self.collect(&compiled, &error, &mut outcome.violations);
+            }
+        }
+        Ok(outcome)
+    }
+
+    fn compile(
+        &self,
+        reference: &str,
+        schema_pointer: &str,
+        direction: Direction,
+    ) -> Result<Compiled, Error> {
+        let mapped =
+            openapi_jsonschema::convert_mapped(&self.spec, reference, direction).map_err(|e| {
+                Error::Schema(format!(
+                    "{}: cannot convert the schema at {schema_pointer}: {e}",
+                    self.spec.path.display()
+                ))
+            })?;
+        let validator = jsonschema::options()
+            .should_validate_formats(true)
+            .build(&mapped.schema)
+            .map_err(|e| {
+                Error::Schema(format!(
+                    "{}: the schema at {schema_pointer} does not compile: {e}",
+                    self.spec.path.display()
+                ))
+            })?;
+        Ok(Compiled { validator, mapped })
+    }
+
+    /// The schema of a body as JSON Schema, as validated (for tools and debugging).
+    pub fn json_schema(&self, spec: &BodySpec) -> Result<Option<&Value>, Error> {
+        match spec.slot {
+            Some(slot) => Ok(Some(&self.compiled(slot)?.mapped.schema)),
+            None => Ok(None),
+        }
+    }
+
+    fn location(&self, pointer: &str) -> Option<String> {
+        self.spec
+            .line_of(pointer)
+            .map(|line| format!("{}:{line}", self.spec.path.display()))
+    }
+
+    fn collect(&self, compiled: &Compiled, error: &ValidationError<'_>, out: &mut Vec<Violation>) {
+        let schema_path = error.schema_path().as_str();
+        // A nullable wrapper `anyOf: [{type: null}, S]` failed on a value that is not null:
+        // report why it fails S, which is what the reader wants to know.
+        if let ValidationErrorKind::AnyOf { context } = error.kind() {
+            let wrapper = compiled
+                .mapped
+                .schema
+                .pointer(schema_path)
+                .and_then(Value::as_array)
+                .is_some_and(|branches| {
+                    branches.len() == 2 && branches[0] == serde_json::json!({"type": "null"})
+                });
+            if wrapper && context.len() == 2 && !context[1].is_empty() {
+                for inner in &context[1] {
+                    self.collect(compiled, inner, out);
+                }
+                return;
+            }
+        }
+        let spec_pointer = compiled.mapped.source_map.spec_pointer(schema_path);
+        let location = spec_pointer.as_deref().and_then(|p| self.location(p));
+        let violation = Violation {
+            pointer: error.instance_path().as_str().to_owned(),
+            keyword: error.kind().keyword().to_owned(),
+            spec_pointer,
+            location,
+            message: message(error),
+        };
+        if !out.contains(&violation) {
+            out.push(violation);
+        }
+    }
+
+    /// Matches a concrete request path (with or without the server's base path, query string
+    /// or scheme and host) and method to an operation.
+    pub fn match_request(&self, method: &str, path: &str) -> Match<'_> {
+        crate::traffic::match_request(self, method, path)
+    }
+}
+
+/// How the user names a body: `--request` or `--status CODE`.
+#[derive(Debug, Clone, Copy)]
+pub enum BodyKindArg<'a> {
+    Request,
+    /// A status code (`200`) or a response key (`2XX`, `default`).
+    Status(&'a str),
+}
+
+/// The result of matching a request to an operation.
+#[derive(Debug, Clone, Copy)]
+pub enum Match<'a> {
+    Operation(&'a Operation),
+    /// Some template matches the path, but none with this method.
+    MethodNotAllowed,
+    NoPath,
+}
+
+/// Follows `$ref`s (requestBodies, responses) to the object, with its pointer.
+fn follow<'a>(spec: &'a Spec, mut value: &'a Value, mut pointer: String) -> (&'a Value, String) {
+    for _ in 0..16 {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(target) => match spec.resolve(target) {
+                Some(next) => {
+                    value = next;
+                    pointer = target.trim_start_matches('#').to_owned();
+                }
+                None => break,
+            },
+            None => break,
+        }
+    }
+    (value, pointer)
+}
+
+/// The JSON media type of a `content` map: `application/json`, else any `*/json` or `*+json`.
+fn json_media_type(content: &serde_json::Map<String, Value>) -> Option<&str> {
+    if content.contains_key("application/json") {
+        return Some("application/json");
+    }
+    content
+        .keys()
+        .find(|key| {
+            let essence = key.split(';').next().unwrap_or_default().trim();
+            essence.ends_with("/json") || essence.ends_with("+json") || essence == "*/*"
+        })
+        .map(String::as_str)
+}
+
+fn parse_template(path: &str) -> Vec<Segment> {
+    path.trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|segment| match (segment.find('{'), segment.rfind('}')) {
+            (Some(open), Some(close)) if open < close => Segment::Param {
+                prefix: segment[..open].to_owned(),
+                suffix: segment[close + 1..].to_owned(),
+            },
+            _ => Segment::Literal(segment.to_owned()),
+        })
+        .collect()
+}
+
+/// A plain message for an error, with the offending value when it is short.
+fn message(error: &ValidationError<'_>) -> String {
+    let instance = error.instance();
+    let rendered = serde_json::to_string(instance.as_ref()).unwrap_or_default();
+    let mut text = if rendered.chars().count() <= 80 {
+        error.to_string()
+    } else {
+        let placeholder = match instance.as_ref() {
+            Value::Object(_) => "the object".to_owned(),
+            Value::Array(items) => format!("the array of {} items", items.len()),
+            Value::String(s) => {
+                let head: String = s.chars().take(40).collect();
+                format!("\"{head}...\"")
+            }
+            _ => "the value".to_owned(),
+        };
+        error.masked_with(placeholder).to_string()
+    };
+    // Say which branch of a oneOf/anyOf failed how.
+    if let ValidationErrorKind::AnyOf { context } | ValidationErrorKind::OneOfNotValid { context } =
+        error.kind()
+    {
+        let reasons: Vec<String> = context
+            .iter()
+            .enumerate()
+            .filter_map(|(index, branch)| {
+                let first = branch.first()?;
+                Some(format!("#{index}: {}", message(first)))
+            })
+            .collect();
+        if !reasons.is_empty() {
+            text.push_str(&format!(" ({})", reasons.join("; ")));
+        }
+    }
+    text
+}

@@ -1,0 +1,168 @@
+//! The generated-types seam: a fake `TypedRoundTrip` and the comparison with its unified diff.
+
+mod common;
+
+use conformance::roundtrip::{compare, Change};
+use conformance::{BodyKind, BodyKindArg, TypedRoundTrip};
+use serde_json::{json, Value};
+
+/// Pretends to be the generated types: insightIQ's Profile drops null optional fields (as a
+/// `skip_serializing_if = "Option::is_none"` would) and truncates `introduction`; create_user's
+/// request does not deserialize without `name`; everything else round-trips unchanged; Publica
+/// has no types.
+struct Fake;
+
+impl TypedRoundTrip for Fake {
+    fn round_trip(
+        &self,
+        api: &str,
+        operation_id: &str,
+        body: &BodyKind,
+        value: &Value,
+    ) -> Option<Result<Value, String>> {
+        match (api, operation_id, body) {
+            ("publica", _, _) => None,
+            ("insightiq", "get_profile", BodyKind::Response(200)) => {
+                let mut out = value.clone();
+                let map = out.as_object_mut().unwrap();
+                map.retain(|k, v| !(v.is_null() && k != "platform_username" && k != "gender"));
+                if let Some(Value::String(text)) = map.get_mut("introduction") {
+                    text.truncate(5);
+                }
+                Some(Ok(out))
+            }
+            ("insightiq", "create_user", BodyKind::Request) => {
+                if value.get("name").is_some() {
+                    Some(Ok(value.clone()))
+                } else {
+                    Some(Err("missing field `name` at line 1 column 2".into()))
+                }
+            }
+            _ => Some(Ok(value.clone())),
+        }
+    }
+}
+
+#[test]
+fn compare_finds_dropped_added_and_changed_values() {
+    let before = json!({"a": 1, "b": null, "c": {"d": [1, 2.0, "x"]}, "e": 1.0});
+    let after = json!({"c": {"d": [1, 2, "y"]}, "a": 1, "e": 1, "f": true});
+    let loss = compare(&before, &after).unwrap();
+    let found: Vec<(String, &Change)> = loss
+        .differences
+        .iter()
+        .map(|d| (d.pointer.clone(), &d.change))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("/b".to_string(), &Change::Dropped(Value::Null)),
+            (
+                "/c/d/2".to_string(),
+                &Change::Changed {
+                    from: json!("x"),
+                    to: json!("y")
+                }
+            ),
+            ("/f".to_string(), &Change::Added(json!(true))),
+        ]
+    );
+    assert!(
+        loss.diff.starts_with("--- body\n+++ round trip\n"),
+        "{}",
+        loss.diff
+    );
+    assert!(loss.diff.contains("\n-  \"b\": null,\n"), "{}", loss.diff);
+    assert!(
+        loss.diff.contains("\n-      \"x\"\n+      \"y\"\n"),
+        "{}",
+        loss.diff
+    );
+    // Key order and 1 vs 1.0 are not losses.
+    assert!(compare(&json!({"x": 1, "y": 2.0}), &json!({"y": 2, "x": 1.0})).is_none());
+}
+
+#[test]
+fn validator_reports_round_trip_losses_with_a_diff() {
+    let fake = Fake;
+    let v = common::validator("insightiq").with_types(Some(&fake));
+    let profile: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            common::workspace_root().join("spec/samples/insightiq/get_profile.response-200.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let (_, _, outcome) = v
+        .validate("get_profile", BodyKindArg::Status("200"), &profile)
+        .unwrap();
+    let mut found: Vec<String> = outcome.violations.iter().map(|v| v.finding()).collect();
+    found.sort();
+    assert_eq!(
+        found,
+        [
+            "/category round-trip",
+            "/date_of_birth round-trip",
+            "/first_name round-trip",
+            "/introduction round-trip",
+            "/last_name round-trip",
+            "/nick_name round-trip",
+            "/platform_account_type round-trip",
+            "/platform_profile_id round-trip",
+            "/platform_profile_name round-trip",
+            "/platform_profile_published_at round-trip",
+            "/website round-trip",
+        ]
+    );
+    let message = &outcome.violations[0].message;
+    assert!(
+        message.ends_with("dropped by the generated type's round trip"),
+        "{message}"
+    );
+    let diff = outcome.diff.unwrap();
+    assert!(diff.contains("-  \"first_name\": null,\n"), "{diff}");
+
+    // A body the type cannot take.
+    let (_, _, outcome) = v
+        .validate(
+            "create_user",
+            BodyKindArg::Request,
+            &json!({"external_id": "x"}),
+        )
+        .unwrap();
+    let found: Vec<String> = outcome.violations.iter().map(|v| v.finding()).collect();
+    assert_eq!(found, ["/ required", "/ round-trip"]);
+    assert!(outcome.violations[1]
+        .message
+        .contains("missing field `name`"));
+
+    // No type: nothing more than the schema.
+    let publica = common::validator("publica").with_types(Some(&fake));
+    let (_, _, outcome) = publica
+        .validate(
+            "reactivate_user",
+            BodyKindArg::Status("200"),
+            &json!({"CODE": "success", "data": 1}),
+        )
+        .unwrap();
+    assert!(outcome.conforms());
+}
+
+#[test]
+fn report_with_types_flags_lossy_samples() {
+    let fake = Fake;
+    let rows = conformance::check_all(&common::workspace_root(), Some(&fake)).unwrap();
+    let bad: Vec<&str> = rows
+        .iter()
+        .filter(|r| !r.ok)
+        .map(|r| r.subject.as_str())
+        .collect();
+    // The get_profile sample and the spec's get_profile example lose their nulls.
+    assert_eq!(
+        bad,
+        [
+            "insightiq/get_profile.response-200.json",
+            "#/paths/~1profiles~1{id}/get/responses/200/content/application~1json/examples/profile/value"
+        ]
+    );
+}
