@@ -25,7 +25,13 @@ pub fn check_all(
     let specs = spec_model::load_dir(workspace_root.join("spec")).map_err(|e| e.to_string())?;
     let validators: Vec<Validator<'_>> = specs
         .into_iter()
-        .map(|spec| Validator::new(spec).with_types(types))
+        .map(|mut spec| {
+            // Locations read `spec/insightiq.yaml:123`, whatever the root was given as.
+            if let Ok(relative) = spec.path.strip_prefix(workspace_root) {
+                spec.path = relative.to_path_buf();
+            }
+            Validator::new(spec).with_types(types)
+        })
         .collect();
     let manifest = samples::load_manifest(&workspace_root.join(MANIFEST))?;
     let mut rows =

@@ -166,3 +166,57 @@ fn report_with_types_flags_lossy_samples() {
         ]
     );
 }
+
+#[test]
+fn traffic_round_trip_is_a_separate_switch() {
+    let profile = std::fs::read_to_string(
+        common::workspace_root().join("spec/samples/insightiq/get_profile.response-200.json"),
+    )
+    .unwrap();
+    let profile: Value = serde_json::from_str(&profile).unwrap();
+    let capture = format!(
+        "{}\n",
+        json!({"method": "GET", "path": "/v1/profiles/9bd39495-ad21-40f7-a8a6-9c8cf9d6a822",
+               "status": 200, "response_body": profile})
+    );
+    let spec = common::spec_path("insightiq");
+    let run = |extra: &[&str], types: Option<&dyn TypedRoundTrip>| {
+        let mut args = vec![
+            "conformance",
+            "traffic",
+            "--spec",
+            spec.to_str().unwrap(),
+            "-",
+        ];
+        args.extend_from_slice(extra);
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let code = conformance::cli::run(
+            args.into_iter().map(std::ffi::OsString::from),
+            types,
+            &mut capture.as_bytes(),
+            &mut out,
+            &mut err,
+        );
+        (
+            code,
+            String::from_utf8(out).unwrap(),
+            String::from_utf8(err).unwrap(),
+        )
+    };
+    let fake = Fake;
+    // Without the switch, the types are not used.
+    let (code, out, _) = run(&[], Some(&fake));
+    assert_eq!(code, 0, "{out}");
+    // With it, losses are violations, shown with the diff.
+    let (code, out, _) = run(&["--round-trip"], Some(&fake));
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("response /first_name: null dropped by the generated type's round trip"),
+        "{out}"
+    );
+    assert!(out.contains("    --- body"), "{out}");
+    // A build without types refuses the switch.
+    let (code, _, err) = run(&["--round-trip"], None);
+    assert_eq!(code, 2);
+    assert!(err.contains("no generated types"), "{err}");
+}
