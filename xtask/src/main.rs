@@ -25,6 +25,14 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Check every documented sample and spec example against the specs and the generated
+    /// types: one row per sample with its verdict, then totals. Exit 1 on a verdict that differs
+    /// from spec/samples/manifest.yaml.
+    Conformance {
+        /// text (default), json, or junit (one test case per sample).
+        #[arg(long, value_enum, default_value_t)]
+        format: conformance::Format,
+    },
 }
 
 fn main() -> ExitCode {
@@ -33,6 +41,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Specs => specs(&root.join("spec")),
         Command::Codegen { check } => codegen(&root, check),
+        Command::Conformance { format } => {
+            let (report, code) = conformance::run_all(&root, format);
+            print!("{report}");
+            ExitCode::from(u8::try_from(code).unwrap_or(2))
+        }
     }
 }
 

@@ -14,6 +14,7 @@
 //! crate and validated by the `jsonschema` crate with formats asserted.
 
 pub mod cli;
+pub mod generated;
 pub mod output;
 pub mod report;
 pub mod roundtrip;
@@ -21,6 +22,7 @@ pub mod samples;
 pub mod traffic;
 pub mod validate;
 
+pub use generated::GeneratedTypes;
 pub use openapi_jsonschema::Direction;
 pub use output::Format;
 pub use report::{check_all, run_all, run_all_with_types};

@@ -7,7 +7,7 @@ fn main() {
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let code = conformance::cli::run(
         std::env::args_os(),
-        None,
+        Some(&conformance::GeneratedTypes),
         &mut std::io::stdin().lock(),
         &mut out,
         &mut std::io::stderr(),

@@ -70,13 +70,14 @@ pub fn totals(rows: &[Row], group: Group) -> Totals {
 }
 
 /// The report over all samples and spec examples, and its exit code: 0 when every verdict is
-/// the manifest's, 1 when one differs, 2 when the manifest or a spec cannot be loaded. This is
-/// what `cargo xtask conformance` prints.
+/// the manifest's, 1 when one differs, 2 when the manifest or a spec cannot be loaded. Every
+/// body is also round-tripped through the workspace's generated types. This is what
+/// `cargo xtask conformance` prints.
 pub fn run_all(workspace_root: &Path, format: Format) -> (String, i32) {
-    run_all_with_types(workspace_root, format, None)
+    run_all_with_types(workspace_root, format, Some(&crate::GeneratedTypes))
 }
 
-/// [`run_all`], round-tripping every body through the generated types as well.
+/// [`run_all`] with other generated types (or none: the schema checks only).
 pub fn run_all_with_types(
     workspace_root: &Path,
     format: Format,

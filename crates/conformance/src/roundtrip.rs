@@ -18,8 +18,14 @@
 //! }
 //! ```
 //!
-//! [`compare`] then reports any loss: a member dropped, one added, a value changed. Object key
-//! order does not matter, and numbers are compared by value (`1` and `1.0` are the same).
+//! [`compare`] then reports any loss: a member dropped, one added, a value changed. Only the
+//! encoding may differ, never the data:
+//! - object key order does not matter, and numbers are compared by value (`1` and `1.0`);
+//! - an object member that is `null` or `[]` on one side and absent on the other is the same
+//!   value (the generated types read a missing optional member as `None`/empty and leave it out
+//!   when writing; the schema check still sees the body as sent);
+//! - two RFC 3339 date-times are the same value when they name the same instant
+//!   (`…26.9713Z` and `…26.971300Z`: chrono writes fractions in groups of three digits).
 
 use std::fmt::Write as _;
 
@@ -121,6 +127,7 @@ fn walk(a: &Value, b: &Value, pointer: &mut String, out: &mut Vec<Difference>) {
                 let _ = write!(pointer, "/{}", escape_pointer(key));
                 match right.get(key) {
                     Some(other) => walk(value, other, pointer, out),
+                    None if absent_equivalent(value) => {}
                     None => out.push(Difference {
                         pointer: pointer.clone(),
                         change: Change::Dropped(value.clone()),
@@ -129,7 +136,7 @@ fn walk(a: &Value, b: &Value, pointer: &mut String, out: &mut Vec<Difference>) {
                 pointer.truncate(length);
             }
             for (key, value) in right {
-                if !left.contains_key(key) {
+                if !left.contains_key(key) && !absent_equivalent(value) {
                     out.push(Difference {
                         pointer: format!("{pointer}/{}", escape_pointer(key)),
                         change: Change::Added(value.clone()),
@@ -146,6 +153,7 @@ fn walk(a: &Value, b: &Value, pointer: &mut String, out: &mut Vec<Difference>) {
             }
         }
         (Value::Number(x), Value::Number(y)) if numbers_equal(x, y) => {}
+        (Value::String(x), Value::String(y)) if same_instant(x, y) => {}
         _ if a == b => {}
         _ => out.push(Difference {
             pointer: pointer.clone(),
@@ -154,6 +162,27 @@ fn walk(a: &Value, b: &Value, pointer: &mut String, out: &mut Vec<Difference>) {
                 to: b.clone(),
             },
         }),
+    }
+}
+
+/// A member value that means the same as the member's absence.
+fn absent_equivalent(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+/// Both strings are RFC 3339 date-times naming the same instant.
+fn same_instant(x: &str, y: &str) -> bool {
+    use chrono::DateTime;
+    match (
+        DateTime::parse_from_rfc3339(x),
+        DateTime::parse_from_rfc3339(y),
+    ) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
     }
 }
 
@@ -174,7 +203,12 @@ fn canonical_text(value: &Value) -> String {
     fn canonical(value: &Value) -> Value {
         match value {
             Value::Object(map) => {
-                let mut keys: Vec<&String> = map.keys().collect();
+                // Members that mean the same as their absence are left out of the diff too.
+                let mut keys: Vec<&String> = map
+                    .iter()
+                    .filter(|(_, v)| !absent_equivalent(v))
+                    .map(|(k, _)| k)
+                    .collect();
                 keys.sort();
                 let mut out = serde_json::Map::new();
                 for key in keys {
