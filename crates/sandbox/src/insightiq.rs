@@ -1,0 +1,310 @@
+//! insightIQ: users, SDK tokens, accounts, profiles.
+
+use std::collections::BTreeMap;
+use std::num::NonZeroU64;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use insightiq_server::types::{
+    self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, User,
+};
+use insightiq_server::{
+    Context, CreateSdkTokenResponse, CreateUserResponse, DisconnectAccountResponse,
+    GetProfileResponse, GetUserByExternalIdResponse, InsightiqApi, ListProfilesQuery,
+    ListProfilesResponse, ServerConfig,
+};
+use serde_json::{json, Value};
+use server_runtime::axum::Router;
+
+use crate::seeds;
+
+pub const DEFAULT_CLIENT_ID: &str = "demo";
+pub const DEFAULT_CLIENT_SECRET: &str = "p@55w0rd";
+/// Days an SDK token is valid (the documents' sample: created 2022-03-29, expires 2022-04-05).
+pub const SDK_TOKEN_DAYS: i64 = 7;
+
+const SPEC: &str = include_str!("../../../spec/insightiq.yaml");
+
+/// The insightIQ sandbox: implements [`InsightiqApi`] over in-memory state.
+#[derive(Debug)]
+pub struct Sandbox {
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Clone)]
+struct State {
+    /// By id.
+    users: BTreeMap<uuid::Uuid, User>,
+    /// By id.
+    accounts: BTreeMap<uuid::Uuid, Account>,
+    /// In the documents' order.
+    profiles: Vec<Profile>,
+}
+
+impl State {
+    /// The documents' samples: the users of the users page, the ten profiles of the list
+    /// sample with their users and accounts, and the account of the disconnect sample.
+    fn seeded() -> State {
+        let spec = seeds::spec(SPEC);
+        let example = |pointer: &str| seeds::example(&spec, pointer);
+        let mut users = BTreeMap::new();
+        let mut accounts = BTreeMap::new();
+        for pointer in [
+            "/paths/~1users/post/responses/201/content/application~1json/examples/created_user/value",
+            "/paths/~1users~1external_id~1{external_id}/get/responses/200/content/application~1json/examples/user/value",
+        ] {
+            let user: User = seeds::typed(example(pointer), "user");
+            users.insert(user.id, user);
+        }
+        let list: ProfileList = seeds::typed(
+            example("/paths/~1profiles/get/responses/200/content/application~1json/examples/ten_profiles/value"),
+            "profile list",
+        );
+        let disconnected: Account = seeds::typed(
+            example("/paths/~1accounts~1{id}~1disconnect/post/responses/200/content/application~1json/examples/disconnected_account/value"),
+            "account",
+        );
+        // Users and accounts the samples only reference: the documents do not show their
+        // external ids, so the sandbox uses the user's id (README: decisions).
+        let mut reference = |id: uuid::Uuid, name: &str, created_at: &str| {
+            users.entry(id).or_insert_with(|| {
+                seeds::typed(
+                    json!({"id": id, "name": name, "external_id": id.to_string(),
+                           "created_at": created_at, "updated_at": created_at, "status": "ACTIVE"}),
+                    "referenced user",
+                )
+            });
+        };
+        for profile in &list.data {
+            reference(profile.user.id, &profile.user.name, &profile.created_at);
+        }
+        reference(
+            disconnected.user.id,
+            &disconnected.user.name,
+            &disconnected.created_at,
+        );
+        for profile in &list.data {
+            let account: Account = seeds::typed(
+                json!({"id": profile.account.id, "created_at": profile.created_at,
+                       "updated_at": profile.updated_at, "user": profile.user,
+                       "work_platform": profile.work_platform, "status": "CONNECTED"}),
+                "profile's account",
+            );
+            accounts.insert(account.id, account);
+        }
+        // The disconnect sample shows the account after the call: before it, it was connected.
+        let mut connected = disconnected;
+        connected.status = AccountStatus::Connected;
+        accounts.insert(connected.id, connected);
+        State {
+            users,
+            accounts,
+            profiles: list.data,
+        }
+    }
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sandbox {
+    /// A sandbox holding the documents' samples.
+    pub fn new() -> Self {
+        Sandbox {
+            state: Mutex::new(State::seeded()),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // A panic while holding the lock cannot leave half-written state (every change is
+        // one insert), so a poisoned lock is still usable.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// How many users have this external id (the store's uniqueness, for tests).
+    pub fn users_with_external_id(&self, external_id: &str) -> usize {
+        self.state()
+            .users
+            .values()
+            .filter(|u| u.external_id == external_id)
+            .count()
+    }
+}
+
+impl crate::Reset for Sandbox {
+    fn reset(&self) {
+        *self.state() = State::seeded();
+    }
+}
+
+/// The sandbox behind the generated router, with the reset endpoint and the request log.
+pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
+    let router = insightiq_server::router(Arc::clone(&sandbox), ServerConfig::new(credentials));
+    crate::with_extras(router, crate::Api::Insightiq, sandbox)
+}
+
+fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    seeds::typed(value, "response")
+}
+
+impl InsightiqApi for Sandbox {
+    async fn create_user(
+        &self,
+        ctx: &mut Context,
+        body: types::UserCreateRequest,
+    ) -> CreateUserResponse {
+        let external_id: &str = &body.external_id;
+        let mut state = self.state();
+        if state.users.values().any(|u| u.external_id == external_id) {
+            return CreateUserResponse::BadRequest(ctx.error(
+                400,
+                "user_exists_with_external_id",
+                &format!("A user with external_id {external_id:?} already exists"),
+                Some("external_id"),
+            ));
+        }
+        let now = seeds::now_timestamp();
+        let user: User = typed(json!({
+            "id": uuid::Uuid::new_v4(), "name": body.name, "external_id": external_id,
+            "created_at": now, "updated_at": now, "status": "ACTIVE",
+        }));
+        state.users.insert(user.id, user.clone());
+        CreateUserResponse::Created(user)
+    }
+
+    async fn get_user_by_external_id(
+        &self,
+        ctx: &mut Context,
+        external_id: String,
+    ) -> GetUserByExternalIdResponse {
+        let state = self.state();
+        match state.users.values().find(|u| u.external_id == external_id) {
+            Some(user) => GetUserByExternalIdResponse::Ok(user.clone()),
+            None => GetUserByExternalIdResponse::NotFound(ctx.error(
+                404,
+                "user_not_found",
+                &format!("No user with external_id {external_id:?}"),
+                Some("external_id"),
+            )),
+        }
+    }
+
+    async fn create_sdk_token(
+        &self,
+        ctx: &mut Context,
+        body: types::SdkTokenRequest,
+    ) -> CreateSdkTokenResponse {
+        // Products are validated against the spec's enum before this is called; an empty list
+        // grants nothing, which the vendor refuses.
+        if body.products.is_empty() {
+            return CreateSdkTokenResponse::BadRequest(ctx.error(
+                400,
+                "products_required",
+                "At least one product is required",
+                Some("products"),
+            ));
+        }
+        let known = uuid::Uuid::parse_str(&body.user_id)
+            .ok()
+            .is_some_and(|id| self.state().users.contains_key(&id));
+        if !known {
+            return CreateSdkTokenResponse::BadRequest(ctx.error(
+                400,
+                "user_not_found",
+                &format!("No user with id {:?}", body.user_id),
+                Some("user_id"),
+            ));
+        }
+        let expires_at = (chrono::Utc::now() + chrono::Duration::days(SDK_TOKEN_DAYS))
+            .format("%Y-%m-%dT%H:%M:%S%.6f")
+            .to_string();
+        let token: SdkToken = typed(json!({
+            "sdk_token": format!("sandbox.{}.{}", body.user_id, uuid::Uuid::new_v4().simple()),
+            "expires_at": expires_at,
+        }));
+        CreateSdkTokenResponse::Created(token)
+    }
+
+    async fn disconnect_account(
+        &self,
+        ctx: &mut Context,
+        id: String,
+        _body: types::EmptyObject,
+    ) -> DisconnectAccountResponse {
+        let mut state = self.state();
+        let account = uuid::Uuid::parse_str(&id)
+            .ok()
+            .and_then(|id| state.accounts.get_mut(&id));
+        match account {
+            Some(account) => {
+                account.status = AccountStatus::NotConnected;
+                account.updated_at = typed(json!(seeds::now_timestamp()));
+                DisconnectAccountResponse::Ok(account.clone())
+            }
+            None => DisconnectAccountResponse::NotFound(ctx.error(
+                404,
+                "account_not_found",
+                &format!("No account with id {id:?}"),
+                Some("id"),
+            )),
+        }
+    }
+
+    async fn get_profile(&self, ctx: &mut Context, id: String) -> GetProfileResponse {
+        let state = self.state();
+        match state.profiles.iter().find(|p| p.id.to_string() == id) {
+            Some(profile) => GetProfileResponse::Ok(profile.clone()),
+            None => GetProfileResponse::NotFound(ctx.error(
+                404,
+                "profile_not_found",
+                &format!("No profile with id {id:?}"),
+                Some("id"),
+            )),
+        }
+    }
+
+    async fn list_profiles(
+        &self,
+        _ctx: &mut Context,
+        query: ListProfilesQuery,
+    ) -> ListProfilesResponse {
+        let limit = query
+            .limit
+            .unwrap_or(NonZeroU64::new(10).expect("10 is not zero"));
+        let offset = query.offset.unwrap_or(0);
+        let state = self.state();
+        let data: Vec<Profile> = state
+            .profiles
+            .iter()
+            .filter(|p| {
+                query
+                    .user_id
+                    .as_ref()
+                    .is_none_or(|id| p.user.id.to_string() == *id)
+            })
+            .filter(|p| {
+                query
+                    .work_platform_id
+                    .as_ref()
+                    .is_none_or(|id| p.work_platform.id.to_string() == *id)
+            })
+            .filter(|p| query.account_id.is_none_or(|id| p.account.id == id))
+            .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit.get()).unwrap_or(usize::MAX))
+            .cloned()
+            .collect();
+        ListProfilesResponse::Ok(ProfileList {
+            data,
+            metadata: Some(Metadata {
+                limit,
+                offset,
+                from_date: None,
+                to_date: None,
+            }),
+        })
+    }
+}

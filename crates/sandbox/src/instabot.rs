@@ -1,0 +1,416 @@
+//! Instabot: the users object.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use instabot_server::types::{
+    self, GetUserResolve, ListUsersResolve, ListUsersType, ObjectIdEnvelope, UserEnvelope,
+};
+use instabot_server::{
+    Context, CreateUserResponse, DeleteUserResponse, GetUserQuery, GetUserResponse, InstabotApi,
+    ListUsersQuery, ListUsersResponse, ListUsersUpdatedSinceQuery, ListUsersUpdatedSinceResponse,
+    RestoreUserResponse, ServerConfig, UpdateUserResponse,
+};
+use serde_json::{json, Map, Value};
+use server_runtime::axum::Router;
+
+use crate::seeds;
+
+pub const DEFAULT_API_KEY: &str = "demo-api-key";
+pub const DEFAULT_MASTER_API_KEY: &str = "demo-master-key";
+/// Page size when the request gives no `limit` (the page documents none; 20 is its sample's).
+pub const DEFAULT_LIMIT: u64 = 20;
+
+const SPEC: &str = include_str!("../../../spec/instabot.yaml");
+/// Members only returned when asked for with `resolve`.
+const RESOLVABLE: [&str; 3] = ["organizations", "userSegments", "conversations"];
+
+/// The Instabot sandbox: implements [`InstabotApi`] over in-memory state.
+#[derive(Debug)]
+pub struct Sandbox {
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Clone)]
+struct State {
+    /// In creation order.
+    users: Vec<Record>,
+    next_id: i64,
+}
+
+#[derive(Debug, Clone)]
+struct Record {
+    /// The user object as the API returns it (resolvable members included).
+    user: Map<String, Value>,
+    /// Kept, never returned.
+    password: Option<String>,
+    deleted: bool,
+    updated: DateTime<Utc>,
+}
+
+impl Record {
+    fn id(&self) -> i64 {
+        self.user["objectId"].as_i64().unwrap_or_default()
+    }
+
+    fn username(&self) -> &str {
+        self.user["username"].as_str().unwrap_or_default()
+    }
+
+    /// Registered users; `type=all` adds the anonymous ones (`userType: reference`).
+    fn registered(&self) -> bool {
+        self.user.get("userType").and_then(Value::as_str) != Some("reference")
+    }
+
+    /// The object as returned, with only the resolved members among the resolvable ones.
+    fn render(&self, resolve: Option<&str>) -> Value {
+        let mut user = self.user.clone();
+        for member in RESOLVABLE {
+            if resolve != Some(member) {
+                user.remove(member);
+            }
+        }
+        Value::Object(user)
+    }
+}
+
+fn instabot_time(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.4fZ").to_string()
+}
+
+fn parse_time(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            // The page's `since` has no offset (2017-03-30T14:44:55): UTC.
+            NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .map(|at| at.and_utc())
+        })
+}
+
+impl State {
+    /// The users of the documents' Get User and list samples.
+    fn seeded() -> State {
+        let spec = seeds::spec(SPEC);
+        let mut users = Vec::new();
+        for pointer in [
+            "/paths/~1users~1{objectId}/get/responses/200/content/application~1json/examples/user/value/data",
+            "/paths/~1users/get/responses/200/content/application~1json/examples/users_with_conversations/value/data/0",
+        ] {
+            if let Value::Object(user) = seeds::example(&spec, pointer) {
+                let updated = user
+                    .get("updateDate")
+                    .and_then(Value::as_str)
+                    .and_then(parse_time)
+                    .unwrap_or_else(Utc::now);
+                users.push(Record {
+                    user,
+                    password: None,
+                    deleted: false,
+                    updated,
+                });
+            }
+        }
+        let next_id = users.iter().map(Record::id).max().unwrap_or(0) + 1;
+        State { users, next_id }
+    }
+
+    fn find(&self, id: i64) -> Option<usize> {
+        self.users.iter().position(|u| u.id() == id)
+    }
+
+    fn username_taken(&self, username: &str, except: Option<i64>) -> bool {
+        self.users
+            .iter()
+            .any(|u| !u.deleted && Some(u.id()) != except && u.username() == username)
+    }
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sandbox {
+    /// A sandbox holding the documents' sample users.
+    pub fn new() -> Self {
+        Sandbox {
+            state: Mutex::new(State::seeded()),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // Every change is complete before the lock is released, so a poisoned lock is usable.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// How many live users have this user name (the store's uniqueness, for tests).
+    pub fn users_named(&self, username: &str) -> usize {
+        self.state()
+            .users
+            .iter()
+            .filter(|u| !u.deleted && u.username() == username)
+            .count()
+    }
+}
+
+impl crate::Reset for Sandbox {
+    fn reset(&self) {
+        *self.state() = State::seeded();
+    }
+}
+
+/// The sandbox behind the generated router, with the reset endpoint and the request log.
+pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
+    let router = instabot_server::router(Arc::clone(&sandbox), ServerConfig::new(credentials));
+    crate::with_extras(router, crate::Api::Instabot, sandbox)
+}
+
+fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    seeds::typed(value, "response")
+}
+
+fn id_envelope(id: i64) -> ObjectIdEnvelope {
+    typed(json!({"apiStatusCode": "Success", "data": {"objectId": id}}))
+}
+
+fn list_resolve(resolve: &Option<ListUsersResolve>) -> Option<&str> {
+    match resolve {
+        Some(ListUsersResolve::Organizations) => Some("organizations"),
+        Some(ListUsersResolve::UserSegments) => Some("userSegments"),
+        Some(ListUsersResolve::Conversations) => Some("conversations"),
+        Some(ListUsersResolve::Unknown(_)) | None => None,
+    }
+}
+
+fn not_found(ctx: &Context, id: i64) -> types::Error {
+    ctx.error(
+        404,
+        "NotFound",
+        &format!("No user with objectId {id}"),
+        None,
+    )
+}
+
+/// Copies the request members the user object holds, under their response names.
+fn apply(user: &mut Map<String, Value>, request: &Map<String, Value>) {
+    for (key, value) in request {
+        match key.as_str() {
+            "userPassword" => {}
+            "userName" => {
+                user.insert("username".into(), value.clone());
+            }
+            "customProperties" => {
+                let merged = user
+                    .entry("customProperties")
+                    .or_insert_with(|| Value::Object(Map::new()));
+                if let (Value::Object(merged), Value::Object(new)) = (merged, value) {
+                    merged.extend(new.clone());
+                }
+            }
+            _ => {
+                user.insert(key.clone(), value.clone());
+            }
+        }
+    }
+}
+
+impl InstabotApi for Sandbox {
+    async fn list_users(&self, _ctx: &mut Context, query: ListUsersQuery) -> ListUsersResponse {
+        let all = matches!(query.type_, Some(ListUsersType::All));
+        let resolve = list_resolve(&query.resolve);
+        let limit = query.limit.map_or(DEFAULT_LIMIT, |l| l.get());
+        let skip = query.skip.unwrap_or(0);
+        let state = self.state();
+        let matching: Vec<&Record> = state
+            .users
+            .iter()
+            .filter(|u| !u.deleted && (all || u.registered()))
+            .collect();
+        let total = matching.len();
+        let page: Vec<Value> = matching
+            .iter()
+            .skip(usize::try_from(skip).unwrap_or(usize::MAX))
+            .take(usize::try_from(limit).unwrap_or(usize::MAX))
+            .map(|u| u.render(resolve))
+            .collect();
+        let more = (skip as usize).saturating_add(page.len()) < total;
+        ListUsersResponse::Ok(typed(json!({
+            "hasMoreRecords": more, "totalCount": total, "apiStatusCode": "Success", "data": page,
+        })))
+    }
+
+    async fn create_user(
+        &self,
+        ctx: &mut Context,
+        body: types::UserCreateRequest,
+    ) -> CreateUserResponse {
+        let request = match serde_json::to_value(&body) {
+            Ok(Value::Object(request)) => request,
+            _ => Map::new(),
+        };
+        let mut state = self.state();
+        if state.username_taken(&body.user_name, None) {
+            return CreateUserResponse::BadRequest(ctx.error(
+                400,
+                "BadRequest",
+                &format!("userName {:?} is already taken", body.user_name),
+                Some("userName"),
+            ));
+        }
+        let id = state.next_id;
+        state.next_id += 1;
+        let now = Utc::now();
+        let mut user = Map::new();
+        user.insert("objectId".into(), json!(id));
+        user.insert("userType".into(), json!("general"));
+        user.insert(
+            "referralCode".into(),
+            json!(uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase()),
+        );
+        user.insert("createDate".into(), json!(instabot_time(&now)));
+        user.insert("updateDate".into(), json!(instabot_time(&now)));
+        user.insert("rowVersion".into(), json!(1));
+        apply(&mut user, &request);
+        state.users.push(Record {
+            user,
+            password: Some(body.user_password.clone()),
+            deleted: false,
+            updated: now,
+        });
+        CreateUserResponse::Created(types::UserCreatedEnvelope(id_envelope(id)))
+    }
+
+    async fn list_users_updated_since(
+        &self,
+        ctx: &mut Context,
+        query: ListUsersUpdatedSinceQuery,
+    ) -> ListUsersUpdatedSinceResponse {
+        let Some(since) = parse_time(&query.since) else {
+            return ListUsersUpdatedSinceResponse::BadRequest(ctx.error(
+                400,
+                "BadRequest",
+                &format!("since {:?} is not a date and time", &*query.since),
+                Some("since"),
+            ));
+        };
+        let state = self.state();
+        let data: Vec<Value> = state
+            .users
+            .iter()
+            .filter(|u| !u.deleted && u.updated > since)
+            .map(|u| u.render(None))
+            .collect();
+        ListUsersUpdatedSinceResponse::Ok(typed(json!({
+            "hasMoreRecords": false, "totalCount": data.len(), "apiStatusCode": "Success",
+            "data": data,
+        })))
+    }
+
+    async fn get_user(
+        &self,
+        ctx: &mut Context,
+        object_id: i64,
+        query: GetUserQuery,
+    ) -> GetUserResponse {
+        let resolve = match &query.resolve {
+            Some(GetUserResolve::Organizations) => Some("organizations"),
+            Some(GetUserResolve::UserSegments) => Some("userSegments"),
+            Some(GetUserResolve::Conversations) => Some("conversations"),
+            Some(GetUserResolve::Unknown(_)) | None => None,
+        };
+        let state = self.state();
+        match state.find(object_id).map(|i| &state.users[i]) {
+            Some(user) if !user.deleted => {
+                let envelope: UserEnvelope =
+                    typed(json!({"apiStatusCode": "Success", "data": user.render(resolve)}));
+                GetUserResponse::Ok(envelope)
+            }
+            _ => GetUserResponse::NotFound(not_found(ctx, object_id)),
+        }
+    }
+
+    async fn update_user(
+        &self,
+        ctx: &mut Context,
+        object_id: i64,
+        body: types::UserUpdateRequest,
+    ) -> UpdateUserResponse {
+        let request = match serde_json::to_value(&body) {
+            Ok(Value::Object(request)) => request,
+            _ => Map::new(),
+        };
+        let mut state = self.state();
+        let Some(index) = state.find(object_id).filter(|&i| !state.users[i].deleted) else {
+            return UpdateUserResponse::NotFound(not_found(ctx, object_id));
+        };
+        if let Some(name) = &body.user_name {
+            if state.username_taken(name, Some(object_id)) {
+                return UpdateUserResponse::BadRequest(ctx.error(
+                    400,
+                    "BadRequest",
+                    &format!("userName {name:?} is already taken"),
+                    Some("userName"),
+                ));
+            }
+        }
+        let now = Utc::now();
+        let record = &mut state.users[index];
+        apply(&mut record.user, &request);
+        if let Some(password) = &body.user_password {
+            record.password = Some(password.clone());
+        }
+        let version = record
+            .user
+            .get("rowVersion")
+            .and_then(Value::as_i64)
+            .unwrap_or(0);
+        record.user.insert("rowVersion".into(), json!(version + 1));
+        record
+            .user
+            .insert("updateDate".into(), json!(instabot_time(&now)));
+        record.updated = now;
+        UpdateUserResponse::Ok(id_envelope(object_id))
+    }
+
+    async fn restore_user(&self, ctx: &mut Context, object_id: i64) -> RestoreUserResponse {
+        let mut state = self.state();
+        let Some(index) = state.find(object_id) else {
+            return RestoreUserResponse::NotFound(not_found(ctx, object_id));
+        };
+        let name = state.users[index].username().to_owned();
+        if state.users[index].deleted && state.username_taken(&name, Some(object_id)) {
+            return RestoreUserResponse::BadRequest(ctx.error(
+                400,
+                "BadRequest",
+                &format!("userName {name:?} has been taken since the user was deleted"),
+                Some("userName"),
+            ));
+        }
+        // Restoring a user that is not deleted changes nothing.
+        let record = &mut state.users[index];
+        if record.deleted {
+            record.deleted = false;
+            record.updated = Utc::now();
+        }
+        RestoreUserResponse::Ok(id_envelope(object_id))
+    }
+
+    async fn delete_user(&self, ctx: &mut Context, object_id: i64) -> DeleteUserResponse {
+        let mut state = self.state();
+        match state.find(object_id) {
+            Some(index) if !state.users[index].deleted => {
+                let record = &mut state.users[index];
+                record.deleted = true;
+                record.updated = Utc::now();
+                DeleteUserResponse::Ok(id_envelope(object_id))
+            }
+            _ => DeleteUserResponse::NotFound(not_found(ctx, object_id)),
+        }
+    }
+}

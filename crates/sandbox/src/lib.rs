@@ -1,0 +1,238 @@
+//! The three vendor APIs running locally: in-memory implementations of the generated server
+//! traits (`InsightiqApi`, `PublicaApi`, `InstabotApi`), seeded from the documents' samples and
+//! behaving as the documents describe. Decisions where the documents are silent are listed in
+//! this crate's `README.md`.
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use sandbox::{Api, Credentials};
+//! let server = sandbox::start(Api::Insightiq, "127.0.0.1:0".parse().unwrap(), Credentials::defaults()).await?;
+//! println!("insightIQ sandbox at {}", server.base_url());
+//! server.shutdown().await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Every request is logged through `tracing` (method, path, status, latency, request id).
+//! `POST /_sandbox/reset` (outside every API's paths, no credentials) puts the state back to the
+//! seeds.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Instant;
+
+use server_runtime::axum::{
+    self,
+    extract::Request,
+    http::{HeaderValue, StatusCode},
+    middleware::Next,
+    response::Response,
+    routing::post,
+    Router,
+};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+pub mod insightiq;
+pub mod instabot;
+pub mod publica;
+mod seeds;
+
+/// The path of the reset endpoint.
+pub const RESET_PATH: &str = "/_sandbox/reset";
+
+/// One of the three APIs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Api {
+    Insightiq,
+    Publica,
+    Instabot,
+}
+
+impl Api {
+    pub const ALL: [Api; 3] = [Api::Insightiq, Api::Publica, Api::Instabot];
+
+    /// `insightiq`, `publica`, `instabot`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Api::Insightiq => "insightiq",
+            Api::Publica => "publica",
+            Api::Instabot => "instabot",
+        }
+    }
+
+    /// The base path of the spec's server URL, where the operations are served.
+    pub fn base_path(self) -> &'static str {
+        match self {
+            Api::Insightiq | Api::Instabot => "/v1",
+            Api::Publica => "",
+        }
+    }
+}
+
+/// The credentials each sandbox accepts. The defaults are fixed so that scripts can rely on them.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub insightiq: insightiq_server::types::auth::Credentials,
+    pub publica: publica_server::types::auth::Credentials,
+    pub instabot: instabot_server::types::auth::Credentials,
+}
+
+impl Credentials {
+    /// insightIQ `demo:p@55w0rd` (the documents' `Basic ZGVtbzpwQDU1dzByZA==`), Publica.la
+    /// `X-User-Token: demo-token`, Instabot `demo-api-key` / `demo-master-key`.
+    pub fn defaults() -> Self {
+        Credentials {
+            insightiq: insightiq_server::types::auth::Credentials::new(
+                insightiq::DEFAULT_CLIENT_ID,
+                insightiq::DEFAULT_CLIENT_SECRET,
+            ),
+            publica: publica_server::types::auth::Credentials::new(publica::DEFAULT_USER_TOKEN),
+            instabot: instabot_server::types::auth::Credentials::new(
+                instabot::DEFAULT_API_KEY,
+                instabot::DEFAULT_MASTER_API_KEY,
+            ),
+        }
+    }
+}
+
+/// State that can be put back to its seeds.
+pub trait Reset: Send + Sync + 'static {
+    fn reset(&self);
+}
+
+/// The sandbox of one API as an axum app: the generated router over the implementation, the
+/// reset endpoint, and the request log.
+pub fn app(api: Api, credentials: &Credentials) -> Router {
+    match api {
+        Api::Insightiq => insightiq::app(
+            Arc::new(insightiq::Sandbox::new()),
+            credentials.insightiq.clone(),
+        ),
+        Api::Publica => publica::app(
+            Arc::new(publica::Sandbox::new()),
+            credentials.publica.clone(),
+        ),
+        Api::Instabot => instabot::app(
+            Arc::new(instabot::Sandbox::new()),
+            credentials.instabot.clone(),
+        ),
+    }
+}
+
+/// Adds the reset endpoint and the request log to a generated router.
+pub(crate) fn with_extras<S: Reset>(router: Router, api: Api, state: Arc<S>) -> Router {
+    router
+        .route(
+            RESET_PATH,
+            post(move || {
+                let state = Arc::clone(&state);
+                async move {
+                    state.reset();
+                    tracing::info!(api = api.name(), "state reset to the seeds");
+                    StatusCode::NO_CONTENT
+                }
+            }),
+        )
+        .layer(axum::middleware::from_fn(move |request, next| {
+            log_request(api, request, next)
+        }))
+}
+
+/// One log line per request. APIs whose spec declares no request-id header get an
+/// `x-request-id`, so that a log line can still be matched to a response.
+async fn log_request(api: Api, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let request_id = match response.headers().get("request-id") {
+        Some(id) => id.to_str().unwrap_or("-").to_owned(),
+        None => {
+            let id = server_runtime::new_request_id();
+            if let Ok(value) = HeaderValue::from_str(&id) {
+                response.headers_mut().insert("x-request-id", value);
+            }
+            id
+        }
+    };
+    tracing::info!(
+        api = api.name(),
+        method = %method,
+        path = %path,
+        status = response.status().as_u16(),
+        latency_us = started.elapsed().as_micros() as u64,
+        request_id = %request_id,
+        "request"
+    );
+    response
+}
+
+/// A sandbox serving on a socket.
+#[derive(Debug)]
+pub struct Running {
+    pub api: Api,
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<std::io::Result<()>>,
+}
+
+impl Running {
+    /// `http://ADDR/v1` (the spec's base path included): what a generated client takes.
+    pub fn base_url(&self) -> String {
+        format!("http://{}{}", self.addr, self.api.base_path())
+    }
+
+    /// Stops accepting, lets requests in flight finish, and waits.
+    pub async fn shutdown(mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        match self.task.await {
+            Ok(result) => result,
+            Err(error) => Err(std::io::Error::other(error)),
+        }
+    }
+}
+
+/// Binds `listen` and serves one API's sandbox until [`Running::shutdown`].
+pub async fn start(
+    api: Api,
+    listen: SocketAddr,
+    credentials: Credentials,
+) -> std::io::Result<Running> {
+    start_app(api, listen, app(api, &credentials)).await
+}
+
+/// Binds `listen` and serves an app built by [`app`] or a module's `app` (for tests that keep a
+/// handle on the sandbox's state) until [`Running::shutdown`].
+pub async fn start_app(api: Api, listen: SocketAddr, router: Router) -> std::io::Result<Running> {
+    let listener = TcpListener::bind(listen).await.map_err(|error| {
+        std::io::Error::new(
+            error.kind(),
+            format!("{}: cannot listen on {listen}: {error}", api.name()),
+        )
+    })?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, router, async {
+        let _ = rx.await;
+    }));
+    Ok(Running {
+        api,
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}
+
+async fn serve(
+    listener: TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, router)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,140 @@
+//! `sandbox <insightiq|publica|instabot|all> [--listen ADDR]`: see `sandbox --help`.
+
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+use clap::Parser;
+use sandbox::{Api, Credentials};
+
+#[derive(Parser)]
+#[command(
+    name = "sandbox",
+    about = "The insightIQ, Publica.la and Instabot APIs running locally, in memory, seeded from the documents' samples",
+    after_help = "Default credentials: insightIQ basic demo:p@55w0rd; Publica.la X-User-Token: demo-token; \
+                  Instabot X-Instabot-Api-Key: demo-api-key with Authorization: X-Instabot-Master-Api-Key demo-master-key.\n\
+                  Logs: one line per request on stderr (RUST_LOG is not read; --quiet turns them off).\n\
+                  POST /_sandbox/reset puts an API's state back to the seeds."
+)]
+struct Args {
+    /// Which API to serve, or all three.
+    #[arg(value_enum)]
+    api: Which,
+    /// Address to listen on. With `all`, the three APIs take this port and the next two
+    /// (insightiq, publica, instabot).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    listen: SocketAddr,
+    /// insightIQ client id (HTTP basic user).
+    #[arg(long, env = "SANDBOX_INSIGHTIQ_CLIENT_ID", default_value = sandbox::insightiq::DEFAULT_CLIENT_ID)]
+    insightiq_client_id: String,
+    /// insightIQ client secret (HTTP basic password).
+    #[arg(long, env = "SANDBOX_INSIGHTIQ_CLIENT_SECRET", default_value = sandbox::insightiq::DEFAULT_CLIENT_SECRET, hide_default_value = true)]
+    insightiq_client_secret: String,
+    /// Publica.la store api_token (X-User-Token).
+    #[arg(long, env = "SANDBOX_PUBLICA_TOKEN", default_value = sandbox::publica::DEFAULT_USER_TOKEN, hide_default_value = true)]
+    publica_token: String,
+    /// Instabot X-Instabot-Api-Key.
+    #[arg(long, env = "SANDBOX_INSTABOT_API_KEY", default_value = sandbox::instabot::DEFAULT_API_KEY, hide_default_value = true)]
+    instabot_api_key: String,
+    /// Instabot master API key (Authorization: X-Instabot-Master-Api-Key KEY).
+    #[arg(long, env = "SANDBOX_INSTABOT_MASTER_KEY", default_value = sandbox::instabot::DEFAULT_MASTER_API_KEY, hide_default_value = true)]
+    instabot_master_key: String,
+    /// No request log.
+    #[arg(long)]
+    quiet: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Which {
+    Insightiq,
+    Publica,
+    Instabot,
+    All,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    if !args.quiet {
+        tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_target(false)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+            .init();
+    }
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(error) => {
+            eprintln!("sandbox: cannot start the runtime: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("sandbox: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(args: Args) -> std::io::Result<()> {
+    let credentials = Credentials {
+        insightiq: insightiq_server::types::auth::Credentials::new(
+            args.insightiq_client_id.clone(),
+            args.insightiq_client_secret.clone(),
+        ),
+        publica: publica_server::types::auth::Credentials::new(args.publica_token.clone()),
+        instabot: instabot_server::types::auth::Credentials::new(
+            args.instabot_api_key.clone(),
+            args.instabot_master_key.clone(),
+        ),
+    };
+    let plan: Vec<(Api, SocketAddr)> = match args.api {
+        Which::Insightiq => vec![(Api::Insightiq, args.listen)],
+        Which::Publica => vec![(Api::Publica, args.listen)],
+        Which::Instabot => vec![(Api::Instabot, args.listen)],
+        Which::All => Api::ALL
+            .iter()
+            .enumerate()
+            .map(|(index, api)| {
+                let mut addr = args.listen;
+                if addr.port() != 0 {
+                    addr.set_port(addr.port() + index as u16);
+                }
+                (*api, addr)
+            })
+            .collect(),
+    };
+    let mut running = Vec::new();
+    for (api, addr) in plan {
+        let server = sandbox::start(api, addr, credentials.clone()).await?;
+        println!("{}", banner(&server, &args));
+        running.push(server);
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    println!("shutting down");
+    for server in running {
+        server.shutdown().await?;
+    }
+    Ok(())
+}
+
+fn banner(server: &sandbox::Running, args: &Args) -> String {
+    let url = server.base_url();
+    match server.api {
+        Api::Insightiq => format!(
+            "insightiq listening on {url}\n  curl -u '{}:{}' {url}/profiles?limit=2",
+            args.insightiq_client_id, args.insightiq_client_secret
+        ),
+        Api::Publica => format!(
+            "publica listening on {url}\n  curl -H 'X-User-Token: {}' {url}/integration-api/v1/dashboard/users",
+            args.publica_token
+        ),
+        Api::Instabot => format!(
+            "instabot listening on {url}\n  curl -H 'X-Instabot-Api-Key: {}' -H 'Authorization: X-Instabot-Master-Api-Key {}' {url}/users",
+            args.instabot_api_key, args.instabot_master_key
+        ),
+    }
+}

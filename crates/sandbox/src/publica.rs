@@ -1,0 +1,394 @@
+//! Publica.la: dashboard users.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use chrono::{DateTime, Utc};
+use publica_server::types::{
+    self, EmptyDataEnvelope, FlexibleBoolean, ListUsersQuery as QueryFilter, UserCreatedEnvelope,
+    UserListEnvelope, UserReactivatedEnvelope,
+};
+use publica_server::{
+    Context, CreateUserResponse, DeactivateUserResponse, ForceLogoutUserResponse, ListUsersQuery,
+    ListUsersResponse, PublicaApi, ReactivateUserResponse, ServerConfig, UpdateUserResponse,
+};
+use serde_json::{json, Value};
+use server_runtime::axum::Router;
+
+use crate::seeds;
+
+pub const DEFAULT_USER_TOKEN: &str = "demo-token";
+
+const SPEC: &str = include_str!("../../../spec/publica.yaml");
+
+/// The Publica.la sandbox: implements [`PublicaApi`] over in-memory state.
+#[derive(Debug)]
+pub struct Sandbox {
+    state: Mutex<State>,
+}
+
+#[derive(Debug, Clone)]
+struct State {
+    users: Vec<Record>,
+    next_id: i64,
+}
+
+/// One dashboard user as the store keeps it.
+#[derive(Debug, Clone)]
+struct Record {
+    id: i64,
+    uuid: uuid::Uuid,
+    external_id: String,
+    email: String,
+    admin: bool,
+    plan_admin: bool,
+    only_sees_readable: bool,
+    sessions_limit: Option<i64>,
+    created_at: DateTime<Utc>,
+    updated_at: DateTime<Utc>,
+    /// Set while the user is deactivated.
+    deleted_at: Option<DateTime<Utc>>,
+    /// The last forced logout.
+    logged_out_at: Option<DateTime<Utc>>,
+}
+
+fn flag(value: &Option<FlexibleBoolean>) -> Option<bool> {
+    value.as_ref().map(|v| match v {
+        FlexibleBoolean::Boolean(b) => *b,
+        FlexibleBoolean::Integer(i) => **i != 0,
+    })
+}
+
+fn date_object(at: &DateTime<Utc>) -> Value {
+    json!({"timestamp": at.timestamp(), "date": at.format("%Y-%m-%d %H:%M:%S").to_string(),
+           "timezone": "UTC"})
+}
+
+fn date_time(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+impl Record {
+    fn picture(&self) -> String {
+        format!(
+            "https://www.gravatar.com/avatar/{}?s=160&d=mm&r=g",
+            self.uuid.simple()
+        )
+    }
+
+    /// As the create endpoint answers (dates as objects).
+    fn created(&self) -> Value {
+        json!({
+            "id": self.id, "email": self.email, "uuid": self.uuid, "picture": self.picture(),
+            "admin": self.admin, "plan_admin": self.plan_admin,
+            "only_sees_readable": self.only_sees_readable, "sessions_limit": self.sessions_limit,
+            "created_at": date_object(&self.created_at), "updated_at": date_object(&self.updated_at),
+            "deleted_at": self.deleted_at.as_ref().map(date_object),
+        })
+    }
+
+    /// As the list endpoint answers (dates as strings, only_sees_readable as 0/1).
+    fn listed(&self) -> Value {
+        json!({
+            "id": self.id, "uuid": self.uuid, "admin": self.admin, "plan_admin": self.plan_admin,
+            "email": self.email, "sessions_limit": self.sessions_limit,
+            "only_sees_readable": i64::from(self.only_sees_readable), "picture": self.picture(),
+            "created_at": date_time(&self.created_at), "updated_at": date_time(&self.updated_at),
+            "deleted_at": self.deleted_at.as_ref().map(date_time),
+            "purchased_issues_with_cancelled_count": 0, "user_plans_count": 0,
+            "can_be_edited": true,
+            "created_at_date_string": self.created_at.format("%Y-%m-%d").to_string(),
+            "impersonate": format!("https://example.publica.la/impersonate/take/{}", self.id),
+            "sessions": null, "ip_ranges": [], "referrers": [],
+            "purchased_issues_with_cancelled": [], "user_plans": [],
+        })
+    }
+}
+
+impl State {
+    /// The user of the documents' create and list samples (the same id, 923242), with the
+    /// create request's external_id.
+    fn seeded() -> State {
+        let spec = seeds::spec(SPEC);
+        let listed = seeds::example(
+            &spec,
+            "/paths/~1integration-api~1v1~1dashboard~1users/get/responses/200/content/application~1json/examples/users/value/data/paginator/data/0",
+        );
+        let request = seeds::example(
+            &spec,
+            "/paths/~1integration-api~1v1~1dashboard~1users/post/requestBody/content/application~1json/examples/create_user/value",
+        );
+        let at = |key: &str| {
+            listed[key]
+                .as_str()
+                .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+                .map(|at| at.with_timezone(&Utc))
+                .unwrap_or_else(Utc::now)
+        };
+        let record = Record {
+            id: listed["id"].as_i64().unwrap_or(923242),
+            uuid: listed["uuid"]
+                .as_str()
+                .and_then(|u| uuid::Uuid::parse_str(u).ok())
+                .unwrap_or_else(uuid::Uuid::new_v4),
+            external_id: request["external_id"]
+                .as_str()
+                .unwrap_or("user-id-in-your-platform")
+                .to_owned(),
+            email: listed["email"]
+                .as_str()
+                .unwrap_or("user@example.com")
+                .to_owned(),
+            admin: listed["admin"].as_bool().unwrap_or(false),
+            plan_admin: listed["plan_admin"].as_bool().unwrap_or(false),
+            only_sees_readable: listed["only_sees_readable"].as_i64() == Some(1),
+            sessions_limit: listed["sessions_limit"].as_i64(),
+            created_at: at("created_at"),
+            updated_at: at("updated_at"),
+            deleted_at: None,
+            logged_out_at: None,
+        };
+        State {
+            next_id: record.id + 1,
+            users: vec![record],
+        }
+    }
+
+    /// The field of another user that already holds one of these unique values.
+    fn taken(&self, except: Option<i64>, email: &str, external_id: &str) -> Vec<&'static str> {
+        let others = || self.users.iter().filter(|u| Some(u.id) != except);
+        let mut taken = Vec::new();
+        if others().any(|u| u.email.eq_ignore_ascii_case(email)) {
+            taken.push("email");
+        }
+        if others().any(|u| u.external_id == external_id) {
+            taken.push("external_id");
+        }
+        taken
+    }
+
+    fn active_mut(&mut self, id: i64) -> Option<&mut Record> {
+        self.users
+            .iter_mut()
+            .find(|u| u.id == id && u.deleted_at.is_none())
+    }
+}
+
+/// Laravel's validation error: "The given data was invalid." with the messages per field.
+fn taken_error(fields: &[&str]) -> types::Error {
+    let errors: HashMap<String, Vec<String>> = fields
+        .iter()
+        .map(|field| {
+            let name = field.replace('_', " ");
+            (
+                (*field).to_owned(),
+                vec![format!("The {name} has already been taken.")],
+            )
+        })
+        .collect();
+    types::Error {
+        message: "The given data was invalid.".into(),
+        errors,
+    }
+}
+
+fn not_found(ctx: &Context, what: &str) -> types::Error {
+    ctx.error(
+        404,
+        "not_found",
+        &format!("No query results for {what}"),
+        None,
+    )
+}
+
+impl Default for Sandbox {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Sandbox {
+    /// A sandbox holding the documents' sample user.
+    pub fn new() -> Self {
+        Sandbox {
+            state: Mutex::new(State::seeded()),
+        }
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // Every change is complete before the lock is released, so a poisoned lock is usable.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// How many users have this e-mail address (the store's uniqueness, for tests).
+    pub fn users_with_email(&self, email: &str) -> usize {
+        self.state()
+            .users
+            .iter()
+            .filter(|u| u.email.eq_ignore_ascii_case(email))
+            .count()
+    }
+}
+
+impl crate::Reset for Sandbox {
+    fn reset(&self) {
+        *self.state() = State::seeded();
+    }
+}
+
+/// The sandbox behind the generated router, with the reset endpoint and the request log.
+pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
+    let router = publica_server::router(Arc::clone(&sandbox), ServerConfig::new(credentials));
+    crate::with_extras(router, crate::Api::Publica, sandbox)
+}
+
+fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
+    seeds::typed(value, "response")
+}
+
+impl PublicaApi for Sandbox {
+    async fn list_users(&self, _ctx: &mut Context, query: ListUsersQuery) -> ListUsersResponse {
+        let state = self.state();
+        let data: Vec<Value> = state
+            .users
+            .iter()
+            .filter(|u| match &query.query {
+                Some(QueryFilter::Deactivated) => u.deleted_at.is_some(),
+                Some(QueryFilter::Admins) => u.deleted_at.is_none() && u.admin,
+                // Validation refuses values outside the enum before this is called.
+                Some(QueryFilter::Unknown(_)) | None => u.deleted_at.is_none(),
+            })
+            .filter(|u| {
+                query
+                    .email
+                    .as_deref()
+                    .is_none_or(|email| u.email.eq_ignore_ascii_case(email))
+            })
+            .map(Record::listed)
+            .collect();
+        let envelope: UserListEnvelope = typed(json!({
+            "CODE": "success", "data": {"paginator": {"current_page": 1, "data": data}},
+        }));
+        ListUsersResponse::Ok(envelope)
+    }
+
+    async fn create_user(
+        &self,
+        _ctx: &mut Context,
+        body: types::UserCreateRequest,
+    ) -> CreateUserResponse {
+        let mut state = self.state();
+        let taken = state.taken(None, &body.email, &body.external_id);
+        if !taken.is_empty() {
+            return CreateUserResponse::UnprocessableEntity(taken_error(&taken));
+        }
+        let now = Utc::now();
+        let record = Record {
+            id: state.next_id,
+            uuid: uuid::Uuid::new_v4(),
+            external_id: body.external_id.clone(),
+            email: body.email.clone(),
+            admin: flag(&body.admin).unwrap_or(false),
+            plan_admin: flag(&body.plan_admin).unwrap_or(false),
+            only_sees_readable: flag(&body.only_sees_readable).unwrap_or(false),
+            sessions_limit: body.sessions_limit,
+            created_at: now,
+            updated_at: now,
+            deleted_at: None,
+            logged_out_at: None,
+        };
+        state.next_id += 1;
+        let created = record.created();
+        state.users.push(record);
+        let envelope: UserCreatedEnvelope = typed(json!({"CODE": "success", "data": created}));
+        CreateUserResponse::Ok(envelope)
+    }
+
+    async fn update_user(
+        &self,
+        ctx: &mut Context,
+        user_id: i64,
+        body: types::UserUpdateRequest,
+    ) -> UpdateUserResponse {
+        let mut state = self.state();
+        if state.active_mut(user_id).is_none() {
+            return UpdateUserResponse::NotFound(not_found(ctx, &format!("user {user_id}")));
+        }
+        let taken = state.taken(Some(user_id), &body.email, &body.external_id);
+        if !taken.is_empty() {
+            return UpdateUserResponse::UnprocessableEntity(taken_error(&taken));
+        }
+        if let Some(user) = state.active_mut(user_id) {
+            user.email = body.email.clone();
+            user.external_id = body.external_id.clone();
+            user.only_sees_readable = flag(&Some(body.only_sees_readable.clone())).unwrap_or(false);
+            if let Some(admin) = flag(&body.admin) {
+                user.admin = admin;
+            }
+            if let Some(plan_admin) = flag(&body.plan_admin) {
+                user.plan_admin = plan_admin;
+            }
+            if body.sessions_limit.is_some() {
+                user.sessions_limit = body.sessions_limit;
+            }
+            user.updated_at = Utc::now();
+        }
+        UpdateUserResponse::NoContent
+    }
+
+    async fn deactivate_user(&self, ctx: &mut Context, user_id: i64) -> DeactivateUserResponse {
+        let mut state = self.state();
+        match state.active_mut(user_id) {
+            Some(user) => {
+                let now = Utc::now();
+                user.deleted_at = Some(now);
+                user.updated_at = now;
+                let envelope: EmptyDataEnvelope = typed(json!({"CODE": "success", "data": []}));
+                DeactivateUserResponse::Ok(envelope)
+            }
+            None => DeactivateUserResponse::NotFound(not_found(ctx, &format!("user {user_id}"))),
+        }
+    }
+
+    async fn reactivate_user(&self, ctx: &mut Context, user_id: i64) -> ReactivateUserResponse {
+        let mut state = self.state();
+        match state.users.iter_mut().find(|u| u.id == user_id) {
+            Some(user) => {
+                // `data` counts the users restored: 0 when the user was already active.
+                let restored = i64::from(user.deleted_at.take().is_some());
+                if restored == 1 {
+                    user.updated_at = Utc::now();
+                }
+                let envelope: UserReactivatedEnvelope =
+                    typed(json!({"CODE": "success", "data": restored}));
+                ReactivateUserResponse::Ok(envelope)
+            }
+            None => ReactivateUserResponse::NotFound(not_found(ctx, &format!("user {user_id}"))),
+        }
+    }
+
+    async fn force_logout_user(
+        &self,
+        ctx: &mut Context,
+        user_id: String,
+    ) -> ForceLogoutUserResponse {
+        let mut state = self.state();
+        // The ID or the external_id (the page); the ID wins when both could match.
+        let numeric = user_id.parse::<i64>().ok();
+        let index = state
+            .users
+            .iter()
+            .position(|u| Some(u.id) == numeric)
+            .or_else(|| state.users.iter().position(|u| u.external_id == user_id));
+        match index {
+            Some(index) => {
+                state.users[index].logged_out_at = Some(Utc::now());
+                let envelope: EmptyDataEnvelope = typed(json!({"CODE": "success", "data": []}));
+                ForceLogoutUserResponse::Ok(envelope)
+            }
+            None => ForceLogoutUserResponse::NotFound(not_found(ctx, &format!("user {user_id:?}"))),
+        }
+    }
+}
