@@ -549,6 +549,12 @@ pub fn server_code(
                     validation_status,
                 )?;
             });
+        } else {
+            // No query parameter is declared: any one sent is refused like an unknown one.
+            extraction.push(quote! {
+                let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+                ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
+            });
         }
         if let Some((ty, required, static_ident, json)) = &op.body {
             statics.push(quote! {

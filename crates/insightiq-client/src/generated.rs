@@ -166,6 +166,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             401u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -272,6 +275,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             401u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -328,6 +334,9 @@ Arguments:
         let response = result?;
         match response.status().as_u16() {
             200u16 => ResponseValue::from_response(response).await,
+            400u16 => {
+                Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
+            }
             401u16 => {
                 Err(Error::ErrorResponse(ResponseValue::from_response(response).await?))
             }
@@ -357,7 +366,7 @@ Arguments:
         &'a self,
         account_id: Option<&'a ::uuid::Uuid>,
         limit: Option<::std::num::NonZeroU64>,
-        offset: Option<u64>,
+        offset: Option<i64>,
         user_id: Option<&'a str>,
         work_platform_id: Option<&'a str>,
     ) -> Result<ResponseValue<types::ProfileList>, Error<types::Error>> {
@@ -542,7 +551,7 @@ impl Client {
                         .list_profiles(
                             account_id,
                             limit,
-                            Some(offset),
+                            ::std::convert::TryInto::try_into(offset).ok(),
                             user_id,
                             work_platform_id,
                         )

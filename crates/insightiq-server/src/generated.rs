@@ -53,6 +53,8 @@ impl ::server_runtime::axum::response::IntoResponse for CreateUserResponse {
 pub enum GetUserByExternalIdResponse {
     ///200: Returns the User object.
     Ok(types::User),
+    ///400: The request was invalid (a query parameter the operation does not take; for disconnect, a body that is not the empty JSON object, malformed JSON, a wrong content type). Not documented for this endpoint; every endpoint answers 400 to invalid input.
+    BadRequest(types::Error),
     ///401: The Authorization header is missing or its credentials are wrong.
     Unauthorized(types::Error),
     ///404: No object with the supplied identifier exists.
@@ -64,6 +66,13 @@ impl ::server_runtime::axum::response::IntoResponse for GetUserByExternalIdRespo
             GetUserByExternalIdResponse::Ok(body) => {
                 ::server_runtime::typed_json(
                     StatusCode::from_u16(200u16)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    &body,
+                )
+            }
+            GetUserByExternalIdResponse::BadRequest(body) => {
+                ::server_runtime::typed_json(
+                    StatusCode::from_u16(400u16)
                         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
                     &body,
                 )
@@ -135,6 +144,8 @@ impl ::server_runtime::axum::response::IntoResponse for CreateSdkTokenResponse {
 pub enum DisconnectAccountResponse {
     ///200: Returns summary of the deleted account object.
     Ok(types::Account),
+    ///400: The request was invalid (a query parameter the operation does not take; for disconnect, a body that is not the empty JSON object, malformed JSON, a wrong content type). Not documented for this endpoint; every endpoint answers 400 to invalid input.
+    BadRequest(types::Error),
     ///401: The Authorization header is missing or its credentials are wrong.
     Unauthorized(types::Error),
     ///404: No object with the supplied identifier exists.
@@ -146,6 +157,13 @@ impl ::server_runtime::axum::response::IntoResponse for DisconnectAccountRespons
             DisconnectAccountResponse::Ok(body) => {
                 ::server_runtime::typed_json(
                     StatusCode::from_u16(200u16)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    &body,
+                )
+            }
+            DisconnectAccountResponse::BadRequest(body) => {
+                ::server_runtime::typed_json(
+                    StatusCode::from_u16(400u16)
                         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
                     &body,
                 )
@@ -176,6 +194,8 @@ impl ::server_runtime::axum::response::IntoResponse for DisconnectAccountRespons
 pub enum GetProfileResponse {
     ///200: Returns Profile object.
     Ok(types::Profile),
+    ///400: The request was invalid (a query parameter the operation does not take; for disconnect, a body that is not the empty JSON object, malformed JSON, a wrong content type). Not documented for this endpoint; every endpoint answers 400 to invalid input.
+    BadRequest(types::Error),
     ///401: The Authorization header is missing or its credentials are wrong.
     Unauthorized(types::Error),
     ///404: No object with the supplied identifier exists.
@@ -187,6 +207,13 @@ impl ::server_runtime::axum::response::IntoResponse for GetProfileResponse {
             GetProfileResponse::Ok(body) => {
                 ::server_runtime::typed_json(
                     StatusCode::from_u16(200u16)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    &body,
+                )
+            }
+            GetProfileResponse::BadRequest(body) => {
+                ::server_runtime::typed_json(
+                    StatusCode::from_u16(400u16)
                         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
                     &body,
                 )
@@ -257,7 +284,7 @@ pub struct ListProfilesQuery {
     pub limit: Option<::std::num::NonZeroU64>,
     ///The `offset` query parameter.
     #[serde(rename = "offset", default)]
-    pub offset: Option<u64>,
+    pub offset: Option<i64>,
     ///The `user_id` query parameter.
     #[serde(rename = "user_id", default)]
     pub user_id: Option<::std::string::String>,
@@ -425,7 +452,7 @@ static LIST_PROFILES_QUERY_LIMIT: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":1,\"maximum\":100,\"default\":10}",
 );
 static LIST_PROFILES_QUERY_OFFSET: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":0,\"default\":0}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"maximum\":9223372036854775807,\"minimum\":0,\"default\":0}",
 );
 static LIST_PROFILES_QUERY_USER_ID: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\"}",
@@ -478,6 +505,8 @@ async fn handle_create_user<T: InsightiqApi>(
     > = async {
         let (parts, body) = request.into_parts();
         let credentials = authenticate(config, &parts.headers)?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         let bytes = ::server_runtime::read_body(body, config.limits.max_body_bytes)
             .await?;
         let body = ::server_runtime::json_body(
@@ -569,6 +598,8 @@ async fn handle_get_user_by_external_id<T: InsightiqApi>(
                 .unwrap_or(::server_runtime::serde_json::Value::Null),
             validation_status,
         )?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
@@ -617,6 +648,8 @@ async fn handle_create_sdk_token<T: InsightiqApi>(
     > = async {
         let (parts, body) = request.into_parts();
         let credentials = authenticate(config, &parts.headers)?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         let bytes = ::server_runtime::read_body(body, config.limits.max_body_bytes)
             .await?;
         let body = ::server_runtime::json_body(
@@ -706,6 +739,8 @@ async fn handle_disconnect_account<T: InsightiqApi>(
             path.remove("id").unwrap_or(::server_runtime::serde_json::Value::Null),
             validation_status,
         )?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         let bytes = ::server_runtime::read_body(body, config.limits.max_body_bytes)
             .await?;
         let body = ::server_runtime::json_body(
@@ -795,6 +830,8 @@ async fn handle_get_profile<T: InsightiqApi>(
             path.remove("id").unwrap_or(::server_runtime::serde_json::Value::Null),
             validation_status,
         )?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,

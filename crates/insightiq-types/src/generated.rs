@@ -366,7 +366,7 @@ pub struct Metadata {
     ///Limit value passed in the query parameter.
     pub limit: ::std::num::NonZeroU64,
     ///Offset value passed in the query parameter.
-    pub offset: u64,
+    pub offset: i64,
     ///To date passed in the query parameter (YYYY-MM-DD).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub to_date: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -1214,6 +1214,9 @@ pub mod round_trip {
             ("get_user_by_external_id", Some(200u16)) => {
                 Some(convert::<types::User>(body))
             }
+            ("get_user_by_external_id", Some(400u16)) => {
+                Some(convert::<types::Error>(body))
+            }
             ("get_user_by_external_id", Some(401u16)) => {
                 Some(convert::<types::Error>(body))
             }
@@ -1226,9 +1229,11 @@ pub mod round_trip {
             ("create_sdk_token", Some(401u16)) => Some(convert::<types::Error>(body)),
             ("disconnect_account", None) => Some(convert::<types::EmptyObject>(body)),
             ("disconnect_account", Some(200u16)) => Some(convert::<types::Account>(body)),
+            ("disconnect_account", Some(400u16)) => Some(convert::<types::Error>(body)),
             ("disconnect_account", Some(401u16)) => Some(convert::<types::Error>(body)),
             ("disconnect_account", Some(404u16)) => Some(convert::<types::Error>(body)),
             ("get_profile", Some(200u16)) => Some(convert::<types::Profile>(body)),
+            ("get_profile", Some(400u16)) => Some(convert::<types::Error>(body)),
             ("get_profile", Some(401u16)) => Some(convert::<types::Error>(body)),
             ("get_profile", Some(404u16)) => Some(convert::<types::Error>(body)),
             ("list_profiles", Some(200u16)) => Some(convert::<types::ProfileList>(body)),

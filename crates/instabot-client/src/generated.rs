@@ -99,7 +99,7 @@ conversations, sessions, goalnodes, and responses objects in the returned user o
         &'a self,
         limit: Option<::std::num::NonZeroU64>,
         resolve: Option<types::ListUsersResolve>,
-        skip: Option<u64>,
+        skip: Option<i64>,
         type_: Option<types::ListUsersType>,
     ) -> Result<ResponseValue<types::UserListEnvelope>, Error<types::Error>> {
         let url = format!("{}/users", self.baseurl,);
@@ -564,7 +564,12 @@ impl Client {
                         return Ok::<_, Error<types::Error>>(None)
                     };
                     let page = self
-                        .list_users(limit, resolve, Some(offset), type_)
+                        .list_users(
+                            limit,
+                            resolve,
+                            ::std::convert::TryInto::try_into(offset).ok(),
+                            type_,
+                        )
                         .await?
                         .into_inner();
                     let items = page.data;

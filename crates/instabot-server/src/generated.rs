@@ -55,7 +55,7 @@ pub struct ListUsersQuery {
     pub limit: Option<::std::num::NonZeroU64>,
     ///The `skip` query parameter.
     #[serde(rename = "skip", default)]
-    pub skip: Option<u64>,
+    pub skip: Option<i64>,
     ///The `resolve` query parameter.
     #[serde(rename = "resolve", default)]
     pub resolve: Option<types::ListUsersResolve>,
@@ -504,34 +504,34 @@ static LIST_USERS_QUERY_LIMIT: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":1,\"maximum\":100,\"description\":\"The bounds are not in the page (which only shows limit=20); they keep generated requests to a plausible page size. No default is modelled: the sample sets limit explicitly.\"}",
 );
 static LIST_USERS_QUERY_SKIP: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":0,\"default\":0,\"description\":\"The bound and default are not in the page (which only shows skip=0).\"}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"maximum\":9223372036854775807,\"minimum\":0,\"default\":0,\"description\":\"The bound and default are not in the page (which only shows skip=0).\"}",
 );
 static LIST_USERS_QUERY_RESOLVE: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\",\"enum\":[\"organizations\",\"userSegments\",\"conversations\"]}",
 );
 static CREATE_USER_BODY: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserCreateRequest\",\"$defs\":{\"FileReference\":{\"type\":\"object\",\"description\":\"Reference to File Object.\",\"required\":[\"objectId\"],\"properties\":{\"objectId\":{\"type\":\"integer\",\"description\":\"Id of the File Object.\"}}},\"UserCreateRequest\":{\"type\":\"object\",\"description\":\"JSON defining the user. Please note that the userName and userPassword fields are required for user creation.\",\"required\":[\"userName\",\"userPassword\"],\"properties\":{\"userName\":{\"type\":\"string\",\"description\":\"Unique user name\"},\"userPassword\":{\"type\":\"string\",\"writeOnly\":true,\"description\":\"User password should be passed during user creation. Never returned by other methods.\"},\"name\":{\"type\":\"string\",\"description\":\"User display name\"},\"description\":{\"type\":\"string\",\"description\":\"User description\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"User e-mail\"},\"phone\":{\"type\":[\"string\",\"null\"],\"description\":\"User phone number\"},\"photoFile\":{\"$ref\":\"#/$defs/FileReference\"},\"customProperties\":{\"type\":\"object\",\"description\":\"Custom properties\",\"additionalProperties\":true}}}}}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserCreateRequest\",\"$defs\":{\"FileReference\":{\"type\":\"object\",\"description\":\"Reference to File Object.\",\"required\":[\"objectId\"],\"properties\":{\"objectId\":{\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807,\"description\":\"Id of the File Object.\"}}},\"UserCreateRequest\":{\"type\":\"object\",\"description\":\"JSON defining the user. Please note that the userName and userPassword fields are required for user creation.\",\"required\":[\"userName\",\"userPassword\"],\"properties\":{\"userName\":{\"type\":\"string\",\"description\":\"Unique user name\"},\"userPassword\":{\"type\":\"string\",\"writeOnly\":true,\"description\":\"User password should be passed during user creation. Never returned by other methods.\"},\"name\":{\"type\":\"string\",\"description\":\"User display name\"},\"description\":{\"type\":\"string\",\"description\":\"User description\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"User e-mail\"},\"phone\":{\"type\":[\"string\",\"null\"],\"description\":\"User phone number\"},\"photoFile\":{\"$ref\":\"#/$defs/FileReference\"},\"customProperties\":{\"type\":\"object\",\"description\":\"Custom properties\",\"additionalProperties\":true}}}}}",
 );
 static LIST_USERS_UPDATED_SINCE_QUERY_SINCE: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\",\"pattern\":\"^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{2}:\\\\d{2}:\\\\d{2}(\\\\.\\\\d+)?(Z|[+-]\\\\d{2}:\\\\d{2})?$\"}",
 );
 static GET_USER_PATH_OBJECT_ID: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\"}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807}",
 );
 static GET_USER_QUERY_RESOLVE: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\",\"enum\":[\"organizations\",\"userSegments\",\"conversations\"]}",
 );
 static UPDATE_USER_PATH_OBJECT_ID: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\"}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807}",
 );
 static UPDATE_USER_BODY: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserUpdateRequest\",\"$defs\":{\"FileReference\":{\"type\":\"object\",\"description\":\"Reference to File Object.\",\"required\":[\"objectId\"],\"properties\":{\"objectId\":{\"type\":\"integer\",\"description\":\"Id of the File Object.\"}}},\"UserUpdateRequest\":{\"type\":\"object\",\"description\":\"JSON defining the user fields to update. No field is required.\",\"properties\":{\"userName\":{\"type\":\"string\",\"description\":\"Unique user name\"},\"userPassword\":{\"type\":\"string\",\"writeOnly\":true,\"description\":\"User password should be passed during user creation. Never returned by other methods.\"},\"name\":{\"type\":\"string\",\"description\":\"User display name\"},\"description\":{\"type\":\"string\",\"description\":\"User description\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"User e-mail\"},\"phone\":{\"type\":[\"string\",\"null\"],\"description\":\"User phone number\"},\"photoFile\":{\"$ref\":\"#/$defs/FileReference\"},\"customProperties\":{\"type\":\"object\",\"description\":\"Custom properties\",\"additionalProperties\":true}}}}}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserUpdateRequest\",\"$defs\":{\"FileReference\":{\"type\":\"object\",\"description\":\"Reference to File Object.\",\"required\":[\"objectId\"],\"properties\":{\"objectId\":{\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807,\"description\":\"Id of the File Object.\"}}},\"UserUpdateRequest\":{\"type\":\"object\",\"description\":\"JSON defining the user fields to update. No field is required.\",\"properties\":{\"userName\":{\"type\":\"string\",\"description\":\"Unique user name\"},\"userPassword\":{\"type\":\"string\",\"writeOnly\":true,\"description\":\"User password should be passed during user creation. Never returned by other methods.\"},\"name\":{\"type\":\"string\",\"description\":\"User display name\"},\"description\":{\"type\":\"string\",\"description\":\"User description\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"User e-mail\"},\"phone\":{\"type\":[\"string\",\"null\"],\"description\":\"User phone number\"},\"photoFile\":{\"$ref\":\"#/$defs/FileReference\"},\"customProperties\":{\"type\":\"object\",\"description\":\"Custom properties\",\"additionalProperties\":true}}}}}",
 );
 static RESTORE_USER_PATH_OBJECT_ID: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\"}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807}",
 );
 static DELETE_USER_PATH_OBJECT_ID: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\"}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807}",
 );
 /// Reads the credentials of the spec's security schemes and compares them, in constant
 /// time, with the configured ones.
@@ -666,6 +666,8 @@ async fn handle_create_user<T: InstabotApi>(
     > = async {
         let (parts, body) = request.into_parts();
         let credentials = authenticate(config, &parts.headers)?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         let bytes = ::server_runtime::read_body(body, config.limits.max_body_bytes)
             .await?;
         let body = ::server_runtime::json_body(
@@ -918,6 +920,8 @@ async fn handle_update_user<T: InstabotApi>(
             path.remove("objectId").unwrap_or(::server_runtime::serde_json::Value::Null),
             validation_status,
         )?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         let bytes = ::server_runtime::read_body(body, config.limits.max_body_bytes)
             .await?;
         let body = ::server_runtime::json_body(
@@ -1007,6 +1011,8 @@ async fn handle_restore_user<T: InstabotApi>(
             path.remove("objectId").unwrap_or(::server_runtime::serde_json::Value::Null),
             validation_status,
         )?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
@@ -1084,6 +1090,8 @@ async fn handle_delete_user<T: InstabotApi>(
             path.remove("objectId").unwrap_or(::server_runtime::serde_json::Value::Null),
             validation_status,
         )?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,

@@ -12,6 +12,8 @@ use ::server_runtime::{ApiDescription, LazySchema, ParamKind, ParamSpec, Rejecti
 pub enum ListUsersResponse {
     ///200: Success
     Ok(types::UserListEnvelope),
+    ///400: A query or path parameter is invalid (not an integer, not one of the listed values, not an e-mail address, not a parameter of the operation). Not in the page, which documents no validation for these endpoints.
+    BadRequest(types::Error),
     ///401: Unauthenticated
     Unauthorized(types::Error),
     ///404: Object not found
@@ -23,6 +25,13 @@ impl ::server_runtime::axum::response::IntoResponse for ListUsersResponse {
             ListUsersResponse::Ok(body) => {
                 ::server_runtime::typed_json(
                     StatusCode::from_u16(200u16)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    &body,
+                )
+            }
+            ListUsersResponse::BadRequest(body) => {
+                ::server_runtime::typed_json(
+                    StatusCode::from_u16(400u16)
                         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
                     &body,
                 )
@@ -153,6 +162,8 @@ impl ::server_runtime::axum::response::IntoResponse for UpdateUserResponse {
 pub enum DeactivateUserResponse {
     ///200: Object deleted
     Ok(types::EmptyDataEnvelope),
+    ///400: A query or path parameter is invalid (not an integer, not one of the listed values, not an e-mail address, not a parameter of the operation). Not in the page, which documents no validation for these endpoints.
+    BadRequest(types::Error),
     ///401: Unauthenticated
     Unauthorized(types::Error),
     ///404: Object not found
@@ -164,6 +175,13 @@ impl ::server_runtime::axum::response::IntoResponse for DeactivateUserResponse {
             DeactivateUserResponse::Ok(body) => {
                 ::server_runtime::typed_json(
                     StatusCode::from_u16(200u16)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    &body,
+                )
+            }
+            DeactivateUserResponse::BadRequest(body) => {
+                ::server_runtime::typed_json(
+                    StatusCode::from_u16(400u16)
                         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
                     &body,
                 )
@@ -194,6 +212,8 @@ impl ::server_runtime::axum::response::IntoResponse for DeactivateUserResponse {
 pub enum ReactivateUserResponse {
     ///200: User reactivated.
     Ok(types::UserReactivatedEnvelope),
+    ///400: A query or path parameter is invalid (not an integer, not one of the listed values, not an e-mail address, not a parameter of the operation). Not in the page, which documents no validation for these endpoints.
+    BadRequest(types::Error),
     ///401: Unauthenticated
     Unauthorized(types::Error),
     ///404: Object not found
@@ -205,6 +225,13 @@ impl ::server_runtime::axum::response::IntoResponse for ReactivateUserResponse {
             ReactivateUserResponse::Ok(body) => {
                 ::server_runtime::typed_json(
                     StatusCode::from_u16(200u16)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    &body,
+                )
+            }
+            ReactivateUserResponse::BadRequest(body) => {
+                ::server_runtime::typed_json(
+                    StatusCode::from_u16(400u16)
                         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
                     &body,
                 )
@@ -235,6 +262,8 @@ impl ::server_runtime::axum::response::IntoResponse for ReactivateUserResponse {
 pub enum ForceLogoutUserResponse {
     ///200: The user's sessions were closed. The page documents no response for this endpoint; the body is assumed to follow the other endpoints' {"CODE": "success", "data": []}.
     Ok(types::EmptyDataEnvelope),
+    ///400: A query or path parameter is invalid (not an integer, not one of the listed values, not an e-mail address, not a parameter of the operation). Not in the page, which documents no validation for these endpoints.
+    BadRequest(types::Error),
     ///401: Unauthenticated. Not documented for this endpoint; added because every other endpoint of the page answers 401 without a valid api_token.
     Unauthorized(types::Error),
     ///404: Object not found. Not documented for this endpoint; added because it addresses one user by identifier, like Deactivate and Reactivate, which document 404.
@@ -246,6 +275,13 @@ impl ::server_runtime::axum::response::IntoResponse for ForceLogoutUserResponse 
             ForceLogoutUserResponse::Ok(body) => {
                 ::server_runtime::typed_json(
                     StatusCode::from_u16(200u16)
+                        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                    &body,
+                )
+            }
+            ForceLogoutUserResponse::BadRequest(body) => {
+                ::server_runtime::typed_json(
+                    StatusCode::from_u16(400u16)
                         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
                     &body,
                 )
@@ -404,19 +440,19 @@ static LIST_USERS_QUERY_QUERY: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\",\"enum\":[\"deactivated\",\"admins\"]}",
 );
 static CREATE_USER_BODY: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserCreateRequest\",\"$defs\":{\"FlexibleBoolean\":{\"description\":\"A flag, sent either as a JSON boolean or as the integer 1 (true) or 0 (false).\",\"oneOf\":[{\"type\":\"boolean\"},{\"type\":\"integer\",\"enum\":[0,1]}]},\"UserCreateRequest\":{\"type\":\"object\",\"required\":[\"external_id\",\"email\"],\"properties\":{\"external_id\":{\"type\":\"string\",\"description\":\"Required. Your platform's identifier for the user.\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Required.\"},\"new_password\":{\"type\":\"string\",\"description\":\"Recommended.\"},\"sessions_limit\":{\"type\":[\"integer\",\"null\"],\"maximum\":999999,\"description\":\"If you need to limit the simultaneous user sessions, here you must enter an integer no greater than 999999.\"},\"assign_new_plan\":{\"type\":[\"integer\",\"null\"],\"description\":\"If you need to assign a plan, you must enter the plan_id here.\"},\"new_plan_custom_valid_to\":{\"type\":\"string\",\"pattern\":\"^(\\\\d{4}-\\\\d{2}-\\\\d{2})?$\",\"description\":\"Accepted date format: yyyy-mm-dd. The sample sends an empty string.\"},\"admin\":{\"$ref\":\"#/$defs/FlexibleBoolean\"},\"plan_admin\":{\"$ref\":\"#/$defs/FlexibleBoolean\"},\"only_sees_readable\":{\"$ref\":\"#/$defs/FlexibleBoolean\"}}}}}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserCreateRequest\",\"$defs\":{\"FlexibleBoolean\":{\"description\":\"A flag, sent either as a JSON boolean or as the integer 1 (true) or 0 (false).\",\"oneOf\":[{\"type\":\"boolean\"},{\"type\":\"integer\",\"enum\":[0,1]}]},\"UserCreateRequest\":{\"type\":\"object\",\"required\":[\"external_id\",\"email\"],\"properties\":{\"external_id\":{\"type\":\"string\",\"description\":\"Required. Your platform's identifier for the user.\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Required.\"},\"new_password\":{\"type\":\"string\",\"description\":\"Recommended.\"},\"sessions_limit\":{\"type\":[\"integer\",\"null\"],\"minimum\":-9223372036854775808,\"maximum\":999999,\"description\":\"If you need to limit the simultaneous user sessions, here you must enter an integer no greater than 999999.\"},\"assign_new_plan\":{\"type\":[\"integer\",\"null\"],\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807,\"description\":\"If you need to assign a plan, you must enter the plan_id here.\"},\"new_plan_custom_valid_to\":{\"type\":\"string\",\"pattern\":\"^(\\\\d{4}-\\\\d{2}-\\\\d{2})?$\",\"description\":\"Accepted date format: yyyy-mm-dd. The sample sends an empty string.\"},\"admin\":{\"$ref\":\"#/$defs/FlexibleBoolean\"},\"plan_admin\":{\"$ref\":\"#/$defs/FlexibleBoolean\"},\"only_sees_readable\":{\"$ref\":\"#/$defs/FlexibleBoolean\"}}}}}",
 );
 static UPDATE_USER_PATH_USER_ID: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\"}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807}",
 );
 static UPDATE_USER_BODY: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserUpdateRequest\",\"$defs\":{\"FlexibleBoolean\":{\"description\":\"A flag, sent either as a JSON boolean or as the integer 1 (true) or 0 (false).\",\"oneOf\":[{\"type\":\"boolean\"},{\"type\":\"integer\",\"enum\":[0,1]}]},\"UserUpdateRequest\":{\"type\":\"object\",\"required\":[\"external_id\",\"email\",\"only_sees_readable\"],\"properties\":{\"external_id\":{\"type\":\"string\",\"description\":\"Required. Your platform's identifier for the user.\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Required.\"},\"new_password\":{\"type\":\"string\",\"description\":\"Recommended.\"},\"sessions_limit\":{\"type\":[\"integer\",\"null\"],\"maximum\":999999,\"description\":\"If you need to limit the simultaneous user sessions, here you must enter an integer no greater than 999999.\"},\"assign_new_plan\":{\"type\":[\"integer\",\"null\"],\"description\":\"If you need to assign a plan, you must enter the plan_id here.\"},\"new_plan_custom_valid_to\":{\"type\":\"string\",\"pattern\":\"^(\\\\d{4}-\\\\d{2}-\\\\d{2})?$\",\"description\":\"Accepted date format: yyyy-mm-dd, or an empty string.\"},\"admin\":{\"$ref\":\"#/$defs/FlexibleBoolean\"},\"plan_admin\":{\"$ref\":\"#/$defs/FlexibleBoolean\"},\"only_sees_readable\":{\"$ref\":\"#/$defs/FlexibleBoolean\"},\"user_plan_name\":{\"type\":\"string\",\"description\":\"Name of the user's plan.\"}}}}}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserUpdateRequest\",\"$defs\":{\"FlexibleBoolean\":{\"description\":\"A flag, sent either as a JSON boolean or as the integer 1 (true) or 0 (false).\",\"oneOf\":[{\"type\":\"boolean\"},{\"type\":\"integer\",\"enum\":[0,1]}]},\"UserUpdateRequest\":{\"type\":\"object\",\"required\":[\"external_id\",\"email\",\"only_sees_readable\"],\"properties\":{\"external_id\":{\"type\":\"string\",\"description\":\"Required. Your platform's identifier for the user.\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Required.\"},\"new_password\":{\"type\":\"string\",\"description\":\"Recommended.\"},\"sessions_limit\":{\"type\":[\"integer\",\"null\"],\"minimum\":-9223372036854775808,\"maximum\":999999,\"description\":\"If you need to limit the simultaneous user sessions, here you must enter an integer no greater than 999999.\"},\"assign_new_plan\":{\"type\":[\"integer\",\"null\"],\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807,\"description\":\"If you need to assign a plan, you must enter the plan_id here.\"},\"new_plan_custom_valid_to\":{\"type\":\"string\",\"pattern\":\"^(\\\\d{4}-\\\\d{2}-\\\\d{2})?$\",\"description\":\"Accepted date format: yyyy-mm-dd, or an empty string.\"},\"admin\":{\"$ref\":\"#/$defs/FlexibleBoolean\"},\"plan_admin\":{\"$ref\":\"#/$defs/FlexibleBoolean\"},\"only_sees_readable\":{\"$ref\":\"#/$defs/FlexibleBoolean\"},\"user_plan_name\":{\"type\":\"string\",\"description\":\"Name of the user's plan.\"}}}}}",
 );
 static DEACTIVATE_USER_PATH_USER_ID: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\"}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807}",
 );
 static REACTIVATE_USER_PATH_USER_ID: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\"}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807}",
 );
 static FORCE_LOGOUT_USER_PATH_USER_ID: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\"}",
@@ -536,6 +572,8 @@ async fn handle_create_user<T: PublicaApi>(
     > = async {
         let (parts, body) = request.into_parts();
         let credentials = authenticate(config, &parts.headers)?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         let bytes = ::server_runtime::read_body(body, config.limits.max_body_bytes)
             .await?;
         let body = ::server_runtime::json_body(
@@ -625,6 +663,8 @@ async fn handle_update_user<T: PublicaApi>(
             path.remove("user_id").unwrap_or(::server_runtime::serde_json::Value::Null),
             validation_status,
         )?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         let bytes = ::server_runtime::read_body(body, config.limits.max_body_bytes)
             .await?;
         let body = ::server_runtime::json_body(
@@ -714,6 +754,8 @@ async fn handle_deactivate_user<T: PublicaApi>(
             path.remove("user_id").unwrap_or(::server_runtime::serde_json::Value::Null),
             validation_status,
         )?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
@@ -791,6 +833,8 @@ async fn handle_reactivate_user<T: PublicaApi>(
             path.remove("user_id").unwrap_or(::server_runtime::serde_json::Value::Null),
             validation_status,
         )?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
@@ -868,6 +912,8 @@ async fn handle_force_logout_user<T: PublicaApi>(
             path.remove("user_id").unwrap_or(::server_runtime::serde_json::Value::Null),
             validation_status,
         )?;
+        let pairs = ::server_runtime::query_pairs(parts.uri.query(), validation_status)?;
+        ::server_runtime::read_params(&pairs, &[], "query", validation_status)?;
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,

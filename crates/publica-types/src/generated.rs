@@ -781,6 +781,7 @@ pub mod round_trip {
             ("list_users", Some(200u16)) => {
                 Some(convert::<types::UserListEnvelope>(body))
             }
+            ("list_users", Some(400u16)) => Some(convert::<types::Error>(body)),
             ("list_users", Some(401u16)) => Some(convert::<types::Error>(body)),
             ("list_users", Some(404u16)) => Some(convert::<types::Error>(body)),
             ("create_user", None) => Some(convert::<types::UserCreateRequest>(body)),
@@ -796,16 +797,19 @@ pub mod round_trip {
             ("deactivate_user", Some(200u16)) => {
                 Some(convert::<types::EmptyDataEnvelope>(body))
             }
+            ("deactivate_user", Some(400u16)) => Some(convert::<types::Error>(body)),
             ("deactivate_user", Some(401u16)) => Some(convert::<types::Error>(body)),
             ("deactivate_user", Some(404u16)) => Some(convert::<types::Error>(body)),
             ("reactivate_user", Some(200u16)) => {
                 Some(convert::<types::UserReactivatedEnvelope>(body))
             }
+            ("reactivate_user", Some(400u16)) => Some(convert::<types::Error>(body)),
             ("reactivate_user", Some(401u16)) => Some(convert::<types::Error>(body)),
             ("reactivate_user", Some(404u16)) => Some(convert::<types::Error>(body)),
             ("force_logout_user", Some(200u16)) => {
                 Some(convert::<types::EmptyDataEnvelope>(body))
             }
+            ("force_logout_user", Some(400u16)) => Some(convert::<types::Error>(body)),
             ("force_logout_user", Some(401u16)) => Some(convert::<types::Error>(body)),
             ("force_logout_user", Some(404u16)) => Some(convert::<types::Error>(body)),
             _ => None,

@@ -74,8 +74,13 @@ impl Record {
     }
 }
 
+/// Instabot's style: four fractional digits and `Z` (`2018-03-21T14:15:26.9713Z`).
 fn instabot_time(at: &DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.4fZ").to_string()
+    format!(
+        "{}.{:04}Z",
+        at.format("%Y-%m-%dT%H:%M:%S"),
+        at.timestamp_subsec_micros() / 100
+    )
 }
 
 fn parse_time(text: &str) -> Option<DateTime<Utc>> {
@@ -119,12 +124,6 @@ impl State {
 
     fn find(&self, id: i64) -> Option<usize> {
         self.users.iter().position(|u| u.id() == id)
-    }
-
-    fn username_taken(&self, username: &str, except: Option<i64>) -> bool {
-        self.users
-            .iter()
-            .any(|u| !u.deleted && Some(u.id()) != except && u.username() == username)
     }
 }
 
@@ -247,22 +246,15 @@ impl InstabotApi for Sandbox {
 
     async fn create_user(
         &self,
-        ctx: &mut Context,
+        _ctx: &mut Context,
         body: types::UserCreateRequest,
     ) -> CreateUserResponse {
         let request = match serde_json::to_value(&body) {
             Ok(Value::Object(request)) => request,
             _ => Map::new(),
         };
+        // The page states no uniqueness rule for userName, so none is enforced (README).
         let mut state = self.state();
-        if state.username_taken(&body.user_name, None) {
-            return CreateUserResponse::BadRequest(ctx.error(
-                400,
-                "BadRequest",
-                &format!("userName {:?} is already taken", body.user_name),
-                Some("userName"),
-            ));
-        }
         let id = state.next_id;
         state.next_id += 1;
         let now = Utc::now();
@@ -288,22 +280,23 @@ impl InstabotApi for Sandbox {
 
     async fn list_users_updated_since(
         &self,
-        ctx: &mut Context,
+        _ctx: &mut Context,
         query: ListUsersUpdatedSinceQuery,
     ) -> ListUsersUpdatedSinceResponse {
-        let Some(since) = parse_time(&query.since) else {
-            return ListUsersUpdatedSinceResponse::BadRequest(ctx.error(
-                400,
-                "BadRequest",
-                &format!("since {:?} is not a date and time", &*query.since),
-                Some("since"),
-            ));
+        // `since` matches the spec's pattern, but may still name no real instant
+        // (0000-00-00T00:00:00, 2017-02-31T...): such a value is compared as text, digit by
+        // digit, the way the pattern's fixed layout orders it.
+        let since = parse_time(&query.since);
+        let since_text: String = query.since.chars().take(19).collect();
+        let changed = |u: &Record| match since {
+            Some(since) => u.updated > since,
+            None => u.updated.format("%Y-%m-%dT%H:%M:%S").to_string() > since_text,
         };
         let state = self.state();
         let data: Vec<Value> = state
             .users
             .iter()
-            .filter(|u| !u.deleted && u.updated > since)
+            .filter(|u| !u.deleted && changed(u))
             .map(|u| u.render(None))
             .collect();
         ListUsersUpdatedSinceResponse::Ok(typed(json!({
@@ -349,16 +342,6 @@ impl InstabotApi for Sandbox {
         let Some(index) = state.find(object_id).filter(|&i| !state.users[i].deleted) else {
             return UpdateUserResponse::NotFound(not_found(ctx, object_id));
         };
-        if let Some(name) = &body.user_name {
-            if state.username_taken(name, Some(object_id)) {
-                return UpdateUserResponse::BadRequest(ctx.error(
-                    400,
-                    "BadRequest",
-                    &format!("userName {name:?} is already taken"),
-                    Some("userName"),
-                ));
-            }
-        }
         let now = Utc::now();
         let record = &mut state.users[index];
         apply(&mut record.user, &request);
@@ -383,15 +366,6 @@ impl InstabotApi for Sandbox {
         let Some(index) = state.find(object_id) else {
             return RestoreUserResponse::NotFound(not_found(ctx, object_id));
         };
-        let name = state.users[index].username().to_owned();
-        if state.users[index].deleted && state.username_taken(&name, Some(object_id)) {
-            return RestoreUserResponse::BadRequest(ctx.error(
-                400,
-                "BadRequest",
-                &format!("userName {name:?} has been taken since the user was deleted"),
-                Some("userName"),
-            ));
-        }
         // Restoring a user that is not deleted changes nothing.
         let record = &mut state.users[index];
         if record.deleted {

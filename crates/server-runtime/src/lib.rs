@@ -292,13 +292,32 @@ pub struct ParamSpec {
 }
 
 /// Reads, coerces and validates declared parameters from name/value pairs, into a JSON object
-/// keyed by parameter name (defaults filled in). `location` is `query` or `path`.
+/// keyed by parameter name (defaults filled in). `location` is `query` or `path`. A query
+/// parameter the operation does not declare is refused: it is almost always a misspelling
+/// (`offest`) that would otherwise be silently ignored.
 pub fn read_params(
     pairs: &[(String, String)],
     specs: &[ParamSpec],
     location: &str,
     status: StatusCode,
 ) -> Result<Map<String, Value>, Rejection> {
+    if location == "query" {
+        if let Some((unknown, _)) = pairs
+            .iter()
+            .find(|(name, _)| !specs.iter().any(|spec| spec.name == name))
+        {
+            let declared: Vec<&str> = specs.iter().map(|spec| spec.name).collect();
+            return Err(Rejection::new(
+                status,
+                "unknown_parameter",
+                format!(
+                    "the query parameter `{unknown}` is not one of this operation's ({})",
+                    declared.join(", ")
+                ),
+            )
+            .with_field(unknown));
+        }
+    }
     let mut out = Map::new();
     for spec in specs {
         let raw = pairs
