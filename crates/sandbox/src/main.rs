@@ -125,15 +125,15 @@ fn banner(server: &sandbox::Running, args: &Args) -> String {
     let url = server.base_url();
     match server.api {
         Api::Insightiq => format!(
-            "insightiq listening on {url}\n  curl -u '{}:{}' {url}/profiles?limit=2",
+            "insightiq listening on {url}\n  curl -u '{}:{}' '{url}/profiles?limit=2'",
             args.insightiq_client_id, args.insightiq_client_secret
         ),
         Api::Publica => format!(
-            "publica listening on {url}\n  curl -H 'X-User-Token: {}' {url}/integration-api/v1/dashboard/users",
+            "publica listening on {url}\n  curl -H 'X-User-Token: {}' '{url}/integration-api/v1/dashboard/users'",
             args.publica_token
         ),
         Api::Instabot => format!(
-            "instabot listening on {url}\n  curl -H 'X-Instabot-Api-Key: {}' -H 'Authorization: X-Instabot-Master-Api-Key {}' {url}/users",
+            "instabot listening on {url}\n  curl -H 'X-Instabot-Api-Key: {}' -H 'Authorization: X-Instabot-Master-Api-Key {}' '{url}/users'",
             args.instabot_api_key, args.instabot_master_key
         ),
     }
