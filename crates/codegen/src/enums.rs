@@ -178,7 +178,10 @@ pub fn tolerate_missing_nullable(items: &mut [Item]) -> usize {
             for attr in field.attrs.iter_mut() {
                 if attr.path().is_ident("serde") {
                     let text = quote::ToTokens::to_token_stream(attr).to_string();
-                    if text.contains("deserialize_with") && text.contains("Option :: deserialize") {
+                    if text.contains("deserialize_with")
+                        && (text.contains("Option::deserialize")
+                            || text.contains("Option :: deserialize"))
+                    {
                         *attr = parse_quote!(#[serde(default)]);
                         self.0 += 1;
                     }
@@ -190,7 +193,87 @@ pub fn tolerate_missing_nullable(items: &mut [Item]) -> usize {
     for item in items.iter_mut() {
         fix.visit_item_mut(item);
     }
-    fix.0
+    fix.0 + tolerate_missing_nullable_newtypes(items)
+}
+
+/// typify also writes a required + nullable `$ref` (or enum) as a transparent newtype over
+/// `Option` (`pub struct Gender(pub Option<GenderInner>)`) held by a plain field. Same decision:
+/// such a newtype derives `Default` (`None`) and the fields holding it get `#[serde(default)]`.
+fn tolerate_missing_nullable_newtypes(items: &mut [Item]) -> usize {
+    let newtypes: BTreeSet<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => {
+                let transparent = s.attrs.iter().any(|a| {
+                    a.path().is_ident("serde")
+                        && quote::ToTokens::to_token_stream(a)
+                            .to_string()
+                            .contains("transparent")
+                });
+                let over_option = match &s.fields {
+                    syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
+                        let ty = &fields.unnamed[0].ty;
+                        quote::ToTokens::to_token_stream(ty)
+                            .to_string()
+                            .replace(' ', "")
+                            .starts_with("::std::option::Option<")
+                    }
+                    _ => false,
+                };
+                (transparent && over_option).then(|| s.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    if newtypes.is_empty() {
+        return 0;
+    }
+    struct Fix<'a> {
+        newtypes: &'a BTreeSet<String>,
+        count: usize,
+    }
+    impl VisitMut for Fix<'_> {
+        fn visit_field_mut(&mut self, field: &mut syn::Field) {
+            let syn::Type::Path(ty) = &field.ty else {
+                return;
+            };
+            if field.ident.is_none() || !self.newtypes.contains(&last_ident(&ty.path)) {
+                return;
+            }
+            let has_default = field.attrs.iter().any(|a| {
+                a.path().is_ident("serde")
+                    && quote::ToTokens::to_token_stream(a)
+                        .to_string()
+                        .contains("default")
+            });
+            if !has_default {
+                field.attrs.push(parse_quote!(#[serde(default)]));
+                self.count += 1;
+            }
+        }
+    }
+    let mut fix = Fix {
+        newtypes: &newtypes,
+        count: 0,
+    };
+    for item in items.iter_mut() {
+        fix.visit_item_mut(item);
+    }
+    if fix.count > 0 {
+        for item in items.iter_mut() {
+            if let Item::Struct(s) = item {
+                let derives_default = s
+                    .attrs
+                    .iter()
+                    .filter_map(derive_paths)
+                    .any(|paths| paths.iter().any(|p| last_ident(p) == "Default"));
+                if newtypes.contains(&s.ident.to_string()) && !derives_default {
+                    s.attrs.push(parse_quote!(#[derive(Default)]));
+                }
+            }
+        }
+    }
+    fix.count
 }
 
 /// Removes progenitor's blanket `#[allow(clippy::all)]`: generated code must be clippy-clean on

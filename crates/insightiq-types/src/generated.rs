@@ -257,6 +257,7 @@ pub struct ErrorError {
 ///Gender of the user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
+#[derive(Default)]
 pub struct Gender(pub ::std::option::Option<GenderInner>);
 impl ::std::ops::Deref for Gender {
     type Target = ::std::option::Option<GenderInner>;
@@ -374,6 +375,7 @@ pub struct Metadata {
 ///UTC date and time in ISO 8601 format, or null.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
+#[derive(Default)]
 pub struct NullableTimestamp(pub ::std::option::Option<NullableTimestampInner>);
 impl ::std::ops::Deref for NullableTimestamp {
     type Target = ::std::option::Option<NullableTimestampInner>;
@@ -579,6 +581,7 @@ pub struct Profile {
     ///Full name of the user profile.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub full_name: ::std::option::Option<::std::string::String>,
+    #[serde(default)]
     pub gender: Gender,
     ///List of honors listed on the profile
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -618,7 +621,7 @@ pub struct Profile {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub platform_profile_published_at: ::std::option::Option<NullableTimestamp>,
     ///Username of the connected account. This is used to uniquely identify a user on any platform and usually the name that is present in the URLs, used to tag a user etc.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub platform_username: ::std::option::Option<::std::string::String>,
     ///List of projects listed on the profile
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]

@@ -205,6 +205,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ListUsersQuery {
 ///A date as the create response serialises it, or null. The page shows deleted_at only as null; when set it is assumed to have created_at's shape.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
+#[derive(Default)]
 pub struct NullableDateObject(pub ::std::option::Option<NullableDateObjectInner>);
 impl ::std::ops::Deref for NullableDateObject {
     type Target = ::std::option::Option<NullableDateObjectInner>;
@@ -442,6 +443,7 @@ pub struct UserCreated {
     pub admin: FlexibleBoolean,
     ///Creation date.
     pub created_at: DateObject,
+    #[serde(default)]
     pub deleted_at: NullableDateObject,
     pub email: ::std::string::String,
     pub id: i64,
@@ -450,7 +452,7 @@ pub struct UserCreated {
     pub picture: ::std::string::String,
     pub plan_admin: FlexibleBoolean,
     ///Maximum simultaneous sessions, or null for no limit.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub sessions_limit: ::std::option::Option<i64>,
     ///Last update date.
     pub updated_at: DateObject,
@@ -484,7 +486,7 @@ pub struct UserListItem {
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     pub created_at_date_string: ::chrono::naive::NaiveDate,
     ///Deactivation date, or null.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub email: ::std::string::String,
     pub id: i64,
@@ -504,7 +506,7 @@ pub struct UserListItem {
     ///Shape not documented; the sample sends null.
     pub sessions: ::serde_json::Value,
     ///Maximum simultaneous sessions, or null for no limit.
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    #[serde(default)]
     pub sessions_limit: ::std::option::Option<i64>,
     ///Last update date.
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
