@@ -281,12 +281,21 @@ async fn missing_and_wrong_credentials_get_401_before_the_trait() {
     assert_eq!(server.calls(), 0);
 }
 
+/// (method, path, headers, body, the field or text the error message must name).
+type Case<'a> = (
+    &'a str,
+    String,
+    Vec<(&'a str, &'a str)>,
+    Option<String>,
+    &'a str,
+);
+
 #[tokio::test]
 async fn invalid_input_is_refused_naming_the_field_and_never_reaches_the_trait() {
     let server = Server::start().await;
     let long_id = "x".repeat(101);
     let too_long = json!({"name": "A", "external_id": long_id}).to_string();
-    let cases: Vec<(&str, String, Vec<(&str, &str)>, Option<String>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         // (method, path, headers, body, the field or text the message must name)
         (
             "POST",
