@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod diff;
+
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",
@@ -25,6 +27,18 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// List every spec change since a git base, classified for clients and for servers.
+    Diff {
+        /// The base revision (default: the merge base with main, or HEAD on main).
+        #[arg(long)]
+        base: Option<String>,
+        /// text (default) or json.
+        #[arg(long, default_value = "text", value_parser = ["text", "json"])]
+        format: String,
+        /// Exit 1 when a change breaks clients or servers.
+        #[arg(long)]
+        fail_on_breaking: bool,
+    },
     /// Check every documented sample and spec example against the specs and the generated
     /// types: one row per sample with its verdict, then totals. Exit 1 on a verdict that differs
     /// from spec/samples/manifest.yaml.
@@ -41,6 +55,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Specs => specs(&root.join("spec")),
         Command::Codegen { check } => codegen(&root, check),
+        Command::Diff {
+            base,
+            format,
+            fail_on_breaking,
+        } => diff::run(&root, base.as_deref(), format == "json", fail_on_breaking),
         Command::Conformance { format } => {
             let (report, code) = conformance::run_all(&root, format);
             print!("{report}");
@@ -50,6 +69,10 @@ fn main() -> ExitCode {
 }
 
 fn workspace_root() -> PathBuf {
+    // Tests run the binary against a scratch copy of the workspace.
+    if let Some(root) = std::env::var_os("XTASK_ROOT") {
+        return PathBuf::from(root);
+    }
     // xtask lives in <root>/xtask.
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
@@ -100,6 +123,18 @@ fn specs(dir: &Path) -> ExitCode {
 }
 
 fn codegen(root: &Path, check: bool) -> ExitCode {
+    // A spec change needs the version bump it implies before anything is generated from it.
+    let (refusals, notes) = diff::version_gate(root);
+    for note in notes {
+        eprintln!("note: {note}");
+    }
+    if !refusals.is_empty() {
+        for refusal in refusals {
+            eprintln!("error: {refusal}");
+        }
+        eprintln!("nothing was written (see `cargo xtask diff`)");
+        return ExitCode::FAILURE;
+    }
     let apis = match codegen::generate_dir(&root.join("spec")) {
         Ok(apis) => apis,
         Err(error) => {

@@ -1,0 +1,108 @@
+//! `cargo xtask codegen` refuses a breaking spec edit without the version bump it needs, and
+//! names the change and the edit; with the bump it goes ahead. Runs the xtask binary against a
+//! scratch git repository holding a copy of `spec/`.
+
+use std::path::Path;
+use std::process::Command;
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(
+        status.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+}
+
+fn xtask(root: &Path, args: &[&str]) -> (bool, String, String) {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .args(args)
+        .env("XTASK_ROOT", root)
+        .output()
+        .unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_breaking_edit_needs_its_version_bump() {
+    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let scratch = tempfile::tempdir().unwrap();
+    let root = scratch.path();
+    std::fs::create_dir(root.join("spec")).unwrap();
+    for api in ["insightiq", "publica", "instabot"] {
+        std::fs::copy(
+            workspace.join(format!("spec/{api}.yaml")),
+            root.join(format!("spec/{api}.yaml")),
+        )
+        .unwrap();
+    }
+    git(root, &["init", "-q", "-b", "main"]);
+    git(root, &["add", "spec"]);
+    git(root, &["commit", "-q", "-m", "base"]);
+
+    // Tighten Instabot's `limit` (a breaking change for clients), leave the version alone.
+    let path = root.join("spec/instabot.yaml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let version = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("version: "))
+        .unwrap()
+        .trim_matches(|c| c == '\'' || c == '"')
+        .to_owned();
+    assert_eq!(version, "2.0.0", "update this test with the spec's version");
+    let edited = text.replacen("        maximum: 100\n", "        maximum: 50\n", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&path, &edited).unwrap();
+
+    let (ok, _, stderr) = xtask(root, &["codegen"]);
+    assert!(!ok, "codegen must refuse: {stderr}");
+    assert!(stderr.contains("bound-tightened"), "{stderr}");
+    assert!(
+        stderr.contains("query parameter `limit`: maximum 100 -> 50"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("edit spec/instabot.yaml: info.version: 2.0.0 -> 3.0.0"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!root.join("crates").exists(), "nothing may be written");
+
+    // `cargo xtask diff` lists it, as text and JSON, and fails with --fail-on-breaking.
+    let (ok, stdout, _) = xtask(root, &["diff", "--fail-on-breaking"]);
+    assert!(!ok);
+    assert!(
+        stdout.contains("spec/instabot.yaml: 1 change(s) since HEAD"),
+        "{stdout}"
+    );
+    let (ok, stdout, _) = xtask(root, &["diff", "--format", "json"]);
+    assert!(ok);
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let change = &report["specs"]["spec/instabot.yaml"]["changes"][0];
+    assert_eq!(change["kind"], "bound-tightened");
+    assert_eq!(change["client"], "breaking");
+    assert_eq!(
+        change["pointer"],
+        "/components/parameters/Limit/schema/maximum"
+    );
+
+    // With the bump, codegen goes ahead.
+    std::fs::write(
+        &path,
+        edited.replacen(&format!("version: {version}"), "version: 3.0.0", 1),
+    )
+    .unwrap();
+    let (ok, stdout, stderr) = xtask(root, &["codegen"]);
+    assert!(ok, "{stdout}\n{stderr}");
+    let manifest = std::fs::read_to_string(root.join("crates/instabot-client/Cargo.toml")).unwrap();
+    assert!(manifest.contains("version = \"3.0.0\""), "{manifest}");
+}
