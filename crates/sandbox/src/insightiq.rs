@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::num::NonZeroU64;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 
 use insightiq_server::types::{
     self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, User,
@@ -27,7 +27,7 @@ const SPEC: &str = include_str!("../../../spec/insightiq.yaml");
 /// The insightIQ sandbox: implements [`InsightiqApi`] over in-memory state.
 #[derive(Debug)]
 pub struct Sandbox {
-    state: Mutex<State>,
+    store: crate::Store<State>,
 }
 
 #[derive(Debug, Clone)]
@@ -113,16 +113,12 @@ impl Sandbox {
     /// A sandbox holding the documents' samples.
     pub fn new() -> Self {
         Sandbox {
-            state: Mutex::new(State::seeded()),
+            store: crate::Store::new(State::seeded),
         }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
-        // A panic while holding the lock cannot leave half-written state (every change is
-        // one insert), so a poisoned lock is still usable.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store.lock()
     }
 
     /// How many users have this external id (the store's uniqueness, for tests).
@@ -137,7 +133,7 @@ impl Sandbox {
 
 impl crate::Reset for Sandbox {
     fn reset(&self) {
-        *self.state() = State::seeded();
+        self.store.reset();
     }
 }
 

@@ -1,6 +1,6 @@
 //! Instabot: the users object.
 
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use instabot_server::types::{
@@ -28,7 +28,7 @@ const RESOLVABLE: [&str; 3] = ["organizations", "userSegments", "conversations"]
 /// The Instabot sandbox: implements [`InstabotApi`] over in-memory state.
 #[derive(Debug)]
 pub struct Sandbox {
-    state: Mutex<State>,
+    store: crate::Store<State>,
 }
 
 #[derive(Debug, Clone)]
@@ -137,15 +137,12 @@ impl Sandbox {
     /// A sandbox holding the documents' sample users.
     pub fn new() -> Self {
         Sandbox {
-            state: Mutex::new(State::seeded()),
+            store: crate::Store::new(State::seeded),
         }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
-        // Every change is complete before the lock is released, so a poisoned lock is usable.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store.lock()
     }
 
     /// How many live users have this user name (the store's uniqueness, for tests).
@@ -160,7 +157,7 @@ impl Sandbox {
 
 impl crate::Reset for Sandbox {
     fn reset(&self) {
-        *self.state() = State::seeded();
+        self.store.reset();
     }
 }
 

@@ -102,6 +102,35 @@ pub trait Reset: Send + Sync + 'static {
     fn reset(&self);
 }
 
+/// One API's state behind one lock (every change is one critical section, so concurrent
+/// requests see each other's changes whole), with the seeds it starts from and resets to.
+#[derive(Debug)]
+pub(crate) struct Store<S> {
+    state: std::sync::Mutex<S>,
+    seed: fn() -> S,
+}
+
+impl<S> Store<S> {
+    pub(crate) fn new(seed: fn() -> S) -> Self {
+        Store {
+            state: std::sync::Mutex::new(seed()),
+            seed,
+        }
+    }
+
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, S> {
+        // Every change is complete before the lock is released, so a poisoned lock (a panic
+        // elsewhere while holding it) still holds consistent state.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn reset(&self) {
+        *self.lock() = (self.seed)();
+    }
+}
+
 /// The sandbox of one API as an axum app: the generated router over the implementation, the
 /// reset endpoint, and the request log.
 pub fn app(api: Api, credentials: &Credentials) -> Router {

@@ -1,7 +1,7 @@
 //! Publica.la: dashboard users.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 
 use chrono::{DateTime, Utc};
 use publica_server::types::{
@@ -24,7 +24,7 @@ const SPEC: &str = include_str!("../../../spec/publica.yaml");
 /// The Publica.la sandbox: implements [`PublicaApi`] over in-memory state.
 #[derive(Debug)]
 pub struct Sandbox {
-    state: Mutex<State>,
+    store: crate::Store<State>,
 }
 
 #[derive(Debug, Clone)]
@@ -211,15 +211,12 @@ impl Sandbox {
     /// A sandbox holding the documents' sample user.
     pub fn new() -> Self {
         Sandbox {
-            state: Mutex::new(State::seeded()),
+            store: crate::Store::new(State::seeded),
         }
     }
 
     fn state(&self) -> MutexGuard<'_, State> {
-        // Every change is complete before the lock is released, so a poisoned lock is usable.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.store.lock()
     }
 
     /// How many users have this e-mail address (the store's uniqueness, for tests).
@@ -234,7 +231,7 @@ impl Sandbox {
 
 impl crate::Reset for Sandbox {
     fn reset(&self) {
-        *self.state() = State::seeded();
+        self.store.reset();
     }
 }
 

@@ -821,6 +821,35 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// A change of one schema keyword, reported at the keyword with both values.
+    #[allow(
+        clippy::too_many_arguments,
+        reason = "the walk's context plus the keyword"
+    )]
+    fn keyword_changed(
+        &mut self,
+        kind: Kind,
+        direction: Direction,
+        operation: Option<&str>,
+        pointer: &str,
+        what: &str,
+        keyword: &str,
+        old: &Value,
+        new: &Value,
+    ) {
+        self.push(
+            kind,
+            direction,
+            operation,
+            format!("{pointer}/{keyword}"),
+            format!(
+                "{what}: {keyword} {} -> {}",
+                compact(old.get(keyword)),
+                compact(new.get(keyword))
+            ),
+        );
+    }
+
     fn bounds(
         &mut self,
         old: &Value,
@@ -857,17 +886,7 @@ impl<'a> Differ<'a> {
             } else {
                 Kind::BoundLoosened
             };
-            self.push(
-                kind,
-                direction,
-                operation,
-                format!("{pointer}/{keyword}"),
-                format!(
-                    "{what}: {keyword} {} -> {}",
-                    compact(old.get(keyword)),
-                    compact(new.get(keyword))
-                ),
-            );
+            self.keyword_changed(kind, direction, operation, pointer, what, keyword, old, new);
         }
         for keyword in [
             "pattern",
@@ -882,17 +901,7 @@ impl<'a> Differ<'a> {
                 } else {
                     Kind::BoundTightened
                 };
-                self.push(
-                    kind,
-                    direction,
-                    operation,
-                    format!("{pointer}/{keyword}"),
-                    format!(
-                        "{what}: {keyword} {} -> {}",
-                        compact(old.get(keyword)),
-                        compact(new.get(keyword))
-                    ),
-                );
+                self.keyword_changed(kind, direction, operation, pointer, what, keyword, old, new);
             }
         }
         if old.get("additionalProperties") != new.get("additionalProperties") {
