@@ -11,7 +11,7 @@ port=18480
 pid=$!
 trap 'kill "$pid" 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do
-  curl -s -o /dev/null "http://127.0.0.1:$((port + 2))/" && break
+  (exec 3<>"/dev/tcp/127.0.0.1/$((port + 2))") 2>/dev/null && break
   sleep 0.1
 done
 
