@@ -2,17 +2,18 @@
 //! what it reads back (every documented sample), open enums, required+nullable keys, the
 //! request-id, pagination, and credentials kept out of `Debug`.
 
+use std::collections::BTreeSet;
+
 use futures_util::TryStreamExt;
 use insightiq_client::types::{self, auth::Credentials};
-use insightiq_client::{Client, Error, ResponseHeaders};
+use insightiq_client::{Client, Environment, Error, ResponseHeaders};
 use serde_json::{json, Value};
-use workspace_tests::{sample, spec_value, Canned, Recorder};
+use workspace_tests::{sample, Canned, Recorder};
+
+#[path = "support/documented.rs"]
+mod documented;
 
 const REQUEST_ID: &str = "4c5a8e1e-5a4e-4fb4-8c77-0c1d3b6a2f10";
-
-fn example(pointer: &str) -> Value {
-    spec_value("insightiq", pointer)
-}
 
 fn client(recorder: &Recorder) -> Client {
     let credentials = Credentials::new("demo", "p@55w0rd");
@@ -172,77 +173,189 @@ async fn list_profiles_sends_every_query_parameter() {
     assert_eq!(list.metadata.as_ref().unwrap().limit.get(), 10);
 }
 
-/// Every success example in the spec (the documents' samples, repaired where needed) goes
-/// through the client and deserializes.
-#[tokio::test]
-async fn every_documented_success_example_deserializes_through_the_client() {
-    let examples = [
-        ("create_user", "/paths/~1users/post/responses/201/content/application~1json/examples/created_user/value"),
-        ("get_user_by_external_id", "/paths/~1users~1external_id~1{external_id}/get/responses/200/content/application~1json/examples/user/value"),
-        ("create_sdk_token", "/paths/~1sdk-tokens/post/responses/201/content/application~1json/examples/sdk_token/value"),
-        ("disconnect_account", "/paths/~1accounts~1{id}~1disconnect/post/responses/200/content/application~1json/examples/disconnected_account/value"),
-        ("get_profile", "/paths/~1profiles~1{id}/get/responses/200/content/application~1json/examples/profile/value"),
-        ("list_profiles", "/paths/~1profiles/get/responses/200/content/application~1json/examples/ten_profiles/value"),
-    ];
-    for (operation, pointer) in examples {
-        let body = example(pointer);
-        let status = if pointer.contains("/201/") { 201 } else { 200 };
-        let recorder = Recorder::always(ok(status, body.clone())).await;
-        let client = client(&recorder);
-        let back: Value = match operation {
-            "create_user" => {
-                let request = types::UserCreateRequest {
-                    name: "John Doe".into(),
-                    external_id: "x".parse().unwrap(),
-                };
-                serde_json::to_value(client.create_user(&request).await.unwrap().into_inner())
-            }
-            "get_user_by_external_id" => serde_json::to_value(
-                client
-                    .get_user_by_external_id("x")
-                    .await
-                    .unwrap()
-                    .into_inner(),
-            ),
-            "create_sdk_token" => {
-                let request = types::SdkTokenRequest {
-                    user_id: "x".into(),
-                    products: vec![types::Product::Identity],
-                };
-                serde_json::to_value(
-                    client
-                        .create_sdk_token(&request)
-                        .await
-                        .unwrap()
-                        .into_inner(),
-                )
-            }
-            "disconnect_account" => serde_json::to_value(
-                client
-                    .disconnect_account("x", &types::EmptyObject(Default::default()))
-                    .await
-                    .unwrap()
-                    .into_inner(),
-            ),
-            "get_profile" => {
-                serde_json::to_value(client.get_profile("x").await.unwrap().into_inner())
-            }
-            _ => serde_json::to_value(
-                client
-                    .list_profiles(None, None, None, None, None)
-                    .await
-                    .unwrap()
-                    .into_inner(),
-            ),
-        }
-        .unwrap();
-        // The identifiers survive the trip (the full comparison is the conformance suite's).
-        let id = |v: &Value| v.get("id").or(v.get("sdk_token")).cloned();
-        match operation {
-            "list_profiles" => assert_eq!(back["data"][9]["id"], body["data"][9]["id"]),
-            _ => assert_eq!(id(&back), id(&body), "{operation}"),
-        }
+/// Calls `operation` with fixed arguments (those of [`sent`]); returns the typed body,
+/// serialized again, and the request-id header.
+async fn call(
+    client: &Client,
+    operation: &str,
+) -> Result<(Value, Option<String>), Error<types::Error>> {
+    fn done<T: serde::Serialize>(
+        response: insightiq_client::ResponseValue<T>,
+    ) -> (Value, Option<String>) {
+        let id = response.request_id().map(str::to_owned);
+        (serde_json::to_value(response.into_inner()).unwrap(), id)
     }
+    Ok(match operation {
+        "create_user" => {
+            let body =
+                serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
+            done(client.create_user(&body).await?)
+        }
+        "get_user_by_external_id" => done(client.get_user_by_external_id("ext-7").await?),
+        "create_sdk_token" => {
+            let body =
+                serde_json::from_value(sample("insightiq/create_sdk_token.request.json")).unwrap();
+            done(client.create_sdk_token(&body).await?)
+        }
+        "disconnect_account" => done(
+            client
+                .disconnect_account("acc-7", &types::EmptyObject(Default::default()))
+                .await?,
+        ),
+        "get_profile" => done(client.get_profile("prof-7").await?),
+        "list_profiles" => done(
+            client
+                .list_profiles(
+                    None,
+                    std::num::NonZeroU64::new(7),
+                    Some(14),
+                    None,
+                    Some("wp-7"),
+                )
+                .await?,
+        ),
+        other => panic!("no call for operation {other}: add it to the client tests"),
+    })
+}
+
+/// What [`call`] sends for `operation`: path, query (sorted) and body.
+fn sent(operation: &str) -> (&'static str, Vec<(&'static str, &'static str)>, Value) {
+    match operation {
+        "create_user" => (
+            "/v1/users",
+            vec![],
+            sample("insightiq/create_user.request.json"),
+        ),
+        "get_user_by_external_id" => ("/v1/users/external_id/ext-7", vec![], Value::Null),
+        "create_sdk_token" => (
+            "/v1/sdk-tokens",
+            vec![],
+            sample("insightiq/create_sdk_token.request.json"),
+        ),
+        "disconnect_account" => ("/v1/accounts/acc-7/disconnect", vec![], json!({})),
+        "get_profile" => ("/v1/profiles/prof-7", vec![], Value::Null),
+        "list_profiles" => (
+            "/v1/profiles",
+            vec![
+                ("limit", "7"),
+                ("offset", "14"),
+                ("work_platform_id", "wp-7"),
+            ],
+            Value::Null,
+        ),
+        other => panic!("no expectation for operation {other}"),
+    }
+}
+
+/// Every operation of the spec: its method and path (an instance of the spec's template under
+/// the `/v1` base path), query, JSON body, Basic auth and `Accept` go out; the answer (the
+/// operation's first success example) comes back typed with its request-id.
+#[tokio::test]
+async fn every_operation_sends_its_method_path_query_body_and_basic_auth() {
+    let examples = documented::spec_success_examples("insightiq");
+    let operations = documented::operations("insightiq");
+    assert_eq!(operations.len(), 6, "{operations:?}");
+    for (operation, method, template) in operations {
+        let example = examples
+            .iter()
+            .find(|e| e.operation == operation)
+            .unwrap_or_else(|| panic!("{operation} has no success example"));
+        let recorder = Recorder::always(ok(example.status, example.body.clone())).await;
+        let (back, request_id) = call(&client(&recorder), &operation).await.unwrap();
+        let seen = recorder.single();
+        let (path, query, body) = sent(&operation);
+        assert_eq!(seen.method.as_str(), method, "{operation}");
+        assert_eq!(seen.path, path, "{operation}");
+        assert!(
+            documented::matches_template(&format!("/v1{template}"), &seen.path),
+            "{operation}: {} is not an instance of {template}",
+            seen.path
+        );
+        let mut seen_query: Vec<(&str, &str)> = seen
+            .query
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        seen_query.sort();
+        assert_eq!(seen_query, query, "{operation}");
+        assert_eq!(seen.json(), body, "{operation}");
+        if body.is_null() {
+            assert_eq!(seen.header("content-type"), None, "{operation}");
+        } else {
+            assert_eq!(
+                seen.header("content-type"),
+                Some("application/json"),
+                "{operation}"
+            );
+        }
+        assert_eq!(seen.header("authorization"), Some(BASIC), "{operation}");
+        assert_eq!(
+            seen.header("accept"),
+            Some("application/json"),
+            "{operation}"
+        );
+        documented::assert_same_data(&example.source, &example.body, &back);
+        assert_eq!(request_id.as_deref(), Some(REQUEST_ID), "{operation}");
+    }
+}
+
+/// Every success example in the spec (the documents' samples, repaired where needed) goes
+/// through the client and deserializes, keeping all its data.
+#[tokio::test]
+async fn every_spec_success_example_deserializes_through_the_client() {
+    let examples = documented::spec_success_examples("insightiq");
+    let covered: BTreeSet<String> = examples.iter().map(|e| e.operation.clone()).collect();
+    let all: BTreeSet<String> = documented::operations("insightiq")
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    assert_eq!(covered, all, "every operation has a success example");
+    for example in &examples {
+        let recorder = Recorder::always(ok(example.status, example.body.clone())).await;
+        let (back, _) = call(&client(&recorder), &example.operation)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", example.source));
+        documented::assert_same_data(&example.source, &example.body, &back);
+    }
+}
+
+/// Every response sample of the documents that the manifest records as JSON goes through the
+/// client and deserializes, keeping all its data.
+#[tokio::test]
+async fn every_documented_response_sample_deserializes_through_the_client() {
+    let samples = documented::manifest_response_samples("insightiq");
+    let files: Vec<&str> = samples.iter().map(|s| s.source.as_str()).collect();
+    assert_eq!(
+        files,
+        [
+            "insightiq/create_user.response-201.json",
+            "insightiq/get_user_by_external_id.response-200.json",
+            "insightiq/create_sdk_token.response-201.json",
+            "insightiq/disconnect_account.response-200.json",
+            "insightiq/get_profile.response-200.json",
+            "insightiq/list_profiles.response-200.json",
+        ]
+    );
+    for sample in &samples {
+        let recorder = Recorder::always(ok(sample.status, sample.body.clone())).await;
+        let (back, _) = call(&client(&recorder), &sample.operation)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", sample.source));
+        documented::assert_same_data(&sample.source, &sample.body, &back);
+    }
+    // A couple of values read from the list sample, typed.
+    let recorder =
+        Recorder::always(ok(200, sample("insightiq/list_profiles.response-200.json"))).await;
+    let list = client(&recorder)
+        .list_profiles(None, None, None, None, None)
+        .await
+        .unwrap();
+    assert_eq!(list.data.len(), 10);
+    assert_eq!(list.metadata.as_ref().unwrap().offset, 0);
+    let first = &list.data[0];
+    assert_eq!(first.platform_username.as_deref(), Some("peterparker"));
+    assert!(first.gender.is_none());
+    assert_eq!(first.is_verified, Some(false));
 }
 
 #[tokio::test]
@@ -279,24 +392,43 @@ async fn a_missing_required_nullable_key_reads_as_none() {
     assert!(profile.gender.is_none());
 }
 
+fn error_body(status: u16, code: &str) -> Value {
+    json!({"error": {"type": "invalid_request_error", "code": code, "error_code": code,
+        "message": "No user", "status_code": status, "http_status_code": status,
+        "request_id": REQUEST_ID}})
+}
+
 #[tokio::test]
 async fn the_request_id_is_reachable_on_errors_too() {
-    let error_body = json!({"error": {"type": "invalid_request_error", "code": "user_not_found",
-        "error_code": "user_not_found", "message": "No user", "status_code": 404,
-        "http_status_code": 404, "request_id": REQUEST_ID}});
-    let recorder = Recorder::always(ok(404, error_body)).await;
-    let error = client(&recorder)
-        .get_user_by_external_id("nobody")
-        .await
-        .unwrap_err();
-    assert_eq!(error.request_id(), Some(REQUEST_ID));
-    match &error {
-        Error::ErrorResponse(response) => {
-            assert_eq!(response.status().as_u16(), 404);
-            assert_eq!(response.error.error_code, "user_not_found");
+    // Every documented error status of the operation: a typed `ErrorResponse`.
+    for (status, code) in [
+        (400, "invalid_input"),
+        (401, "incorrect_credentials"),
+        (404, "user_not_found"),
+    ] {
+        let recorder = Recorder::always(ok(status, error_body(status, code))).await;
+        let error = client(&recorder)
+            .get_user_by_external_id("nobody")
+            .await
+            .unwrap_err();
+        assert_eq!(error.request_id(), Some(REQUEST_ID), "{status}");
+        match &error {
+            Error::ErrorResponse(response) => {
+                assert_eq!(response.status().as_u16(), status);
+                assert_eq!(response.error.error_code, code);
+                assert_eq!(response.error.request_id.to_string(), REQUEST_ID);
+            }
+            other => panic!("expected the documented error, got {other:?}"),
         }
-        other => panic!("expected the documented error, got {other:?}"),
     }
+    // A status the spec does not document: `UnexpectedResponse`, header still readable.
+    let recorder = Recorder::always(ok(503, json!({"detail": "maintenance"}))).await;
+    let error = client(&recorder).get_profile("x").await.unwrap_err();
+    assert!(
+        matches!(&error, Error::UnexpectedResponse(r) if r.status().as_u16() == 503),
+        "{error:?}"
+    );
+    assert_eq!(error.request_id(), Some(REQUEST_ID));
     // A response without the header: None, not a panic or an empty string.
     let recorder = Recorder::always(Canned::json(
         200,
@@ -308,6 +440,50 @@ async fn the_request_id_is_reachable_on_errors_too() {
         .await
         .unwrap();
     assert_eq!(user.request_id(), None);
+    // A body that does not deserialize leaves no response behind (documented): None.
+    let recorder = Recorder::always(ok(200, json!({"name": 42}))).await;
+    let error = client(&recorder)
+        .get_user_by_external_id("x")
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(error, Error::InvalidResponsePayload(..)),
+        "{error:?}"
+    );
+    assert_eq!(error.request_id(), None);
+}
+
+/// A nullable enum (`gender`) with a value the spec does not list: `Some(Unknown(..))`; an
+/// unlisted contact type inside an array item: `Unknown(..)`.
+#[tokio::test]
+async fn unknown_values_of_nullable_and_nested_enums_are_kept() {
+    let mut profile = sample("insightiq/get_profile.response-200.json");
+    profile["gender"] = json!("NON_BINARY");
+    profile["emails"] = json!([{"type": "PERSONAL", "email_id": "rd@example.com"}]);
+    let recorder = Recorder::always(ok(200, profile)).await;
+    let profile = client(&recorder)
+        .get_profile("x")
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        *profile.gender,
+        Some(types::GenderInner::Unknown("NON_BINARY".into()))
+    );
+    assert_eq!(
+        profile.emails[0].type_,
+        types::ContactType::Unknown("PERSONAL".into())
+    );
+    assert_eq!(profile.emails[0].email_id, "rd@example.com");
+    let mut user = sample("insightiq/create_user.response-201.json");
+    user["status"] = json!("PENDING_REVIEW");
+    let recorder = Recorder::always(ok(201, user)).await;
+    let body = serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
+    let user = client(&recorder).create_user(&body).await.unwrap();
+    assert_eq!(
+        user.status,
+        types::UserStatus::Unknown("PENDING_REVIEW".into())
+    );
 }
 
 #[tokio::test]
@@ -359,6 +535,17 @@ async fn the_profiles_stream_walks_every_page() {
         })
         .collect();
     assert_eq!(offsets, ["0", "3", "6", "9"]);
+    for request in recorder.requests() {
+        assert_eq!(request.path, "/v1/profiles");
+        assert_eq!(request.header("authorization"), Some(BASIC));
+        let limits: Vec<&str> = request
+            .query
+            .iter()
+            .filter(|(k, _)| k == "limit")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(limits, ["3"]);
+    }
 }
 
 #[tokio::test]
@@ -370,4 +557,43 @@ async fn credentials_never_appear_in_debug_output() {
     let shown = format!("{client:?}");
     assert!(!shown.contains("p@55w0rd"), "{shown}");
     assert!(!shown.contains("ZGVtbzpwQDU1dzByZA"), "{shown}");
+    assert!(!shown.contains("p%4055w0rd"), "{shown}");
+}
+
+/// The spec's servers, each with the `/v1` base path the paths are relative to.
+#[test]
+fn the_environments_are_the_specs_servers() {
+    let urls: Vec<&str> = Environment::ALL.iter().map(|e| e.base_url()).collect();
+    assert_eq!(
+        urls,
+        [
+            "https://api.staging.insightiq.ai/v1",
+            "https://api.sandbox.insightiq.ai/v1",
+            "https://api.insightiq.ai/v1",
+        ]
+    );
+    assert_eq!(Environment::default(), Environment::Staging);
+}
+
+/// The comparison the sample tests rely on does see a lost, changed or added value (and takes
+/// `null`/`[]`/absent and two spellings of one instant as the same data).
+#[test]
+fn the_data_comparison_can_fail() {
+    let original = json!({"a": 1, "b": [{"c": "x"}], "d": null, "e": [],
+                          "t": "2021-11-08T18:53:18+00:00"});
+    let same = json!({"a": 1.0, "b": [{"c": "x"}], "e": null, "t": "2021-11-08T18:53:18Z"});
+    documented::assert_same_data("same", &original, &same);
+    for changed in [
+        json!({"a": 2, "b": [{"c": "x"}], "t": "2021-11-08T18:53:18Z"}),
+        json!({"a": 1, "b": [{"c": "y"}], "t": "2021-11-08T18:53:18Z"}),
+        json!({"a": 1, "b": [], "t": "2021-11-08T18:53:18Z"}),
+        json!({"a": 1, "b": [{"c": "x"}]}),
+        json!({"a": 1, "b": [{"c": "x"}], "t": "2021-11-08T18:53:19Z"}),
+        json!({"a": 1, "b": [{"c": "x"}], "t": "2021-11-08T18:53:18Z", "f": 0}),
+    ] {
+        let caught = std::panic::catch_unwind(|| {
+            documented::assert_same_data("changed", &original, &changed)
+        });
+        assert!(caught.is_err(), "not caught: {changed}");
+    }
 }
