@@ -3,7 +3,8 @@
 //! Vendors add enum values (a new account status, a new product) without notice. typify's enums
 //! reject unknown values, which would make an older client fail on the whole response. Every plain
 //! string enum therefore gets a last variant `#[serde(untagged)] Unknown(String)` that catches any
-//! other string and serializes back to it unchanged.
+//! other string and serializes back to it unchanged, and is `#[non_exhaustive]`, so that the
+//! variant a later spec adds for that value is a minor change for code matching on the enum.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -87,6 +88,10 @@ fn patch_enum(e: &mut ItemEnum) -> syn::Ident {
             *attr = parse_quote!(#[derive(#(#kept),*)]);
         }
     }
+    // Non-exhaustive: a value the vendor adds later becomes a new variant when the spec is
+    // updated, which must be a minor change for code that matches on the enum (cargo
+    // semver-checks agrees with spec-diff only this way).
+    e.attrs.push(parse_quote!(#[non_exhaustive]));
     let unknown = unknown_ident(e);
     e.variants.push(parse_quote! {
         /// A value the spec does not list (added by the vendor after this code was generated).

@@ -30,6 +30,7 @@ pub struct AccountAttribute {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum AccountStatus {
     #[serde(rename = "CONNECTED")]
     Connected,
@@ -119,6 +120,7 @@ pub struct Certification {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum ContactType {
     #[serde(rename = "WORK")]
     Work,
@@ -287,6 +289,7 @@ impl ::std::convert::From<::std::option::Option<GenderInner>> for Gender {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum GenderInner {
     #[serde(rename = "MALE")]
     Male,
@@ -479,6 +482,7 @@ pub struct PhoneNumber {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum Product {
     #[serde(rename = "IDENTITY")]
     Identity,
@@ -919,6 +923,7 @@ impl<'de> ::serde::Deserialize<'de> for UserCreateRequestExternalId {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum UserStatus {
     #[serde(rename = "ACTIVE")]
     Active,

@@ -40,6 +40,7 @@ pub struct Conversation {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum ConversationPlatform {
     Mobile,
     Web,
@@ -97,6 +98,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ConversationPlatform {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum ConversationStatus {
     Active,
     Draft,
@@ -195,6 +197,7 @@ pub struct FileReference {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum GetUserResolve {
     #[serde(rename = "organizations")]
     Organizations,
@@ -271,6 +274,7 @@ pub struct GoalNode {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum ListUsersResolve {
     #[serde(rename = "organizations")]
     Organizations,
@@ -334,6 +338,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ListUsersResolve {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum ListUsersType {
     #[serde(rename = "all")]
     All,
@@ -541,6 +546,7 @@ pub struct Session {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum SessionStatus {
     NoReply,
     Engaged,
@@ -601,6 +607,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SessionStatus {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum SuccessStatusCode {
     Success,
     /// A value the spec does not list (added by the vendor after this code was generated).
@@ -927,6 +934,7 @@ pub struct UserUpdateRequest {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum UserUserType {
     #[serde(rename = "general")]
     General,

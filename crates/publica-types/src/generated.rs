@@ -155,6 +155,7 @@ impl<'de> ::serde::Deserialize<'de> for FlexibleBooleanInteger {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum ListUsersQuery {
     #[serde(rename = "deactivated")]
     Deactivated,
@@ -308,6 +309,7 @@ impl<'de> ::serde::Deserialize<'de> for NullableDateObjectInnerDate {
     PartialEq,
     PartialOrd
 )]
+#[non_exhaustive]
 pub enum SuccessCode {
     #[serde(rename = "success")]
     Success,

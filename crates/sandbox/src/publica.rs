@@ -255,7 +255,7 @@ impl PublicaApi for Sandbox {
                 Some(QueryFilter::Deactivated) => u.deleted_at.is_some(),
                 Some(QueryFilter::Admins) => u.deleted_at.is_none() && u.admin,
                 // Validation refuses values outside the enum before this is called.
-                Some(QueryFilter::Unknown(_)) | None => u.deleted_at.is_none(),
+                _ => u.deleted_at.is_none(),
             })
             .filter(|u| {
                 query
