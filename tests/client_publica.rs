@@ -2,10 +2,15 @@
 //! (method, path, query, body, `X-User-Token`), what it reads back (every documented sample),
 //! open enums, and the server URL variable.
 
+use std::collections::BTreeSet;
+
 use publica_client::types::{self, auth::Credentials};
-use publica_client::{server_url, Client, Error};
+use publica_client::{server_url, Client, ClientInfo, Error, DEFAULT_SERVER_URL};
 use serde_json::{json, Value};
 use workspace_tests::{sample, spec_value, Canned, Recorder};
+
+#[path = "support/documented.rs"]
+mod documented;
 
 const USERS: &str = "/integration-api/v1/dashboard/users";
 
@@ -171,12 +176,216 @@ async fn an_unknown_code_is_kept_as_unknown() {
     assert_eq!(envelope.code, types::SuccessCode::Unknown("queued".into()));
 }
 
+/// The request body example of an operation.
+fn request_example(path: &str, method: &str, name: &str) -> Value {
+    let path = path.replace('/', "~1");
+    example(&format!(
+        "/paths/{path}/{method}/requestBody/content/application~1json/examples/{name}/value"
+    ))
+}
+
+fn update_request() -> Value {
+    request_example(
+        "/integration-api/v1/dashboard/users/{user_id}",
+        "put",
+        "update_user",
+    )
+}
+
+/// Calls `operation` with fixed arguments (those of [`sent`]); returns the typed body,
+/// serialized again (`null` for no body).
+async fn call(client: &Client, operation: &str) -> Result<Value, Error<types::Error>> {
+    fn done<T: serde::Serialize>(response: publica_client::ResponseValue<T>) -> Value {
+        serde_json::to_value(response.into_inner()).unwrap()
+    }
+    Ok(match operation {
+        "list_users" => done(client.list_users(None, None).await?),
+        "create_user" => done(client.create_user(&create_request()).await?),
+        "update_user" => {
+            let body = serde_json::from_value(update_request()).unwrap();
+            done(client.update_user(41, &body).await?)
+        }
+        "deactivate_user" => done(client.deactivate_user(42).await?),
+        "reactivate_user" => done(client.reactivate_user(43).await?),
+        "force_logout_user" => done(client.force_logout_user("ext-44").await?),
+        other => panic!("no call for operation {other}: add it to the client tests"),
+    })
+}
+
+/// What [`call`] sends for `operation`: path and JSON body (`null` for none).
+fn sent(operation: &str) -> (&'static str, Value) {
+    match operation {
+        "list_users" => (USERS, Value::Null),
+        "create_user" => (
+            USERS,
+            request_example("/integration-api/v1/dashboard/users", "post", "create_user"),
+        ),
+        "update_user" => ("/integration-api/v1/dashboard/users/41", update_request()),
+        "deactivate_user" => ("/integration-api/v1/dashboard/users/42", Value::Null),
+        "reactivate_user" => (
+            "/integration-api/v1/dashboard/users/43/re-activate",
+            Value::Null,
+        ),
+        "force_logout_user" => ("/integration-api/v1/users/ext-44/force-logout", Value::Null),
+        other => panic!("no expectation for operation {other}"),
+    }
+}
+
+/// Every operation of the spec: its method, path (an instance of the spec's template), no
+/// query unless asked, its JSON body and `X-User-Token` go out; the operation's success
+/// example (or 204) comes back typed with all its data.
+#[tokio::test]
+async fn every_operation_sends_its_method_path_body_and_user_token() {
+    let examples = documented::spec_success_examples("publica");
+    let operations = documented::operations("publica");
+    assert_eq!(operations.len(), 6, "{operations:?}");
+    for (operation, method, template) in operations {
+        let example = examples.iter().find(|e| e.operation == operation);
+        let canned = match example {
+            Some(example) => Canned::json(example.status, example.body.clone()),
+            None => Canned::empty(204),
+        };
+        let recorder = Recorder::always(canned).await;
+        let back = call(&client(&recorder), &operation)
+            .await
+            .unwrap_or_else(|e| panic!("{operation}: {e}"));
+        let seen = recorder.single();
+        let (path, body) = sent(&operation);
+        assert_eq!(seen.method.as_str(), method, "{operation}");
+        assert_eq!(seen.path, path, "{operation}");
+        assert!(
+            documented::matches_template(&template, &seen.path),
+            "{operation}: {} is not an instance of {template}",
+            seen.path
+        );
+        assert!(seen.query.is_empty(), "{operation}: {:?}", seen.query);
+        assert_eq!(seen.header("x-user-token"), Some("store-api-token"));
+        assert_eq!(seen.header("accept"), Some("application/json"));
+        if body.is_null() {
+            assert!(seen.body.is_empty(), "{operation}");
+        } else {
+            assert_eq!(seen.header("content-type"), Some("application/json"));
+            documented::assert_same_data(&operation, &body, &seen.json());
+        }
+        match example {
+            Some(example) => documented::assert_same_data(&example.source, &example.body, &back),
+            None => assert_eq!(back, Value::Null, "{operation}"),
+        }
+    }
+}
+
+/// Every success example in the spec goes through the client and deserializes, keeping all
+/// its data; every operation but the 204 one has one.
+#[tokio::test]
+async fn every_spec_success_example_deserializes_through_the_client() {
+    let examples = documented::spec_success_examples("publica");
+    let covered: BTreeSet<&str> = examples.iter().map(|e| e.operation.as_str()).collect();
+    assert_eq!(
+        covered,
+        BTreeSet::from([
+            "create_user",
+            "list_users",
+            "deactivate_user",
+            "reactivate_user",
+            "force_logout_user"
+        ])
+    );
+    for example in &examples {
+        let recorder = Recorder::always(Canned::json(example.status, example.body.clone())).await;
+        let back = call(&client(&recorder), &example.operation)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", example.source));
+        documented::assert_same_data(&example.source, &example.body, &back);
+    }
+}
+
+/// The documents' response samples that are JSON (the manifest: two conform, one has a mangled
+/// e-mail address, still a string) go through the client and deserialize with all their data.
+#[tokio::test]
+async fn every_documented_response_sample_deserializes_through_the_client() {
+    let samples = documented::manifest_response_samples("publica");
+    let files: Vec<&str> = samples.iter().map(|s| s.source.as_str()).collect();
+    assert_eq!(
+        files,
+        [
+            "publica/create_user.response-200.json",
+            "publica/deactivate_user.response-200.json",
+            "publica/reactivate_user.response-200.json",
+        ]
+    );
+    for sample in &samples {
+        let recorder = Recorder::always(Canned::json(sample.status, sample.body.clone())).await;
+        let back = call(&client(&recorder), &sample.operation)
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", sample.source));
+        documented::assert_same_data(&sample.source, &sample.body, &back);
+    }
+    let recorder = Recorder::always(Canned::json(
+        200,
+        sample("publica/create_user.response-200.json"),
+    ))
+    .await;
+    let created = client(&recorder)
+        .create_user(&create_request())
+        .await
+        .unwrap();
+    // The mangled address is read as the string it is (the type does not check formats).
+    assert_eq!(created.data.email, "[email protected]");
+    assert_eq!(
+        created.data.uuid.to_string(),
+        "af5af4f9-9b8d-4d79-b162-0cec4279cae5"
+    );
+    assert_eq!(created.data.updated_at.timestamp, 1621256387);
+    assert_eq!(created.data.sessions_limit, None);
+}
+
+#[tokio::test]
+async fn the_unauthenticated_answer_is_a_typed_error() {
+    let recorder =
+        Recorder::always(Canned::json(401, json!({"message": "Unauthenticated."}))).await;
+    let error = client(&recorder).list_users(None, None).await.unwrap_err();
+    match error {
+        Error::ErrorResponse(response) => {
+            assert_eq!(response.status().as_u16(), 401);
+            assert_eq!(response.message, "Unauthenticated.");
+            assert!(response.errors.is_empty());
+        }
+        other => panic!("expected the documented 401, got {other:?}"),
+    }
+}
+
+/// The server URL is `https://{store_domain}`: the variable is substituted, its default is
+/// the spec's, and a client built on it sends the paths below it.
 #[tokio::test]
 async fn the_store_domain_is_the_server_variable() {
     assert_eq!(
         server_url("mystore.publica.la"),
         "https://mystore.publica.la"
     );
+    assert_eq!(DEFAULT_SERVER_URL, "https://example.publica.la");
+    assert_eq!(server_url("example.publica.la"), DEFAULT_SERVER_URL);
+    let credentials = Credentials::new("store-api-token");
+    let client = Client::with_credentials(&server_url("shop.example.com"), &credentials).unwrap();
+    assert_eq!(client.baseurl(), "https://shop.example.com");
+    // The recorder stands in for the store's domain: the paths go below the base URL as is.
+    let recorder =
+        Recorder::always(Canned::json(200, json!({"CODE": "success", "data": []}))).await;
+    let client = Client::with_credentials(&recorder.base_url, &credentials).unwrap();
+    client.force_logout_user("u").await.unwrap();
+    assert_eq!(
+        recorder.single().path,
+        "/integration-api/v1/users/u/force-logout"
+    );
+}
+
+#[test]
+fn the_token_never_appears_in_debug_output() {
     let token = Credentials::new("secret-token-123");
-    assert!(!format!("{token:?}").contains("secret-token-123"));
+    let shown = format!("{token:?}");
+    assert!(!shown.contains("secret-token-123"), "{shown}");
+    let client = Client::with_credentials(DEFAULT_SERVER_URL, &token).unwrap();
+    let shown = format!("{client:?}");
+    assert!(!shown.contains("secret-token-123"), "{shown}");
+    // A token that cannot be a header value is refused, not sent mangled.
+    assert!(Client::with_credentials(DEFAULT_SERVER_URL, &Credentials::new("a\nb")).is_err());
 }
