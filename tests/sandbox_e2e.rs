@@ -183,8 +183,8 @@ mod insightiq {
             .await
             .unwrap();
         assert_eq!(all.len(), 10);
-        let mut ids: Vec<String> = all.iter().map(|p| p.id.to_string()).collect();
-        ids.dedup();
+        let ids: std::collections::BTreeSet<String> =
+            all.iter().map(|p| p.id.to_string()).collect();
         assert_eq!(ids.len(), 10, "no profile twice across pages");
 
         let error = client.get_profile("no-such-profile").await.unwrap_err();

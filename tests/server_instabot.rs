@@ -35,6 +35,9 @@ fn list(users: Vec<types::User>, more: bool) -> UserListEnvelope {
     .unwrap()
 }
 
+/// The object id for which `get_user` panics, as an implementation bug would.
+const PANIC_ID: i64 = 666;
+
 impl InstabotApi for Counting {
     async fn list_users(&self, _ctx: &mut Context, query: ListUsersQuery) -> ListUsersResponse {
         self.calls.fetch_add(1, Ordering::SeqCst);
@@ -72,6 +75,9 @@ impl InstabotApi for Counting {
         query: GetUserQuery,
     ) -> GetUserResponse {
         self.calls.fetch_add(1, Ordering::SeqCst);
+        if object_id == PANIC_ID {
+            panic!("an implementation bug");
+        }
         if object_id == 404 {
             return GetUserResponse::NotFound(ctx.error(404, "NotFound", "no such user", None));
         }
@@ -113,17 +119,40 @@ const MASTER: (&str, &str) = ("authorization", "X-Instabot-Master-Api-Key demo-m
 const JSON: (&str, &str) = ("content-type", "application/json");
 
 async fn start() -> (String, Arc<Counting>) {
+    start_with_limit(1024 * 1024).await
+}
+
+async fn start_with_limit(max_body_bytes: usize) -> (String, Arc<Counting>) {
     let api = Arc::new(Counting::default());
-    let config = ServerConfig::new(types::auth::Credentials::new(
+    let mut config = ServerConfig::new(types::auth::Credentials::new(
         "demo-api-key",
         "demo-master-key",
     ));
+    config.limits.max_body_bytes = max_body_bytes;
     let base = serve(instabot_server::router(Arc::clone(&api), config)).await;
     (format!("{base}/v1"), api)
 }
 
 fn client(base: &str) -> Client {
     Client::with_credentials(base, &Credentials::new("demo-api-key", "demo-master-key")).unwrap()
+}
+
+/// The error shape of the spec's `x-error-template`: an object with exactly `apiStatusCode`
+/// (the reason's code) and `message`; returns the message.
+fn assert_error_shape<'a>(
+    response: &'a workspace_tests::RawResponse,
+    status: u16,
+    code: &str,
+) -> &'a str {
+    assert_eq!(response.status, status, "{:?}", response.body);
+    let body = response.body.as_object().expect("a JSON object body");
+    let mut keys: Vec<&str> = body.keys().map(String::as_str).collect();
+    keys.sort();
+    assert_eq!(keys, ["apiStatusCode", "message"], "{:?}", response.body);
+    assert_eq!(response.body["apiStatusCode"], code, "{:?}", response.body);
+    let message = response.body["message"].as_str().unwrap();
+    assert!(!message.is_empty());
+    message
 }
 
 #[tokio::test]
@@ -218,52 +247,180 @@ async fn both_headers_are_required() {
     assert_eq!(api.calls.load(Ordering::SeqCst), 0);
 }
 
+/// (method, path, headers, body, the reason's code, the text the message must contain).
+type Case<'a> = (
+    &'a str,
+    &'a str,
+    &'a [(&'a str, &'a str)],
+    Option<&'a str>,
+    &'a str,
+    &'a str,
+);
+
 #[tokio::test]
 async fn invalid_input_gets_400_naming_the_field() {
     let (base, api) = start().await;
-    let cases: [(&str, &str, Option<&str>, &str); 10] = [
-        ("GET", "/users?limit=0", None, "limit"),
-        ("GET", "/users?limit=101", None, "limit"),
-        ("GET", "/users?skip=-1", None, "skip"),
-        ("GET", "/users?type=some", None, "type"),
-        ("GET", "/users?resolve=friends", None, "resolve"),
-        ("GET", "/users/lastUpdated?since=yesterday", None, "since"),
-        ("GET", "/users/abc", None, "objectId"),
+    const TEXT: (&str, &str) = ("content-type", "text/plain");
+    const VALID: &str = r#"{"userName": "u", "userPassword": "p"}"#;
+    let cases: [Case; 17] = [
+        (
+            "GET",
+            "/users?limit=0",
+            &[KEY, MASTER],
+            None,
+            "invalid_parameter",
+            "limit",
+        ),
+        (
+            "GET",
+            "/users?limit=101",
+            &[KEY, MASTER],
+            None,
+            "invalid_parameter",
+            "limit",
+        ),
+        (
+            "GET",
+            "/users?skip=-1",
+            &[KEY, MASTER],
+            None,
+            "invalid_parameter",
+            "skip",
+        ),
+        (
+            "GET",
+            "/users?type=some",
+            &[KEY, MASTER],
+            None,
+            "invalid_parameter",
+            "type",
+        ),
+        (
+            "GET",
+            "/users?resolve=friends",
+            &[KEY, MASTER],
+            None,
+            "invalid_parameter",
+            "resolve",
+        ),
+        (
+            "GET",
+            "/users/lastUpdated?since=yesterday",
+            &[KEY, MASTER],
+            None,
+            "invalid_parameter",
+            "since",
+        ),
+        (
+            "GET",
+            "/users/abc",
+            &[KEY, MASTER],
+            None,
+            "invalid_parameter",
+            "objectId",
+        ),
         (
             "POST",
             "/users",
+            &[KEY, MASTER, JSON],
             Some(r#"{"userName": "u"}"#),
+            "invalid_body",
             "userPassword",
         ),
         (
             "POST",
             "/users",
+            &[KEY, MASTER, JSON],
             Some(r#"{"userName": "u", "userPassword": "p", "email": "nope"}"#),
+            "invalid_body",
             "email",
         ),
         (
             "PUT",
             "/users/1",
+            &[KEY, MASTER, JSON],
             Some(r#"{"photoFile": {"objectId": "x"}}"#),
+            "invalid_body",
             "objectId",
         ),
+        // Malformed JSON: the message gives the line of the fault.
+        (
+            "POST",
+            "/users",
+            &[KEY, MASTER, JSON],
+            Some(r#"{"userName": "u", "#),
+            "malformed_json",
+            "line 1",
+        ),
+        (
+            "PUT",
+            "/users/1",
+            &[KEY, MASTER, JSON],
+            Some("{\n  \"email\": \"a@example.com\",\n  \"name\": \n}"),
+            "malformed_json",
+            "line 4",
+        ),
+        // Not JSON by content type, however JSON the bytes look; or no body at all.
+        (
+            "POST",
+            "/users",
+            &[KEY, MASTER, TEXT],
+            Some(VALID),
+            "unsupported_content_type",
+            "`text/plain`",
+        ),
+        (
+            "POST",
+            "/users",
+            &[KEY, MASTER],
+            Some(VALID),
+            "unsupported_content_type",
+            "application/json",
+        ),
+        (
+            "PUT",
+            "/users/1",
+            &[KEY, MASTER, TEXT],
+            Some(r#"{"email": "new@example.com"}"#),
+            "unsupported_content_type",
+            "`text/plain`",
+        ),
+        (
+            "POST",
+            "/users",
+            &[KEY, MASTER, ("content-type", "application/jsonp")],
+            Some(VALID),
+            "unsupported_content_type",
+            "application/jsonp",
+        ),
+        (
+            "POST",
+            "/users",
+            &[KEY, MASTER],
+            None,
+            "unsupported_content_type",
+            "nothing",
+        ),
     ];
-    for (method, path, body, field) in cases {
+    for (method, path, headers, body, code, named) in cases {
         let response = raw(
             method,
             &format!("{base}{path}"),
-            &[KEY, MASTER, JSON],
+            headers,
             body.map(str::as_bytes),
         )
         .await;
-        assert_eq!(response.status, 400, "{method} {path}: {:?}", response.body);
-        let message = response.body["message"].as_str().unwrap();
+        let message = assert_error_shape(&response, 400, code);
         assert!(
-            message.contains(field),
-            "{method} {path}: `{message}` does not name `{field}`"
+            message.contains(named),
+            "{method} {path}: `{message}` does not name `{named}`"
         );
     }
-    assert_eq!(api.calls.load(Ordering::SeqCst), 0);
+    assert_eq!(
+        api.calls.load(Ordering::SeqCst),
+        0,
+        "the trait was called with invalid input"
+    );
 }
 
 #[tokio::test]
@@ -271,10 +428,73 @@ async fn paths_outside_the_base_path_and_wrong_methods() {
     let (base, _) = start().await;
     let root = base.trim_end_matches("/v1");
     let response = raw("GET", &format!("{root}/users"), &[KEY, MASTER], None).await;
-    assert_eq!(response.status, 404);
+    let message = assert_error_shape(&response, 404, "not_found");
+    assert!(message.contains("`/users`"), "{message}");
+    let response = raw("GET", &format!("{base}/nowhere"), &[KEY, MASTER], None).await;
+    let message = assert_error_shape(&response, 404, "not_found");
+    assert!(message.contains("/v1/nowhere"), "{message}");
     let response = raw("PATCH", &format!("{base}/users/1"), &[KEY, MASTER], None).await;
-    assert_eq!(response.status, 405);
+    let message = assert_error_shape(&response, 405, "method_not_allowed");
+    assert!(message.contains("DELETE, GET, POST, PUT"), "{message}");
     let mut allow: Vec<&str> = response.header("allow").unwrap().split(", ").collect();
     allow.sort();
     assert_eq!(allow, ["DELETE", "GET", "POST", "PUT"]);
+}
+
+#[tokio::test]
+async fn body_limit_and_a_panicking_implementation() {
+    const LIMIT: usize = 64;
+    let (base, api) = start_with_limit(LIMIT).await;
+    let url = format!("{base}/users");
+    // A valid body of exactly the limit goes through; one byte more gets 413 before the trait.
+    let body = |len: usize| {
+        let empty = r#"{"userName":"","userPassword":"pw"}"#;
+        let body =
+            json!({"userName": "u".repeat(len - empty.len()), "userPassword": "pw"}).to_string();
+        assert_eq!(body.len(), len);
+        body
+    };
+    let response = raw(
+        "POST",
+        &url,
+        &[KEY, MASTER, JSON],
+        Some(body(LIMIT + 1).as_bytes()),
+    )
+    .await;
+    let message = assert_error_shape(&response, 413, "payload_too_large");
+    assert!(message.contains("64 bytes"), "{message}");
+    let response = raw(
+        "PUT",
+        &format!("{url}/1"),
+        &[KEY, MASTER, JSON],
+        Some("x".repeat(10 * LIMIT).as_bytes()),
+    )
+    .await;
+    assert_error_shape(&response, 413, "payload_too_large");
+    assert_eq!(api.calls.load(Ordering::SeqCst), 0);
+    let response = raw(
+        "POST",
+        &url,
+        &[KEY, MASTER, JSON],
+        Some(body(LIMIT).as_bytes()),
+    )
+    .await;
+    assert_eq!(response.status, 201, "{:?}", response.body);
+    // The implementation answers the userName's length: the body arrived whole.
+    let name_len = LIMIT - r#"{"userName":"","userPassword":"pw"}"#.len();
+    assert_eq!(response.body["data"]["objectId"], name_len);
+    assert_eq!(api.calls.load(Ordering::SeqCst), 1);
+
+    // A panic in the implementation: 500 in the vendor's shape, without the panic's text.
+    let response = raw("GET", &format!("{url}/{PANIC_ID}"), &[KEY, MASTER], None).await;
+    let message = assert_error_shape(&response, 500, "internal_error");
+    assert!(!message.contains("an implementation bug"), "{message}");
+    assert_eq!(api.calls.load(Ordering::SeqCst), 2);
+    // Still serving, the same operation included.
+    let got = client(&base).get_user(42, None).await.unwrap();
+    assert_eq!(
+        (got.data.object_id, got.data.username.as_str()),
+        (42, "plain")
+    );
+    assert_eq!(api.calls.load(Ordering::SeqCst), 3);
 }

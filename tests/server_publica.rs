@@ -32,6 +32,9 @@ fn empty() -> EmptyDataEnvelope {
     serde_json::from_value(json!({"CODE": "success", "data": []})).unwrap()
 }
 
+/// The user id for which `force_logout_user` panics, as an implementation bug would.
+const PANIC_ID: &str = "panic";
+
 impl PublicaApi for Counting {
     async fn list_users(&self, _ctx: &mut Context, query: ListUsersQuery) -> ListUsersResponse {
         self.calls.fetch_add(1, Ordering::SeqCst);
@@ -98,6 +101,9 @@ impl PublicaApi for Counting {
         user_id: String,
     ) -> ForceLogoutUserResponse {
         self.calls.fetch_add(1, Ordering::SeqCst);
+        if user_id == PANIC_ID {
+            panic!("an implementation bug");
+        }
         assert_eq!(user_id, "ext-7");
         ForceLogoutUserResponse::Ok(empty())
     }
@@ -108,8 +114,13 @@ const JSON: (&str, &str) = ("content-type", "application/json");
 const USERS: &str = "/integration-api/v1/dashboard/users";
 
 async fn start() -> (String, Arc<Counting>) {
+    start_with_limit(1024 * 1024).await
+}
+
+async fn start_with_limit(max_body_bytes: usize) -> (String, Arc<Counting>) {
     let api = Arc::new(Counting::default());
-    let config = ServerConfig::new(types::auth::Credentials::new("demo-token"));
+    let mut config = ServerConfig::new(types::auth::Credentials::new("demo-token"));
+    config.limits.max_body_bytes = max_body_bytes;
     let base = serve(publica_server::router(Arc::clone(&api), config)).await;
     (base, api)
 }
@@ -163,6 +174,22 @@ async fn every_operation_round_trips_typed_values() {
     assert_eq!(api.calls.load(Ordering::SeqCst), 7);
 }
 
+/// The error shape of the spec's `x-error-template` for an error that names no field: an
+/// object with only `message` (no `errors`); returns the message.
+fn assert_plain_error(response: &workspace_tests::RawResponse, status: u16) -> &str {
+    assert_eq!(response.status, status, "{:?}", response.body);
+    let body = response.body.as_object().expect("a JSON object body");
+    assert_eq!(
+        body.keys().collect::<Vec<_>>(),
+        ["message"],
+        "{:?}",
+        response.body
+    );
+    let message = response.body["message"].as_str().unwrap();
+    assert!(!message.is_empty());
+    message
+}
+
 /// The vendor's validation shape: `message` and the messages per field under `errors`.
 fn assert_field_error(response: &workspace_tests::RawResponse, status: u16, field: &str) {
     assert_eq!(response.status, status, "{:?}", response.body);
@@ -208,16 +235,19 @@ async fn invalid_input_is_refused_with_the_documented_status_and_field() {
     )
     .await;
     assert_field_error(&response, 422, "only_sees_readable");
+    // Malformed JSON and a wrong content type: 422 too, with a message and no field.
     let response = raw("POST", &url(USERS), &[TOKEN, JSON], Some(b"{\"email\": ")).await;
-    assert_eq!(response.status, 422);
-    assert!(
-        response.body["message"]
-            .as_str()
-            .unwrap()
-            .contains("line 1"),
-        "{:?}",
-        response.body
-    );
+    let message = assert_plain_error(&response, 422);
+    assert!(message.contains("line 1"), "{message}");
+    let response = raw(
+        "PUT",
+        &url(&format!("{USERS}/1")),
+        &[TOKEN, JSON],
+        Some(b"{\n\"email\": \"a@example.com\",\n\"external_id\": }"),
+    )
+    .await;
+    let message = assert_plain_error(&response, 422);
+    assert!(message.contains("line 3"), "{message}");
     let response = raw(
         "POST",
         &url(USERS),
@@ -225,7 +255,11 @@ async fn invalid_input_is_refused_with_the_documented_status_and_field() {
         Some(b"{}"),
     )
     .await;
-    assert_eq!(response.status, 422);
+    let message = assert_plain_error(&response, 422);
+    assert!(
+        message.contains("application/json") && message.contains("`text/plain`"),
+        "{message}"
+    );
     // Parameters: 400 (not in the page).
     for (method, path, field) in [
         ("GET", format!("{USERS}?query=everyone"), "query"),
@@ -275,11 +309,71 @@ async fn unknown_paths_and_methods() {
         None,
     )
     .await;
-    assert_eq!(response.status, 404);
-    assert!(response.body["message"].is_string());
+    let message = assert_plain_error(&response, 404);
+    assert!(
+        message.contains("/integration-api/v1/dashboard/users/1/force-logout"),
+        "{message}"
+    );
+    let response = raw("GET", &format!("{base}/nowhere"), &[TOKEN], None).await;
+    assert!(assert_plain_error(&response, 404).contains("/nowhere"));
     let response = raw("PATCH", &format!("{base}{USERS}/1"), &[TOKEN], None).await;
-    assert_eq!(response.status, 405);
+    let message = assert_plain_error(&response, 405);
+    assert!(message.contains("DELETE, PUT"), "{message}");
     let mut allow: Vec<&str> = response.header("allow").unwrap().split(", ").collect();
     allow.sort();
     assert_eq!(allow, ["DELETE", "PUT"]);
+}
+
+#[tokio::test]
+async fn body_limit_and_a_panicking_implementation() {
+    const LIMIT: usize = 64;
+    let (base, api) = start_with_limit(LIMIT).await;
+    let url = format!("{base}{USERS}");
+    // A valid body of exactly the limit goes through; one byte more gets 413 before the trait.
+    let body = |len: usize| {
+        let empty = r#"{"email":"a@example.com","external_id":""}"#;
+        let body = json!({"email": "a@example.com", "external_id": "e".repeat(len - empty.len())})
+            .to_string();
+        assert_eq!(body.len(), len);
+        body
+    };
+    let response = raw(
+        "POST",
+        &url,
+        &[TOKEN, JSON],
+        Some(body(LIMIT + 1).as_bytes()),
+    )
+    .await;
+    let message = assert_plain_error(&response, 413);
+    assert!(message.contains("64 bytes"), "{message}");
+    let response = raw(
+        "PUT",
+        &format!("{url}/1"),
+        &[TOKEN, JSON],
+        Some("x".repeat(10 * LIMIT).as_bytes()),
+    )
+    .await;
+    assert_plain_error(&response, 413);
+    assert_eq!(api.calls.load(Ordering::SeqCst), 0);
+    let response = raw("POST", &url, &[TOKEN, JSON], Some(body(LIMIT).as_bytes())).await;
+    assert_eq!(response.status, 200, "{:?}", response.body);
+    assert_eq!(response.body["data"]["email"], "a@example.com");
+    assert_eq!(api.calls.load(Ordering::SeqCst), 1);
+
+    // A panic in the implementation: 500 in the vendor's shape, without the panic's text.
+    let response = raw(
+        "POST",
+        &format!("{base}/integration-api/v1/users/{PANIC_ID}/force-logout"),
+        &[TOKEN],
+        None,
+    )
+    .await;
+    let message = assert_plain_error(&response, 500);
+    assert!(!message.contains("an implementation bug"), "{message}");
+    assert_eq!(api.calls.load(Ordering::SeqCst), 2);
+    // Still serving, the same operation included.
+    let logged_out = client(&base).force_logout_user("ext-7").await.unwrap();
+    assert_eq!(logged_out.code, types::SuccessCode::Success);
+    assert!(logged_out.data.is_empty());
+    assert_eq!(api.calls.load(Ordering::SeqCst), 3);
 }
