@@ -6,8 +6,8 @@ use spec_model::Spec;
 use crate::crates::{self, CrateFiles, UsedCrates};
 use crate::naming::ApiNames;
 use crate::{
-    auth_types, client_extras, docs, enums, progenitor_run, security, server, CodegenError,
-    GeneratedFile,
+    allows, auth_types, client_extras, docs, enums, progenitor_run, security, server,
+    server_example, CodegenError, GeneratedFile,
 };
 
 /// What was generated for one API, for the summary `cargo xtask codegen` prints.
@@ -47,6 +47,7 @@ pub fn generate(spec: &Spec) -> Result<ApiOutput, CodegenError> {
     )?));
     docs::autolink_items(&mut types);
     let types_code = crates::format_items(types);
+    require_reasons(&file, &names.types_crate, &types_code)?;
     let types_used = UsedCrates::of(&types_code);
     let title = &spec.openapi.info.title;
     let mut files = crates::files(
@@ -68,6 +69,7 @@ pub fn generate(spec: &Spec) -> Result<ApiOutput, CodegenError> {
     // The client crate.
     let mut client = progenitor.client;
     enums::strip_blanket_allows(&mut client);
+    allows::explain_progenitor_allows(&mut client);
     let operations: Vec<String> = spec.operations().iter().map(|op| op.name()).collect();
     let (streams_tokens, streams) = client_extras::pagination(spec, &client)?;
     let headers = client_extras::universal_response_headers(spec);
@@ -85,6 +87,7 @@ pub fn generate(spec: &Spec) -> Result<ApiOutput, CodegenError> {
     }
     docs::autolink_items(&mut items);
     let client_code = crates::format_items(items);
+    require_reasons(&file, &names.client_crate, &client_code)?;
     let client_used = UsedCrates::of(&client_code);
     let streams_deps = if streams.is_empty() {
         ""
@@ -116,6 +119,7 @@ pub fn generate(spec: &Spec) -> Result<ApiOutput, CodegenError> {
     server_items.extend(crates::parse_items(server_tokens));
     docs::autolink_items(&mut server_items);
     let server_code = crates::format_items(server_items);
+    require_reasons(&file, &names.server_crate, &server_code)?;
     let server_used = UsedCrates::of(&server_code);
     files.extend(crates::files(
         spec,
@@ -130,7 +134,7 @@ pub fn generate(spec: &Spec) -> Result<ApiOutput, CodegenError> {
                 used = server_used.toml_lines(),
             ),
             features: String::new(),
-            lib_docs: server_docs(spec, &names),
+            lib_docs: server_docs(spec, &names, &security, &server_code)?,
             generated: server_code,
         },
     ));
@@ -144,6 +148,28 @@ pub fn generate(spec: &Spec) -> Result<ApiOutput, CodegenError> {
         open_enums,
         streams,
     })
+}
+
+/// Generated code is clippy-clean without blanket allows: every `#[allow]` must say why.
+fn require_reasons(file: &str, krate: &str, code: &str) -> Result<(), CodegenError> {
+    let unexplained = allows::unexplained_allows(code).map_err(|e| {
+        CodegenError::new(
+            file,
+            Some(krate.to_owned()),
+            format!("generated code does not parse: {e}"),
+        )
+    })?;
+    if unexplained.is_empty() {
+        return Ok(());
+    }
+    Err(CodegenError::new(
+        file,
+        Some(krate.to_owned()),
+        format!(
+            "generated code has an `#[allow]` without `reason` ({}): give it one in crates/codegen/src/allows.rs",
+            unexplained.join("; ")
+        ),
+    ))
 }
 
 /// progenitor's positional methods declare `<'a>` even when no argument borrows; clippy's
@@ -164,16 +190,46 @@ fn allow_needless_lifetimes(item: syn::Item) -> syn::Item {
     }
 }
 
-fn server_docs(spec: &Spec, names: &ApiNames) -> String {
+fn server_docs(
+    spec: &Spec,
+    names: &ApiNames,
+    security: &security::Security,
+    server_code: &str,
+) -> Result<String, CodegenError> {
     use heck::ToUpperCamelCase;
     let title = &spec.openapi.info.title;
-    format!(
-        "Server side of the {title}, generated from `spec/{api}.yaml`.\n\nImplement [`{camel}Api`] (one async method per operation, typed inputs, one response enum per\noperation) and serve it with [`router`]: routing at the spec's paths, validation of every\nparameter and body against the spec, credentials checked in constant time, the API's error\nbody for everything the server rejects itself, 413 beyond the body limit, and a 500 (not a\ncrash) when an implementation panics. The types are those of `{types}`, shared with\n`{client}`.",
+    let example = server_example::example(names, &credentials_args(security), server_code)
+        .map_err(|message| {
+            CodegenError::new(
+                &spec.path.display().to_string(),
+                Some(names.server_crate.clone()),
+                format!("cannot build the crate's doc example: {message}"),
+            )
+        })?;
+    Ok(format!(
+        "Server side of the {title}, generated from `spec/{api}.yaml`.\n\nImplement [`{camel}Api`] (one async method per operation, typed inputs, one response enum per\noperation) and serve it with [`router`]: routing at the spec's paths, validation of every\nparameter and body against the spec, credentials checked in constant time, the API's error\nbody for everything the server rejects itself, 413 beyond the body limit, and a 500 (not a\ncrash) when an implementation panics. The types are those of `{types}`, shared with\n`{client}`.\n\n{example}",
         api = spec.api,
         camel = names.api.to_upper_camel_case(),
         types = names.types_crate,
         client = names.client_crate,
-    )
+    ))
+}
+
+/// The arguments of `Credentials::new` in the doc examples: placeholders, one per secret.
+fn credentials_args(security: &security::Security) -> String {
+    let args: Vec<String> = security
+        .schemes
+        .iter()
+        .flat_map(|s| match s.kind {
+            security::SchemeKind::Basic => {
+                vec!["\"client-id\"".to_owned(), "\"client-secret\"".to_owned()]
+            }
+            security::SchemeKind::ApiKeyHeader { .. } => {
+                vec![format!("\"{}\"", s.field.replace('_', "-"))]
+            }
+        })
+        .collect();
+    args.join(", ")
 }
 
 fn types_docs(spec: &Spec, names: &ApiNames, open_enums: &[String]) -> String {
@@ -196,18 +252,6 @@ fn client_docs(
 ) -> Result<String, CodegenError> {
     let title = &spec.openapi.info.title;
     let krate = names.client_crate.replace('-', "_");
-    let credentials_args: Vec<String> = security
-        .schemes
-        .iter()
-        .flat_map(|s| match s.kind {
-            security::SchemeKind::Basic => {
-                vec!["\"client-id\"".to_owned(), "\"client-secret\"".to_owned()]
-            }
-            security::SchemeKind::ApiKeyHeader { .. } => {
-                vec![format!("\"{}\"", s.field.replace('_', "-"))]
-            }
-        })
-        .collect();
     let base_url = if client_code.contains("pub enum Environment") {
         "Environment::default().base_url()".to_owned()
     } else {
@@ -242,7 +286,7 @@ fn client_docs(
     };
     let example = format!(
         "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{{types::auth::Credentials, Client, {base_import}{header_import}}};\n\nlet credentials = Credentials::new({args});\nlet client = Client::with_credentials({base_url}, &credentials)?;\n// {label}\nlet response = client.{call}.await?;\n{header}let body = response.into_inner();\n# let _ = body;\n# Ok(())\n# }}\n```",
-        args = credentials_args.join(", "),
+        args = credentials_args(security),
         header = header_line.trim_start_matches("//! "),
     );
     Ok(format!(

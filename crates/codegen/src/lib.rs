@@ -4,6 +4,7 @@
 //! post-processed), a client crate (`crates/<api>-client`, progenitor plus auth, environments,
 //! documented headers and pagination). See `ARCHITECTURE.md`.
 
+mod allows;
 mod api;
 mod auth_types;
 mod client_extras;
@@ -16,6 +17,7 @@ pub mod naming;
 mod progenitor_run;
 mod security;
 mod server;
+mod server_example;
 
 use std::fmt;
 use std::path::Path;

@@ -65,6 +65,14 @@ fn variant_name(status: u16) -> String {
     }
 }
 
+/// The status of a response enum variant named by [`variant_name`].
+pub fn variant_status(variant: &str) -> Option<u16> {
+    if let Some(code) = variant.strip_prefix("Status") {
+        return code.parse().ok();
+    }
+    (100..600).find(|&status| variant_name(status) == variant)
+}
+
 /// `&'a str` -> `String`, `&'a T` -> `T`, inside `Option<..>` too.
 fn owned(ty: &syn::Type) -> syn::Type {
     struct Own;

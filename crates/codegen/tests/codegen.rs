@@ -68,6 +68,106 @@ fn generation_is_deterministic() {
     assert_eq!(first.len(), 3 * 3 * 3);
 }
 
+/// The `#[allow(...)]` and `#![allow(...)]` attributes of `code` that do not say why.
+fn allows_without_reason(code: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for (start, _) in code.match_indices("allow(") {
+        let before = &code[..start];
+        if !(before.ends_with("#[") || before.ends_with("#![")) {
+            continue;
+        }
+        let mut depth = 0;
+        let mut end = start;
+        for (offset, c) in code[start..].char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = start + offset + 1;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let attr = &code[start..end];
+        if !attr.contains("reason = \"") {
+            let line = before.matches('\n').count() + 1;
+            found.push(format!(
+                "line {line}: {}",
+                attr.split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
+        }
+    }
+    found
+}
+
+#[test]
+fn every_allow_in_generated_code_says_why() {
+    let files = generate(&root().join("spec"));
+    let mut unexplained = Vec::new();
+    let mut allows = 0;
+    for file in files
+        .iter()
+        .filter(|f| f.path.extension().is_some_and(|e| e == "rs"))
+    {
+        allows += file.contents.matches("#[allow(").count();
+        for found in allows_without_reason(&file.contents) {
+            unexplained.push(format!("{}: {found}", file.path.display()));
+        }
+    }
+    assert!(allows > 0, "the scan found no allow at all");
+    assert!(
+        unexplained.is_empty(),
+        "every #[allow] in generated code needs a `reason`:\n{}",
+        unexplained.join("\n")
+    );
+    // The scan itself.
+    assert_eq!(
+        allows_without_reason("#[allow(unused_mut)]\nlet mut a = 1;\n#![allow(\n    dead_code,\n    reason = \"why\"\n)]"),
+        ["line 1: allow(unused_mut)"]
+    );
+}
+
+#[test]
+fn every_server_crate_documents_an_implementation_with_a_doctest() {
+    let files = generate(&root().join("spec"));
+    let libs: Vec<&GeneratedFile> = files
+        .iter()
+        .filter(|f| f.path.starts_with("crates") && f.path.ends_with("src/lib.rs"))
+        .filter(|f| f.path.to_string_lossy().contains("-server/"))
+        .collect();
+    assert_eq!(libs.len(), 3);
+    for lib in libs {
+        let docs = &lib.contents;
+        assert!(docs.contains("//! ```no_run\n"), "{}", lib.path.display());
+        assert!(
+            docs.contains(
+                "//!     let app = router(Arc::new(MyApi), ServerConfig::new(credentials));"
+            ),
+            "{}",
+            lib.path.display()
+        );
+        // One `async fn` per trait method, shown or hidden.
+        let generated = files
+            .iter()
+            .find(|f| f.path == lib.path.with_file_name("generated.rs"))
+            .unwrap();
+        let trait_methods = generated
+            .contents
+            .matches(") -> impl ::std::future::Future<Output = ")
+            .count();
+        assert!(trait_methods > 0);
+        assert_eq!(
+            docs.matches("async fn ").count(),
+            trait_methods + 1, // and `serve`
+            "{}",
+            lib.path.display()
+        );
+    }
+}
+
 #[test]
 fn an_edited_spec_makes_the_check_fail_with_a_diff() {
     let specs = edited_specs("insightiq.yaml", |text| {

@@ -7,6 +7,78 @@
 //! body for everything the server rejects itself, 413 beyond the body limit, and a 500 (not a
 //! crash) when an implementation panics. The types are those of `insightiq-types`, shared with
 //! `insightiq-client`.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//!
+//! use insightiq_server::types::auth::Credentials;
+//! use insightiq_server::{router, Context, GetUserByExternalIdResponse, InsightiqApi, ServerConfig};
+//! # use insightiq_server::{types, CreateSdkTokenResponse, CreateUserResponse, DisconnectAccountResponse, GetProfileResponse, ListProfilesQuery, ListProfilesResponse};
+//! use server_runtime::axum; // or an `axum = "0.8"` dependency of your own
+//!
+//! struct MyApi;
+//!
+//! impl InsightiqApi for MyApi {
+//!     async fn get_user_by_external_id(
+//!         &self,
+//!         ctx: &mut Context,
+//!         _external_id: String,
+//!     ) -> GetUserByExternalIdResponse {
+//!         // A real implementation does the work and answers `GetUserByExternalIdResponse::Ok(..)`.
+//!         let error = ctx.error(404, "not_implemented", "not implemented yet", None);
+//!         GetUserByExternalIdResponse::NotFound(error)
+//!     }
+//!     // ... and one method per other operation (hidden here), likewise.
+//! #     async fn create_user(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _body: types::UserCreateRequest,
+//! #     ) -> CreateUserResponse {
+//! #         let error = ctx.error(400, "not_implemented", "not implemented yet", None);
+//! #         CreateUserResponse::BadRequest(error)
+//! #     }
+//! #     async fn create_sdk_token(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _body: types::SdkTokenRequest,
+//! #     ) -> CreateSdkTokenResponse {
+//! #         let error = ctx.error(400, "not_implemented", "not implemented yet", None);
+//! #         CreateSdkTokenResponse::BadRequest(error)
+//! #     }
+//! #     async fn disconnect_account(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _id: String,
+//! #         _body: types::EmptyObject,
+//! #     ) -> DisconnectAccountResponse {
+//! #         let error = ctx.error(404, "not_implemented", "not implemented yet", None);
+//! #         DisconnectAccountResponse::NotFound(error)
+//! #     }
+//! #     async fn get_profile(&self, ctx: &mut Context, _id: String) -> GetProfileResponse {
+//! #         let error = ctx.error(404, "not_implemented", "not implemented yet", None);
+//! #         GetProfileResponse::NotFound(error)
+//! #     }
+//! #     async fn list_profiles(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _query: ListProfilesQuery,
+//! #     ) -> ListProfilesResponse {
+//! #         let error = ctx.error(400, "not_implemented", "not implemented yet", None);
+//! #         ListProfilesResponse::BadRequest(error)
+//! #     }
+//! }
+//!
+//! /// Serves the API on `listener` (a `tokio::net::TcpListener`, for example).
+//! async fn serve<L>(listener: L) -> std::io::Result<()>
+//! where
+//!     L: axum::serve::Listener,
+//!     L::Addr: std::fmt::Debug,
+//! {
+//!     let credentials = Credentials::new("client-id", "client-secret");
+//!     let app = router(Arc::new(MyApi), ServerConfig::new(credentials));
+//!     axum::serve(listener, app).await
+//! }
+//! ```
 
 #[rustfmt::skip]
 mod generated;

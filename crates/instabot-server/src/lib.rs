@@ -7,6 +7,91 @@
 //! body for everything the server rejects itself, 413 beyond the body limit, and a 500 (not a
 //! crash) when an implementation panics. The types are those of `instabot-types`, shared with
 //! `instabot-client`.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//!
+//! use instabot_server::types::auth::Credentials;
+//! use instabot_server::{router, Context, GetUserQuery, GetUserResponse, InstabotApi, ServerConfig};
+//! # use instabot_server::{types, CreateUserResponse, DeleteUserResponse, ListUsersQuery, ListUsersResponse, ListUsersUpdatedSinceQuery, ListUsersUpdatedSinceResponse, RestoreUserResponse, UpdateUserResponse};
+//! use server_runtime::axum; // or an `axum = "0.8"` dependency of your own
+//!
+//! struct MyApi;
+//!
+//! impl InstabotApi for MyApi {
+//!     async fn get_user(
+//!         &self,
+//!         ctx: &mut Context,
+//!         _object_id: i64,
+//!         _query: GetUserQuery,
+//!     ) -> GetUserResponse {
+//!         // A real implementation does the work and answers `GetUserResponse::Ok(..)`.
+//!         let error = ctx.error(404, "not_implemented", "not implemented yet", None);
+//!         GetUserResponse::NotFound(error)
+//!     }
+//!     // ... and one method per other operation (hidden here), likewise.
+//! #     async fn list_users(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _query: ListUsersQuery,
+//! #     ) -> ListUsersResponse {
+//! #         let error = ctx.error(400, "not_implemented", "not implemented yet", None);
+//! #         ListUsersResponse::BadRequest(error)
+//! #     }
+//! #     async fn create_user(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _body: types::UserCreateRequest,
+//! #     ) -> CreateUserResponse {
+//! #         let error = ctx.error(400, "not_implemented", "not implemented yet", None);
+//! #         CreateUserResponse::BadRequest(error)
+//! #     }
+//! #     async fn list_users_updated_since(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _query: ListUsersUpdatedSinceQuery,
+//! #     ) -> ListUsersUpdatedSinceResponse {
+//! #         let error = ctx.error(400, "not_implemented", "not implemented yet", None);
+//! #         ListUsersUpdatedSinceResponse::BadRequest(error)
+//! #     }
+//! #     async fn update_user(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _object_id: i64,
+//! #         _body: types::UserUpdateRequest,
+//! #     ) -> UpdateUserResponse {
+//! #         let error = ctx.error(404, "not_implemented", "not implemented yet", None);
+//! #         UpdateUserResponse::NotFound(error)
+//! #     }
+//! #     async fn restore_user(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _object_id: i64,
+//! #     ) -> RestoreUserResponse {
+//! #         let error = ctx.error(404, "not_implemented", "not implemented yet", None);
+//! #         RestoreUserResponse::NotFound(error)
+//! #     }
+//! #     async fn delete_user(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _object_id: i64,
+//! #     ) -> DeleteUserResponse {
+//! #         let error = ctx.error(404, "not_implemented", "not implemented yet", None);
+//! #         DeleteUserResponse::NotFound(error)
+//! #     }
+//! }
+//!
+//! /// Serves the API on `listener` (a `tokio::net::TcpListener`, for example).
+//! async fn serve<L>(listener: L) -> std::io::Result<()>
+//! where
+//!     L: axum::serve::Listener,
+//!     L::Addr: std::fmt::Debug,
+//! {
+//!     let credentials = Credentials::new("api-key", "master-api-key");
+//!     let app = router(Arc::new(MyApi), ServerConfig::new(credentials));
+//!     axum::serve(listener, app).await
+//! }
+//! ```
 
 #[rustfmt::skip]
 mod generated;

@@ -7,6 +7,82 @@
 //! body for everything the server rejects itself, 413 beyond the body limit, and a 500 (not a
 //! crash) when an implementation panics. The types are those of `publica-types`, shared with
 //! `publica-client`.
+//!
+//! ```no_run
+//! use std::sync::Arc;
+//!
+//! use publica_server::types::auth::Credentials;
+//! use publica_server::{router, Context, ListUsersQuery, ListUsersResponse, PublicaApi, ServerConfig};
+//! # use publica_server::{types, CreateUserResponse, DeactivateUserResponse, ForceLogoutUserResponse, ReactivateUserResponse, UpdateUserResponse};
+//! use server_runtime::axum; // or an `axum = "0.8"` dependency of your own
+//!
+//! struct MyApi;
+//!
+//! impl PublicaApi for MyApi {
+//!     async fn list_users(
+//!         &self,
+//!         ctx: &mut Context,
+//!         _query: ListUsersQuery,
+//!     ) -> ListUsersResponse {
+//!         // A real implementation does the work and answers `ListUsersResponse::Ok(..)`.
+//!         let error = ctx.error(404, "not_implemented", "not implemented yet", None);
+//!         ListUsersResponse::NotFound(error)
+//!     }
+//!     // ... and one method per other operation (hidden here), likewise.
+//! #     async fn create_user(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _body: types::UserCreateRequest,
+//! #     ) -> CreateUserResponse {
+//! #         let error = ctx.error(422, "not_implemented", "not implemented yet", None);
+//! #         CreateUserResponse::UnprocessableEntity(error)
+//! #     }
+//! #     async fn update_user(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _user_id: i64,
+//! #         _body: types::UserUpdateRequest,
+//! #     ) -> UpdateUserResponse {
+//! #         let error = ctx.error(404, "not_implemented", "not implemented yet", None);
+//! #         UpdateUserResponse::NotFound(error)
+//! #     }
+//! #     async fn deactivate_user(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _user_id: i64,
+//! #     ) -> DeactivateUserResponse {
+//! #         let error = ctx.error(404, "not_implemented", "not implemented yet", None);
+//! #         DeactivateUserResponse::NotFound(error)
+//! #     }
+//! #     async fn reactivate_user(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _user_id: i64,
+//! #     ) -> ReactivateUserResponse {
+//! #         let error = ctx.error(404, "not_implemented", "not implemented yet", None);
+//! #         ReactivateUserResponse::NotFound(error)
+//! #     }
+//! #     async fn force_logout_user(
+//! #         &self,
+//! #         ctx: &mut Context,
+//! #         _user_id: String,
+//! #     ) -> ForceLogoutUserResponse {
+//! #         let error = ctx.error(404, "not_implemented", "not implemented yet", None);
+//! #         ForceLogoutUserResponse::NotFound(error)
+//! #     }
+//! }
+//!
+//! /// Serves the API on `listener` (a `tokio::net::TcpListener`, for example).
+//! async fn serve<L>(listener: L) -> std::io::Result<()>
+//! where
+//!     L: axum::serve::Listener,
+//!     L::Addr: std::fmt::Debug,
+//! {
+//!     let credentials = Credentials::new("user-token");
+//!     let app = router(Arc::new(MyApi), ServerConfig::new(credentials));
+//!     axum::serve(listener, app).await
+//! }
+//! ```
 
 #[rustfmt::skip]
 mod generated;
