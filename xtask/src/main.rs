@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod diff;
+mod semver;
 
 #[derive(Parser)]
 #[command(
@@ -39,6 +40,18 @@ enum Command {
         #[arg(long)]
         fail_on_breaking: bool,
     },
+    /// Compare spec-diff's version rule with cargo-semver-checks' verdict on the crates the
+    /// current generator makes from each spec before and after its changes since a git base
+    /// (or, with --scenarios, from a fixed edit per kind of change). Exit 1 when the generated
+    /// Rust API breaks under a version the rule calls minor, or a scenario's verdict moved.
+    Semver {
+        /// The base revision (default: the merge base with main, or HEAD on main).
+        #[arg(long, conflicts_with = "scenarios")]
+        base: Option<String>,
+        /// Run the built-in scenarios instead of the git base.
+        #[arg(long)]
+        scenarios: bool,
+    },
     /// Check every documented sample and spec example against the specs and the generated
     /// types: one row per sample with its verdict, then totals. Exit 1 on a verdict that differs
     /// from spec/samples/manifest.yaml.
@@ -60,6 +73,7 @@ fn main() -> ExitCode {
             format,
             fail_on_breaking,
         } => diff::run(&root, base.as_deref(), format == "json", fail_on_breaking),
+        Command::Semver { base, scenarios } => semver::run(&root, base.as_deref(), scenarios),
         Command::Conformance { format } => {
             let (report, code) = conformance::run_all(&root, format);
             print!("{report}");

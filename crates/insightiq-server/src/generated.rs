@@ -3,8 +3,9 @@
 pub use insightiq_types as types;
 use ::server_runtime::axum::http::StatusCode;
 use ::server_runtime::{ApiDescription, LazySchema, ParamKind, ParamSpec, Rejection};
-///The documented responses of `create_user`, one variant per status.
+///The documented responses of `create_user`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -44,8 +45,9 @@ impl ::server_runtime::axum::response::IntoResponse for CreateUserResponse {
         }
     }
 }
-///The documented responses of `get_user_by_external_id`, one variant per status.
+///The documented responses of `get_user_by_external_id`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -94,8 +96,9 @@ impl ::server_runtime::axum::response::IntoResponse for GetUserByExternalIdRespo
         }
     }
 }
-///The documented responses of `create_sdk_token`, one variant per status.
+///The documented responses of `create_sdk_token`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -135,8 +138,9 @@ impl ::server_runtime::axum::response::IntoResponse for CreateSdkTokenResponse {
         }
     }
 }
-///The documented responses of `disconnect_account`, one variant per status.
+///The documented responses of `disconnect_account`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -185,8 +189,9 @@ impl ::server_runtime::axum::response::IntoResponse for DisconnectAccountRespons
         }
     }
 }
-///The documented responses of `get_profile`, one variant per status.
+///The documented responses of `get_profile`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -235,8 +240,9 @@ impl ::server_runtime::axum::response::IntoResponse for GetProfileResponse {
         }
     }
 }
-///The documented responses of `list_profiles`, one variant per status.
+///The documented responses of `list_profiles`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"

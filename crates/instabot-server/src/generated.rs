@@ -3,8 +3,9 @@
 pub use instabot_types as types;
 use ::server_runtime::axum::http::StatusCode;
 use ::server_runtime::{ApiDescription, LazySchema, ParamKind, ParamSpec, Rejection};
-///The documented responses of `list_users`, one variant per status.
+///The documented responses of `list_users`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -60,8 +61,9 @@ pub struct ListUsersQuery {
     #[serde(rename = "resolve", default)]
     pub resolve: Option<types::ListUsersResolve>,
 }
-///The documented responses of `create_user`, one variant per status.
+///The documented responses of `create_user`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -101,8 +103,9 @@ impl ::server_runtime::axum::response::IntoResponse for CreateUserResponse {
         }
     }
 }
-///The documented responses of `list_users_updated_since`, one variant per status.
+///The documented responses of `list_users_updated_since`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -149,8 +152,9 @@ pub struct ListUsersUpdatedSinceQuery {
     #[serde(rename = "since")]
     pub since: types::ListUsersUpdatedSinceSince,
 }
-///The documented responses of `get_user`, one variant per status.
+///The documented responses of `get_user`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -206,8 +210,9 @@ pub struct GetUserQuery {
     #[serde(rename = "resolve", default)]
     pub resolve: Option<types::GetUserResolve>,
 }
-///The documented responses of `update_user`, one variant per status.
+///The documented responses of `update_user`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -256,8 +261,9 @@ impl ::server_runtime::axum::response::IntoResponse for UpdateUserResponse {
         }
     }
 }
-///The documented responses of `restore_user`, one variant per status.
+///The documented responses of `restore_user`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -306,8 +312,9 @@ impl ::server_runtime::axum::response::IntoResponse for RestoreUserResponse {
         }
     }
 }
-///The documented responses of `delete_user`, one variant per status.
+///The documented responses of `delete_user`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"

@@ -3,8 +3,9 @@
 pub use publica_types as types;
 use ::server_runtime::axum::http::StatusCode;
 use ::server_runtime::{ApiDescription, LazySchema, ParamKind, ParamSpec, Rejection};
-///The documented responses of `list_users`, one variant per status.
+///The documented responses of `list_users`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -63,8 +64,9 @@ pub struct ListUsersQuery {
     #[serde(rename = "query", default)]
     pub query: Option<types::ListUsersQuery>,
 }
-///The documented responses of `create_user`, one variant per status.
+///The documented responses of `create_user`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -104,8 +106,9 @@ impl ::server_runtime::axum::response::IntoResponse for CreateUserResponse {
         }
     }
 }
-///The documented responses of `update_user`, one variant per status.
+///The documented responses of `update_user`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -153,8 +156,9 @@ impl ::server_runtime::axum::response::IntoResponse for UpdateUserResponse {
         }
     }
 }
-///The documented responses of `deactivate_user`, one variant per status.
+///The documented responses of `deactivate_user`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -203,8 +207,9 @@ impl ::server_runtime::axum::response::IntoResponse for DeactivateUserResponse {
         }
     }
 }
-///The documented responses of `reactivate_user`, one variant per status.
+///The documented responses of `reactivate_user`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"
@@ -253,8 +258,9 @@ impl ::server_runtime::axum::response::IntoResponse for ReactivateUserResponse {
         }
     }
 }
-///The documented responses of `force_logout_user`, one variant per status.
+///The documented responses of `force_logout_user`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 #[allow(
     clippy::large_enum_variant,
     reason = "a response is built once and moved straight into the HTTP body"

@@ -5,7 +5,9 @@
 //! A change breaks them differently: a new required request field breaks clients (they must
 //! now send it), a new required response field breaks servers (they must now fill it). Each
 //! [`Change`] names the operation, the JSON pointer in the spec (the new version's, or the old
-//! one's for a removal) and its [`Impact`] on both.
+//! one's for a removal) and its [`Impact`] on both, and on the Rust API of the generated
+//! crates, which can break where the wire does not (a new optional property is a new field
+//! of an exhaustive struct).
 //!
 //! [`diff`] works on the specs' JSON documents (`spec_model::Spec::document`), following local
 //! `$ref`s. [`required_bump`] and [`check_version`] turn the changes into the version rule that
@@ -32,19 +34,69 @@ impl Severity {
     }
 }
 
-/// What a change does to clients and to servers.
+/// What a change does to clients and to servers on the wire, and to the Rust API of the
+/// generated crates (which both kinds of team compile against).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Impact {
     pub client: Severity,
     pub server: Severity,
+    /// The generated crates' Rust API: a change can be compatible on the wire and still stop
+    /// code compiling (a new optional property is a new field of an exhaustive struct, so
+    /// every struct literal of it breaks). cargo-semver-checks agrees: `cargo xtask semver`.
+    pub rust: Severity,
 }
 
 impl Impact {
     const fn new(client: Severity, server: Severity) -> Self {
-        Impact { client, server }
+        Impact {
+            client,
+            server,
+            rust: Severity::Compatible,
+        }
     }
+    /// Breaking on the wire for either side, or for the generated Rust API.
     pub fn is_breaking(self) -> bool {
-        self.client == Severity::Breaking || self.server == Severity::Breaking
+        self.client == Severity::Breaking
+            || self.server == Severity::Breaking
+            || self.rust == Severity::Breaking
+    }
+}
+
+/// What a kind of change does to the generated Rust API. Additions to exhaustive items
+/// (struct fields, method parameters, trait methods) and every removal or type change break
+/// it. Compatible: constraints the types do not carry (bounds, paths, methods), a new enum
+/// value (open enums are `#[non_exhaustive]`), a new status (the server crates' response enums
+/// are `#[non_exhaustive]`), and security schemes (a renamed header keeps every signature;
+/// a new scheme already breaks both sides on the wire).
+pub fn generated_api_impact(kind: Kind) -> Severity {
+    match kind {
+        Kind::PathChanged
+        | Kind::MethodChanged
+        | Kind::StatusAdded
+        | Kind::EnumValueAdded
+        | Kind::BoundTightened
+        | Kind::BoundLoosened
+        | Kind::SecurityChanged => C,
+        Kind::OperationAdded
+        | Kind::OperationRemoved
+        | Kind::ParameterAdded
+        | Kind::ParameterRemoved
+        | Kind::ParameterMadeRequired
+        | Kind::ParameterMadeOptional
+        | Kind::RequestBodyAdded
+        | Kind::RequestBodyRemoved
+        | Kind::RequestBodyMadeRequired
+        | Kind::RequestBodyMadeOptional
+        | Kind::StatusRemoved
+        | Kind::PropertyAdded
+        | Kind::PropertyRemoved
+        | Kind::PropertyMadeRequired
+        | Kind::PropertyMadeOptional
+        | Kind::TypeChanged
+        | Kind::FormatChanged
+        | Kind::EnumValueRemoved
+        | Kind::NullableAdded
+        | Kind::NullableRemoved => B,
     }
 }
 
@@ -140,9 +192,10 @@ impl fmt::Display for Change {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "client: {:<10} server: {:<10} {:<24} {} #{} {}",
+            "client: {:<10} server: {:<10} rust: {:<10} {:<24} {} #{} {}",
             self.impact.client.as_str(),
             self.impact.server.as_str(),
+            self.impact.rust.as_str(),
             self.kind.name(),
             self.operation.as_deref().unwrap_or("-"),
             self.pointer,
@@ -190,6 +243,14 @@ pub fn impact(kind: Kind, direction: Direction) -> Impact {
         (Kind::NullableRemoved, Rq) => Impact::new(B, C),
         (Kind::NullableRemoved, Rs) => Impact::new(C, B),
         (Kind::SecurityChanged, _) => Impact::new(B, B),
+    }
+}
+
+/// `wire` with the generated Rust API's severity of `kind`.
+fn with_rust(kind: Kind, wire: Impact) -> Impact {
+    Impact {
+        rust: generated_api_impact(kind),
+        ..wire
     }
 }
 
@@ -286,7 +347,7 @@ impl<'a> Differ<'a> {
             operation: operation.map(str::to_owned),
             pointer,
             message,
-            impact: impact(kind, direction),
+            impact: with_rust(kind, impact(kind, direction)),
         });
     }
 
@@ -454,7 +515,7 @@ impl<'a> Differ<'a> {
                         operation: id.map(str::to_owned),
                         pointer: pointer.clone(),
                         message,
-                        impact,
+                        impact: with_rust(Kind::ParameterAdded, impact),
                     });
                 }
                 Some((_, _, old_param, _)) => {
@@ -982,7 +1043,7 @@ impl<'a> Differ<'a> {
                             "new {} property {member}",
                             if is_required { "required" } else { "optional" }
                         ),
-                        impact,
+                        impact: with_rust(Kind::PropertyAdded, impact),
                     });
                 }
                 Some(old_schema) => {
@@ -1201,7 +1262,8 @@ pub fn check_version(spec: &str, old: &Value, new: &Value) -> Result<Vec<Change>
 }
 
 /// The changes as JSON: `{"changes": [{"kind", "operation", "pointer", "message", "client",
-/// "server"}], "breaking": {"client": n, "server": n}, "required_bump": "major|minor|none"}`.
+/// "server", "rust"}], "breaking": {"client": n, "server": n, "rust": n}, "required_bump":
+/// "major|minor|none"}`.
 pub fn to_json(changes: &[Change]) -> Value {
     let count = |side: fn(&Change) -> Severity| changes.iter().filter(|c| side(c) == B).count();
     json!({
@@ -1212,8 +1274,13 @@ pub fn to_json(changes: &[Change]) -> Value {
             "message": c.message,
             "client": c.impact.client.as_str(),
             "server": c.impact.server.as_str(),
+            "rust": c.impact.rust.as_str(),
         })).collect::<Vec<_>>(),
-        "breaking": {"client": count(|c| c.impact.client), "server": count(|c| c.impact.server)},
+        "breaking": {
+            "client": count(|c| c.impact.client),
+            "server": count(|c| c.impact.server),
+            "rust": count(|c| c.impact.rust),
+        },
         "required_bump": match required_bump(changes) { Bump::Major => "major", Bump::Minor => "minor", Bump::None => "none" },
     })
 }

@@ -1,0 +1,567 @@
+//! `cargo xtask semver`: spec-diff's version rule against cargo-semver-checks' verdict on the
+//! generated Rust API.
+//!
+//! spec-diff classifies a spec change on the wire; cargo-semver-checks classifies the change
+//! the same spec edit makes to the generated crates. Both sides of one comparison are generated
+//! by the *current* generator (old spec and new spec, each into a scratch workspace under
+//! `target/semver/`), so only the spec edit differs. The two must agree in one direction: a
+//! change that breaks the generated Rust API must never pass as a minor version. The other
+//! direction is allowed and reported as "wire only": a tightened bound or a new security
+//! scheme breaks clients on the wire while no Rust signature changes.
+//!
+//! Two sources of spec edits: the git base (`--base REF`, as `cargo xtask diff`), and a fixed
+//! set of scenarios (`--scenarios`), one per kind of change, each with the verdicts it must get.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+use serde_json::{json, Value};
+use spec_diff::Bump;
+
+/// What cargo-semver-checks said about one API's generated crates.
+struct RustVerdict {
+    /// `crate: lint: item` for every failed major-level lint.
+    failures: Vec<String>,
+}
+
+impl RustVerdict {
+    fn is_major(&self) -> bool {
+        !self.failures.is_empty()
+    }
+}
+
+/// spec-diff's view of one spec edit.
+struct SpecVerdict {
+    bump: Bump,
+    /// Some change breaks the generated Rust API (`Impact::rust`).
+    rust_breaking: bool,
+}
+
+/// How spec-diff's Rust column relates to cargo-semver-checks' verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Agreement {
+    /// Both call the Rust API broken, or both call it compatible.
+    Agree,
+    /// spec-diff calls the Rust API broken, cargo-semver-checks finds no failing lint: a change
+    /// it has no lint for (a struct field's type, as of 0.51). The version is major anyway.
+    SemverChecksBlind,
+    /// cargo-semver-checks finds a break spec-diff does not know of: a bug in spec-diff's rule
+    /// or in the generator. Fails the run.
+    Disagree,
+}
+
+impl fmt::Display for Agreement {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Agreement::Agree => "agree",
+            Agreement::SemverChecksBlind => {
+                "agree on the version; semver-checks has no lint for it"
+            }
+            Agreement::Disagree => "DISAGREE: the Rust API breaks where spec-diff says it does not",
+        })
+    }
+}
+
+fn agreement(spec: &SpecVerdict, rust_major: bool) -> Agreement {
+    match (spec.rust_breaking, rust_major) {
+        (true, true) | (false, false) => Agreement::Agree,
+        (true, false) => Agreement::SemverChecksBlind,
+        // A Rust break under a minor version is the case the check exists for; a Rust break
+        // spec-diff misses under a major one is still a bug in its Rust column.
+        (false, true) => Agreement::Disagree,
+    }
+}
+
+fn bump_name(bump: Bump) -> &'static str {
+    match bump {
+        Bump::Major => "major",
+        Bump::Minor => "minor",
+        Bump::None => "none",
+    }
+}
+
+fn severity(breaking: bool) -> &'static str {
+    if breaking {
+        "breaking"
+    } else {
+        "compatible"
+    }
+}
+
+/// One spec edit with the verdicts it must get.
+struct Scenario {
+    name: &'static str,
+    api: &'static str,
+    edit: fn(&mut Value),
+    bump: Bump,
+    /// cargo-semver-checks fails a minor release of the generated crates.
+    semver_checks_major: bool,
+}
+
+fn at<'a>(doc: &'a mut Value, pointer: &str) -> &'a mut Value {
+    doc.pointer_mut(pointer)
+        .unwrap_or_else(|| panic!("scenario edit: no {pointer} in the spec"))
+}
+
+const PUBLICA_USERS: &str = "/paths/~1integration-api~1v1~1dashboard~1users";
+const PUBLICA_USER: &str = "/paths/~1integration-api~1v1~1dashboard~1users~1{user_id}";
+const PUBLICA_LOGOUT: &str = "/paths/~1integration-api~1v1~1users~1{user_id}~1force-logout";
+
+fn scenarios() -> Vec<Scenario> {
+    vec![
+        Scenario {
+            name: "response property added (optional)",
+            api: "publica",
+            edit: |doc| {
+                at(doc, "/components/schemas/UserCreated/properties")["nickname"] =
+                    json!({"type": "string", "nullable": true});
+            },
+            bump: Bump::Major,
+            semver_checks_major: true,
+        },
+        Scenario {
+            name: "request property added (optional)",
+            api: "publica",
+            edit: |doc| {
+                at(doc, "/components/schemas/UserCreateRequest/properties")["locale"] =
+                    json!({"type": "string"});
+            },
+            bump: Bump::Major,
+            semver_checks_major: true,
+        },
+        Scenario {
+            name: "request property added (required)",
+            api: "publica",
+            edit: |doc| {
+                at(doc, "/components/schemas/UserCreateRequest/properties")["locale"] =
+                    json!({"type": "string"});
+                at(doc, "/components/schemas/UserCreateRequest/required")
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!("locale"));
+            },
+            bump: Bump::Major,
+            semver_checks_major: true,
+        },
+        Scenario {
+            name: "response enum value added",
+            api: "publica",
+            edit: |doc| {
+                at(doc, "/components/schemas/SuccessCode/enum")
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!("partial"));
+            },
+            bump: Bump::Minor,
+            semver_checks_major: false,
+        },
+        Scenario {
+            name: "request enum value removed",
+            api: "publica",
+            edit: |doc| {
+                let query = format!("{PUBLICA_USERS}/get/parameters/1/schema/enum");
+                at(doc, &query).as_array_mut().unwrap().pop();
+            },
+            bump: Bump::Major,
+            semver_checks_major: true,
+        },
+        Scenario {
+            name: "request bound tightened",
+            api: "publica",
+            edit: |doc| {
+                *at(
+                    doc,
+                    "/components/schemas/UserCreateRequest/properties/sessions_limit/maximum",
+                ) = json!(1000);
+            },
+            bump: Bump::Major,
+            semver_checks_major: false,
+        },
+        Scenario {
+            name: "optional query parameter added",
+            api: "publica",
+            edit: |doc| {
+                at(doc, &format!("{PUBLICA_USERS}/get/parameters"))
+                    .as_array_mut()
+                    .unwrap()
+                    .push(json!({"name": "page", "in": "query", "required": false,
+                                 "schema": {"type": "integer", "format": "int64"}}));
+            },
+            bump: Bump::Major,
+            semver_checks_major: true,
+        },
+        Scenario {
+            name: "operation removed",
+            api: "publica",
+            edit: |doc| {
+                at(doc, "/paths")
+                    .as_object_mut()
+                    .unwrap()
+                    .remove(&PUBLICA_LOGOUT["/paths/".len()..].replace("~1", "/"));
+            },
+            bump: Bump::Major,
+            semver_checks_major: true,
+        },
+        Scenario {
+            name: "operation added",
+            api: "publica",
+            edit: |doc| {
+                let mut operation = at(doc, &format!("{PUBLICA_LOGOUT}/post")).clone();
+                operation["operationId"] = json!("force_logout_user_everywhere");
+                at(doc, "/paths")["/integration-api/v1/users/{user_id}/force-logout-all"] =
+                    json!({"post": operation});
+            },
+            bump: Bump::Major,
+            semver_checks_major: true,
+        },
+        Scenario {
+            name: "status code added",
+            api: "publica",
+            edit: |doc| {
+                let not_found = at(doc, &format!("{PUBLICA_USER}/delete/responses/404")).clone();
+                at(doc, &format!("{PUBLICA_USER}/delete/responses"))["409"] = not_found;
+            },
+            bump: Bump::Minor,
+            semver_checks_major: false,
+        },
+        Scenario {
+            name: "response property type changed",
+            api: "publica",
+            edit: |doc| {
+                *at(doc, "/components/schemas/UserCreated/properties/picture") =
+                    json!({"type": "integer", "format": "int64"});
+            },
+            bump: Bump::Major,
+            semver_checks_major: false,
+        },
+        Scenario {
+            name: "security scheme changed",
+            api: "publica",
+            edit: |doc| {
+                *at(doc, "/components/securitySchemes/userToken/name") = json!("X-Api-Token");
+            },
+            bump: Bump::Major,
+            semver_checks_major: false,
+        },
+    ]
+}
+
+/// `cargo xtask semver`.
+pub fn run(root: &Path, base: Option<&str>, scenarios_only: bool) -> ExitCode {
+    if let Err(error) = semver_checks_version() {
+        eprintln!("error: {error}");
+        return ExitCode::from(2);
+    }
+    let scratch = root.join("target/semver");
+    let mut failed = false;
+    let outcome = if scenarios_only {
+        run_scenarios(root, &scratch, &mut failed)
+    } else {
+        run_base(root, base, &scratch, &mut failed)
+    };
+    match outcome {
+        Err(error) => {
+            eprintln!("error: {error}");
+            ExitCode::from(2)
+        }
+        Ok(()) if failed => ExitCode::FAILURE,
+        Ok(()) => ExitCode::SUCCESS,
+    }
+}
+
+fn semver_checks_version() -> Result<String, String> {
+    let output = Command::new("cargo")
+        .args(["semver-checks", "--version"])
+        .output()
+        .map_err(|e| format!("cannot run cargo: {e}"))?;
+    if !output.status.success() {
+        return Err("cargo-semver-checks is not installed: \
+                    `cargo install cargo-semver-checks --locked`"
+            .into());
+    }
+    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+}
+
+fn run_scenarios(root: &Path, scratch: &Path, failed: &mut bool) -> Result<(), String> {
+    let list = scenarios();
+    println!(
+        "{} scenarios, each generated by the current generator before and after the edit",
+        list.len()
+    );
+    println!(
+        "{:<38} {:<9} {:<11} {:<14} verdict",
+        "scenario", "bump", "rust", "semver-checks"
+    );
+    for (index, scenario) in list.iter().enumerate() {
+        let old = spec_model::load(root.join(format!("spec/{}.yaml", scenario.api)))
+            .map_err(|e| e.to_string())?
+            .document;
+        let mut new = old.clone();
+        (scenario.edit)(&mut new);
+        let dir = scratch.join(format!("scenario-{index:02}"));
+        let (spec, rust) = compare(root, &dir, scenario.api, &old, &new)?;
+        let verdict = agreement(&spec, rust.is_major());
+        let expected =
+            spec.bump == scenario.bump && rust.is_major() == scenario.semver_checks_major;
+        *failed |= verdict == Agreement::Disagree || !expected;
+        println!(
+            "{:<38} {:<9} {:<11} {:<14} {verdict}{}",
+            scenario.name,
+            bump_name(spec.bump),
+            severity(spec.rust_breaking),
+            if rust.is_major() { "major" } else { "minor" },
+            if expected {
+                String::new()
+            } else {
+                format!(
+                    " (MOVED: expected bump {}, semver-checks {})",
+                    bump_name(scenario.bump),
+                    if scenario.semver_checks_major {
+                        "major"
+                    } else {
+                        "minor"
+                    }
+                )
+            }
+        );
+        for failure in &rust.failures {
+            println!("    {failure}");
+        }
+    }
+    Ok(())
+}
+
+fn run_base(
+    root: &Path,
+    base: Option<&str>,
+    scratch: &Path,
+    failed: &mut bool,
+) -> Result<(), String> {
+    let base = crate::diff::base_ref(root, base)?;
+    for pair in crate::diff::spec_pairs(root, &base)? {
+        let api = Path::new(&pair.relative)
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let Some(old) = &pair.old else {
+            println!("{}: new since {base}, nothing to compare", pair.relative);
+            continue;
+        };
+        if spec_diff::diff(old, &pair.new).is_empty() {
+            println!("{}: no change since {base}", pair.relative);
+            continue;
+        }
+        let (spec, rust) = compare(root, &scratch.join(&api), &api, old, &pair.new)?;
+        let verdict = agreement(&spec, rust.is_major());
+        *failed |= verdict == Agreement::Disagree;
+        println!(
+            "{} since {base}: bump {}, rust {}, semver-checks {}: {verdict}",
+            pair.relative,
+            bump_name(spec.bump),
+            severity(spec.rust_breaking),
+            if rust.is_major() { "major" } else { "minor" },
+        );
+        for failure in &rust.failures {
+            println!("    {failure}");
+        }
+    }
+    Ok(())
+}
+
+/// Generates `api` from both documents into `dir/{old,new}` and runs cargo-semver-checks on
+/// its three crates, the old ones as the baseline.
+fn compare(
+    root: &Path,
+    dir: &Path,
+    api: &str,
+    old: &Value,
+    new: &Value,
+) -> Result<(SpecVerdict, RustVerdict), String> {
+    let changes = spec_diff::diff(old, new);
+    let spec = SpecVerdict {
+        bump: spec_diff::required_bump(&changes),
+        rust_breaking: changes
+            .iter()
+            .any(|c| c.impact.rust == spec_diff::Severity::Breaking),
+    };
+    // Same version on both sides: cargo-semver-checks is asked whether a minor release is
+    // enough, which is the question the version rule answers.
+    let mut new = new.clone();
+    new["info"]["version"] = old["info"]["version"].clone();
+    let (old_dir, new_dir) = (dir.join("old"), dir.join("new"));
+    scratch_workspace(root, &old_dir, api, old)?;
+    scratch_workspace(root, &new_dir, api, &new)?;
+    let started = Instant::now();
+    let crates = ["types", "client", "server"].map(|kind| format!("{api}-{kind}"));
+    let mut command = Command::new("cargo");
+    command
+        .args(["semver-checks", "check-release", "--release-type", "minor"])
+        .arg("--manifest-path")
+        .arg(new_dir.join("Cargo.toml"))
+        .arg("--baseline-root")
+        .arg(&old_dir)
+        .env("CARGO_TERM_COLOR", "never")
+        // One target directory for every scratch workspace: the dependencies build once.
+        .env("CARGO_TARGET_DIR", root.join("target/semver/target"));
+    for name in &crates {
+        command.args(["--package", name]);
+    }
+    let output = command
+        .output()
+        .map_err(|e| format!("cannot run cargo semver-checks: {e}"))?;
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let failures = failed_lints(&stdout);
+    if !output.status.success() && failures.is_empty() {
+        return Err(format!(
+            "cargo semver-checks failed on {} without a verdict:\n{stdout}{}",
+            dir.display(),
+            String::from_utf8_lossy(&output.stderr)
+        ));
+    }
+    eprintln!(
+        "  ({api}: cargo semver-checks in {:.1}s)",
+        started.elapsed().as_secs_f64()
+    );
+    Ok((spec, RustVerdict { failures }))
+}
+
+/// `crate: lint: item` for each item listed under a `--- failure LINT: ... ---` block of
+/// cargo-semver-checks' report, the crate read from the item's path (`.../crates/NAME/src/..`).
+fn failed_lints(report: &str) -> Vec<String> {
+    let mut lint = None;
+    let mut failures = Vec::new();
+    for line in report.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("--- failure ") {
+            lint = Some(rest.split(':').next().unwrap_or(rest).trim().to_owned());
+        } else if let (Some(lint), Some(at)) = (&lint, line.find(" /")) {
+            // `ITEM in /path`, `ITEM, previously in file /path`, `ITEM in file /path`.
+            let (item, path) = line.split_at(at);
+            let item = [", previously in file", " in file", " in"]
+                .iter()
+                .find_map(|suffix| item.strip_suffix(suffix))
+                .unwrap_or(item);
+            let krate = path
+                .split("/crates/")
+                .nth(1)
+                .and_then(|rest| rest.split('/').next())
+                .unwrap_or("?");
+            failures.push(format!("{krate}: {lint}: {item}"));
+        }
+    }
+    failures
+}
+
+/// A workspace holding `api`'s generated crates and a copy of `server-runtime`.
+fn scratch_workspace(root: &Path, dir: &Path, api: &str, document: &Value) -> Result<(), String> {
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let spec_path = PathBuf::from(format!("spec/{api}.yaml"));
+    let text = serde_json::to_string_pretty(document).map_err(|e| e.to_string())?;
+    let spec = spec_model::parse(&spec_path, text).map_err(|e| e.to_string())?;
+    let output = codegen::generate(&spec).map_err(|e| e.to_string())?;
+    for file in &output.files {
+        write(&dir.join(&file.path), &file.contents)?;
+    }
+    copy_dir(
+        &root.join("crates/server-runtime"),
+        &dir.join("crates/server-runtime"),
+    )?;
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| e.to_string())?;
+    write(&dir.join("Cargo.lock"), &lock)?;
+    let manifest = format!(
+        r#"[workspace]
+resolver = "2"
+members = ["crates/{api}-types", "crates/{api}-client", "crates/{api}-server"]
+
+[workspace.package]
+edition = "2021"
+license = "MIT OR Apache-2.0"
+publish = false
+
+[workspace.dependencies]
+serde_json = {{ version = "1", features = ["preserve_order"] }}
+"#
+    );
+    write(&dir.join("Cargo.toml"), &manifest)
+}
+
+fn write(path: &Path, contents: &str) -> Result<(), String> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(path, contents).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
+    let entries = std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let path = entry.path();
+        let target = to.join(entry.file_name());
+        if path.is_dir() {
+            copy_dir(&path, &target)?;
+        } else {
+            let contents = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            if let Some(parent) = target.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| e.to_string())?;
+            }
+            std::fs::write(&target, contents).map_err(|e| format!("{}: {e}", target.display()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn failed_lints_name_the_crate_lint_and_item() {
+        let report = "--- failure enum_variant_added: enum variant added on exhaustive enum ---\n\
+            \nDescription:\nA publicly-visible enum without #[non_exhaustive] has a new variant.\n\
+            Failed in:\n  variant DeactivateUserResponse:Conflict in /w/t/new/crates/publica-server/src/generated.rs:172\n\
+            \n--- failure constructible_struct_adds_field: externally-constructible struct adds field ---\n\
+            Failed in:\n  field UserCreated.nickname in /w/t/new/crates/publica-types/src/generated.rs:9\n\
+            \n--- failure trait_method_missing: pub trait method removed or renamed ---\n\
+            Failed in:\n  method force_logout_user of trait PublicaApi, previously in file /w/t/old/crates/publica-server/src/generated.rs:411\n";
+        assert_eq!(
+            failed_lints(report),
+            [
+                "publica-server: enum_variant_added: variant DeactivateUserResponse:Conflict",
+                "publica-types: constructible_struct_adds_field: field UserCreated.nickname",
+                "publica-server: trait_method_missing: method force_logout_user of trait PublicaApi"
+            ]
+        );
+        assert!(failed_lints("     Summary no semver update required\n").is_empty());
+    }
+
+    #[test]
+    fn only_a_break_spec_diff_misses_disagrees() {
+        let spec = |rust_breaking| SpecVerdict {
+            bump: Bump::Major,
+            rust_breaking,
+        };
+        assert_eq!(agreement(&spec(true), true), Agreement::Agree);
+        assert_eq!(agreement(&spec(false), false), Agreement::Agree);
+        assert_eq!(agreement(&spec(true), false), Agreement::SemverChecksBlind);
+        assert_eq!(agreement(&spec(false), true), Agreement::Disagree);
+    }
+
+    #[test]
+    fn every_scenario_edit_applies_and_changes_the_spec() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+        for scenario in scenarios() {
+            let old = spec_model::load(root.join(format!("spec/{}.yaml", scenario.api)))
+                .unwrap()
+                .document;
+            let mut new = old.clone();
+            (scenario.edit)(&mut new);
+            let bump = spec_diff::required_bump(&spec_diff::diff(&old, &new));
+            assert_eq!(bump, scenario.bump, "{}", scenario.name);
+        }
+    }
+}
