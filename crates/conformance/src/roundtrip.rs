@@ -1,21 +1,19 @@
 //! Holding bodies to the generated Rust types: deserialize, serialize back, compare.
 //!
-//! The conformance crate does not depend on the generated types crates; whoever does (the
-//! `cargo xtask conformance` wiring, a test) implements [`TypedRoundTrip`] over them, typically:
+//! [`TypedRoundTrip`] is the seam: [`GeneratedTypes`](crate::GeneratedTypes) implements it
+//! over this workspace's three `<api>-types` crates (their generated `round_trip` functions),
+//! and a test can implement it over anything else. A round trip and its comparison:
 //!
-//! ```ignore
-//! struct Generated;
-//! impl conformance::TypedRoundTrip for Generated {
-//!     fn round_trip(&self, api: &str, operation_id: &str, body: &BodyKind, value: &Value)
-//!         -> Option<Result<Value, String>> {
-//!         match api {
-//!             "insightiq" => insightiq_types::round_trip::round_trip(operation_id, body.status(), value),
-//!             "publica" => publica_types::round_trip::round_trip(operation_id, body.status(), value),
-//!             "instabot" => instabot_types::round_trip::round_trip(operation_id, body.status(), value),
-//!             _ => None,
-//!         }
-//!     }
-//! }
+//! ```
+//! use conformance::{compare, BodyKind, GeneratedTypes, TypedRoundTrip};
+//!
+//! // Publica.la's documented deactivate response.
+//! let sent = serde_json::json!({"CODE": "success", "data": []});
+//! let back = GeneratedTypes
+//!     .round_trip("publica", "deactivate_user", &BodyKind::Response(200), &sent)
+//!     .expect("the operation has a typed 200 body")
+//!     .expect("the body deserializes");
+//! assert!(compare(&sent, &back).is_none(), "no data lost");
 //! ```
 //!
 //! [`compare`] then reports any loss: a member dropped, one added, a value changed. Only the
