@@ -21,7 +21,7 @@ pub fn base_ref(root: &Path, explicit: Option<&str>) -> Result<String, String> {
     }
 }
 
-fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+pub fn git(root: &Path, args: &[&str]) -> Result<String, String> {
     let output = Command::new("git")
         .args(args)
         .current_dir(root)
@@ -35,6 +35,14 @@ fn git(root: &Path, args: &[&str]) -> Result<String, String> {
         ));
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
+}
+
+/// `spec` (a path relative to the root) as committed at `commit`.
+pub fn spec_at(root: &Path, commit: &str, spec: &str) -> Result<Value, String> {
+    let text = git(root, &["show", &format!("{commit}:{spec}")])?;
+    Ok(spec_model::parse(format!("{commit}:{spec}"), text)
+        .map_err(|e| e.to_string())?
+        .document)
 }
 
 /// One spec at the base and now. `old` is `None` when the spec is new since the base.

@@ -40,17 +40,23 @@ enum Command {
         #[arg(long)]
         fail_on_breaking: bool,
     },
-    /// Compare spec-diff's version rule with cargo-semver-checks' verdict on the crates the
-    /// current generator makes from each spec before and after its changes since a git base
-    /// (or, with --scenarios, from a fixed edit per kind of change). Exit 1 when the generated
-    /// Rust API breaks under a version the rule calls minor, or a scenario's verdict moved.
+    /// The generated crates' Rust API against their versions, with cargo-semver-checks.
+    ///
+    /// Default: spec-diff's version rule against cargo-semver-checks' verdict on the crates the
+    /// current generator makes from each spec before and after its changes since a git base;
+    /// --scenarios does the same for a fixed edit per kind of change; --since-release checks
+    /// the committed crates against the commit that released their current version. Exit 1
+    /// when the Rust API breaks under a version that does not say so.
     Semver {
         /// The base revision (default: the merge base with main, or HEAD on main).
-        #[arg(long, conflicts_with = "scenarios")]
+        #[arg(long, conflicts_with_all = ["scenarios", "since_release"])]
         base: Option<String>,
         /// Run the built-in scenarios instead of the git base.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "since_release")]
         scenarios: bool,
+        /// Check the committed crates against the commit that released their version.
+        #[arg(long)]
+        since_release: bool,
     },
     /// Check every documented sample and spec example against the specs and the generated
     /// types: one row per sample with its verdict, then totals. Exit 1 on a verdict that differs
@@ -73,7 +79,20 @@ fn main() -> ExitCode {
             format,
             fail_on_breaking,
         } => diff::run(&root, base.as_deref(), format == "json", fail_on_breaking),
-        Command::Semver { base, scenarios } => semver::run(&root, base.as_deref(), scenarios),
+        Command::Semver {
+            base,
+            scenarios,
+            since_release,
+        } => {
+            let mode = if scenarios {
+                semver::Mode::Scenarios
+            } else if since_release {
+                semver::Mode::SinceRelease
+            } else {
+                semver::Mode::Base(base)
+            };
+            semver::run(&root, mode)
+        }
         Command::Conformance { format } => {
             let (report, code) = conformance::run_all(&root, format);
             print!("{report}");

@@ -17,7 +17,7 @@ Every response carries a `request-id` header: "Unique ID associated with this re
 Please quote this request while requesting support."
 
 
-Version: 2.0.0*/
+Version: 3.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -58,7 +58,7 @@ impl Client {
 }
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "2.0.0"
+        "3.0.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
