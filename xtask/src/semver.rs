@@ -359,33 +359,12 @@ fn run_since_release(root: &Path, failed: &mut bool) -> Result<(), String> {
             continue;
         };
         let short = &release[..release.len().min(10)];
-        let started = Instant::now();
-        let crates = ["types", "client", "server"].map(|kind| format!("{api}-{kind}"));
-        let mut command = Command::new("cargo");
-        command
-            .args(["semver-checks", "check-release", "--baseline-rev", &release])
-            .arg("--manifest-path")
-            .arg(root.join("Cargo.toml"))
-            .env("CARGO_TERM_COLOR", "never")
-            .env("CARGO_TARGET_DIR", root.join("target/semver/target"));
-        for name in &crates {
-            command.args(["--package", name]);
-        }
-        let output = command
-            .output()
-            .map_err(|e| format!("cannot run cargo semver-checks: {e}"))?;
-        let stdout = String::from_utf8_lossy(&output.stdout);
-        let failures = failed_lints(&stdout);
-        if !output.status.success() && failures.is_empty() {
-            return Err(format!(
-                "cargo semver-checks against {short} failed without a verdict:\n{stdout}{}",
-                String::from_utf8_lossy(&output.stderr)
-            ));
-        }
-        eprintln!(
-            "  ({api}: cargo semver-checks in {:.1}s)",
-            started.elapsed().as_secs_f64()
-        );
+        let failures = semver_checks(
+            root,
+            &api,
+            &root.join("Cargo.toml"),
+            &["--baseline-rev", &release],
+        )?;
         if failures.is_empty() {
             println!("{relative}: {version} (released at {short}): Rust API compatible");
             continue;
@@ -501,20 +480,37 @@ fn compare(
     let (old_dir, new_dir) = (dir.join("old"), dir.join("new"));
     scratch_workspace(root, &old_dir, api, old)?;
     scratch_workspace(root, &new_dir, api, &new)?;
+    let baseline = old_dir.display().to_string();
+    let failures = semver_checks(
+        root,
+        api,
+        &new_dir.join("Cargo.toml"),
+        &["--release-type", "minor", "--baseline-root", &baseline],
+    )?;
+    Ok((spec, RustVerdict { failures }))
+}
+
+/// Runs `cargo semver-checks check-release` on `api`'s three crates of the workspace at
+/// `manifest` with `baseline` (the arguments naming the baseline and the release type) and
+/// returns its failures (`crate: lint: item`), empty when it finds the release compatible.
+fn semver_checks(
+    root: &Path,
+    api: &str,
+    manifest: &Path,
+    baseline: &[&str],
+) -> Result<Vec<String>, String> {
     let started = Instant::now();
-    let crates = ["types", "client", "server"].map(|kind| format!("{api}-{kind}"));
     let mut command = Command::new("cargo");
     command
-        .args(["semver-checks", "check-release", "--release-type", "minor"])
+        .args(["semver-checks", "check-release"])
+        .args(baseline)
         .arg("--manifest-path")
-        .arg(new_dir.join("Cargo.toml"))
-        .arg("--baseline-root")
-        .arg(&old_dir)
+        .arg(manifest)
         .env("CARGO_TERM_COLOR", "never")
-        // One target directory for every scratch workspace: the dependencies build once.
+        // One target directory for every run: the dependencies build once.
         .env("CARGO_TARGET_DIR", root.join("target/semver/target"));
-    for name in &crates {
-        command.args(["--package", name]);
+    for kind in ["types", "client", "server"] {
+        command.args(["--package", &format!("{api}-{kind}")]);
     }
     let output = command
         .output()
@@ -523,8 +519,9 @@ fn compare(
     let failures = failed_lints(&stdout);
     if !output.status.success() && failures.is_empty() {
         return Err(format!(
-            "cargo semver-checks failed on {} without a verdict:\n{stdout}{}",
-            dir.display(),
+            "cargo semver-checks {} on {} failed without a verdict:\n{stdout}{}",
+            baseline.join(" "),
+            manifest.display(),
             String::from_utf8_lossy(&output.stderr)
         ));
     }
@@ -532,7 +529,7 @@ fn compare(
         "  ({api}: cargo semver-checks in {:.1}s)",
         started.elapsed().as_secs_f64()
     );
-    Ok((spec, RustVerdict { failures }))
+    Ok(failures)
 }
 
 /// `crate: lint: item` for each item listed under a `--- failure LINT: ... ---` block of

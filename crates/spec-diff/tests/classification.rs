@@ -488,62 +488,65 @@ fn a_breaking_change_needs_a_major_version_and_says_the_edit() {
 /// cargo-semver-checks gives the same verdicts (`cargo xtask semver --scenarios`).
 #[test]
 fn the_generated_rust_api_has_its_own_severity() {
-    let rust = |from: &str, to: &str| -> Vec<(Kind, Severity, Severity, Severity)> {
-        let new = BASE.replacen(from, to, 1);
-        let mut found: Vec<_> = diff(&doc(BASE), &doc(&new))
-            .into_iter()
+    use spec_diff::Bump;
+    // (edit from, edit to, kind, client, server, rust, required bump)
+    let cases = [
+        (
+            "        age: {type: integer, minimum: 0}",
+            "        age: {type: integer, minimum: 0}\n        town: {type: string}",
+            Kind::PropertyAdded,
+            C,
+            C,
+            B,
+            Bump::Major,
+        ),
+        (
+            "        - {name: limit, in: query,",
+            "        - {name: page, in: query, schema: {type: integer}}\n        - {name: limit, in: query,",
+            Kind::ParameterAdded,
+            C,
+            C,
+            B,
+            Bump::Major,
+        ),
+        (
+            "        '400': {description: bad}",
+            "        '400': {description: bad}\n        '409': {description: c}",
+            Kind::StatusAdded,
+            C,
+            C,
+            C,
+            Bump::Minor,
+        ),
+        (
+            "enum: [ACTIVE, INACTIVE]",
+            "enum: [ACTIVE, INACTIVE, LOCKED]",
+            Kind::EnumValueAdded,
+            C,
+            C,
+            C,
+            Bump::Minor,
+        ),
+        ("maximum: 100}", "maximum: 50}", Kind::BoundTightened, B, C, C, Bump::Major),
+        (
+            "nick: {type: string, nullable: true}",
+            "nick: {type: string}",
+            Kind::NullableRemoved,
+            C,
+            B,
+            B,
+            Bump::Major,
+        ),
+    ];
+    for (from, to, kind, client, server, rust, bump) in cases {
+        assert!(BASE.contains(from), "BASE has no `{from}`");
+        let changes = diff(&doc(BASE), &doc(&BASE.replacen(from, to, 1)));
+        let mut found: Vec<_> = changes
+            .iter()
             .map(|c| (c.kind, c.impact.client, c.impact.server, c.impact.rust))
             .collect();
         found.dedup();
-        found
-    };
-    let bump = |from: &str, to: &str| {
-        let new = BASE.replacen(from, to, 1);
-        spec_diff::required_bump(&diff(&doc(BASE), &doc(&new)))
-    };
-    let optional_property = (
-        "        age: {type: integer, minimum: 0}",
-        "        age: {type: integer, minimum: 0}\n        town: {type: string}",
-    );
-    assert_eq!(
-        rust(optional_property.0, optional_property.1),
-        [(Kind::PropertyAdded, C, C, B)]
-    );
-    assert_eq!(
-        bump(optional_property.0, optional_property.1),
-        spec_diff::Bump::Major
-    );
-    let optional_parameter = (
-        "        - {name: limit, in: query,",
-        "        - {name: page, in: query, schema: {type: integer}}\n        - {name: limit, in: query,",
-    );
-    assert_eq!(
-        rust(optional_parameter.0, optional_parameter.1),
-        [(Kind::ParameterAdded, C, C, B)]
-    );
-    let status = (
-        "        '400': {description: bad}",
-        "        '400': {description: bad}\n        '409': {description: c}",
-    );
-    assert_eq!(rust(status.0, status.1), [(Kind::StatusAdded, C, C, C)]);
-    assert_eq!(bump(status.0, status.1), spec_diff::Bump::Minor);
-    let response_enum = (
-        "enum: [ACTIVE, INACTIVE]",
-        "enum: [ACTIVE, INACTIVE, LOCKED]",
-    );
-    assert_eq!(
-        rust(response_enum.0, response_enum.1),
-        [(Kind::EnumValueAdded, C, C, C)]
-    );
-    assert_eq!(
-        bump(response_enum.0, response_enum.1),
-        spec_diff::Bump::Minor
-    );
-    let bound = ("maximum: 100}", "maximum: 50}");
-    assert_eq!(rust(bound.0, bound.1), [(Kind::BoundTightened, B, C, C)]);
-    let nullable = (
-        "nick: {type: string, nullable: true}",
-        "nick: {type: string}",
-    );
-    assert_eq!(rust(nullable.0, nullable.1)[0].3, B);
+        assert_eq!(found, [(kind, client, server, rust)], "{from} -> {to}");
+        assert_eq!(spec_diff::required_bump(&changes), bump, "{from} -> {to}");
+    }
 }
