@@ -30,6 +30,8 @@ impl Counting {
 }
 
 const PANIC_ID: &str = "panic";
+/// The request id the implementation sets for `get_user_by_external_id`, replacing the fresh one.
+const IMPLEMENTATION_REQUEST_ID: &str = "0f6e3c1a-5b2d-4e8f-9a7c-2d4b6e8f0a1c";
 
 impl InsightiqApi for Counting {
     async fn create_user(
@@ -62,7 +64,7 @@ impl InsightiqApi for Counting {
         if external_id == PANIC_ID {
             panic!("an implementation bug");
         }
-        ctx.request_id = "implementation-chosen-id".into();
+        ctx.request_id = IMPLEMENTATION_REQUEST_ID.parse().unwrap();
         let mut user: User = serde_json::from_value(sample(
             "insightiq/get_user_by_external_id.response-200.json",
         ))
@@ -241,7 +243,7 @@ async fn the_request_id_is_on_success_and_on_errors() {
     assert!(is_uuid(profile.request_id().unwrap()));
     // The implementation may set its own.
     let user = client.get_user_by_external_id("x").await.unwrap();
-    assert_eq!(user.request_id(), Some("implementation-chosen-id"));
+    assert_eq!(user.request_id(), Some(IMPLEMENTATION_REQUEST_ID));
     // An error the implementation returns.
     let error = client
         .disconnect_account("missing", &types::EmptyObject(Default::default()))

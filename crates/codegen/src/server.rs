@@ -602,7 +602,7 @@ pub fn server_code(
                 ::server_runtime::axum::extract::State(shared): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
                 request: ::server_runtime::axum::extract::Request,
             ) -> ::server_runtime::axum::response::Response {
-                let request_id = ::server_runtime::new_request_id();
+                let request_id = ::server_runtime::Uuid::new_v4();
                 let validation_status = StatusCode::from_u16(#validation_status).unwrap_or(StatusCode::BAD_REQUEST);
                 let config = &shared.config;
                 let outcome: ::std::result::Result<::server_runtime::axum::response::Response, Rejection> = async {
@@ -611,26 +611,29 @@ pub fn server_code(
                     #(#extraction)*
                     let mut ctx = Context {
                         credentials,
-                        request_id: request_id.clone(),
+                        request_id,
                         response_headers: ::std::vec::Vec::new(),
                     };
                     let response = ::server_runtime::catch_panic(shared.api.#op_ident(#(#call_args),*)).await?;
                     Ok(::server_runtime::finish(
                         &API,
                         ::server_runtime::axum::response::IntoResponse::into_response(response),
-                        &ctx.request_id,
+                        &ctx.request_id.to_string(),
                         &ctx.response_headers,
                     ))
                 }
                 .await;
                 match outcome {
                     Ok(response) => response,
-                    Err(rejection) => ::server_runtime::finish(
-                        &API,
-                        ::server_runtime::rejection_response(&API, &rejection, &request_id),
-                        &request_id,
-                        &[],
-                    ),
+                    Err(rejection) => {
+                        let request_id = request_id.to_string();
+                        ::server_runtime::finish(
+                            &API,
+                            ::server_runtime::rejection_response(&API, &rejection, &request_id),
+                            &request_id,
+                            &[],
+                        )
+                    }
                 }
             }
         });
@@ -677,8 +680,10 @@ pub fn server_code(
         pub struct Context {
             /// The credentials the request presented (already checked against [`ServerConfig`]).
             pub credentials: types::auth::Credentials,
-            /// The request id sent back in the response (a fresh uuid unless changed).
-            pub request_id: ::std::string::String,
+            /// This request's id: a fresh uuid, which the implementation may replace. It goes
+            /// into the API's error bodies and, where the spec declares one on every response
+            /// (insightIQ's `request-id`, a uuid), into that header.
+            pub request_id: ::server_runtime::Uuid,
             /// Extra response headers to send.
             pub response_headers: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
         }
@@ -687,7 +692,7 @@ pub fn server_code(
             /// The API's error body (its `x-error-template`), for responses the implementation
             /// builds itself: `code` is machine-readable, `field` names the offending input.
             pub fn error(&self, status: u16, code: &str, message: &str, field: ::std::option::Option<&str>) -> types::Error {
-                let value = ::server_runtime::error_body(&API, status, code, message, field, &self.request_id);
+                let value = ::server_runtime::error_body(&API, status, code, message, field, &self.request_id.to_string());
                 ::server_runtime::serde_json::from_value(value).expect("the spec's x-error-template matches its Error schema")
             }
         }

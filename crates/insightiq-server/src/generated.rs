@@ -306,8 +306,10 @@ pub struct ListProfilesQuery {
 pub struct Context {
     /// The credentials the request presented (already checked against [`ServerConfig`]).
     pub credentials: types::auth::Credentials,
-    /// The request id sent back in the response (a fresh uuid unless changed).
-    pub request_id: ::std::string::String,
+    /// This request's id: a fresh uuid, which the implementation may replace. It goes
+    /// into the API's error bodies and, where the spec declares one on every response
+    /// (insightIQ's `request-id`, a uuid), into that header.
+    pub request_id: ::server_runtime::Uuid,
     /// Extra response headers to send.
     pub response_headers: ::std::vec::Vec<
         (::std::string::String, ::std::string::String),
@@ -329,7 +331,7 @@ impl Context {
             code,
             message,
             field,
-            &self.request_id,
+            &self.request_id.to_string(),
         );
         ::server_runtime::serde_json::from_value(value)
             .expect("the spec's x-error-template matches its Error schema")
@@ -501,7 +503,7 @@ async fn handle_create_user<T: InsightiqApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -528,7 +530,7 @@ async fn handle_create_user<T: InsightiqApi>(
         )?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -539,7 +541,7 @@ async fn handle_create_user<T: InsightiqApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -548,6 +550,7 @@ async fn handle_create_user<T: InsightiqApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -563,7 +566,7 @@ async fn handle_get_user_by_external_id<T: InsightiqApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -609,7 +612,7 @@ async fn handle_get_user_by_external_id<T: InsightiqApi>(
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -620,7 +623,7 @@ async fn handle_get_user_by_external_id<T: InsightiqApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -629,6 +632,7 @@ async fn handle_get_user_by_external_id<T: InsightiqApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -644,7 +648,7 @@ async fn handle_create_sdk_token<T: InsightiqApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -671,7 +675,7 @@ async fn handle_create_sdk_token<T: InsightiqApi>(
         )?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -682,7 +686,7 @@ async fn handle_create_sdk_token<T: InsightiqApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -691,6 +695,7 @@ async fn handle_create_sdk_token<T: InsightiqApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -706,7 +711,7 @@ async fn handle_disconnect_account<T: InsightiqApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -762,7 +767,7 @@ async fn handle_disconnect_account<T: InsightiqApi>(
         )?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -773,7 +778,7 @@ async fn handle_disconnect_account<T: InsightiqApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -782,6 +787,7 @@ async fn handle_disconnect_account<T: InsightiqApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -797,7 +803,7 @@ async fn handle_get_profile<T: InsightiqApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -841,7 +847,7 @@ async fn handle_get_profile<T: InsightiqApi>(
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -852,7 +858,7 @@ async fn handle_get_profile<T: InsightiqApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -861,6 +867,7 @@ async fn handle_get_profile<T: InsightiqApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -876,7 +883,7 @@ async fn handle_list_profiles<T: InsightiqApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -936,7 +943,7 @@ async fn handle_list_profiles<T: InsightiqApi>(
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -947,7 +954,7 @@ async fn handle_list_profiles<T: InsightiqApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -956,6 +963,7 @@ async fn handle_list_profiles<T: InsightiqApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),

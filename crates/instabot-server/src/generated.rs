@@ -368,8 +368,10 @@ impl ::server_runtime::axum::response::IntoResponse for DeleteUserResponse {
 pub struct Context {
     /// The credentials the request presented (already checked against [`ServerConfig`]).
     pub credentials: types::auth::Credentials,
-    /// The request id sent back in the response (a fresh uuid unless changed).
-    pub request_id: ::std::string::String,
+    /// This request's id: a fresh uuid, which the implementation may replace. It goes
+    /// into the API's error bodies and, where the spec declares one on every response
+    /// (insightIQ's `request-id`, a uuid), into that header.
+    pub request_id: ::server_runtime::Uuid,
     /// Extra response headers to send.
     pub response_headers: ::std::vec::Vec<
         (::std::string::String, ::std::string::String),
@@ -391,7 +393,7 @@ impl Context {
             code,
             message,
             field,
-            &self.request_id,
+            &self.request_id.to_string(),
         );
         ::server_runtime::serde_json::from_value(value)
             .expect("the spec's x-error-template matches its Error schema")
@@ -575,7 +577,7 @@ async fn handle_list_users<T: InstabotApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -628,7 +630,7 @@ async fn handle_list_users<T: InstabotApi>(
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -639,7 +641,7 @@ async fn handle_list_users<T: InstabotApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -648,6 +650,7 @@ async fn handle_list_users<T: InstabotApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -663,7 +666,7 @@ async fn handle_create_user<T: InstabotApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -690,7 +693,7 @@ async fn handle_create_user<T: InstabotApi>(
         )?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -701,7 +704,7 @@ async fn handle_create_user<T: InstabotApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -710,6 +713,7 @@ async fn handle_create_user<T: InstabotApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -725,7 +729,7 @@ async fn handle_list_users_updated_since<T: InstabotApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -757,7 +761,7 @@ async fn handle_list_users_updated_since<T: InstabotApi>(
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -768,7 +772,7 @@ async fn handle_list_users_updated_since<T: InstabotApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -777,6 +781,7 @@ async fn handle_list_users_updated_since<T: InstabotApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -792,7 +797,7 @@ async fn handle_get_user<T: InstabotApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -853,7 +858,7 @@ async fn handle_get_user<T: InstabotApi>(
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -864,7 +869,7 @@ async fn handle_get_user<T: InstabotApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -873,6 +878,7 @@ async fn handle_get_user<T: InstabotApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -888,7 +894,7 @@ async fn handle_update_user<T: InstabotApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -944,7 +950,7 @@ async fn handle_update_user<T: InstabotApi>(
         )?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -955,7 +961,7 @@ async fn handle_update_user<T: InstabotApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -964,6 +970,7 @@ async fn handle_update_user<T: InstabotApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -979,7 +986,7 @@ async fn handle_restore_user<T: InstabotApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -1023,7 +1030,7 @@ async fn handle_restore_user<T: InstabotApi>(
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -1034,7 +1041,7 @@ async fn handle_restore_user<T: InstabotApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -1043,6 +1050,7 @@ async fn handle_restore_user<T: InstabotApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -1058,7 +1066,7 @@ async fn handle_delete_user<T: InstabotApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -1102,7 +1110,7 @@ async fn handle_delete_user<T: InstabotApi>(
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -1113,7 +1121,7 @@ async fn handle_delete_user<T: InstabotApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -1122,6 +1130,7 @@ async fn handle_delete_user<T: InstabotApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),

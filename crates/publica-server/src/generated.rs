@@ -314,8 +314,10 @@ impl ::server_runtime::axum::response::IntoResponse for ForceLogoutUserResponse 
 pub struct Context {
     /// The credentials the request presented (already checked against [`ServerConfig`]).
     pub credentials: types::auth::Credentials,
-    /// The request id sent back in the response (a fresh uuid unless changed).
-    pub request_id: ::std::string::String,
+    /// This request's id: a fresh uuid, which the implementation may replace. It goes
+    /// into the API's error bodies and, where the spec declares one on every response
+    /// (insightIQ's `request-id`, a uuid), into that header.
+    pub request_id: ::server_runtime::Uuid,
     /// Extra response headers to send.
     pub response_headers: ::std::vec::Vec<
         (::std::string::String, ::std::string::String),
@@ -337,7 +339,7 @@ impl Context {
             code,
             message,
             field,
-            &self.request_id,
+            &self.request_id.to_string(),
         );
         ::server_runtime::serde_json::from_value(value)
             .expect("the spec's x-error-template matches its Error schema")
@@ -494,7 +496,7 @@ async fn handle_list_users<T: PublicaApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -533,7 +535,7 @@ async fn handle_list_users<T: PublicaApi>(
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -544,7 +546,7 @@ async fn handle_list_users<T: PublicaApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -553,6 +555,7 @@ async fn handle_list_users<T: PublicaApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -568,7 +571,7 @@ async fn handle_create_user<T: PublicaApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(422u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -595,7 +598,7 @@ async fn handle_create_user<T: PublicaApi>(
         )?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -606,7 +609,7 @@ async fn handle_create_user<T: PublicaApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -615,6 +618,7 @@ async fn handle_create_user<T: PublicaApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -630,7 +634,7 @@ async fn handle_update_user<T: PublicaApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(422u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -686,7 +690,7 @@ async fn handle_update_user<T: PublicaApi>(
         )?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -697,7 +701,7 @@ async fn handle_update_user<T: PublicaApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -706,6 +710,7 @@ async fn handle_update_user<T: PublicaApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -721,7 +726,7 @@ async fn handle_deactivate_user<T: PublicaApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -765,7 +770,7 @@ async fn handle_deactivate_user<T: PublicaApi>(
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -776,7 +781,7 @@ async fn handle_deactivate_user<T: PublicaApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -785,6 +790,7 @@ async fn handle_deactivate_user<T: PublicaApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -800,7 +806,7 @@ async fn handle_reactivate_user<T: PublicaApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -844,7 +850,7 @@ async fn handle_reactivate_user<T: PublicaApi>(
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -855,7 +861,7 @@ async fn handle_reactivate_user<T: PublicaApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -864,6 +870,7 @@ async fn handle_reactivate_user<T: PublicaApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),
@@ -879,7 +886,7 @@ async fn handle_force_logout_user<T: PublicaApi>(
     ): ::server_runtime::axum::extract::State<::std::sync::Arc<Shared<T>>>,
     request: ::server_runtime::axum::extract::Request,
 ) -> ::server_runtime::axum::response::Response {
-    let request_id = ::server_runtime::new_request_id();
+    let request_id = ::server_runtime::Uuid::new_v4();
     let validation_status = StatusCode::from_u16(400u16)
         .unwrap_or(StatusCode::BAD_REQUEST);
     let config = &shared.config;
@@ -923,7 +930,7 @@ async fn handle_force_logout_user<T: PublicaApi>(
         ::server_runtime::read_body(body, config.limits.max_body_bytes).await?;
         let mut ctx = Context {
             credentials,
-            request_id: request_id.clone(),
+            request_id,
             response_headers: ::std::vec::Vec::new(),
         };
         let response = ::server_runtime::catch_panic(
@@ -934,7 +941,7 @@ async fn handle_force_logout_user<T: PublicaApi>(
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::axum::response::IntoResponse::into_response(response),
-                &ctx.request_id,
+                &ctx.request_id.to_string(),
                 &ctx.response_headers,
             ),
         )
@@ -943,6 +950,7 @@ async fn handle_force_logout_user<T: PublicaApi>(
     match outcome {
         Ok(response) => response,
         Err(rejection) => {
+            let request_id = request_id.to_string();
             ::server_runtime::finish(
                 &API,
                 ::server_runtime::rejection_response(&API, &rejection, &request_id),

@@ -182,6 +182,9 @@ pub fn rejection_response(
     json_response(rejection.status, &body)
 }
 
+/// The type of the generated servers' request ids (`Context::request_id`).
+pub use uuid::Uuid;
+
 /// A fresh request id (uuid v4).
 pub fn new_request_id() -> String {
     uuid::Uuid::new_v4().to_string()
