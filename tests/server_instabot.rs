@@ -138,7 +138,8 @@ fn client(base: &str) -> Client {
 }
 
 /// The error shape of the spec's `x-error-template`: an object with exactly `apiStatusCode`
-/// (the reason's code) and `message`; returns the message.
+/// (the status's reason phrase as one word, like the documented `Success`) and `message`;
+/// returns the message.
 fn assert_error_shape<'a>(
     response: &'a workspace_tests::RawResponse,
     status: u16,
@@ -268,7 +269,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users?limit=0",
             &[KEY, MASTER],
             None,
-            "invalid_parameter",
+            "BadRequest",
             "limit",
         ),
         (
@@ -276,7 +277,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users?limit=101",
             &[KEY, MASTER],
             None,
-            "invalid_parameter",
+            "BadRequest",
             "limit",
         ),
         (
@@ -284,7 +285,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users?skip=-1",
             &[KEY, MASTER],
             None,
-            "invalid_parameter",
+            "BadRequest",
             "skip",
         ),
         (
@@ -292,7 +293,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users?type=some",
             &[KEY, MASTER],
             None,
-            "invalid_parameter",
+            "BadRequest",
             "type",
         ),
         (
@@ -300,7 +301,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users?resolve=friends",
             &[KEY, MASTER],
             None,
-            "invalid_parameter",
+            "BadRequest",
             "resolve",
         ),
         (
@@ -308,7 +309,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users/lastUpdated?since=yesterday",
             &[KEY, MASTER],
             None,
-            "invalid_parameter",
+            "BadRequest",
             "since",
         ),
         (
@@ -316,7 +317,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users/abc",
             &[KEY, MASTER],
             None,
-            "invalid_parameter",
+            "BadRequest",
             "objectId",
         ),
         (
@@ -324,7 +325,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users",
             &[KEY, MASTER, JSON],
             Some(r#"{"userName": "u"}"#),
-            "invalid_body",
+            "BadRequest",
             "userPassword",
         ),
         (
@@ -332,7 +333,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users",
             &[KEY, MASTER, JSON],
             Some(r#"{"userName": "u", "userPassword": "p", "email": "nope"}"#),
-            "invalid_body",
+            "BadRequest",
             "email",
         ),
         (
@@ -340,7 +341,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users/1",
             &[KEY, MASTER, JSON],
             Some(r#"{"photoFile": {"objectId": "x"}}"#),
-            "invalid_body",
+            "BadRequest",
             "objectId",
         ),
         // Malformed JSON: the message gives the line of the fault.
@@ -349,7 +350,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users",
             &[KEY, MASTER, JSON],
             Some(r#"{"userName": "u", "#),
-            "malformed_json",
+            "BadRequest",
             "line 1",
         ),
         (
@@ -357,7 +358,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users/1",
             &[KEY, MASTER, JSON],
             Some("{\n  \"email\": \"a@example.com\",\n  \"name\": \n}"),
-            "malformed_json",
+            "BadRequest",
             "line 4",
         ),
         // Not JSON by content type, however JSON the bytes look; or no body at all.
@@ -366,7 +367,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users",
             &[KEY, MASTER, TEXT],
             Some(VALID),
-            "unsupported_content_type",
+            "BadRequest",
             "`text/plain`",
         ),
         (
@@ -374,7 +375,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users",
             &[KEY, MASTER],
             Some(VALID),
-            "unsupported_content_type",
+            "BadRequest",
             "application/json",
         ),
         (
@@ -382,7 +383,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users/1",
             &[KEY, MASTER, TEXT],
             Some(r#"{"email": "new@example.com"}"#),
-            "unsupported_content_type",
+            "BadRequest",
             "`text/plain`",
         ),
         (
@@ -390,7 +391,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users",
             &[KEY, MASTER, ("content-type", "application/jsonp")],
             Some(VALID),
-            "unsupported_content_type",
+            "BadRequest",
             "application/jsonp",
         ),
         (
@@ -398,7 +399,7 @@ async fn invalid_input_gets_400_naming_the_field() {
             "/users",
             &[KEY, MASTER],
             None,
-            "unsupported_content_type",
+            "BadRequest",
             "nothing",
         ),
     ];
@@ -428,13 +429,13 @@ async fn paths_outside_the_base_path_and_wrong_methods() {
     let (base, _) = start().await;
     let root = base.trim_end_matches("/v1");
     let response = raw("GET", &format!("{root}/users"), &[KEY, MASTER], None).await;
-    let message = assert_error_shape(&response, 404, "not_found");
+    let message = assert_error_shape(&response, 404, "NotFound");
     assert!(message.contains("`/users`"), "{message}");
     let response = raw("GET", &format!("{base}/nowhere"), &[KEY, MASTER], None).await;
-    let message = assert_error_shape(&response, 404, "not_found");
+    let message = assert_error_shape(&response, 404, "NotFound");
     assert!(message.contains("/v1/nowhere"), "{message}");
     let response = raw("PATCH", &format!("{base}/users/1"), &[KEY, MASTER], None).await;
-    let message = assert_error_shape(&response, 405, "method_not_allowed");
+    let message = assert_error_shape(&response, 405, "MethodNotAllowed");
     assert!(message.contains("DELETE, GET, POST, PUT"), "{message}");
     let mut allow: Vec<&str> = response.header("allow").unwrap().split(", ").collect();
     allow.sort();
@@ -461,7 +462,7 @@ async fn body_limit_and_a_panicking_implementation() {
         Some(body(LIMIT + 1).as_bytes()),
     )
     .await;
-    let message = assert_error_shape(&response, 413, "payload_too_large");
+    let message = assert_error_shape(&response, 413, "PayloadTooLarge");
     assert!(message.contains("64 bytes"), "{message}");
     let response = raw(
         "PUT",
@@ -470,7 +471,7 @@ async fn body_limit_and_a_panicking_implementation() {
         Some("x".repeat(10 * LIMIT).as_bytes()),
     )
     .await;
-    assert_error_shape(&response, 413, "payload_too_large");
+    assert_error_shape(&response, 413, "PayloadTooLarge");
     assert_eq!(api.calls.load(Ordering::SeqCst), 0);
     let response = raw(
         "POST",
@@ -487,7 +488,7 @@ async fn body_limit_and_a_panicking_implementation() {
 
     // A panic in the implementation: 500 in the vendor's shape, without the panic's text.
     let response = raw("GET", &format!("{url}/{PANIC_ID}"), &[KEY, MASTER], None).await;
-    let message = assert_error_shape(&response, 500, "internal_error");
+    let message = assert_error_shape(&response, 500, "InternalServerError");
     assert!(!message.contains("an implementation bug"), "{message}");
     assert_eq!(api.calls.load(Ordering::SeqCst), 2);
     // Still serving, the same operation included.

@@ -503,7 +503,7 @@ struct Shared<T> {
     config: ServerConfig,
 }
 static API: ApiDescription = ApiDescription {
-    error_template: "{\"apiStatusCode\":\"{code}\",\"message\":\"{message}\"}",
+    error_template: "{\"apiStatusCode\":\"{reason}\",\"message\":\"{message}\"}",
     request_id_header: None,
 };
 static LIST_USERS_QUERY_TYPE: LazySchema = LazySchema::new(

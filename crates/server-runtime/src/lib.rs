@@ -85,8 +85,16 @@ pub fn error_body(
         500..=599 => "api_error",
         _ => "invalid_request_error",
     };
+    // The reason phrase as one word (`BadRequest`, `PayloadTooLarge`): Instabot's style.
+    let reason: String = StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .unwrap_or("Error")
+        .split(' ')
+        .collect();
     let fill = |text: &str| {
         text.replace("{code}", code)
+            .replace("{reason}", &reason)
             .replace("{message}", message)
             .replace("{request_id}", request_id)
             .replace("{category}", category)
@@ -560,6 +568,21 @@ mod tests {
             error_body(&api, 401, "x", "m", None, "abc"),
             serde_json::json!({"error": {"status_code": 401, "type": "authentication_error", "request_id": "abc"}})
         );
+        let instabot = ApiDescription {
+            error_template: r#"{"apiStatusCode": "{reason}", "message": "{message}"}"#,
+            request_id_header: None,
+        };
+        for (status, reason) in [
+            (400, "BadRequest"),
+            (404, "NotFound"),
+            (413, "PayloadTooLarge"),
+            (500, "InternalServerError"),
+        ] {
+            assert_eq!(
+                error_body(&instabot, status, "x", "m", None, "r"),
+                serde_json::json!({"apiStatusCode": reason, "message": "m"})
+            );
+        }
     }
 
     #[test]
