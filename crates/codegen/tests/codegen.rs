@@ -236,13 +236,24 @@ fn a_spec_that_does_not_parse_is_an_error_with_line_and_column() {
     assert!(line > 1 && column > 0, "{error}");
 }
 
-/// The items of a generated file, by name, as text (trait methods count as items of their own).
+/// The items of a generated file, by name, as text. Trait methods, the functions of an
+/// `impl` block and the items of a module count as items of their own (`trait::name`,
+/// `impl Type::name`, `module::name`), so that one operation's change shows as its own items.
 fn items_by_name(code: &str) -> std::collections::BTreeMap<String, String> {
-    use quote::ToTokens;
     let file: syn::File = syn::parse_str(code).unwrap();
     let mut out = std::collections::BTreeMap::new();
-    for item in file.items {
-        let name = match &item {
+    collect_items(&file.items, "", &mut out);
+    out
+}
+
+fn collect_items(
+    items: &[syn::Item],
+    prefix: &str,
+    out: &mut std::collections::BTreeMap<String, String>,
+) {
+    use quote::ToTokens;
+    for item in items {
+        let name = match item {
             syn::Item::Struct(s) => s.ident.to_string(),
             syn::Item::Enum(e) => e.ident.to_string(),
             syn::Item::Fn(f) => f.sig.ident.to_string(),
@@ -251,19 +262,136 @@ fn items_by_name(code: &str) -> std::collections::BTreeMap<String, String> {
                 for trait_item in &t.items {
                     if let syn::TraitItem::Fn(f) = trait_item {
                         out.insert(
-                            format!("trait::{}", f.sig.ident),
+                            format!("{prefix}trait::{}", f.sig.ident),
                             f.to_token_stream().to_string(),
                         );
                     }
                 }
                 continue;
             }
-            syn::Item::Impl(i) => format!("impl {}", i.self_ty.to_token_stream()),
+            syn::Item::Impl(i) => {
+                let this = format!(
+                    "impl {}{}",
+                    i.trait_
+                        .as_ref()
+                        .map(|(_, path, _)| format!("{} for ", path.to_token_stream()))
+                        .unwrap_or_default(),
+                    i.self_ty.to_token_stream()
+                );
+                for impl_item in &i.items {
+                    let entry = match impl_item {
+                        syn::ImplItem::Fn(f) => format!("{prefix}{this}::{}", f.sig.ident),
+                        other => format!("{prefix}{this}::{}", other.to_token_stream()),
+                    };
+                    let text = impl_item.to_token_stream().to_string();
+                    out.entry(entry)
+                        .and_modify(|t: &mut String| t.push_str(&text))
+                        .or_insert(text);
+                }
+                continue;
+            }
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    collect_items(inner, &format!("{prefix}{}::", m.ident), out);
+                }
+                continue;
+            }
             other => other.to_token_stream().to_string(),
         };
-        out.insert(name, item.to_token_stream().to_string());
+        out.insert(
+            format!("{prefix}{name}"),
+            item.to_token_stream().to_string(),
+        );
     }
-    out
+}
+
+/// The names of the items that differ between the committed `path` and its generation from
+/// `specs`.
+fn changed_items(specs: &Path, path: &str) -> Vec<String> {
+    let before = std::fs::read_to_string(root().join(path)).unwrap();
+    let after = generate(specs)
+        .into_iter()
+        .find(|f| f.path == Path::new(path))
+        .unwrap()
+        .contents;
+    let (before, after) = (items_by_name(&before), items_by_name(&after));
+    let mut changed: Vec<String> = after
+        .keys()
+        .chain(before.keys())
+        .filter(|k| before.get(*k) != after.get(*k))
+        .cloned()
+        .collect();
+    changed.sort();
+    changed.dedup();
+    changed
+}
+
+#[test]
+fn changing_one_operations_request_and_responses_changes_only_its_items() {
+    // create_sdk_token: a new optional request property (SdkTokenRequest is its own) and a
+    // new documented status.
+    let specs = edited_specs("insightiq.yaml", |text| {
+        let schema = "    SdkTokenRequest:\n";
+        let properties = text[text.find(schema).unwrap()..]
+            .find("      properties:\n")
+            .unwrap()
+            + text.find(schema).unwrap();
+        let mut text = text.to_owned();
+        text.insert_str(
+            properties + "      properties:\n".len(),
+            "        locale:\n          type: string\n          description: The SDK's language.\n",
+        );
+        let anchor = "        '400':\n          $ref: '#/components/responses/BadRequest'\n        '401':\n          $ref: '#/components/responses/Unauthorized'\n  /accounts/{id}/disconnect:";
+        assert!(text.contains(anchor), "the anchor moved");
+        text.replacen(
+            anchor,
+            &anchor.replacen(
+                "        '401':",
+                "        '409':\n          $ref: '#/components/responses/BadRequest'\n        '401':",
+                1,
+            ),
+            1,
+        )
+    });
+    // `round_trip::round_trip` is the one dispatcher over every (operation, status): the new
+    // 409 is a new arm of it.
+    let belongs = |name: &str| {
+        let lower = name.to_lowercase().replace('_', "");
+        lower.contains("createsdktoken")
+            || lower.contains("sdktokenrequest")
+            || name == "round_trip::round_trip"
+    };
+    for path in [
+        "crates/insightiq-types/src/generated.rs",
+        "crates/insightiq-client/src/generated.rs",
+        "crates/insightiq-server/src/generated.rs",
+    ] {
+        let changed = changed_items(specs.path(), path);
+        for name in &changed {
+            assert!(
+                belongs(name),
+                "{path}: `{name}` changed although only create_sdk_token was edited"
+            );
+        }
+        if path.contains("types") {
+            assert!(
+                changed.iter().any(|n| n == "SdkTokenRequest"),
+                "{changed:?}"
+            );
+        }
+        if path.contains("client") {
+            assert!(
+                changed.iter().any(|n| n.ends_with("::create_sdk_token")),
+                "{changed:?}"
+            );
+        }
+        if path.contains("server") {
+            assert!(
+                changed.iter().any(|n| n == "CreateSdkTokenResponse"),
+                "{changed:?}"
+            );
+        }
+    }
 }
 
 #[test]
@@ -277,19 +405,7 @@ fn changing_one_operation_changes_only_its_server_items() {
             1,
         )
     });
-    let path = Path::new("crates/insightiq-server/src/generated.rs");
-    let before = std::fs::read_to_string(root().join(path)).unwrap();
-    let after = generate(specs.path())
-        .into_iter()
-        .find(|f| f.path == path)
-        .unwrap()
-        .contents;
-    let (before, after) = (items_by_name(&before), items_by_name(&after));
-    let changed: Vec<&String> = after
-        .keys()
-        .chain(before.keys())
-        .filter(|k| before.get(*k) != after.get(*k))
-        .collect();
+    let changed = changed_items(specs.path(), "crates/insightiq-server/src/generated.rs");
     assert!(!changed.is_empty());
     for name in &changed {
         let lower = name.to_lowercase();
