@@ -9,6 +9,17 @@ use serde_json::Value;
 /// The base revision: `explicit`, else the merge base with `main`, else `HEAD`.
 pub fn base_ref(root: &Path, explicit: Option<&str>) -> Result<String, String> {
     if let Some(base) = explicit {
+        // A typo must not read as "every spec is new since the base".
+        git(
+            root,
+            &[
+                "rev-parse",
+                "--verify",
+                "--quiet",
+                &format!("{base}^{{commit}}"),
+            ],
+        )
+        .map_err(|_| format!("--base {base}: no such commit in this repository"))?;
         return Ok(base.to_owned());
     }
     let branch = git(root, &["rev-parse", "--abbrev-ref", "HEAD"])?;

@@ -673,6 +673,9 @@ pub fn server_code(
         use ::server_runtime::axum::http::StatusCode;
         use ::server_runtime::{ApiDescription, LazySchema, ParamKind, ParamSpec, Rejection};
 
+        /// The type of [`Context::request_id`], so implementations need no uuid dependency.
+        pub use ::server_runtime::Uuid;
+
         #(#items)*
 
         /// Per-request context handed to every trait method.
@@ -690,7 +693,8 @@ pub fn server_code(
 
         impl Context {
             /// The API's error body (its `x-error-template`), for responses the implementation
-            /// builds itself: `code` is machine-readable, `field` names the offending input.
+            /// builds itself: `code` is machine-readable (used where the template has `{code}`),
+            /// `field` names the offending input.
             pub fn error(&self, status: u16, code: &str, message: &str, field: ::std::option::Option<&str>) -> types::Error {
                 let value = ::server_runtime::error_body(&API, status, code, message, field, &self.request_id.to_string());
                 ::server_runtime::serde_json::from_value(value).expect("the spec's x-error-template matches its Error schema")

@@ -3,6 +3,8 @@
 pub use insightiq_types as types;
 use ::server_runtime::axum::http::StatusCode;
 use ::server_runtime::{ApiDescription, LazySchema, ParamKind, ParamSpec, Rejection};
+/// The type of [`Context::request_id`], so implementations need no uuid dependency.
+pub use ::server_runtime::Uuid;
 ///The documented responses of `create_user`, one variant per status (more may be documented later).
 #[derive(Debug, Clone)]
 #[non_exhaustive]
@@ -317,7 +319,8 @@ pub struct Context {
 }
 impl Context {
     /// The API's error body (its `x-error-template`), for responses the implementation
-    /// builds itself: `code` is machine-readable, `field` names the offending input.
+    /// builds itself: `code` is machine-readable (used where the template has `{code}`),
+    /// `field` names the offending input.
     pub fn error(
         &self,
         status: u16,

@@ -64,19 +64,15 @@ impl Impact {
 
 /// What a kind of change does to the generated Rust API. Additions to exhaustive items
 /// (struct fields, method parameters, trait methods) and every removal or type change break
-/// it. Compatible: constraints the types do not carry (bounds, paths, methods), a new enum
-/// value (open enums are `#[non_exhaustive]`), a new status (the server crates' response enums
-/// are `#[non_exhaustive]`), and security schemes (a renamed header keeps every signature;
-/// a new scheme already breaks both sides on the wire).
+/// it, and so, cautiously, do bounds (typify picks the type from them: `maxLength` or
+/// `pattern` make a `String` a newtype, `minimum: 1` a `NonZeroU64`) and security schemes
+/// (they shape `auth::Credentials`). Compatible: what no Rust signature carries (paths,
+/// methods), a new enum value (open enums are `#[non_exhaustive]`) and a new status (the
+/// server crates' response enums are `#[non_exhaustive]`).
 pub fn generated_api_impact(kind: Kind) -> Severity {
     match kind {
-        Kind::PathChanged
-        | Kind::MethodChanged
-        | Kind::StatusAdded
-        | Kind::EnumValueAdded
-        | Kind::BoundTightened
-        | Kind::BoundLoosened
-        | Kind::SecurityChanged => C,
+        Kind::PathChanged | Kind::MethodChanged | Kind::StatusAdded | Kind::EnumValueAdded => C,
+        Kind::BoundTightened | Kind::BoundLoosened | Kind::SecurityChanged => B,
         Kind::OperationAdded
         | Kind::OperationRemoved
         | Kind::ParameterAdded
@@ -498,7 +494,7 @@ impl<'a> Differ<'a> {
             {
                 None => {
                     // A required parameter breaks clients, which must now send it; an
-                    // optional one is additive for everyone.
+                    // optional one is additive on the wire (not in Rust: a new argument).
                     let (impact, message) = if required {
                         (
                             Impact::new(B, C),
@@ -1028,7 +1024,8 @@ impl<'a> Differ<'a> {
             let member = format!("{what}.{name}");
             match old_props.get(name) {
                 None => {
-                    // An optional property is additive for everyone.
+                    // An optional property is additive on the wire (not in Rust: a new
+                    // field of an exhaustive struct).
                     let is_required = new_required.contains(name);
                     let impact = if is_required {
                         impact(Kind::PropertyAdded, direction)
