@@ -99,6 +99,14 @@ fn a_breaking_edit_needs_its_version_bump() {
         "/components/parameters/Limit/schema/maximum"
     );
 
+    // A base that names no commit is an error, not "every spec is new".
+    let (ok, _, stderr) = xtask(root, &["diff", "--base", "no-such-ref"]);
+    assert!(!ok);
+    assert!(
+        stderr.contains("--base no-such-ref: no such commit"),
+        "{stderr}"
+    );
+
     // With the bump, codegen goes ahead.
     std::fs::write(
         &path,
