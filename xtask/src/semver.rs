@@ -18,7 +18,7 @@ use std::process::{Command, ExitCode};
 use std::time::Instant;
 
 use serde_json::{json, Value};
-use spec_diff::Bump;
+use spec_diff::{Bump, Severity};
 
 /// What cargo-semver-checks said about one API's generated crates.
 struct RustVerdict {
@@ -35,8 +35,8 @@ impl RustVerdict {
 /// spec-diff's view of one spec edit.
 struct SpecVerdict {
     bump: Bump,
-    /// Some change breaks the generated Rust API (`Impact::rust`).
-    rust_breaking: bool,
+    /// The worst `Impact::rust` among the changes: does the edit break the generated Rust API?
+    rust: Severity,
 }
 
 /// How spec-diff's Rust column relates to cargo-semver-checks' verdict.
@@ -66,7 +66,7 @@ impl fmt::Display for Agreement {
 }
 
 fn agreement(spec: &SpecVerdict, rust_major: bool) -> Agreement {
-    match (spec.rust_breaking, rust_major) {
+    match (spec.rust == Severity::Breaking, rust_major) {
         (true, true) | (false, false) => Agreement::Agree,
         (true, false) => Agreement::SemverChecksBlind,
         // A Rust break under a minor version is the case the check exists for; a Rust break
@@ -75,19 +75,12 @@ fn agreement(spec: &SpecVerdict, rust_major: bool) -> Agreement {
     }
 }
 
-fn bump_name(bump: Bump) -> &'static str {
-    match bump {
-        Bump::Major => "major",
-        Bump::Minor => "minor",
-        Bump::None => "none",
-    }
-}
-
-fn severity(breaking: bool) -> &'static str {
-    if breaking {
-        "breaking"
+/// The release cargo-semver-checks asks for.
+fn release(major: bool) -> &'static str {
+    if major {
+        "major"
     } else {
-        "compatible"
+        "minor"
     }
 }
 
@@ -302,7 +295,7 @@ pub enum Mode {
 
 /// `cargo xtask semver`.
 pub fn run(root: &Path, mode: Mode) -> ExitCode {
-    if let Err(error) = semver_checks_version() {
+    if let Err(error) = ensure_semver_checks() {
         eprintln!("error: {error}");
         return ExitCode::from(2);
     }
@@ -323,7 +316,7 @@ pub fn run(root: &Path, mode: Mode) -> ExitCode {
     }
 }
 
-fn semver_checks_version() -> Result<String, String> {
+fn ensure_semver_checks() -> Result<(), String> {
     let output = Command::new("cargo")
         .args(["semver-checks", "--version"])
         .output()
@@ -333,7 +326,7 @@ fn semver_checks_version() -> Result<String, String> {
                     `cargo install cargo-semver-checks --locked`"
             .into());
     }
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    Ok(())
 }
 
 fn run_scenarios(root: &Path, scratch: &Path, failed: &mut bool) -> Result<(), String> {
@@ -346,14 +339,18 @@ fn run_scenarios(root: &Path, scratch: &Path, failed: &mut bool) -> Result<(), S
         "{:<38} {:<9} {:<11} {:<14} verdict",
         "scenario", "bump", "rust", "semver-checks"
     );
+    let mut specs = std::collections::BTreeMap::new();
     for (index, scenario) in list.iter().enumerate() {
-        let old = spec_model::load(root.join(format!("spec/{}.yaml", scenario.api)))
-            .map_err(|e| e.to_string())?
-            .document;
+        if !specs.contains_key(scenario.api) {
+            let path = root.join(format!("spec/{}.yaml", scenario.api));
+            let document = spec_model::load(path).map_err(|e| e.to_string())?.document;
+            specs.insert(scenario.api, document);
+        }
+        let old = &specs[scenario.api];
         let mut new = old.clone();
         (scenario.edit)(&mut new).map_err(|e| format!("scenario `{}`: {e}", scenario.name))?;
         let dir = scratch.join(format!("scenario-{index:02}"));
-        let (spec, rust) = compare(root, &dir, scenario.api, &old, &new)?;
+        let (spec, rust) = compare(root, &dir, scenario.api, old, &new)?;
         let verdict = agreement(&spec, rust.is_major());
         let expected =
             spec.bump == scenario.bump && rust.is_major() == scenario.semver_checks_major;
@@ -361,20 +358,16 @@ fn run_scenarios(root: &Path, scratch: &Path, failed: &mut bool) -> Result<(), S
         println!(
             "{:<38} {:<9} {:<11} {:<14} {verdict}{}",
             scenario.name,
-            bump_name(spec.bump),
-            severity(spec.rust_breaking),
-            if rust.is_major() { "major" } else { "minor" },
+            spec.bump.as_str(),
+            spec.rust.as_str(),
+            release(rust.is_major()),
             if expected {
                 String::new()
             } else {
                 format!(
                     " (MOVED: expected bump {}, semver-checks {})",
-                    bump_name(scenario.bump),
-                    if scenario.semver_checks_major {
-                        "major"
-                    } else {
-                        "minor"
-                    }
+                    scenario.bump.as_str(),
+                    release(scenario.semver_checks_major)
                 )
             }
         );
@@ -508,9 +501,9 @@ fn run_base(
         println!(
             "{} since {base}: bump {}, rust {}, semver-checks {}: {verdict}",
             pair.relative,
-            bump_name(spec.bump),
-            severity(spec.rust_breaking),
-            if rust.is_major() { "major" } else { "minor" },
+            spec.bump.as_str(),
+            spec.rust.as_str(),
+            release(rust.is_major()),
         );
         for failure in &rust.failures {
             println!("    {failure}");
@@ -531,9 +524,11 @@ fn compare(
     let changes = spec_diff::diff(old, new);
     let spec = SpecVerdict {
         bump: spec_diff::required_bump(&changes),
-        rust_breaking: changes
+        rust: changes
             .iter()
-            .any(|c| c.impact.rust == spec_diff::Severity::Breaking),
+            .map(|c| c.impact.rust)
+            .max()
+            .unwrap_or(Severity::Compatible),
     };
     // Same version on both sides: cargo-semver-checks is asked whether a minor release is
     // enough, which is the question the version rule answers.
@@ -714,14 +709,18 @@ mod tests {
 
     #[test]
     fn only_a_break_spec_diff_misses_disagrees() {
-        let spec = |rust_breaking| SpecVerdict {
+        let spec = |rust| SpecVerdict {
             bump: Bump::Major,
-            rust_breaking,
+            rust,
         };
-        assert_eq!(agreement(&spec(true), true), Agreement::Agree);
-        assert_eq!(agreement(&spec(false), false), Agreement::Agree);
-        assert_eq!(agreement(&spec(true), false), Agreement::SemverChecksBlind);
-        assert_eq!(agreement(&spec(false), true), Agreement::Disagree);
+        let (breaking, compatible) = (Severity::Breaking, Severity::Compatible);
+        assert_eq!(agreement(&spec(breaking), true), Agreement::Agree);
+        assert_eq!(agreement(&spec(compatible), false), Agreement::Agree);
+        assert_eq!(
+            agreement(&spec(breaking), false),
+            Agreement::SemverChecksBlind
+        );
+        assert_eq!(agreement(&spec(compatible), true), Agreement::Disagree);
     }
 
     #[test]

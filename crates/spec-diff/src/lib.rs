@@ -1175,6 +1175,17 @@ pub enum Bump {
     Major,
 }
 
+impl Bump {
+    /// `none`, `minor` or `major`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bump::None => "none",
+            Bump::Minor => "minor",
+            Bump::Major => "major",
+        }
+    }
+}
+
 pub fn required_bump(changes: &[Change]) -> Bump {
     if changes.iter().any(|c| c.impact.is_breaking()) {
         Bump::Major
@@ -1278,6 +1289,6 @@ pub fn to_json(changes: &[Change]) -> Value {
             "server": count(|c| c.impact.server),
             "rust": count(|c| c.impact.rust),
         },
-        "required_bump": match required_bump(changes) { Bump::Major => "major", Bump::Minor => "minor", Bump::None => "none" },
+        "required_bump": required_bump(changes).as_str(),
     })
 }
