@@ -73,20 +73,30 @@ fn mutable_binding(pat: &syn::Pat) -> Option<&syn::Ident> {
     }
 }
 
+/// Replaces each bare `#[allow(<lint>)]` of `attrs` with `explained`, or drops it when there
+/// is nothing to allow (`None`).
+fn settle_bare_allow(attrs: &mut Vec<Attribute>, lint: &str, explained: Option<Attribute>) {
+    match explained {
+        None => attrs.retain(|a| !is_bare_allow(a, lint)),
+        Some(explained) => {
+            for attr in attrs.iter_mut().filter(|a| is_bare_allow(a, lint)) {
+                *attr = explained.clone();
+            }
+        }
+    }
+}
+
 struct Explain;
 
 impl VisitMut for Explain {
     fn visit_item_use_mut(&mut self, item: &mut syn::ItemUse) {
-        if matches!(item.vis, syn::Visibility::Public(_)) {
-            // rustc never reports a `pub use` as unused: the allow has nothing to silence.
-            item.attrs.retain(|a| !is_bare_allow(a, "unused_imports"));
-        } else {
-            for attr in &mut item.attrs {
-                if is_bare_allow(attr, "unused_imports") {
-                    *attr = parse_quote!(#[allow(unused_imports, reason = #UNUSED_IMPORTS_REASON)]);
-                }
-            }
-        }
+        // rustc never reports a `pub use` as unused: the allow has nothing to silence there.
+        let needed = !matches!(item.vis, syn::Visibility::Public(_));
+        settle_bare_allow(
+            &mut item.attrs,
+            "unused_imports",
+            needed.then(|| parse_quote!(#[allow(unused_imports, reason = #UNUSED_IMPORTS_REASON)])),
+        );
         syn::visit_mut::visit_item_use_mut(self, item);
     }
 
@@ -99,19 +109,15 @@ impl VisitMut for Explain {
             if !local.attrs.iter().any(|a| is_bare_allow(a, "unused_mut")) {
                 continue;
             }
-            let needed = mutable_binding(&local.pat)
+            // A binding borrowed `&mut` later on uses its `mut`: nothing to allow.
+            let used = mutable_binding(&local.pat)
                 .cloned()
                 .is_some_and(|name| borrows_mutably(rest, &name));
-            if needed {
-                // The binding is borrowed `&mut` later on, so `mut` is used: nothing to allow.
-                local.attrs.retain(|a| !is_bare_allow(a, "unused_mut"));
-            } else {
-                for attr in &mut local.attrs {
-                    if is_bare_allow(attr, "unused_mut") {
-                        *attr = parse_quote!(#[allow(unused_mut, reason = #UNUSED_MUT_REASON)]);
-                    }
-                }
-            }
+            settle_bare_allow(
+                &mut local.attrs,
+                "unused_mut",
+                (!used).then(|| parse_quote!(#[allow(unused_mut, reason = #UNUSED_MUT_REASON)])),
+            );
         }
         syn::visit_mut::visit_block_mut(self, block);
     }
