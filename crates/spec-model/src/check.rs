@@ -52,17 +52,8 @@ fn check_refs(spec: &Spec, value: &Value, pointer: String, out: &mut Vec<(String
             for (key, child) in map {
                 let child_pointer = format!("{pointer}/{}", escape_pointer(key));
                 if key == "$ref" {
-                    match child.as_str() {
-                        Some(target) if !target.starts_with('#') => out.push((
-                            child_pointer,
-                            format!("external reference `{target}` is not supported"),
-                        )),
-                        Some(target) if spec.resolve(target).is_none() => out.push((
-                            child_pointer,
-                            format!("broken reference `{target}`: nothing at that pointer"),
-                        )),
-                        Some(_) => {}
-                        None => out.push((child_pointer, "`$ref` is not a string".into())),
+                    if let Err(error) = crate::follow(&spec.document, value) {
+                        out.push((child_pointer, error.to_string()));
                     }
                 } else {
                     check_refs(spec, child, child_pointer, out);
@@ -197,16 +188,7 @@ fn check_responses(
     }
 }
 
-/// Follows a `$ref` (one level after another) to the object it names.
-fn follow<'a>(spec: &'a Spec, mut value: &'a Value) -> &'a Value {
-    for _ in 0..16 {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(target) => match spec.resolve(target) {
-                Some(next) => value = next,
-                None => return value,
-            },
-            None => return value,
-        }
-    }
-    value
+/// Follows a `$ref` chain to the object it names (a broken one is reported by `check_refs`).
+fn follow<'a>(spec: &'a Spec, value: &'a Value) -> &'a Value {
+    spec.follow(value).map_or(value, |followed| followed.value)
 }

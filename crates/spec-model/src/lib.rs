@@ -7,12 +7,14 @@
 
 mod check;
 mod locate;
+pub mod refs;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use check::{check, Problem};
 pub use openapiv3;
+pub use refs::{follow, follow_reference, Followed, RefError};
 
 /// One loaded spec file.
 #[derive(Debug, Clone)]
@@ -210,10 +212,18 @@ impl Spec {
         })
     }
 
-    /// Resolves a local `$ref` (`#/components/...`) against the document.
+    /// Resolves a local `$ref` (`#/components/...`) against the document, following a chain of
+    /// references to the value with content. `None` for a broken, external or cyclic reference
+    /// (which [`check`] reports); use [`follow_reference`] for the reason.
     pub fn resolve(&self, reference: &str) -> Option<&serde_json::Value> {
-        let pointer = reference.strip_prefix('#')?;
-        self.document.pointer(pointer)
+        follow_reference(&self.document, reference)
+            .ok()
+            .map(|followed| followed.value)
+    }
+
+    /// Follows `value`'s `$ref`s through this spec's document (see [`follow`]).
+    pub fn follow<'a>(&'a self, value: &'a serde_json::Value) -> Result<Followed<'a>, RefError> {
+        follow(&self.document, value)
     }
 
     /// The 1-based line of the spec text a JSON pointer points at (best effort: block-style YAML).
