@@ -1,5 +1,6 @@
 //! Making spec descriptions safe as rustdoc: bare URLs become `<autolinks>`, so `cargo doc`
-//! stays warning-free whatever the spec's descriptions contain.
+//! stays warning-free whatever the spec's descriptions contain; every doc line starts with a
+//! space, as hand-written `///` docs do.
 
 use syn::visit_mut::VisitMut;
 
@@ -54,7 +55,11 @@ pub fn autolink_items(items: &mut [syn::Item]) {
                     ..
                 }) = &mut nv.value
                 {
-                    let fixed = autolink(&s.value());
+                    let mut fixed = autolink(&s.value());
+                    // `#[doc = "text"]` prints as `///text`; hand-written docs have a space.
+                    if !fixed.is_empty() && !fixed.starts_with([' ', '\n']) {
+                        fixed.insert(0, ' ');
+                    }
                     if fixed != s.value() {
                         *s = syn::LitStr::new(&fixed, s.span());
                     }

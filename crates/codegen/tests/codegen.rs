@@ -216,11 +216,24 @@ fn a_progenitor_panic_is_an_error_naming_the_operation() {
     let error = generate_dir(specs.path()).unwrap_err();
     assert!(error.file.ends_with("insightiq.yaml"), "{error}");
     assert_eq!(
-        error.location.as_deref(),
+        error.subject.as_deref(),
         Some("operation `create_user` (POST /users)"),
         "{error}"
     );
-    assert!(error.message.contains("progenitor panicked"), "{error}");
+    assert_eq!(
+        error.pointer.as_deref(),
+        Some("/paths/~1users/post"),
+        "{error}"
+    );
+    assert!(error.line.is_some_and(|line| line > 1), "{error}");
+    assert!(
+        error
+            .message
+            .starts_with("the code generator (progenitor) cannot handle it"),
+        "{error}"
+    );
+    // The library's own source location means nothing to a spec author.
+    assert!(!error.to_string().contains(".rs:"), "{error}");
 }
 
 #[test]

@@ -5,8 +5,8 @@
 //! operation) and serve it with [`router`]: routing at the spec's paths, validation of every
 //! parameter and body against the spec, credentials checked in constant time, the API's error
 //! body for everything the server rejects itself, 413 beyond the body limit, and a 500 (not a
-//! crash) when an implementation panics. The types are those of `instabot-types`, shared with
-//! `instabot-client`.
+//! crash) when an implementation panics. The types are those of `instabot-types`, which `instabot-client`
+//! uses too.
 //!
 //! ```no_run
 //! use std::sync::Arc;

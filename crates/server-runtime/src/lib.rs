@@ -11,11 +11,14 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::OnceLock;
 
+mod handler;
+
 pub use axum;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use futures_util::FutureExt;
+pub use handler::{handle, header_text, Endpoint, Input, Reply};
 pub use serde_json;
 use serde_json::{Map, Value};
 

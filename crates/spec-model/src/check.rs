@@ -114,6 +114,10 @@ fn check_operations(spec: &Spec, out: &mut Vec<(String, String)>) {
         }
 
         check_responses(spec, &op.name(), &pointer, raw, out);
+
+        if let Err(problem) = crate::pagination::pagination(spec, &op) {
+            out.push(problem);
+        }
     }
 }
 

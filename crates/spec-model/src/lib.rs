@@ -7,6 +7,7 @@
 
 mod check;
 mod locate;
+pub mod pagination;
 pub mod refs;
 
 use std::fmt;
@@ -14,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 pub use check::{check, Problem};
 pub use openapiv3;
+pub use pagination::Pagination;
 pub use refs::{follow, follow_reference, Followed, RefError};
 
 /// One loaded spec file.

@@ -31,12 +31,8 @@ pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
                 } else {
                     "unknown panic".to_owned()
                 };
-                let location = info
-                    .location()
-                    .map(|l| format!(" (at {}:{})", l.file(), l.line()))
-                    .unwrap_or_default();
-                *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) =
-                    Some(format!("{message}{location}"));
+                // The library's source location says nothing to a spec author: left out.
+                *LAST_PANIC.lock().unwrap_or_else(|e| e.into_inner()) = Some(message);
             } else {
                 previous(info);
             }
@@ -57,7 +53,11 @@ pub(crate) fn catch<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 /// Where a generator panic comes from, found by generating parts of the spec on their own.
 /// `panics` runs the generator on a partial spec and says whether it panicked (errors, such as
 /// references to schemas left out of the partial spec, do not count).
-pub(crate) fn culprit(spec: &OpenAPI, panics: impl Fn(&OpenAPI) -> bool) -> Option<String> {
+/// The answer is the culprit's JSON pointer and its name in words.
+pub(crate) fn culprit(
+    spec: &OpenAPI,
+    panics: impl Fn(&OpenAPI) -> bool,
+) -> Option<(String, String)> {
     for (path, item) in &spec.paths.paths {
         let Some(item) = item.as_item() else { continue };
         for (method, operation) in item.iter() {
@@ -78,9 +78,12 @@ pub(crate) fn culprit(spec: &OpenAPI, panics: impl Fn(&OpenAPI) -> bool) -> Opti
                     .operation_id
                     .clone()
                     .unwrap_or_else(|| "(no operationId)".into());
-                return Some(format!(
-                    "operation `{name}` ({} {path})",
-                    method.to_ascii_uppercase()
+                return Some((
+                    format!("/paths/{}/{method}", spec_model::escape_pointer(path)),
+                    format!(
+                        "operation `{name}` ({} {path})",
+                        method.to_ascii_uppercase()
+                    ),
                 ));
             }
         }
@@ -94,7 +97,10 @@ pub(crate) fn culprit(spec: &OpenAPI, panics: impl Fn(&OpenAPI) -> bool) -> Opti
             c.schemas.retain(|n, _| n == name);
         }
         if panics(&single) {
-            return Some(format!("schema `#/components/schemas/{name}`"));
+            return Some((
+                format!("/components/schemas/{}", spec_model::escape_pointer(name)),
+                format!("schema `{name}`"),
+            ));
         }
     }
     None

@@ -1,18 +1,19 @@
 //! The doc example of a server crate: a struct implementing the API's trait (one stub per
 //! operation, answering a documented error variant) served by `router`.
 //!
-//! The stubs are read from the generated trait itself, so the example compiles whatever the spec
+//! The stubs come from the model, as the trait does, so the example compiles whatever the spec
 //! declares; `cargo test --doc -p <api>-server` checks it. Only one method is shown, the others
 //! are hidden lines (compiled, not rendered).
 
 use std::collections::BTreeSet;
 
-use heck::ToUpperCamelCase;
 use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 
-use crate::naming::ApiNames;
-use crate::server::variant_status;
+use super::handlers::query_ident;
+use super::responses::response_ident;
+use super::trait_ident;
+use crate::model::{ApiModel, Operation};
 
 /// Types that need no import in the example (prelude and primitives).
 const IN_SCOPE: &[&str] = &[
@@ -41,151 +42,88 @@ impl VisitMut for Shorten {
     }
 }
 
-/// The first segments of the relative type paths of `sig` that need an import.
-fn imports_of(sig: &syn::Signature) -> BTreeSet<String> {
-    struct Collect(BTreeSet<String>);
-    impl VisitMut for Collect {
-        fn visit_type_path_mut(&mut self, ty: &mut syn::TypePath) {
+/// The first segments of a type's relative paths that need an import (`types` for
+/// `types::User`).
+fn imports_of(ty: &syn::Type, into: &mut BTreeSet<String>) {
+    struct Collect<'a>(&'a mut BTreeSet<String>);
+    impl<'ast> syn::visit::Visit<'ast> for Collect<'_> {
+        fn visit_type_path(&mut self, ty: &'ast syn::TypePath) {
             if ty.qself.is_none() && ty.path.leading_colon.is_none() {
                 if let Some(first) = ty.path.segments.first() {
                     let name = first.ident.to_string();
-                    let in_scope = name == "Self" || IN_SCOPE.contains(&name.as_str());
-                    if !(ty.path.segments.len() == 1 && in_scope) {
+                    if !(ty.path.segments.len() == 1 && IN_SCOPE.contains(&name.as_str())) {
                         self.0.insert(name);
                     }
                 }
             }
-            syn::visit_mut::visit_type_path_mut(self, ty);
+            syn::visit::visit_type_path(self, ty);
         }
     }
-    let mut collect = Collect(BTreeSet::new());
-    collect.visit_signature_mut(&mut sig.clone());
-    collect.0
-}
-
-/// `impl Future<Output = R> + Send` -> `R`.
-fn future_output(output: &syn::ReturnType) -> Option<syn::Type> {
-    let syn::ReturnType::Type(_, ty) = output else {
-        return None;
-    };
-    let syn::Type::ImplTrait(imp) = ty.as_ref() else {
-        return None;
-    };
-    imp.bounds.iter().find_map(|bound| {
-        let syn::TypeParamBound::Trait(t) = bound else {
-            return None;
-        };
-        let segment = t.path.segments.last()?;
-        if segment.ident != "Future" {
-            return None;
-        }
-        let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
-            return None;
-        };
-        args.args.iter().find_map(|arg| match arg {
-            syn::GenericArgument::AssocType(assoc) if assoc.ident == "Output" => {
-                Some(assoc.ty.clone())
-            }
-            _ => None,
-        })
-    })
+    syn::visit::Visit::visit_type(&mut Collect(into), ty);
 }
 
 /// One operation's stub.
 struct Stub {
     method: syn::ImplItemFn,
-    response: syn::Ident,
+    /// The success variant and whether it carries a body.
     success: Option<(syn::Ident, bool)>,
     has_not_found: bool,
     imports: BTreeSet<String>,
 }
 
-fn stub(
-    trait_fn: &syn::TraitItemFn,
-    enums: &[&syn::ItemEnum],
-    context: &syn::Ident,
-) -> Result<Stub, String> {
-    let name = trait_fn.sig.ident.to_string();
-    let output = future_output(&trait_fn.sig.output)
-        .ok_or_else(|| format!("`{name}` does not return `impl Future<Output = ...>`"))?;
-    let response = match &output {
-        syn::Type::Path(p) if p.path.segments.len() == 1 => p.path.segments[0].ident.clone(),
-        _ => {
-            return Err(format!(
-                "`{name}` does not return a response enum of the crate"
-            ))
-        }
-    };
-    let response_enum = enums
+fn stub(op: &Operation) -> Result<Stub, String> {
+    let response = response_ident(op);
+    let success = op
+        .responses
         .iter()
-        .find(|e| e.ident == response)
-        .ok_or_else(|| format!("no enum `{response}` for `{name}`"))?;
-    let mut errors = Vec::new();
-    let mut success = None;
-    for variant in &response_enum.variants {
-        let Some(status) = variant_status(&variant.ident.to_string()) else {
-            return Err(format!("`{response}::{}`: no status", variant.ident));
-        };
-        let error_body = match &variant.fields {
-            syn::Fields::Unnamed(fields) if fields.unnamed.len() == 1 => {
-                let ty = &fields.unnamed[0].ty;
-                quote!(#ty).to_string().replace(' ', "") == "types::Error"
-            }
-            _ => false,
-        };
-        if status < 300 && success.is_none() {
-            success = Some((
-                variant.ident.clone(),
-                !matches!(variant.fields, syn::Fields::Unit),
-            ));
-        } else if status >= 400 && error_body {
-            errors.push((status, variant.ident.clone()));
-        }
-    }
+        .find(|r| r.status < 300)
+        .map(|r| (r.variant.clone(), r.body.is_some()));
+    let errors: Vec<_> = op
+        .responses
+        .iter()
+        .filter(|r| r.is_error && r.body.is_some())
+        .collect();
     // Not found where documented; else the first error that is not about credentials.
-    let (status, variant) = errors
+    let error = errors
         .iter()
-        .find(|(s, _)| *s == 404)
-        .or_else(|| errors.iter().find(|(s, _)| ![401, 403].contains(s)))
+        .find(|r| r.status == 404)
+        .or_else(|| errors.iter().find(|r| ![401, 403].contains(&r.status)))
         .or_else(|| errors.first())
-        .cloned()
-        .ok_or_else(|| format!("`{response}` has no variant carrying `types::Error`"))?;
+        .ok_or_else(|| format!("`{response}` has no variant carrying the error body"))?;
 
-    let mut sig = trait_fn.sig.clone();
-    sig.asyncness = Some(Default::default());
-    sig.output = syn::ReturnType::Type(Default::default(), Box::new(output));
-    let mut has_context = false;
-    for input in sig.inputs.iter_mut() {
-        let syn::FnArg::Typed(typed) = input else {
-            continue;
-        };
-        let syn::Pat::Ident(pat) = typed.pat.as_mut() else {
-            continue;
-        };
-        if pat.ident == *context {
-            has_context = true;
-        } else {
-            pat.ident = format_ident!("_{}", pat.ident);
-        }
+    let mut imports = BTreeSet::from([response.to_string()]);
+    let mut params = Vec::new();
+    for p in op.path_parameters() {
+        let ident = format_ident!("_{}", p.ident);
+        let mut ty = p.owned_type.clone();
+        Shorten.visit_type_mut(&mut ty);
+        imports_of(&ty, &mut imports);
+        params.push(quote!(#ident: #ty));
     }
-    if !has_context {
-        return Err(format!("`{name}` has no `{context}` argument"));
+    if op.query_parameters().next().is_some() {
+        let query = query_ident(op);
+        imports.insert(query.to_string());
+        params.push(quote!(_query: #query));
     }
-    Shorten.visit_signature_mut(&mut sig);
-    let status_literal = syn::LitInt::new(&status.to_string(), proc_macro2::Span::call_site());
+    if let Some(body) = &op.body {
+        let mut ty = body.owned_type.clone();
+        Shorten.visit_type_mut(&mut ty);
+        imports_of(&ty, &mut imports);
+        params.push(quote!(_body: #ty));
+    }
+    let name = format_ident!("{}", op.id);
+    let status = syn::LitInt::new(&error.status.to_string(), proc_macro2::Span::call_site());
+    let variant = &error.variant;
     let method: syn::ImplItemFn = syn::parse_quote! {
-        #sig {
-            let error = #context.error(#status_literal, "not_implemented", "not implemented yet", None);
+        async fn #name(&self, ctx: &mut Context, #(#params),*) -> #response {
+            let error = ctx.error(#status, "not_implemented", "not implemented yet", None);
             #response::#variant(error)
         }
     };
-    let mut imports = imports_of(&sig);
-    imports.insert(response.to_string());
     Ok(Stub {
         method,
-        response,
         success,
-        has_not_found: status == 404,
+        has_not_found: error.status == 404,
         imports,
     })
 }
@@ -214,36 +152,13 @@ fn use_line(krate: &str, names: &BTreeSet<String>) -> String {
 }
 
 /// The example (a fenced `no_run` doctest) for the server crate's docs.
-pub fn example(
-    names: &ApiNames,
-    credentials_args: &str,
-    server_code: &str,
-) -> Result<String, String> {
-    let file: syn::File = syn::parse_str(server_code).map_err(|e| e.to_string())?;
-    let trait_name = format_ident!("{}Api", names.api.to_upper_camel_case());
-    let context = format_ident!("ctx");
-    let api_trait = file
-        .items
+pub fn example(model: &ApiModel) -> Result<String, String> {
+    let trait_name = trait_ident(model);
+    let mut stubs = model
+        .operations
         .iter()
-        .find_map(|item| match item {
-            syn::Item::Trait(t) if t.ident == trait_name => Some(t),
-            _ => None,
-        })
-        .ok_or_else(|| format!("no trait `{trait_name}`"))?;
-    let enums: Vec<&syn::ItemEnum> = file
-        .items
-        .iter()
-        .filter_map(|item| match item {
-            syn::Item::Enum(e) => Some(e),
-            _ => None,
-        })
-        .collect();
-    let mut stubs = Vec::new();
-    for item in &api_trait.items {
-        if let syn::TraitItem::Fn(f) = item {
-            stubs.push(stub(f, &enums, &context)?);
-        }
-    }
+        .map(stub)
+        .collect::<Result<Vec<_>, _>>()?;
     if stubs.is_empty() {
         return Err(format!("`{trait_name}` has no methods"));
     }
@@ -251,7 +166,7 @@ pub fn example(
     let shown = stubs.iter().position(|s| s.has_not_found).unwrap_or(0);
     let visible = stubs.remove(shown);
 
-    let krate = names.server_crate.replace('-', "_");
+    let krate = model.names.server_crate.replace('-', "_");
     let mut shown_imports: BTreeSet<String> = ["router", "Context", "ServerConfig"]
         .into_iter()
         .map(str::to_owned)
@@ -286,9 +201,10 @@ pub fn example(
         .iter()
         .position(|l| l.trim_end().ends_with('{'))
         .ok_or("no method body")?;
+    let response = response_ident(&model.operations[shown]);
     let answer = match &visible.success {
-        Some((variant, true)) => format!(" `{}::{variant}(..)`", visible.response),
-        Some((variant, false)) => format!(" `{}::{variant}`", visible.response),
+        Some((variant, true)) => format!(" `{response}::{variant}(..)`"),
+        Some((variant, false)) => format!(" `{response}::{variant}`"),
         None => String::new(),
     };
     lines.insert(
@@ -317,7 +233,10 @@ pub fn example(
         "    L: axum::serve::Listener,".to_owned(),
         "    L::Addr: std::fmt::Debug,".to_owned(),
         "{".to_owned(),
-        format!("    let credentials = Credentials::new({credentials_args});"),
+        format!(
+            "    let credentials = Credentials::new({});",
+            model.credentials_placeholders()
+        ),
         "    let app = router(Arc::new(MyApi), ServerConfig::new(credentials));".to_owned(),
         "    axum::serve(listener, app).await".to_owned(),
         "}".to_owned(),

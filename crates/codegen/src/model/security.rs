@@ -38,10 +38,7 @@ pub struct Security {
 
 /// Reads the one security requirement all operations share.
 pub fn security(spec: &Spec) -> Result<Security, CodegenError> {
-    let file = spec.path.display().to_string();
-    let error = |pointer: &str, message: String| {
-        CodegenError::new(&file, Some(pointer.to_owned()), message)
-    };
+    let error = |pointer: &str, message: String| CodegenError::at(spec, pointer, message);
     let global = spec
         .document
         .get("security")

@@ -3,9 +3,10 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use crate::security::{SchemeKind, Security};
+use crate::model::{ApiModel, SchemeKind};
 
-pub fn auth_module(security: &Security) -> TokenStream {
+pub fn auth_module(model: &ApiModel) -> TokenStream {
+    let security = &model.security;
     let mut fields = Vec::new();
     let mut params = Vec::new();
     let mut inits = Vec::new();

@@ -1,0 +1,70 @@
+//! Running progenitor on a spec and splitting its output into types and client code.
+
+use openapiv3::OpenAPI;
+use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use spec_model::Spec;
+
+use super::guard;
+use crate::CodegenError;
+
+/// progenitor's output, split: the items of its `types` module, and everything else.
+pub struct ProgenitorOutput {
+    pub types: Vec<syn::Item>,
+    pub client: Vec<syn::Item>,
+}
+
+fn settings() -> GenerationSettings {
+    let mut settings = GenerationSettings::default();
+    settings
+        .with_interface(InterfaceStyle::Positional)
+        .with_tag(TagStyle::Merged);
+    settings
+}
+
+fn generate_tokens(spec: &OpenAPI) -> Result<proc_macro2::TokenStream, String> {
+    Generator::new(&settings())
+        .generate_tokens(spec)
+        .map_err(|e| e.to_string())
+}
+
+/// Runs progenitor. A panic or an error inside progenitor or typify becomes a [`CodegenError`]
+/// at the spec's file, line and pointer of the operation or schema that causes it (found by
+/// generating each alone), with the library's words as a detail.
+pub fn run(spec: &Spec) -> Result<ProgenitorOutput, CodegenError> {
+    let (failure, panicked) = match guard::catch(|| generate_tokens(&spec.openapi)) {
+        Ok(Ok(tokens)) => return split(spec, tokens),
+        Ok(Err(message)) => (message, false),
+        Err(panic) => (panic, true),
+    };
+    // A partial spec is the culprit when it fails the same way (a partial spec may fail
+    // otherwise, for example on a reference to a schema it leaves out).
+    let fails = |partial: &OpenAPI| match guard::catch(|| generate_tokens(partial)) {
+        Err(_) => panicked,
+        Ok(Err(message)) => !panicked && message == failure,
+        Ok(Ok(_)) => false,
+    };
+    let message = format!("the code generator (progenitor) cannot handle it: {failure}");
+    Err(match guard::culprit(&spec.openapi, fails) {
+        Some((pointer, subject)) => CodegenError::at(spec, &pointer, message).about(subject),
+        None => CodegenError::at(spec, "", message),
+    })
+}
+
+fn split(spec: &Spec, tokens: proc_macro2::TokenStream) -> Result<ProgenitorOutput, CodegenError> {
+    let parsed: syn::File = syn::parse2(tokens).map_err(|e| {
+        CodegenError::at(spec, "", format!("progenitor's output does not parse: {e}"))
+    })?;
+    let mut types = Vec::new();
+    let mut client = Vec::new();
+    for item in parsed.items {
+        match item {
+            syn::Item::Mod(module) if module.ident == "types" => {
+                if let Some((_, items)) = module.content {
+                    types = items;
+                }
+            }
+            other => client.push(other),
+        }
+    }
+    Ok(ProgenitorOutput { types, client })
+}

@@ -1,0 +1,84 @@
+//! The types crate: the schema types, `auth` and `round_trip`.
+
+use quote::quote;
+
+use super::{auth, CrateCode, CrateKind};
+use crate::model::ApiModel;
+use crate::CodegenError;
+
+pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
+    let types = &model.code.types;
+    let auth = auth::auth_module(model);
+    let round_trip = round_trip(model);
+    Ok(CrateCode {
+        kind: CrateKind::Types,
+        code: quote! {
+            #(#types)*
+            #auth
+            #round_trip
+        },
+        docs: docs(model),
+    })
+}
+
+fn docs(model: &ApiModel) -> String {
+    format!(
+        "Types of the {title}, generated from `spec/{api}.yaml`.\n\nShared by `{client}` and `{server}`: one Rust type per schema of the spec, plus\n[`auth::Credentials`] for its security schemes.\n\n- Enums are open: a value the spec does not list deserializes into an `Unknown(String)`\n  variant instead of failing ({count} enums).\n- A required, nullable field whose key is missing reads as `None`.",
+        title = model.title,
+        api = model.api,
+        client = model.names.client_crate,
+        server = model.names.server_crate,
+        count = model.open_enums.len(),
+    )
+}
+
+/// `round_trip`: deserialize a body into the Rust type the spec gives it for an operation's
+/// request or response status, serialize it back. `crates/conformance` compares the two JSON
+/// documents to find what the generated types lose.
+fn round_trip(model: &ApiModel) -> proc_macro2::TokenStream {
+    let mut arms = Vec::new();
+    for op in &model.operations {
+        let name = &op.id;
+        if let Some(body) = &op.body {
+            let ty = &body.owned_type;
+            arms.push(quote! {
+                (#name, None) => Some(convert::<#ty>(body)),
+            });
+        }
+        for response in &op.responses {
+            if let Some(ty) = &response.body {
+                let status = response.status;
+                arms.push(quote! {
+                    (#name, Some(#status)) => Some(convert::<#ty>(body)),
+                });
+            }
+        }
+    }
+    quote! {
+        /// Round trips of bodies through the generated types, for conformance checks.
+        pub mod round_trip {
+            use crate as types;
+
+            fn convert<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(
+                body: &::serde_json::Value,
+            ) -> ::std::result::Result<::serde_json::Value, ::std::string::String> {
+                let typed: T = ::serde_json::from_value(body.clone()).map_err(|e| e.to_string())?;
+                ::serde_json::to_value(&typed).map_err(|e| e.to_string())
+            }
+
+            /// Deserializes `body` into the type of `operation`'s request (`status: None`) or of
+            /// its response with `status`, and serializes it back. `None` when the spec gives
+            /// that body no type.
+            pub fn round_trip(
+                operation: &str,
+                status: ::std::option::Option<u16>,
+                body: &::serde_json::Value,
+            ) -> ::std::option::Option<::std::result::Result<::serde_json::Value, ::std::string::String>> {
+                match (operation, status) {
+                    #(#arms)*
+                    _ => None,
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,366 @@
+//! Building the [`ApiModel`] from a loaded spec and the adapter's reading of progenitor.
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+use quote::format_ident;
+use serde_json::Value;
+use spec_model::Spec;
+
+use super::{
+    security, servers, status, ApiModel, ClientArgument, Dependencies, HasMore, Header, Location,
+    Operation, Pagination, ParamKind, Parameter, RequestBody, Response,
+};
+use crate::adapter::{self, ClientMethod};
+use crate::naming::ApiNames;
+use crate::CodegenError;
+
+/// Builds the model of one API. The spec is expected to have passed `spec_model::check`; what
+/// the generators cannot express is reported here, at the spec's file, line and pointer.
+pub fn build(spec: &Spec) -> Result<ApiModel, CodegenError> {
+    let security = security::security(spec)?;
+    let adapted = adapter::adapt(spec)?;
+    let base_path = servers::base_path(spec);
+    let universal_headers = universal_headers(spec);
+    let request_id_header = universal_headers
+        .iter()
+        .map(|h| h.name.clone())
+        .find(|name| name.contains("request-id") || name.contains("request_id"));
+    let error_template = spec
+        .document
+        .pointer("/components/schemas/Error/x-error-template")
+        .map(Value::to_string)
+        .ok_or_else(|| {
+            CodegenError::at(
+                spec,
+                "/components/schemas/Error",
+                "the server generator needs `x-error-template` on the Error schema (see spec/README.md)",
+            )
+        })?;
+
+    let mut operations = Vec::new();
+    for op in spec.operations() {
+        let method = &adapted.methods[&op.name()];
+        operations.push(operation(spec, &op, method, &base_path)?);
+    }
+
+    let mut server_crates = Default::default();
+    for op in &operations {
+        let types = op
+            .parameters
+            .iter()
+            .map(|p| &p.owned_type)
+            .chain(op.body.iter().map(|b| &b.owned_type))
+            .chain(op.responses.iter().filter_map(|r| r.body.as_ref()));
+        for ty in types {
+            server_crates = adapter::external_crates_of_type(ty).union(server_crates);
+        }
+    }
+
+    Ok(ApiModel {
+        file: spec.path.display().to_string(),
+        api: spec.api.clone(),
+        names: ApiNames::new(&spec.api),
+        title: spec.openapi.info.title.clone(),
+        version: spec.openapi.info.version.clone(),
+        servers: servers::servers(spec),
+        base_path,
+        security,
+        operations,
+        universal_headers,
+        request_id_header,
+        error_template,
+        type_names: adapted.type_names,
+        open_enums: adapted.open_enums,
+        dependencies: Dependencies {
+            types: adapted.types_crates,
+            client: adapted.client_crates,
+            server: server_crates,
+        },
+        code: adapted.code,
+    })
+}
+
+fn operation<'a>(
+    spec: &'a Spec,
+    op: &spec_model::OperationRef<'a>,
+    method: &ClientMethod,
+    base_path: &str,
+) -> Result<Operation, CodegenError> {
+    let pointer = op.pointer();
+    let raw = spec.document.pointer(&pointer).unwrap_or(&Value::Null);
+    let located = |at: &str, message: String| {
+        CodegenError::at(spec, at, message).about(format!("operation `{}`", op.name()))
+    };
+    let follow = |value: &'a Value, at: &str| -> Result<spec_model::Followed<'a>, CodegenError> {
+        spec.follow(value).map_err(|e| located(at, e.to_string()))
+    };
+
+    let mut parameters = Vec::new();
+    let path_item_pointer = pointer
+        .rsplit_once('/')
+        .map(|(p, _)| p.to_owned())
+        .unwrap_or_default();
+    let declared = [
+        (raw.get("parameters"), format!("{pointer}/parameters")),
+        (
+            spec.document
+                .pointer(&format!("{path_item_pointer}/parameters")),
+            format!("{path_item_pointer}/parameters"),
+        ),
+    ];
+    for (list, list_pointer) in declared {
+        for (index, param) in list
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+        {
+            let here = format!("{list_pointer}/{index}");
+            let followed = follow(param, &here)?;
+            let param_pointer = followed.pointer_or(&here);
+            let param = followed.value;
+            let text = |key: &str| param.get(key).and_then(Value::as_str).unwrap_or_default();
+            let name = text("name").to_owned();
+            let location = match text("in") {
+                "path" => Location::Path,
+                "query" => Location::Query,
+                other => {
+                    return Err(located(
+                        &format!("{param_pointer}/in"),
+                        format!("parameters in `{other}` are not supported by the generators"),
+                    ))
+                }
+            };
+            if parameters
+                .iter()
+                .any(|p: &Parameter| p.name == name && p.location == location)
+            {
+                continue; // An operation's own parameter overrides the path item's.
+            }
+            let schema = match param.get("schema") {
+                Some(schema) => follow(schema, &format!("{param_pointer}/schema"))?.value,
+                None => &Value::Null,
+            };
+            let kind = match schema.get("type").and_then(Value::as_str) {
+                Some("integer") => ParamKind::Integer,
+                Some("number") => ParamKind::Number,
+                Some("boolean") => ParamKind::Boolean,
+                _ => ParamKind::String,
+            };
+            let json_schema = openapi_jsonschema::convert(
+                spec,
+                &format!("{param_pointer}/schema"),
+                openapi_jsonschema::Direction::Request,
+            )
+            .map_err(|e| located(&e.pointer, e.message))?;
+            let (ident, client_type) = method.argument(&name).cloned().ok_or_else(|| {
+                located(
+                    &param_pointer,
+                    format!("progenitor generated no client argument for parameter `{name}`"),
+                )
+            })?;
+            parameters.push(Parameter {
+                owned_type: adapter::owned(&client_type),
+                client_arg: adapter::client_arg(&client_type),
+                client_type,
+                ident,
+                required: param
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                default: schema.get("default").cloned(),
+                description: param
+                    .get("description")
+                    .and_then(Value::as_str)
+                    .map(|d| d.trim().to_owned())
+                    .filter(|d| !d.is_empty()),
+                kind,
+                schema: json_schema,
+                pointer: param_pointer,
+                location,
+                name,
+            });
+        }
+    }
+
+    let body = match raw.get("requestBody") {
+        None => None,
+        Some(request_body) => {
+            let here = format!("{pointer}/requestBody");
+            let followed = follow(request_body, &here)?;
+            let body_pointer = followed.pointer_or(&here);
+            let owned_type = method.body().map(adapter::owned).ok_or_else(|| {
+                located(
+                    &body_pointer,
+                    "progenitor generated no client argument for the request body".into(),
+                )
+            })?;
+            let schema = openapi_jsonschema::convert(
+                spec,
+                &format!("{body_pointer}/content/application~1json/schema"),
+                openapi_jsonschema::Direction::Request,
+            )
+            .map_err(|e| located(&e.pointer, e.message))?;
+            Some(RequestBody {
+                owned_type,
+                required: followed
+                    .value
+                    .get("required")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false),
+                schema,
+                pointer: body_pointer,
+            })
+        }
+    };
+
+    let mut responses = Vec::new();
+    for (code, response) in raw
+        .get("responses")
+        .and_then(Value::as_object)
+        .into_iter()
+        .flatten()
+    {
+        let here = format!("{pointer}/responses/{}", spec_model::escape_pointer(code));
+        let Ok(status) = code.parse::<u16>() else {
+            return Err(located(
+                &here,
+                format!(
+                    "response `{code}`: only numeric status codes are supported by the generators"
+                ),
+            ));
+        };
+        let Some((constant, variant)) = status::names(status) else {
+            return Err(located(
+                &here,
+                format!("status {status} is not a standard HTTP status the generators can name"),
+            ));
+        };
+        let response = follow(response, &here)?.value;
+        let has_body = response
+            .get("content")
+            .and_then(Value::as_object)
+            .is_some_and(|c| !c.is_empty());
+        let is_error = status >= 300;
+        responses.push(Response {
+            status,
+            variant: format_ident!("{variant}"),
+            status_const: format_ident!("{constant}"),
+            description: response
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .trim()
+                .to_owned(),
+            body: has_body.then(|| {
+                if is_error {
+                    method.error.clone()
+                } else {
+                    method.success.clone()
+                }
+            }),
+            is_error,
+        });
+    }
+    responses.sort_by_key(|r| r.status);
+    let invalid_input_status = if responses.iter().any(|r| r.status == 422) {
+        422
+    } else {
+        400
+    };
+
+    let pagination = spec_model::pagination::pagination(spec, op)
+        .map_err(|(at, message)| located(&at, message))?
+        .map(|paging| Pagination {
+            item_type: format_ident!(
+                "{}",
+                paging
+                    .item_schema
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or_default()
+                    .to_upper_camel_case()
+            ),
+            items_field: format_ident!("{}", paging.items.to_snake_case()),
+            has_more: paging.has_more.map(|(field, required)| HasMore {
+                field: format_ident!("{}", field.to_snake_case()),
+                required,
+            }),
+            offset: paging.offset,
+            limit: paging.limit,
+            limit_default: paging.limit_default,
+        });
+
+    let client_arguments = method
+        .args
+        .iter()
+        .map(|(ident, _)| {
+            match parameters.iter().position(|p: &Parameter| p.ident == *ident) {
+                Some(index) => Ok(ClientArgument::Parameter(index)),
+                None if ident == "body" && body.is_some() => Ok(ClientArgument::Body),
+                None => Err(located(&pointer, format!("progenitor's client method has an argument `{ident}` the spec does not declare"))),
+            }
+        })
+        .collect::<Result<_, _>>()?;
+
+    Ok(Operation {
+        client_arguments,
+        id: op.name(),
+        method: op.method,
+        path: op.path.to_owned(),
+        route: format!("{base_path}{}", op.path),
+        summary: op.operation.summary.clone(),
+        description: op.operation.description.clone(),
+        pointer,
+        parameters,
+        body,
+        responses,
+        invalid_input_status,
+        pagination,
+        success_type: method.success.clone(),
+        error_type: method.error.clone(),
+    })
+}
+
+/// Response headers the spec declares on every response of every operation.
+fn universal_headers(spec: &Spec) -> Vec<Header> {
+    let mut common: Option<Vec<Header>> = None;
+    for op in spec.operations() {
+        let responses = spec
+            .document
+            .pointer(&format!("{}/responses", op.pointer()))
+            .and_then(Value::as_object);
+        for response in responses.into_iter().flat_map(|r| r.values()) {
+            let Ok(response) = spec.follow(response) else {
+                continue;
+            };
+            let mut here = Vec::new();
+            for (name, header) in response
+                .value
+                .get("headers")
+                .and_then(Value::as_object)
+                .into_iter()
+                .flatten()
+            {
+                let description = spec
+                    .follow(header)
+                    .ok()
+                    .and_then(|h| h.value.get("description").and_then(Value::as_str))
+                    .unwrap_or_default()
+                    .trim()
+                    .to_owned();
+                here.push(Header {
+                    name: name.to_ascii_lowercase(),
+                    description,
+                });
+            }
+            common = Some(match common {
+                None => here,
+                Some(previous) => previous
+                    .into_iter()
+                    .filter(|h| here.iter().any(|m| m.name == h.name))
+                    .collect(),
+            });
+        }
+    }
+    common.unwrap_or_default()
+}

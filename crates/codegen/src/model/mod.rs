@@ -1,0 +1,292 @@
+//! The model of one API: every fact the emitters need, built once from the loaded spec and from
+//! one reading of progenitor's output (the [`adapter`](crate::adapter)).
+//!
+//! Emitters (`crate::emit`) take an [`ApiModel`] and nothing else: they never read the spec's
+//! JSON, and never look at generated text. A fact two emitters share (a parameter's Rust type,
+//! the base path, whether an operation pages) is therefore decided once, here.
+
+mod build;
+mod pagination;
+mod security;
+mod servers;
+mod status;
+
+use serde_json::Value;
+
+use crate::naming::ApiNames;
+
+pub use build::build;
+pub use pagination::{HasMore, Pagination};
+pub use security::{Scheme, SchemeKind, Security};
+pub use servers::{EnvironmentServer, ServerVariable, Servers, TemplatedServer};
+
+/// One API, ready to be emitted.
+pub struct ApiModel {
+    /// The spec file, for messages.
+    pub file: String,
+    /// The spec's file stem (`insightiq`).
+    pub api: String,
+    pub names: ApiNames,
+    /// `info.title`.
+    pub title: String,
+    /// `info.version`: the generated crates' version.
+    pub version: String,
+    pub servers: Servers,
+    /// The path part of the first server URL (`/v1`), where the operations are routed.
+    pub base_path: String,
+    pub security: Security,
+    pub operations: Vec<Operation>,
+    /// Response headers the spec declares on every response of every operation.
+    pub universal_headers: Vec<Header>,
+    /// The universal header carrying the request id, if there is one.
+    pub request_id_header: Option<String>,
+    /// The Error schema's `x-error-template`, as JSON text.
+    pub error_template: String,
+    /// The types crate's schema types and open enums, by Rust name.
+    pub type_names: Vec<String>,
+    pub open_enums: Vec<String>,
+    /// progenitor's code, post-processed by the adapter, for the emitters to place.
+    pub code: ProgenitorCode,
+    /// What each crate's code needs beyond serde.
+    pub dependencies: Dependencies,
+}
+
+/// progenitor's output after the adapter's post-processing.
+pub struct ProgenitorCode {
+    /// The schema types (typify), open enums and tolerant nullable fields applied.
+    pub types: Vec<syn::Item>,
+    /// The positional client (`Client`, one method per operation).
+    pub client: Vec<syn::Item>,
+}
+
+/// External crates generated code refers to, by crate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dependencies {
+    pub types: ExternalCrates,
+    pub client: ExternalCrates,
+    pub server: ExternalCrates,
+}
+
+/// Crates a piece of generated code names (`::chrono::...`, `::uuid::...`, `::regress::...`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExternalCrates {
+    pub chrono: bool,
+    pub uuid: bool,
+    pub regress: bool,
+}
+
+impl ExternalCrates {
+    pub fn union(self, other: ExternalCrates) -> ExternalCrates {
+        ExternalCrates {
+            chrono: self.chrono || other.chrono,
+            uuid: self.uuid || other.uuid,
+            regress: self.regress || other.regress,
+        }
+    }
+}
+
+/// One operation.
+pub struct Operation {
+    /// The operationId: the Rust method name on client and server.
+    pub id: String,
+    /// Upper-case HTTP method.
+    pub method: &'static str,
+    /// The path template as written under `paths`.
+    pub path: String,
+    /// `base_path` + `path`: where the server routes it.
+    pub route: String,
+    pub summary: Option<String>,
+    pub description: Option<String>,
+    /// JSON pointer of the operation object.
+    pub pointer: String,
+    /// Path and query parameters, in the spec's order.
+    pub parameters: Vec<Parameter>,
+    pub body: Option<RequestBody>,
+    /// Documented responses, by status.
+    pub responses: Vec<Response>,
+    /// The status invalid input gets: the documented 422, else 400.
+    pub invalid_input_status: u16,
+    pub pagination: Option<Pagination>,
+    /// The positional client method's arguments after `&self`, in its order.
+    pub client_arguments: Vec<ClientArgument>,
+    /// The client method's success body type (`ResponseValue<S>`) and error body type
+    /// (`Error<E>`), as progenitor names them.
+    pub success_type: syn::Type,
+    pub error_type: syn::Type,
+}
+
+impl Operation {
+    pub fn path_parameters(&self) -> impl Iterator<Item = &Parameter> {
+        self.parameters
+            .iter()
+            .filter(|p| p.location == Location::Path)
+    }
+
+    pub fn query_parameters(&self) -> impl Iterator<Item = &Parameter> {
+        self.parameters
+            .iter()
+            .filter(|p| p.location == Location::Query)
+    }
+
+    pub fn parameter(&self, name: &str) -> Option<&Parameter> {
+        self.parameters.iter().find(|p| p.name == name)
+    }
+
+    /// The summary, description and `METHOD /path`, as one doc text.
+    pub fn doc(&self) -> String {
+        let mut parts = Vec::new();
+        if let Some(summary) = self.summary.as_deref().filter(|s| !s.trim().is_empty()) {
+            parts.push(summary.trim().to_owned());
+        }
+        if let Some(text) = self.description.as_deref().filter(|s| !s.trim().is_empty()) {
+            parts.push(text.trim().to_owned());
+        }
+        parts.push(format!("`{} {}`", self.method, self.path));
+        parts.join("\n\n")
+    }
+}
+
+/// One argument of a positional client method.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientArgument {
+    /// `parameters[index]`.
+    Parameter(usize),
+    Body,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    Path,
+    Query,
+}
+
+impl Location {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Location::Path => "path",
+            Location::Query => "query",
+        }
+    }
+}
+
+/// How a parameter's text is read as JSON before validation (`server_runtime::ParamKind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamKind {
+    String,
+    Integer,
+    Number,
+    Boolean,
+}
+
+/// One path or query parameter.
+pub struct Parameter {
+    /// The name in the spec (and on the wire).
+    pub name: String,
+    pub location: Location,
+    /// The Rust name progenitor gives the client argument (`type_` for `type`).
+    pub ident: syn::Ident,
+    /// The client argument's type (`&'a str`, `Option<::std::num::NonZeroU64>`).
+    pub client_type: syn::Type,
+    /// What the client argument holds, for emitters that adapt it.
+    pub client_arg: ClientArg,
+    /// The owned type the server hands the implementation (`String` for `&'a str`).
+    pub owned_type: syn::Type,
+    pub required: bool,
+    /// The schema's `default`.
+    pub default: Option<Value>,
+    /// The parameter's own description.
+    pub description: Option<String>,
+    pub kind: ParamKind,
+    /// The parameter's schema as self-contained JSON Schema (request direction).
+    pub schema: Value,
+    /// JSON pointer of the parameter object (where it is defined, for shared parameters).
+    pub pointer: String,
+}
+
+/// The shape of a client argument.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientArg {
+    /// `Option<..>` (an optional parameter).
+    pub optional: bool,
+    pub value: ArgValue,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArgValue {
+    /// `&str`.
+    Str,
+    /// An integer type.
+    Integer(IntegerRepr),
+    /// An owned value of the types crate (an open enum, a newtype): not `Copy`.
+    TypesValue,
+    /// Anything else (a `Copy` value such as `bool` or a uuid).
+    Other,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IntegerRepr {
+    U64,
+    NonZeroU64,
+    /// Another integer type (`i64`, `u32`, ...).
+    Other,
+}
+
+/// A request body.
+pub struct RequestBody {
+    /// The body type (`types::CreateUserRequest`).
+    pub owned_type: syn::Type,
+    pub required: bool,
+    /// The body's schema as self-contained JSON Schema (request direction).
+    pub schema: Value,
+    pub pointer: String,
+}
+
+/// One documented response.
+pub struct Response {
+    pub status: u16,
+    /// The variant of the server's response enum (`Created`, `NotFound`).
+    pub variant: syn::Ident,
+    /// The `http::StatusCode` constant (`CREATED`).
+    pub status_const: syn::Ident,
+    pub description: String,
+    /// The body type, when the response has content.
+    pub body: Option<syn::Type>,
+    /// Whether `body` is the API's error body (every non-2xx body is).
+    pub is_error: bool,
+}
+
+/// A response header.
+#[derive(Debug, Clone)]
+pub struct Header {
+    /// Lower-case name.
+    pub name: String,
+    pub description: String,
+}
+
+impl ApiModel {
+    /// Names of the operations that get a `*_stream` method.
+    pub fn streams(&self) -> Vec<String> {
+        self.operations
+            .iter()
+            .filter(|op| op.pagination.is_some())
+            .map(|op| format!("{}_stream", op.id))
+            .collect()
+    }
+
+    /// The arguments of `Credentials::new` in doc examples: one placeholder per secret.
+    pub fn credentials_placeholders(&self) -> String {
+        self.security
+            .schemes
+            .iter()
+            .flat_map(|s| match s.kind {
+                SchemeKind::Basic => {
+                    vec!["\"client-id\"".to_owned(), "\"client-secret\"".to_owned()]
+                }
+                SchemeKind::ApiKeyHeader { .. } => {
+                    vec![format!("\"{}\"", s.field.replace('_', "-"))]
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}

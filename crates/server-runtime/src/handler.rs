@@ -1,0 +1,182 @@
+//! The request outline every generated handler shares.
+//!
+//! A generated handler only says which inputs its operation takes and which trait method to
+//! call; [`handle`] does the rest, the same way for every operation: a fresh request id,
+//! authentication, the body limit, every rejection answered in the API's error body, a panic in
+//! the implementation contained as a 500, and the request-id and implementation headers on the
+//! way out.
+
+use std::future::Future;
+
+use axum::body::Body;
+use axum::extract::{FromRequestParts, Path, Request};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::de::DeserializeOwned;
+use serde_json::{Map, Value};
+use uuid::Uuid;
+
+use crate::{
+    catch_panic, finish, from_json, json_body, query_pairs, read_body, read_params,
+    rejection_response, ApiDescription, LazySchema, Limits, ParamSpec, Rejection,
+};
+
+/// What one operation's handler tells the outline.
+pub struct Endpoint<'a> {
+    pub api: &'static ApiDescription,
+    /// The status invalid input gets (the operation's documented 400 or 422).
+    pub invalid_input: StatusCode,
+    pub limits: &'a Limits,
+}
+
+/// A request on its way to the implementation: the operation's inputs are taken from it one
+/// by one, each validated against the spec.
+pub struct Input {
+    parts: Parts,
+    body: Option<Body>,
+    request_id: Uuid,
+    invalid_input: StatusCode,
+    max_body_bytes: usize,
+    path: Map<String, Value>,
+}
+
+impl Input {
+    /// The request headers.
+    pub fn headers(&self) -> &HeaderMap {
+        &self.parts.headers
+    }
+
+    /// This request's id.
+    pub fn request_id(&self) -> Uuid {
+        self.request_id
+    }
+
+    /// Reads and validates the path parameters; take each with [`Input::path_param`].
+    pub async fn path_params(&mut self, specs: &[ParamSpec]) -> Result<(), Rejection> {
+        let Path(pairs) =
+            <Path<Vec<(String, String)>> as FromRequestParts<()>>::from_request_parts(
+                &mut self.parts,
+                &(),
+            )
+            .await
+            .map_err(|e| Rejection::new(self.invalid_input, "invalid_path", e.to_string()))?;
+        self.path = read_params(&pairs, specs, "path", self.invalid_input)?;
+        Ok(())
+    }
+
+    /// One path parameter read by [`Input::path_params`], as its Rust type.
+    pub fn path_param<T: DeserializeOwned>(&mut self, name: &str) -> Result<T, Rejection> {
+        let value = self.path.remove(name).unwrap_or(Value::Null);
+        from_json(value, self.invalid_input)
+    }
+
+    /// The query parameters, validated (defaults filled in), as the operation's query struct.
+    pub fn query<T: DeserializeOwned>(&self, specs: &[ParamSpec]) -> Result<T, Rejection> {
+        let pairs = query_pairs(self.parts.uri.query(), self.invalid_input)?;
+        let query = read_params(&pairs, specs, "query", self.invalid_input)?;
+        from_json(Value::Object(query), self.invalid_input)
+    }
+
+    /// For an operation without query parameters: any one sent is refused like an unknown one.
+    pub fn no_query(&self) -> Result<(), Rejection> {
+        let pairs = query_pairs(self.parts.uri.query(), self.invalid_input)?;
+        read_params(&pairs, &[], "query", self.invalid_input).map(drop)
+    }
+
+    /// The JSON body (content type, syntax, schema checked), as the operation's body type. An
+    /// absent optional body reads as `{}`.
+    pub async fn json_body<T: DeserializeOwned>(
+        &mut self,
+        schema: &LazySchema,
+        required: bool,
+    ) -> Result<T, Rejection> {
+        let bytes = self.body_bytes().await?;
+        let body = json_body(
+            &self.parts.headers,
+            &bytes,
+            schema,
+            required,
+            self.invalid_input,
+        )?;
+        from_json(
+            body.unwrap_or_else(|| Value::Object(Map::new())),
+            self.invalid_input,
+        )
+    }
+
+    /// For an operation without a body: the body is still read, so the size limit holds.
+    pub async fn no_body(&mut self) -> Result<(), Rejection> {
+        self.body_bytes().await.map(drop)
+    }
+
+    async fn body_bytes(&mut self) -> Result<axum::body::Bytes, Rejection> {
+        let body = self.body.take().unwrap_or_else(Body::empty);
+        read_body(body, self.max_body_bytes).await
+    }
+}
+
+/// The implementation's answer, with what its request context adds to the response.
+pub struct Reply<R> {
+    pub response: R,
+    /// The request id the implementation settled on (it may replace the fresh one).
+    pub request_id: Uuid,
+    /// Extra response headers the implementation asked for.
+    pub headers: Vec<(String, String)>,
+}
+
+/// Runs one operation: `authenticate` reads the credentials from the headers, `operation`
+/// takes its inputs from the [`Input`] and calls the implementation.
+pub async fn handle<C, R, A, F, Fut>(
+    endpoint: Endpoint<'_>,
+    request: Request,
+    authenticate: A,
+    operation: F,
+) -> Response
+where
+    R: IntoResponse,
+    A: FnOnce(&HeaderMap) -> Result<C, Rejection>,
+    F: FnOnce(Input, C) -> Fut,
+    Fut: Future<Output = Result<Reply<R>, Rejection>>,
+{
+    let request_id = Uuid::new_v4();
+    let (parts, body) = request.into_parts();
+    let input = Input {
+        parts,
+        body: Some(body),
+        request_id,
+        invalid_input: endpoint.invalid_input,
+        max_body_bytes: endpoint.limits.max_body_bytes,
+        path: Map::new(),
+    };
+    let outcome = match authenticate(input.headers()) {
+        Ok(credentials) => catch_panic(operation(input, credentials))
+            .await
+            .and_then(|result| result),
+        Err(rejection) => Err(rejection),
+    };
+    match outcome {
+        Ok(reply) => finish(
+            endpoint.api,
+            reply.response.into_response(),
+            &reply.request_id.to_string(),
+            &reply.headers,
+        ),
+        Err(rejection) => {
+            let request_id = request_id.to_string();
+            finish(
+                endpoint.api,
+                rejection_response(endpoint.api, &rejection, &request_id),
+                &request_id,
+                &[],
+            )
+        }
+    }
+}
+
+/// A request header as text for credential checks: `None` when absent; a value that is not
+/// UTF-8 reads as U+FFFD, so it is reported as wrong credentials rather than as missing.
+pub fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    let value = headers.get(name)?;
+    Some(std::str::from_utf8(value.as_bytes()).unwrap_or("\u{fffd}"))
+}
