@@ -167,3 +167,70 @@ fn openapi_3_1_is_refused_by_name() {
         "{error}"
     );
 }
+
+#[test]
+fn a_wrong_x_pagination_is_reported_where_it_is_wrong() {
+    let at = "/paths/~1profiles/get/x-pagination";
+    let cases = [
+        (
+            "insightiq",
+            "        offset: offset\n",
+            "        offset: ofset\n",
+            format!("{at}/offset"),
+            "`ofset` is not a query parameter of `list_profiles`",
+        ),
+        (
+            "insightiq",
+            "        items: data\n",
+            "        items: records\n",
+            format!("{at}/items"),
+            "has no property `records`",
+        ),
+        (
+            "insightiq",
+            "        items: data\n",
+            "        items: data\n        page: 2\n",
+            format!("{at}/page"),
+            "unknown `x-pagination` member `page`",
+        ),
+        (
+            "insightiq",
+            "            maximum: 100\n            default: 10\n",
+            "            maximum: 100\n",
+            format!("{at}/limit"),
+            "needs a `default`",
+        ),
+        (
+            "instabot",
+            "        has-more: hasMoreRecords\n",
+            "        has-more: totalCount\n",
+            "/paths/~1users/get/x-pagination/has-more".to_owned(),
+            "`totalCount` must be a boolean",
+        ),
+    ];
+    for (api, from, to, pointer, message) in cases {
+        let problems = problems_after(api, from, to);
+        assert_eq!(problems.len(), 1, "{api} {to:?}: {problems:?}");
+        assert_eq!(problems[0].pointer, pointer, "{problems:?}");
+        assert!(problems[0].message.contains(message), "{problems:?}");
+        let line = problems[0].line.expect("the line is known");
+        assert!(line > 1, "{problems:?}");
+    }
+}
+
+#[test]
+fn a_ref_alias_cycle_is_reported_with_the_pointer_chain() {
+    let problems = problems_after(
+        "insightiq",
+        "\n  schemas:\n",
+        "\n  schemas:\n    LoopA:\n      $ref: '#/components/schemas/LoopB'\n    LoopB:\n      $ref: '#/components/schemas/LoopA'\n",
+    );
+    assert!(!problems.is_empty());
+    assert!(
+        problems.iter().any(|p| p.pointer == "/components/schemas/LoopA/$ref"
+            && p.message.contains(
+                "/components/schemas/LoopB -> /components/schemas/LoopA -> /components/schemas/LoopB"
+            )),
+        "{problems:?}"
+    );
+}
