@@ -243,7 +243,7 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
             "Environment::default().base_url()".to_owned(),
         )
     };
-    let (call, label) = example_call(model).ok_or_else(|| {
+    let ExampleCall { setup, call, label } = example_call(model).ok_or_else(|| {
         model.error(
             &model.names.client_crate,
             "no operation is simple enough for the crate's doc example",
@@ -266,7 +266,7 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
         ", ResponseHeaders"
     };
     let example = format!(
-        "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{{types::auth::Credentials, Client, {base_import}{header_import}}};\n\nlet credentials = Credentials::new({args});\nlet client = Client::with_credentials({base_url}, &credentials)?;\n// {label}\nlet response = client.{call}.await?;\n{header_line}let body = response.into_inner();\n# let _ = body;\n# Ok(())\n# }}\n```",
+        "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{{types::auth::Credentials, Client, {base_import}{header_import}}};\n\nlet credentials = Credentials::new({args});\nlet client = Client::with_credentials({base_url}, &credentials)?;\n{setup}// {label}\nlet response = client.{call}.await?;\n{header_line}let body = response.into_inner();\n# let _ = body;\n# Ok(())\n# }}\n```",
         args = model.credentials_placeholders(),
     );
     Ok(format!(
@@ -278,13 +278,47 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
     ))
 }
 
-/// A call of the first operation whose arguments can all be written as literals.
-fn example_call(model: &ApiModel) -> Option<(String, String)> {
+struct ExampleCall {
+    /// Lines before the call (a body built from the spec's example).
+    setup: String,
+    call: String,
+    /// What the call does, in words.
+    label: String,
+}
+
+/// A call of the first operation whose arguments can all be written as literals, preferring
+/// one without a body.
+fn example_call(model: &ApiModel) -> Option<ExampleCall> {
+    example_call_where(model, false).or_else(|| example_call_where(model, true))
+}
+
+fn example_call_where(model: &ApiModel, with_body: bool) -> Option<ExampleCall> {
     'operations: for op in &model.operations {
+        if op.body.is_some() != with_body {
+            continue;
+        }
         let mut args = Vec::new();
+        let mut setup = String::new();
         for argument in &op.client_arguments {
             let ClientArgument::Parameter(index) = argument else {
-                continue 'operations;
+                let Some(body) = op.body.as_ref() else {
+                    continue 'operations;
+                };
+                let Some(example) = &body.example else {
+                    continue 'operations;
+                };
+                setup = format!(
+                    "// The body, from the spec's example.\nlet body = serde_json::from_value(serde_json::json!({example}))?;\n"
+                );
+                args.push(
+                    if body.client_by_reference {
+                        "&body"
+                    } else {
+                        "body"
+                    }
+                    .to_owned(),
+                );
+                continue;
             };
             let param = &op.parameters[*index];
             args.push(match (param.client_arg.optional, param.client_arg.value) {
@@ -295,7 +329,11 @@ fn example_call(model: &ApiModel) -> Option<(String, String)> {
             });
         }
         let summary = op.summary.clone().unwrap_or_else(|| op.id.clone());
-        return Some((format!("{}({})", op.id, args.join(", ")), summary));
+        return Some(ExampleCall {
+            setup,
+            call: format!("{}({})", op.id, args.join(", ")),
+            label: summary,
+        });
     }
     None
 }

@@ -200,7 +200,15 @@ fn operation<'a>(
                 openapi_jsonschema::Direction::Request,
             )
             .map_err(|e| located(&e.pointer, e.message))?;
+            let media = followed.value.pointer("/content/application~1json");
+            let example = media.and_then(|m| m.get("example").cloned()).or_else(|| {
+                let first = media?.get("examples")?.as_object()?.values().next()?;
+                let first = spec.follow(first).ok()?.value;
+                first.get("value").cloned()
+            });
             Some(RequestBody {
+                client_by_reference: matches!(method.body(), Some(syn::Type::Reference(_))),
+                example,
                 owned_type,
                 required: followed
                     .value

@@ -239,6 +239,10 @@ pub struct RequestBody {
     /// The body's schema as self-contained JSON Schema (request direction).
     pub schema: Value,
     pub pointer: String,
+    /// The client method takes the body by reference (`&types::X`).
+    pub client_by_reference: bool,
+    /// The first example of the JSON request body, for doc examples.
+    pub example: Option<Value>,
 }
 
 /// One documented response.

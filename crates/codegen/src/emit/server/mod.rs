@@ -70,6 +70,16 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
         }
     });
 
+    // Only what this API uses: an API without parameters or bodies embeds no schema.
+    let mut runtime_imports = vec![format_ident!("ApiDescription"), format_ident!("Endpoint")];
+    if !schemas.statics().is_empty() {
+        runtime_imports.push(format_ident!("LazySchema"));
+    }
+    if model.operations.iter().any(|op| !op.parameters.is_empty()) {
+        runtime_imports.push(format_ident!("ParamKind"));
+        runtime_imports.push(format_ident!("ParamSpec"));
+    }
+    runtime_imports.push(format_ident!("Rejection"));
     let use_types = use_types(model, &model.names.client_crate);
     let context = context(model);
     let authenticate = auth::authenticate_fn(model);
@@ -101,7 +111,7 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
         use ::server_runtime::axum::http::{HeaderMap, StatusCode};
         use ::server_runtime::axum::response::{IntoResponse, Response};
         use ::server_runtime::axum::routing;
-        use ::server_runtime::{ApiDescription, Endpoint, LazySchema, ParamKind, ParamSpec, Rejection};
+        use ::server_runtime::{#(#runtime_imports),*};
 
         /// The type of [`Context::request_id`], so implementations need no uuid dependency.
         pub use ::server_runtime::Uuid;
