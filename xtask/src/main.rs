@@ -176,7 +176,10 @@ fn codegen(root: &Path, check: bool) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let files: Vec<codegen::GeneratedFile> = apis.iter().flat_map(|a| a.files.clone()).collect();
+    let mut files: Vec<codegen::GeneratedFile> =
+        apis.iter().flat_map(|a| a.files.clone()).collect();
+    let registry = codegen::registry(&apis);
+    files.extend(registry.iter().cloned());
     let reports = if check {
         codegen::compare(root, &files)
     } else {
@@ -209,6 +212,13 @@ fn codegen(root: &Path, check: bool) -> ExitCode {
         {
             println!("    {report}");
         }
+    }
+    println!("the API registry ({}):", codegen::REGISTRY_DIR);
+    for report in reports
+        .iter()
+        .filter(|r| registry.iter().any(|f| f.path == r.path))
+    {
+        println!("    {report}");
     }
     let stale: Vec<&codegen::FileReport> = reports.iter().filter(|r| r.is_changed()).collect();
     if check && !stale.is_empty() {

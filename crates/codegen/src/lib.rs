@@ -15,6 +15,7 @@ mod emit;
 pub mod files;
 pub mod model;
 pub mod naming;
+mod registry;
 mod render;
 
 use std::fmt;
@@ -23,6 +24,7 @@ use std::path::Path;
 use spec_model::Spec;
 
 pub use files::{compare, unified_diff, write_changed, FileReport, FileState, GeneratedFile};
+pub use registry::{registry, REGISTRY_DIR};
 
 /// Why code could not be generated from a spec: where (file, line, JSON pointer, the operation
 /// or crate concerned) and what.

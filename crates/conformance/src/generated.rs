@@ -6,9 +6,17 @@ use serde_json::Value;
 use crate::roundtrip::TypedRoundTrip;
 use crate::validate::BodyKind;
 
-/// `insightiq-types`, `publica-types` and `instabot-types`, by the spec's name.
+/// Every API's generated types crate (through `api-registry`, generated from the set of spec
+/// files), by the spec's name.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct GeneratedTypes;
+
+impl GeneratedTypes {
+    /// The APIs whose generated types this round-trips through.
+    pub fn apis(&self) -> &'static [&'static str] {
+        api_registry::APIS
+    }
+}
 
 impl TypedRoundTrip for GeneratedTypes {
     fn round_trip(
@@ -18,12 +26,6 @@ impl TypedRoundTrip for GeneratedTypes {
         body: &BodyKind,
         value: &Value,
     ) -> Option<Result<Value, String>> {
-        let status = body.status();
-        match api {
-            "insightiq" => insightiq_types::round_trip::round_trip(operation_id, status, value),
-            "publica" => publica_types::round_trip::round_trip(operation_id, status, value),
-            "instabot" => instabot_types::round_trip::round_trip(operation_id, status, value),
-            _ => None,
-        }
+        api_registry::round_trip(api, operation_id, body.status(), value)
     }
 }
