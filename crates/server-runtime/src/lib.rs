@@ -5,7 +5,10 @@
 //! *how*: coercing query and path strings into JSON values, validating them and JSON bodies with
 //! the `jsonschema` crate, shaping the vendor's error body, bounding request bodies, adding the
 //! request id, and turning a panicking implementation into a 500 without taking the server down.
-//! It has no HTTP-client dependency.
+//! It has no HTTP-client dependency. [`serve`] serves a router with the connection-level bounds
+//! (header-read timeout, connection cap, bounded shutdown) every server of this project uses.
+
+pub mod serve;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
