@@ -23,6 +23,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use serde_json::json;
 use server_runtime::axum::{
     self,
     extract::Request,
@@ -32,7 +33,6 @@ use server_runtime::axum::{
     routing::{any, post},
     Router,
 };
-use serde_json::json;
 pub use server_runtime::serve::ServeOptions;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
@@ -174,7 +174,10 @@ pub(crate) fn with_extras<S: Reset>(router: Router, api: Api, state: Arc<S>) -> 
                 let mut response = sandbox_error(
                     StatusCode::METHOD_NOT_ALLOWED,
                     "method_not_allowed",
-                    &format!("`{} {RESET_PATH}`: the reset endpoint takes POST", request.method()),
+                    &format!(
+                        "`{} {RESET_PATH}`: the reset endpoint takes POST",
+                        request.method()
+                    ),
                 );
                 response
                     .headers_mut()

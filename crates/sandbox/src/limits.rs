@@ -38,7 +38,9 @@ fn refusal(request: &Request) -> Option<Rejection> {
         return Some(Rejection::new(
             StatusCode::URI_TOO_LONG,
             "uri_too_long",
-            format!("the request target is {target} bytes long; at most {MAX_URI_BYTES} are accepted"),
+            format!(
+                "the request target is {target} bytes long; at most {MAX_URI_BYTES} are accepted"
+            ),
         ));
     }
     let headers = request.headers();
