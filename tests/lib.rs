@@ -49,14 +49,17 @@ pub fn sample(path: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
-/// Serves a router on an ephemeral loopback port; returns `http://127.0.0.1:PORT`.
+/// Serves a router on an ephemeral loopback port, as every server of the project is served
+/// ([`server_runtime::serve`]); returns `http://127.0.0.1:PORT`.
 pub async fn serve(router: Router) -> String {
     let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
         .await
         .unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
-        let _ = axum::serve(listener, router).await;
+        let options = server_runtime::serve::ServeOptions::default();
+        let _ =
+            server_runtime::serve::serve(listener, router, options, std::future::pending()).await;
     });
     format!("http://{addr}")
 }

@@ -75,6 +75,10 @@ struct TrafficArgs {
     /// Also round-trip every body through the generated Rust types (slower).
     #[arg(long)]
     round_trip: bool,
+    /// The longest NDJSON line or HAR entry, in bytes; a longer one stops the run with exit 2
+    /// before more than this is read (memory is bounded by this, not by the capture).
+    #[arg(long, value_name = "BYTES", default_value_t = traffic::Limits::DEFAULT_MAX_EXCHANGE_BYTES)]
+    max_exchange_bytes: usize,
 }
 
 #[derive(Debug, Args)]
@@ -123,7 +127,11 @@ pub fn run(
         Ok(code) => code,
         Err(message) => {
             let _ = stdout.flush();
-            let _ = writeln!(stderr, "conformance: {message}");
+            let _ = writeln!(
+                stderr,
+                "conformance: {}",
+                output::escape_controls(&message, false)
+            );
             EXIT_USAGE
         }
     }
@@ -158,8 +166,8 @@ fn validate(
             .map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
         (path.display().to_string(), text)
     };
-    let body: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{source}: not JSON: {e}"))?;
+    let body: serde_json::Value = jsonschema_oas30::parse_json(text.as_bytes())
+        .map_err(|e| format!("{source}: not JSON: {e}"))?;
     let kind = match &args.status {
         Some(status) => BodyKindArg::Status(status),
         None => BodyKindArg::Request,
@@ -201,9 +209,16 @@ fn traffic(
     let format = traffic::detect(&mut reader).map_err(|e| format!("{capture_name}: {e}"))?;
     let mut writer =
         TrafficWriter::new(args.format, &mut *stdout, &api).map_err(|e| e.to_string())?;
-    let summary = traffic::run(&validator, &mut reader, format, &mut |exchange, verdict| {
-        writer.exchange(exchange, verdict)
-    })
+    let limits = traffic::Limits {
+        max_exchange_bytes: args.max_exchange_bytes,
+    };
+    let summary = traffic::run_limited(
+        &validator,
+        &mut reader,
+        format,
+        limits,
+        &mut |exchange, verdict| writer.exchange(exchange, verdict),
+    )
     .map_err(|e| format!("{capture_name}: {e}"))?;
     writer.finish(&summary).map_err(|e| e.to_string())?;
     Ok(if summary.ok() {

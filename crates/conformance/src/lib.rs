@@ -11,7 +11,9 @@
 //! - [`cli`]: the `conformance` command (`validate`, `traffic`, `report`).
 //!
 //! Schemas are converted from OpenAPI 3.0 to JSON Schema 2020-12 by the `openapi-jsonschema`
-//! crate and validated by the `jsonschema` crate with formats asserted.
+//! crate and validated by the `jsonschema` crate with formats asserted, `type: integer` read as
+//! OpenAPI 3.0 reads it (`jsonschema-oas30`: `1.0` is not an integer, `-0` is). Text output
+//! escapes control characters from captures ([`output::escape_controls`]).
 
 pub mod cli;
 pub mod generated;

@@ -1,5 +1,6 @@
 //! Output formats shared by every command: text for people, JSON for tools, JUnit XML for CI.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde_json::{json, Value};
@@ -30,6 +31,28 @@ pub fn violation_json(violation: &Violation) -> Value {
     })
 }
 
+/// Text from a capture or a body made safe for a terminal: control characters (C0, DEL, C1,
+/// which start ANSI escape sequences) and the bidirectional overrides that reorder what is
+/// shown are written as `\u{1b}`; `\n` is kept only when `keep_newlines` (text we laid out).
+pub fn escape_controls(text: &str, keep_newlines: bool) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        (c.is_control() && !(keep_newlines && c == '\n'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Escapes text for XML attributes and content.
 pub fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -40,8 +63,8 @@ pub fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Characters XML 1.0 cannot carry.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => out.push('?'),
+            // Characters XML 1.0 cannot carry, and DEL/C1 controls, which it should not.
+            c if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => out.push('?'),
             c => out.push(c),
         }
     }
@@ -90,7 +113,8 @@ pub fn validate_report(
     let subject = format!("{api} {operation} {kind}");
     match format {
         Format::Text => {
-            let mut text = outcome_lines(outcome);
+            let source = escape_controls(source, false);
+            let mut text = escape_controls(&outcome_lines(outcome), true).into_owned();
             if outcome.conforms() {
                 text.push_str(&format!("conforms: {source} ({subject})\n"));
             } else {
@@ -178,40 +202,10 @@ impl<W: Write> TrafficWriter<W> {
             .status
             .map_or_else(|| "no response".to_owned(), |s| s.to_string());
         match self.format {
-            Format::Text => match verdict {
-                Verdict::Conforms { .. } => Ok(()),
-                Verdict::Unmatched { reason } => writeln!(
-                    self.out,
-                    "{}: {request} -> {status}: matches no operation: {reason}",
-                    exchange.position
-                ),
-                Verdict::Violates {
-                    operation,
-                    request: req,
-                    response,
-                    ..
-                } => {
-                    let count = req.violations.len() + response.violations.len();
-                    writeln!(
-                        self.out,
-                        "{}: {request} -> {status}: `{}` violates ({count} violation{})",
-                        exchange.position,
-                        operation.name,
-                        plural(count)
-                    )?;
-                    for (which, outcome) in [("request", req), ("response", response)] {
-                        for violation in &outcome.violations {
-                            writeln!(self.out, "  {which} {violation}")?;
-                        }
-                        if let Some(diff) = &outcome.diff {
-                            for line in diff.lines() {
-                                writeln!(self.out, "    {line}")?;
-                            }
-                        }
-                    }
-                    Ok(())
-                }
-            },
+            Format::Text => {
+                let request = escape_controls(&request, false).into_owned();
+                self.text_exchange(exchange, &request, verdict)
+            }
             Format::Json => {
                 let document = match verdict {
                     Verdict::Conforms { .. } => return Ok(()),
@@ -281,6 +275,53 @@ impl<W: Write> TrafficWriter<W> {
         }
     }
 
+    /// The text lines of one exchange, every captured string escaped ([`escape_controls`]).
+    fn text_exchange(
+        &mut self,
+        exchange: &Exchange,
+        request: &str,
+        verdict: &Verdict<'_>,
+    ) -> io::Result<()> {
+        let position = escape_controls(&exchange.position, false);
+        let status = exchange
+            .status
+            .map_or_else(|| "no response".to_owned(), |s| s.to_string());
+        match verdict {
+            Verdict::Conforms { .. } => Ok(()),
+            Verdict::Unmatched { reason } => writeln!(
+                self.out,
+                "{position}: {request} -> {status}: matches no operation: {}",
+                escape_controls(reason, false)
+            ),
+            Verdict::Violates {
+                operation,
+                request: req,
+                response,
+                ..
+            } => {
+                let count = req.violations.len() + response.violations.len();
+                writeln!(
+                    self.out,
+                    "{position}: {request} -> {status}: `{}` violates ({count} violation{})",
+                    operation.name,
+                    plural(count)
+                )?;
+                for (which, outcome) in [("request", req), ("response", response)] {
+                    for violation in &outcome.violations {
+                        let line = violation.to_string();
+                        writeln!(self.out, "  {which} {}", escape_controls(&line, false))?;
+                    }
+                    if let Some(diff) = &outcome.diff {
+                        for line in diff.lines() {
+                            writeln!(self.out, "    {}", escape_controls(line, false))?;
+                        }
+                    }
+                }
+                Ok(())
+            }
+        }
+    }
+
     /// Writes the closing summary and returns the writer.
     pub fn finish(mut self, summary: &Summary) -> io::Result<W> {
         match self.format {
@@ -298,6 +339,7 @@ impl<W: Write> TrafficWriter<W> {
                     "violating": summary.violating,
                     "unmatched": summary.unmatched,
                     "bodies": summary.bodies,
+                    "unanswered": summary.unanswered,
                     "ok": summary.ok(),
                 }});
                 serde_json::to_writer(&mut self.out, &document)?;

@@ -3,7 +3,13 @@
 //! Each exchange is matched to its operation by method and concrete path (see
 //! [`match_request`]), then its request and response bodies are validated. Memory stays bounded
 //! whatever the capture's size: NDJSON is read line by line into one reused buffer, and a HAR
-//! file's `log.entries` array is deserialized one entry at a time.
+//! file's `log.entries` array is deserialized one entry at a time; one line or entry may not
+//! exceed [`Limits::max_exchange_bytes`], so memory is bounded by configuration, not by input.
+//!
+//! What a capture holds that cannot be checked is an input error, never a silent pass: a status
+//! that is not an HTTP status (outside 100-999; HAR's `0`, "no response", aside), a line or entry
+//! over the limit. An exchange without a response has its request checked and is counted as
+//! such ([`Summary::unanswered`]).
 
 use std::fmt;
 use std::io::{self, BufRead};
@@ -50,7 +56,7 @@ impl Body {
         if text.trim().is_empty() {
             return Body::Absent;
         }
-        match serde_json::from_str(&text) {
+        match jsonschema_oas30::parse_json(text.as_bytes()) {
             Ok(value) => Body::Json(value),
             Err(error) => Body::NotJson(format!("body is not JSON: {error}")),
         }
@@ -105,6 +111,8 @@ pub struct Summary {
     pub unmatched: u64,
     /// Bodies validated against a schema.
     pub bodies: u64,
+    /// Exchanges captured without a response (HAR status 0): only their request was checked.
+    pub unanswered: u64,
 }
 
 impl Summary {
@@ -117,9 +125,13 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} exchanges: {} conform, {} violate, {} match no operation ({} bodies validated)",
+            "{} exchanges: {} conform, {} violate, {} match no operation ({} bodies validated",
             self.exchanges, self.conforming, self.violating, self.unmatched, self.bodies
-        )
+        )?;
+        if self.unanswered > 0 {
+            write!(f, "; {} without a response", self.unanswered)?;
+        }
+        f.write_str(")")
     }
 }
 
@@ -172,12 +184,44 @@ pub fn detect(reader: &mut dyn BufRead) -> io::Result<CaptureFormat> {
     })
 }
 
+/// How much of a capture is held in memory at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The longest NDJSON line, or HAR entry, in bytes; a longer one is an input error, found
+    /// before more than this is read. Default: [`Limits::DEFAULT_MAX_EXCHANGE_BYTES`].
+    pub max_exchange_bytes: usize,
+}
+
+impl Limits {
+    /// 16 MiB: sixteen times the servers' default body limit.
+    pub const DEFAULT_MAX_EXCHANGE_BYTES: usize = 16 * 1024 * 1024;
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_exchange_bytes: Self::DEFAULT_MAX_EXCHANGE_BYTES,
+        }
+    }
+}
+
 /// Validates every exchange of a capture, calling `sink` with each verdict (conforming ones
-/// included) as soon as it is known.
+/// included) as soon as it is known. The default [`Limits`] apply.
 pub fn run(
     validator: &Validator<'_>,
     reader: &mut dyn BufRead,
     format: CaptureFormat,
+    sink: &mut dyn FnMut(&Exchange, &Verdict<'_>) -> io::Result<()>,
+) -> Result<Summary, TrafficError> {
+    run_limited(validator, reader, format, Limits::default(), sink)
+}
+
+/// [`run`] with the given limits.
+pub fn run_limited(
+    validator: &Validator<'_>,
+    reader: &mut dyn BufRead,
+    format: CaptureFormat,
+    limits: Limits,
     sink: &mut dyn FnMut(&Exchange, &Verdict<'_>) -> io::Result<()>,
 ) -> Result<Summary, TrafficError> {
     validator.compile_all().map_err(TrafficError::Spec)?;
@@ -186,6 +230,7 @@ pub fn run(
         let (verdict, bodies) = check_exchange(validator, &exchange).map_err(TrafficError::Spec)?;
         summary.exchanges += 1;
         summary.bodies += bodies;
+        summary.unanswered += u64::from(exchange.status.is_none());
         match &verdict {
             Verdict::Conforms { .. } => summary.conforming += 1,
             Verdict::Violates { .. } => summary.violating += 1,
@@ -195,8 +240,8 @@ pub fn run(
         Ok(())
     };
     match format {
-        CaptureFormat::Ndjson => read_ndjson(reader, &mut handle)?,
-        CaptureFormat::Har => read_har(reader, &mut handle)?,
+        CaptureFormat::Ndjson => read_ndjson(reader, limits, &mut handle)?,
+        CaptureFormat::Har => read_har(reader, limits, &mut handle)?,
     }
     Ok(summary)
 }
@@ -324,36 +369,59 @@ struct NdjsonExchange {
     method: String,
     #[serde(alias = "url")]
     path: String,
-    status: u16,
+    /// Checked by [`http_status`] (a number out of `u16` range is reported as such too).
+    status: i64,
     #[serde(default)]
     request_body: Option<Value>,
     #[serde(default)]
     response_body: Option<Value>,
 }
 
+/// A response status as captured: 100-999, what HTTP calls a status code.
+fn http_status(status: i64) -> Option<u16> {
+    u16::try_from(status)
+        .ok()
+        .filter(|status| (100..=999).contains(status))
+}
+
 fn read_ndjson(
     reader: &mut dyn BufRead,
+    limits: Limits,
     handle: &mut dyn FnMut(Exchange) -> Result<(), TrafficError>,
 ) -> Result<(), TrafficError> {
-    let mut line = String::new();
+    let mut line = Vec::new();
     let mut number: u64 = 0;
     loop {
-        line.clear();
-        let read = reader
-            .read_line(&mut line)
-            .map_err(|e| TrafficError::Input(format!("line {}: {e}", number + 1)))?;
-        if read == 0 {
-            return Ok(());
-        }
         number += 1;
-        let text = line.trim();
+        let read = read_line_bounded(reader, &mut line, limits.max_exchange_bytes)
+            .map_err(|e| TrafficError::Input(format!("line {number}: {e}")))?;
+        match read {
+            LineRead::End => return Ok(()),
+            LineRead::TooLong => {
+                return Err(TrafficError::Input(format!(
+                    "line {number}: longer than {} bytes, the limit on one exchange (--max-exchange-bytes)",
+                    limits.max_exchange_bytes
+                )))
+            }
+            LineRead::Line => {}
+        }
+        let text = line.trim_ascii();
         if text.is_empty() {
             continue;
         }
-        let record: NdjsonExchange = serde_json::from_str(text).map_err(|error| {
+        let record: NdjsonExchange = serde_json::from_slice(
+            &jsonschema_oas30::negative_zero_as_zero(text),
+        )
+        .map_err(|error| {
             TrafficError::Input(format!(
                 "line {number}, column {}: not an exchange: {error}",
                 error.column()
+            ))
+        })?;
+        let status = http_status(record.status).ok_or_else(|| {
+            TrafficError::Input(format!(
+                "line {number}: `status` {} is not an HTTP status (100-999)",
+                record.status
             ))
         })?;
         let body = |value: Option<Value>| match value {
@@ -364,10 +432,54 @@ fn read_ndjson(
             position: format!("line {number}"),
             method: record.method,
             path: record.path,
-            status: Some(record.status),
+            status: Some(status),
             request_body: body(record.request_body),
             response_body: body(record.response_body),
         })?;
+    }
+}
+
+/// What [`read_line_bounded`] found.
+#[derive(Debug, PartialEq, Eq)]
+enum LineRead {
+    /// A line (possibly the last, without its newline) is in the buffer.
+    Line,
+    /// The line is longer than the cap; reading stopped there.
+    TooLong,
+    /// Nothing left.
+    End,
+}
+
+/// Reads one line, newline excluded, into `line`, reading no more than `cap + 1` bytes of it.
+fn read_line_bounded(
+    reader: &mut dyn BufRead,
+    line: &mut Vec<u8>,
+    cap: usize,
+) -> io::Result<LineRead> {
+    line.clear();
+    let mut any = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(error) if error.kind() == io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if available.is_empty() {
+            return Ok(if any { LineRead::Line } else { LineRead::End });
+        }
+        any = true;
+        let (taken, done) = match available.iter().position(|&b| b == b'\n') {
+            Some(newline) => (newline, true),
+            None => (available.len(), false),
+        };
+        if line.len() + taken > cap {
+            return Ok(LineRead::TooLong);
+        }
+        line.extend_from_slice(&available[..taken]);
+        reader.consume(if done { taken + 1 } else { taken });
+        if done {
+            return Ok(LineRead::Line);
+        }
     }
 }
 
@@ -417,16 +529,61 @@ impl HarText {
 
 type Handler<'h> = &'h mut dyn FnMut(Exchange) -> Result<(), TrafficError>;
 
+/// Counts the bytes read since the last [`EntryBudget::restart`] and fails the read that goes
+/// over the limit, so that no HAR entry is read whole beyond it.
+struct EntryBudget<'r> {
+    inner: &'r mut dyn BufRead,
+    used: std::rc::Rc<std::cell::Cell<usize>>,
+    limit: usize,
+}
+
+/// The error [`EntryBudget`] fails a read with.
+#[derive(Debug)]
+struct OverBudget;
+
+impl fmt::Display for OverBudget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("entry over the byte limit")
+    }
+}
+
+impl std::error::Error for OverBudget {}
+
+impl io::Read for EntryBudget<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let left = self.limit.saturating_sub(self.used.get());
+        if left == 0 {
+            return Err(io::Error::other(OverBudget));
+        }
+        let wanted = buf.len().min(left);
+        let read = self.inner.read(&mut buf[..wanted])?;
+        self.used.set(self.used.get() + read);
+        Ok(read)
+    }
+}
+
 /// Streams `log.entries` of a HAR file, one entry at a time.
-fn read_har(reader: &mut dyn BufRead, mut handle: Handler<'_>) -> Result<(), TrafficError> {
+fn read_har(
+    reader: &mut dyn BufRead,
+    limits: Limits,
+    mut handle: Handler<'_>,
+) -> Result<(), TrafficError> {
     let mut stopped: Option<TrafficError> = None;
     let mut count: u64 = 0;
-    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let used = std::rc::Rc::new(std::cell::Cell::new(0));
+    // One byte more than the limit: an entry of exactly the limit still parses.
+    let budget = EntryBudget {
+        inner: reader,
+        used: std::rc::Rc::clone(&used),
+        limit: limits.max_exchange_bytes.saturating_add(1),
+    };
+    let mut deserializer = serde_json::Deserializer::from_reader(budget);
     let result = HarSeed {
         level: Level::Root,
         handle: &mut handle,
         stopped: &mut stopped,
         count: &mut count,
+        used: &used,
     }
     .deserialize(&mut deserializer)
     .and_then(|found| {
@@ -435,6 +592,13 @@ fn read_har(reader: &mut dyn BufRead, mut handle: Handler<'_>) -> Result<(), Tra
     });
     if let Some(error) = stopped {
         return Err(error);
+    }
+    if used.get() > limits.max_exchange_bytes {
+        return Err(TrafficError::Input(format!(
+            "entry {}: longer than {} bytes, the limit on one exchange (--max-exchange-bytes)",
+            count + 1,
+            limits.max_exchange_bytes
+        )));
     }
     match result {
         Ok(true) => Ok(()),
@@ -464,6 +628,8 @@ struct HarSeed<'a, 'h> {
     handle: &'a mut Handler<'h>,
     stopped: &'a mut Option<TrafficError>,
     count: &'a mut u64,
+    /// Bytes read since the last entry ended ([`EntryBudget`]).
+    used: &'a std::rc::Rc<std::cell::Cell<usize>>,
 }
 
 impl<'de> DeserializeSeed<'de> for HarSeed<'_, '_> {
@@ -503,6 +669,7 @@ impl<'de> Visitor<'de> for HarSeed<'_, '_> {
                     handle: &mut *self.handle,
                     stopped: &mut *self.stopped,
                     count: &mut *self.count,
+                    used: self.used,
                 })?;
             } else {
                 map.next_value::<IgnoredAny>()?;
@@ -514,9 +681,21 @@ impl<'de> Visitor<'de> for HarSeed<'_, '_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<bool, A::Error> {
         while let Some(entry) = seq.next_element::<HarEntry>()? {
             *self.count += 1;
-            let status = u16::try_from(entry.response.status)
-                .ok()
-                .filter(|s| *s != 0);
+            self.used.set(0);
+            // HAR's 0 means "no response"; anything else must be a status to check against.
+            let status = match entry.response.status {
+                0 => None,
+                status => match http_status(status) {
+                    Some(status) => Some(status),
+                    None => {
+                        *self.stopped = Some(TrafficError::Input(format!(
+                            "entry {}: response status {status} is not an HTTP status (100-999, or 0 for no response)",
+                            self.count
+                        )));
+                        return Err(de::Error::custom("stopped"));
+                    }
+                },
+            };
             let exchange = Exchange {
                 position: format!("entry {}", self.count),
                 method: entry.request.method,

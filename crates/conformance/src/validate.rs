@@ -546,7 +546,7 @@ impl<'t> Validator<'t> {
                     self.spec.path.display()
                 ))
             })?;
-        let validator = jsonschema::options()
+        let validator = validation_options()
             .should_validate_formats(true)
             .build(&mapped.schema)
             .map_err(|e| {
@@ -710,4 +710,10 @@ fn message(error: &ValidationError<'_>) -> String {
         }
     }
     text
+}
+
+/// The `jsonschema` options every body schema is compiled with: `type: integer` read as OpenAPI
+/// 3.0 reads it (`1.0` is not an integer), as the servers do.
+fn validation_options() -> jsonschema::ValidationOptions<'static> {
+    jsonschema_oas30::with_oas30_integers(jsonschema::options())
 }

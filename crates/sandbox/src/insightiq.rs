@@ -22,7 +22,7 @@ pub const DEFAULT_CLIENT_SECRET: &str = "p@55w0rd";
 /// Days an SDK token is valid (the documents' sample: created 2022-03-29, expires 2022-04-05).
 pub const SDK_TOKEN_DAYS: i64 = 7;
 
-const SPEC: &str = include_str!("../../../spec/insightiq.yaml");
+pub(crate) const SPEC: &str = include_str!("../../../spec/insightiq.yaml");
 
 /// The insightIQ sandbox: implements [`InsightiqApi`] over in-memory state.
 #[derive(Debug)]

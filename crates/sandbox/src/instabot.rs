@@ -21,7 +21,7 @@ pub const DEFAULT_MASTER_API_KEY: &str = "demo-master-key";
 /// Page size when the request gives no `limit` (the page documents none; 20 is its sample's).
 pub const DEFAULT_LIMIT: u64 = 20;
 
-const SPEC: &str = include_str!("../../../spec/instabot.yaml");
+pub(crate) const SPEC: &str = include_str!("../../../spec/instabot.yaml");
 /// Members only returned when asked for with `resolve`.
 const RESOLVABLE: [&str; 3] = ["organizations", "userSegments", "conversations"];
 

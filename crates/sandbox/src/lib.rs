@@ -14,33 +14,40 @@
 //!
 //! Every request is logged through `tracing` (method, path, status, latency, request id).
 //! `POST /_sandbox/reset` (outside every API's paths, no credentials) puts the state back to the
-//! seeds.
+//! seeds; the sandbox's own endpoints answer errors in one JSON shape of their own
+//! ([`sandbox_error`]). Requests with an oversized head get 414/431 in the API's error shape
+//! (`limits`), and connections are served with a header-read timeout, a connection cap and a
+//! bounded shutdown ([`server_runtime::serve`]).
 
-use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
+use serde_json::json;
 use server_runtime::axum::{
     self,
     extract::Request,
     http::{HeaderValue, StatusCode},
     middleware::Next,
     response::Response,
-    routing::post,
+    routing::{any, post},
     Router,
 };
+pub use server_runtime::serve::ServeOptions;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub mod insightiq;
 pub mod instabot;
+pub mod limits;
 pub mod publica;
 mod seeds;
 
 /// The path of the reset endpoint.
 pub const RESET_PATH: &str = "/_sandbox/reset";
+/// Where the sandbox's own endpoints live, outside every API's paths.
+pub const SANDBOX_PREFIX: &str = "/_sandbox";
 
 /// One of the three APIs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -162,11 +169,50 @@ pub(crate) fn with_extras<S: Reset>(router: Router, api: Api, state: Arc<S>) -> 
                     tracing::info!(api = api.name(), "state reset to the seeds");
                     StatusCode::NO_CONTENT
                 }
+            })
+            .fallback(|request: Request| async move {
+                let mut response = sandbox_error(
+                    StatusCode::METHOD_NOT_ALLOWED,
+                    "method_not_allowed",
+                    &format!(
+                        "`{} {RESET_PATH}`: the reset endpoint takes POST",
+                        request.method()
+                    ),
+                );
+                response
+                    .headers_mut()
+                    .insert("allow", HeaderValue::from_static("POST"));
+                response
+            }),
+        )
+        .route(
+            &format!("{SANDBOX_PREFIX}/{{*rest}}"),
+            any(|request: Request| async move {
+                sandbox_error(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    &format!(
+                        "no sandbox endpoint at `{}` (there is {RESET_PATH})",
+                        request.uri().path()
+                    ),
+                )
             }),
         )
         .layer(axum::middleware::from_fn(move |request, next| {
+            limits::enforce(api, request, next)
+        }))
+        .layer(axum::middleware::from_fn(move |request, next| {
             log_request(api, request, next)
         }))
+}
+
+/// An error of the sandbox's own endpoints (`/_sandbox/*`), the same for every API:
+/// `{"sandbox_error": {"status": 405, "code": "method_not_allowed", "message": "..."}}`.
+pub fn sandbox_error(status: StatusCode, code: &str, message: &str) -> Response {
+    server_runtime::json_response(
+        status,
+        &json!({"sandbox_error": {"status": status.as_u16(), "code": code, "message": message}}),
+    )
 }
 
 /// One log line per request. APIs whose spec declares no request-id header get an
@@ -213,7 +259,8 @@ impl Running {
         format!("http://{}{}", self.addr, self.api.base_path())
     }
 
-    /// Stops accepting, lets requests in flight finish, and waits.
+    /// Stops accepting, lets requests in flight finish (for at most the shutdown grace of its
+    /// [`ServeOptions`]), and waits.
     pub async fn shutdown(mut self) -> std::io::Result<()> {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
@@ -225,7 +272,8 @@ impl Running {
     }
 }
 
-/// Binds `listen` and serves one API's sandbox until [`Running::shutdown`].
+/// Binds `listen` and serves one API's sandbox until [`Running::shutdown`], with the default
+/// [`ServeOptions`].
 pub async fn start(
     api: Api,
     listen: SocketAddr,
@@ -237,6 +285,16 @@ pub async fn start(
 /// Binds `listen` and serves an app built by [`app`] or a module's `app` (for tests that keep a
 /// handle on the sandbox's state) until [`Running::shutdown`].
 pub async fn start_app(api: Api, listen: SocketAddr, router: Router) -> std::io::Result<Running> {
+    start_app_with(api, listen, router, ServeOptions::default()).await
+}
+
+/// [`start_app`] with the given connection bounds.
+pub async fn start_app_with(
+    api: Api,
+    listen: SocketAddr,
+    router: Router,
+    options: ServeOptions,
+) -> std::io::Result<Running> {
     let listener = TcpListener::bind(listen).await.map_err(|error| {
         std::io::Error::new(
             error.kind(),
@@ -245,23 +303,18 @@ pub async fn start_app(api: Api, listen: SocketAddr, router: Router) -> std::io:
     })?;
     let addr = listener.local_addr()?;
     let (tx, rx) = oneshot::channel::<()>();
-    let task = tokio::spawn(serve(listener, router, async {
-        let _ = rx.await;
-    }));
+    let task = tokio::spawn(server_runtime::serve::serve(
+        listener,
+        router,
+        options,
+        async {
+            let _ = rx.await;
+        },
+    ));
     Ok(Running {
         api,
         addr,
         shutdown: Some(tx),
         task,
     })
-}
-
-async fn serve(
-    listener: TcpListener,
-    router: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    axum::serve(listener, router)
-        .with_graceful_shutdown(shutdown)
-        .await
 }

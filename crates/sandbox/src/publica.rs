@@ -19,7 +19,7 @@ use crate::seeds;
 
 pub const DEFAULT_USER_TOKEN: &str = "demo-token";
 
-const SPEC: &str = include_str!("../../../spec/publica.yaml");
+pub(crate) const SPEC: &str = include_str!("../../../spec/publica.yaml");
 
 /// The Publica.la sandbox: implements [`PublicaApi`] over in-memory state.
 #[derive(Debug)]

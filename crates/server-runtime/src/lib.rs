@@ -5,7 +5,10 @@
 //! *how*: coercing query and path strings into JSON values, validating them and JSON bodies with
 //! the `jsonschema` crate, shaping the vendor's error body, bounding request bodies, adding the
 //! request id, and turning a panicking implementation into a 500 without taking the server down.
-//! It has no HTTP-client dependency.
+//! It has no HTTP-client dependency. [`serve`] serves a router with the connection-level bounds
+//! (header-read timeout, connection cap, bounded shutdown) every server of this project uses.
+
+pub mod serve;
 
 use std::future::Future;
 use std::panic::AssertUnwindSafe;
@@ -95,14 +98,18 @@ pub fn error_body(
         .unwrap_or("Error")
         .split(' ')
         .collect();
+    let status_text = status.to_string();
     let fill = |text: &str| {
-        text.replace("{code}", code)
-            .replace("{reason}", &reason)
-            .replace("{message}", message)
-            .replace("{request_id}", request_id)
-            .replace("{category}", category)
-            .replace("{status}", &status.to_string())
-            .replace("{field}", field.unwrap_or_default())
+        substitute_once(text, |name| match name {
+            "code" => Some(code),
+            "reason" => Some(&reason),
+            "message" => Some(message),
+            "request_id" => Some(request_id),
+            "category" => Some(category),
+            "status" => Some(&status_text),
+            "field" => Some(field.unwrap_or_default()),
+            _ => None,
+        })
     };
     fn walk(
         value: Value,
@@ -143,6 +150,33 @@ pub fn error_body(
         }
     }
     walk(template, status, field, &fill)
+}
+
+/// Replaces each `{name}` of `template` that `value_of` knows, in one pass: the values put in
+/// are never scanned again, so a message quoting client input such as `{category}` stays as
+/// sent. Unknown placeholders are left as they are.
+fn substitute_once<'v>(template: &str, value_of: impl Fn(&str) -> Option<&'v str>) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let known = after
+            .find('}')
+            .and_then(|close| value_of(&after[..close]).map(|value| (close, value)));
+        match known {
+            Some((close, value)) => {
+                out.push_str(value);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// A JSON response.
@@ -266,7 +300,7 @@ impl LazySchema {
         self.compiled.get_or_init(|| {
             let schema: Value =
                 serde_json::from_str(self.text).expect("generated schemas are valid JSON");
-            jsonschema::options()
+            jsonschema_oas30::with_oas30_integers(jsonschema::options())
                 .should_validate_formats(true)
                 .build(&schema)
                 .expect("generated schemas compile")
@@ -334,13 +368,18 @@ pub fn read_params(
     }
     let mut out = Map::new();
     for spec in specs {
-        let raw = pairs
-            .iter()
-            .find(|(name, _)| name == spec.name)
-            .map(|(_, v)| v);
         let invalid = |message: String| {
             Rejection::new(status, "invalid_parameter", message).with_field(spec.name)
         };
+        let mut values = pairs.iter().filter(|(name, _)| name == spec.name);
+        let raw = values.next().map(|(_, v)| v);
+        // Every parameter is a scalar: a second value would go unvalidated or shadow the first.
+        if values.next().is_some() {
+            return Err(invalid(format!(
+                "the {location} parameter `{}` is given more than once; it takes one value",
+                spec.name
+            )));
+        }
         let Some(raw) = raw else {
             if spec.required {
                 return Err(invalid(format!(
@@ -396,18 +435,45 @@ pub fn read_params(
     Ok(out)
 }
 
-/// The query string as name/value pairs.
+/// The query string as name/value pairs, decoded as a form (`+` is a space, `%XX` a byte).
+/// A name or value whose bytes are not UTF-8 is refused, as in a path: replacing them with
+/// U+FFFD would validate text the client did not send.
 pub fn query_pairs(
     query: Option<&str>,
     status: StatusCode,
 ) -> Result<Vec<(String, String)>, Rejection> {
-    serde_urlencoded::from_str(query.unwrap_or_default()).map_err(|e| {
-        Rejection::new(
-            status,
-            "invalid_query",
-            format!("the query string is malformed: {e}"),
-        )
-    })
+    let mut pairs = Vec::new();
+    for piece in query.unwrap_or_default().split('&') {
+        if piece.is_empty() {
+            continue;
+        }
+        let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+        let name = decode_query_text(name).map_err(|_| {
+            Rejection::new(
+                status,
+                "invalid_query",
+                format!("the query string is malformed: the parameter name `{name}` is not UTF-8 once percent-decoded"),
+            )
+        })?;
+        let value = decode_query_text(value).map_err(|_| {
+            Rejection::new(
+                status,
+                "invalid_query",
+                format!(
+                    "the query parameter `{name}` is not UTF-8 once percent-decoded (`{value}`)"
+                ),
+            )
+            .with_field(name.as_str())
+        })?;
+        pairs.push((name, value));
+    }
+    Ok(pairs)
+}
+
+/// One name or value of a form-encoded query, strictly UTF-8.
+fn decode_query_text(text: &str) -> Result<String, std::string::FromUtf8Error> {
+    let spaced = text.replace('+', " ");
+    String::from_utf8(percent_encoding::percent_decode_str(&spaced).collect())
 }
 
 /// Reads a request body of at most `limit` bytes (413 beyond).
@@ -451,7 +517,7 @@ pub fn json_body(
             ),
         ));
     }
-    let value: Value = serde_json::from_slice(bytes).map_err(|e| {
+    let value: Value = jsonschema_oas30::parse_json(bytes).map_err(|e| {
         Rejection::new(
             status,
             "malformed_json",
@@ -622,5 +688,89 @@ mod tests {
             "{}",
             not_int.message
         );
+    }
+
+    #[test]
+    fn values_are_substituted_once_never_expanded() {
+        let api = ApiDescription {
+            error_template: r#"{"type": "{category}", "message": "{message}", "f": "{field}"}"#,
+            request_id_header: None,
+        };
+        let message = r#"No user with external_id "{category}" {status} {request_id} {unknown"#;
+        assert_eq!(
+            error_body(&api, 404, "x", message, Some("{message}"), "r"),
+            serde_json::json!({"type": "invalid_request_error", "message": message, "f": "{message}"})
+        );
+        assert_eq!(
+            substitute_once("{a}{b}{", |n| (n == "a").then_some("{b}")),
+            "{b}{b}{"
+        );
+    }
+
+    #[test]
+    fn query_values_are_strict_utf8_and_scalars_single() {
+        let status = StatusCode::BAD_REQUEST;
+        assert_eq!(
+            query_pairs(Some("a=x+y%21&&b&c=%E2%82%AC"), status).unwrap(),
+            [
+                ("a".into(), "x y!".into()),
+                ("b".into(), String::new()),
+                ("c".into(), "€".into())
+            ]
+        );
+        let bad = query_pairs(Some("name=%ff"), status).unwrap_err();
+        assert_eq!(
+            (bad.code, bad.message.as_str(), bad.field.as_deref()),
+            (
+                "invalid_query",
+                "the query parameter `name` is not UTF-8 once percent-decoded (`%ff`)",
+                Some("name")
+            )
+        );
+        let specs = [ParamSpec {
+            name: "limit",
+            kind: ParamKind::Integer,
+            required: false,
+            default: None,
+            schema: &LIMIT,
+        }];
+        let pairs = query_pairs(Some("limit=1&limit=abc"), status).unwrap();
+        let repeated = read_params(&pairs, &specs, "query", status).unwrap_err();
+        assert_eq!(
+            repeated.message,
+            "the query parameter `limit` is given more than once; it takes one value"
+        );
+        assert_eq!(repeated.field.as_deref(), Some("limit"));
+    }
+
+    static COUNT: LazySchema =
+        LazySchema::new(r#"{"type": "object", "properties": {"count": {"type": "integer"}}}"#);
+
+    #[test]
+    fn integer_fields_refuse_fractions_and_exponents_by_name() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        let status = StatusCode::BAD_REQUEST;
+        for text in [
+            r#"{"count": 1.0}"#,
+            r#"{"count": 1e2}"#,
+            r#"{"count": -0.0}"#,
+        ] {
+            let refused = json_body(&headers, text.as_bytes(), &COUNT, true, status).unwrap_err();
+            assert_eq!(refused.field.as_deref(), Some("count"), "{text}");
+            assert!(
+                refused.message.starts_with("the request body is invalid at `/count`: ")
+                    && refused.message.ends_with(
+                        "is not of type \"integer\" (OpenAPI 3.0: an integer is written without a fraction or exponent)"
+                    ),
+                "{text}: {}",
+                refused.message
+            );
+        }
+        let zero = json_body(&headers, br#"{"count": -0}"#, &COUNT, true, status).unwrap();
+        assert_eq!(zero, Some(serde_json::json!({"count": 0})));
     }
 }

@@ -75,20 +75,28 @@ fn check_operations(spec: &Spec, out: &mut Vec<(String, String)>) {
         .document
         .pointer("/components/securitySchemes")
         .and_then(Value::as_object);
-    for op in spec.operations() {
+    // In the order of the text, so that the duplicate reported is the later definition (the
+    // typed model lists a path's methods in a fixed order, not the file's).
+    let mut operations = spec.operations();
+    operations.sort_by_key(|op| spec.line_of(&op.pointer()).unwrap_or(usize::MAX));
+    for op in operations {
         let pointer = op.pointer();
         let raw = spec.document.pointer(&pointer).unwrap_or(&Value::Null);
 
         match &op.operation.operation_id {
             None => out.push((pointer.clone(), "operation has no operationId".into())),
-            Some(id) => {
-                if let Some(first) = seen.insert(id.clone(), pointer.clone()) {
-                    out.push((
-                        format!("{pointer}/operationId"),
-                        format!("duplicate operationId `{id}` (first used at {first})"),
-                    ));
+            Some(id) => match seen.get(id) {
+                Some(first) => out.push((
+                    format!("{pointer}/operationId"),
+                    format!(
+                        "duplicate operationId `{id}`: first defined at {first} ({})",
+                        spec.location(&format!("{first}/operationId"))
+                    ),
+                )),
+                None => {
+                    seen.insert(id.clone(), pointer.clone());
                 }
-            }
+            },
         }
 
         let security = raw

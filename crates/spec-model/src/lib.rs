@@ -6,6 +6,7 @@
 //! that any finding can be reported with a JSON pointer into the spec and the line it sits on.
 
 mod check;
+pub mod depth;
 mod locate;
 pub mod pagination;
 pub mod refs;
@@ -47,7 +48,8 @@ pub enum LoadError {
         column: Option<usize>,
         message: String,
     },
-    /// The document is not OpenAPI 3.0.x (3.1 is not supported by the code generator).
+    /// The document is not OpenAPI 3.0.x (3.1 is not supported by the code generator); `found`
+    /// is empty when the document has no `openapi` field at all.
     Version { path: PathBuf, found: String },
 }
 
@@ -70,6 +72,11 @@ impl fmt::Display for LoadError {
                 }
                 write!(f, ": {message}")
             }
+            LoadError::Version { path, found } if found.is_empty() => write!(
+                f,
+                "{}: not an OpenAPI document: it has no `openapi` field at the top level (specs must be OpenAPI 3.0.x, `openapi: 3.0.3`)",
+                path.display()
+            ),
             LoadError::Version { path, found } => write!(
                 f,
                 "{}: `openapi: {found}` is not supported; specs must be OpenAPI 3.0.x (3.0.3)",
@@ -103,12 +110,28 @@ pub fn parse(path: impl AsRef<Path>, source: String) -> Result<Spec, LoadError> 
             message: error.to_string(),
         }
     };
+    // Before serde_yaml, whose parse of deep nesting is quadratic (see `depth`).
+    if let Err((line, depth)) = depth::check(&source, depth::MAX_DEPTH) {
+        return Err(LoadError::Parse {
+            path: path.to_owned(),
+            line: Some(line),
+            column: None,
+            message: format!(
+                "nested {depth} levels deep here; a spec may nest at most {} levels",
+                depth::MAX_DEPTH
+            ),
+        });
+    }
     let yaml: serde_yaml::Value = serde_yaml::from_str(&source).map_err(parse_error)?;
-    let version = yaml
-        .get("openapi")
-        .and_then(|v| v.as_str())
-        .unwrap_or_default()
-        .to_owned();
+    let version = match yaml.get("openapi") {
+        None => String::new(),
+        Some(serde_yaml::Value::String(version)) => version.clone(),
+        // `openapi: 3.0` is read as a number: show it as written.
+        Some(other) => serde_yaml::to_string(other)
+            .unwrap_or_default()
+            .trim_end()
+            .to_owned(),
+    };
     if !version.starts_with("3.0.") {
         return Err(LoadError::Version {
             path: path.to_owned(),

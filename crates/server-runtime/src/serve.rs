@@ -1,0 +1,111 @@
+//! Serving a router on a socket so that no client can hold the server: what `axum::serve` does,
+//! plus the bounds it lacks.
+//!
+//! `axum::serve` gives hyper no timer, so hyper's header-read timeout never fires: a client that
+//! sends half its headers and stops holds its connection (and a file descriptor) for ever, and a
+//! graceful shutdown waits for it for ever. [`serve`] drives each connection with hyper's HTTP/1
+//! builder and a Tokio timer instead:
+//! - a request's head must arrive within [`ServeOptions::header_read_timeout`]; the same timer
+//!   bounds an idle keep-alive connection's wait for its next request;
+//! - at most [`ServeOptions::max_connections`] connections are served at once; beyond that,
+//!   new connections wait in the listen backlog (accepting pauses) instead of taking descriptors;
+//! - on shutdown, accepting stops, connections finish the request in flight and close, and after
+//!   [`ServeOptions::shutdown_grace`] the rest are dropped.
+
+use std::future::Future;
+use std::time::Duration;
+
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+/// The bounds [`serve`] holds every connection to.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    /// Time for a request's head (request line and headers) to arrive, and for an idle
+    /// keep-alive connection to start its next request. Default: 10 s.
+    pub header_read_timeout: Duration,
+    /// Connections served at once. Default: 256.
+    pub max_connections: usize,
+    /// How long a shutdown waits for connections to finish. Default: 5 s.
+    pub shutdown_grace: Duration,
+    /// hyper's own bound on the number of headers (hyper answers 431 with an empty body beyond
+    /// it, so it is set above what the application refuses in its own error shape). Default: 1024.
+    pub max_headers: usize,
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions {
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 256,
+            shutdown_grace: Duration::from_secs(5),
+            max_headers: 1024,
+        }
+    }
+}
+
+/// Serves `router` on `listener` until `shutdown` completes, then shuts down within
+/// [`ServeOptions::shutdown_grace`] (see the module docs).
+pub async fn serve(
+    listener: TcpListener,
+    router: Router,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()> {
+    let mut builder = hyper::server::conn::http1::Builder::new();
+    builder
+        .timer(TokioTimer::new())
+        .header_read_timeout(options.header_read_timeout)
+        .max_headers(options.max_headers);
+    let slots = std::sync::Arc::new(Semaphore::new(options.max_connections.max(1)));
+    let graceful = GracefulShutdown::new();
+    let mut connections = JoinSet::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        // Finished connections are reaped so the set stays as large as what is open.
+        while connections.try_join_next().is_some() {}
+        let slot = tokio::select! {
+            slot = std::sync::Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                Err(error) => {
+                    // Out of descriptors or a connection reset before accept: wait, go on.
+                    report_accept_error(&error);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let service = TowerToHyperService::new(router.clone());
+        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        let watched = graceful.watch(connection);
+        connections.spawn(async move {
+            // An error here is the client's (reset, timeout, malformed head): nothing to do.
+            let _ = watched.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    // Requests in flight finish; connections past the grace period are dropped with the set.
+    let _ = tokio::time::timeout(options.shutdown_grace, graceful.shutdown()).await;
+    connections.shutdown().await;
+    Ok(())
+}
+
+/// Accept errors are the client's or the system's, not the server's: they are printed once
+/// per occurrence on stderr (this crate has no logger).
+fn report_accept_error(error: &std::io::Error) {
+    eprintln!("serve: accept failed: {error}");
+}
