@@ -173,10 +173,3 @@ where
         }
     }
 }
-
-/// A request header as text for credential checks: `None` when absent; a value that is not
-/// UTF-8 reads as U+FFFD, so it is reported as wrong credentials rather than as missing.
-pub fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    let value = headers.get(name)?;
-    Some(std::str::from_utf8(value.as_bytes()).unwrap_or("\u{fffd}"))
-}

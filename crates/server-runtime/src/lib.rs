@@ -21,7 +21,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
 use futures_util::FutureExt;
-pub use handler::{handle, header_text, Endpoint, Input, Reply};
+pub use handler::{handle, Endpoint, Input, Reply};
 pub use serde_json;
 use serde_json::{Map, Value};
 

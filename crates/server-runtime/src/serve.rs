@@ -19,9 +19,12 @@ use axum::Router;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
-use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
+
+/// The listener [`serve`] takes, re-exported so that servers need no tokio dependency of their
+/// own to name it.
+pub use tokio::net::TcpListener;
 
 /// The bounds [`serve`] holds every connection to.
 #[derive(Debug, Clone)]

@@ -190,7 +190,6 @@ pub fn example(model: &ApiModel) -> Result<String, String> {
         out.push(format!("# {}", use_line(&krate, &hidden_imports)));
     }
     out.extend([
-        "use server_runtime::axum; // or an `axum = \"0.8\"` dependency of your own".to_owned(),
         String::new(),
         "struct MyApi;".to_owned(),
         String::new(),
@@ -227,18 +226,19 @@ pub fn example(model: &ApiModel) -> Result<String, String> {
     out.extend([
         "}".to_owned(),
         String::new(),
-        "/// Serves the API on `listener` (a `tokio::net::TcpListener`, for example).".to_owned(),
-        "async fn serve<L>(listener: L) -> std::io::Result<()>".to_owned(),
-        "where".to_owned(),
-        "    L: axum::serve::Listener,".to_owned(),
-        "    L::Addr: std::fmt::Debug,".to_owned(),
-        "{".to_owned(),
+        "/// Serves the API on `listener` until the process ends.".to_owned(),
+        "async fn serve(listener: server_runtime::serve::TcpListener) -> std::io::Result<()> {"
+            .to_owned(),
         format!(
             "    let credentials = Credentials::new({});",
             model.credentials_placeholders()
         ),
         "    let app = router(Arc::new(MyApi), ServerConfig::new(credentials));".to_owned(),
-        "    axum::serve(listener, app).await".to_owned(),
+        "    // Header-read timeout, connection cap, bounded shutdown: what `axum::serve` lacks."
+            .to_owned(),
+        "    let options = server_runtime::serve::ServeOptions::default();".to_owned(),
+        "    server_runtime::serve::serve(listener, app, options, std::future::pending()).await"
+            .to_owned(),
         "}".to_owned(),
         "```".to_owned(),
     ]);

@@ -13,7 +13,6 @@
 //!
 //! use fx_no_content_server::types::auth::Credentials;
 //! use fx_no_content_server::{router, Context, DeleteThingResponse, FxNoContentApi, ServerConfig};
-//! use server_runtime::axum; // or an `axum = "0.8"` dependency of your own
 //!
 //! struct MyApi;
 //!
@@ -25,15 +24,13 @@
 //!     }
 //! }
 //!
-//! /// Serves the API on `listener` (a `tokio::net::TcpListener`, for example).
-//! async fn serve<L>(listener: L) -> std::io::Result<()>
-//! where
-//!     L: axum::serve::Listener,
-//!     L::Addr: std::fmt::Debug,
-//! {
+//! /// Serves the API on `listener` until the process ends.
+//! async fn serve(listener: server_runtime::serve::TcpListener) -> std::io::Result<()> {
 //!     let credentials = Credentials::new("client-id", "client-secret");
 //!     let app = router(Arc::new(MyApi), ServerConfig::new(credentials));
-//!     axum::serve(listener, app).await
+//!     // Header-read timeout, connection cap, bounded shutdown: what `axum::serve` lacks.
+//!     let options = server_runtime::serve::ServeOptions::default();
+//!     server_runtime::serve::serve(listener, app, options, std::future::pending()).await
 //! }
 //! ```
 

@@ -165,8 +165,22 @@ fn authenticate(
     let unauthorized = |message: ::std::string::String| {
         Rejection::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
     };
+    for name in ["authorization"] {
+        if headers.get(name).is_some_and(|value| value.to_str().is_err()) {
+            let reason = "not visible ASCII text";
+            return Err(
+                unauthorized(
+                    types::auth::AuthError::Malformed {
+                        header: name,
+                        reason,
+                    }
+                        .to_string(),
+                ),
+            );
+        }
+    }
     let presented = types::auth::Credentials::from_headers(|name| {
-            ::server_runtime::header_text(headers, name)
+            headers.get(name).and_then(|value| value.to_str().ok())
         })
         .map_err(|e| unauthorized(e.to_string()))?;
     let expected = &config.credentials;
