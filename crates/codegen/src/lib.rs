@@ -71,31 +71,5 @@ pub fn generate_dir(spec_dir: &Path) -> Result<Vec<ApiOutput>, CodegenError> {
 
 /// A spec that cannot be loaded, as a codegen error whose `file` carries `:line:column`.
 fn load_error(error: spec_model::LoadError) -> CodegenError {
-    match error {
-        spec_model::LoadError::Parse {
-            path,
-            line,
-            column,
-            message,
-        } => {
-            let mut file = path.display().to_string();
-            if let Some(line) = line {
-                file.push_str(&format!(":{line}"));
-                if let Some(column) = column {
-                    file.push_str(&format!(":{column}"));
-                }
-            }
-            CodegenError::new(&file, None, message)
-        }
-        spec_model::LoadError::Io { path, error } => CodegenError::new(
-            &path.display().to_string(),
-            None,
-            format!("cannot read: {error}"),
-        ),
-        version @ spec_model::LoadError::Version { .. } => {
-            let text = version.to_string();
-            let (file, message) = text.split_once(": ").unwrap_or(("spec", &text));
-            CodegenError::new(file, None, message)
-        }
-    }
+    CodegenError::new(&error.location(), None, error.reason())
 }

@@ -77,7 +77,7 @@ fn check_operations(spec: &Spec, out: &mut Vec<(String, String)>) {
         .and_then(Value::as_object);
     for op in spec.operations() {
         let pointer = op.pointer();
-        let raw = spec.document.pointer(&pointer).unwrap_or(&Value::Null);
+        let raw = op.value;
 
         match &op.operation.operation_id {
             None => out.push((pointer.clone(), "operation has no operationId".into())),
