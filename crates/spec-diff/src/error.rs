@@ -22,13 +22,15 @@ impl fmt::Display for Side {
 
 /// A comparison that could not be made: a `$ref` of one document does not resolve or never
 /// reaches content (an alias cycle). `spec_model::check` reports the same, with a line.
+/// The message carries the reason, so it is not also a `source()` (which would print twice in
+/// an error chain).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DiffError {
-    #[error("{side}: {pointer}: {source}")]
+    #[error("{side}: {pointer}: {error}")]
     Reference {
         side: Side,
         /// JSON pointer of the value holding the `$ref`.
         pointer: String,
-        source: RefError,
+        error: RefError,
     },
 }

@@ -121,9 +121,9 @@ pub enum VersionError {
         which: &'static str,
         text: String,
     },
-    /// The two documents could not be compared.
-    #[error("{spec}: {source}")]
-    Diff { spec: String, source: DiffError },
+    /// The two documents could not be compared (the reason is in the message, not a source).
+    #[error("{spec}: {error}")]
+    Diff { spec: String, error: DiffError },
     /// The version did not move as far as the changes require.
     #[error("{0}")]
     Shortfall(Box<VersionShortfall>),
@@ -144,9 +144,9 @@ pub fn check_version(spec: &str, old: &Value, new: &Value) -> Result<Vec<Change>
         })
     };
     let (old_version, new_version) = (version(old, "the base's")?, version(new, "the")?);
-    let changes = crate::diff(old, new).map_err(|source| VersionError::Diff {
+    let changes = crate::diff(old, new).map_err(|error| VersionError::Diff {
         spec: spec.to_owned(),
-        source,
+        error,
     })?;
     let bump = required_bump(&changes);
     let required = old_version.bumped(bump);

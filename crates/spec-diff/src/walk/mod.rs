@@ -151,10 +151,10 @@ impl<'a> Differ<'a> {
             Side::Old => self.old,
             Side::New => self.new,
         };
-        spec_model::follow(document, value).map_err(|source| DiffError::Reference {
+        spec_model::follow(document, value).map_err(|error| DiffError::Reference {
             side,
             pointer: pointer.to_owned(),
-            source,
+            error,
         })
     }
 
