@@ -261,7 +261,11 @@ impl Validator<'static> {
                             slot: None,
                             has_content: false,
                             media_pointer: None,
-                            problem: Some(located(&spec, &format!("{container_pointer}/$ref"), &error)),
+                            problem: Some(located(
+                                &spec,
+                                &format!("{container_pointer}/$ref"),
+                                &error,
+                            )),
                         }
                     }
                 };
@@ -278,12 +282,13 @@ impl Validator<'static> {
                         escape_pointer(media_type)
                     );
                     let schema = content[media_type].get("schema")?;
-                    let reference = match schema.get("$ref").and_then(Value::as_str) {
-                        Some(target) if schema.as_object().is_some_and(|m| m.len() == 1) => {
-                            target.to_owned()
-                        }
-                        _ => schema_pointer.clone(),
-                    };
+                    let reference =
+                        match spec_model::refs::reference_of(schema).and_then(Result::ok) {
+                            Some(target) if schema.as_object().is_some_and(|m| m.len() == 1) => {
+                                target.to_owned()
+                            }
+                            _ => schema_pointer.clone(),
+                        };
                     let index = *slot_index
                         .entry((reference.clone(), direction))
                         .or_insert_with(|| {

@@ -5,7 +5,10 @@ mod common;
 
 fn validate(spec: &str, body: &str) -> (i32, String, String) {
     let spec = common::fixture(spec).display().to_string();
-    common::cli(&["validate", "--spec", &spec, "--op", &op(&spec), "--request"], body)
+    common::cli(
+        &["validate", "--spec", &spec, "--op", &op(&spec), "--request"],
+        body,
+    )
 }
 
 fn op(spec: &str) -> String {
@@ -20,7 +23,11 @@ fn op(spec: &str) -> String {
 fn an_alias_cycle_is_an_input_error_with_the_chain_for_any_body() {
     for body in ["5", "\"x\"", "null", "{}"] {
         let (code, out, err) = validate("alias-cycle.yaml", body);
-        assert_eq!(code, conformance::cli::EXIT_USAGE, "body {body}: {out}{err}");
+        assert_eq!(
+            code,
+            conformance::cli::EXIT_USAGE,
+            "body {body}: {out}{err}"
+        );
         assert!(!out.contains("conforms"), "body {body}: {out}");
         assert!(
             err.contains(

@@ -79,9 +79,9 @@ impl LoadError {
         match self {
             LoadError::Io { error, .. } => format!("cannot read: {error}"),
             LoadError::Parse { message, .. } => message.clone(),
-            LoadError::Version { found, .. } => format!(
-                "`openapi: {found}` is not supported; specs must be OpenAPI 3.0.x (3.0.3)"
-            ),
+            LoadError::Version { found, .. } => {
+                format!("`openapi: {found}` is not supported; specs must be OpenAPI 3.0.x (3.0.3)")
+            }
         }
     }
 }

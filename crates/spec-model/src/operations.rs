@@ -109,7 +109,10 @@ mod tests {
             listed,
             [
                 ("get_b".to_owned(), "/paths/~1b~1{id}/get".to_owned()),
-                ("DELETE /b/{id}".to_owned(), "/paths/~1b~1{id}/delete".to_owned()),
+                (
+                    "DELETE /b/{id}".to_owned(),
+                    "/paths/~1b~1{id}/delete".to_owned()
+                ),
                 ("make_a".to_owned(), "/paths/~1a/post".to_owned()),
             ]
         );

@@ -6,6 +6,7 @@ use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
 use spec_model::escape_pointer;
+use spec_model::refs::reference_of;
 
 use super::{compact, Differ, Place};
 use crate::error::{DiffError, Side};
@@ -40,7 +41,7 @@ impl<'a> Differ<'a> {
         'a: 'v,
     {
         let mut place = place.clone();
-        let reference = |v: &Value| v.get("$ref").and_then(Value::as_str).map(str::to_owned);
+        let reference = |v: &Value| reference_of(v).and_then(Result::ok).map(str::to_owned);
         let (old_ref, new_ref) = (reference(old), reference(new));
         if old_ref.is_some() || new_ref.is_some() {
             let key = (old_ref.unwrap_or_default(), new_ref.unwrap_or_default());
