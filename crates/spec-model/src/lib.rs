@@ -344,3 +344,29 @@ fn yaml_to_json(value: serde_yaml::Value) -> Result<serde_json::Value, String> {
         Y::Tagged(tagged) => yaml_to_json(tagged.value)?,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_load_error_says_where_and_what_apart() {
+        let version = parse("spec/x.yaml", "openapi: 3.1.0\n".into()).unwrap_err();
+        assert_eq!(version.location(), "spec/x.yaml");
+        assert_eq!(
+            version.reason(),
+            "`openapi: 3.1.0` is not supported; specs must be OpenAPI 3.0.x (3.0.3)"
+        );
+        assert_eq!(
+            version.to_string(),
+            format!("{}: {}", version.location(), version.reason())
+        );
+        let syntax = parse("spec/x.yaml", "openapi: 3.0.3\ninfo: [\n".into()).unwrap_err();
+        assert!(
+            syntax.location().starts_with("spec/x.yaml:"),
+            "{}",
+            syntax.location()
+        );
+        assert!(!syntax.reason().starts_with("spec/x.yaml"), "{syntax}");
+    }
+}
