@@ -4,22 +4,16 @@
 use std::path::Path;
 use std::process::{Command, ExitCode};
 
+use anyhow::{bail, Context, Result};
 use serde_json::Value;
 
 /// The base revision: `explicit`, else the merge base with `main`, else `HEAD`.
-pub fn base_ref(root: &Path, explicit: Option<&str>) -> Result<String, String> {
+pub fn base_ref(root: &Path, explicit: Option<&str>) -> Result<String> {
     if let Some(base) = explicit {
         // A typo must not read as "every spec is new since the base".
-        git(
-            root,
-            &[
-                "rev-parse",
-                "--verify",
-                "--quiet",
-                &format!("{base}^{{commit}}"),
-            ],
-        )
-        .map_err(|_| format!("--base {base}: no such commit in this repository"))?;
+        let commit = format!("{base}^{{commit}}");
+        git(root, &["rev-parse", "--verify", "--quiet", &commit])
+            .with_context(|| format!("--base {base}: no such commit in this repository"))?;
         return Ok(base.to_owned());
     }
     let branch = git(root, &["rev-parse", "--abbrev-ref", "HEAD"])?;
@@ -32,28 +26,27 @@ pub fn base_ref(root: &Path, explicit: Option<&str>) -> Result<String, String> {
     }
 }
 
-pub fn git(root: &Path, args: &[&str]) -> Result<String, String> {
+/// Runs git in `root` and returns its standard output.
+pub fn git(root: &Path, args: &[&str]) -> Result<String> {
     let output = Command::new("git")
         .args(args)
         .current_dir(root)
         .output()
-        .map_err(|e| format!("cannot run git: {e}"))?;
+        .context("cannot run git")?;
     if !output.status.success() {
-        return Err(format!(
+        bail!(
             "git {}: {}",
             args.join(" "),
             String::from_utf8_lossy(&output.stderr).trim()
-        ));
+        );
     }
     Ok(String::from_utf8_lossy(&output.stdout).into_owned())
 }
 
 /// `spec` (a path relative to the root) as committed at `commit`.
-pub fn spec_at(root: &Path, commit: &str, spec: &str) -> Result<Value, String> {
+pub fn spec_at(root: &Path, commit: &str, spec: &str) -> Result<Value> {
     let text = git(root, &["show", &format!("{commit}:{spec}")])?;
-    Ok(spec_model::parse(format!("{commit}:{spec}"), text)
-        .map_err(|e| e.to_string())?
-        .document)
+    Ok(spec_model::parse(format!("{commit}:{spec}"), text)?.document)
 }
 
 /// One spec at the base and now. `old` is `None` when the spec is new since the base.
@@ -64,22 +57,18 @@ pub struct SpecPair {
 }
 
 /// Every `spec/*.yaml` now, with its version at `base`.
-pub fn spec_pairs(root: &Path, base: &str) -> Result<Vec<SpecPair>, String> {
-    let files = spec_model::spec_files(root.join("spec")).map_err(|e| e.to_string())?;
+pub fn spec_pairs(root: &Path, base: &str) -> Result<Vec<SpecPair>> {
     let mut pairs = Vec::new();
-    for file in files {
+    for file in spec_model::spec_files(root.join("spec"))? {
         let relative = file
             .strip_prefix(root)
             .unwrap_or(&file)
             .to_string_lossy()
             .into_owned();
-        let new = spec_model::load(&file).map_err(|e| e.to_string())?.document;
+        let new = spec_model::load(&file)?.document;
+        // A spec git does not know at the base is new since then.
         let old = match git(root, &["show", &format!("{base}:{relative}")]) {
-            Ok(text) => Some(
-                spec_model::parse(format!("{base}:{relative}"), text)
-                    .map_err(|e| e.to_string())?
-                    .document,
-            ),
+            Ok(text) => Some(spec_model::parse(format!("{base}:{relative}"), text)?.document),
             Err(_) => None,
         };
         pairs.push(SpecPair { relative, old, new });
@@ -87,22 +76,21 @@ pub fn spec_pairs(root: &Path, base: &str) -> Result<Vec<SpecPair>, String> {
     Ok(pairs)
 }
 
-/// `cargo xtask diff`.
-pub fn run(root: &Path, base: Option<&str>, json: bool, fail_on_breaking: bool) -> ExitCode {
-    let outcome = base_ref(root, base).and_then(|base| Ok((spec_pairs(root, &base)?, base)));
-    let (pairs, base) = match outcome {
-        Ok(found) => found,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::from(2);
-        }
-    };
+/// `cargo xtask diff`: exit 1 with `fail_on_breaking` when a change breaks anything.
+pub fn run(
+    root: &Path,
+    base: Option<&str>,
+    json: bool,
+    fail_on_breaking: bool,
+) -> Result<ExitCode> {
+    let base = base_ref(root, base)?;
+    let pairs = spec_pairs(root, &base)?;
     let mut breaking = false;
     let mut report = serde_json::Map::new();
+    let empty = serde_json::json!({"openapi": "3.0.3", "info": {"version": "0.0.0"}, "paths": {}});
     for pair in &pairs {
-        let empty =
-            serde_json::json!({"openapi": "3.0.3", "info": {"version": "0.0.0"}, "paths": {}});
-        let changes = spec_diff::diff(pair.old.as_ref().unwrap_or(&empty), &pair.new);
+        let changes = spec_diff::diff(pair.old.as_ref().unwrap_or(&empty), &pair.new)
+            .with_context(|| format!("{}: cannot compare with {base}", pair.relative))?;
         breaking |= changes.iter().any(|c| c.impact.is_breaking());
         if json {
             let mut entry = spec_diff::to_json(&changes);
@@ -126,48 +114,48 @@ pub fn run(root: &Path, base: Option<&str>, json: bool, fail_on_breaking: bool) 
     }
     if json {
         let document = serde_json::json!({"base": base, "specs": report});
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&document).unwrap_or_default()
-        );
+        println!("{}", serde_json::to_string_pretty(&document)?);
     }
-    if breaking && fail_on_breaking {
+    Ok(if breaking && fail_on_breaking {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
-    }
+    })
+}
+
+/// What the version gate found.
+#[derive(Default)]
+pub struct Gate {
+    /// Specs whose version did not move as far as their changes require.
+    pub refusals: Vec<spec_diff::VersionError>,
+    /// Checks skipped, and why.
+    pub notes: Vec<String>,
 }
 
 /// The version gate: every spec's `info.version` moved as far as its changes since the base
-/// require. Returns the refusals (empty: go ahead) and notes (checks skipped).
-pub fn version_gate(root: &Path) -> (Vec<String>, Vec<String>) {
-    let (mut refusals, mut notes) = (Vec::new(), Vec::new());
-    let base = match base_ref(root, None) {
-        Ok(base) => base,
+/// require. Without git (or a base), the checks are skipped with a note.
+pub fn version_gate(root: &Path) -> Gate {
+    let mut gate = Gate::default();
+    let pairs = base_ref(root, None).and_then(|base| Ok((spec_pairs(root, &base)?, base)));
+    let (pairs, base) = match pairs {
+        Ok(found) => found,
         Err(error) => {
-            notes.push(format!("version check skipped: {error}"));
-            return (refusals, notes);
-        }
-    };
-    let pairs = match spec_pairs(root, &base) {
-        Ok(pairs) => pairs,
-        Err(error) => {
-            notes.push(format!("version check skipped: {error}"));
-            return (refusals, notes);
+            gate.notes.push(format!("version check skipped: {error:#}"));
+            return gate;
         }
     };
     for pair in pairs {
         match &pair.old {
-            None => notes.push(format!(
+            None => gate.notes.push(format!(
                 "{}: new since {base}, no version check",
                 pair.relative
             )),
             Some(old) => {
                 if let Err(refusal) = spec_diff::check_version(&pair.relative, old, &pair.new) {
-                    refusals.push(refusal);
+                    gate.refusals.push(refusal);
                 }
             }
         }
     }
-    (refusals, notes)
+    gate
 }

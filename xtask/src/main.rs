@@ -3,10 +3,13 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use anyhow::Result;
 use clap::{Parser, Subcommand};
 
 mod diff;
+mod generate;
 mod semver;
+mod specs;
 
 #[derive(Parser)]
 #[command(
@@ -71,14 +74,29 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let root = workspace_root();
-    match cli.command {
-        Command::Specs => specs(&root.join("spec")),
-        Command::Codegen { check } => codegen(&root, check),
+    // Exit 2 for an error of `diff` and `semver` (1 is their verdict), 1 for the others.
+    let error_code = match cli.command {
+        Command::Diff { .. } | Command::Semver { .. } => 2,
+        _ => 1,
+    };
+    match run(&root, cli.command) {
+        Ok(code) => code,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::from(error_code)
+        }
+    }
+}
+
+fn run(root: &Path, command: Command) -> Result<ExitCode> {
+    match command {
+        Command::Specs => specs::run(root),
+        Command::Codegen { check } => generate::run(root, check),
         Command::Diff {
             base,
             format,
             fail_on_breaking,
-        } => diff::run(&root, base.as_deref(), format == "json", fail_on_breaking),
+        } => diff::run(root, base.as_deref(), format == "json", fail_on_breaking),
         Command::Semver {
             base,
             scenarios,
@@ -91,155 +109,22 @@ fn main() -> ExitCode {
             } else {
                 semver::Mode::Base(base)
             };
-            semver::run(&root, mode)
+            semver::run(root, mode)
         }
         Command::Conformance { format } => {
-            let (report, code) = conformance::run_all(&root, format);
+            let (report, code) = conformance::run_all(root, format);
             print!("{report}");
-            ExitCode::from(u8::try_from(code).unwrap_or(2))
+            Ok(ExitCode::from(u8::try_from(code).unwrap_or(2)))
         }
     }
 }
 
+/// The workspace root: `XTASK_ROOT` (tests run the binary against a scratch copy), else the
+/// parent of this package.
 fn workspace_root() -> PathBuf {
-    // Tests run the binary against a scratch copy of the workspace.
     if let Some(root) = std::env::var_os("XTASK_ROOT") {
         return PathBuf::from(root);
     }
-    // xtask lives in <root>/xtask.
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask has a parent directory")
-        .to_owned()
-}
-
-fn specs(dir: &Path) -> ExitCode {
-    let files = match spec_model::spec_files(dir) {
-        Ok(files) => files,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut failed = false;
-    println!(
-        "{:<12} {:>10} {:>8} {:>9}",
-        "api", "operations", "schemas", "examples"
-    );
-    for file in files {
-        let spec = match spec_model::load(&file) {
-            Ok(spec) => spec,
-            Err(error) => {
-                eprintln!("error: {error}");
-                failed = true;
-                continue;
-            }
-        };
-        let summary = spec.summary();
-        println!(
-            "{:<12} {:>10} {:>8} {:>9}",
-            spec.api, summary.operations, summary.schemas, summary.examples
-        );
-        for op in spec.operations() {
-            println!("    {:<28} {:<6} {}", op.name(), op.method, op.path);
-        }
-        for problem in spec_model::check(&spec) {
-            eprintln!("error: {problem}");
-            failed = true;
-        }
-    }
-    if failed {
-        ExitCode::FAILURE
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-fn codegen(root: &Path, check: bool) -> ExitCode {
-    // A spec change needs the version bump it implies before anything is generated from it.
-    let (refusals, notes) = diff::version_gate(root);
-    for note in notes {
-        eprintln!("note: {note}");
-    }
-    if !refusals.is_empty() {
-        for refusal in refusals {
-            eprintln!("error: {refusal}");
-        }
-        eprintln!("nothing was written (see `cargo xtask diff`)");
-        return ExitCode::FAILURE;
-    }
-    let apis = match codegen::generate_dir(&root.join("spec")) {
-        Ok(apis) => apis,
-        Err(error) => {
-            eprintln!("error: {error}");
-            eprintln!("nothing was written");
-            return ExitCode::FAILURE;
-        }
-    };
-    let mut files: Vec<codegen::GeneratedFile> =
-        apis.iter().flat_map(|a| a.files.clone()).collect();
-    let registry = codegen::registry(&apis);
-    files.extend(registry.iter().cloned());
-    let reports = if check {
-        codegen::compare(root, &files)
-    } else {
-        codegen::write_changed(root, &files)
-    };
-    let reports = match reports {
-        Ok(reports) => reports,
-        Err(error) => {
-            eprintln!("error: {error}");
-            return ExitCode::FAILURE;
-        }
-    };
-    for api in &apis {
-        println!(
-            "{}: {} operations, {} types ({} open enums), {} pagination streams",
-            api.api,
-            api.operations.len(),
-            api.types.len(),
-            api.open_enums.len(),
-            api.streams.len()
-        );
-        println!("    operations: {}", api.operations.join(", "));
-        println!("    types:      {}", api.types.join(", "));
-        if !api.streams.is_empty() {
-            println!("    streams:    {}", api.streams.join(", "));
-        }
-        for report in reports
-            .iter()
-            .filter(|r| api.files.iter().any(|f| f.path == r.path))
-        {
-            println!("    {report}");
-        }
-    }
-    println!("the API registry ({}):", codegen::REGISTRY_DIR);
-    for report in reports
-        .iter()
-        .filter(|r| registry.iter().any(|f| f.path == r.path))
-    {
-        println!("    {report}");
-    }
-    let stale: Vec<&codegen::FileReport> = reports.iter().filter(|r| r.is_changed()).collect();
-    if check && !stale.is_empty() {
-        for report in &stale {
-            match &report.state {
-                codegen::FileState::Stale { diff } => eprintln!("{diff}"),
-                _ => eprintln!("missing: {}", report.path.display()),
-            }
-        }
-        eprintln!(
-            "error: {} generated file(s) are stale; run `cargo xtask codegen` and commit the result",
-            stale.len()
-        );
-        return ExitCode::FAILURE;
-    }
-    if !check {
-        println!(
-            "{} file(s) written, {} unchanged",
-            stale.len(),
-            reports.len() - stale.len()
-        );
-    }
-    ExitCode::SUCCESS
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().unwrap_or(manifest_dir).to_owned()
 }

@@ -2,52 +2,14 @@
 //! names the change and the edit; with the bump it goes ahead. Runs the xtask binary against a
 //! scratch git repository holding a copy of `spec/`.
 
-use std::path::Path;
-use std::process::Command;
+mod common;
 
-fn git(dir: &Path, args: &[&str]) {
-    let status = Command::new("git")
-        .args(["-c", "user.name=t", "-c", "user.email=t@example.com"])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap();
-    assert!(
-        status.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&status.stderr)
-    );
-}
-
-fn xtask(root: &Path, args: &[&str]) -> (bool, String, String) {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .args(args)
-        .env("XTASK_ROOT", root)
-        .output()
-        .unwrap();
-    (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
+use common::xtask;
 
 #[test]
 fn a_breaking_edit_needs_its_version_bump() {
-    let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
-    let scratch = tempfile::tempdir().unwrap();
+    let scratch = common::scratch_repository();
     let root = scratch.path();
-    std::fs::create_dir(root.join("spec")).unwrap();
-    for api in ["insightiq", "publica", "instabot"] {
-        std::fs::copy(
-            workspace.join(format!("spec/{api}.yaml")),
-            root.join(format!("spec/{api}.yaml")),
-        )
-        .unwrap();
-    }
-    git(root, &["init", "-q", "-b", "main"]);
-    git(root, &["add", "spec"]);
-    git(root, &["commit", "-q", "-m", "base"]);
 
     // Tighten Instabot's `limit` (a breaking change for clients), leave the version alone.
     let path = root.join("spec/instabot.yaml");

@@ -151,28 +151,5 @@ pub fn generate_dir(spec_dir: &Path) -> Result<Vec<ApiOutput>, CodegenError> {
 
 /// A spec that cannot be loaded, as a codegen error at its file, line and column.
 fn load_error(error: spec_model::LoadError) -> CodegenError {
-    match &error {
-        spec_model::LoadError::Parse {
-            path,
-            line,
-            column,
-            message,
-        } => {
-            let mut file = path.display().to_string();
-            if let Some(line) = line {
-                file.push_str(&format!(":{line}"));
-                if let Some(column) = column {
-                    file.push_str(&format!(":{column}"));
-                }
-            }
-            CodegenError::in_file(&file, message.clone())
-        }
-        spec_model::LoadError::Io { path, error } => {
-            CodegenError::in_file(&path.display().to_string(), format!("cannot read: {error}"))
-        }
-        spec_model::LoadError::Version { path, found } => CodegenError::in_file(
-            &path.display().to_string(),
-            format!("`openapi: {found}` is not supported; specs must be OpenAPI 3.0.x (3.0.3)"),
-        ),
-    }
+    CodegenError::in_file(&error.location(), error.reason())
 }

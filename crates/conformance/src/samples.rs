@@ -370,8 +370,24 @@ pub struct SpecExample {
     pub target: Target,
 }
 
+impl SpecExample {
+    /// The example at a pointer checked against `target`, or one whose `$ref` is unresolved.
+    fn new(value: Result<String, Unresolved>, target: Target) -> Self {
+        match value {
+            Ok(pointer) => SpecExample { pointer, target },
+            Err((pointer, message)) => SpecExample {
+                pointer,
+                target: Target::Unresolved { message },
+            },
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub enum Target {
+    /// A named example whose `$ref` cannot be followed (broken, external or an alias cycle):
+    /// an error row, never a verdict on a value.
+    Unresolved { message: String },
     /// A body of an operation (by its index in [`Validator::operations`]).
     Body {
         operation: usize,
@@ -416,15 +432,13 @@ pub fn spec_examples(validator: &Validator<'_>) -> Vec<SpecExample> {
             let Some(media_pointer) = &body.media_pointer else {
                 continue;
             };
-            for pointer in example_values(validator, media_pointer) {
-                out.push(SpecExample {
-                    pointer,
-                    target: Target::Body {
-                        operation: index,
-                        kind,
-                        response_key: response_key.clone(),
-                    },
-                });
+            for value in example_values(validator, media_pointer) {
+                let target = Target::Body {
+                    operation: index,
+                    kind,
+                    response_key: response_key.clone(),
+                };
+                out.push(SpecExample::new(value, target));
             }
         }
     }
@@ -432,35 +446,32 @@ pub fn spec_examples(validator: &Validator<'_>) -> Vec<SpecExample> {
     out
 }
 
+/// A named example whose `$ref` cannot be followed: the example's pointer and why.
+type Unresolved = (String, String);
+
 /// Pointers of the example values of an object with `example`/`examples` (named examples are
 /// followed through `$ref`).
-fn example_values(validator: &Validator<'_>, object_pointer: &str) -> Vec<String> {
+fn example_values(
+    validator: &Validator<'_>,
+    object_pointer: &str,
+) -> Vec<Result<String, Unresolved>> {
     let spec = validator.spec();
     let mut out = Vec::new();
     let Some(object) = spec.document.pointer(object_pointer) else {
         return out;
     };
     if object.get("example").is_some() {
-        out.push(format!("{object_pointer}/example"));
+        out.push(Ok(format!("{object_pointer}/example")));
     }
     if let Some(examples) = object.get("examples").and_then(Value::as_object) {
         for (name, example) in examples {
-            let mut pointer = format!("{object_pointer}/examples/{}", escape_pointer(name));
-            let mut example = example;
-            for _ in 0..16 {
-                match example.get("$ref").and_then(Value::as_str) {
-                    Some(target) => match spec.resolve(target) {
-                        Some(next) => {
-                            example = next;
-                            pointer = target.trim_start_matches('#').to_owned();
-                        }
-                        None => break,
-                    },
-                    None => break,
+            let pointer = format!("{object_pointer}/examples/{}", escape_pointer(name));
+            match spec.follow(example) {
+                Ok(followed) if followed.value.get("value").is_some() => {
+                    out.push(Ok(format!("{}/value", followed.pointer_or(&pointer))));
                 }
-            }
-            if example.get("value").is_some() {
-                out.push(format!("{pointer}/value"));
+                Ok(_) => {}
+                Err(error) => out.push(Err((pointer, error.to_string()))),
             }
         }
     }
@@ -495,14 +506,12 @@ fn walk_schema_examples(
             } else {
                 "parameter"
             };
-            for example in example_values(validator, &pointer) {
-                out.push(SpecExample {
-                    pointer: example,
-                    target: Target::Schema {
-                        schema_pointer: format!("{pointer}/schema"),
-                        what,
-                    },
-                });
+            for value in example_values(validator, &pointer) {
+                let target = Target::Schema {
+                    schema_pointer: format!("{pointer}/schema"),
+                    what,
+                };
+                out.push(SpecExample::new(value, target));
             }
         } else if map.contains_key("example") {
             out.push(SpecExample {
@@ -579,6 +588,15 @@ pub fn check_spec_examples(validator: &Validator<'_>, exceptions: &[ExampleExcep
                     .map_err(|e| e.to_string());
                 ("-".to_owned(), (*what).to_owned(), result)
             }
+            Target::Unresolved { message } => (
+                "-".to_owned(),
+                "example".to_owned(),
+                Err(format!(
+                    "{}: {}/$ref: {message}",
+                    spec.location(&example.pointer),
+                    example.pointer
+                )),
+            ),
         };
         let exception = exceptions
             .iter()

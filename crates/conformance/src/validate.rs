@@ -151,6 +151,9 @@ pub struct BodySpec {
     pub has_content: bool,
     /// JSON pointer of the JSON media type object (after following `$ref`s), if there is one.
     pub media_pointer: Option<String>,
+    /// Why the body's description cannot be read (a `$ref` that does not resolve or never
+    /// reaches content): checking the body is then an input error, never a verdict.
+    problem: Option<String>,
 }
 
 /// One documented response of an operation.
@@ -245,9 +248,27 @@ impl Validator<'static> {
         let mut operations = Vec::new();
         for op in spec.operations() {
             let pointer = op.pointer();
-            let raw = spec.document.pointer(&pointer).unwrap_or(&Value::Null);
+            let raw = op.value;
             let mut body = |container: &Value, container_pointer: String, direction| {
-                let (container, container_pointer) = follow(&spec, container, container_pointer);
+                let (container, container_pointer) = match spec.follow(container) {
+                    Ok(followed) => {
+                        let pointer = followed.pointer_or(&container_pointer);
+                        (followed.value, pointer)
+                    }
+                    Err(error) => {
+                        return BodySpec {
+                            required: false,
+                            slot: None,
+                            has_content: false,
+                            media_pointer: None,
+                            problem: Some(located(
+                                &spec,
+                                &format!("{container_pointer}/$ref"),
+                                &error,
+                            )),
+                        }
+                    }
+                };
                 let content = container.get("content").and_then(Value::as_object);
                 let required = container.get("required").and_then(Value::as_bool) == Some(true);
                 let has_content = content.is_some_and(|c| !c.is_empty());
@@ -261,12 +282,13 @@ impl Validator<'static> {
                         escape_pointer(media_type)
                     );
                     let schema = content[media_type].get("schema")?;
-                    let reference = match schema.get("$ref").and_then(Value::as_str) {
-                        Some(target) if schema.as_object().is_some_and(|m| m.len() == 1) => {
-                            target.to_owned()
-                        }
-                        _ => schema_pointer.clone(),
-                    };
+                    let reference =
+                        match spec_model::refs::reference_of(schema).and_then(Result::ok) {
+                            Some(target) if schema.as_object().is_some_and(|m| m.len() == 1) => {
+                                target.to_owned()
+                            }
+                            _ => schema_pointer.clone(),
+                        };
                     let index = *slot_index
                         .entry((reference.clone(), direction))
                         .or_insert_with(|| {
@@ -285,6 +307,7 @@ impl Validator<'static> {
                     slot,
                     has_content,
                     media_pointer,
+                    problem: None,
                 }
             };
             let request = raw.get("requestBody").map(|request| {
@@ -377,6 +400,14 @@ impl<'t> Validator<'t> {
     /// Compiles every body schema now (otherwise each is compiled when first used), reporting
     /// the first that fails.
     pub fn compile_all(&self) -> Result<(), Error> {
+        let bodies = self.operations.iter().flat_map(|op| {
+            op.request
+                .iter()
+                .chain(op.responses.iter().map(|response| &response.body))
+        });
+        if let Some(problem) = bodies.filter_map(|body| body.problem.as_ref()).next() {
+            return Err(Error::Schema(problem.clone()));
+        }
         for index in 0..self.slots.len() {
             self.compiled(index)?;
         }
@@ -438,6 +469,9 @@ impl<'t> Validator<'t> {
         spec: &BodySpec,
         body: Option<&Value>,
     ) -> Result<Outcome, Error> {
+        if let Some(problem) = &spec.problem {
+            return Err(Error::Schema(problem.clone()));
+        }
         let mut outcome = Outcome::default();
         let Some(body) = body else {
             if spec.required {
@@ -542,8 +576,10 @@ impl<'t> Validator<'t> {
         let mapped =
             openapi_jsonschema::convert_mapped(&self.spec, reference, direction).map_err(|e| {
                 Error::Schema(format!(
-                    "{}: cannot convert the schema at {schema_pointer}: {e}",
-                    self.spec.path.display()
+                    "{}: {}: {} (converting the schema at {schema_pointer})",
+                    self.spec.location(&e.pointer),
+                    e.pointer,
+                    e.message
                 ))
             })?;
         let validator = validation_options()
@@ -551,8 +587,8 @@ impl<'t> Validator<'t> {
             .build(&mapped.schema)
             .map_err(|e| {
                 Error::Schema(format!(
-                    "{}: the schema at {schema_pointer} does not compile: {e}",
-                    self.spec.path.display()
+                    "{}: {schema_pointer}: the schema does not compile: {e}",
+                    self.spec.location(schema_pointer)
                 ))
             })?;
         Ok(Compiled { validator, mapped })
@@ -560,6 +596,9 @@ impl<'t> Validator<'t> {
 
     /// The schema of a body as JSON Schema, as validated (for tools and debugging).
     pub fn json_schema(&self, spec: &BodySpec) -> Result<Option<&Value>, Error> {
+        if let Some(problem) = &spec.problem {
+            return Err(Error::Schema(problem.clone()));
+        }
         match spec.slot {
             Some(slot) => Ok(Some(&self.compiled(slot)?.mapped.schema)),
             None => Ok(None),
@@ -630,21 +669,9 @@ pub enum Match<'a> {
     NoPath,
 }
 
-/// Follows `$ref`s (requestBodies, responses) to the object, with its pointer.
-fn follow<'a>(spec: &'a Spec, mut value: &'a Value, mut pointer: String) -> (&'a Value, String) {
-    for _ in 0..16 {
-        match value.get("$ref").and_then(Value::as_str) {
-            Some(target) => match spec.resolve(target) {
-                Some(next) => {
-                    value = next;
-                    pointer = target.trim_start_matches('#').to_owned();
-                }
-                None => break,
-            },
-            None => break,
-        }
-    }
-    (value, pointer)
+/// `file:line: pointer: message` for a reference that cannot be followed.
+fn located(spec: &Spec, pointer: &str, error: &spec_model::RefError) -> String {
+    format!("{}: {pointer}: {error}", spec.location(pointer))
 }
 
 /// The JSON media type of a `content` map: `application/json`, else any `*/json` or `*+json`.

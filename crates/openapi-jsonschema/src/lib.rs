@@ -39,7 +39,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::fmt;
 
 use serde_json::{json, Map, Value};
-use spec_model::{escape_pointer, Spec};
+use spec_model::{escape_pointer, follow, follow_reference, unescape_pointer, RefError, Spec};
 
 /// The `$schema` of every produced document.
 pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -151,10 +151,14 @@ pub fn convert_mapped(
         let name = converter.wanted[next].clone();
         next += 1;
         let def_pointer = format!("/components/schemas/{}", escape_pointer(&name));
+        // Wanted names come from references that resolved, so this only fails on a bug.
         let def_source = spec
             .document
             .pointer(&def_pointer)
-            .expect("wanted definitions exist");
+            .ok_or_else(|| ConvertError {
+                pointer: def_pointer.clone(),
+                message: format!("no schema at `#{def_pointer}`"),
+            })?;
         let out = format!("/$defs/{}", escape_pointer(&name));
         let converted = converter.schema(def_source, &def_pointer, &out)?;
         defs.insert(name, converted);
@@ -279,20 +283,13 @@ impl Converter<'_> {
     ) -> Result<Value, ConvertError> {
         let ref_pointer = format!("{src}/$ref");
         let Some(target) = reference.as_str() else {
-            return Err(self.error(&ref_pointer, "`$ref` is not a string".into()));
+            return Err(self.error(&ref_pointer, RefError::NotAString.to_string()));
         };
-        if !target.starts_with('#') {
-            return Err(self.error(
-                &ref_pointer,
-                format!("external reference `{target}` is not supported"),
-            ));
-        }
-        let resolved = self.spec.resolve(target).ok_or_else(|| {
-            self.error(
-                &ref_pointer,
-                format!("broken reference `{target}`: nothing at that pointer"),
-            )
-        })?;
+        // The whole chain is followed, so that an alias cycle (`A: {$ref: B}`, `B: {$ref: A}`)
+        // is refused here rather than converted into definitions no value can satisfy or fail.
+        let followed = follow_reference(&self.spec.document, target)
+            .map_err(|error| self.error(&ref_pointer, error.to_string()))?;
+        let resolved = followed.value;
         let mut converted = match component_name(target) {
             Some(name) => {
                 if self.wanted_set.insert(name.clone()) {
@@ -306,7 +303,7 @@ impl Converter<'_> {
                 map
             }
             None => {
-                let target_pointer = target[1..].to_owned();
+                let target_pointer = followed.pointer_or(&target[1..]);
                 if self.inlining.contains(&target_pointer) {
                     return Err(self.error(
                         &ref_pointer,
@@ -484,21 +481,11 @@ impl Converter<'_> {
             Direction::Request => "readOnly",
             Direction::Response => "writeOnly",
         };
-        let mut current = property;
-        for _ in 0..32 {
-            if current.get(keyword).and_then(Value::as_bool) == Some(true) {
-                return true;
-            }
-            match current
-                .get("$ref")
-                .and_then(Value::as_str)
-                .and_then(|r| self.spec.resolve(r))
-            {
-                Some(next) => current = next,
-                None => return false,
-            }
-        }
-        false
+        let marked = |schema: &Value| schema.get(keyword).and_then(Value::as_bool) == Some(true);
+        // On the property itself (a sibling of its `$ref`) or on the schema the chain ends at; a
+        // broken chain is reported where the property is converted.
+        marked(property)
+            || follow(&self.spec.document, property).is_ok_and(|target| marked(target.value))
     }
 }
 
@@ -508,7 +495,7 @@ fn component_name(reference: &str) -> Option<String> {
     if name.is_empty() || name.contains('/') {
         return None;
     }
-    Some(name.replace("~1", "/").replace("~0", "~"))
+    Some(unescape_pointer(name))
 }
 
 #[cfg(test)]
@@ -653,6 +640,48 @@ mod tests {
             "/components/schemas/Node/properties/broken/$ref"
         );
         assert!(convert(&spec, "#/components/schemas/Nope", Direction::Response).is_err());
+    }
+
+    #[test]
+    fn an_alias_cycle_is_refused_with_its_chain() {
+        let spec = spec(concat!(
+            "    A: {$ref: '#/components/schemas/B'}\n",
+            "    B: {$ref: '#/components/schemas/A'}\n",
+            "    Holder:\n      type: object\n      properties:\n",
+            "        a: {$ref: '#/components/schemas/A'}\n",
+        ));
+        let error = convert(&spec, "#/components/schemas/A", Direction::Request).unwrap_err();
+        assert_eq!(error.pointer, "/components/schemas/A/$ref");
+        assert_eq!(
+            error.message,
+            "`$ref` cycle that never reaches a schema: /components/schemas/A -> /components/schemas/B -> /components/schemas/A"
+        );
+        // Met through a property, the cycle is refused where the property refers to it.
+        let error = convert(&spec, "#/components/schemas/Holder", Direction::Request).unwrap_err();
+        assert_eq!(
+            error.pointer,
+            "/components/schemas/Holder/properties/a/$ref"
+        );
+        assert!(error.message.contains("cycle"), "{error}");
+    }
+
+    #[test]
+    fn a_tree_through_properties_and_items_converts() {
+        let spec = spec(concat!(
+            "    Tree:\n      type: object\n      required: [name]\n      properties:\n",
+            "        name: {type: string}\n",
+            "        parent: {$ref: '#/components/schemas/Tree'}\n",
+            "        children:\n          type: array\n          items: {$ref: '#/components/schemas/Tree'}\n",
+        ));
+        let schema = convert(&spec, "#/components/schemas/Tree", Direction::Response).unwrap();
+        assert_eq!(
+            schema["$defs"]["Tree"]["properties"]["children"],
+            json!({"type": "array", "items": {"$ref": "#/$defs/Tree"}})
+        );
+        assert_eq!(
+            schema["$defs"]["Tree"]["properties"]["parent"],
+            json!({"$ref": "#/$defs/Tree"})
+        );
     }
 
     #[test]

@@ -81,7 +81,7 @@ fn check_operations(spec: &Spec, out: &mut Vec<(String, String)>) {
     operations.sort_by_key(|op| spec.line_of(&op.pointer()).unwrap_or(usize::MAX));
     for op in operations {
         let pointer = op.pointer();
-        let raw = spec.document.pointer(&pointer).unwrap_or(&Value::Null);
+        let raw = op.value;
 
         match &op.operation.operation_id {
             None => out.push((pointer.clone(), "operation has no operationId".into())),

@@ -8,6 +8,7 @@
 mod check;
 pub mod depth;
 mod locate;
+mod operations;
 pub mod pagination;
 pub mod refs;
 
@@ -16,6 +17,7 @@ use std::path::{Path, PathBuf};
 
 pub use check::{check, Problem};
 pub use openapiv3;
+pub use operations::{document_operations, operation_pointer, DocumentOperation, METHODS};
 pub use pagination::Pagination;
 pub use refs::{follow, follow_reference, Followed, RefError};
 
@@ -53,36 +55,45 @@ pub enum LoadError {
     Version { path: PathBuf, found: String },
 }
 
-impl fmt::Display for LoadError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl LoadError {
+    /// The file, with `:line:column` when the parser gave them: the part of the message that
+    /// says where.
+    pub fn location(&self) -> String {
         match self {
-            LoadError::Io { path, error } => write!(f, "{}: cannot read: {error}", path.display()),
+            LoadError::Io { path, .. } | LoadError::Version { path, .. } => {
+                path.display().to_string()
+            }
             LoadError::Parse {
-                path,
-                line,
-                column,
-                message,
+                path, line, column, ..
             } => {
-                write!(f, "{}", path.display())?;
+                let mut location = path.display().to_string();
                 if let Some(line) = line {
-                    write!(f, ":{line}")?;
+                    location.push_str(&format!(":{line}"));
                     if let Some(column) = column {
-                        write!(f, ":{column}")?;
+                        location.push_str(&format!(":{column}"));
                     }
                 }
-                write!(f, ": {message}")
+                location
             }
-            LoadError::Version { path, found } if found.is_empty() => write!(
-                f,
-                "{}: not an OpenAPI document: it has no `openapi` field at the top level (specs must be OpenAPI 3.0.x, `openapi: 3.0.3`)",
-                path.display()
-            ),
-            LoadError::Version { path, found } => write!(
-                f,
-                "{}: `openapi: {found}` is not supported; specs must be OpenAPI 3.0.x (3.0.3)",
-                path.display()
-            ),
         }
+    }
+
+    /// What is wrong, without the location.
+    pub fn reason(&self) -> String {
+        match self {
+            LoadError::Io { error, .. } => format!("cannot read: {error}"),
+            LoadError::Parse { message, .. } => message.clone(),
+            LoadError::Version { found, .. } if found.is_empty() => "not an OpenAPI document: it has no `openapi` field at the top level (specs must be OpenAPI 3.0.x, `openapi: 3.0.3`)".to_owned(),
+            LoadError::Version { found, .. } => {
+                format!("`openapi: {found}` is not supported; specs must be OpenAPI 3.0.x (3.0.3)")
+            }
+        }
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location(), self.reason())
     }
 }
 
@@ -191,6 +202,8 @@ pub struct OperationRef<'a> {
     /// The path template, as written under `paths`.
     pub path: &'a str,
     pub operation: &'a openapiv3::Operation,
+    /// The same operation object in the JSON document.
+    pub value: &'a serde_json::Value,
 }
 
 impl OperationRef<'_> {
@@ -204,29 +217,28 @@ impl OperationRef<'_> {
 
     /// JSON pointer of the operation object in the spec.
     pub fn pointer(&self) -> String {
-        format!(
-            "/paths/{}/{}",
-            escape_pointer(self.path),
-            self.method.to_ascii_lowercase()
-        )
+        operation_pointer(self.path, self.method)
     }
 }
 
 impl Spec {
-    /// The spec's operations in document order.
+    /// The spec's operations in document order (see [`document_operations`]).
     pub fn operations(&self) -> Vec<OperationRef<'_>> {
-        let mut out = Vec::new();
-        for (path, item) in &self.openapi.paths.paths {
-            let Some(item) = item.as_item() else { continue };
-            for (method, operation) in item.iter() {
-                out.push(OperationRef {
-                    method: method_name(method),
-                    path,
+        document_operations(&self.document)
+            .into_iter()
+            .filter_map(|op| {
+                let item = self.openapi.paths.paths.get(op.path)?.as_item()?;
+                let (_, operation) = item
+                    .iter()
+                    .find(|(method, _)| method.eq_ignore_ascii_case(op.method))?;
+                Some(OperationRef {
+                    method: op.method,
+                    path: op.path,
                     operation,
-                });
-            }
-        }
-        out
+                    value: op.value,
+                })
+            })
+            .collect()
     }
 
     /// Finds an operation by operationId or by `"METHOD /path/template"`.
@@ -313,22 +325,14 @@ fn count_examples(value: &serde_json::Value, count: &mut usize) {
     }
 }
 
-fn method_name(method: &str) -> &'static str {
-    match method {
-        "get" => "GET",
-        "put" => "PUT",
-        "post" => "POST",
-        "delete" => "DELETE",
-        "options" => "OPTIONS",
-        "head" => "HEAD",
-        "patch" => "PATCH",
-        _ => "TRACE",
-    }
-}
-
 /// Escapes one JSON-pointer segment (RFC 6901).
 pub fn escape_pointer(segment: &str) -> String {
     segment.replace('~', "~0").replace('/', "~1")
+}
+
+/// Unescapes one JSON-pointer segment (RFC 6901): the inverse of [`escape_pointer`].
+pub fn unescape_pointer(segment: &str) -> String {
+    segment.replace("~1", "/").replace("~0", "~")
 }
 
 /// Converts YAML to JSON, turning scalar mapping keys (`200:`) into strings as OpenAPI means them.
@@ -360,4 +364,30 @@ fn yaml_to_json(value: serde_yaml::Value) -> Result<serde_json::Value, String> {
         }
         Y::Tagged(tagged) => yaml_to_json(tagged.value)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_load_error_says_where_and_what_apart() {
+        let version = parse("spec/x.yaml", "openapi: 3.1.0\n".into()).unwrap_err();
+        assert_eq!(version.location(), "spec/x.yaml");
+        assert_eq!(
+            version.reason(),
+            "`openapi: 3.1.0` is not supported; specs must be OpenAPI 3.0.x (3.0.3)"
+        );
+        assert_eq!(
+            version.to_string(),
+            format!("{}: {}", version.location(), version.reason())
+        );
+        let syntax = parse("spec/x.yaml", "openapi: 3.0.3\ninfo: [\n".into()).unwrap_err();
+        assert!(
+            syntax.location().starts_with("spec/x.yaml:"),
+            "{}",
+            syntax.location()
+        );
+        assert!(!syntax.reason().starts_with("spec/x.yaml"), "{syntax}");
+    }
 }

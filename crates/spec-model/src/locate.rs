@@ -21,7 +21,7 @@ pub(crate) fn line_of(source: &str, pointer: &str) -> Option<usize> {
         item_column: None,
     };
     for raw in pointer.split('/').skip(1) {
-        let segment = raw.replace("~1", "/").replace("~0", "~");
+        let segment = crate::unescape_pointer(raw);
         node = child(&lines, node, &segment)?;
     }
     node.line.map(|l| l + 1)
