@@ -15,7 +15,7 @@ pub use ::server_runtime::Uuid;
 pub enum ListUsersResponse {
     ///200: The users of the requested page.
     Ok(types::UserListEnvelope),
-    ///400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    ///400: Invalid query parameters: a type or resolve value not listed, a limit or skip that is not an integer or out of range, or a query parameter Get Users List does not take. The page documents no error responses.
     BadRequest(types::Error),
     ///401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -73,7 +73,7 @@ pub struct ListUsersQuery {
 pub enum CreateUserResponse {
     ///201: If everything ok then API should respond with HTTP Status 201 and with body containing id of created object.
     Created(types::UserCreatedEnvelope),
-    ///400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    ///400: The user was not created: userName or userPassword is missing, a field has the wrong type, the body is not JSON, or a query parameter is given (Create User takes none). The page documents no error responses.
     BadRequest(types::Error),
     ///401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -115,7 +115,7 @@ impl ::server_runtime::axum::response::IntoResponse for CreateUserResponse {
 pub enum ListUsersUpdatedSinceResponse {
     ///200: The users updated since the given datetime. The page does not show this response; it is modelled as the Get Users List envelope.
     Ok(types::UserListEnvelope),
-    ///400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    ///400: The since query parameter is missing or not an ISO-8601 datetime, or a query parameter this endpoint does not take is given. The page documents no error responses.
     BadRequest(types::Error),
     ///401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -164,7 +164,7 @@ pub struct ListUsersUpdatedSinceQuery {
 pub enum GetUserResponse {
     ///200: On success API should respond with JSON describing the user.
     Ok(types::UserEnvelope),
-    ///400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    ///400: {OBJECT_ID} is not an integer, a resolve value is not listed, or a query parameter Get User does not take is given. The page documents no error responses.
     BadRequest(types::Error),
     ///401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -222,7 +222,7 @@ pub struct GetUserQuery {
 pub enum UpdateUserResponse {
     ///200: The user was updated. The page does not document this response; it is modelled like the Create User response.
     Ok(types::ObjectIdEnvelope),
-    ///400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    ///400: The user was not updated: {OBJECT_ID} is not an integer, a field has the wrong type, the body is not JSON, or a query parameter is given (Update User takes none). The page documents no error responses.
     BadRequest(types::Error),
     ///401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -273,7 +273,7 @@ impl ::server_runtime::axum::response::IntoResponse for UpdateUserResponse {
 pub enum RestoreUserResponse {
     ///200: The user was restored. The page does not document this response; it is modelled like the Create User response.
     Ok(types::ObjectIdEnvelope),
-    ///400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    ///400: {OBJECT_ID} is not an integer, or a query parameter is given (this call takes none). The page documents no error responses.
     BadRequest(types::Error),
     ///401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -324,7 +324,7 @@ impl ::server_runtime::axum::response::IntoResponse for RestoreUserResponse {
 pub enum DeleteUserResponse {
     ///200: The user was deleted. The page does not document this response; it is modelled like the Create User response.
     Ok(types::ObjectIdEnvelope),
-    ///400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    ///400: {OBJECT_ID} is not an integer, or a query parameter is given (this call takes none). The page documents no error responses.
     BadRequest(types::Error),
     ///401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -522,7 +522,7 @@ static LIST_USERS_QUERY_RESOLVE: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\",\"enum\":[\"organizations\",\"userSegments\",\"conversations\"]}",
 );
 static CREATE_USER_BODY: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserCreateRequest\",\"$defs\":{\"FileReference\":{\"type\":\"object\",\"description\":\"Reference to File Object.\",\"required\":[\"objectId\"],\"properties\":{\"objectId\":{\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807,\"description\":\"Id of the File Object.\"}}},\"UserCreateRequest\":{\"type\":\"object\",\"description\":\"JSON defining the user. Please note that the userName and userPassword fields are required for user creation.\",\"required\":[\"userName\",\"userPassword\"],\"properties\":{\"userName\":{\"type\":\"string\",\"description\":\"Unique user name\"},\"userPassword\":{\"type\":\"string\",\"writeOnly\":true,\"description\":\"User password should be passed during user creation. Never returned by other methods.\"},\"name\":{\"type\":\"string\",\"description\":\"User display name\"},\"description\":{\"type\":\"string\",\"description\":\"User description\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"User e-mail\"},\"phone\":{\"type\":[\"string\",\"null\"],\"description\":\"User phone number\"},\"photoFile\":{\"$ref\":\"#/$defs/FileReference\"},\"customProperties\":{\"type\":\"object\",\"description\":\"Custom properties\",\"additionalProperties\":true}}}}}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserCreateRequest\",\"$defs\":{\"FileReference\":{\"type\":\"object\",\"description\":\"Reference to File Object.\",\"required\":[\"objectId\"],\"properties\":{\"objectId\":{\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807,\"description\":\"Id of the File Object.\"}}},\"UserCreateRequest\":{\"type\":\"object\",\"description\":\"JSON defining the user. Please note that the userName and userPassword fields are required for user creation.\",\"required\":[\"userName\",\"userPassword\"],\"properties\":{\"userName\":{\"type\":\"string\",\"description\":\"Unique user name\"},\"userPassword\":{\"type\":\"string\",\"writeOnly\":true,\"description\":\"User password should be passed during user creation. Never returned by other methods.\"},\"name\":{\"type\":\"string\",\"description\":\"User display name\"},\"description\":{\"type\":\"string\",\"description\":\"User description\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"User e-mail\"},\"phone\":{\"type\":[\"string\",\"null\"],\"description\":\"User phone number\"},\"photoFile\":{\"description\":\"Reference to File Object\",\"allOf\":[{\"$ref\":\"#/$defs/FileReference\"}]},\"customProperties\":{\"type\":\"object\",\"description\":\"Custom properties\",\"additionalProperties\":true}}}}}",
 );
 static LIST_USERS_UPDATED_SINCE_QUERY_SINCE: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\",\"pattern\":\"^\\\\d{4}-\\\\d{2}-\\\\d{2}T\\\\d{2}:\\\\d{2}:\\\\d{2}(\\\\.\\\\d+)?(Z|[+-]\\\\d{2}:\\\\d{2})?$\"}",
@@ -537,7 +537,7 @@ static UPDATE_USER_PATH_OBJECT_ID: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807}",
 );
 static UPDATE_USER_BODY: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserUpdateRequest\",\"$defs\":{\"FileReference\":{\"type\":\"object\",\"description\":\"Reference to File Object.\",\"required\":[\"objectId\"],\"properties\":{\"objectId\":{\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807,\"description\":\"Id of the File Object.\"}}},\"UserUpdateRequest\":{\"type\":\"object\",\"description\":\"JSON defining the user fields to update. No field is required.\",\"properties\":{\"userName\":{\"type\":\"string\",\"description\":\"Unique user name\"},\"userPassword\":{\"type\":\"string\",\"writeOnly\":true,\"description\":\"User password should be passed during user creation. Never returned by other methods.\"},\"name\":{\"type\":\"string\",\"description\":\"User display name\"},\"description\":{\"type\":\"string\",\"description\":\"User description\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"User e-mail\"},\"phone\":{\"type\":[\"string\",\"null\"],\"description\":\"User phone number\"},\"photoFile\":{\"$ref\":\"#/$defs/FileReference\"},\"customProperties\":{\"type\":\"object\",\"description\":\"Custom properties\",\"additionalProperties\":true}}}}}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserUpdateRequest\",\"$defs\":{\"FileReference\":{\"type\":\"object\",\"description\":\"Reference to File Object.\",\"required\":[\"objectId\"],\"properties\":{\"objectId\":{\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807,\"description\":\"Id of the File Object.\"}}},\"UserUpdateRequest\":{\"type\":\"object\",\"description\":\"JSON defining the user fields to update. No field is required.\",\"properties\":{\"userName\":{\"type\":\"string\",\"description\":\"Unique user name\"},\"userPassword\":{\"type\":\"string\",\"writeOnly\":true,\"description\":\"User password should be passed during user creation. Never returned by other methods.\"},\"name\":{\"type\":\"string\",\"description\":\"User display name\"},\"description\":{\"type\":\"string\",\"description\":\"User description\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"User e-mail\"},\"phone\":{\"type\":[\"string\",\"null\"],\"description\":\"User phone number\"},\"photoFile\":{\"description\":\"Reference to File Object\",\"allOf\":[{\"$ref\":\"#/$defs/FileReference\"}]},\"customProperties\":{\"type\":\"object\",\"description\":\"Custom properties\",\"additionalProperties\":true}}}}}",
 );
 static RESTORE_USER_PATH_OBJECT_ID: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807}",

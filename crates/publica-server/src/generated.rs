@@ -15,7 +15,7 @@ pub use ::server_runtime::Uuid;
 pub enum ListUsersResponse {
     ///200: Success
     Ok(types::UserListEnvelope),
-    ///400: A query or path parameter is invalid (not an integer, not one of the listed values, not an e-mail address, not a parameter of the operation). Not in the page, which documents no validation for these endpoints.
+    ///400: A query parameter is invalid: email is not an e-mail address, query is neither deactivated nor admins, or the parameter is not one of Retrieve's. Not in the page, which documents no validation for this endpoint.
     BadRequest(types::Error),
     ///401: Unauthenticated
     Unauthorized(types::Error),
@@ -168,7 +168,7 @@ impl ::server_runtime::axum::response::IntoResponse for UpdateUserResponse {
 pub enum DeactivateUserResponse {
     ///200: Object deleted
     Ok(types::EmptyDataEnvelope),
-    ///400: A query or path parameter is invalid (not an integer, not one of the listed values, not an e-mail address, not a parameter of the operation). Not in the page, which documents no validation for these endpoints.
+    ///400: The user id in the path is not an integer, or a query parameter was given (the call takes none). Not in the page, which documents no validation for this endpoint.
     BadRequest(types::Error),
     ///401: Unauthenticated
     Unauthorized(types::Error),
@@ -219,7 +219,7 @@ impl ::server_runtime::axum::response::IntoResponse for DeactivateUserResponse {
 pub enum ReactivateUserResponse {
     ///200: User reactivated.
     Ok(types::UserReactivatedEnvelope),
-    ///400: A query or path parameter is invalid (not an integer, not one of the listed values, not an e-mail address, not a parameter of the operation). Not in the page, which documents no validation for these endpoints.
+    ///400: The user id in the path is not an integer, or a query parameter was given (the call takes none). Not in the page, which documents no validation for this endpoint.
     BadRequest(types::Error),
     ///401: Unauthenticated
     Unauthorized(types::Error),
@@ -270,7 +270,7 @@ impl ::server_runtime::axum::response::IntoResponse for ReactivateUserResponse {
 pub enum ForceLogoutUserResponse {
     ///200: The user's sessions were closed. The page documents no response for this endpoint; the body is assumed to follow the other endpoints' {"CODE": "success", "data": []}.
     Ok(types::EmptyDataEnvelope),
-    ///400: A query or path parameter is invalid (not an integer, not one of the listed values, not an e-mail address, not a parameter of the operation). Not in the page, which documents no validation for these endpoints.
+    ///400: A query parameter was given; Force Logout takes none (its user_id is a string, so any path value is a valid identifier). Not in the page, which documents no response for this endpoint.
     BadRequest(types::Error),
     ///401: Unauthenticated. Not documented for this endpoint; added because every other endpoint of the page answers 401 without a valid api_token.
     Unauthorized(types::Error),
@@ -457,7 +457,7 @@ static UPDATE_USER_PATH_USER_ID: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807}",
 );
 static UPDATE_USER_BODY: LazySchema = LazySchema::new(
-    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserUpdateRequest\",\"$defs\":{\"FlexibleBoolean\":{\"description\":\"A flag, sent either as a JSON boolean or as the integer 1 (true) or 0 (false).\",\"oneOf\":[{\"type\":\"boolean\"},{\"type\":\"integer\",\"enum\":[0,1]}]},\"UserUpdateRequest\":{\"type\":\"object\",\"required\":[\"external_id\",\"email\",\"only_sees_readable\"],\"properties\":{\"external_id\":{\"type\":\"string\",\"description\":\"Required. Your platform's identifier for the user.\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Required.\"},\"new_password\":{\"type\":\"string\",\"description\":\"Recommended.\"},\"sessions_limit\":{\"type\":[\"integer\",\"null\"],\"minimum\":-9223372036854775808,\"maximum\":999999,\"description\":\"If you need to limit the simultaneous user sessions, here you must enter an integer no greater than 999999.\"},\"assign_new_plan\":{\"type\":[\"integer\",\"null\"],\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807,\"description\":\"If you need to assign a plan, you must enter the plan_id here.\"},\"new_plan_custom_valid_to\":{\"type\":\"string\",\"pattern\":\"^(\\\\d{4}-\\\\d{2}-\\\\d{2})?$\",\"description\":\"Accepted date format: yyyy-mm-dd, or an empty string.\"},\"admin\":{\"$ref\":\"#/$defs/FlexibleBoolean\"},\"plan_admin\":{\"$ref\":\"#/$defs/FlexibleBoolean\"},\"only_sees_readable\":{\"$ref\":\"#/$defs/FlexibleBoolean\"},\"user_plan_name\":{\"type\":\"string\",\"description\":\"Name of the user's plan.\"}}}}}",
+    "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"$ref\":\"#/$defs/UserUpdateRequest\",\"$defs\":{\"FlexibleBoolean\":{\"description\":\"A flag, sent either as a JSON boolean or as the integer 1 (true) or 0 (false).\",\"oneOf\":[{\"type\":\"boolean\"},{\"type\":\"integer\",\"enum\":[0,1]}]},\"UserUpdateRequest\":{\"type\":\"object\",\"required\":[\"external_id\",\"email\",\"only_sees_readable\"],\"properties\":{\"external_id\":{\"type\":\"string\",\"description\":\"Required. Your platform's identifier for the user.\"},\"email\":{\"type\":\"string\",\"format\":\"email\",\"description\":\"Required.\"},\"new_password\":{\"type\":\"string\",\"description\":\"Recommended.\"},\"sessions_limit\":{\"type\":[\"integer\",\"null\"],\"minimum\":-9223372036854775808,\"maximum\":999999,\"description\":\"If you need to limit the simultaneous user sessions, here you must enter an integer no greater than 999999.\"},\"assign_new_plan\":{\"type\":[\"integer\",\"null\"],\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807,\"description\":\"If you need to assign a plan, you must enter the plan_id here.\"},\"new_plan_custom_valid_to\":{\"type\":\"string\",\"pattern\":\"^(\\\\d{4}-\\\\d{2}-\\\\d{2})?$\",\"description\":\"Accepted date format: yyyy-mm-dd, or an empty string.\"},\"admin\":{\"description\":\"1 or 0\",\"allOf\":[{\"$ref\":\"#/$defs/FlexibleBoolean\"}]},\"plan_admin\":{\"description\":\"1 or 0\",\"allOf\":[{\"$ref\":\"#/$defs/FlexibleBoolean\"}]},\"only_sees_readable\":{\"description\":\"Required 1 or 0\",\"allOf\":[{\"$ref\":\"#/$defs/FlexibleBoolean\"}]},\"user_plan_name\":{\"type\":\"string\",\"description\":\"Name of the user's plan.\"}}}}}",
 );
 static DEACTIVATE_USER_PATH_USER_ID: LazySchema = LazySchema::new(
     "{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"integer\",\"minimum\":-9223372036854775808,\"maximum\":9223372036854775807}",
