@@ -1,9 +1,14 @@
 //! The specs' invariants: every spec loads, every `$ref` resolves, operationIds are unique, every
 //! operation has security and an example for its success body; and the checker itself catches
-//! each kind of breakage with the file and JSON pointer.
+//! each kind of breakage with the file and JSON pointer; and the decision table of
+//! `spec/README.md` names every marked node, only nodes that exist, and quotes the pages
+//! verbatim.
+
+#[path = "support/defect_table.rs"]
+mod defect_table;
 
 use spec_model::{check, load, parse};
-use workspace_tests::spec_dir;
+use workspace_tests::{spec_dir, workspace_root};
 
 const APIS: [(&str, &[&str]); 3] = [
     (
@@ -165,6 +170,130 @@ fn openapi_3_1_is_refused_by_name() {
     assert!(
         error.contains("3.1.0") && error.contains("3.0.3"),
         "{error}"
+    );
+}
+
+/// The pages' text with whitespace collapsed, or why it cannot be read.
+fn seeds_text() -> String {
+    let dir = workspace_root().join("../shared/seeds");
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (the vendor pages must be beside the repository)",
+            dir.display()
+        )
+    });
+    let mut paths: Vec<_> = entries
+        .map(|entry| entry.expect("seed entry").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "txt"))
+        .collect();
+    paths.sort();
+    assert!(!paths.is_empty(), "{}: no *.txt pages", dir.display());
+    let pages: Vec<String> = paths
+        .iter()
+        .map(|path| {
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+        })
+        .collect();
+    defect_table::collapse_whitespace(&pages.join("\n"))
+}
+
+/// What is wrong with the decision table `readme` against the specs and the pages.
+fn decision_table_problems(readme: &str, seeds: &str) -> Vec<String> {
+    let rows = match defect_table::parse(readme) {
+        Ok(rows) => rows,
+        Err(e) => return vec![e],
+    };
+    let mut problems = Vec::new();
+    for (api, _) in APIS {
+        let spec = load(spec_dir().join(format!("{api}.yaml"))).unwrap();
+        let api_rows: Vec<_> = rows.iter().filter(|row| row.api == api).collect();
+        for pointer in defect_table::marked_pointers(&spec.document) {
+            if !api_rows.iter().any(|row| row.pointers.contains(&pointer)) {
+                let line = spec.line_of(&pointer).unwrap_or(0);
+                problems.push(format!(
+                    "spec/{api}.yaml:{line}: {pointer} carries x-doc-defect or x-source: not-in-docs but no row of spec/README.md names it"
+                ));
+            }
+        }
+        for row in &api_rows {
+            for pointer in &row.pointers {
+                if spec
+                    .document
+                    .pointer(pointer.trim_start_matches('#'))
+                    .is_none()
+                {
+                    problems.push(format!(
+                        "spec/README.md:{}: {pointer} names nothing in spec/{api}.yaml",
+                        row.line
+                    ));
+                }
+            }
+        }
+    }
+    for row in &rows {
+        for quote in &row.quotes {
+            if !seeds.contains(&defect_table::collapse_whitespace(quote)) {
+                problems.push(format!(
+                    "spec/README.md:{}: “{quote}” is not in ../shared/seeds/*.txt",
+                    row.line
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn readme_text() -> String {
+    std::fs::read_to_string(spec_dir().join("README.md")).unwrap()
+}
+
+#[test]
+fn every_defect_and_unstated_choice_has_a_row() {
+    let problems = decision_table_problems(&readme_text(), &seeds_text());
+    assert!(
+        problems.is_empty(),
+        "decision table problems:\n{}",
+        problems.join("\n")
+    );
+}
+
+#[test]
+fn the_decision_table_check_catches_a_missing_row_a_stale_pointer_and_a_misquote() {
+    let readme = readme_text();
+    let seeds = seeds_text();
+    let photo_file = "`#/components/schemas/User/properties/photoFile`";
+    assert!(readme.contains(photo_file));
+
+    let unlisted = readme.replace(photo_file, "`#/components/schemas/User`");
+    let problems = decision_table_problems(&unlisted, &seeds);
+    assert!(
+        problems.iter().any(|p| p.contains("spec/instabot.yaml:")
+            && p.contains("#/components/schemas/User/properties/photoFile carries")),
+        "{problems:?}"
+    );
+
+    let stale = readme.replace(
+        photo_file,
+        "`#/components/schemas/User/properties/photo_file`",
+    );
+    let problems = decision_table_problems(&stale, &seeds);
+    assert!(
+        problems
+            .iter()
+            .any(|p| p.contains("photo_file names nothing in spec/instabot.yaml")),
+        "{problems:?}"
+    );
+
+    let misquoted = readme.replace(
+        "“Possible values - mobile, web”",
+        "“Possible values - Mobile, Web”",
+    );
+    assert_ne!(misquoted, readme);
+    let problems = decision_table_problems(&misquoted, &seeds);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].contains("“Possible values - Mobile, Web” is not in"),
+        "{problems:?}"
     );
 }
 

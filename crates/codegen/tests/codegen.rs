@@ -203,7 +203,7 @@ fn an_edited_spec_makes_the_check_fail_with_a_diff() {
 fn a_progenitor_panic_is_an_error_naming_the_operation() {
     // Two different 2xx body schemas: progenitor asserts and panics on this.
     let specs = edited_specs("insightiq.yaml", |text| {
-        let anchor = "        '400':\n          $ref: '#/components/responses/BadRequest'\n        '401':\n          $ref: '#/components/responses/Unauthorized'\n  /users/external_id/{external_id}:";
+        let anchor = "        '400':\n          $ref: '#/components/responses/CreateUserBadRequest'\n        '401':\n          $ref: '#/components/responses/Unauthorized'\n  /users/external_id/{external_id}:";
         assert!(text.contains(anchor));
         text.replacen(
             anchor,
@@ -354,13 +354,13 @@ fn changing_one_operations_request_and_responses_changes_only_its_items() {
             properties + "      properties:\n".len(),
             "        locale:\n          type: string\n          description: The SDK's language.\n",
         );
-        let anchor = "        '400':\n          $ref: '#/components/responses/BadRequest'\n        '401':\n          $ref: '#/components/responses/Unauthorized'\n  /accounts/{id}/disconnect:";
+        let anchor = "        '400':\n          $ref: '#/components/responses/CreateSdkTokenBadRequest'\n        '401':\n          $ref: '#/components/responses/Unauthorized'\n  /accounts/{id}/disconnect:";
         assert!(text.contains(anchor), "the anchor moved");
         text.replacen(
             anchor,
             &anchor.replacen(
                 "        '401':",
-                "        '409':\n          $ref: '#/components/responses/BadRequest'\n        '401':",
+                "        '409':\n          $ref: '#/components/responses/CreateSdkTokenBadRequest'\n        '401':",
                 1,
             ),
             1,

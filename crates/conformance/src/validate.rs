@@ -613,22 +613,25 @@ impl<'t> Validator<'t> {
 
     fn collect(&self, compiled: &Compiled, error: &ValidationError<'_>, out: &mut Vec<Violation>) {
         let schema_path = error.schema_path().as_str();
-        // A nullable wrapper `anyOf: [{type: null}, S]` failed on a value that is not null:
+        // A nullable wrapper (`anyOf: [{type: null}, S]` from `nullable`, or the specs'
+        // nullable reference `oneOf: [S, {enum: [null]}]`) failed on a value that is not null:
         // report why it fails S, which is what the reader wants to know.
-        if let ValidationErrorKind::AnyOf { context } = error.kind() {
-            let wrapper = compiled
+        if let ValidationErrorKind::AnyOf { context }
+        | ValidationErrorKind::OneOfNotValid { context } = error.kind()
+        {
+            let other_branch = compiled
                 .mapped
                 .schema
                 .pointer(schema_path)
                 .and_then(Value::as_array)
-                .is_some_and(|branches| {
-                    branches.len() == 2 && branches[0] == serde_json::json!({"type": "null"})
-                });
-            if wrapper && context.len() == 2 && !context[1].is_empty() {
-                for inner in &context[1] {
-                    self.collect(compiled, inner, out);
+                .and_then(|branches| non_null_branch(branches));
+            if let Some(index) = other_branch {
+                if context.len() == 2 && !context[index].is_empty() {
+                    for inner in &context[index] {
+                        self.collect(compiled, inner, out);
+                    }
+                    return;
                 }
-                return;
             }
         }
         let spec_pointer = compiled.mapped.source_map.spec_pointer(schema_path);
@@ -700,6 +703,20 @@ fn parse_template(path: &str) -> Vec<Segment> {
             _ => Segment::Literal(segment.to_owned()),
         })
         .collect()
+}
+
+/// The index of the other branch when `branches` is a two-branch choice between a schema and
+/// "only null" (`{type: null}` or `{enum: [null]}`).
+fn non_null_branch(branches: &[Value]) -> Option<usize> {
+    let only_null = |branch: &Value| {
+        *branch == serde_json::json!({"type": "null"})
+            || *branch == serde_json::json!({"enum": [null]})
+    };
+    match branches {
+        [first, second] if only_null(first) && !only_null(second) => Some(1),
+        [first, second] if only_null(second) && !only_null(first) => Some(0),
+        _ => None,
+    }
 }
 
 /// A plain message for an error, with the offending value when it is short.

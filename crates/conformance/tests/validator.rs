@@ -361,7 +361,7 @@ fn instabot_wrong_type() {
         findings(&v, "create_user", REQ, body),
         ["/photoFile/objectId type"]
     );
-    // Inside a nullable allOf the reason of the non-null branch is reported.
+    // Inside a nullable reference the reason of the non-null branch is reported.
     let mut user = instabot_user();
     user["data"]["photoFile"]["url"] = json!(5);
     assert_eq!(
@@ -393,7 +393,7 @@ fn instabot_null_where_forbidden_and_where_allowed() {
         ["/data/name type", "/data/objectId type"]
     );
     let mut allowed = instabot_user();
-    allowed["data"]["photoFile"] = Value::Null; // nullable allOf
+    allowed["data"]["photoFile"] = Value::Null; // nullable reference
     allowed["data"]["email"] = Value::Null;
     allowed["data"]["requestInfo"] = Value::Null;
     assert!(findings(&v, "get_user", OK200, allowed).is_empty());

@@ -27,7 +27,7 @@ pub const BASE_PATH: &str = "/v1";
 pub enum CreateUserResponse {
     /// 201: Returns created user object.
     Created(types::User),
-    /// 400: The request was invalid (a missing or malformed field, a duplicate external_id, an unknown user).
+    /// 400: The user was not created: a missing or malformed field (name, external_id longer than 100 characters), malformed JSON, a wrong content type, or a user with this external_id already exists. Not documented; every endpoint answers 400 to invalid input.
     BadRequest(types::Error),
     /// 401: The Authorization header is missing or its credentials are wrong.
     Unauthorized(types::Error),
@@ -96,7 +96,7 @@ impl IntoResponse for GetUserByExternalIdResponse {
 pub enum CreateSdkTokenResponse {
     /// 201: Returns the SDK Token Response object.
     Created(types::SdkToken),
-    /// 400: The request was invalid (a missing or malformed field, a duplicate external_id, an unknown user).
+    /// 400: No token was created: a missing or malformed field, a product not in the allowed values, malformed JSON, a wrong content type, or a user_id that names no user. Not documented; every endpoint answers 400 to invalid input.
     BadRequest(types::Error),
     /// 401: The Authorization header is missing or its credentials are wrong.
     Unauthorized(types::Error),
@@ -202,7 +202,7 @@ impl IntoResponse for GetProfileResponse {
 pub enum ListProfilesResponse {
     /// 200: Returns all Profiles objects.
     Ok(types::ProfileList),
-    /// 400: The request was invalid (a missing or malformed field, a duplicate external_id, an unknown user).
+    /// 400: Invalid query parameters: limit outside 1 to 100, a negative offset, an account_id that is not a UUID, or a query parameter this operation does not take. Not documented; every endpoint answers 400 to invalid input.
     BadRequest(types::Error),
     /// 401: The Authorization header is missing or its credentials are wrong.
     Unauthorized(types::Error),

@@ -2,10 +2,12 @@
 /// Represents work platform accounts that your users link via Connect. Once a user connects a work platform account from the Connect SDK then an account object is created for the user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct Account {
+    /// Account creation time (UTC date and time in ISO 8601 format)
     pub created_at: Timestamp,
     /// Unique ID of the connected account.
     pub id: ::uuid::Uuid,
     pub status: AccountStatus,
+    /// Account updation time (UTC date and time in ISO 8601 format)
     pub updated_at: Timestamp,
     pub user: UserAttribute,
     pub work_platform: WorkPlatformAttribute,
@@ -97,6 +99,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AccountStatus {
 pub struct Address {
     /// Address of the user.
     pub address: ::std::string::String,
+    /// Type of the address.
     #[serde(rename = "type")]
     pub type_: ContactType,
 }
@@ -113,6 +116,7 @@ pub struct Certification {
     /// Name of the certification
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub name: ::std::option::Option<::std::string::String>,
+    /// Time period object
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_period: ::std::option::Option<TimePeriod>,
     /// URL of the certification
@@ -213,6 +217,7 @@ pub struct Education {
     /// School related information object
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub school: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Time period object
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_period: ::std::option::Option<TimePeriod>,
 }
@@ -222,6 +227,7 @@ pub struct Education {
 pub struct Email {
     /// Email ID of the user.
     pub email_id: ::std::string::String,
+    /// Type of the email ID.
     #[serde(rename = "type")]
     pub type_: ContactType,
 }
@@ -527,6 +533,7 @@ impl<'de> ::serde::Deserialize<'de> for NullableTimestampInner {
 pub struct PhoneNumber {
     /// Phone number of the user.
     pub phone_number: ::std::string::String,
+    /// Type of the phone number.
     #[serde(rename = "type")]
     pub type_: ContactType,
 }
@@ -635,6 +642,7 @@ pub struct Profile {
     /// Country of the user on the connected platform.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
+    /// Profile creation time (UTC date and time in ISO 8601 format)
     pub created_at: Timestamp,
     /// Date of birth of the user on the platform.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -691,6 +699,7 @@ pub struct Profile {
     /// User's profile name on the work platform. This is not unique, is displayed prominently on the profile, usually editable and is most commonly associated with that user's identity on the platform.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub platform_profile_name: ::std::option::Option<::std::string::String>,
+    /// Timestamp when the profile was created on the platform.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub platform_profile_published_at: ::std::option::Option<NullableTimestamp>,
     /// Username of the connected account. This is used to uniquely identify a user on any platform and usually the name that is present in the URLs, used to tag a user etc.
@@ -704,6 +713,7 @@ pub struct Profile {
     pub publications: ::std::vec::Vec<Publication>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reputation: ::std::option::Option<Reputation>,
+    /// Profile updation time (UTC date and time in ISO 8601 format)
     pub updated_at: Timestamp,
     /// Profile URL on the connected platform.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -737,6 +747,7 @@ pub struct Project {
     /// Description of the project
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub description: ::std::option::Option<::std::string::String>,
+    /// Time period object
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_period: ::std::option::Option<TimePeriod>,
     /// Name of the project
@@ -802,6 +813,7 @@ pub struct Reputation {
 /// This object represent the SDK Token response body.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct SdkToken {
+    /// Token expiry time (UTC date and time in ISO 8601 format)
     pub expires_at: Timestamp,
     /// Token which is used to initialise the connect SDK.
     pub sdk_token: ::std::string::String,
@@ -923,6 +935,7 @@ impl<'de> ::serde::Deserialize<'de> for Timestamp {
 /// User objects represent distinct users that have connected their work platform via Connect.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct User {
+    /// User creation timestamp (UTC date and time in ISO 8601 format)
     pub created_at: Timestamp,
     /// External ID of the user as supplied by you.
     pub external_id: ::std::string::String,
@@ -930,7 +943,9 @@ pub struct User {
     pub id: ::uuid::Uuid,
     /// Name of the user.
     pub name: ::std::string::String,
+    /// User status on Connect.
     pub status: UserStatus,
+    /// User updation timestamp (UTC date and time in ISO 8601 format)
     pub updated_at: Timestamp,
 }
 
@@ -1100,6 +1115,7 @@ pub struct VolunteerExperience {
     /// Volunteering role
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub role: ::std::option::Option<::std::string::String>,
+    /// Time period object
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_period: ::std::option::Option<TimePeriod>,
 }
@@ -1116,6 +1132,7 @@ pub struct WorkExperience {
     /// Work location
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
     pub location: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    /// Time period object
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub time_period: ::std::option::Option<TimePeriod>,
     /// Job title

@@ -17,7 +17,7 @@ principles of working with objects it is recommended to read the Working with Ob
 first.
 
 
-Version: 3.0.0*/
+Version: 4.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -62,7 +62,7 @@ impl Client {
 
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "3.0.0"
+        "4.0.0"
     }
 
     fn baseurl(&self) -> &str {

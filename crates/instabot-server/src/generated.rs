@@ -27,7 +27,7 @@ pub const BASE_PATH: &str = "/v1";
 pub enum ListUsersResponse {
     /// 200: The users of the requested page.
     Ok(types::UserListEnvelope),
-    /// 400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    /// 400: Invalid query parameters: a type or resolve value not listed, a limit or skip that is not an integer or out of range, or a query parameter Get Users List does not take. The page documents no error responses.
     BadRequest(types::Error),
     /// 401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -59,7 +59,7 @@ impl IntoResponse for ListUsersResponse {
 pub enum CreateUserResponse {
     /// 201: If everything ok then API should respond with HTTP Status 201 and with body containing id of created object.
     Created(types::UserCreatedEnvelope),
-    /// 400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    /// 400: The user was not created: userName or userPassword is missing, a field has the wrong type, the body is not JSON, or a query parameter is given (Create User takes none). The page documents no error responses.
     BadRequest(types::Error),
     /// 401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -91,7 +91,7 @@ impl IntoResponse for CreateUserResponse {
 pub enum ListUsersUpdatedSinceResponse {
     /// 200: The users updated since the given datetime. The page does not show this response; it is modelled as the Get Users List envelope.
     Ok(types::UserListEnvelope),
-    /// 400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    /// 400: The since query parameter is missing or not an ISO-8601 datetime, or a query parameter this endpoint does not take is given. The page documents no error responses.
     BadRequest(types::Error),
     /// 401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -123,7 +123,7 @@ impl IntoResponse for ListUsersUpdatedSinceResponse {
 pub enum GetUserResponse {
     /// 200: On success API should respond with JSON describing the user.
     Ok(types::UserEnvelope),
-    /// 400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    /// 400: {OBJECT_ID} is not an integer, a resolve value is not listed, or a query parameter Get User does not take is given. The page documents no error responses.
     BadRequest(types::Error),
     /// 401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -160,7 +160,7 @@ impl IntoResponse for GetUserResponse {
 pub enum UpdateUserResponse {
     /// 200: The user was updated. The page does not document this response; it is modelled like the Create User response.
     Ok(types::ObjectIdEnvelope),
-    /// 400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    /// 400: The user was not updated: {OBJECT_ID} is not an integer, a field has the wrong type, the body is not JSON, or a query parameter is given (Update User takes none). The page documents no error responses.
     BadRequest(types::Error),
     /// 401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -197,7 +197,7 @@ impl IntoResponse for UpdateUserResponse {
 pub enum RestoreUserResponse {
     /// 200: The user was restored. The page does not document this response; it is modelled like the Create User response.
     Ok(types::ObjectIdEnvelope),
-    /// 400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    /// 400: {OBJECT_ID} is not an integer, or a query parameter is given (this call takes none). The page documents no error responses.
     BadRequest(types::Error),
     /// 401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -234,7 +234,7 @@ impl IntoResponse for RestoreUserResponse {
 pub enum DeleteUserResponse {
     /// 200: The user was deleted. The page does not document this response; it is modelled like the Create User response.
     Ok(types::ObjectIdEnvelope),
-    /// 400: The request was invalid (a missing or malformed field or parameter). The page documents no error responses.
+    /// 400: {OBJECT_ID} is not an integer, or a query parameter is given (this call takes none). The page documents no error responses.
     BadRequest(types::Error),
     /// 401: The X-Instabot-Api-Key or Authorization header is missing or wrong. The page documents no error responses.
     Unauthorized(types::Error),
@@ -574,7 +574,12 @@ static CREATE_USER_BODY_SCHEMA: LazySchema = LazySchema::new(
           "description": "User phone number"
         },
         "photoFile": {
-          "$ref": "#/$defs/FileReference"
+          "description": "Reference to File Object",
+          "allOf": [
+            {
+              "$ref": "#/$defs/FileReference"
+            }
+          ]
         },
         "customProperties": {
           "type": "object",
@@ -658,7 +663,12 @@ static UPDATE_USER_BODY_SCHEMA: LazySchema = LazySchema::new(
           "description": "User phone number"
         },
         "photoFile": {
-          "$ref": "#/$defs/FileReference"
+          "description": "Reference to File Object",
+          "allOf": [
+            {
+              "$ref": "#/$defs/FileReference"
+            }
+          ]
         },
         "customProperties": {
           "type": "object",

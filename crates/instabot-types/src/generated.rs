@@ -180,16 +180,16 @@ pub struct Error {
     pub message: ::std::string::String,
 }
 
-/// File Object.
+/// File Object. The page names it (photoFile is a "Reference to File Object") but has no File Object table; the fields are those of the Get User sample.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 pub struct File {
     /// Id of the File Object.
     #[serde(rename = "objectId", skip_serializing_if = "::std::option::Option::is_none")]
     pub object_id: ::std::option::Option<i64>,
-    /// Download URL of the file.
+    /// The file's URL, shown in the Get User sample.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
-    /// Datetime (ISO-8601) when url expires.
+    /// When url expires, shown in the Get User sample.
     #[serde(
         rename = "urlExpiresAt",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -879,6 +879,7 @@ pub struct UserCreateRequest {
     /// User phone number
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
+    /// Reference to File Object
     #[serde(
         rename = "photoFile",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -993,6 +994,7 @@ pub struct UserUpdateRequest {
     /// User phone number
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub phone: ::std::option::Option<::std::string::String>,
+    /// Reference to File Object
     #[serde(
         rename = "photoFile",
         skip_serializing_if = "::std::option::Option::is_none"

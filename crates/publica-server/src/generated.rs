@@ -27,7 +27,7 @@ pub const BASE_PATH: &str = "";
 pub enum ListUsersResponse {
     /// 200: Success
     Ok(types::UserListEnvelope),
-    /// 400: A query or path parameter is invalid (not an integer, not one of the listed values, not an e-mail address, not a parameter of the operation). Not in the page, which documents no validation for these endpoints.
+    /// 400: A query parameter is invalid: email is not an e-mail address, query is neither deactivated nor admins, or the parameter is not one of Retrieve's. Not in the page, which documents no validation for this endpoint.
     BadRequest(types::Error),
     /// 401: Unauthenticated
     Unauthorized(types::Error),
@@ -133,7 +133,7 @@ impl IntoResponse for UpdateUserResponse {
 pub enum DeactivateUserResponse {
     /// 200: Object deleted
     Ok(types::EmptyDataEnvelope),
-    /// 400: A query or path parameter is invalid (not an integer, not one of the listed values, not an e-mail address, not a parameter of the operation). Not in the page, which documents no validation for these endpoints.
+    /// 400: The user id in the path is not an integer, or a query parameter was given (the call takes none). Not in the page, which documents no validation for this endpoint.
     BadRequest(types::Error),
     /// 401: Unauthenticated
     Unauthorized(types::Error),
@@ -170,7 +170,7 @@ impl IntoResponse for DeactivateUserResponse {
 pub enum ReactivateUserResponse {
     /// 200: User reactivated.
     Ok(types::UserReactivatedEnvelope),
-    /// 400: A query or path parameter is invalid (not an integer, not one of the listed values, not an e-mail address, not a parameter of the operation). Not in the page, which documents no validation for these endpoints.
+    /// 400: The user id in the path is not an integer, or a query parameter was given (the call takes none). Not in the page, which documents no validation for this endpoint.
     BadRequest(types::Error),
     /// 401: Unauthenticated
     Unauthorized(types::Error),
@@ -207,7 +207,7 @@ impl IntoResponse for ReactivateUserResponse {
 pub enum ForceLogoutUserResponse {
     /// 200: The user's sessions were closed. The page documents no response for this endpoint; the body is assumed to follow the other endpoints' {"CODE": "success", "data": []}.
     Ok(types::EmptyDataEnvelope),
-    /// 400: A query or path parameter is invalid (not an integer, not one of the listed values, not an e-mail address, not a parameter of the operation). Not in the page, which documents no validation for these endpoints.
+    /// 400: A query parameter was given; Force Logout takes none (its user_id is a string, so any path value is a valid identifier). Not in the page, which documents no response for this endpoint.
     BadRequest(types::Error),
     /// 401: Unauthenticated. Not documented for this endpoint; added because every other endpoint of the page answers 401 without a valid api_token.
     Unauthorized(types::Error),
@@ -576,13 +576,28 @@ static UPDATE_USER_BODY_SCHEMA: LazySchema = LazySchema::new(
           "description": "Accepted date format: yyyy-mm-dd, or an empty string."
         },
         "admin": {
-          "$ref": "#/$defs/FlexibleBoolean"
+          "description": "1 or 0",
+          "allOf": [
+            {
+              "$ref": "#/$defs/FlexibleBoolean"
+            }
+          ]
         },
         "plan_admin": {
-          "$ref": "#/$defs/FlexibleBoolean"
+          "description": "1 or 0",
+          "allOf": [
+            {
+              "$ref": "#/$defs/FlexibleBoolean"
+            }
+          ]
         },
         "only_sees_readable": {
-          "$ref": "#/$defs/FlexibleBoolean"
+          "description": "Required 1 or 0",
+          "allOf": [
+            {
+              "$ref": "#/$defs/FlexibleBoolean"
+            }
+          ]
         },
         "user_plan_name": {
           "type": "string",

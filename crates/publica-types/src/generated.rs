@@ -610,6 +610,7 @@ pub struct UserReactivatedEnvelope {
 /// `UserUpdateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 pub struct UserUpdateRequest {
+    /// 1 or 0
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub admin: ::std::option::Option<FlexibleBoolean>,
     /// If you need to assign a plan, you must enter the plan_id here.
@@ -627,7 +628,9 @@ pub struct UserUpdateRequest {
     pub new_plan_custom_valid_to: ::std::option::Option<
         UserUpdateRequestNewPlanCustomValidTo,
     >,
+    /// Required 1 or 0
     pub only_sees_readable: FlexibleBoolean,
+    /// 1 or 0
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub plan_admin: ::std::option::Option<FlexibleBoolean>,
     /// If you need to limit the simultaneous user sessions, here you must enter an integer no greater than 999999.
