@@ -67,6 +67,7 @@ pub fn build(spec: &Spec) -> Result<ApiModel, CodegenError> {
         operations,
         universal_headers,
         request_id_header,
+        error_template_has_request_id: error_template.contains("{request_id}"),
         error_template,
         type_names: adapted.type_names,
         open_enums: adapted.open_enums,

@@ -42,6 +42,8 @@ pub struct ApiModel {
     pub request_id_header: Option<String>,
     /// The Error schema's `x-error-template`, as JSON text.
     pub error_template: String,
+    /// Whether the template has a place for the request id (`{request_id}`).
+    pub error_template_has_request_id: bool,
     /// The types crate's schema types and open enums, by Rust name.
     pub type_names: Vec<String>,
     pub open_enums: Vec<String>,

@@ -198,7 +198,7 @@ fn context(model: &ApiModel) -> TokenStream {
         Some(header) => format!(
             "This request's id: a fresh uuid, which the implementation may replace. It goes into the `{header}` header of every response and into the API's error bodies."
         ),
-        None if model.error_template.contains("{request_id}") => {
+        None if model.error_template_has_request_id => {
             "This request's id: a fresh uuid, which the implementation may replace. It goes into the API's error bodies.".to_owned()
         }
         None => "This request's id: a fresh uuid, which the implementation may replace. The API sends it nowhere (its spec declares no request-id header and its error body has no place for one); use it in logs.".to_owned(),
