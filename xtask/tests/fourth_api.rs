@@ -1,0 +1,134 @@
+//! The set of APIs is the set of `spec/*.yaml` files. A fourth spec added to a scratch copy of
+//! the workspace gets its three crates and its registry entry from `cargo xtask codegen`, builds,
+//! and has its examples checked by `cargo xtask conformance`, with no hand edit anywhere.
+//!
+//! The scratch copy shares the workspace's build directory (`CARGO_BUILD_BUILD_DIR`), so only
+//! the copy's own crates are compiled, while its binaries go to a target directory of its own
+//! (the workspace's `target/debug/xtask` is never replaced).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::git;
+
+fn workspace() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
+}
+
+fn build_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace().join("target"))
+}
+
+/// A copy of every file git tracks in the workspace, committed on `main`, at a fixed place in
+/// the build directory (so that its crates keep their build hashes from run to run).
+fn scratch_workspace() -> PathBuf {
+    let listed = Command::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(workspace())
+        .output()
+        .unwrap();
+    assert!(listed.status.success());
+    let scratch = build_dir().join("fourth-api");
+    if scratch.exists() {
+        std::fs::remove_dir_all(&scratch).unwrap();
+    }
+    for name in listed.stdout.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+        let name = std::str::from_utf8(name).unwrap();
+        let from = workspace().join(name);
+        if !from.is_file() {
+            continue; // deleted in the working tree
+        }
+        let to = scratch.join(name);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(&from, &to).unwrap();
+    }
+    git(&scratch, &["init", "-q", "-b", "main"]);
+    git(&scratch, &["add", "."]);
+    git(&scratch, &["commit", "-q", "-m", "base"]);
+    scratch
+}
+
+/// `cargo ARGS` in `dir`, sharing the workspace's build directory; fails the test after
+/// `limit` rather than hanging.
+fn cargo(dir: &Path, args: &[&str], limit: Duration) -> (bool, String, String) {
+    let mut child = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(dir)
+        .env("CARGO_BUILD_BUILD_DIR", build_dir())
+        .env("CARGO_TARGET_DIR", dir.join("target"))
+        .env_remove("XTASK_ROOT")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            child.kill().unwrap();
+            panic!("`cargo {}` took more than {limit:?}", args.join(" "));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn a_fourth_spec_is_generated_built_and_checked_without_a_hand_edit() {
+    let scratch = scratch_workspace();
+    let root = scratch.as_path();
+    std::fs::copy(
+        workspace().join("crates/codegen/tests/fixtures/fx_shared_component.yaml"),
+        root.join("spec/acme.yaml"),
+    )
+    .unwrap();
+    let limit = Duration::from_secs(900);
+
+    let (ok, stdout, stderr) = cargo(root, &["xtask", "codegen"], limit);
+    assert!(ok, "codegen:\n{stdout}\n{stderr}");
+    assert!(stdout.contains("acme: 2 operations"), "{stdout}");
+    for krate in ["acme-types", "acme-client", "acme-server"] {
+        assert!(
+            root.join("crates")
+                .join(krate)
+                .join("src/generated.rs")
+                .is_file(),
+            "{krate}"
+        );
+    }
+    let registry =
+        std::fs::read_to_string(root.join("crates/api-registry/src/generated.rs")).unwrap();
+    assert!(
+        registry.contains(r#"&["acme", "insightiq", "instabot", "publica"]"#),
+        "{registry}"
+    );
+
+    let (ok, stdout, stderr) = cargo(
+        root,
+        &[
+            "build",
+            "-p",
+            "acme-types",
+            "-p",
+            "acme-client",
+            "-p",
+            "acme-server",
+        ],
+        limit,
+    );
+    assert!(ok, "build:\n{stdout}\n{stderr}");
+
+    let (ok, stdout, stderr) = cargo(root, &["xtask", "conformance"], limit);
+    assert!(ok, "conformance:\n{stdout}\n{stderr}");
+    let acme_rows = stdout.lines().filter(|l| l.contains("acme")).count();
+    assert!(acme_rows >= 3, "the acme examples are checked:\n{stdout}");
+}
