@@ -172,9 +172,14 @@ fn validate(
         Some(status) => BodyKindArg::Status(status),
         None => BodyKindArg::Request,
     };
-    let (operation, kind, outcome) = validator
-        .validate(&args.operation, kind, &body)
-        .map_err(|e| format!("{}: {e}", args.spec.display()))?;
+    let (operation, kind, outcome) =
+        validator
+            .validate(&args.operation, kind, &body)
+            .map_err(|e| match e {
+                // Already located: `file:line: pointer: message`.
+                crate::validate::Error::Schema(located) => located,
+                other => format!("{}: {other}", args.spec.display()),
+            })?;
     let text = output::validate_report(args.format, &api, &operation.name, kind, &source, &outcome);
     stdout
         .write_all(text.as_bytes())

@@ -40,6 +40,8 @@ fn an_alias_cycle_is_an_input_error_with_the_chain_for_any_body() {
             err.contains("alias-cycle.yaml:21: /components/schemas/A/$ref:"),
             "body {body}: {err}"
         );
+        // The spec path is said once.
+        assert_eq!(err.matches("alias-cycle.yaml").count(), 1, "body {body}: {err}");
     }
 }
 
