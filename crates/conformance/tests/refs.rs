@@ -41,7 +41,11 @@ fn an_alias_cycle_is_an_input_error_with_the_chain_for_any_body() {
             "body {body}: {err}"
         );
         // The spec path is said once.
-        assert_eq!(err.matches("alias-cycle.yaml").count(), 1, "body {body}: {err}");
+        assert_eq!(
+            err.matches("alias-cycle.yaml").count(),
+            1,
+            "body {body}: {err}"
+        );
     }
 }
 
