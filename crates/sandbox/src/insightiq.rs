@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::num::NonZeroU64;
-use std::sync::{Arc, MutexGuard};
+use std::sync::Arc;
 
 use insightiq_server::types::{
     self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, User,
@@ -24,14 +24,12 @@ pub const SDK_TOKEN_DAYS: i64 = 7;
 
 pub(crate) const SPEC: &str = include_str!("../../../spec/insightiq.yaml");
 
-/// The insightIQ sandbox: implements [`InsightiqApi`] over in-memory state.
-#[derive(Debug)]
-pub struct Sandbox {
-    store: crate::Store<State>,
-}
+/// The insightiq sandbox: implements [`InsightiqApi`] over in-memory state.
+pub type Sandbox = crate::Sandbox<State>;
 
+/// The insightiq sandbox's state.
 #[derive(Debug, Clone)]
-struct State {
+pub struct State {
     /// By id.
     users: BTreeMap<uuid::Uuid, User>,
     /// By id.
@@ -103,24 +101,7 @@ impl State {
     }
 }
 
-impl Default for Sandbox {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Sandbox {
-    /// A sandbox holding the documents' samples.
-    pub fn new() -> Self {
-        Sandbox {
-            store: crate::Store::new(State::seeded),
-        }
-    }
-
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.store.lock()
-    }
-
     /// How many users have this external id (the store's uniqueness, for tests).
     pub fn users_with_external_id(&self, external_id: &str) -> usize {
         self.state()
@@ -131,16 +112,23 @@ impl Sandbox {
     }
 }
 
-impl crate::Reset for Sandbox {
-    fn reset(&self) {
-        self.store.reset();
-    }
-}
-
 /// The sandbox behind the generated router, with the reset endpoint and the request log.
 pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
-    let router = insightiq_server::router(Arc::clone(&sandbox), ServerConfig::new(credentials));
-    crate::with_extras(router, crate::Api::Insightiq, sandbox)
+    crate::shell::app(sandbox, credentials)
+}
+
+impl crate::ApiState for State {
+    const API: crate::Api = crate::Api::Insightiq;
+    const SPEC: &'static str = SPEC;
+    type Credentials = types::auth::Credentials;
+
+    fn seeded() -> State {
+        State::seeded()
+    }
+
+    fn router(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
+        insightiq_server::router(sandbox, ServerConfig::new(credentials))
+    }
 }
 
 fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {

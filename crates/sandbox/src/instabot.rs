@@ -1,6 +1,6 @@
 //! Instabot: the users object.
 
-use std::sync::{Arc, MutexGuard};
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use instabot_server::types::{
@@ -25,14 +25,12 @@ pub(crate) const SPEC: &str = include_str!("../../../spec/instabot.yaml");
 /// Members only returned when asked for with `resolve`.
 const RESOLVABLE: [&str; 3] = ["organizations", "userSegments", "conversations"];
 
-/// The Instabot sandbox: implements [`InstabotApi`] over in-memory state.
-#[derive(Debug)]
-pub struct Sandbox {
-    store: crate::Store<State>,
-}
+/// The instabot sandbox: implements [`InstabotApi`] over in-memory state.
+pub type Sandbox = crate::Sandbox<State>;
 
+/// The instabot sandbox's state.
 #[derive(Debug, Clone)]
-struct State {
+pub struct State {
     /// In creation order.
     users: Vec<Record>,
     next_id: i64,
@@ -127,24 +125,7 @@ impl State {
     }
 }
 
-impl Default for Sandbox {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Sandbox {
-    /// A sandbox holding the documents' sample users.
-    pub fn new() -> Self {
-        Sandbox {
-            store: crate::Store::new(State::seeded),
-        }
-    }
-
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.store.lock()
-    }
-
     /// How many live users have this user name (the store's uniqueness, for tests).
     pub fn users_named(&self, username: &str) -> usize {
         self.state()
@@ -155,16 +136,23 @@ impl Sandbox {
     }
 }
 
-impl crate::Reset for Sandbox {
-    fn reset(&self) {
-        self.store.reset();
-    }
-}
-
 /// The sandbox behind the generated router, with the reset endpoint and the request log.
 pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
-    let router = instabot_server::router(Arc::clone(&sandbox), ServerConfig::new(credentials));
-    crate::with_extras(router, crate::Api::Instabot, sandbox)
+    crate::shell::app(sandbox, credentials)
+}
+
+impl crate::ApiState for State {
+    const API: crate::Api = crate::Api::Instabot;
+    const SPEC: &'static str = SPEC;
+    type Credentials = types::auth::Credentials;
+
+    fn seeded() -> State {
+        State::seeded()
+    }
+
+    fn router(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
+        instabot_server::router(sandbox, ServerConfig::new(credentials))
+    }
 }
 
 fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {

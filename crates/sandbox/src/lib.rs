@@ -43,6 +43,9 @@ pub mod instabot;
 pub mod limits;
 pub mod publica;
 mod seeds;
+pub mod shell;
+
+pub use shell::{ApiState, Sandbox};
 
 /// The path of the reset endpoint.
 pub const RESET_PATH: &str = "/_sandbox/reset";
@@ -69,11 +72,13 @@ impl Api {
         }
     }
 
-    /// The base path of the spec's server URL, where the operations are served.
+    /// The base path of the spec's first server URL, where the operations are served (the
+    /// generated server's `BASE_PATH`).
     pub fn base_path(self) -> &'static str {
         match self {
-            Api::Insightiq | Api::Instabot => "/v1",
-            Api::Publica => "",
+            Api::Insightiq => insightiq_server::BASE_PATH,
+            Api::Publica => publica_server::BASE_PATH,
+            Api::Instabot => instabot_server::BASE_PATH,
         }
     }
 }
@@ -107,35 +112,6 @@ impl Credentials {
 /// State that can be put back to its seeds.
 pub trait Reset: Send + Sync + 'static {
     fn reset(&self);
-}
-
-/// One API's state behind one lock (every change is one critical section, so concurrent
-/// requests see each other's changes whole), with the seeds it starts from and resets to.
-#[derive(Debug)]
-pub(crate) struct Store<S> {
-    state: std::sync::Mutex<S>,
-    seed: fn() -> S,
-}
-
-impl<S> Store<S> {
-    pub(crate) fn new(seed: fn() -> S) -> Self {
-        Store {
-            state: std::sync::Mutex::new(seed()),
-            seed,
-        }
-    }
-
-    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, S> {
-        // Every change is complete before the lock is released, so a poisoned lock (a panic
-        // elsewhere while holding it) still holds consistent state.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    pub(crate) fn reset(&self) {
-        *self.lock() = (self.seed)();
-    }
 }
 
 /// The sandbox of one API as an axum app: the generated router over the implementation, the

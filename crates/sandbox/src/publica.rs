@@ -1,7 +1,7 @@
 //! Publica.la: dashboard users.
 
 use std::collections::HashMap;
-use std::sync::{Arc, MutexGuard};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use publica_server::types::{
@@ -21,14 +21,12 @@ pub const DEFAULT_USER_TOKEN: &str = "demo-token";
 
 pub(crate) const SPEC: &str = include_str!("../../../spec/publica.yaml");
 
-/// The Publica.la sandbox: implements [`PublicaApi`] over in-memory state.
-#[derive(Debug)]
-pub struct Sandbox {
-    store: crate::Store<State>,
-}
+/// The publica sandbox: implements [`PublicaApi`] over in-memory state.
+pub type Sandbox = crate::Sandbox<State>;
 
+/// The publica sandbox's state.
 #[derive(Debug, Clone)]
-struct State {
+pub struct State {
     users: Vec<Record>,
     next_id: i64,
 }
@@ -201,24 +199,7 @@ fn not_found(ctx: &Context, what: &str) -> types::Error {
     )
 }
 
-impl Default for Sandbox {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Sandbox {
-    /// A sandbox holding the documents' sample user.
-    pub fn new() -> Self {
-        Sandbox {
-            store: crate::Store::new(State::seeded),
-        }
-    }
-
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.store.lock()
-    }
-
     /// How many users have this e-mail address (the store's uniqueness, for tests).
     pub fn users_with_email(&self, email: &str) -> usize {
         self.state()
@@ -229,16 +210,23 @@ impl Sandbox {
     }
 }
 
-impl crate::Reset for Sandbox {
-    fn reset(&self) {
-        self.store.reset();
-    }
-}
-
 /// The sandbox behind the generated router, with the reset endpoint and the request log.
 pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
-    let router = publica_server::router(Arc::clone(&sandbox), ServerConfig::new(credentials));
-    crate::with_extras(router, crate::Api::Publica, sandbox)
+    crate::shell::app(sandbox, credentials)
+}
+
+impl crate::ApiState for State {
+    const API: crate::Api = crate::Api::Publica;
+    const SPEC: &'static str = SPEC;
+    type Credentials = types::auth::Credentials;
+
+    fn seeded() -> State {
+        State::seeded()
+    }
+
+    fn router(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
+        publica_server::router(sandbox, ServerConfig::new(credentials))
+    }
 }
 
 fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {

@@ -1,0 +1,70 @@
+//! The shell every API's sandbox shares: its state behind one lock, seeded from its spec's
+//! examples, reset to them, and served behind the generated router with the sandbox's extras.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use server_runtime::axum::Router;
+
+use crate::Api;
+
+/// What an API module provides to the shell: its state, how it is seeded and which generated
+/// router serves it.
+pub trait ApiState: Sized + Send + 'static {
+    /// The API this state belongs to.
+    const API: Api;
+    /// The spec's YAML text, compiled in (the seeds are read from its examples).
+    const SPEC: &'static str;
+    /// The credentials the generated server checks.
+    type Credentials;
+
+    /// The documents' samples.
+    fn seeded() -> Self;
+
+    /// The generated router over the sandbox.
+    fn router(sandbox: Arc<Sandbox<Self>>, credentials: Self::Credentials) -> Router;
+}
+
+/// One API's sandbox: its state behind one lock (every change is one critical section, so
+/// concurrent requests see each other's changes whole). The generated server traits are
+/// implemented on `Sandbox<insightiq::State>` and so on, in each API's module.
+#[derive(Debug)]
+pub struct Sandbox<S> {
+    state: Mutex<S>,
+}
+
+impl<S: ApiState> Sandbox<S> {
+    /// A sandbox holding the documents' samples.
+    pub fn new() -> Self {
+        Sandbox {
+            state: Mutex::new(S::seeded()),
+        }
+    }
+}
+
+impl<S: ApiState> Default for Sandbox<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S> Sandbox<S> {
+    pub(crate) fn state(&self) -> MutexGuard<'_, S> {
+        // Every change is complete before the lock is released, so a poisoned lock (a panic
+        // elsewhere while holding it) still holds consistent state.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl<S: ApiState> crate::Reset for Sandbox<S> {
+    fn reset(&self) {
+        *self.state() = S::seeded();
+    }
+}
+
+/// The sandbox behind the generated router, with the reset endpoint and the request log.
+pub fn app<S: ApiState>(sandbox: Arc<Sandbox<S>>, credentials: S::Credentials) -> Router {
+    let router = S::router(Arc::clone(&sandbox), credentials);
+    crate::with_extras(router, S::API, sandbox)
+}
