@@ -1,6 +1,6 @@
 //! insightIQ: users, SDK tokens, accounts, profiles.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroU64;
 use std::sync::Arc;
 
@@ -32,10 +32,15 @@ pub type Sandbox = crate::Sandbox<State>;
 pub struct State {
     /// By id.
     users: BTreeMap<uuid::Uuid, User>,
+    /// `external_id` → user id: the lookup and the uniqueness check, changed in the same
+    /// critical section as `users`.
+    user_ids_by_external_id: HashMap<String, uuid::Uuid>,
     /// By id.
     accounts: BTreeMap<uuid::Uuid, Account>,
     /// In the documents' order.
     profiles: Vec<Profile>,
+    /// Profile id (as written in paths) → index in `profiles`.
+    profile_index: HashMap<String, usize>,
 }
 
 impl State {
@@ -93,16 +98,35 @@ impl State {
         let mut connected = disconnected;
         connected.status = AccountStatus::Connected;
         accounts.insert(connected.id, connected);
+        let user_ids_by_external_id = users
+            .values()
+            .map(|user| (user.external_id.to_string(), user.id))
+            .collect();
+        let profile_index = list
+            .data
+            .iter()
+            .enumerate()
+            .map(|(index, profile)| (profile.id.to_string(), index))
+            .collect();
         State {
             users,
+            user_ids_by_external_id,
             accounts,
             profiles: list.data,
+            profile_index,
         }
+    }
+
+    fn user_by_external_id(&self, external_id: &str) -> Option<&User> {
+        self.user_ids_by_external_id
+            .get(external_id)
+            .and_then(|id| self.users.get(id))
     }
 }
 
 impl Sandbox {
-    /// How many users have this external id (the store's uniqueness, for tests).
+    /// How many users have this external id (the store's uniqueness, for tests: it scans the
+    /// records, not the index, so it checks what the index keeps unique).
     pub fn users_with_external_id(&self, external_id: &str) -> usize {
         self.state()
             .users
@@ -143,7 +167,7 @@ impl InsightiqApi for Sandbox {
     ) -> CreateUserResponse {
         let external_id: &str = &body.external_id;
         let mut state = self.state();
-        if state.users.values().any(|u| u.external_id == external_id) {
+        if state.user_ids_by_external_id.contains_key(external_id) {
             return CreateUserResponse::BadRequest(ctx.error(
                 400,
                 "user_exists_with_external_id",
@@ -156,6 +180,9 @@ impl InsightiqApi for Sandbox {
             "id": uuid::Uuid::new_v4(), "name": body.name, "external_id": external_id,
             "created_at": now, "updated_at": now, "status": "ACTIVE",
         }));
+        state
+            .user_ids_by_external_id
+            .insert(external_id.to_owned(), user.id);
         state.users.insert(user.id, user.clone());
         CreateUserResponse::Created(user)
     }
@@ -166,7 +193,7 @@ impl InsightiqApi for Sandbox {
         external_id: String,
     ) -> GetUserByExternalIdResponse {
         let state = self.state();
-        match state.users.values().find(|u| u.external_id == external_id) {
+        match state.user_by_external_id(&external_id) {
             Some(user) => GetUserByExternalIdResponse::Ok(user.clone()),
             None => GetUserByExternalIdResponse::NotFound(ctx.error(
                 404,
@@ -232,7 +259,11 @@ impl InsightiqApi for Sandbox {
 
     async fn get_profile(&self, ctx: &mut Context, id: String) -> GetProfileResponse {
         let state = self.state();
-        match state.profiles.iter().find(|p| p.id.to_string() == id) {
+        match state
+            .profile_index
+            .get(&id)
+            .map(|&index| &state.profiles[index])
+        {
             Some(profile) => GetProfileResponse::Ok(profile.clone()),
             None => GetProfileResponse::NotFound(ctx.error(
                 404,

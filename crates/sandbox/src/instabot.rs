@@ -1,5 +1,6 @@
 //! Instabot: the users object.
 
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -31,8 +32,16 @@ pub type Sandbox = crate::Sandbox<State>;
 /// The instabot sandbox's state.
 #[derive(Debug, Clone)]
 pub struct State {
-    /// In creation order.
+    /// In creation order (never removed from: delete is soft).
     users: Vec<Record>,
+    /// objectId → index in `users`.
+    index: HashMap<i64, usize>,
+    /// Indexes of the live (not deleted) users, and of the live registered ones: the lists'
+    /// pages and totals, in creation order.
+    live: BTreeSet<usize>,
+    live_registered: BTreeSet<usize>,
+    /// (last change, index) of the live users: `lastUpdated?since=` is a range.
+    live_by_updated: BTreeSet<(DateTime<Utc>, usize)>,
     next_id: i64,
 }
 
@@ -97,7 +106,14 @@ impl State {
     /// The users of the documents' Get User and list samples.
     fn seeded() -> State {
         let spec = seeds::spec(SPEC);
-        let mut users = Vec::new();
+        let mut state = State {
+            users: Vec::new(),
+            index: HashMap::new(),
+            live: BTreeSet::new(),
+            live_registered: BTreeSet::new(),
+            live_by_updated: BTreeSet::new(),
+            next_id: 0,
+        };
         for pointer in [
             "/paths/~1users~1{objectId}/get/responses/200/content/application~1json/examples/user/value/data",
             "/paths/~1users/get/responses/200/content/application~1json/examples/users_with_conversations/value/data/0",
@@ -108,7 +124,7 @@ impl State {
                     .and_then(Value::as_str)
                     .and_then(parse_time)
                     .unwrap_or_else(Utc::now);
-                users.push(Record {
+                state.insert(Record {
                     user,
                     password: None,
                     deleted: false,
@@ -116,12 +132,47 @@ impl State {
                 });
             }
         }
-        let next_id = users.iter().map(Record::id).max().unwrap_or(0) + 1;
-        State { users, next_id }
+        state.next_id = state.users.iter().map(Record::id).max().unwrap_or(0) + 1;
+        state
     }
 
     fn find(&self, id: i64) -> Option<usize> {
-        self.users.iter().position(|u| u.id() == id)
+        self.index.get(&id).copied()
+    }
+
+    fn insert(&mut self, record: Record) {
+        let index = self.users.len();
+        self.index.insert(record.id(), index);
+        self.users.push(record);
+        self.add_live(index);
+    }
+
+    fn add_live(&mut self, index: usize) {
+        let record = &self.users[index];
+        self.live.insert(index);
+        if record.registered() {
+            self.live_registered.insert(index);
+        }
+        self.live_by_updated.insert((record.updated, index));
+    }
+
+    fn remove_live(&mut self, index: usize) {
+        self.live.remove(&index);
+        self.live_registered.remove(&index);
+        self.live_by_updated
+            .remove(&(self.users[index].updated, index));
+    }
+
+    /// Changes a user through `change` with every index kept in step.
+    fn change(&mut self, index: usize, change: impl FnOnce(&mut Record)) {
+        let was_live = !self.users[index].deleted;
+        if was_live {
+            self.remove_live(index);
+        }
+        change(&mut self.users[index]);
+        if !self.users[index].deleted {
+            self.add_live(index);
+        }
     }
 }
 
@@ -212,17 +263,17 @@ impl InstabotApi for Sandbox {
         let limit = query.limit.map_or(DEFAULT_LIMIT, |l| l.get());
         let skip = query.skip.unwrap_or(0);
         let state = self.state();
-        let matching: Vec<&Record> = state
-            .users
-            .iter()
-            .filter(|u| !u.deleted && (all || u.registered()))
-            .collect();
+        let matching = if all {
+            &state.live
+        } else {
+            &state.live_registered
+        };
         let total = matching.len();
         let page: Vec<Value> = matching
             .iter()
             .skip(usize::try_from(skip).unwrap_or(usize::MAX))
             .take(usize::try_from(limit).unwrap_or(usize::MAX))
-            .map(|u| u.render(resolve))
+            .map(|&index| state.users[index].render(resolve))
             .collect();
         let more = (skip as usize).saturating_add(page.len()) < total;
         ListUsersResponse::Ok(typed(json!({
@@ -255,7 +306,7 @@ impl InstabotApi for Sandbox {
         user.insert("updateDate".into(), json!(instabot_time(&now)));
         user.insert("rowVersion".into(), json!(1));
         apply(&mut user, &request);
-        state.users.push(Record {
+        state.insert(Record {
             user,
             password: Some(body.user_password.clone()),
             deleted: false,
@@ -272,18 +323,34 @@ impl InstabotApi for Sandbox {
         // `since` matches the spec's pattern, but may still name no real instant
         // (0000-00-00T00:00:00, 2017-02-31T...): such a value is compared as text, digit by
         // digit, the way the pattern's fixed layout orders it.
-        let since = parse_time(&query.since);
-        let since_text: String = query.since.chars().take(19).collect();
-        let changed = |u: &Record| match since {
-            Some(since) => u.updated > since,
-            None => u.updated.format("%Y-%m-%dT%H:%M:%S").to_string() > since_text,
-        };
         let state = self.state();
-        let data: Vec<Value> = state
-            .users
+        let mut changed: Vec<usize> = match parse_time(&query.since) {
+            // Strictly after `since`: a range of the index.
+            Some(since) => state
+                .live_by_updated
+                .range((
+                    std::ops::Bound::Excluded((since, usize::MAX)),
+                    std::ops::Bound::Unbounded,
+                ))
+                .map(|&(_, index)| index)
+                .collect(),
+            None => {
+                let since_text: String = query.since.chars().take(19).collect();
+                state
+                    .live_by_updated
+                    .iter()
+                    .filter(|(updated, _)| {
+                        updated.format("%Y-%m-%dT%H:%M:%S").to_string() > since_text
+                    })
+                    .map(|&(_, index)| index)
+                    .collect()
+            }
+        };
+        // Listed in creation order, as before the index.
+        changed.sort_unstable();
+        let data: Vec<Value> = changed
             .iter()
-            .filter(|u| !u.deleted && changed(u))
-            .map(|u| u.render(None))
+            .map(|&index| state.users[index].render(None))
             .collect();
         ListUsersUpdatedSinceResponse::Ok(typed(json!({
             "hasMoreRecords": false, "totalCount": data.len(), "apiStatusCode": "Success",
@@ -329,21 +396,22 @@ impl InstabotApi for Sandbox {
             return UpdateUserResponse::NotFound(not_found(ctx, object_id));
         };
         let now = Utc::now();
-        let record = &mut state.users[index];
-        apply(&mut record.user, &request);
-        if let Some(password) = &body.user_password {
-            record.password = Some(password.clone());
-        }
-        let version = record
-            .user
-            .get("rowVersion")
-            .and_then(Value::as_i64)
-            .unwrap_or(0);
-        record.user.insert("rowVersion".into(), json!(version + 1));
-        record
-            .user
-            .insert("updateDate".into(), json!(instabot_time(&now)));
-        record.updated = now;
+        state.change(index, |record| {
+            apply(&mut record.user, &request);
+            if let Some(password) = &body.user_password {
+                record.password = Some(password.clone());
+            }
+            let version = record
+                .user
+                .get("rowVersion")
+                .and_then(Value::as_i64)
+                .unwrap_or(0);
+            record.user.insert("rowVersion".into(), json!(version + 1));
+            record
+                .user
+                .insert("updateDate".into(), json!(instabot_time(&now)));
+            record.updated = now;
+        });
         UpdateUserResponse::Ok(id_envelope(object_id))
     }
 
@@ -353,10 +421,11 @@ impl InstabotApi for Sandbox {
             return RestoreUserResponse::NotFound(not_found(ctx, object_id));
         };
         // Restoring a user that is not deleted changes nothing.
-        let record = &mut state.users[index];
-        if record.deleted {
-            record.deleted = false;
-            record.updated = Utc::now();
+        if state.users[index].deleted {
+            state.change(index, |record| {
+                record.deleted = false;
+                record.updated = Utc::now();
+            });
         }
         RestoreUserResponse::Ok(id_envelope(object_id))
     }
@@ -365,9 +434,10 @@ impl InstabotApi for Sandbox {
         let mut state = self.state();
         match state.find(object_id) {
             Some(index) if !state.users[index].deleted => {
-                let record = &mut state.users[index];
-                record.deleted = true;
-                record.updated = Utc::now();
+                state.change(index, |record| {
+                    record.deleted = true;
+                    record.updated = Utc::now();
+                });
                 DeleteUserResponse::Ok(id_envelope(object_id))
             }
             _ => DeleteUserResponse::NotFound(not_found(ctx, object_id)),

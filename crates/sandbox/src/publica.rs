@@ -1,6 +1,6 @@
 //! Publica.la: dashboard users.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
@@ -27,8 +27,18 @@ pub type Sandbox = crate::Sandbox<State>;
 /// The publica sandbox's state.
 #[derive(Debug, Clone)]
 pub struct State {
-    users: Vec<Record>,
+    /// By id (ids grow, so this is also creation order).
+    users: BTreeMap<i64, Record>,
+    /// Lower-cased e-mail → id and external_id → id, for every user (deactivated ones too):
+    /// the uniqueness checks and lookups, changed in the same critical section as `users`.
+    ids_by_email: HashMap<String, i64>,
+    ids_by_external_id: HashMap<String, i64>,
     next_id: i64,
+}
+
+/// The e-mail index's key: e-mails are unique case-insensitively.
+fn email_key(email: &str) -> String {
+    email.to_ascii_lowercase()
 }
 
 /// One dashboard user as the store keeps it.
@@ -146,29 +156,49 @@ impl State {
             deleted_at: None,
             logged_out_at: None,
         };
-        State {
+        let mut state = State {
             next_id: record.id + 1,
-            users: vec![record],
+            users: BTreeMap::new(),
+            ids_by_email: HashMap::new(),
+            ids_by_external_id: HashMap::new(),
+        };
+        state.insert(record);
+        state
+    }
+
+    fn insert(&mut self, record: Record) {
+        self.ids_by_email
+            .insert(email_key(&record.email), record.id);
+        self.ids_by_external_id
+            .insert(record.external_id.clone(), record.id);
+        self.users.insert(record.id, record);
+    }
+
+    /// Moves a user's index entries to new unique values (already checked as free).
+    fn reindex(&mut self, id: i64, email: &str, external_id: &str) {
+        if let Some(user) = self.users.get(&id) {
+            self.ids_by_email.remove(&email_key(&user.email));
+            self.ids_by_external_id.remove(&user.external_id);
         }
+        self.ids_by_email.insert(email_key(email), id);
+        self.ids_by_external_id.insert(external_id.to_owned(), id);
     }
 
     /// The field of another user that already holds one of these unique values.
     fn taken(&self, except: Option<i64>, email: &str, external_id: &str) -> Vec<&'static str> {
-        let others = || self.users.iter().filter(|u| Some(u.id) != except);
+        let held_by_another = |holder: Option<&i64>| holder.is_some_and(|&id| Some(id) != except);
         let mut taken = Vec::new();
-        if others().any(|u| u.email.eq_ignore_ascii_case(email)) {
+        if held_by_another(self.ids_by_email.get(&email_key(email))) {
             taken.push("email");
         }
-        if others().any(|u| u.external_id == external_id) {
+        if held_by_another(self.ids_by_external_id.get(external_id)) {
             taken.push("external_id");
         }
         taken
     }
 
     fn active_mut(&mut self, id: i64) -> Option<&mut Record> {
-        self.users
-            .iter_mut()
-            .find(|u| u.id == id && u.deleted_at.is_none())
+        self.users.get_mut(&id).filter(|u| u.deleted_at.is_none())
     }
 }
 
@@ -204,7 +234,7 @@ impl Sandbox {
     pub fn users_with_email(&self, email: &str) -> usize {
         self.state()
             .users
-            .iter()
+            .values()
             .filter(|u| u.email.eq_ignore_ascii_case(email))
             .count()
     }
@@ -236,20 +266,24 @@ fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
 impl PublicaApi for Sandbox {
     async fn list_users(&self, _ctx: &mut Context, query: ListUsersQuery) -> ListUsersResponse {
         let state = self.state();
-        let data: Vec<Value> = state
-            .users
-            .iter()
+        // The documents give this list no paging: it is one page of every matching user. An
+        // `email` filter is an index lookup.
+        let by_email: Box<dyn Iterator<Item = &Record>> = match query.email.as_deref() {
+            Some(email) => Box::new(
+                state
+                    .ids_by_email
+                    .get(&email_key(email))
+                    .and_then(|id| state.users.get(id))
+                    .into_iter(),
+            ),
+            None => Box::new(state.users.values()),
+        };
+        let data: Vec<Value> = by_email
             .filter(|u| match &query.query {
                 Some(QueryFilter::Deactivated) => u.deleted_at.is_some(),
                 Some(QueryFilter::Admins) => u.deleted_at.is_none() && u.admin,
                 // Validation refuses values outside the enum before this is called.
                 _ => u.deleted_at.is_none(),
-            })
-            .filter(|u| {
-                query
-                    .email
-                    .as_deref()
-                    .is_none_or(|email| u.email.eq_ignore_ascii_case(email))
             })
             .map(Record::listed)
             .collect();
@@ -286,7 +320,7 @@ impl PublicaApi for Sandbox {
         };
         state.next_id += 1;
         let created = record.created();
-        state.users.push(record);
+        state.insert(record);
         let envelope: UserCreatedEnvelope = typed(json!({"CODE": "success", "data": created}));
         CreateUserResponse::Ok(envelope)
     }
@@ -305,6 +339,7 @@ impl PublicaApi for Sandbox {
         if !taken.is_empty() {
             return UpdateUserResponse::UnprocessableEntity(taken_error(&taken));
         }
+        state.reindex(user_id, &body.email, &body.external_id);
         if let Some(user) = state.active_mut(user_id) {
             user.email = body.email.clone();
             user.external_id = body.external_id.clone();
@@ -339,7 +374,7 @@ impl PublicaApi for Sandbox {
 
     async fn reactivate_user(&self, ctx: &mut Context, user_id: i64) -> ReactivateUserResponse {
         let mut state = self.state();
-        match state.users.iter_mut().find(|u| u.id == user_id) {
+        match state.users.get_mut(&user_id) {
             Some(user) => {
                 // `data` counts the users restored: 0 when the user was already active.
                 let restored = i64::from(user.deleted_at.take().is_some());
@@ -362,14 +397,12 @@ impl PublicaApi for Sandbox {
         let mut state = self.state();
         // The ID or the external_id (the page); the ID wins when both could match.
         let numeric = user_id.parse::<i64>().ok();
-        let index = state
-            .users
-            .iter()
-            .position(|u| Some(u.id) == numeric)
-            .or_else(|| state.users.iter().position(|u| u.external_id == user_id));
-        match index {
-            Some(index) => {
-                state.users[index].logged_out_at = Some(Utc::now());
+        let id = numeric
+            .filter(|id| state.users.contains_key(id))
+            .or_else(|| state.ids_by_external_id.get(&user_id).copied());
+        match id.and_then(|id| state.users.get_mut(&id)) {
+            Some(user) => {
+                user.logged_out_at = Some(Utc::now());
                 let envelope: EmptyDataEnvelope = typed(json!({"CODE": "success", "data": []}));
                 ForceLogoutUserResponse::Ok(envelope)
             }
