@@ -141,8 +141,15 @@ async fn fill(client: &reqwest::Client, api: Api, base: &str, first: u64, count:
                     if n >= first + count {
                         break;
                     }
-                    let response = create(&client, api, &base, n).send().await.expect("answers");
-                    assert!(response.status().is_success(), "fill: {}", response.status());
+                    let response = create(&client, api, &base, n)
+                        .send()
+                        .await
+                        .expect("answers");
+                    assert!(
+                        response.status().is_success(),
+                        "fill: {}",
+                        response.status()
+                    );
                 }
             })
         })
@@ -198,7 +205,14 @@ async fn main() {
         let (create_seeds, create_p99_seeds) =
             run_creates(client.clone(), base.clone(), Arc::clone(&keys)).await;
         let already = keys.load(Ordering::Relaxed);
-        fill(&client, api, &base, already, records.saturating_sub(already)).await;
+        fill(
+            &client,
+            api,
+            &base,
+            already,
+            records.saturating_sub(already),
+        )
+        .await;
         keys.store(records.max(already), Ordering::Relaxed);
         let (lookup_full, lookup_p99_full) =
             run_lookups(client.clone(), base.clone(), probe.clone()).await;

@@ -5,14 +5,14 @@ use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use insightiq_server::types::{
-    self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, User,
+    self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, Timestamp, User,
+    UserStatus,
 };
 use insightiq_server::{
     Context, CreateSdkTokenResponse, CreateUserResponse, DisconnectAccountResponse,
     GetProfileResponse, GetUserByExternalIdResponse, InsightiqApi, ListProfilesQuery,
     ListProfilesResponse, ServerConfig,
 };
-use serde_json::{json, Value};
 use server_runtime::axum::Router;
 
 use crate::seeds;
@@ -68,13 +68,14 @@ impl State {
         );
         // Users and accounts the samples only reference: the documents do not show their
         // external ids, so the sandbox uses the user's id (README: decisions).
-        let mut reference = |id: uuid::Uuid, name: &str, created_at: &str| {
-            users.entry(id).or_insert_with(|| {
-                seeds::typed(
-                    json!({"id": id, "name": name, "external_id": id.to_string(),
-                           "created_at": created_at, "updated_at": created_at, "status": "ACTIVE"}),
-                    "referenced user",
-                )
+        let mut reference = |id: uuid::Uuid, name: &str, created_at: &Timestamp| {
+            users.entry(id).or_insert_with(|| User {
+                id,
+                name: name.to_owned(),
+                external_id: id.to_string(),
+                created_at: created_at.clone(),
+                updated_at: created_at.clone(),
+                status: UserStatus::Active,
             });
         };
         for profile in &list.data {
@@ -86,12 +87,14 @@ impl State {
             &disconnected.created_at,
         );
         for profile in &list.data {
-            let account: Account = seeds::typed(
-                json!({"id": profile.account.id, "created_at": profile.created_at,
-                       "updated_at": profile.updated_at, "user": profile.user,
-                       "work_platform": profile.work_platform, "status": "CONNECTED"}),
-                "profile's account",
-            );
+            let account = Account {
+                id: profile.account.id,
+                created_at: profile.created_at.clone(),
+                updated_at: profile.updated_at.clone(),
+                user: profile.user.clone(),
+                work_platform: profile.work_platform.clone(),
+                status: AccountStatus::Connected,
+            };
             accounts.insert(account.id, account);
         }
         // The disconnect sample shows the account after the call: before it, it was connected.
@@ -155,8 +158,11 @@ impl crate::ApiState for State {
     }
 }
 
-fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
-    seeds::typed(value, "response")
+/// A time the sandbox writes, in the vendor's style, as the generated type.
+fn timestamp(at: chrono::DateTime<chrono::Utc>) -> Timestamp {
+    seeds::timestamp_text(at)
+        .parse()
+        .expect("the sandbox's timestamp format matches the spec's Timestamp pattern")
 }
 
 impl InsightiqApi for Sandbox {
@@ -175,11 +181,15 @@ impl InsightiqApi for Sandbox {
                 Some("external_id"),
             ));
         }
-        let now = seeds::now_timestamp();
-        let user: User = typed(json!({
-            "id": uuid::Uuid::new_v4(), "name": body.name, "external_id": external_id,
-            "created_at": now, "updated_at": now, "status": "ACTIVE",
-        }));
+        let now = timestamp(chrono::Utc::now());
+        let user = User {
+            id: uuid::Uuid::new_v4(),
+            name: body.name.clone(),
+            external_id: external_id.to_owned(),
+            created_at: now.clone(),
+            updated_at: now,
+            status: UserStatus::Active,
+        };
         state
             .user_ids_by_external_id
             .insert(external_id.to_owned(), user.id);
@@ -222,13 +232,10 @@ impl InsightiqApi for Sandbox {
                 Some("user_id"),
             ));
         }
-        let expires_at = (chrono::Utc::now() + chrono::Duration::days(SDK_TOKEN_DAYS))
-            .format("%Y-%m-%dT%H:%M:%S%.6f")
-            .to_string();
-        let token: SdkToken = typed(json!({
-            "sdk_token": format!("sandbox.{}.{}", body.user_id, uuid::Uuid::new_v4().simple()),
-            "expires_at": expires_at,
-        }));
+        let token = SdkToken {
+            sdk_token: format!("sandbox.{}.{}", body.user_id, uuid::Uuid::new_v4().simple()),
+            expires_at: timestamp(chrono::Utc::now() + chrono::Duration::days(SDK_TOKEN_DAYS)),
+        };
         CreateSdkTokenResponse::Created(token)
     }
 
@@ -245,7 +252,7 @@ impl InsightiqApi for Sandbox {
         match account {
             Some(account) => {
                 account.status = AccountStatus::NotConnected;
-                account.updated_at = typed(json!(seeds::now_timestamp()));
+                account.updated_at = timestamp(chrono::Utc::now());
                 DisconnectAccountResponse::Ok(account.clone())
             }
             None => DisconnectAccountResponse::NotFound(ctx.error(

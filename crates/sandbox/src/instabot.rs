@@ -3,16 +3,16 @@
 use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
 use instabot_server::types::{
-    self, GetUserResolve, ListUsersResolve, ListUsersType, ObjectIdEnvelope, UserEnvelope,
+    self, File, FileReference, GetUserResolve, ListUsersResolve, ListUsersType, ObjectIdEnvelope,
+    ObjectReference, SuccessStatusCode, User, UserEnvelope, UserListEnvelope, UserUserType,
 };
 use instabot_server::{
     Context, CreateUserResponse, DeleteUserResponse, GetUserQuery, GetUserResponse, InstabotApi,
     ListUsersQuery, ListUsersResponse, ListUsersUpdatedSinceQuery, ListUsersUpdatedSinceResponse,
     RestoreUserResponse, ServerConfig, UpdateUserResponse,
 };
-use serde_json::{json, Map, Value};
 use server_runtime::axum::Router;
 
 use crate::seeds;
@@ -23,8 +23,6 @@ pub const DEFAULT_MASTER_API_KEY: &str = "demo-master-key";
 pub const DEFAULT_LIMIT: u64 = 20;
 
 pub(crate) const SPEC: &str = include_str!("../../../spec/instabot.yaml");
-/// Members only returned when asked for with `resolve`.
-const RESOLVABLE: [&str; 3] = ["organizations", "userSegments", "conversations"];
 
 /// The instabot sandbox: implements [`InstabotApi`] over in-memory state.
 pub type Sandbox = crate::Sandbox<State>;
@@ -48,46 +46,53 @@ pub struct State {
 #[derive(Debug, Clone)]
 struct Record {
     /// The user object as the API returns it (resolvable members included).
-    user: Map<String, Value>,
+    user: User,
     /// Kept, never returned.
     password: Option<String>,
     deleted: bool,
     updated: DateTime<Utc>,
 }
 
+/// The members only returned when asked for with `resolve`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resolve {
+    Organizations,
+    UserSegments,
+    Conversations,
+}
+
 impl Record {
     fn id(&self) -> i64 {
-        self.user["objectId"].as_i64().unwrap_or_default()
-    }
-
-    fn username(&self) -> &str {
-        self.user["username"].as_str().unwrap_or_default()
+        self.user.object_id
     }
 
     /// Registered users; `type=all` adds the anonymous ones (`userType: reference`).
     fn registered(&self) -> bool {
-        self.user.get("userType").and_then(Value::as_str) != Some("reference")
+        self.user.user_type != Some(UserUserType::Reference)
     }
 
-    /// The object as returned, with only the resolved members among the resolvable ones.
-    fn render(&self, resolve: Option<&str>) -> Value {
+    /// The object as returned, with only the resolved members among the resolvable ones
+    /// (an empty member is left out of the JSON).
+    fn render(&self, resolve: Option<Resolve>) -> User {
         let mut user = self.user.clone();
-        for member in RESOLVABLE {
-            if resolve != Some(member) {
-                user.remove(member);
-            }
+        if resolve != Some(Resolve::Organizations) {
+            user.organizations.clear();
         }
-        Value::Object(user)
+        if resolve != Some(Resolve::UserSegments) {
+            user.user_segments.clear();
+        }
+        if resolve != Some(Resolve::Conversations) {
+            user.conversations.clear();
+        }
+        user
     }
 }
 
-/// Instabot's style: four fractional digits and `Z` (`2018-03-21T14:15:26.9713Z`).
-fn instabot_time(at: &DateTime<Utc>) -> String {
-    format!(
-        "{}.{:04}Z",
-        at.format("%Y-%m-%dT%H:%M:%S"),
-        at.timestamp_subsec_micros() / 100
-    )
+/// Now, to Instabot's precision: four fractional digits (`2018-03-21T14:15:26.9713Z`).
+fn instabot_now() -> DateTime<Utc> {
+    let now = Utc::now();
+    let tenths_of_millis = now.timestamp_subsec_nanos() / 100_000 * 100_000;
+    now.with_nanosecond(tenths_of_millis).unwrap_or(now)
 }
 
 fn parse_time(text: &str) -> Option<DateTime<Utc>> {
@@ -118,19 +123,14 @@ impl State {
             "/paths/~1users~1{objectId}/get/responses/200/content/application~1json/examples/user/value/data",
             "/paths/~1users/get/responses/200/content/application~1json/examples/users_with_conversations/value/data/0",
         ] {
-            if let Value::Object(user) = seeds::example(&spec, pointer) {
-                let updated = user
-                    .get("updateDate")
-                    .and_then(Value::as_str)
-                    .and_then(parse_time)
-                    .unwrap_or_else(Utc::now);
-                state.insert(Record {
-                    user,
-                    password: None,
-                    deleted: false,
-                    updated,
-                });
-            }
+            let user: User = seeds::typed(seeds::example(&spec, pointer), "user");
+            let updated = user.update_date.unwrap_or_else(Utc::now);
+            state.insert(Record {
+                user,
+                password: None,
+                deleted: false,
+                updated,
+            });
         }
         state.next_id = state.users.iter().map(Record::id).max().unwrap_or(0) + 1;
         state
@@ -182,7 +182,7 @@ impl Sandbox {
         self.state()
             .users
             .iter()
-            .filter(|u| !u.deleted && u.username() == username)
+            .filter(|u| !u.deleted && u.user.username == username)
             .count()
     }
 }
@@ -206,20 +206,28 @@ impl crate::ApiState for State {
     }
 }
 
-fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
-    seeds::typed(value, "response")
-}
-
 fn id_envelope(id: i64) -> ObjectIdEnvelope {
-    typed(json!({"apiStatusCode": "Success", "data": {"objectId": id}}))
+    ObjectIdEnvelope {
+        api_status_code: SuccessStatusCode::Success,
+        data: ObjectReference { object_id: id },
+    }
 }
 
-fn list_resolve(resolve: &Option<ListUsersResolve>) -> Option<&str> {
+fn list_resolve(resolve: &Option<ListUsersResolve>) -> Option<Resolve> {
     match resolve {
-        Some(ListUsersResolve::Organizations) => Some("organizations"),
-        Some(ListUsersResolve::UserSegments) => Some("userSegments"),
-        Some(ListUsersResolve::Conversations) => Some("conversations"),
+        Some(ListUsersResolve::Organizations) => Some(Resolve::Organizations),
+        Some(ListUsersResolve::UserSegments) => Some(Resolve::UserSegments),
+        Some(ListUsersResolve::Conversations) => Some(Resolve::Conversations),
         // Validation refuses values outside the enum before the sandbox is called.
+        _ => None,
+    }
+}
+
+fn get_resolve(resolve: &Option<GetUserResolve>) -> Option<Resolve> {
+    match resolve {
+        Some(GetUserResolve::Organizations) => Some(Resolve::Organizations),
+        Some(GetUserResolve::UserSegments) => Some(Resolve::UserSegments),
+        Some(GetUserResolve::Conversations) => Some(Resolve::Conversations),
         _ => None,
     }
 }
@@ -233,26 +241,36 @@ fn not_found(ctx: &Context, id: i64) -> types::Error {
     )
 }
 
-/// Copies the request members the user object holds, under their response names.
-fn apply(user: &mut Map<String, Value>, request: &Map<String, Value>) {
-    for (key, value) in request {
-        match key.as_str() {
-            "userPassword" => {}
-            "userName" => {
-                user.insert("username".into(), value.clone());
-            }
-            "customProperties" => {
-                let merged = user
-                    .entry("customProperties")
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if let (Value::Object(merged), Value::Object(new)) = (merged, value) {
-                    merged.extend(new.clone());
-                }
-            }
-            _ => {
-                user.insert(key.clone(), value.clone());
-            }
-        }
+/// The file a request's photo reference names, as the user object holds it.
+fn photo(reference: FileReference) -> File {
+    File {
+        object_id: Some(reference.object_id),
+        ..File::default()
+    }
+}
+
+/// Copies the members an update request gives onto the user object (custom properties are
+/// merged, the others replaced).
+fn apply(user: &mut User, request: &types::UserUpdateRequest) {
+    user.custom_properties
+        .extend(request.custom_properties.clone());
+    if let Some(description) = &request.description {
+        user.description = Some(description.clone());
+    }
+    if let Some(email) = &request.email {
+        user.email = Some(email.clone());
+    }
+    if let Some(name) = &request.name {
+        user.name = Some(name.clone());
+    }
+    if let Some(phone) = &request.phone {
+        user.phone = Some(phone.clone());
+    }
+    if let Some(reference) = &request.photo_file {
+        user.photo_file = Some(photo(reference.clone()));
+    }
+    if let Some(user_name) = &request.user_name {
+        user.username = user_name.clone();
     }
 }
 
@@ -269,16 +287,19 @@ impl InstabotApi for Sandbox {
             &state.live_registered
         };
         let total = matching.len();
-        let page: Vec<Value> = matching
+        let page: Vec<User> = matching
             .iter()
             .skip(usize::try_from(skip).unwrap_or(usize::MAX))
             .take(usize::try_from(limit).unwrap_or(usize::MAX))
             .map(|&index| state.users[index].render(resolve))
             .collect();
         let more = (skip as usize).saturating_add(page.len()) < total;
-        ListUsersResponse::Ok(typed(json!({
-            "hasMoreRecords": more, "totalCount": total, "apiStatusCode": "Success", "data": page,
-        })))
+        ListUsersResponse::Ok(UserListEnvelope {
+            api_status_code: SuccessStatusCode::Success,
+            data: page,
+            has_more_records: Some(more),
+            total_count: Some(i64::try_from(total).unwrap_or(i64::MAX)),
+        })
     }
 
     async fn create_user(
@@ -286,29 +307,40 @@ impl InstabotApi for Sandbox {
         _ctx: &mut Context,
         body: types::UserCreateRequest,
     ) -> CreateUserResponse {
-        let request = match serde_json::to_value(&body) {
-            Ok(Value::Object(request)) => request,
-            _ => Map::new(),
-        };
         // The page states no uniqueness rule for userName, so none is enforced (README).
         let mut state = self.state();
         let id = state.next_id;
         state.next_id += 1;
-        let now = Utc::now();
-        let mut user = Map::new();
-        user.insert("objectId".into(), json!(id));
-        user.insert("userType".into(), json!("general"));
-        user.insert(
-            "referralCode".into(),
-            json!(uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase()),
-        );
-        user.insert("createDate".into(), json!(instabot_time(&now)));
-        user.insert("updateDate".into(), json!(instabot_time(&now)));
-        user.insert("rowVersion".into(), json!(1));
-        apply(&mut user, &request);
+        let now = instabot_now();
+        let user = User {
+            object_id: id,
+            user_type: Some(UserUserType::General),
+            referral_code: Some(uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase()),
+            create_date: Some(now),
+            update_date: Some(now),
+            row_version: Some(1),
+            username: body.user_name,
+            custom_properties: body.custom_properties,
+            description: body.description,
+            email: body.email,
+            name: body.name,
+            phone: body.phone,
+            photo_file: body.photo_file.map(photo),
+            conversations: Vec::new(),
+            development_company: None,
+            first_login_time: None,
+            last_activity_date: None,
+            last_login_time: None,
+            last_seen_date: None,
+            organizations: Vec::new(),
+            request_info: None,
+            system_properties: None,
+            user_segments: Vec::new(),
+            visit_info: Vec::new(),
+        };
         state.insert(Record {
             user,
-            password: Some(body.user_password.clone()),
+            password: Some(body.user_password),
             deleted: false,
             updated: now,
         });
@@ -348,14 +380,16 @@ impl InstabotApi for Sandbox {
         };
         // Listed in creation order, as before the index.
         changed.sort_unstable();
-        let data: Vec<Value> = changed
+        let data: Vec<User> = changed
             .iter()
             .map(|&index| state.users[index].render(None))
             .collect();
-        ListUsersUpdatedSinceResponse::Ok(typed(json!({
-            "hasMoreRecords": false, "totalCount": data.len(), "apiStatusCode": "Success",
-            "data": data,
-        })))
+        ListUsersUpdatedSinceResponse::Ok(UserListEnvelope {
+            api_status_code: SuccessStatusCode::Success,
+            has_more_records: Some(false),
+            total_count: Some(i64::try_from(data.len()).unwrap_or(i64::MAX)),
+            data,
+        })
     }
 
     async fn get_user(
@@ -364,19 +398,13 @@ impl InstabotApi for Sandbox {
         object_id: i64,
         query: GetUserQuery,
     ) -> GetUserResponse {
-        let resolve = match &query.resolve {
-            Some(GetUserResolve::Organizations) => Some("organizations"),
-            Some(GetUserResolve::UserSegments) => Some("userSegments"),
-            Some(GetUserResolve::Conversations) => Some("conversations"),
-            _ => None,
-        };
+        let resolve = get_resolve(&query.resolve);
         let state = self.state();
         match state.find(object_id).map(|i| &state.users[i]) {
-            Some(user) if !user.deleted => {
-                let envelope: UserEnvelope =
-                    typed(json!({"apiStatusCode": "Success", "data": user.render(resolve)}));
-                GetUserResponse::Ok(envelope)
-            }
+            Some(user) if !user.deleted => GetUserResponse::Ok(UserEnvelope {
+                api_status_code: SuccessStatusCode::Success,
+                data: user.render(resolve),
+            }),
             _ => GetUserResponse::NotFound(not_found(ctx, object_id)),
         }
     }
@@ -387,29 +415,18 @@ impl InstabotApi for Sandbox {
         object_id: i64,
         body: types::UserUpdateRequest,
     ) -> UpdateUserResponse {
-        let request = match serde_json::to_value(&body) {
-            Ok(Value::Object(request)) => request,
-            _ => Map::new(),
-        };
         let mut state = self.state();
         let Some(index) = state.find(object_id).filter(|&i| !state.users[i].deleted) else {
             return UpdateUserResponse::NotFound(not_found(ctx, object_id));
         };
-        let now = Utc::now();
+        let now = instabot_now();
         state.change(index, |record| {
-            apply(&mut record.user, &request);
+            apply(&mut record.user, &body);
             if let Some(password) = &body.user_password {
                 record.password = Some(password.clone());
             }
-            let version = record
-                .user
-                .get("rowVersion")
-                .and_then(Value::as_i64)
-                .unwrap_or(0);
-            record.user.insert("rowVersion".into(), json!(version + 1));
-            record
-                .user
-                .insert("updateDate".into(), json!(instabot_time(&now)));
+            record.user.row_version = Some(record.user.row_version.unwrap_or(0) + 1);
+            record.user.update_date = Some(now);
             record.updated = now;
         });
         UpdateUserResponse::Ok(id_envelope(object_id))

@@ -5,14 +5,16 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use publica_server::types::{
-    self, EmptyDataEnvelope, FlexibleBoolean, ListUsersQuery as QueryFilter, UserCreatedEnvelope,
-    UserListEnvelope, UserReactivatedEnvelope,
+    self, DateObject, EmptyDataEnvelope, FlexibleBoolean, FlexibleBooleanInteger,
+    ListUsersQuery as QueryFilter, NullableDateObject, NullableDateObjectInner, SuccessCode,
+    UserCreated, UserCreatedEnvelope, UserListData, UserListEnvelope, UserListItem, UserPaginator,
+    UserReactivatedEnvelope,
 };
 use publica_server::{
     Context, CreateUserResponse, DeactivateUserResponse, ForceLogoutUserResponse, ListUsersQuery,
     ListUsersResponse, PublicaApi, ReactivateUserResponse, ServerConfig, UpdateUserResponse,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 use server_runtime::axum::Router;
 
 use crate::seeds;
@@ -67,13 +69,39 @@ fn flag(value: &Option<FlexibleBoolean>) -> Option<bool> {
     })
 }
 
-fn date_object(at: &DateTime<Utc>) -> Value {
-    json!({"timestamp": at.timestamp(), "date": at.format("%Y-%m-%d %H:%M:%S").to_string(),
-           "timezone": "UTC"})
+/// A date as the create endpoint writes it (`{timestamp, date, timezone}`).
+fn date_object(at: &DateTime<Utc>) -> DateObject {
+    DateObject {
+        timestamp: at.timestamp(),
+        date: at
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+            .parse()
+            .expect("the sandbox's date format matches the spec's pattern"),
+        timezone: "UTC".to_owned(),
+    }
 }
 
-fn date_time(at: &DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+fn nullable_date_object(at: Option<&DateTime<Utc>>) -> NullableDateObject {
+    NullableDateObject(at.map(|at| {
+        let DateObject {
+            date,
+            timestamp,
+            timezone,
+        } = date_object(at);
+        NullableDateObjectInner {
+            date: date.parse().expect("the same pattern as DateObject's date"),
+            timestamp,
+            timezone,
+        }
+    }))
+}
+
+/// `0` or `1`, as the list endpoint writes `only_sees_readable`.
+fn flag_integer(value: bool) -> FlexibleBoolean {
+    FlexibleBoolean::Integer(
+        FlexibleBooleanInteger::try_from(i64::from(value)).expect("0 and 1 are the spec's values"),
+    )
 }
 
 impl Record {
@@ -85,31 +113,47 @@ impl Record {
     }
 
     /// As the create endpoint answers (dates as objects).
-    fn created(&self) -> Value {
-        json!({
-            "id": self.id, "email": self.email, "uuid": self.uuid, "picture": self.picture(),
-            "admin": self.admin, "plan_admin": self.plan_admin,
-            "only_sees_readable": self.only_sees_readable, "sessions_limit": self.sessions_limit,
-            "created_at": date_object(&self.created_at), "updated_at": date_object(&self.updated_at),
-            "deleted_at": self.deleted_at.as_ref().map(date_object),
-        })
+    fn created(&self) -> UserCreated {
+        UserCreated {
+            id: self.id,
+            email: self.email.clone(),
+            uuid: self.uuid,
+            picture: self.picture(),
+            admin: self.admin.into(),
+            plan_admin: self.plan_admin.into(),
+            only_sees_readable: self.only_sees_readable.into(),
+            sessions_limit: self.sessions_limit,
+            created_at: date_object(&self.created_at),
+            updated_at: date_object(&self.updated_at),
+            deleted_at: nullable_date_object(self.deleted_at.as_ref()),
+        }
     }
 
     /// As the list endpoint answers (dates as strings, only_sees_readable as 0/1).
-    fn listed(&self) -> Value {
-        json!({
-            "id": self.id, "uuid": self.uuid, "admin": self.admin, "plan_admin": self.plan_admin,
-            "email": self.email, "sessions_limit": self.sessions_limit,
-            "only_sees_readable": i64::from(self.only_sees_readable), "picture": self.picture(),
-            "created_at": date_time(&self.created_at), "updated_at": date_time(&self.updated_at),
-            "deleted_at": self.deleted_at.as_ref().map(date_time),
-            "purchased_issues_with_cancelled_count": 0, "user_plans_count": 0,
-            "can_be_edited": true,
-            "created_at_date_string": self.created_at.format("%Y-%m-%d").to_string(),
-            "impersonate": format!("https://example.publica.la/impersonate/take/{}", self.id),
-            "sessions": null, "ip_ranges": [], "referrers": [],
-            "purchased_issues_with_cancelled": [], "user_plans": [],
-        })
+    fn listed(&self) -> UserListItem {
+        UserListItem {
+            id: self.id,
+            uuid: self.uuid,
+            admin: self.admin.into(),
+            plan_admin: self.plan_admin.into(),
+            email: self.email.clone(),
+            sessions_limit: self.sessions_limit,
+            only_sees_readable: flag_integer(self.only_sees_readable),
+            picture: self.picture(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            deleted_at: self.deleted_at,
+            purchased_issues_with_cancelled_count: 0,
+            user_plans_count: 0,
+            can_be_edited: true,
+            created_at_date_string: self.created_at.date_naive(),
+            impersonate: format!("https://example.publica.la/impersonate/take/{}", self.id),
+            sessions: Value::Null,
+            ip_ranges: Vec::new(),
+            referrers: Vec::new(),
+            purchased_issues_with_cancelled: Vec::new(),
+            user_plans: Vec::new(),
+        }
     }
 }
 
@@ -259,8 +303,12 @@ impl crate::ApiState for State {
     }
 }
 
-fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
-    seeds::typed(value, "response")
+/// `{"CODE": "success", "data": []}`.
+fn empty_success() -> EmptyDataEnvelope {
+    EmptyDataEnvelope {
+        code: SuccessCode::Success,
+        data: Vec::new(),
+    }
 }
 
 impl PublicaApi for Sandbox {
@@ -278,7 +326,7 @@ impl PublicaApi for Sandbox {
             ),
             None => Box::new(state.users.values()),
         };
-        let data: Vec<Value> = by_email
+        let data: Vec<UserListItem> = by_email
             .filter(|u| match &query.query {
                 Some(QueryFilter::Deactivated) => u.deleted_at.is_some(),
                 Some(QueryFilter::Admins) => u.deleted_at.is_none() && u.admin,
@@ -287,10 +335,15 @@ impl PublicaApi for Sandbox {
             })
             .map(Record::listed)
             .collect();
-        let envelope: UserListEnvelope = typed(json!({
-            "CODE": "success", "data": {"paginator": {"current_page": 1, "data": data}},
-        }));
-        ListUsersResponse::Ok(envelope)
+        ListUsersResponse::Ok(UserListEnvelope {
+            code: SuccessCode::Success,
+            data: UserListData {
+                paginator: UserPaginator {
+                    current_page: 1,
+                    data,
+                },
+            },
+        })
     }
 
     async fn create_user(
@@ -321,8 +374,10 @@ impl PublicaApi for Sandbox {
         state.next_id += 1;
         let created = record.created();
         state.insert(record);
-        let envelope: UserCreatedEnvelope = typed(json!({"CODE": "success", "data": created}));
-        CreateUserResponse::Ok(envelope)
+        CreateUserResponse::Ok(UserCreatedEnvelope {
+            code: SuccessCode::Success,
+            data: created,
+        })
     }
 
     async fn update_user(
@@ -365,8 +420,7 @@ impl PublicaApi for Sandbox {
                 let now = Utc::now();
                 user.deleted_at = Some(now);
                 user.updated_at = now;
-                let envelope: EmptyDataEnvelope = typed(json!({"CODE": "success", "data": []}));
-                DeactivateUserResponse::Ok(envelope)
+                DeactivateUserResponse::Ok(empty_success())
             }
             None => DeactivateUserResponse::NotFound(not_found(ctx, &format!("user {user_id}"))),
         }
@@ -381,9 +435,10 @@ impl PublicaApi for Sandbox {
                 if restored == 1 {
                     user.updated_at = Utc::now();
                 }
-                let envelope: UserReactivatedEnvelope =
-                    typed(json!({"CODE": "success", "data": restored}));
-                ReactivateUserResponse::Ok(envelope)
+                ReactivateUserResponse::Ok(UserReactivatedEnvelope {
+                    code: SuccessCode::Success,
+                    data: restored,
+                })
             }
             None => ReactivateUserResponse::NotFound(not_found(ctx, &format!("user {user_id}"))),
         }
@@ -403,8 +458,7 @@ impl PublicaApi for Sandbox {
         match id.and_then(|id| state.users.get_mut(&id)) {
             Some(user) => {
                 user.logged_out_at = Some(Utc::now());
-                let envelope: EmptyDataEnvelope = typed(json!({"CODE": "success", "data": []}));
-                ForceLogoutUserResponse::Ok(envelope)
+                ForceLogoutUserResponse::Ok(empty_success())
             }
             None => ForceLogoutUserResponse::NotFound(not_found(ctx, &format!("user {user_id:?}"))),
         }
