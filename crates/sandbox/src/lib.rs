@@ -30,7 +30,7 @@ use server_runtime::axum::{
     http::{HeaderValue, StatusCode},
     middleware::Next,
     response::Response,
-    routing::{any, post},
+    routing::{any, get, post},
     Router,
 };
 pub use server_runtime::serve::ServeOptions;
@@ -38,6 +38,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub mod faults;
 pub mod insightiq;
 pub mod instabot;
 pub mod limits;
@@ -45,10 +46,13 @@ pub mod publica;
 mod seeds;
 pub mod shell;
 
+pub use faults::{FaultConfig, FaultRule, Faults, InjectedError};
 pub use shell::{ApiState, Sandbox};
 
 /// The path of the reset endpoint.
 pub const RESET_PATH: &str = "/_sandbox/reset";
+/// The path of the faults endpoint (`GET` shows them, `PUT` replaces them).
+pub const FAULTS_PATH: &str = "/_sandbox/faults";
 /// Where the sandbox's own endpoints live, outside every API's paths.
 pub const SANDBOX_PREFIX: &str = "/_sandbox";
 
@@ -69,6 +73,15 @@ impl Api {
             Api::Insightiq => "insightiq",
             Api::Publica => "publica",
             Api::Instabot => "instabot",
+        }
+    }
+
+    /// The spec's YAML text, compiled in.
+    pub fn spec(self) -> &'static str {
+        match self {
+            Api::Insightiq => <insightiq::State as ApiState>::SPEC,
+            Api::Publica => <publica::State as ApiState>::SPEC,
+            Api::Instabot => <instabot::State as ApiState>::SPEC,
         }
     }
 
@@ -114,51 +127,101 @@ pub trait Reset: Send + Sync + 'static {
     fn reset(&self);
 }
 
+/// How a sandbox starts, beyond its credentials.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Faults from the start (none by default).
+    pub faults: FaultConfig,
+}
+
 /// The sandbox of one API as an axum app: the generated router over the implementation, the
-/// reset endpoint, and the request log.
+/// sandbox's own endpoints, and the request log.
 pub fn app(api: Api, credentials: &Credentials) -> Router {
+    app_with(api, credentials, &Options::default())
+}
+
+/// [`app`] with the given [`Options`].
+pub fn app_with(api: Api, credentials: &Credentials, options: &Options) -> Router {
+    let faults = Arc::new(Faults::new(api, options.faults.clone()));
     match api {
-        Api::Insightiq => insightiq::app(
+        Api::Insightiq => shell::app_with(
             Arc::new(insightiq::Sandbox::new()),
             credentials.insightiq.clone(),
+            faults,
         ),
-        Api::Publica => publica::app(
+        Api::Publica => shell::app_with(
             Arc::new(publica::Sandbox::new()),
             credentials.publica.clone(),
+            faults,
         ),
-        Api::Instabot => instabot::app(
+        Api::Instabot => shell::app_with(
             Arc::new(instabot::Sandbox::new()),
             credentials.instabot.clone(),
+            faults,
         ),
     }
 }
 
-/// Adds the reset endpoint and the request log to a generated router.
-pub(crate) fn with_extras<S: Reset>(router: Router, api: Api, state: Arc<S>) -> Router {
+/// A 405 of a sandbox endpoint, with its `Allow` header.
+fn sandbox_method_not_allowed(
+    request: &Request,
+    path: &str,
+    name: &str,
+    allow: &'static str,
+) -> Response {
+    let mut response = sandbox_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        &format!(
+            "`{} {path}`: the {name} endpoint takes {allow}",
+            request.method()
+        ),
+    );
+    response
+        .headers_mut()
+        .insert("allow", HeaderValue::from_static(allow));
+    response
+}
+
+/// Adds the sandbox's own endpoints, the faults and the request log to a generated router.
+pub(crate) fn with_extras<S: Reset>(
+    router: Router,
+    api: Api,
+    state: Arc<S>,
+    faults: Arc<Faults>,
+) -> Router {
+    let reset_faults = Arc::clone(&faults);
+    let shown = Arc::clone(&faults);
+    let replaced = Arc::clone(&faults);
     router
         .route(
             RESET_PATH,
             post(move || {
                 let state = Arc::clone(&state);
+                let faults = Arc::clone(&reset_faults);
                 async move {
                     state.reset();
-                    tracing::info!(api = api.name(), "state reset to the seeds");
+                    faults.clear();
+                    tracing::info!(api = api.name(), "state reset to the seeds, faults cleared");
                     StatusCode::NO_CONTENT
                 }
             })
             .fallback(|request: Request| async move {
-                let mut response = sandbox_error(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    "method_not_allowed",
-                    &format!(
-                        "`{} {RESET_PATH}`: the reset endpoint takes POST",
-                        request.method()
-                    ),
-                );
-                response
-                    .headers_mut()
-                    .insert("allow", HeaderValue::from_static("POST"));
-                response
+                sandbox_method_not_allowed(&request, RESET_PATH, "reset", "POST")
+            }),
+        )
+        .route(
+            FAULTS_PATH,
+            get(move || {
+                let faults = Arc::clone(&shown);
+                async move { server_runtime::typed_json(StatusCode::OK, &faults.get()) }
+            })
+            .put(move |body: axum::body::Bytes| {
+                let faults = Arc::clone(&replaced);
+                async move { put_faults(api, &faults, &body) }
+            })
+            .fallback(|request: Request| async move {
+                sandbox_method_not_allowed(&request, FAULTS_PATH, "faults", "GET, PUT")
             }),
         )
         .route(
@@ -168,18 +231,39 @@ pub(crate) fn with_extras<S: Reset>(router: Router, api: Api, state: Arc<S>) -> 
                     StatusCode::NOT_FOUND,
                     "not_found",
                     &format!(
-                        "no sandbox endpoint at `{}` (there is {RESET_PATH})",
+                        "no sandbox endpoint at `{}` (there are {RESET_PATH} and {FAULTS_PATH})",
                         request.uri().path()
                     ),
                 )
             }),
         )
         .layer(axum::middleware::from_fn(move |request, next| {
+            let faults = Arc::clone(&faults);
+            async move { faults::inject(&faults, request, next).await }
+        }))
+        .layer(axum::middleware::from_fn(move |request, next| {
             limits::enforce(api, request, next)
         }))
         .layer(axum::middleware::from_fn(move |request, next| {
             log_request(api, request, next)
         }))
+}
+
+/// `PUT /_sandbox/faults`: the new set (checked whole; nothing changes when it is refused).
+fn put_faults(api: Api, faults: &Faults, body: &[u8]) -> Response {
+    let text = String::from_utf8_lossy(body);
+    match FaultConfig::parse(api, &text) {
+        Ok(config) => {
+            tracing::info!(api = api.name(), rules = config.rules.len(), "faults set");
+            faults.set(config);
+            server_runtime::typed_json(StatusCode::OK, &faults.get())
+        }
+        Err(error) => sandbox_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_faults",
+            &format!("`PUT {FAULTS_PATH}`: {error}"),
+        ),
+    }
 }
 
 /// An error of the sandbox's own endpoints (`/_sandbox/*`), the same for every API:
@@ -255,7 +339,17 @@ pub async fn start(
     listen: SocketAddr,
     credentials: Credentials,
 ) -> std::io::Result<Running> {
-    start_app(api, listen, app(api, &credentials)).await
+    start_with(api, listen, credentials, Options::default()).await
+}
+
+/// [`start`] with the given [`Options`] (faults from the start).
+pub async fn start_with(
+    api: Api,
+    listen: SocketAddr,
+    credentials: Credentials,
+    options: Options,
+) -> std::io::Result<Running> {
+    start_app(api, listen, app_with(api, &credentials, &options)).await
 }
 
 /// Binds `listen` and serves an app built by [`app`] or a module's `app` (for tests that keep a

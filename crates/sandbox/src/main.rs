@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
-use sandbox::{Api, Credentials};
+use sandbox::{Api, Credentials, FaultConfig, Options};
 
 #[derive(Parser)]
 #[command(
@@ -13,7 +13,8 @@ use sandbox::{Api, Credentials};
     after_help = "Default credentials: insightIQ basic demo:p@55w0rd; Publica.la X-User-Token: demo-token; \
                   Instabot X-Instabot-Api-Key: demo-api-key with Authorization: X-Instabot-Master-Api-Key demo-master-key.\n\
                   Logs: one line per request on stderr (RUST_LOG is not read; --quiet turns them off).\n\
-                  POST /_sandbox/reset puts an API's state back to the seeds."
+                  POST /_sandbox/reset puts an API's state back to the seeds and clears its faults; \
+                  GET/PUT /_sandbox/faults shows/sets them (see the sandbox README)."
 )]
 struct Args {
     /// Which API to serve, or all three.
@@ -38,6 +39,15 @@ struct Args {
     /// Instabot master API key (Authorization: X-Instabot-Master-Api-Key KEY).
     #[arg(long, env = "SANDBOX_INSTABOT_MASTER_KEY", default_value = sandbox::instabot::DEFAULT_MASTER_API_KEY, hide_default_value = true)]
     instabot_master_key: String,
+    /// insightIQ faults from the start, as `PUT /_sandbox/faults` takes them (JSON).
+    #[arg(long, env = "SANDBOX_INSIGHTIQ_FAULTS")]
+    insightiq_faults: Option<String>,
+    /// Publica.la faults from the start (JSON, as `PUT /_sandbox/faults` takes them).
+    #[arg(long, env = "SANDBOX_PUBLICA_FAULTS")]
+    publica_faults: Option<String>,
+    /// Instabot faults from the start (JSON, as `PUT /_sandbox/faults` takes them).
+    #[arg(long, env = "SANDBOX_INSTABOT_FAULTS")]
+    instabot_faults: Option<String>,
     /// No request log.
     #[arg(long)]
     quiet: bool,
@@ -60,6 +70,13 @@ fn main() -> ExitCode {
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .init();
     }
+    let options = match options(&args) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("sandbox: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -70,7 +87,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(args)) {
+    match runtime.block_on(run(args, options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("sandbox: {error}");
@@ -79,7 +96,27 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(args: Args) -> std::io::Result<()> {
+/// The start options of each API, from the flags; a flag that does not parse is named.
+fn options(args: &Args) -> Result<Vec<(Api, Options)>, String> {
+    let faults = [
+        (Api::Insightiq, "--insightiq-faults", &args.insightiq_faults),
+        (Api::Publica, "--publica-faults", &args.publica_faults),
+        (Api::Instabot, "--instabot-faults", &args.instabot_faults),
+    ];
+    faults
+        .into_iter()
+        .map(|(api, flag, text)| {
+            let faults = match text {
+                Some(text) => FaultConfig::parse(api, text)
+                    .map_err(|error| format!("{flag} (or its environment variable): {error}"))?,
+                None => FaultConfig::default(),
+            };
+            Ok((api, Options { faults }))
+        })
+        .collect()
+}
+
+async fn run(args: Args, options: Vec<(Api, Options)>) -> std::io::Result<()> {
     let credentials = Credentials {
         insightiq: insightiq_server::types::auth::Credentials::new(
             args.insightiq_client_id.clone(),
@@ -109,7 +146,12 @@ async fn run(args: Args) -> std::io::Result<()> {
     };
     let mut running = Vec::new();
     for (api, addr) in plan {
-        let server = sandbox::start(api, addr, credentials.clone()).await?;
+        let start = options
+            .iter()
+            .find(|(a, _)| *a == api)
+            .map(|(_, options)| options.clone())
+            .unwrap_or_default();
+        let server = sandbox::start_with(api, addr, credentials.clone(), start).await?;
         println!("{}", banner(&server, &args));
         running.push(server);
     }

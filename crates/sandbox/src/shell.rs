@@ -5,7 +5,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use server_runtime::axum::Router;
 
-use crate::Api;
+use crate::{Api, FaultConfig, Faults};
 
 /// What an API module provides to the shell: its state, how it is seeded and which generated
 /// router serves it.
@@ -63,8 +63,22 @@ impl<S: ApiState> crate::Reset for Sandbox<S> {
     }
 }
 
-/// The sandbox behind the generated router, with the reset endpoint and the request log.
+/// The sandbox behind the generated router, with the sandbox's own endpoints (no faults to
+/// begin with) and the request log.
 pub fn app<S: ApiState>(sandbox: Arc<Sandbox<S>>, credentials: S::Credentials) -> Router {
+    app_with(
+        sandbox,
+        credentials,
+        Arc::new(Faults::new(S::API, FaultConfig::default())),
+    )
+}
+
+/// [`app`] with the given faults.
+pub fn app_with<S: ApiState>(
+    sandbox: Arc<Sandbox<S>>,
+    credentials: S::Credentials,
+    faults: Arc<Faults>,
+) -> Router {
     let router = S::router(Arc::clone(&sandbox), credentials);
-    crate::with_extras(router, S::API, sandbox)
+    crate::with_extras(router, S::API, sandbox, faults)
 }
