@@ -1,6 +1,6 @@
 //! insightIQ: users, SDK tokens, accounts, profiles.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::num::NonZeroU64;
 use std::sync::Arc;
 
@@ -15,7 +15,9 @@ use insightiq_server::{
 };
 use server_runtime::axum::Router;
 
+use crate::scenario::{self, StateError};
 use crate::seeds;
+use serde_json::Value;
 
 pub const DEFAULT_CLIENT_ID: &str = "demo";
 pub const DEFAULT_CLIENT_SECRET: &str = "p@55w0rd";
@@ -101,12 +103,20 @@ impl State {
         let mut connected = disconnected;
         connected.status = AccountStatus::Connected;
         accounts.insert(connected.id, connected);
+        State::indexed(users, accounts, list.data)
+    }
+
+    /// The state of these records, with its indexes (keys already known to be unique).
+    fn indexed(
+        users: BTreeMap<uuid::Uuid, User>,
+        accounts: BTreeMap<uuid::Uuid, Account>,
+        profiles: Vec<Profile>,
+    ) -> State {
         let user_ids_by_external_id = users
             .values()
             .map(|user| (user.external_id.to_string(), user.id))
             .collect();
-        let profile_index = list
-            .data
+        let profile_index = profiles
             .iter()
             .enumerate()
             .map(|(index, profile)| (profile.id.to_string(), index))
@@ -115,9 +125,97 @@ impl State {
             users,
             user_ids_by_external_id,
             accounts,
-            profiles: list.data,
+            profiles,
             profile_index,
         }
+    }
+
+    /// `{"users": [User], "accounts": [Account], "profiles": [Profile]}`.
+    fn export(&self) -> Value {
+        let each = |values: Vec<Value>| values;
+        scenario::document(vec![
+            (
+                "users",
+                each(
+                    self.users
+                        .values()
+                        .map(|u| scenario::exported::<_, ()>(u, None))
+                        .collect(),
+                ),
+            ),
+            (
+                "accounts",
+                self.accounts
+                    .values()
+                    .map(|a| scenario::exported::<_, ()>(a, None))
+                    .collect(),
+            ),
+            (
+                "profiles",
+                self.profiles
+                    .iter()
+                    .map(|p| scenario::exported::<_, ()>(p, None))
+                    .collect(),
+            ),
+        ])
+    }
+
+    fn import(document: &Value) -> Result<State, StateError> {
+        let api = crate::Api::Insightiq;
+        let collections = scenario::collections(document, &["users", "accounts", "profiles"])?;
+        let records = |name: &str| collections.get(name).copied().unwrap_or_default();
+        let mut users = BTreeMap::new();
+        let mut external_ids = HashSet::new();
+        for (index, value) in records("users").iter().enumerate() {
+            let user: User =
+                scenario::record::<User, ()>(api, "users", index, value, "User")?.resource;
+            if !external_ids.insert(user.external_id.clone()) {
+                return Err(scenario::duplicate(
+                    "users",
+                    index,
+                    "external_id",
+                    &user.external_id,
+                ));
+            }
+            if users.insert(user.id, user.clone()).is_some() {
+                return Err(scenario::duplicate(
+                    "users",
+                    index,
+                    "id",
+                    &user.id.to_string(),
+                ));
+            }
+        }
+        let mut accounts = BTreeMap::new();
+        for (index, value) in records("accounts").iter().enumerate() {
+            let account: Account =
+                scenario::record::<Account, ()>(api, "accounts", index, value, "Account")?.resource;
+            let id = account.id;
+            if accounts.insert(id, account).is_some() {
+                return Err(scenario::duplicate(
+                    "accounts",
+                    index,
+                    "id",
+                    &id.to_string(),
+                ));
+            }
+        }
+        let mut profiles = Vec::new();
+        let mut profile_ids = HashSet::new();
+        for (index, value) in records("profiles").iter().enumerate() {
+            let profile: Profile =
+                scenario::record::<Profile, ()>(api, "profiles", index, value, "Profile")?.resource;
+            if !profile_ids.insert(profile.id) {
+                return Err(scenario::duplicate(
+                    "profiles",
+                    index,
+                    "id",
+                    &profile.id.to_string(),
+                ));
+            }
+            profiles.push(profile);
+        }
+        Ok(State::indexed(users, accounts, profiles))
     }
 
     fn user_by_external_id(&self, external_id: &str) -> Option<&User> {
@@ -151,6 +249,14 @@ impl crate::ApiState for State {
 
     fn seeded() -> State {
         State::seeded()
+    }
+
+    fn export(&self) -> Value {
+        State::export(self)
+    }
+
+    fn import(document: &Value) -> Result<State, StateError> {
+        State::import(document)
     }
 
     fn router(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {

@@ -15,7 +15,9 @@ use instabot_server::{
 };
 use server_runtime::axum::Router;
 
+use crate::scenario::{self, StateError};
 use crate::seeds;
+use serde_json::Value;
 
 pub const DEFAULT_API_KEY: &str = "demo-api-key";
 pub const DEFAULT_MASTER_API_KEY: &str = "demo-master-key";
@@ -51,6 +53,18 @@ struct Record {
     password: Option<String>,
     deleted: bool,
     updated: DateTime<Utc>,
+}
+
+/// A user's fields the resource does not show, under the record's `_sandbox` member.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OwnFields {
+    /// Soft-deleted (hidden from get, list and lastUpdated; restore brings it back).
+    #[serde(default)]
+    deleted: bool,
+    /// The stored password (never returned by the API).
+    #[serde(default)]
+    password: Option<String>,
 }
 
 /// The members only returned when asked for with `resolve`.
@@ -111,14 +125,7 @@ impl State {
     /// The users of the documents' Get User and list samples.
     fn seeded() -> State {
         let spec = seeds::spec(SPEC);
-        let mut state = State {
-            users: Vec::new(),
-            index: HashMap::new(),
-            live: BTreeSet::new(),
-            live_registered: BTreeSet::new(),
-            live_by_updated: BTreeSet::new(),
-            next_id: 0,
-        };
+        let mut state = State::empty();
         for pointer in [
             "/paths/~1users~1{objectId}/get/responses/200/content/application~1json/examples/user/value/data",
             "/paths/~1users/get/responses/200/content/application~1json/examples/users_with_conversations/value/data/0",
@@ -142,9 +149,71 @@ impl State {
 
     fn insert(&mut self, record: Record) {
         let index = self.users.len();
+        let live = !record.deleted;
         self.index.insert(record.id(), index);
         self.users.push(record);
-        self.add_live(index);
+        if live {
+            self.add_live(index);
+        }
+    }
+
+    fn empty() -> State {
+        State {
+            users: Vec::new(),
+            index: HashMap::new(),
+            live: BTreeSet::new(),
+            live_registered: BTreeSet::new(),
+            live_by_updated: BTreeSet::new(),
+            next_id: 1,
+        }
+    }
+
+    /// `{"users": [User + {"_sandbox": {"deleted", "password"}}]}`, in creation order.
+    fn export(&self) -> Value {
+        let users = self
+            .users
+            .iter()
+            .map(|record| {
+                let own = OwnFields {
+                    deleted: record.deleted,
+                    password: record.password.clone(),
+                };
+                scenario::exported(&record.user, Some(&own))
+            })
+            .collect();
+        scenario::document(vec![("users", users)])
+    }
+
+    fn import(document: &Value) -> Result<State, StateError> {
+        let collections = scenario::collections(document, &["users"])?;
+        let mut state = State::empty();
+        let records = collections.get("users").copied().unwrap_or_default();
+        for (index, value) in records.iter().enumerate() {
+            let imported = scenario::record::<User, OwnFields>(
+                crate::Api::Instabot,
+                "users",
+                index,
+                value,
+                "User",
+            )?;
+            let user = imported.resource;
+            if state.index.contains_key(&user.object_id) {
+                return Err(scenario::duplicate(
+                    "users",
+                    index,
+                    "objectId",
+                    &user.object_id.to_string(),
+                ));
+            }
+            state.next_id = state.next_id.max(user.object_id.saturating_add(1));
+            state.insert(Record {
+                updated: user.update_date.unwrap_or_else(Utc::now),
+                user,
+                password: imported.sandbox.password,
+                deleted: imported.sandbox.deleted,
+            });
+        }
+        Ok(state)
     }
 
     fn add_live(&mut self, index: usize) {
@@ -199,6 +268,14 @@ impl crate::ApiState for State {
 
     fn seeded() -> State {
         State::seeded()
+    }
+
+    fn export(&self) -> Value {
+        State::export(self)
+    }
+
+    fn import(document: &Value) -> Result<State, StateError> {
+        State::import(document)
     }
 
     fn router(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {

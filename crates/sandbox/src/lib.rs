@@ -29,7 +29,7 @@ use server_runtime::axum::{
     extract::Request,
     http::{HeaderValue, StatusCode},
     middleware::Next,
-    response::Response,
+    response::{IntoResponse, Response},
     routing::{any, get, post},
     Router,
 };
@@ -43,6 +43,7 @@ pub mod insightiq;
 pub mod instabot;
 pub mod limits;
 pub mod publica;
+pub mod scenario;
 mod seeds;
 pub mod shell;
 
@@ -51,6 +52,8 @@ pub use shell::{ApiState, Sandbox};
 
 /// The path of the reset endpoint.
 pub const RESET_PATH: &str = "/_sandbox/reset";
+/// The path of the state endpoint (`GET` exports the state, `PUT` replaces it).
+pub const STATE_PATH: &str = "/_sandbox/state";
 /// The path of the faults endpoint (`GET` shows them, `PUT` replaces them).
 pub const FAULTS_PATH: &str = "/_sandbox/faults";
 /// Where the sandbox's own endpoints live, outside every API's paths.
@@ -122,9 +125,14 @@ impl Credentials {
     }
 }
 
-/// State that can be put back to its seeds.
-pub trait Reset: Send + Sync + 'static {
+/// What the sandbox's own endpoints do to an API's state.
+pub trait Control: Send + Sync + 'static {
+    /// Back to the seeds.
     fn reset(&self);
+    /// The whole state as a scenario document.
+    fn export_state(&self) -> serde_json::Value;
+    /// Replaces the whole state, or changes nothing and says why.
+    fn import_state(&self, document: &serde_json::Value) -> Result<(), scenario::StateError>;
 }
 
 /// How a sandbox starts, beyond its credentials.
@@ -132,33 +140,59 @@ pub trait Reset: Send + Sync + 'static {
 pub struct Options {
     /// Faults from the start (none by default).
     pub faults: FaultConfig,
+    /// A scenario document to start from instead of the seeds (`scenario`).
+    pub state: Option<serde_json::Value>,
 }
 
 /// The sandbox of one API as an axum app: the generated router over the implementation, the
 /// sandbox's own endpoints, and the request log.
 pub fn app(api: Api, credentials: &Credentials) -> Router {
-    app_with(api, credentials, &Options::default())
+    match app_with(api, credentials, &Options::default()) {
+        Ok(router) => router,
+        // Without a state document there is nothing to refuse.
+        Err(_) => unreachable!("the seeds need no import"),
+    }
 }
 
-/// [`app`] with the given [`Options`].
-pub fn app_with(api: Api, credentials: &Credentials, options: &Options) -> Router {
+/// [`app`] with the given [`Options`]; refused when its state document is.
+pub fn app_with(
+    api: Api,
+    credentials: &Credentials,
+    options: &Options,
+) -> Result<Router, scenario::StateError> {
+    fn prepared<S: ApiState>(options: &Options) -> Result<Arc<Sandbox<S>>, scenario::StateError> {
+        let sandbox = Arc::new(Sandbox::<S>::new());
+        if let Some(document) = &options.state {
+            sandbox.import_state(document)?;
+        }
+        Ok(sandbox)
+    }
     let faults = Arc::new(Faults::new(api, options.faults.clone()));
-    match api {
+    Ok(match api {
         Api::Insightiq => shell::app_with(
-            Arc::new(insightiq::Sandbox::new()),
+            prepared::<insightiq::State>(options)?,
             credentials.insightiq.clone(),
             faults,
         ),
         Api::Publica => shell::app_with(
-            Arc::new(publica::Sandbox::new()),
+            prepared::<publica::State>(options)?,
             credentials.publica.clone(),
             faults,
         ),
         Api::Instabot => shell::app_with(
-            Arc::new(instabot::Sandbox::new()),
+            prepared::<instabot::State>(options)?,
             credentials.instabot.clone(),
             faults,
         ),
+    })
+}
+
+/// Whether `document` is a state `api` would import (the check `PUT /_sandbox/state` makes).
+pub fn check_state(api: Api, document: &serde_json::Value) -> Result<(), scenario::StateError> {
+    match api {
+        Api::Insightiq => insightiq::State::import(document).map(drop),
+        Api::Publica => publica::State::import(document).map(drop),
+        Api::Instabot => instabot::State::import(document).map(drop),
     }
 }
 
@@ -184,13 +218,15 @@ fn sandbox_method_not_allowed(
 }
 
 /// Adds the sandbox's own endpoints, the faults and the request log to a generated router.
-pub(crate) fn with_extras<S: Reset>(
+pub(crate) fn with_extras<S: Control>(
     router: Router,
     api: Api,
     state: Arc<S>,
     faults: Arc<Faults>,
 ) -> Router {
     let reset_faults = Arc::clone(&faults);
+    let exported = Arc::clone(&state);
+    let imported = Arc::clone(&state);
     let shown = Arc::clone(&faults);
     let replaced = Arc::clone(&faults);
     router
@@ -208,6 +244,20 @@ pub(crate) fn with_extras<S: Reset>(
             })
             .fallback(|request: Request| async move {
                 sandbox_method_not_allowed(&request, RESET_PATH, "reset", "POST")
+            }),
+        )
+        .route(
+            STATE_PATH,
+            get(move || {
+                let state = Arc::clone(&exported);
+                async move { server_runtime::json_response(StatusCode::OK, &state.export_state()) }
+            })
+            .put(move |body: axum::body::Bytes| {
+                let state = Arc::clone(&imported);
+                async move { put_state(api, &*state, &body) }
+            })
+            .fallback(|request: Request| async move {
+                sandbox_method_not_allowed(&request, STATE_PATH, "state", "GET, PUT")
             }),
         )
         .route(
@@ -231,7 +281,7 @@ pub(crate) fn with_extras<S: Reset>(
                     StatusCode::NOT_FOUND,
                     "not_found",
                     &format!(
-                        "no sandbox endpoint at `{}` (there are {RESET_PATH} and {FAULTS_PATH})",
+                        "no sandbox endpoint at `{}` (there are {RESET_PATH}, {STATE_PATH} and {FAULTS_PATH})",
                         request.uri().path()
                     ),
                 )
@@ -247,6 +297,28 @@ pub(crate) fn with_extras<S: Reset>(
         .layer(axum::middleware::from_fn(move |request, next| {
             log_request(api, request, next)
         }))
+}
+
+/// `PUT /_sandbox/state`: the new state (checked whole; nothing changes when it is refused).
+fn put_state<S: Control + ?Sized>(api: Api, state: &S, body: &[u8]) -> Response {
+    let outcome = serde_json::from_slice(body)
+        .map_err(|error| format!("not JSON: {error}"))
+        .and_then(|document| {
+            state
+                .import_state(&document)
+                .map_err(|error| error.to_string())
+        });
+    match outcome {
+        Ok(()) => {
+            tracing::info!(api = api.name(), "state imported");
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(message) => sandbox_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_state",
+            &format!("`PUT {STATE_PATH}`: {message}"),
+        ),
+    }
 }
 
 /// `PUT /_sandbox/faults`: the new set (checked whole; nothing changes when it is refused).
@@ -349,7 +421,13 @@ pub async fn start_with(
     credentials: Credentials,
     options: Options,
 ) -> std::io::Result<Running> {
-    start_app(api, listen, app_with(api, &credentials, &options)).await
+    let router = app_with(api, &credentials, &options).map_err(|error| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{}: the start state is refused: {error}", api.name()),
+        )
+    })?;
+    start_app(api, listen, router).await
 }
 
 /// Binds `listen` and serves an app built by [`app`] or a module's `app` (for tests that keep a

@@ -48,6 +48,10 @@ struct Args {
     /// Instabot faults from the start (JSON, as `PUT /_sandbox/faults` takes them).
     #[arg(long, env = "SANDBOX_INSTABOT_FAULTS")]
     instabot_faults: Option<String>,
+    /// Start from this scenario (a `GET /_sandbox/state` document) instead of the seeds; one
+    /// API only.
+    #[arg(long, value_name = "FILE")]
+    state: Option<std::path::PathBuf>,
     /// No request log.
     #[arg(long)]
     quiet: bool,
@@ -111,9 +115,47 @@ fn options(args: &Args) -> Result<Vec<(Api, Options)>, String> {
                     .map_err(|error| format!("{flag} (or its environment variable): {error}"))?,
                 None => FaultConfig::default(),
             };
-            Ok((api, Options { faults }))
+            Ok((
+                api,
+                Options {
+                    faults,
+                    state: None,
+                },
+            ))
         })
-        .collect()
+        .collect::<Result<Vec<_>, String>>()
+        .and_then(|mut options| {
+            if let Some(path) = &args.state {
+                let (api, document) = start_state(args.api, path)?;
+                if let Some((_, start)) = options.iter_mut().find(|(a, _)| *a == api) {
+                    start.state = Some(document);
+                }
+            }
+            Ok(options)
+        })
+}
+
+/// The `--state` file, read and checked as `PUT /_sandbox/state` checks a document.
+fn start_state(which: Which, path: &std::path::Path) -> Result<(Api, serde_json::Value), String> {
+    let api = match which {
+        Which::Insightiq => Api::Insightiq,
+        Which::Publica => Api::Publica,
+        Which::Instabot => Api::Instabot,
+        Which::All => {
+            return Err(
+                "--state holds one API's state: start one API, or PUT /_sandbox/state to each"
+                    .into(),
+            )
+        }
+    };
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("--state {shown}: cannot read it: {error}"))?;
+    let document: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|error| format!("--state {shown}: not JSON: {error}"))?;
+    sandbox::check_state(api, &document)
+        .map_err(|error| format!("--state {shown}: {} state refused: {error}", api.name()))?;
+    Ok((api, document))
 }
 
 async fn run(args: Args, options: Vec<(Api, Options)>) -> std::io::Result<()> {

@@ -17,6 +17,7 @@ use publica_server::{
 use serde_json::Value;
 use server_runtime::axum::Router;
 
+use crate::scenario::{self, StateError};
 use crate::seeds;
 
 pub const DEFAULT_USER_TOKEN: &str = "demo-token";
@@ -36,6 +37,15 @@ pub struct State {
     ids_by_email: HashMap<String, i64>,
     ids_by_external_id: HashMap<String, i64>,
     next_id: i64,
+}
+
+/// A user's fields the resource does not show, under the record's `_sandbox` member.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OwnFields {
+    external_id: String,
+    #[serde(default)]
+    logged_out_at: Option<DateTime<Utc>>,
 }
 
 /// The e-mail index's key: e-mails are unique case-insensitively.
@@ -210,6 +220,85 @@ impl State {
         state
     }
 
+    /// `{"users": [UserListItem + {"_sandbox": {"external_id", "logged_out_at"}}]}`.
+    fn export(&self) -> Value {
+        let users = self
+            .users
+            .values()
+            .map(|user| {
+                let own = OwnFields {
+                    external_id: user.external_id.clone(),
+                    logged_out_at: user.logged_out_at,
+                };
+                scenario::exported(&user.listed(), Some(&own))
+            })
+            .collect();
+        scenario::document(vec![("users", users)])
+    }
+
+    fn import(document: &Value) -> Result<State, StateError> {
+        let collections = scenario::collections(document, &["users"])?;
+        let mut state = State {
+            users: BTreeMap::new(),
+            ids_by_email: HashMap::new(),
+            ids_by_external_id: HashMap::new(),
+            next_id: 1,
+        };
+        let records = collections.get("users").copied().unwrap_or_default();
+        for (index, value) in records.iter().enumerate() {
+            let imported = scenario::record::<UserListItem, Option<OwnFields>>(
+                crate::Api::Publica,
+                "users",
+                index,
+                value,
+                "UserListItem",
+            )?;
+            let Some(own) = imported.sandbox else {
+                return Err(StateError {
+                    record: Some(format!("users/{index}")),
+                    pointer: format!("/users/{index}/{}", scenario::SANDBOX_MEMBER),
+                    reason: "missing: a user's external_id is kept there".into(),
+                });
+            };
+            let user = imported.resource;
+            if state.users.contains_key(&user.id) {
+                return Err(scenario::duplicate(
+                    "users",
+                    index,
+                    "id",
+                    &user.id.to_string(),
+                ));
+            }
+            if state.ids_by_email.contains_key(&email_key(&user.email)) {
+                return Err(scenario::duplicate("users", index, "email", &user.email));
+            }
+            if state.ids_by_external_id.contains_key(&own.external_id) {
+                return Err(scenario::duplicate(
+                    "users",
+                    index,
+                    &format!("{}/external_id", scenario::SANDBOX_MEMBER),
+                    &own.external_id,
+                ));
+            }
+            state.next_id = state.next_id.max(user.id.saturating_add(1));
+            state.insert(Record {
+                id: user.id,
+                uuid: user.uuid,
+                external_id: own.external_id,
+                email: user.email,
+                admin: flag(&Some(user.admin)).unwrap_or(false),
+                plan_admin: flag(&Some(user.plan_admin)).unwrap_or(false),
+                only_sees_readable: flag(&Some(user.only_sees_readable)).unwrap_or(false),
+                sessions_limit: user.sessions_limit,
+                created_at: user.created_at,
+                updated_at: user.updated_at,
+                deleted_at: user.deleted_at,
+                logged_out_at: own.logged_out_at,
+            });
+        }
+        Ok(state)
+    }
+
     fn insert(&mut self, record: Record) {
         self.ids_by_email
             .insert(email_key(&record.email), record.id);
@@ -296,6 +385,14 @@ impl crate::ApiState for State {
 
     fn seeded() -> State {
         State::seeded()
+    }
+
+    fn export(&self) -> Value {
+        State::export(self)
+    }
+
+    fn import(document: &Value) -> Result<State, StateError> {
+        State::import(document)
     }
 
     fn router(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {

@@ -5,6 +5,9 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use server_runtime::axum::Router;
 
+use serde_json::Value;
+
+use crate::scenario::StateError;
 use crate::{Api, FaultConfig, Faults};
 
 /// What an API module provides to the shell: its state, how it is seeded and which generated
@@ -19,6 +22,12 @@ pub trait ApiState: Sized + Send + 'static {
 
     /// The documents' samples.
     fn seeded() -> Self;
+
+    /// The whole state as a scenario document (`scenario`).
+    fn export(&self) -> Value;
+
+    /// The state a scenario document describes, or why it is refused.
+    fn import(document: &Value) -> Result<Self, StateError>;
 
     /// The generated router over the sandbox.
     fn router(sandbox: Arc<Sandbox<Self>>, credentials: Self::Credentials) -> Router;
@@ -57,9 +66,20 @@ impl<S> Sandbox<S> {
     }
 }
 
-impl<S: ApiState> crate::Reset for Sandbox<S> {
+impl<S: ApiState> crate::Control for Sandbox<S> {
     fn reset(&self) {
         *self.state() = S::seeded();
+    }
+
+    fn export_state(&self) -> Value {
+        self.state().export()
+    }
+
+    fn import_state(&self, document: &Value) -> Result<(), StateError> {
+        // Built whole before the swap: a refused import changes nothing.
+        let imported = S::import(document)?;
+        *self.state() = imported;
+        Ok(())
     }
 }
 

@@ -2,9 +2,12 @@
 //! dropped connection; scoped to one operation; set by flag, by environment variable and at run
 //! time; cleared by reset; a bad set refused with its pointer and nothing changed.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+mod support;
+
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use support::spawn_binary;
 
 use sandbox::{Api, Credentials};
 use serde_json::{json, Value};
@@ -223,29 +226,6 @@ async fn an_invalid_set_is_refused_with_its_pointer_and_changes_nothing() {
         json!({"seed": 3, "rules": [{"operation": "get_profile", "latency_ms": 1, "jitter_ms": 0, "drop_rate": 0.0}]})
     );
     server.shutdown().await.unwrap();
-}
-
-/// The binary on an ephemeral port; returns it and the base URL its banner prints.
-fn spawn_binary(api: &str, args: &[&str], env: &[(&str, &str)]) -> (Child, String) {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_sandbox"));
-    command
-        .args([api, "--listen", "127.0.0.1:0", "--quiet"])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null());
-    for (name, value) in env {
-        command.env(name, value);
-    }
-    let mut child = command.spawn().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let mut first = String::new();
-    BufReader::new(stdout).read_line(&mut first).unwrap();
-    let url = first
-        .split_whitespace()
-        .find(|word| word.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no URL in the banner {first:?}"))
-        .to_owned();
-    (child, url)
 }
 
 #[tokio::test]
