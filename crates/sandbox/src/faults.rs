@@ -82,6 +82,8 @@ impl std::fmt::Display for FaultError {
     }
 }
 
+impl std::error::Error for FaultError {}
+
 impl FaultConfig {
     /// Parses and checks a configuration for `api` (operations named must exist, rates lie in
     /// 0..=1, statuses are injectable).
@@ -171,9 +173,16 @@ impl Faults {
     }
 
     /// Replaces the configuration (checked by the caller) and reseeds the generator.
-    pub fn set(&self, config: FaultConfig) {
+    pub(crate) fn set(&self, config: FaultConfig) {
         let rng = fastrand::Rng::with_seed(config.seed);
         *self.lock() = (config, rng);
+    }
+
+    /// Checks a configuration for this API and, when it is accepted, puts it in force.
+    pub fn replace(&self, config: FaultConfig) -> Result<(), FaultError> {
+        config.check(self.api)?;
+        self.set(config);
+        Ok(())
     }
 
     /// No faults.

@@ -12,6 +12,9 @@
 //! # Ok(()) }
 //! ```
 //!
+//! For other teams' tests, [`TestSandbox::start`] serves one API on an ephemeral port and returns
+//! a handle with its base URL, credentials, `reset()`, `faults()` and `state()`.
+//!
 //! Every request is logged through `tracing` (method, path, status, latency, request id).
 //! `POST /_sandbox/reset` (outside every API's paths, no credentials) puts the state back to the
 //! seeds; the sandbox's own endpoints answer errors in one JSON shape of their own
@@ -39,6 +42,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 pub mod faults;
+mod fixture;
 pub mod insightiq;
 pub mod instabot;
 pub mod limits;
@@ -47,7 +51,8 @@ pub mod scenario;
 mod seeds;
 pub mod shell;
 
-pub use faults::{FaultConfig, FaultRule, Faults, InjectedError};
+pub use faults::{FaultConfig, FaultError, FaultRule, Faults, InjectedError};
+pub use fixture::TestSandbox;
 pub use shell::{ApiState, Sandbox};
 
 /// The path of the reset endpoint.
@@ -160,6 +165,21 @@ pub fn app_with(
     credentials: &Credentials,
     options: &Options,
 ) -> Result<Router, scenario::StateError> {
+    parts(api, credentials, options).map(|parts| parts.router)
+}
+
+/// An app with handles on what its `/_sandbox/*` endpoints control.
+pub(crate) struct Parts {
+    pub router: Router,
+    pub control: Arc<dyn Control>,
+    pub faults: Arc<Faults>,
+}
+
+pub(crate) fn parts(
+    api: Api,
+    credentials: &Credentials,
+    options: &Options,
+) -> Result<Parts, scenario::StateError> {
     fn prepared<S: ApiState>(options: &Options) -> Result<Arc<Sandbox<S>>, scenario::StateError> {
         let sandbox = Arc::new(Sandbox::<S>::new());
         if let Some(document) = &options.state {
@@ -167,19 +187,31 @@ pub fn app_with(
         }
         Ok(sandbox)
     }
+    fn assembled<S: ApiState>(
+        sandbox: Arc<Sandbox<S>>,
+        credentials: S::Credentials,
+        faults: Arc<Faults>,
+    ) -> Parts {
+        let router = shell::app_with(Arc::clone(&sandbox), credentials, Arc::clone(&faults));
+        Parts {
+            router,
+            control: sandbox,
+            faults,
+        }
+    }
     let faults = Arc::new(Faults::new(api, options.faults.clone()));
     Ok(match api {
-        Api::Insightiq => shell::app_with(
+        Api::Insightiq => assembled(
             prepared::<insightiq::State>(options)?,
             credentials.insightiq.clone(),
             faults,
         ),
-        Api::Publica => shell::app_with(
+        Api::Publica => assembled(
             prepared::<publica::State>(options)?,
             credentials.publica.clone(),
             faults,
         ),
-        Api::Instabot => shell::app_with(
+        Api::Instabot => assembled(
             prepared::<instabot::State>(options)?,
             credentials.instabot.clone(),
             faults,
