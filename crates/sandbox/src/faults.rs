@@ -292,7 +292,7 @@ struct Route {
 }
 
 /// The operationId `method path` is routed to, if any.
-fn operation_of(api: Api, method: &Method, path: &str) -> Option<&'static str> {
+pub(crate) fn operation_of(api: Api, method: &Method, path: &str) -> Option<&'static str> {
     let segments: Vec<&str> = path.split('/').collect();
     operations(api)
         .iter()

@@ -43,6 +43,13 @@ pub struct State {
     profiles: Vec<Profile>,
     /// Profile id (as written in paths) → index in `profiles`.
     profile_index: HashMap<String, usize>,
+    /// What the records and their indexes take, about (the memory cap's measure).
+    stored_bytes: usize,
+}
+
+/// About what a record and its index entries take: its JSON size plus a fixed overhead.
+fn stored_size<T: serde::Serialize>(record: &T) -> usize {
+    serde_json::to_vec(record).map_or(0, |json| json.len()) + crate::RECORD_OVERHEAD_BYTES
 }
 
 impl State {
@@ -121,12 +128,16 @@ impl State {
             .enumerate()
             .map(|(index, profile)| (profile.id.to_string(), index))
             .collect();
+        let stored_bytes = users.values().map(stored_size).sum::<usize>()
+            + accounts.values().map(stored_size).sum::<usize>()
+            + profiles.iter().map(stored_size).sum::<usize>();
         State {
             users,
             user_ids_by_external_id,
             accounts,
             profiles,
             profile_index,
+            stored_bytes,
         }
     }
 
@@ -244,6 +255,7 @@ pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Rout
 
 impl crate::ApiState for State {
     const API: crate::Api = crate::Api::Insightiq;
+    const GROWING: &'static [&'static str] = &["create_user"];
     const SPEC: &'static str = SPEC;
     type Credentials = types::auth::Credentials;
 
@@ -253,6 +265,10 @@ impl crate::ApiState for State {
 
     fn export(&self) -> Value {
         State::export(self)
+    }
+
+    fn stored_bytes(&self) -> usize {
+        self.stored_bytes
     }
 
     fn import(document: &Value) -> Result<State, StateError> {
@@ -299,6 +315,7 @@ impl InsightiqApi for Sandbox {
         state
             .user_ids_by_external_id
             .insert(external_id.to_owned(), user.id);
+        state.stored_bytes += stored_size(&user);
         state.users.insert(user.id, user.clone());
         CreateUserResponse::Created(user)
     }

@@ -43,6 +43,8 @@ pub struct State {
     /// (last change, index) of the live users: `lastUpdated?since=` is a range.
     live_by_updated: BTreeSet<(DateTime<Utc>, usize)>,
     next_id: i64,
+    /// What the records and their indexes take, about (the memory cap's measure).
+    stored_bytes: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -76,6 +78,14 @@ enum Resolve {
 }
 
 impl Record {
+    /// About what the record and its index entries take: the user's JSON size and more.
+    fn stored_size(&self) -> usize {
+        std::mem::size_of::<Record>()
+            + serde_json::to_vec(&self.user).map_or(0, |json| json.len())
+            + self.password.as_ref().map_or(0, String::len)
+            + crate::RECORD_OVERHEAD_BYTES
+    }
+
     fn id(&self) -> i64 {
         self.user.object_id
     }
@@ -150,6 +160,7 @@ impl State {
     fn insert(&mut self, record: Record) {
         let index = self.users.len();
         let live = !record.deleted;
+        self.stored_bytes += record.stored_size();
         self.index.insert(record.id(), index);
         self.users.push(record);
         if live {
@@ -165,6 +176,7 @@ impl State {
             live_registered: BTreeSet::new(),
             live_by_updated: BTreeSet::new(),
             next_id: 1,
+            stored_bytes: 0,
         }
     }
 
@@ -238,7 +250,10 @@ impl State {
         if was_live {
             self.remove_live(index);
         }
+        let before = self.users[index].stored_size();
         change(&mut self.users[index]);
+        self.stored_bytes =
+            (self.stored_bytes + self.users[index].stored_size()).saturating_sub(before);
         if !self.users[index].deleted {
             self.add_live(index);
         }
@@ -263,6 +278,7 @@ pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Rout
 
 impl crate::ApiState for State {
     const API: crate::Api = crate::Api::Instabot;
+    const GROWING: &'static [&'static str] = &["create_user", "update_user"];
     const SPEC: &'static str = SPEC;
     type Credentials = types::auth::Credentials;
 
@@ -272,6 +288,10 @@ impl crate::ApiState for State {
 
     fn export(&self) -> Value {
         State::export(self)
+    }
+
+    fn stored_bytes(&self) -> usize {
+        self.stored_bytes
     }
 
     fn import(document: &Value) -> Result<State, StateError> {

@@ -136,9 +136,20 @@ pub trait Control: Send + Sync + 'static {
     fn reset(&self);
     /// The whole state as a scenario document.
     fn export_state(&self) -> serde_json::Value;
+    /// About how many bytes the state holds, and the cap past which growing operations are
+    /// refused.
+    fn stored_bytes(&self) -> usize;
+    fn max_stored_bytes(&self) -> usize;
+    /// The operations that can add stored bytes.
+    fn growing_operations(&self) -> &'static [&'static str];
     /// Replaces the whole state, or changes nothing and says why.
     fn import_state(&self, document: &serde_json::Value) -> Result<(), scenario::StateError>;
 }
+
+/// The default memory cap on one API's stored bytes.
+pub const DEFAULT_MAX_STORED_BYTES: usize = 256 * 1024 * 1024;
+/// What each record is counted for beyond its own contents (map entries, index entries).
+pub(crate) const RECORD_OVERHEAD_BYTES: usize = 128;
 
 /// How a sandbox starts, beyond its credentials.
 #[derive(Debug, Clone, Default)]
@@ -147,6 +158,8 @@ pub struct Options {
     pub faults: FaultConfig,
     /// A scenario document to start from instead of the seeds (`scenario`).
     pub state: Option<serde_json::Value>,
+    /// The memory cap; `None`: [`DEFAULT_MAX_STORED_BYTES`].
+    pub max_stored_bytes: Option<usize>,
 }
 
 /// The sandbox of one API as an axum app: the generated router over the implementation, the
@@ -182,6 +195,9 @@ pub(crate) fn parts(
 ) -> Result<Parts, scenario::StateError> {
     fn prepared<S: ApiState>(options: &Options) -> Result<Arc<Sandbox<S>>, scenario::StateError> {
         let sandbox = Arc::new(Sandbox::<S>::new());
+        if let Some(bytes) = options.max_stored_bytes {
+            sandbox.set_max_stored_bytes(bytes);
+        }
         if let Some(document) = &options.state {
             sandbox.import_state(document)?;
         }
@@ -258,6 +274,7 @@ pub(crate) fn with_extras<S: Control>(
 ) -> Router {
     let reset_faults = Arc::clone(&faults);
     let exported = Arc::clone(&state);
+    let capped: Arc<dyn Control> = state.clone();
     let imported = Arc::clone(&state);
     let shown = Arc::clone(&faults);
     let replaced = Arc::clone(&faults);
@@ -320,6 +337,10 @@ pub(crate) fn with_extras<S: Control>(
             }),
         )
         .layer(axum::middleware::from_fn(move |request, next| {
+            let state = Arc::clone(&capped);
+            async move { memory_cap(api, &*state, request, next).await }
+        }))
+        .layer(axum::middleware::from_fn(move |request, next| {
             let faults = Arc::clone(&faults);
             async move { faults::inject(&faults, request, next).await }
         }))
@@ -329,6 +350,28 @@ pub(crate) fn with_extras<S: Control>(
         .layer(axum::middleware::from_fn(move |request, next| {
             log_request(api, request, next)
         }))
+}
+
+/// Refuses an operation that adds stored bytes once the state holds its cap (507 in the API's
+/// error shape); every other request passes.
+async fn memory_cap(api: Api, state: &dyn Control, request: Request, next: Next) -> Response {
+    let operation = faults::operation_of(api, request.method(), request.uri().path());
+    if let Some(operation) = operation.filter(|op| state.growing_operations().contains(op)) {
+        let (held, cap) = (state.stored_bytes(), state.max_stored_bytes());
+        if held >= cap {
+            let rejection = server_runtime::Rejection::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "storage_cap_reached",
+                format!(
+                    "`{operation}`: the sandbox holds {held} bytes of {} state and its cap is \
+                     {cap} (--max-stored-bytes); reset it or import a smaller state",
+                    api.name()
+                ),
+            );
+            return limits::error_response(api, &rejection);
+        }
+    }
+    next.run(request).await
 }
 
 /// `PUT /_sandbox/state`: the new state (checked whole; nothing changes when it is refused).

@@ -52,6 +52,9 @@ struct Args {
     /// API only.
     #[arg(long, value_name = "FILE")]
     state: Option<std::path::PathBuf>,
+    /// The memory cap on each API's stored bytes: past it, creates get 507 (reads keep working).
+    #[arg(long, env = "SANDBOX_MAX_STORED_BYTES", default_value_t = sandbox::DEFAULT_MAX_STORED_BYTES)]
+    max_stored_bytes: usize,
     /// No request log.
     #[arg(long)]
     quiet: bool,
@@ -120,6 +123,7 @@ fn options(args: &Args) -> Result<Vec<(Api, Options)>, String> {
                 Options {
                     faults,
                     state: None,
+                    max_stored_bytes: Some(args.max_stored_bytes),
                 },
             ))
         })

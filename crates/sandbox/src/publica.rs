@@ -37,6 +37,8 @@ pub struct State {
     ids_by_email: HashMap<String, i64>,
     ids_by_external_id: HashMap<String, i64>,
     next_id: i64,
+    /// What the records and their indexes take, about (the memory cap's measure).
+    stored_bytes: usize,
 }
 
 /// A user's fields the resource does not show, under the record's `_sandbox` member.
@@ -115,6 +117,13 @@ fn flag_integer(value: bool) -> FlexibleBoolean {
 }
 
 impl Record {
+    /// About what the record and its index entries take.
+    fn stored_size(&self) -> usize {
+        std::mem::size_of::<Record>()
+            + 2 * (self.email.len() + self.external_id.len())
+            + crate::RECORD_OVERHEAD_BYTES
+    }
+
     fn picture(&self) -> String {
         format!(
             "https://www.gravatar.com/avatar/{}?s=160&d=mm&r=g",
@@ -215,6 +224,7 @@ impl State {
             users: BTreeMap::new(),
             ids_by_email: HashMap::new(),
             ids_by_external_id: HashMap::new(),
+            stored_bytes: 0,
         };
         state.insert(record);
         state
@@ -243,6 +253,7 @@ impl State {
             ids_by_email: HashMap::new(),
             ids_by_external_id: HashMap::new(),
             next_id: 1,
+            stored_bytes: 0,
         };
         let records = collections.get("users").copied().unwrap_or_default();
         for (index, value) in records.iter().enumerate() {
@@ -300,6 +311,7 @@ impl State {
     }
 
     fn insert(&mut self, record: Record) {
+        self.stored_bytes += record.stored_size();
         self.ids_by_email
             .insert(email_key(&record.email), record.id);
         self.ids_by_external_id
@@ -312,6 +324,9 @@ impl State {
         if let Some(user) = self.users.get(&id) {
             self.ids_by_email.remove(&email_key(&user.email));
             self.ids_by_external_id.remove(&user.external_id);
+            // The same record with its new keys.
+            self.stored_bytes = (self.stored_bytes + 2 * (email.len() + external_id.len()))
+                .saturating_sub(2 * (user.email.len() + user.external_id.len()));
         }
         self.ids_by_email.insert(email_key(email), id);
         self.ids_by_external_id.insert(external_id.to_owned(), id);
@@ -380,6 +395,7 @@ pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Rout
 
 impl crate::ApiState for State {
     const API: crate::Api = crate::Api::Publica;
+    const GROWING: &'static [&'static str] = &["create_user", "update_user"];
     const SPEC: &'static str = SPEC;
     type Credentials = types::auth::Credentials;
 
@@ -389,6 +405,10 @@ impl crate::ApiState for State {
 
     fn export(&self) -> Value {
         State::export(self)
+    }
+
+    fn stored_bytes(&self) -> usize {
+        self.stored_bytes
     }
 
     fn import(document: &Value) -> Result<State, StateError> {

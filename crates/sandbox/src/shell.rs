@@ -1,6 +1,7 @@
 //! The shell every API's sandbox shares: its state behind one lock, seeded from its spec's
 //! examples, reset to them, and served behind the generated router with the sandbox's extras.
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use server_runtime::axum::Router;
@@ -15,6 +16,8 @@ use crate::{Api, FaultConfig, Faults};
 pub trait ApiState: Sized + Send + 'static {
     /// The API this state belongs to.
     const API: Api;
+    /// The operations that can add stored bytes: refused once the memory cap is reached.
+    const GROWING: &'static [&'static str];
     /// The spec's YAML text, compiled in (the seeds are read from its examples).
     const SPEC: &'static str;
     /// The credentials the generated server checks.
@@ -22,6 +25,9 @@ pub trait ApiState: Sized + Send + 'static {
 
     /// The documents' samples.
     fn seeded() -> Self;
+
+    /// About how many bytes the records and their indexes take.
+    fn stored_bytes(&self) -> usize;
 
     /// The whole state as a scenario document (`scenario`).
     fn export(&self) -> Value;
@@ -39,6 +45,8 @@ pub trait ApiState: Sized + Send + 'static {
 #[derive(Debug)]
 pub struct Sandbox<S> {
     state: Mutex<S>,
+    /// The memory cap on the stored bytes ([`crate::DEFAULT_MAX_STORED_BYTES`] by default).
+    max_stored_bytes: AtomicUsize,
 }
 
 impl<S: ApiState> Sandbox<S> {
@@ -46,7 +54,13 @@ impl<S: ApiState> Sandbox<S> {
     pub fn new() -> Self {
         Sandbox {
             state: Mutex::new(S::seeded()),
+            max_stored_bytes: AtomicUsize::new(crate::DEFAULT_MAX_STORED_BYTES),
         }
+    }
+
+    /// Sets the memory cap: creates are refused once the state holds this many bytes.
+    pub fn set_max_stored_bytes(&self, bytes: usize) {
+        self.max_stored_bytes.store(bytes, Ordering::Relaxed);
     }
 }
 
@@ -73,6 +87,18 @@ impl<S: ApiState> crate::Control for Sandbox<S> {
 
     fn export_state(&self) -> Value {
         self.state().export()
+    }
+
+    fn stored_bytes(&self) -> usize {
+        self.state().stored_bytes()
+    }
+
+    fn max_stored_bytes(&self) -> usize {
+        self.max_stored_bytes.load(Ordering::Relaxed)
+    }
+
+    fn growing_operations(&self) -> &'static [&'static str] {
+        S::GROWING
     }
 
     fn import_state(&self, document: &Value) -> Result<(), StateError> {
