@@ -287,3 +287,14 @@ fn a_bad_start_flag_is_named_and_exits_2() {
     assert!(stderr.contains("--instabot-faults"), "{stderr}");
     assert!(stderr.contains("/rules/0/drop_rate"), "{stderr}");
 }
+
+#[test]
+fn an_unknown_api_is_named_and_exits_2() {
+    let output = Command::new(env!("CARGO_BIN_EXE_sandbox"))
+        .arg("nothing")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no API named `nothing`"), "{stderr}");
+}
