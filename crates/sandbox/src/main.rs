@@ -71,7 +71,7 @@ enum Which {
 /// The API named on the command line. An API with a spec (in `api_registry::APIS`) but no
 /// hand-written sandbox is named as such, not reported as an unknown value.
 fn which(name: &str, registry: &[&str]) -> Result<Which, String> {
-    if let Some(which) = <Which as clap::ValueEnum>::from_str(name, false).ok() {
+    if let Ok(which) = <Which as clap::ValueEnum>::from_str(name, false) {
         return Ok(which);
     }
     let served = "insightiq, publica, instabot or all";
