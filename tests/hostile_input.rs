@@ -250,7 +250,7 @@ async fn sandbox_endpoints_answer_errors_in_the_sandbox_shape() {
         );
         let answer = send(
             server.addr,
-            b"DELETE /_sandbox/state HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n",
+            b"DELETE /_sandbox/nothing HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n",
         )
         .await;
         assert_eq!(
@@ -258,7 +258,7 @@ async fn sandbox_endpoints_answer_errors_in_the_sandbox_shape() {
             (
                 404,
                 json!({"sandbox_error": {"status": 404, "code": "not_found",
-                       "message": "no sandbox endpoint at `/_sandbox/state` (there is /_sandbox/reset)"}})
+                       "message": "no sandbox endpoint at `/_sandbox/nothing` (there are /_sandbox/reset, /_sandbox/state and /_sandbox/faults)"}})
             )
         );
         let answer = send(

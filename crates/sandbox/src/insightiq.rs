@@ -1,21 +1,23 @@
 //! insightIQ: users, SDK tokens, accounts, profiles.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::num::NonZeroU64;
-use std::sync::{Arc, MutexGuard};
+use std::sync::Arc;
 
 use insightiq_server::types::{
-    self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, User,
+    self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, Timestamp, User,
+    UserStatus,
 };
 use insightiq_server::{
     Context, CreateSdkTokenResponse, CreateUserResponse, DisconnectAccountResponse,
     GetProfileResponse, GetUserByExternalIdResponse, InsightiqApi, ListProfilesQuery,
     ListProfilesResponse, ServerConfig,
 };
-use serde_json::{json, Value};
 use server_runtime::axum::Router;
 
+use crate::scenario::{self, StateError};
 use crate::seeds;
+use serde_json::Value;
 
 pub const DEFAULT_CLIENT_ID: &str = "demo";
 pub const DEFAULT_CLIENT_SECRET: &str = "p@55w0rd";
@@ -24,20 +26,30 @@ pub const SDK_TOKEN_DAYS: i64 = 7;
 
 pub(crate) const SPEC: &str = include_str!("../../../spec/insightiq.yaml");
 
-/// The insightIQ sandbox: implements [`InsightiqApi`] over in-memory state.
-#[derive(Debug)]
-pub struct Sandbox {
-    store: crate::Store<State>,
-}
+/// The insightiq sandbox: implements [`InsightiqApi`] over in-memory state.
+pub type Sandbox = crate::Sandbox<State>;
 
+/// The insightiq sandbox's state.
 #[derive(Debug, Clone)]
-struct State {
+pub struct State {
     /// By id.
     users: BTreeMap<uuid::Uuid, User>,
+    /// `external_id` → user id: the lookup and the uniqueness check, changed in the same
+    /// critical section as `users`.
+    user_ids_by_external_id: HashMap<String, uuid::Uuid>,
     /// By id.
     accounts: BTreeMap<uuid::Uuid, Account>,
     /// In the documents' order.
     profiles: Vec<Profile>,
+    /// Profile id (as written in paths) → index in `profiles`.
+    profile_index: HashMap<String, usize>,
+    /// What the records and their indexes take, about (the memory cap's measure).
+    stored_bytes: usize,
+}
+
+/// About what a record and its index entries take: its JSON size plus a fixed overhead.
+fn stored_size<T: serde::Serialize>(record: &T) -> usize {
+    serde_json::to_vec(record).map_or(0, |json| json.len()) + crate::RECORD_OVERHEAD_BYTES
 }
 
 impl State {
@@ -65,13 +77,14 @@ impl State {
         );
         // Users and accounts the samples only reference: the documents do not show their
         // external ids, so the sandbox uses the user's id (README: decisions).
-        let mut reference = |id: uuid::Uuid, name: &str, created_at: &str| {
-            users.entry(id).or_insert_with(|| {
-                seeds::typed(
-                    json!({"id": id, "name": name, "external_id": id.to_string(),
-                           "created_at": created_at, "updated_at": created_at, "status": "ACTIVE"}),
-                    "referenced user",
-                )
+        let mut reference = |id: uuid::Uuid, name: &str, created_at: &Timestamp| {
+            users.entry(id).or_insert_with(|| User {
+                id,
+                name: name.to_owned(),
+                external_id: id.to_string(),
+                created_at: created_at.clone(),
+                updated_at: created_at.clone(),
+                status: UserStatus::Active,
             });
         };
         for profile in &list.data {
@@ -83,45 +96,149 @@ impl State {
             &disconnected.created_at,
         );
         for profile in &list.data {
-            let account: Account = seeds::typed(
-                json!({"id": profile.account.id, "created_at": profile.created_at,
-                       "updated_at": profile.updated_at, "user": profile.user,
-                       "work_platform": profile.work_platform, "status": "CONNECTED"}),
-                "profile's account",
-            );
+            let account = Account {
+                id: profile.account.id,
+                created_at: profile.created_at.clone(),
+                updated_at: profile.updated_at.clone(),
+                user: profile.user.clone(),
+                work_platform: profile.work_platform.clone(),
+                status: AccountStatus::Connected,
+            };
             accounts.insert(account.id, account);
         }
         // The disconnect sample shows the account after the call: before it, it was connected.
         let mut connected = disconnected;
         connected.status = AccountStatus::Connected;
         accounts.insert(connected.id, connected);
+        State::indexed(users, accounts, list.data)
+    }
+
+    /// The state of these records, with its indexes (keys already known to be unique).
+    fn indexed(
+        users: BTreeMap<uuid::Uuid, User>,
+        accounts: BTreeMap<uuid::Uuid, Account>,
+        profiles: Vec<Profile>,
+    ) -> State {
+        let user_ids_by_external_id = users
+            .values()
+            .map(|user| (user.external_id.to_string(), user.id))
+            .collect();
+        let profile_index = profiles
+            .iter()
+            .enumerate()
+            .map(|(index, profile)| (profile.id.to_string(), index))
+            .collect();
+        let stored_bytes = users.values().map(stored_size).sum::<usize>()
+            + accounts.values().map(stored_size).sum::<usize>()
+            + profiles.iter().map(stored_size).sum::<usize>();
         State {
             users,
+            user_ids_by_external_id,
             accounts,
-            profiles: list.data,
+            profiles,
+            profile_index,
+            stored_bytes,
         }
     }
-}
 
-impl Default for Sandbox {
-    fn default() -> Self {
-        Self::new()
+    /// `{"users": [User], "accounts": [Account], "profiles": [Profile]}`.
+    fn export(&self) -> Value {
+        let each = |values: Vec<Value>| values;
+        scenario::document(vec![
+            (
+                "users",
+                each(
+                    self.users
+                        .values()
+                        .map(|u| scenario::exported::<_, ()>(u, None))
+                        .collect(),
+                ),
+            ),
+            (
+                "accounts",
+                self.accounts
+                    .values()
+                    .map(|a| scenario::exported::<_, ()>(a, None))
+                    .collect(),
+            ),
+            (
+                "profiles",
+                self.profiles
+                    .iter()
+                    .map(|p| scenario::exported::<_, ()>(p, None))
+                    .collect(),
+            ),
+        ])
+    }
+
+    fn import(document: &Value) -> Result<State, StateError> {
+        let api = crate::Api::Insightiq;
+        let collections = scenario::collections(document, &["users", "accounts", "profiles"])?;
+        let records = |name: &str| collections.get(name).copied().unwrap_or_default();
+        let mut users = BTreeMap::new();
+        let mut external_ids = HashSet::new();
+        for (index, value) in records("users").iter().enumerate() {
+            let user: User =
+                scenario::record::<User, ()>(api, "users", index, value, "User")?.resource;
+            if !external_ids.insert(user.external_id.clone()) {
+                return Err(scenario::duplicate(
+                    "users",
+                    index,
+                    "external_id",
+                    &user.external_id,
+                ));
+            }
+            if users.insert(user.id, user.clone()).is_some() {
+                return Err(scenario::duplicate(
+                    "users",
+                    index,
+                    "id",
+                    &user.id.to_string(),
+                ));
+            }
+        }
+        let mut accounts = BTreeMap::new();
+        for (index, value) in records("accounts").iter().enumerate() {
+            let account: Account =
+                scenario::record::<Account, ()>(api, "accounts", index, value, "Account")?.resource;
+            let id = account.id;
+            if accounts.insert(id, account).is_some() {
+                return Err(scenario::duplicate(
+                    "accounts",
+                    index,
+                    "id",
+                    &id.to_string(),
+                ));
+            }
+        }
+        let mut profiles = Vec::new();
+        let mut profile_ids = HashSet::new();
+        for (index, value) in records("profiles").iter().enumerate() {
+            let profile: Profile =
+                scenario::record::<Profile, ()>(api, "profiles", index, value, "Profile")?.resource;
+            if !profile_ids.insert(profile.id) {
+                return Err(scenario::duplicate(
+                    "profiles",
+                    index,
+                    "id",
+                    &profile.id.to_string(),
+                ));
+            }
+            profiles.push(profile);
+        }
+        Ok(State::indexed(users, accounts, profiles))
+    }
+
+    fn user_by_external_id(&self, external_id: &str) -> Option<&User> {
+        self.user_ids_by_external_id
+            .get(external_id)
+            .and_then(|id| self.users.get(id))
     }
 }
 
 impl Sandbox {
-    /// A sandbox holding the documents' samples.
-    pub fn new() -> Self {
-        Sandbox {
-            store: crate::Store::new(State::seeded),
-        }
-    }
-
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.store.lock()
-    }
-
-    /// How many users have this external id (the store's uniqueness, for tests).
+    /// How many users have this external id (the store's uniqueness, for tests: it scans the
+    /// records, not the index, so it checks what the index keeps unique).
     pub fn users_with_external_id(&self, external_id: &str) -> usize {
         self.state()
             .users
@@ -131,20 +248,43 @@ impl Sandbox {
     }
 }
 
-impl crate::Reset for Sandbox {
-    fn reset(&self) {
-        self.store.reset();
+/// The sandbox behind the generated router, with the reset endpoint and the request log.
+pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
+    crate::shell::app(sandbox, credentials)
+}
+
+impl crate::ApiState for State {
+    const API: crate::Api = crate::Api::Insightiq;
+    const GROWING: &'static [&'static str] = &["create_user"];
+    const SPEC: &'static str = SPEC;
+    type Credentials = types::auth::Credentials;
+
+    fn seeded() -> State {
+        State::seeded()
+    }
+
+    fn export(&self) -> Value {
+        State::export(self)
+    }
+
+    fn stored_bytes(&self) -> usize {
+        self.stored_bytes
+    }
+
+    fn import(document: &Value) -> Result<State, StateError> {
+        State::import(document)
+    }
+
+    fn router(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
+        insightiq_server::router(sandbox, ServerConfig::new(credentials))
     }
 }
 
-/// The sandbox behind the generated router, with the reset endpoint and the request log.
-pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
-    let router = insightiq_server::router(Arc::clone(&sandbox), ServerConfig::new(credentials));
-    crate::with_extras(router, crate::Api::Insightiq, sandbox)
-}
-
-fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
-    seeds::typed(value, "response")
+/// A time the sandbox writes, in the vendor's style, as the generated type.
+fn timestamp(at: chrono::DateTime<chrono::Utc>) -> Timestamp {
+    seeds::timestamp_text(at)
+        .parse()
+        .expect("the sandbox's timestamp format matches the spec's Timestamp pattern")
 }
 
 impl InsightiqApi for Sandbox {
@@ -155,7 +295,7 @@ impl InsightiqApi for Sandbox {
     ) -> CreateUserResponse {
         let external_id: &str = &body.external_id;
         let mut state = self.state();
-        if state.users.values().any(|u| u.external_id == external_id) {
+        if state.user_ids_by_external_id.contains_key(external_id) {
             return CreateUserResponse::BadRequest(ctx.error(
                 400,
                 "user_exists_with_external_id",
@@ -163,11 +303,19 @@ impl InsightiqApi for Sandbox {
                 Some("external_id"),
             ));
         }
-        let now = seeds::now_timestamp();
-        let user: User = typed(json!({
-            "id": uuid::Uuid::new_v4(), "name": body.name, "external_id": external_id,
-            "created_at": now, "updated_at": now, "status": "ACTIVE",
-        }));
+        let now = timestamp(chrono::Utc::now());
+        let user = User {
+            id: uuid::Uuid::new_v4(),
+            name: body.name.clone(),
+            external_id: external_id.to_owned(),
+            created_at: now.clone(),
+            updated_at: now,
+            status: UserStatus::Active,
+        };
+        state
+            .user_ids_by_external_id
+            .insert(external_id.to_owned(), user.id);
+        state.stored_bytes += stored_size(&user);
         state.users.insert(user.id, user.clone());
         CreateUserResponse::Created(user)
     }
@@ -178,7 +326,7 @@ impl InsightiqApi for Sandbox {
         external_id: String,
     ) -> GetUserByExternalIdResponse {
         let state = self.state();
-        match state.users.values().find(|u| u.external_id == external_id) {
+        match state.user_by_external_id(&external_id) {
             Some(user) => GetUserByExternalIdResponse::Ok(user.clone()),
             None => GetUserByExternalIdResponse::NotFound(ctx.error(
                 404,
@@ -207,13 +355,10 @@ impl InsightiqApi for Sandbox {
                 Some("user_id"),
             ));
         }
-        let expires_at = (chrono::Utc::now() + chrono::Duration::days(SDK_TOKEN_DAYS))
-            .format("%Y-%m-%dT%H:%M:%S%.6f")
-            .to_string();
-        let token: SdkToken = typed(json!({
-            "sdk_token": format!("sandbox.{}.{}", body.user_id, uuid::Uuid::new_v4().simple()),
-            "expires_at": expires_at,
-        }));
+        let token = SdkToken {
+            sdk_token: format!("sandbox.{}.{}", body.user_id, uuid::Uuid::new_v4().simple()),
+            expires_at: timestamp(chrono::Utc::now() + chrono::Duration::days(SDK_TOKEN_DAYS)),
+        };
         CreateSdkTokenResponse::Created(token)
     }
 
@@ -230,7 +375,7 @@ impl InsightiqApi for Sandbox {
         match account {
             Some(account) => {
                 account.status = AccountStatus::NotConnected;
-                account.updated_at = typed(json!(seeds::now_timestamp()));
+                account.updated_at = timestamp(chrono::Utc::now());
                 DisconnectAccountResponse::Ok(account.clone())
             }
             None => DisconnectAccountResponse::NotFound(ctx.error(
@@ -244,7 +389,11 @@ impl InsightiqApi for Sandbox {
 
     async fn get_profile(&self, ctx: &mut Context, id: String) -> GetProfileResponse {
         let state = self.state();
-        match state.profiles.iter().find(|p| p.id.to_string() == id) {
+        match state
+            .profile_index
+            .get(&id)
+            .map(|&index| &state.profiles[index])
+        {
             Some(profile) => GetProfileResponse::Ok(profile.clone()),
             None => GetProfileResponse::NotFound(ctx.error(
                 404,

@@ -1,20 +1,23 @@
 //! Instabot: the users object.
 
-use std::sync::{Arc, MutexGuard};
+use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
 use instabot_server::types::{
-    self, GetUserResolve, ListUsersResolve, ListUsersType, ObjectIdEnvelope, UserEnvelope,
+    self, File, FileReference, GetUserResolve, ListUsersResolve, ListUsersType, ObjectIdEnvelope,
+    ObjectReference, SuccessStatusCode, User, UserEnvelope, UserListEnvelope, UserUserType,
 };
 use instabot_server::{
     Context, CreateUserResponse, DeleteUserResponse, GetUserQuery, GetUserResponse, InstabotApi,
     ListUsersQuery, ListUsersResponse, ListUsersUpdatedSinceQuery, ListUsersUpdatedSinceResponse,
     RestoreUserResponse, ServerConfig, UpdateUserResponse,
 };
-use serde_json::{json, Map, Value};
 use server_runtime::axum::Router;
 
+use crate::scenario::{self, StateError};
 use crate::seeds;
+use serde_json::Value;
 
 pub const DEFAULT_API_KEY: &str = "demo-api-key";
 pub const DEFAULT_MASTER_API_KEY: &str = "demo-master-key";
@@ -22,65 +25,98 @@ pub const DEFAULT_MASTER_API_KEY: &str = "demo-master-key";
 pub const DEFAULT_LIMIT: u64 = 20;
 
 pub(crate) const SPEC: &str = include_str!("../../../spec/instabot.yaml");
-/// Members only returned when asked for with `resolve`.
-const RESOLVABLE: [&str; 3] = ["organizations", "userSegments", "conversations"];
 
-/// The Instabot sandbox: implements [`InstabotApi`] over in-memory state.
-#[derive(Debug)]
-pub struct Sandbox {
-    store: crate::Store<State>,
-}
+/// The instabot sandbox: implements [`InstabotApi`] over in-memory state.
+pub type Sandbox = crate::Sandbox<State>;
 
+/// The instabot sandbox's state.
 #[derive(Debug, Clone)]
-struct State {
-    /// In creation order.
+pub struct State {
+    /// In creation order (never removed from: delete is soft).
     users: Vec<Record>,
+    /// objectId → index in `users`.
+    index: HashMap<i64, usize>,
+    /// Indexes of the live (not deleted) users, and of the live registered ones: the lists'
+    /// pages and totals, in creation order.
+    live: BTreeSet<usize>,
+    live_registered: BTreeSet<usize>,
+    /// (last change, index) of the live users: `lastUpdated?since=` is a range.
+    live_by_updated: BTreeSet<(DateTime<Utc>, usize)>,
     next_id: i64,
+    /// What the records and their indexes take, about (the memory cap's measure).
+    stored_bytes: usize,
 }
 
 #[derive(Debug, Clone)]
 struct Record {
     /// The user object as the API returns it (resolvable members included).
-    user: Map<String, Value>,
+    user: User,
     /// Kept, never returned.
     password: Option<String>,
     deleted: bool,
     updated: DateTime<Utc>,
 }
 
+/// A user's fields the resource does not show, under the record's `_sandbox` member.
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OwnFields {
+    /// Soft-deleted (hidden from get, list and lastUpdated; restore brings it back).
+    #[serde(default)]
+    deleted: bool,
+    /// The stored password (never returned by the API).
+    #[serde(default)]
+    password: Option<String>,
+}
+
+/// The members only returned when asked for with `resolve`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Resolve {
+    Organizations,
+    UserSegments,
+    Conversations,
+}
+
 impl Record {
-    fn id(&self) -> i64 {
-        self.user["objectId"].as_i64().unwrap_or_default()
+    /// About what the record and its index entries take: the user's JSON size and more.
+    fn stored_size(&self) -> usize {
+        std::mem::size_of::<Record>()
+            + serde_json::to_vec(&self.user).map_or(0, |json| json.len())
+            + self.password.as_ref().map_or(0, String::len)
+            + crate::RECORD_OVERHEAD_BYTES
     }
 
-    fn username(&self) -> &str {
-        self.user["username"].as_str().unwrap_or_default()
+    fn id(&self) -> i64 {
+        self.user.object_id
     }
 
     /// Registered users; `type=all` adds the anonymous ones (`userType: reference`).
     fn registered(&self) -> bool {
-        self.user.get("userType").and_then(Value::as_str) != Some("reference")
+        self.user.user_type != Some(UserUserType::Reference)
     }
 
-    /// The object as returned, with only the resolved members among the resolvable ones.
-    fn render(&self, resolve: Option<&str>) -> Value {
+    /// The object as returned, with only the resolved members among the resolvable ones
+    /// (an empty member is left out of the JSON).
+    fn render(&self, resolve: Option<Resolve>) -> User {
         let mut user = self.user.clone();
-        for member in RESOLVABLE {
-            if resolve != Some(member) {
-                user.remove(member);
-            }
+        if resolve != Some(Resolve::Organizations) {
+            user.organizations.clear();
         }
-        Value::Object(user)
+        if resolve != Some(Resolve::UserSegments) {
+            user.user_segments.clear();
+        }
+        if resolve != Some(Resolve::Conversations) {
+            user.conversations.clear();
+        }
+        user
     }
 }
 
-/// Instabot's style: four fractional digits and `Z` (`2018-03-21T14:15:26.9713Z`).
-fn instabot_time(at: &DateTime<Utc>) -> String {
-    format!(
-        "{}.{:04}Z",
-        at.format("%Y-%m-%dT%H:%M:%S"),
-        at.timestamp_subsec_micros() / 100
-    )
+/// Now, to Instabot's precision: four fractional digits (`2018-03-21T14:15:26.9713Z`).
+fn instabot_now() -> DateTime<Utc> {
+    let now = Utc::now();
+    let tenths_of_millis = now.timestamp_subsec_nanos() / 100_000 * 100_000;
+    now.with_nanosecond(tenths_of_millis).unwrap_or(now)
 }
 
 fn parse_time(text: &str) -> Option<DateTime<Utc>> {
@@ -99,88 +135,196 @@ impl State {
     /// The users of the documents' Get User and list samples.
     fn seeded() -> State {
         let spec = seeds::spec(SPEC);
-        let mut users = Vec::new();
+        let mut state = State::empty();
         for pointer in [
             "/paths/~1users~1{objectId}/get/responses/200/content/application~1json/examples/user/value/data",
             "/paths/~1users/get/responses/200/content/application~1json/examples/users_with_conversations/value/data/0",
         ] {
-            if let Value::Object(user) = seeds::example(&spec, pointer) {
-                let updated = user
-                    .get("updateDate")
-                    .and_then(Value::as_str)
-                    .and_then(parse_time)
-                    .unwrap_or_else(Utc::now);
-                users.push(Record {
-                    user,
-                    password: None,
-                    deleted: false,
-                    updated,
-                });
-            }
+            let user: User = seeds::typed(seeds::example(&spec, pointer), "user");
+            let updated = user.update_date.unwrap_or_else(Utc::now);
+            state.insert(Record {
+                user,
+                password: None,
+                deleted: false,
+                updated,
+            });
         }
-        let next_id = users.iter().map(Record::id).max().unwrap_or(0) + 1;
-        State { users, next_id }
+        state.next_id = state.users.iter().map(Record::id).max().unwrap_or(0) + 1;
+        state
     }
 
     fn find(&self, id: i64) -> Option<usize> {
-        self.users.iter().position(|u| u.id() == id)
+        self.index.get(&id).copied()
     }
-}
 
-impl Default for Sandbox {
-    fn default() -> Self {
-        Self::new()
+    fn insert(&mut self, record: Record) {
+        let index = self.users.len();
+        let live = !record.deleted;
+        self.stored_bytes += record.stored_size();
+        self.index.insert(record.id(), index);
+        self.users.push(record);
+        if live {
+            self.add_live(index);
+        }
+    }
+
+    fn empty() -> State {
+        State {
+            users: Vec::new(),
+            index: HashMap::new(),
+            live: BTreeSet::new(),
+            live_registered: BTreeSet::new(),
+            live_by_updated: BTreeSet::new(),
+            next_id: 1,
+            stored_bytes: 0,
+        }
+    }
+
+    /// `{"users": [User + {"_sandbox": {"deleted", "password"}}]}`, in creation order.
+    fn export(&self) -> Value {
+        let users = self
+            .users
+            .iter()
+            .map(|record| {
+                let own = OwnFields {
+                    deleted: record.deleted,
+                    password: record.password.clone(),
+                };
+                scenario::exported(&record.user, Some(&own))
+            })
+            .collect();
+        scenario::document(vec![("users", users)])
+    }
+
+    fn import(document: &Value) -> Result<State, StateError> {
+        let collections = scenario::collections(document, &["users"])?;
+        let mut state = State::empty();
+        let records = collections.get("users").copied().unwrap_or_default();
+        for (index, value) in records.iter().enumerate() {
+            let imported = scenario::record::<User, OwnFields>(
+                crate::Api::Instabot,
+                "users",
+                index,
+                value,
+                "User",
+            )?;
+            let user = imported.resource;
+            if state.index.contains_key(&user.object_id) {
+                return Err(scenario::duplicate(
+                    "users",
+                    index,
+                    "objectId",
+                    &user.object_id.to_string(),
+                ));
+            }
+            state.next_id = state.next_id.max(user.object_id.saturating_add(1));
+            state.insert(Record {
+                updated: user.update_date.unwrap_or_else(Utc::now),
+                user,
+                password: imported.sandbox.password,
+                deleted: imported.sandbox.deleted,
+            });
+        }
+        Ok(state)
+    }
+
+    fn add_live(&mut self, index: usize) {
+        let record = &self.users[index];
+        self.live.insert(index);
+        if record.registered() {
+            self.live_registered.insert(index);
+        }
+        self.live_by_updated.insert((record.updated, index));
+    }
+
+    fn remove_live(&mut self, index: usize) {
+        self.live.remove(&index);
+        self.live_registered.remove(&index);
+        self.live_by_updated
+            .remove(&(self.users[index].updated, index));
+    }
+
+    /// Changes a user through `change` with every index kept in step.
+    fn change(&mut self, index: usize, change: impl FnOnce(&mut Record)) {
+        let was_live = !self.users[index].deleted;
+        if was_live {
+            self.remove_live(index);
+        }
+        let before = self.users[index].stored_size();
+        change(&mut self.users[index]);
+        self.stored_bytes =
+            (self.stored_bytes + self.users[index].stored_size()).saturating_sub(before);
+        if !self.users[index].deleted {
+            self.add_live(index);
+        }
     }
 }
 
 impl Sandbox {
-    /// A sandbox holding the documents' sample users.
-    pub fn new() -> Self {
-        Sandbox {
-            store: crate::Store::new(State::seeded),
-        }
-    }
-
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.store.lock()
-    }
-
     /// How many live users have this user name (the store's uniqueness, for tests).
     pub fn users_named(&self, username: &str) -> usize {
         self.state()
             .users
             .iter()
-            .filter(|u| !u.deleted && u.username() == username)
+            .filter(|u| !u.deleted && u.user.username == username)
             .count()
-    }
-}
-
-impl crate::Reset for Sandbox {
-    fn reset(&self) {
-        self.store.reset();
     }
 }
 
 /// The sandbox behind the generated router, with the reset endpoint and the request log.
 pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
-    let router = instabot_server::router(Arc::clone(&sandbox), ServerConfig::new(credentials));
-    crate::with_extras(router, crate::Api::Instabot, sandbox)
+    crate::shell::app(sandbox, credentials)
 }
 
-fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
-    seeds::typed(value, "response")
+impl crate::ApiState for State {
+    const API: crate::Api = crate::Api::Instabot;
+    const GROWING: &'static [&'static str] = &["create_user", "update_user"];
+    const SPEC: &'static str = SPEC;
+    type Credentials = types::auth::Credentials;
+
+    fn seeded() -> State {
+        State::seeded()
+    }
+
+    fn export(&self) -> Value {
+        State::export(self)
+    }
+
+    fn stored_bytes(&self) -> usize {
+        self.stored_bytes
+    }
+
+    fn import(document: &Value) -> Result<State, StateError> {
+        State::import(document)
+    }
+
+    fn router(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
+        instabot_server::router(sandbox, ServerConfig::new(credentials))
+    }
 }
 
 fn id_envelope(id: i64) -> ObjectIdEnvelope {
-    typed(json!({"apiStatusCode": "Success", "data": {"objectId": id}}))
+    ObjectIdEnvelope {
+        api_status_code: SuccessStatusCode::Success,
+        data: ObjectReference { object_id: id },
+    }
 }
 
-fn list_resolve(resolve: &Option<ListUsersResolve>) -> Option<&str> {
+fn list_resolve(resolve: &Option<ListUsersResolve>) -> Option<Resolve> {
     match resolve {
-        Some(ListUsersResolve::Organizations) => Some("organizations"),
-        Some(ListUsersResolve::UserSegments) => Some("userSegments"),
-        Some(ListUsersResolve::Conversations) => Some("conversations"),
+        Some(ListUsersResolve::Organizations) => Some(Resolve::Organizations),
+        Some(ListUsersResolve::UserSegments) => Some(Resolve::UserSegments),
+        Some(ListUsersResolve::Conversations) => Some(Resolve::Conversations),
         // Validation refuses values outside the enum before the sandbox is called.
+        _ => None,
+    }
+}
+
+fn get_resolve(resolve: &Option<GetUserResolve>) -> Option<Resolve> {
+    match resolve {
+        Some(GetUserResolve::Organizations) => Some(Resolve::Organizations),
+        Some(GetUserResolve::UserSegments) => Some(Resolve::UserSegments),
+        Some(GetUserResolve::Conversations) => Some(Resolve::Conversations),
         _ => None,
     }
 }
@@ -194,26 +338,36 @@ fn not_found(ctx: &Context, id: i64) -> types::Error {
     )
 }
 
-/// Copies the request members the user object holds, under their response names.
-fn apply(user: &mut Map<String, Value>, request: &Map<String, Value>) {
-    for (key, value) in request {
-        match key.as_str() {
-            "userPassword" => {}
-            "userName" => {
-                user.insert("username".into(), value.clone());
-            }
-            "customProperties" => {
-                let merged = user
-                    .entry("customProperties")
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if let (Value::Object(merged), Value::Object(new)) = (merged, value) {
-                    merged.extend(new.clone());
-                }
-            }
-            _ => {
-                user.insert(key.clone(), value.clone());
-            }
-        }
+/// The file a request's photo reference names, as the user object holds it.
+fn photo(reference: FileReference) -> File {
+    File {
+        object_id: Some(reference.object_id),
+        ..File::default()
+    }
+}
+
+/// Copies the members an update request gives onto the user object (custom properties are
+/// merged, the others replaced).
+fn apply(user: &mut User, request: &types::UserUpdateRequest) {
+    user.custom_properties
+        .extend(request.custom_properties.clone());
+    if let Some(description) = &request.description {
+        user.description = Some(description.clone());
+    }
+    if let Some(email) = &request.email {
+        user.email = Some(email.clone());
+    }
+    if let Some(name) = &request.name {
+        user.name = Some(name.clone());
+    }
+    if let Some(phone) = &request.phone {
+        user.phone = Some(phone.clone());
+    }
+    if let Some(reference) = &request.photo_file {
+        user.photo_file = Some(photo(reference.clone()));
+    }
+    if let Some(user_name) = &request.user_name {
+        user.username = user_name.clone();
     }
 }
 
@@ -224,22 +378,25 @@ impl InstabotApi for Sandbox {
         let limit = query.limit.map_or(DEFAULT_LIMIT, |l| l.get());
         let skip = query.skip.unwrap_or(0);
         let state = self.state();
-        let matching: Vec<&Record> = state
-            .users
-            .iter()
-            .filter(|u| !u.deleted && (all || u.registered()))
-            .collect();
+        let matching = if all {
+            &state.live
+        } else {
+            &state.live_registered
+        };
         let total = matching.len();
-        let page: Vec<Value> = matching
+        let page: Vec<User> = matching
             .iter()
             .skip(usize::try_from(skip).unwrap_or(usize::MAX))
             .take(usize::try_from(limit).unwrap_or(usize::MAX))
-            .map(|u| u.render(resolve))
+            .map(|&index| state.users[index].render(resolve))
             .collect();
         let more = (skip as usize).saturating_add(page.len()) < total;
-        ListUsersResponse::Ok(typed(json!({
-            "hasMoreRecords": more, "totalCount": total, "apiStatusCode": "Success", "data": page,
-        })))
+        ListUsersResponse::Ok(UserListEnvelope {
+            api_status_code: SuccessStatusCode::Success,
+            data: page,
+            has_more_records: Some(more),
+            total_count: Some(i64::try_from(total).unwrap_or(i64::MAX)),
+        })
     }
 
     async fn create_user(
@@ -247,29 +404,40 @@ impl InstabotApi for Sandbox {
         _ctx: &mut Context,
         body: types::UserCreateRequest,
     ) -> CreateUserResponse {
-        let request = match serde_json::to_value(&body) {
-            Ok(Value::Object(request)) => request,
-            _ => Map::new(),
-        };
         // The page states no uniqueness rule for userName, so none is enforced (README).
         let mut state = self.state();
         let id = state.next_id;
         state.next_id += 1;
-        let now = Utc::now();
-        let mut user = Map::new();
-        user.insert("objectId".into(), json!(id));
-        user.insert("userType".into(), json!("general"));
-        user.insert(
-            "referralCode".into(),
-            json!(uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase()),
-        );
-        user.insert("createDate".into(), json!(instabot_time(&now)));
-        user.insert("updateDate".into(), json!(instabot_time(&now)));
-        user.insert("rowVersion".into(), json!(1));
-        apply(&mut user, &request);
-        state.users.push(Record {
+        let now = instabot_now();
+        let user = User {
+            object_id: id,
+            user_type: Some(UserUserType::General),
+            referral_code: Some(uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase()),
+            create_date: Some(now),
+            update_date: Some(now),
+            row_version: Some(1),
+            username: body.user_name,
+            custom_properties: body.custom_properties,
+            description: body.description,
+            email: body.email,
+            name: body.name,
+            phone: body.phone,
+            photo_file: body.photo_file.map(photo),
+            conversations: Vec::new(),
+            development_company: None,
+            first_login_time: None,
+            last_activity_date: None,
+            last_login_time: None,
+            last_seen_date: None,
+            organizations: Vec::new(),
+            request_info: None,
+            system_properties: None,
+            user_segments: Vec::new(),
+            visit_info: Vec::new(),
+        };
+        state.insert(Record {
             user,
-            password: Some(body.user_password.clone()),
+            password: Some(body.user_password),
             deleted: false,
             updated: now,
         });
@@ -284,23 +452,41 @@ impl InstabotApi for Sandbox {
         // `since` matches the spec's pattern, but may still name no real instant
         // (0000-00-00T00:00:00, 2017-02-31T...): such a value is compared as text, digit by
         // digit, the way the pattern's fixed layout orders it.
-        let since = parse_time(&query.since);
-        let since_text: String = query.since.chars().take(19).collect();
-        let changed = |u: &Record| match since {
-            Some(since) => u.updated > since,
-            None => u.updated.format("%Y-%m-%dT%H:%M:%S").to_string() > since_text,
-        };
         let state = self.state();
-        let data: Vec<Value> = state
-            .users
+        let mut changed: Vec<usize> = match parse_time(&query.since) {
+            // Strictly after `since`: a range of the index.
+            Some(since) => state
+                .live_by_updated
+                .range((
+                    std::ops::Bound::Excluded((since, usize::MAX)),
+                    std::ops::Bound::Unbounded,
+                ))
+                .map(|&(_, index)| index)
+                .collect(),
+            None => {
+                let since_text: String = query.since.chars().take(19).collect();
+                state
+                    .live_by_updated
+                    .iter()
+                    .filter(|(updated, _)| {
+                        updated.format("%Y-%m-%dT%H:%M:%S").to_string() > since_text
+                    })
+                    .map(|&(_, index)| index)
+                    .collect()
+            }
+        };
+        // Listed in creation order, as before the index.
+        changed.sort_unstable();
+        let data: Vec<User> = changed
             .iter()
-            .filter(|u| !u.deleted && changed(u))
-            .map(|u| u.render(None))
+            .map(|&index| state.users[index].render(None))
             .collect();
-        ListUsersUpdatedSinceResponse::Ok(typed(json!({
-            "hasMoreRecords": false, "totalCount": data.len(), "apiStatusCode": "Success",
-            "data": data,
-        })))
+        ListUsersUpdatedSinceResponse::Ok(UserListEnvelope {
+            api_status_code: SuccessStatusCode::Success,
+            has_more_records: Some(false),
+            total_count: Some(i64::try_from(data.len()).unwrap_or(i64::MAX)),
+            data,
+        })
     }
 
     async fn get_user(
@@ -309,19 +495,13 @@ impl InstabotApi for Sandbox {
         object_id: i64,
         query: GetUserQuery,
     ) -> GetUserResponse {
-        let resolve = match &query.resolve {
-            Some(GetUserResolve::Organizations) => Some("organizations"),
-            Some(GetUserResolve::UserSegments) => Some("userSegments"),
-            Some(GetUserResolve::Conversations) => Some("conversations"),
-            _ => None,
-        };
+        let resolve = get_resolve(&query.resolve);
         let state = self.state();
         match state.find(object_id).map(|i| &state.users[i]) {
-            Some(user) if !user.deleted => {
-                let envelope: UserEnvelope =
-                    typed(json!({"apiStatusCode": "Success", "data": user.render(resolve)}));
-                GetUserResponse::Ok(envelope)
-            }
+            Some(user) if !user.deleted => GetUserResponse::Ok(UserEnvelope {
+                api_status_code: SuccessStatusCode::Success,
+                data: user.render(resolve),
+            }),
             _ => GetUserResponse::NotFound(not_found(ctx, object_id)),
         }
     }
@@ -332,30 +512,20 @@ impl InstabotApi for Sandbox {
         object_id: i64,
         body: types::UserUpdateRequest,
     ) -> UpdateUserResponse {
-        let request = match serde_json::to_value(&body) {
-            Ok(Value::Object(request)) => request,
-            _ => Map::new(),
-        };
         let mut state = self.state();
         let Some(index) = state.find(object_id).filter(|&i| !state.users[i].deleted) else {
             return UpdateUserResponse::NotFound(not_found(ctx, object_id));
         };
-        let now = Utc::now();
-        let record = &mut state.users[index];
-        apply(&mut record.user, &request);
-        if let Some(password) = &body.user_password {
-            record.password = Some(password.clone());
-        }
-        let version = record
-            .user
-            .get("rowVersion")
-            .and_then(Value::as_i64)
-            .unwrap_or(0);
-        record.user.insert("rowVersion".into(), json!(version + 1));
-        record
-            .user
-            .insert("updateDate".into(), json!(instabot_time(&now)));
-        record.updated = now;
+        let now = instabot_now();
+        state.change(index, |record| {
+            apply(&mut record.user, &body);
+            if let Some(password) = &body.user_password {
+                record.password = Some(password.clone());
+            }
+            record.user.row_version = Some(record.user.row_version.unwrap_or(0) + 1);
+            record.user.update_date = Some(now);
+            record.updated = now;
+        });
         UpdateUserResponse::Ok(id_envelope(object_id))
     }
 
@@ -365,10 +535,11 @@ impl InstabotApi for Sandbox {
             return RestoreUserResponse::NotFound(not_found(ctx, object_id));
         };
         // Restoring a user that is not deleted changes nothing.
-        let record = &mut state.users[index];
-        if record.deleted {
-            record.deleted = false;
-            record.updated = Utc::now();
+        if state.users[index].deleted {
+            state.change(index, |record| {
+                record.deleted = false;
+                record.updated = Utc::now();
+            });
         }
         RestoreUserResponse::Ok(id_envelope(object_id))
     }
@@ -377,9 +548,10 @@ impl InstabotApi for Sandbox {
         let mut state = self.state();
         match state.find(object_id) {
             Some(index) if !state.users[index].deleted => {
-                let record = &mut state.users[index];
-                record.deleted = true;
-                record.updated = Utc::now();
+                state.change(index, |record| {
+                    record.deleted = true;
+                    record.updated = Utc::now();
+                });
                 DeleteUserResponse::Ok(id_envelope(object_id))
             }
             _ => DeleteUserResponse::NotFound(not_found(ctx, object_id)),

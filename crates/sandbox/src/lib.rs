@@ -12,6 +12,9 @@
 //! # Ok(()) }
 //! ```
 //!
+//! For other teams' tests, [`TestSandbox::start`] serves one API on an ephemeral port and returns
+//! a handle with its base URL, credentials, `reset()`, `faults()` and `state()`.
+//!
 //! Every request is logged through `tracing` (method, path, status, latency, request id).
 //! `POST /_sandbox/reset` (outside every API's paths, no credentials) puts the state back to the
 //! seeds; the sandbox's own endpoints answer errors in one JSON shape of their own
@@ -29,8 +32,8 @@ use server_runtime::axum::{
     extract::Request,
     http::{HeaderValue, StatusCode},
     middleware::Next,
-    response::Response,
-    routing::{any, post},
+    response::{IntoResponse, Response},
+    routing::{any, get, post},
     Router,
 };
 pub use server_runtime::serve::ServeOptions;
@@ -38,14 +41,26 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub mod faults;
+mod fixture;
 pub mod insightiq;
 pub mod instabot;
 pub mod limits;
 pub mod publica;
+pub mod scenario;
 mod seeds;
+pub mod shell;
+
+pub use faults::{FaultConfig, FaultError, FaultRule, Faults, InjectedError};
+pub use fixture::TestSandbox;
+pub use shell::{ApiState, Sandbox};
 
 /// The path of the reset endpoint.
 pub const RESET_PATH: &str = "/_sandbox/reset";
+/// The path of the state endpoint (`GET` exports the state, `PUT` replaces it).
+pub const STATE_PATH: &str = "/_sandbox/state";
+/// The path of the faults endpoint (`GET` shows them, `PUT` replaces them).
+pub const FAULTS_PATH: &str = "/_sandbox/faults";
 /// Where the sandbox's own endpoints live, outside every API's paths.
 pub const SANDBOX_PREFIX: &str = "/_sandbox";
 
@@ -69,11 +84,22 @@ impl Api {
         }
     }
 
-    /// The base path of the spec's server URL, where the operations are served.
+    /// The spec's YAML text, compiled in.
+    pub fn spec(self) -> &'static str {
+        match self {
+            Api::Insightiq => <insightiq::State as ApiState>::SPEC,
+            Api::Publica => <publica::State as ApiState>::SPEC,
+            Api::Instabot => <instabot::State as ApiState>::SPEC,
+        }
+    }
+
+    /// The base path of the spec's first server URL, where the operations are served (the
+    /// generated server's `BASE_PATH`).
     pub fn base_path(self) -> &'static str {
         match self {
-            Api::Insightiq | Api::Instabot => "/v1",
-            Api::Publica => "",
+            Api::Insightiq => insightiq_server::BASE_PATH,
+            Api::Publica => publica_server::BASE_PATH,
+            Api::Instabot => instabot_server::BASE_PATH,
         }
     }
 }
@@ -104,85 +130,197 @@ impl Credentials {
     }
 }
 
-/// State that can be put back to its seeds.
-pub trait Reset: Send + Sync + 'static {
+/// What the sandbox's own endpoints do to an API's state.
+pub trait Control: Send + Sync + 'static {
+    /// Back to the seeds.
     fn reset(&self);
+    /// The whole state as a scenario document.
+    fn export_state(&self) -> serde_json::Value;
+    /// About how many bytes the state holds, and the cap past which growing operations are
+    /// refused.
+    fn stored_bytes(&self) -> usize;
+    fn max_stored_bytes(&self) -> usize;
+    /// The operations that can add stored bytes.
+    fn growing_operations(&self) -> &'static [&'static str];
+    /// Replaces the whole state, or changes nothing and says why.
+    fn import_state(&self, document: &serde_json::Value) -> Result<(), scenario::StateError>;
 }
 
-/// One API's state behind one lock (every change is one critical section, so concurrent
-/// requests see each other's changes whole), with the seeds it starts from and resets to.
-#[derive(Debug)]
-pub(crate) struct Store<S> {
-    state: std::sync::Mutex<S>,
-    seed: fn() -> S,
-}
+/// The default memory cap on one API's stored bytes.
+pub const DEFAULT_MAX_STORED_BYTES: usize = 256 * 1024 * 1024;
+/// What each record is counted for beyond its own contents (map entries, index entries).
+pub(crate) const RECORD_OVERHEAD_BYTES: usize = 128;
 
-impl<S> Store<S> {
-    pub(crate) fn new(seed: fn() -> S) -> Self {
-        Store {
-            state: std::sync::Mutex::new(seed()),
-            seed,
-        }
-    }
-
-    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, S> {
-        // Every change is complete before the lock is released, so a poisoned lock (a panic
-        // elsewhere while holding it) still holds consistent state.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    pub(crate) fn reset(&self) {
-        *self.lock() = (self.seed)();
-    }
+/// How a sandbox starts, beyond its credentials.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Faults from the start (none by default).
+    pub faults: FaultConfig,
+    /// A scenario document to start from instead of the seeds (`scenario`).
+    pub state: Option<serde_json::Value>,
+    /// The memory cap; `None`: [`DEFAULT_MAX_STORED_BYTES`].
+    pub max_stored_bytes: Option<usize>,
 }
 
 /// The sandbox of one API as an axum app: the generated router over the implementation, the
-/// reset endpoint, and the request log.
+/// sandbox's own endpoints, and the request log.
 pub fn app(api: Api, credentials: &Credentials) -> Router {
-    match api {
-        Api::Insightiq => insightiq::app(
-            Arc::new(insightiq::Sandbox::new()),
-            credentials.insightiq.clone(),
-        ),
-        Api::Publica => publica::app(
-            Arc::new(publica::Sandbox::new()),
-            credentials.publica.clone(),
-        ),
-        Api::Instabot => instabot::app(
-            Arc::new(instabot::Sandbox::new()),
-            credentials.instabot.clone(),
-        ),
+    match app_with(api, credentials, &Options::default()) {
+        Ok(router) => router,
+        // Without a state document there is nothing to refuse.
+        Err(_) => unreachable!("the seeds need no import"),
     }
 }
 
-/// Adds the reset endpoint and the request log to a generated router.
-pub(crate) fn with_extras<S: Reset>(router: Router, api: Api, state: Arc<S>) -> Router {
+/// [`app`] with the given [`Options`]; refused when its state document is.
+pub fn app_with(
+    api: Api,
+    credentials: &Credentials,
+    options: &Options,
+) -> Result<Router, scenario::StateError> {
+    parts(api, credentials, options).map(|parts| parts.router)
+}
+
+/// An app with handles on what its `/_sandbox/*` endpoints control.
+pub(crate) struct Parts {
+    pub router: Router,
+    pub control: Arc<dyn Control>,
+    pub faults: Arc<Faults>,
+}
+
+pub(crate) fn parts(
+    api: Api,
+    credentials: &Credentials,
+    options: &Options,
+) -> Result<Parts, scenario::StateError> {
+    fn prepared<S: ApiState>(options: &Options) -> Result<Arc<Sandbox<S>>, scenario::StateError> {
+        let sandbox = Arc::new(Sandbox::<S>::new());
+        if let Some(bytes) = options.max_stored_bytes {
+            sandbox.set_max_stored_bytes(bytes);
+        }
+        if let Some(document) = &options.state {
+            sandbox.import_state(document)?;
+        }
+        Ok(sandbox)
+    }
+    fn assembled<S: ApiState>(
+        sandbox: Arc<Sandbox<S>>,
+        credentials: S::Credentials,
+        faults: Arc<Faults>,
+    ) -> Parts {
+        let router = shell::app_with(Arc::clone(&sandbox), credentials, Arc::clone(&faults));
+        Parts {
+            router,
+            control: sandbox,
+            faults,
+        }
+    }
+    let faults = Arc::new(Faults::new(api, options.faults.clone()));
+    Ok(match api {
+        Api::Insightiq => assembled(
+            prepared::<insightiq::State>(options)?,
+            credentials.insightiq.clone(),
+            faults,
+        ),
+        Api::Publica => assembled(
+            prepared::<publica::State>(options)?,
+            credentials.publica.clone(),
+            faults,
+        ),
+        Api::Instabot => assembled(
+            prepared::<instabot::State>(options)?,
+            credentials.instabot.clone(),
+            faults,
+        ),
+    })
+}
+
+/// Whether `document` is a state `api` would import (the check `PUT /_sandbox/state` makes).
+pub fn check_state(api: Api, document: &serde_json::Value) -> Result<(), scenario::StateError> {
+    match api {
+        Api::Insightiq => insightiq::State::import(document).map(drop),
+        Api::Publica => publica::State::import(document).map(drop),
+        Api::Instabot => instabot::State::import(document).map(drop),
+    }
+}
+
+/// A 405 of a sandbox endpoint, with its `Allow` header.
+fn sandbox_method_not_allowed(
+    request: &Request,
+    path: &str,
+    name: &str,
+    allow: &'static str,
+) -> Response {
+    let mut response = sandbox_error(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+        &format!(
+            "`{} {path}`: the {name} endpoint takes {allow}",
+            request.method()
+        ),
+    );
+    response
+        .headers_mut()
+        .insert("allow", HeaderValue::from_static(allow));
+    response
+}
+
+/// Adds the sandbox's own endpoints, the faults and the request log to a generated router.
+pub(crate) fn with_extras<S: Control>(
+    router: Router,
+    api: Api,
+    state: Arc<S>,
+    faults: Arc<Faults>,
+) -> Router {
+    let reset_faults = Arc::clone(&faults);
+    let exported = Arc::clone(&state);
+    let capped: Arc<dyn Control> = state.clone();
+    let imported = Arc::clone(&state);
+    let shown = Arc::clone(&faults);
+    let replaced = Arc::clone(&faults);
     router
         .route(
             RESET_PATH,
             post(move || {
                 let state = Arc::clone(&state);
+                let faults = Arc::clone(&reset_faults);
                 async move {
                     state.reset();
-                    tracing::info!(api = api.name(), "state reset to the seeds");
+                    faults.clear();
+                    tracing::info!(api = api.name(), "state reset to the seeds, faults cleared");
                     StatusCode::NO_CONTENT
                 }
             })
             .fallback(|request: Request| async move {
-                let mut response = sandbox_error(
-                    StatusCode::METHOD_NOT_ALLOWED,
-                    "method_not_allowed",
-                    &format!(
-                        "`{} {RESET_PATH}`: the reset endpoint takes POST",
-                        request.method()
-                    ),
-                );
-                response
-                    .headers_mut()
-                    .insert("allow", HeaderValue::from_static("POST"));
-                response
+                sandbox_method_not_allowed(&request, RESET_PATH, "reset", "POST")
+            }),
+        )
+        .route(
+            STATE_PATH,
+            get(move || {
+                let state = Arc::clone(&exported);
+                async move { server_runtime::json_response(StatusCode::OK, &state.export_state()) }
+            })
+            .put(move |body: axum::body::Bytes| {
+                let state = Arc::clone(&imported);
+                async move { put_state(api, &*state, &body) }
+            })
+            .fallback(|request: Request| async move {
+                sandbox_method_not_allowed(&request, STATE_PATH, "state", "GET, PUT")
+            }),
+        )
+        .route(
+            FAULTS_PATH,
+            get(move || {
+                let faults = Arc::clone(&shown);
+                async move { server_runtime::typed_json(StatusCode::OK, &faults.get()) }
+            })
+            .put(move |body: axum::body::Bytes| {
+                let faults = Arc::clone(&replaced);
+                async move { put_faults(api, &faults, &body) }
+            })
+            .fallback(|request: Request| async move {
+                sandbox_method_not_allowed(&request, FAULTS_PATH, "faults", "GET, PUT")
             }),
         )
         .route(
@@ -192,18 +330,87 @@ pub(crate) fn with_extras<S: Reset>(router: Router, api: Api, state: Arc<S>) -> 
                     StatusCode::NOT_FOUND,
                     "not_found",
                     &format!(
-                        "no sandbox endpoint at `{}` (there is {RESET_PATH})",
+                        "no sandbox endpoint at `{}` (there are {RESET_PATH}, {STATE_PATH} and {FAULTS_PATH})",
                         request.uri().path()
                     ),
                 )
             }),
         )
         .layer(axum::middleware::from_fn(move |request, next| {
+            let state = Arc::clone(&capped);
+            async move { memory_cap(api, &*state, request, next).await }
+        }))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            let faults = Arc::clone(&faults);
+            async move { faults::inject(&faults, request, next).await }
+        }))
+        .layer(axum::middleware::from_fn(move |request, next| {
             limits::enforce(api, request, next)
         }))
         .layer(axum::middleware::from_fn(move |request, next| {
             log_request(api, request, next)
         }))
+}
+
+/// Refuses an operation that adds stored bytes once the state holds its cap (507 in the API's
+/// error shape); every other request passes.
+async fn memory_cap(api: Api, state: &dyn Control, request: Request, next: Next) -> Response {
+    let operation = faults::operation_of(api, request.method(), request.uri().path());
+    if let Some(operation) = operation.filter(|op| state.growing_operations().contains(op)) {
+        let (held, cap) = (state.stored_bytes(), state.max_stored_bytes());
+        if held >= cap {
+            let rejection = server_runtime::Rejection::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "storage_cap_reached",
+                format!(
+                    "`{operation}`: the sandbox holds {held} bytes of {} state and its cap is \
+                     {cap} (--max-stored-bytes); reset it or import a smaller state",
+                    api.name()
+                ),
+            );
+            return limits::error_response(api, &rejection);
+        }
+    }
+    next.run(request).await
+}
+
+/// `PUT /_sandbox/state`: the new state (checked whole; nothing changes when it is refused).
+fn put_state<S: Control + ?Sized>(api: Api, state: &S, body: &[u8]) -> Response {
+    let outcome = serde_json::from_slice(body)
+        .map_err(|error| format!("not JSON: {error}"))
+        .and_then(|document| {
+            state
+                .import_state(&document)
+                .map_err(|error| error.to_string())
+        });
+    match outcome {
+        Ok(()) => {
+            tracing::info!(api = api.name(), "state imported");
+            StatusCode::NO_CONTENT.into_response()
+        }
+        Err(message) => sandbox_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_state",
+            &format!("`PUT {STATE_PATH}`: {message}"),
+        ),
+    }
+}
+
+/// `PUT /_sandbox/faults`: the new set (checked whole; nothing changes when it is refused).
+fn put_faults(api: Api, faults: &Faults, body: &[u8]) -> Response {
+    let text = String::from_utf8_lossy(body);
+    match FaultConfig::parse(api, &text) {
+        Ok(config) => {
+            tracing::info!(api = api.name(), rules = config.rules.len(), "faults set");
+            faults.set(config);
+            server_runtime::typed_json(StatusCode::OK, &faults.get())
+        }
+        Err(error) => sandbox_error(
+            StatusCode::BAD_REQUEST,
+            "invalid_faults",
+            &format!("`PUT {FAULTS_PATH}`: {error}"),
+        ),
+    }
 }
 
 /// An error of the sandbox's own endpoints (`/_sandbox/*`), the same for every API:
@@ -279,7 +486,23 @@ pub async fn start(
     listen: SocketAddr,
     credentials: Credentials,
 ) -> std::io::Result<Running> {
-    start_app(api, listen, app(api, &credentials)).await
+    start_with(api, listen, credentials, Options::default()).await
+}
+
+/// [`start`] with the given [`Options`] (faults from the start).
+pub async fn start_with(
+    api: Api,
+    listen: SocketAddr,
+    credentials: Credentials,
+    options: Options,
+) -> std::io::Result<Running> {
+    let router = app_with(api, &credentials, &options).map_err(|error| {
+        std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("{}: the start state is refused: {error}", api.name()),
+        )
+    })?;
+    start_app(api, listen, router).await
 }
 
 /// Binds `listen` and serves an app built by [`app`] or a module's `app` (for tests that keep a

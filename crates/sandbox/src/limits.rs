@@ -84,9 +84,21 @@ fn description(api: Api) -> &'static ApiDescription {
     static DESCRIPTIONS: [OnceLock<ApiDescription>; 3] =
         [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     let (slot, spec, request_id_header) = match api {
-        Api::Insightiq => (&DESCRIPTIONS[0], crate::insightiq::SPEC, Some("request-id")),
-        Api::Publica => (&DESCRIPTIONS[1], crate::publica::SPEC, None),
-        Api::Instabot => (&DESCRIPTIONS[2], crate::instabot::SPEC, None),
+        Api::Insightiq => (
+            &DESCRIPTIONS[0],
+            <crate::insightiq::State as crate::ApiState>::SPEC,
+            Some("request-id"),
+        ),
+        Api::Publica => (
+            &DESCRIPTIONS[1],
+            <crate::publica::State as crate::ApiState>::SPEC,
+            None,
+        ),
+        Api::Instabot => (
+            &DESCRIPTIONS[2],
+            <crate::instabot::State as crate::ApiState>::SPEC,
+            None,
+        ),
     };
     slot.get_or_init(|| {
         let spec = crate::seeds::spec(spec);

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
-use sandbox::{Api, Credentials};
+use sandbox::{Api, Credentials, FaultConfig, Options};
 
 #[derive(Parser)]
 #[command(
@@ -13,12 +13,13 @@ use sandbox::{Api, Credentials};
     after_help = "Default credentials: insightIQ basic demo:p@55w0rd; Publica.la X-User-Token: demo-token; \
                   Instabot X-Instabot-Api-Key: demo-api-key with Authorization: X-Instabot-Master-Api-Key demo-master-key.\n\
                   Logs: one line per request on stderr (RUST_LOG is not read; --quiet turns them off).\n\
-                  POST /_sandbox/reset puts an API's state back to the seeds."
+                  POST /_sandbox/reset puts an API's state back to the seeds and clears its faults; \
+                  GET/PUT /_sandbox/faults shows/sets them (see the sandbox README)."
 )]
 struct Args {
-    /// Which API to serve, or all three.
-    #[arg(value_enum)]
-    api: Which,
+    /// Which API to serve (insightiq, publica, instabot), or all three (all).
+    #[arg(value_name = "API")]
+    api: String,
     /// Address to listen on. With `all`, the three APIs take this port and the next two
     /// (insightiq, publica, instabot).
     #[arg(long, default_value = "127.0.0.1:8080")]
@@ -38,6 +39,22 @@ struct Args {
     /// Instabot master API key (Authorization: X-Instabot-Master-Api-Key KEY).
     #[arg(long, env = "SANDBOX_INSTABOT_MASTER_KEY", default_value = sandbox::instabot::DEFAULT_MASTER_API_KEY, hide_default_value = true)]
     instabot_master_key: String,
+    /// insightIQ faults from the start, as `PUT /_sandbox/faults` takes them (JSON).
+    #[arg(long, env = "SANDBOX_INSIGHTIQ_FAULTS")]
+    insightiq_faults: Option<String>,
+    /// Publica.la faults from the start (JSON, as `PUT /_sandbox/faults` takes them).
+    #[arg(long, env = "SANDBOX_PUBLICA_FAULTS")]
+    publica_faults: Option<String>,
+    /// Instabot faults from the start (JSON, as `PUT /_sandbox/faults` takes them).
+    #[arg(long, env = "SANDBOX_INSTABOT_FAULTS")]
+    instabot_faults: Option<String>,
+    /// Start from this scenario (a `GET /_sandbox/state` document) instead of the seeds; one
+    /// API only.
+    #[arg(long, value_name = "FILE")]
+    state: Option<std::path::PathBuf>,
+    /// The memory cap on each API's stored bytes: past it, creates get 507 (reads keep working).
+    #[arg(long, env = "SANDBOX_MAX_STORED_BYTES", default_value_t = sandbox::DEFAULT_MAX_STORED_BYTES)]
+    max_stored_bytes: usize,
     /// No request log.
     #[arg(long)]
     quiet: bool,
@@ -51,8 +68,35 @@ enum Which {
     All,
 }
 
+/// The API named on the command line. An API with a spec (in `api_registry::APIS`) but no
+/// hand-written sandbox is named as such, not reported as an unknown value.
+fn which(name: &str, registry: &[&str]) -> Result<Which, String> {
+    if let Ok(which) = <Which as clap::ValueEnum>::from_str(name, false) {
+        return Ok(which);
+    }
+    let served = "insightiq, publica, instabot or all";
+    if registry.contains(&name) {
+        Err(format!(
+            "`{name}` has a spec (spec/{name}.yaml) but no sandbox: its in-memory implementation \
+             of the generated server trait is hand-written, and none exists yet for it \
+             (crates/sandbox/src/{name}.rs); sandboxes exist for {served}"
+        ))
+    } else {
+        Err(format!(
+            "no API named `{name}`: sandboxes exist for {served}"
+        ))
+    }
+}
+
 fn main() -> ExitCode {
     let args = Args::parse();
+    let which = match which(&args.api, api_registry::APIS) {
+        Ok(which) => which,
+        Err(message) => {
+            eprintln!("sandbox: {message}");
+            return ExitCode::from(2);
+        }
+    };
     if !args.quiet {
         tracing_subscriber::fmt()
             .with_writer(std::io::stderr)
@@ -60,6 +104,13 @@ fn main() -> ExitCode {
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
             .init();
     }
+    let options = match options(&args, which) {
+        Ok(options) => options,
+        Err(message) => {
+            eprintln!("sandbox: {message}");
+            return ExitCode::from(2);
+        }
+    };
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -70,7 +121,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(run(args)) {
+    match runtime.block_on(run(args, which, options)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("sandbox: {error}");
@@ -79,7 +130,66 @@ fn main() -> ExitCode {
     }
 }
 
-async fn run(args: Args) -> std::io::Result<()> {
+/// The start options of each API, from the flags; a flag that does not parse is named.
+fn options(args: &Args, which: Which) -> Result<Vec<(Api, Options)>, String> {
+    let faults = [
+        (Api::Insightiq, "--insightiq-faults", &args.insightiq_faults),
+        (Api::Publica, "--publica-faults", &args.publica_faults),
+        (Api::Instabot, "--instabot-faults", &args.instabot_faults),
+    ];
+    faults
+        .into_iter()
+        .map(|(api, flag, text)| {
+            let faults = match text {
+                Some(text) => FaultConfig::parse(api, text)
+                    .map_err(|error| format!("{flag} (or its environment variable): {error}"))?,
+                None => FaultConfig::default(),
+            };
+            Ok((
+                api,
+                Options {
+                    faults,
+                    state: None,
+                    max_stored_bytes: Some(args.max_stored_bytes),
+                },
+            ))
+        })
+        .collect::<Result<Vec<_>, String>>()
+        .and_then(|mut options| {
+            if let Some(path) = &args.state {
+                let (api, document) = start_state(which, path)?;
+                if let Some((_, start)) = options.iter_mut().find(|(a, _)| *a == api) {
+                    start.state = Some(document);
+                }
+            }
+            Ok(options)
+        })
+}
+
+/// The `--state` file, read and checked as `PUT /_sandbox/state` checks a document.
+fn start_state(which: Which, path: &std::path::Path) -> Result<(Api, serde_json::Value), String> {
+    let api = match which {
+        Which::Insightiq => Api::Insightiq,
+        Which::Publica => Api::Publica,
+        Which::Instabot => Api::Instabot,
+        Which::All => {
+            return Err(
+                "--state holds one API's state: start one API, or PUT /_sandbox/state to each"
+                    .into(),
+            )
+        }
+    };
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|error| format!("--state {shown}: cannot read it: {error}"))?;
+    let document: serde_json::Value = serde_json::from_str(&text)
+        .map_err(|error| format!("--state {shown}: not JSON: {error}"))?;
+    sandbox::check_state(api, &document)
+        .map_err(|error| format!("--state {shown}: {} state refused: {error}", api.name()))?;
+    Ok((api, document))
+}
+
+async fn run(args: Args, which: Which, options: Vec<(Api, Options)>) -> std::io::Result<()> {
     let credentials = Credentials {
         insightiq: insightiq_server::types::auth::Credentials::new(
             args.insightiq_client_id.clone(),
@@ -91,7 +201,7 @@ async fn run(args: Args) -> std::io::Result<()> {
             args.instabot_master_key.clone(),
         ),
     };
-    let plan: Vec<(Api, SocketAddr)> = match args.api {
+    let plan: Vec<(Api, SocketAddr)> = match which {
         Which::Insightiq => vec![(Api::Insightiq, args.listen)],
         Which::Publica => vec![(Api::Publica, args.listen)],
         Which::Instabot => vec![(Api::Instabot, args.listen)],
@@ -109,7 +219,12 @@ async fn run(args: Args) -> std::io::Result<()> {
     };
     let mut running = Vec::new();
     for (api, addr) in plan {
-        let server = sandbox::start(api, addr, credentials.clone()).await?;
+        let start = options
+            .iter()
+            .find(|(a, _)| *a == api)
+            .map(|(_, options)| options.clone())
+            .unwrap_or_default();
+        let server = sandbox::start_with(api, addr, credentials.clone(), start).await?;
         println!("{}", banner(&server, &args));
         running.push(server);
     }
@@ -136,5 +251,29 @@ fn banner(server: &sandbox::Running, args: &Args) -> String {
             "instabot listening on {url}\n  curl -H 'X-Instabot-Api-Key: {}' -H 'Authorization: X-Instabot-Master-Api-Key {}' '{url}/users'",
             args.instabot_api_key, args.instabot_master_key
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_api_with_a_spec_but_no_sandbox_is_named_as_such() {
+        let registry = ["insightiq", "instabot", "newvendor", "publica"];
+        assert_eq!(which("publica", &registry), Ok(Which::Publica));
+        assert_eq!(which("all", &registry), Ok(Which::All));
+        let message = which("newvendor", &registry).unwrap_err();
+        assert!(message.contains("`newvendor` has a spec"), "{message}");
+        assert!(message.contains("no sandbox"), "{message}");
+        let message = which("nothing", &registry).unwrap_err();
+        assert!(message.starts_with("no API named `nothing`"), "{message}");
+    }
+
+    #[test]
+    fn every_sandbox_has_a_spec() {
+        for api in Api::ALL {
+            assert!(api_registry::APIS.contains(&api.name()), "{}", api.name());
+        }
     }
 }

@@ -1,36 +1,58 @@
 //! Publica.la: dashboard users.
 
-use std::collections::HashMap;
-use std::sync::{Arc, MutexGuard};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use publica_server::types::{
-    self, EmptyDataEnvelope, FlexibleBoolean, ListUsersQuery as QueryFilter, UserCreatedEnvelope,
-    UserListEnvelope, UserReactivatedEnvelope,
+    self, DateObject, EmptyDataEnvelope, FlexibleBoolean, FlexibleBooleanInteger,
+    ListUsersQuery as QueryFilter, NullableDateObject, NullableDateObjectInner, SuccessCode,
+    UserCreated, UserCreatedEnvelope, UserListData, UserListEnvelope, UserListItem, UserPaginator,
+    UserReactivatedEnvelope,
 };
 use publica_server::{
     Context, CreateUserResponse, DeactivateUserResponse, ForceLogoutUserResponse, ListUsersQuery,
     ListUsersResponse, PublicaApi, ReactivateUserResponse, ServerConfig, UpdateUserResponse,
 };
-use serde_json::{json, Value};
+use serde_json::Value;
 use server_runtime::axum::Router;
 
+use crate::scenario::{self, StateError};
 use crate::seeds;
 
 pub const DEFAULT_USER_TOKEN: &str = "demo-token";
 
 pub(crate) const SPEC: &str = include_str!("../../../spec/publica.yaml");
 
-/// The Publica.la sandbox: implements [`PublicaApi`] over in-memory state.
-#[derive(Debug)]
-pub struct Sandbox {
-    store: crate::Store<State>,
+/// The publica sandbox: implements [`PublicaApi`] over in-memory state.
+pub type Sandbox = crate::Sandbox<State>;
+
+/// The publica sandbox's state.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// By id (ids grow, so this is also creation order).
+    users: BTreeMap<i64, Record>,
+    /// Lower-cased e-mail → id and external_id → id, for every user (deactivated ones too):
+    /// the uniqueness checks and lookups, changed in the same critical section as `users`.
+    ids_by_email: HashMap<String, i64>,
+    ids_by_external_id: HashMap<String, i64>,
+    next_id: i64,
+    /// What the records and their indexes take, about (the memory cap's measure).
+    stored_bytes: usize,
 }
 
-#[derive(Debug, Clone)]
-struct State {
-    users: Vec<Record>,
-    next_id: i64,
+/// A user's fields the resource does not show, under the record's `_sandbox` member.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OwnFields {
+    external_id: String,
+    #[serde(default)]
+    logged_out_at: Option<DateTime<Utc>>,
+}
+
+/// The e-mail index's key: e-mails are unique case-insensitively.
+fn email_key(email: &str) -> String {
+    email.to_ascii_lowercase()
 }
 
 /// One dashboard user as the store keeps it.
@@ -59,16 +81,49 @@ fn flag(value: &Option<FlexibleBoolean>) -> Option<bool> {
     })
 }
 
-fn date_object(at: &DateTime<Utc>) -> Value {
-    json!({"timestamp": at.timestamp(), "date": at.format("%Y-%m-%d %H:%M:%S").to_string(),
-           "timezone": "UTC"})
+/// A date as the create endpoint writes it (`{timestamp, date, timezone}`).
+fn date_object(at: &DateTime<Utc>) -> DateObject {
+    DateObject {
+        timestamp: at.timestamp(),
+        date: at
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+            .parse()
+            .expect("the sandbox's date format matches the spec's pattern"),
+        timezone: "UTC".to_owned(),
+    }
 }
 
-fn date_time(at: &DateTime<Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+fn nullable_date_object(at: Option<&DateTime<Utc>>) -> NullableDateObject {
+    NullableDateObject(at.map(|at| {
+        let DateObject {
+            date,
+            timestamp,
+            timezone,
+        } = date_object(at);
+        NullableDateObjectInner {
+            date: date.parse().expect("the same pattern as DateObject's date"),
+            timestamp,
+            timezone,
+        }
+    }))
+}
+
+/// `0` or `1`, as the list endpoint writes `only_sees_readable`.
+fn flag_integer(value: bool) -> FlexibleBoolean {
+    FlexibleBoolean::Integer(
+        FlexibleBooleanInteger::try_from(i64::from(value)).expect("0 and 1 are the spec's values"),
+    )
 }
 
 impl Record {
+    /// About what the record and its index entries take.
+    fn stored_size(&self) -> usize {
+        std::mem::size_of::<Record>()
+            + 2 * (self.email.len() + self.external_id.len())
+            + crate::RECORD_OVERHEAD_BYTES
+    }
+
     fn picture(&self) -> String {
         format!(
             "https://www.gravatar.com/avatar/{}?s=160&d=mm&r=g",
@@ -77,31 +132,47 @@ impl Record {
     }
 
     /// As the create endpoint answers (dates as objects).
-    fn created(&self) -> Value {
-        json!({
-            "id": self.id, "email": self.email, "uuid": self.uuid, "picture": self.picture(),
-            "admin": self.admin, "plan_admin": self.plan_admin,
-            "only_sees_readable": self.only_sees_readable, "sessions_limit": self.sessions_limit,
-            "created_at": date_object(&self.created_at), "updated_at": date_object(&self.updated_at),
-            "deleted_at": self.deleted_at.as_ref().map(date_object),
-        })
+    fn created(&self) -> UserCreated {
+        UserCreated {
+            id: self.id,
+            email: self.email.clone(),
+            uuid: self.uuid,
+            picture: self.picture(),
+            admin: self.admin.into(),
+            plan_admin: self.plan_admin.into(),
+            only_sees_readable: self.only_sees_readable.into(),
+            sessions_limit: self.sessions_limit,
+            created_at: date_object(&self.created_at),
+            updated_at: date_object(&self.updated_at),
+            deleted_at: nullable_date_object(self.deleted_at.as_ref()),
+        }
     }
 
     /// As the list endpoint answers (dates as strings, only_sees_readable as 0/1).
-    fn listed(&self) -> Value {
-        json!({
-            "id": self.id, "uuid": self.uuid, "admin": self.admin, "plan_admin": self.plan_admin,
-            "email": self.email, "sessions_limit": self.sessions_limit,
-            "only_sees_readable": i64::from(self.only_sees_readable), "picture": self.picture(),
-            "created_at": date_time(&self.created_at), "updated_at": date_time(&self.updated_at),
-            "deleted_at": self.deleted_at.as_ref().map(date_time),
-            "purchased_issues_with_cancelled_count": 0, "user_plans_count": 0,
-            "can_be_edited": true,
-            "created_at_date_string": self.created_at.format("%Y-%m-%d").to_string(),
-            "impersonate": format!("https://example.publica.la/impersonate/take/{}", self.id),
-            "sessions": null, "ip_ranges": [], "referrers": [],
-            "purchased_issues_with_cancelled": [], "user_plans": [],
-        })
+    fn listed(&self) -> UserListItem {
+        UserListItem {
+            id: self.id,
+            uuid: self.uuid,
+            admin: self.admin.into(),
+            plan_admin: self.plan_admin.into(),
+            email: self.email.clone(),
+            sessions_limit: self.sessions_limit,
+            only_sees_readable: flag_integer(self.only_sees_readable),
+            picture: self.picture(),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            deleted_at: self.deleted_at,
+            purchased_issues_with_cancelled_count: 0,
+            user_plans_count: 0,
+            can_be_edited: true,
+            created_at_date_string: self.created_at.date_naive(),
+            impersonate: format!("https://example.publica.la/impersonate/take/{}", self.id),
+            sessions: Value::Null,
+            ip_ranges: Vec::new(),
+            referrers: Vec::new(),
+            purchased_issues_with_cancelled: Vec::new(),
+            user_plans: Vec::new(),
+        }
     }
 }
 
@@ -148,29 +219,134 @@ impl State {
             deleted_at: None,
             logged_out_at: None,
         };
-        State {
+        let mut state = State {
             next_id: record.id + 1,
-            users: vec![record],
+            users: BTreeMap::new(),
+            ids_by_email: HashMap::new(),
+            ids_by_external_id: HashMap::new(),
+            stored_bytes: 0,
+        };
+        state.insert(record);
+        state
+    }
+
+    /// `{"users": [UserListItem + {"_sandbox": {"external_id", "logged_out_at"}}]}`.
+    fn export(&self) -> Value {
+        let users = self
+            .users
+            .values()
+            .map(|user| {
+                let own = OwnFields {
+                    external_id: user.external_id.clone(),
+                    logged_out_at: user.logged_out_at,
+                };
+                scenario::exported(&user.listed(), Some(&own))
+            })
+            .collect();
+        scenario::document(vec![("users", users)])
+    }
+
+    fn import(document: &Value) -> Result<State, StateError> {
+        let collections = scenario::collections(document, &["users"])?;
+        let mut state = State {
+            users: BTreeMap::new(),
+            ids_by_email: HashMap::new(),
+            ids_by_external_id: HashMap::new(),
+            next_id: 1,
+            stored_bytes: 0,
+        };
+        let records = collections.get("users").copied().unwrap_or_default();
+        for (index, value) in records.iter().enumerate() {
+            let imported = scenario::record::<UserListItem, Option<OwnFields>>(
+                crate::Api::Publica,
+                "users",
+                index,
+                value,
+                "UserListItem",
+            )?;
+            let Some(own) = imported.sandbox else {
+                return Err(StateError {
+                    record: Some(format!("users/{index}")),
+                    pointer: format!("/users/{index}/{}", scenario::SANDBOX_MEMBER),
+                    reason: "missing: a user's external_id is kept there".into(),
+                });
+            };
+            let user = imported.resource;
+            if state.users.contains_key(&user.id) {
+                return Err(scenario::duplicate(
+                    "users",
+                    index,
+                    "id",
+                    &user.id.to_string(),
+                ));
+            }
+            if state.ids_by_email.contains_key(&email_key(&user.email)) {
+                return Err(scenario::duplicate("users", index, "email", &user.email));
+            }
+            if state.ids_by_external_id.contains_key(&own.external_id) {
+                return Err(scenario::duplicate(
+                    "users",
+                    index,
+                    &format!("{}/external_id", scenario::SANDBOX_MEMBER),
+                    &own.external_id,
+                ));
+            }
+            state.next_id = state.next_id.max(user.id.saturating_add(1));
+            state.insert(Record {
+                id: user.id,
+                uuid: user.uuid,
+                external_id: own.external_id,
+                email: user.email,
+                admin: flag(&Some(user.admin)).unwrap_or(false),
+                plan_admin: flag(&Some(user.plan_admin)).unwrap_or(false),
+                only_sees_readable: flag(&Some(user.only_sees_readable)).unwrap_or(false),
+                sessions_limit: user.sessions_limit,
+                created_at: user.created_at,
+                updated_at: user.updated_at,
+                deleted_at: user.deleted_at,
+                logged_out_at: own.logged_out_at,
+            });
         }
+        Ok(state)
+    }
+
+    fn insert(&mut self, record: Record) {
+        self.stored_bytes += record.stored_size();
+        self.ids_by_email
+            .insert(email_key(&record.email), record.id);
+        self.ids_by_external_id
+            .insert(record.external_id.clone(), record.id);
+        self.users.insert(record.id, record);
+    }
+
+    /// Moves a user's index entries to new unique values (already checked as free).
+    fn reindex(&mut self, id: i64, email: &str, external_id: &str) {
+        if let Some(user) = self.users.get(&id) {
+            self.ids_by_email.remove(&email_key(&user.email));
+            self.ids_by_external_id.remove(&user.external_id);
+            // The same record with its new keys.
+            self.stored_bytes = (self.stored_bytes + 2 * (email.len() + external_id.len()))
+                .saturating_sub(2 * (user.email.len() + user.external_id.len()));
+        }
+        self.ids_by_email.insert(email_key(email), id);
+        self.ids_by_external_id.insert(external_id.to_owned(), id);
     }
 
     /// The field of another user that already holds one of these unique values.
     fn taken(&self, except: Option<i64>, email: &str, external_id: &str) -> Vec<&'static str> {
-        let others = || self.users.iter().filter(|u| Some(u.id) != except);
+        let held_by_another = |holder: Option<&i64>| holder.is_some_and(|&id| Some(id) != except);
         let mut taken = Vec::new();
-        if others().any(|u| u.email.eq_ignore_ascii_case(email)) {
+        if held_by_another(self.ids_by_email.get(&email_key(email))) {
             taken.push("email");
         }
-        if others().any(|u| u.external_id == external_id) {
+        if held_by_another(self.ids_by_external_id.get(external_id)) {
             taken.push("external_id");
         }
         taken
     }
 
     fn active_mut(&mut self, id: i64) -> Option<&mut Record> {
-        self.users
-            .iter_mut()
-            .find(|u| u.id == id && u.deleted_at.is_none())
+        self.users.get_mut(&id).filter(|u| u.deleted_at.is_none())
     }
 }
 
@@ -201,74 +377,90 @@ fn not_found(ctx: &Context, what: &str) -> types::Error {
     )
 }
 
-impl Default for Sandbox {
-    fn default() -> Self {
-        Self::new()
-    }
-}
-
 impl Sandbox {
-    /// A sandbox holding the documents' sample user.
-    pub fn new() -> Self {
-        Sandbox {
-            store: crate::Store::new(State::seeded),
-        }
-    }
-
-    fn state(&self) -> MutexGuard<'_, State> {
-        self.store.lock()
-    }
-
     /// How many users have this e-mail address (the store's uniqueness, for tests).
     pub fn users_with_email(&self, email: &str) -> usize {
         self.state()
             .users
-            .iter()
+            .values()
             .filter(|u| u.email.eq_ignore_ascii_case(email))
             .count()
     }
 }
 
-impl crate::Reset for Sandbox {
-    fn reset(&self) {
-        self.store.reset();
+/// The sandbox behind the generated router, with the reset endpoint and the request log.
+pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
+    crate::shell::app(sandbox, credentials)
+}
+
+impl crate::ApiState for State {
+    const API: crate::Api = crate::Api::Publica;
+    const GROWING: &'static [&'static str] = &["create_user", "update_user"];
+    const SPEC: &'static str = SPEC;
+    type Credentials = types::auth::Credentials;
+
+    fn seeded() -> State {
+        State::seeded()
+    }
+
+    fn export(&self) -> Value {
+        State::export(self)
+    }
+
+    fn stored_bytes(&self) -> usize {
+        self.stored_bytes
+    }
+
+    fn import(document: &Value) -> Result<State, StateError> {
+        State::import(document)
+    }
+
+    fn router(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
+        publica_server::router(sandbox, ServerConfig::new(credentials))
     }
 }
 
-/// The sandbox behind the generated router, with the reset endpoint and the request log.
-pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
-    let router = publica_server::router(Arc::clone(&sandbox), ServerConfig::new(credentials));
-    crate::with_extras(router, crate::Api::Publica, sandbox)
-}
-
-fn typed<T: serde::de::DeserializeOwned>(value: Value) -> T {
-    seeds::typed(value, "response")
+/// `{"CODE": "success", "data": []}`.
+fn empty_success() -> EmptyDataEnvelope {
+    EmptyDataEnvelope {
+        code: SuccessCode::Success,
+        data: Vec::new(),
+    }
 }
 
 impl PublicaApi for Sandbox {
     async fn list_users(&self, _ctx: &mut Context, query: ListUsersQuery) -> ListUsersResponse {
         let state = self.state();
-        let data: Vec<Value> = state
-            .users
-            .iter()
+        // The documents give this list no paging: it is one page of every matching user. An
+        // `email` filter is an index lookup.
+        let by_email: Box<dyn Iterator<Item = &Record>> = match query.email.as_deref() {
+            Some(email) => Box::new(
+                state
+                    .ids_by_email
+                    .get(&email_key(email))
+                    .and_then(|id| state.users.get(id))
+                    .into_iter(),
+            ),
+            None => Box::new(state.users.values()),
+        };
+        let data: Vec<UserListItem> = by_email
             .filter(|u| match &query.query {
                 Some(QueryFilter::Deactivated) => u.deleted_at.is_some(),
                 Some(QueryFilter::Admins) => u.deleted_at.is_none() && u.admin,
                 // Validation refuses values outside the enum before this is called.
                 _ => u.deleted_at.is_none(),
             })
-            .filter(|u| {
-                query
-                    .email
-                    .as_deref()
-                    .is_none_or(|email| u.email.eq_ignore_ascii_case(email))
-            })
             .map(Record::listed)
             .collect();
-        let envelope: UserListEnvelope = typed(json!({
-            "CODE": "success", "data": {"paginator": {"current_page": 1, "data": data}},
-        }));
-        ListUsersResponse::Ok(envelope)
+        ListUsersResponse::Ok(UserListEnvelope {
+            code: SuccessCode::Success,
+            data: UserListData {
+                paginator: UserPaginator {
+                    current_page: 1,
+                    data,
+                },
+            },
+        })
     }
 
     async fn create_user(
@@ -298,9 +490,11 @@ impl PublicaApi for Sandbox {
         };
         state.next_id += 1;
         let created = record.created();
-        state.users.push(record);
-        let envelope: UserCreatedEnvelope = typed(json!({"CODE": "success", "data": created}));
-        CreateUserResponse::Ok(envelope)
+        state.insert(record);
+        CreateUserResponse::Ok(UserCreatedEnvelope {
+            code: SuccessCode::Success,
+            data: created,
+        })
     }
 
     async fn update_user(
@@ -317,6 +511,7 @@ impl PublicaApi for Sandbox {
         if !taken.is_empty() {
             return UpdateUserResponse::UnprocessableEntity(taken_error(&taken));
         }
+        state.reindex(user_id, &body.email, &body.external_id);
         if let Some(user) = state.active_mut(user_id) {
             user.email = body.email.clone();
             user.external_id = body.external_id.clone();
@@ -342,8 +537,7 @@ impl PublicaApi for Sandbox {
                 let now = Utc::now();
                 user.deleted_at = Some(now);
                 user.updated_at = now;
-                let envelope: EmptyDataEnvelope = typed(json!({"CODE": "success", "data": []}));
-                DeactivateUserResponse::Ok(envelope)
+                DeactivateUserResponse::Ok(empty_success())
             }
             None => DeactivateUserResponse::NotFound(not_found(ctx, &format!("user {user_id}"))),
         }
@@ -351,16 +545,17 @@ impl PublicaApi for Sandbox {
 
     async fn reactivate_user(&self, ctx: &mut Context, user_id: i64) -> ReactivateUserResponse {
         let mut state = self.state();
-        match state.users.iter_mut().find(|u| u.id == user_id) {
+        match state.users.get_mut(&user_id) {
             Some(user) => {
                 // `data` counts the users restored: 0 when the user was already active.
                 let restored = i64::from(user.deleted_at.take().is_some());
                 if restored == 1 {
                     user.updated_at = Utc::now();
                 }
-                let envelope: UserReactivatedEnvelope =
-                    typed(json!({"CODE": "success", "data": restored}));
-                ReactivateUserResponse::Ok(envelope)
+                ReactivateUserResponse::Ok(UserReactivatedEnvelope {
+                    code: SuccessCode::Success,
+                    data: restored,
+                })
             }
             None => ReactivateUserResponse::NotFound(not_found(ctx, &format!("user {user_id}"))),
         }
@@ -374,16 +569,13 @@ impl PublicaApi for Sandbox {
         let mut state = self.state();
         // The ID or the external_id (the page); the ID wins when both could match.
         let numeric = user_id.parse::<i64>().ok();
-        let index = state
-            .users
-            .iter()
-            .position(|u| Some(u.id) == numeric)
-            .or_else(|| state.users.iter().position(|u| u.external_id == user_id));
-        match index {
-            Some(index) => {
-                state.users[index].logged_out_at = Some(Utc::now());
-                let envelope: EmptyDataEnvelope = typed(json!({"CODE": "success", "data": []}));
-                ForceLogoutUserResponse::Ok(envelope)
+        let id = numeric
+            .filter(|id| state.users.contains_key(id))
+            .or_else(|| state.ids_by_external_id.get(&user_id).copied());
+        match id.and_then(|id| state.users.get_mut(&id)) {
+            Some(user) => {
+                user.logged_out_at = Some(Utc::now());
+                ForceLogoutUserResponse::Ok(empty_success())
             }
             None => ForceLogoutUserResponse::NotFound(not_found(ctx, &format!("user {user_id:?}"))),
         }

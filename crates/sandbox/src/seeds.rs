@@ -22,9 +22,7 @@ pub fn typed<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> T {
         .unwrap_or_else(|error| panic!("the {what} seed fits its generated type: {error}"))
 }
 
-/// Now, in the vendors' timestamp style: ISO 8601 with microseconds, no offset (UTC).
-pub fn now_timestamp() -> String {
-    chrono::Utc::now()
-        .format("%Y-%m-%dT%H:%M:%S%.6f")
-        .to_string()
+/// A time in the vendors' timestamp style: ISO 8601 with microseconds, no offset (UTC).
+pub fn timestamp_text(at: chrono::DateTime<chrono::Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
 }

@@ -1,0 +1,130 @@
+//! The shell every API's sandbox shares: its state behind one lock, seeded from its spec's
+//! examples, reset to them, and served behind the generated router with the sandbox's extras.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use server_runtime::axum::Router;
+
+use serde_json::Value;
+
+use crate::scenario::StateError;
+use crate::{Api, FaultConfig, Faults};
+
+/// What an API module provides to the shell: its state, how it is seeded and which generated
+/// router serves it.
+pub trait ApiState: Sized + Send + 'static {
+    /// The API this state belongs to.
+    const API: Api;
+    /// The operations that can add stored bytes: refused once the memory cap is reached.
+    const GROWING: &'static [&'static str];
+    /// The spec's YAML text, compiled in (the seeds are read from its examples).
+    const SPEC: &'static str;
+    /// The credentials the generated server checks.
+    type Credentials;
+
+    /// The documents' samples.
+    fn seeded() -> Self;
+
+    /// About how many bytes the records and their indexes take.
+    fn stored_bytes(&self) -> usize;
+
+    /// The whole state as a scenario document (`scenario`).
+    fn export(&self) -> Value;
+
+    /// The state a scenario document describes, or why it is refused.
+    fn import(document: &Value) -> Result<Self, StateError>;
+
+    /// The generated router over the sandbox.
+    fn router(sandbox: Arc<Sandbox<Self>>, credentials: Self::Credentials) -> Router;
+}
+
+/// One API's sandbox: its state behind one lock (every change is one critical section, so
+/// concurrent requests see each other's changes whole). The generated server traits are
+/// implemented on `Sandbox<insightiq::State>` and so on, in each API's module.
+#[derive(Debug)]
+pub struct Sandbox<S> {
+    state: Mutex<S>,
+    /// The memory cap on the stored bytes ([`crate::DEFAULT_MAX_STORED_BYTES`] by default).
+    max_stored_bytes: AtomicUsize,
+}
+
+impl<S: ApiState> Sandbox<S> {
+    /// A sandbox holding the documents' samples.
+    pub fn new() -> Self {
+        Sandbox {
+            state: Mutex::new(S::seeded()),
+            max_stored_bytes: AtomicUsize::new(crate::DEFAULT_MAX_STORED_BYTES),
+        }
+    }
+
+    /// Sets the memory cap: creates are refused once the state holds this many bytes.
+    pub fn set_max_stored_bytes(&self, bytes: usize) {
+        self.max_stored_bytes.store(bytes, Ordering::Relaxed);
+    }
+}
+
+impl<S: ApiState> Default for Sandbox<S> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<S> Sandbox<S> {
+    pub(crate) fn state(&self) -> MutexGuard<'_, S> {
+        // Every change is complete before the lock is released, so a poisoned lock (a panic
+        // elsewhere while holding it) still holds consistent state.
+        self.state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl<S: ApiState> crate::Control for Sandbox<S> {
+    fn reset(&self) {
+        *self.state() = S::seeded();
+    }
+
+    fn export_state(&self) -> Value {
+        self.state().export()
+    }
+
+    fn stored_bytes(&self) -> usize {
+        self.state().stored_bytes()
+    }
+
+    fn max_stored_bytes(&self) -> usize {
+        self.max_stored_bytes.load(Ordering::Relaxed)
+    }
+
+    fn growing_operations(&self) -> &'static [&'static str] {
+        S::GROWING
+    }
+
+    fn import_state(&self, document: &Value) -> Result<(), StateError> {
+        // Built whole before the swap: a refused import changes nothing.
+        let imported = S::import(document)?;
+        *self.state() = imported;
+        Ok(())
+    }
+}
+
+/// The sandbox behind the generated router, with the sandbox's own endpoints (no faults to
+/// begin with) and the request log.
+pub fn app<S: ApiState>(sandbox: Arc<Sandbox<S>>, credentials: S::Credentials) -> Router {
+    app_with(
+        sandbox,
+        credentials,
+        Arc::new(Faults::new(S::API, FaultConfig::default())),
+    )
+}
+
+/// [`app`] with the given faults.
+pub fn app_with<S: ApiState>(
+    sandbox: Arc<Sandbox<S>>,
+    credentials: S::Credentials,
+    faults: Arc<Faults>,
+) -> Router {
+    let router = S::router(Arc::clone(&sandbox), credentials);
+    crate::with_extras(router, S::API, sandbox, faults)
+}

@@ -1,0 +1,156 @@
+//! Scenarios: the state exported and imported whole (round trip equal), loaded at start with
+//! `--state FILE`, and an invalid import refused with its record and pointer, changing nothing.
+
+mod support;
+
+use sandbox::{Api, Credentials};
+use serde_json::{json, Value};
+use support::spawn_binary;
+
+async fn start(api: Api) -> sandbox::Running {
+    sandbox::start(api, "127.0.0.1:0".parse().unwrap(), Credentials::defaults())
+        .await
+        .unwrap()
+}
+
+fn state_url(server: &sandbox::Running) -> String {
+    format!("http://{}{}", server.addr, sandbox::STATE_PATH)
+}
+
+async fn export(server: &sandbox::Running) -> Value {
+    let answer = reqwest::get(state_url(server)).await.unwrap();
+    assert_eq!(answer.status(), 200);
+    answer.json().await.unwrap()
+}
+
+async fn import(server: &sandbox::Running, document: &Value) -> reqwest::Response {
+    reqwest::Client::new()
+        .put(state_url(server))
+        .json(document)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn export_then_import_round_trips_for_every_api() {
+    for api in Api::ALL {
+        let server = start(api).await;
+        let exported = export(&server).await;
+        let users = exported["users"].as_array().unwrap();
+        assert!(!users.is_empty(), "{} exports its seeds", api.name());
+        let answer = import(&server, &exported).await;
+        assert_eq!(
+            answer.status(),
+            204,
+            "{}: {}",
+            api.name(),
+            answer.text().await.unwrap()
+        );
+        assert_eq!(export(&server).await, exported, "{}", api.name());
+        server.shutdown().await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn sandbox_fields_are_exported_under_their_member() {
+    let server = start(Api::Instabot).await;
+    let exported = export(&server).await;
+    assert_eq!(
+        exported["users"][0]["_sandbox"],
+        json!({"deleted": false, "password": null})
+    );
+    server.shutdown().await.unwrap();
+    let server = start(Api::Publica).await;
+    let exported = export(&server).await;
+    assert_eq!(
+        exported["users"][0]["_sandbox"]["external_id"],
+        "user-id-in-your-platform"
+    );
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_invalid_import_names_record_and_pointer_and_changes_nothing() {
+    let server = start(Api::Insightiq).await;
+    let before = export(&server).await;
+    let mut document = before.clone();
+    document["users"][1]["status"] = json!("SLEEPING");
+    let answer = import(&server, &document).await;
+    assert_eq!(answer.status(), 400);
+    let body: Value = answer.json().await.unwrap();
+    assert_eq!(body["sandbox_error"]["code"], "invalid_state");
+    let message = body["sandbox_error"]["message"].as_str().unwrap();
+    assert!(message.contains("record users/1"), "{message}");
+    assert!(message.contains("`/users/1/status`"), "{message}");
+    assert_eq!(export(&server).await, before);
+
+    let mut document = before.clone();
+    let first = document["users"][0].clone();
+    document["users"][2]["external_id"] = first["external_id"].clone();
+    let body: Value = import(&server, &document).await.json().await.unwrap();
+    let message = body["sandbox_error"]["message"].as_str().unwrap();
+    assert!(message.contains("`/users/2/external_id`"), "{message}");
+
+    let body: Value = import(&server, &json!({"people": []}))
+        .await
+        .json()
+        .await
+        .unwrap();
+    let message = body["sandbox_error"]["message"].as_str().unwrap();
+    assert!(message.contains("`/people`"), "{message}");
+    assert_eq!(export(&server).await, before);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn publica_needs_the_external_id_in_the_sandbox_member() {
+    let server = start(Api::Publica).await;
+    let before = export(&server).await;
+    let mut document = before.clone();
+    document["users"][0]
+        .as_object_mut()
+        .unwrap()
+        .remove("_sandbox");
+    let body: Value = import(&server, &document).await.json().await.unwrap();
+    let message = body["sandbox_error"]["message"].as_str().unwrap();
+    assert!(message.contains("`/users/0/_sandbox`"), "{message}");
+    assert_eq!(export(&server).await, before);
+    server.shutdown().await.unwrap();
+}
+
+#[tokio::test]
+async fn state_file_at_start() {
+    // A scenario: the seeds with one user renamed and its external id changed.
+    let server = start(Api::Insightiq).await;
+    let mut document = export(&server).await;
+    server.shutdown().await.unwrap();
+    document["users"][0]["name"] = json!("Scenario User");
+    document["users"][0]["external_id"] = json!("scenario-1");
+    let path = std::env::temp_dir().join(format!("sandbox-state-{}.json", std::process::id()));
+    std::fs::write(&path, document.to_string()).unwrap();
+    let (mut child, url) = spawn_binary("insightiq", &["--state", path.to_str().unwrap()], &[]);
+    let user: Value = reqwest::Client::new()
+        .get(format!("{url}/users/external_id/scenario-1"))
+        .basic_auth("demo", Some("p@55w0rd"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(user["name"], "Scenario User");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    document["users"][0]["created_at"] = json!("yesterday");
+    std::fs::write(&path, document.to_string()).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sandbox"))
+        .args(["insightiq", "--state", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("`/users/0/created_at`"), "{stderr}");
+}
