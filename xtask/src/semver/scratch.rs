@@ -1,5 +1,6 @@
 //! Scratch workspaces for cargo-semver-checks: an API's crates generated from one version of
-//! its spec, with a copy of `server-runtime`, under `target/semver/`.
+//! its spec, with a copy of `server-runtime` and the crates it depends on, under
+//! `target/semver/`.
 
 use std::path::{Path, PathBuf};
 
@@ -19,10 +20,18 @@ pub(super) fn workspace(root: &Path, dir: &Path, api: &str, document: &Value) ->
     for file in &output.files {
         write(&dir.join(&file.path), &file.contents)?;
     }
-    copy_dir(
-        &root.join("crates/server-runtime"),
-        &dir.join("crates/server-runtime"),
-    )?;
+    // The server crate's runtime, and the workspace crates the runtime itself depends on.
+    let mut pending = vec!["server-runtime".to_owned()];
+    let mut copied = Vec::new();
+    while let Some(krate) = pending.pop() {
+        if copied.contains(&krate) {
+            continue;
+        }
+        let from = root.join("crates").join(&krate);
+        copy_dir(&from, &dir.join("crates").join(&krate))?;
+        pending.extend(path_dependencies(&from.join("Cargo.toml"))?);
+        copied.push(krate);
+    }
     let lock = root.join("Cargo.lock");
     let lock = std::fs::read_to_string(&lock)
         .with_context(|| format!("cannot read {}", lock.display()))?;
@@ -36,12 +45,24 @@ members = ["crates/{api}-types", "crates/{api}-client", "crates/{api}-server"]
 edition = "2021"
 license = "MIT OR Apache-2.0"
 publish = false
+rust-version = "1.85"
 
 [workspace.dependencies]
 serde_json = {{ version = "1", features = ["preserve_order"] }}
 "#
     );
     write(&dir.join("Cargo.toml"), &manifest)
+}
+
+/// The sibling crates a manifest depends on by path (`path = "../<name>"`).
+fn path_dependencies(manifest: &Path) -> Result<Vec<String>> {
+    let text = std::fs::read_to_string(manifest)
+        .with_context(|| format!("cannot read {}", manifest.display()))?;
+    Ok(text
+        .lines()
+        .filter_map(|line| line.split_once("path = \"../")?.1.split_once('"'))
+        .map(|(name, _)| name.to_owned())
+        .collect())
 }
 
 fn write(path: &Path, contents: &str) -> Result<()> {
