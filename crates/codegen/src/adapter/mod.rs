@@ -21,7 +21,8 @@ use syn::visit::Visit;
 use crate::model::{ArgValue, ClientArg, ExternalCrates, IntegerRepr, ProgenitorCode};
 use crate::CodegenError;
 
-pub use allows::{explain_progenitor_allows, unexplained_allows};
+use allows::explain_progenitor_allows;
+pub use allows::unexplained_allows;
 
 /// What the adapter read from progenitor's output.
 pub struct Adapted {
@@ -266,31 +267,30 @@ pub fn external_crates_of_type(ty: &syn::Type) -> ExternalCrates {
 #[derive(Default)]
 struct Found(ExternalCrates);
 
+impl Found {
+    fn note(&mut self, name: &str) {
+        match name {
+            "chrono" => self.0.chrono = true,
+            "uuid" => self.0.uuid = true,
+            "regress" => self.0.regress = true,
+            _ => {}
+        }
+    }
+}
+
 impl<'ast> Visit<'ast> for Found {
     fn visit_path(&mut self, path: &'ast syn::Path) {
         if let Some(first) = path.segments.first() {
-            match first.ident.to_string().as_str() {
-                "chrono" => self.0.chrono = true,
-                "uuid" => self.0.uuid = true,
-                "regress" => self.0.regress = true,
-                _ => {}
-            }
+            self.note(&first.ident.to_string());
         }
         syn::visit::visit_path(self, path);
     }
 
     fn visit_macro(&mut self, mac: &'ast syn::Macro) {
-        // progenitor's `regress::Regex::new(...)` sits inside macro-free code, but a path
-        // inside a macro body would be invisible to the visitor: read the tokens too.
-        let tokens = mac.tokens.to_token_stream();
-        for tree in tokens {
+        // A path inside a macro body is invisible to the visitor: read the tokens too.
+        for tree in mac.tokens.to_token_stream() {
             if let proc_macro2::TokenTree::Ident(ident) = tree {
-                match ident.to_string().as_str() {
-                    "chrono" => self.0.chrono = true,
-                    "uuid" => self.0.uuid = true,
-                    "regress" => self.0.regress = true,
-                    _ => {}
-                }
+                self.note(&ident.to_string());
             }
         }
         syn::visit::visit_macro(self, mac);

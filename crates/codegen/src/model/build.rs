@@ -271,11 +271,12 @@ fn operation<'a>(
         });
     }
     responses.sort_by_key(|r| r.status);
-    let invalid_input_status = if responses.iter().any(|r| r.status == 422) {
+    let invalid_input = if responses.iter().any(|r| r.status == 422) {
         422
     } else {
         400
     };
+    let (invalid_input_const, _) = status::names(invalid_input).expect("400 and 422 have names");
 
     let pagination = spec_model::pagination::pagination(spec, op)
         .map_err(|(at, message)| located(&at, message))?
@@ -323,9 +324,8 @@ fn operation<'a>(
         parameters,
         body,
         responses,
-        invalid_input_status,
+        invalid_input_status: format_ident!("{invalid_input_const}"),
         pagination,
-        success_type: method.success.clone(),
         error_type: method.error.clone(),
     })
 }

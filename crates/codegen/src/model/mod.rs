@@ -106,14 +106,13 @@ pub struct Operation {
     pub body: Option<RequestBody>,
     /// Documented responses, by status.
     pub responses: Vec<Response>,
-    /// The status invalid input gets: the documented 422, else 400.
-    pub invalid_input_status: u16,
+    /// The status invalid input gets: the documented 422, else 400, as its `StatusCode`
+    /// constant.
+    pub invalid_input_status: syn::Ident,
     pub pagination: Option<Pagination>,
     /// The positional client method's arguments after `&self`, in its order.
     pub client_arguments: Vec<ClientArgument>,
-    /// The client method's success body type (`ResponseValue<S>`) and error body type
-    /// (`Error<E>`), as progenitor names them.
-    pub success_type: syn::Type,
+    /// The client method's error body type (`Error<E>`), as progenitor names it.
     pub error_type: syn::Type,
 }
 

@@ -84,7 +84,7 @@ pub fn operation_code(
         #[doc = #doc]
         fn #op_ident(&self, #(#method_params),*) -> impl ::std::future::Future<Output = #response> + Send;
     };
-    let invalid_input = status_const(op.invalid_input_status);
+    let invalid_input = &op.invalid_input_status;
     let handler = quote! {
         async fn #handler_ident<T: #trait_name>(State(shared): State<Arc<Shared<T>>>, request: Request) -> Response {
             let shared = &*shared;
@@ -109,13 +109,6 @@ pub fn operation_code(
         param_lists,
         handler,
         handler_ident,
-    }
-}
-
-fn status_const(status: u16) -> syn::Ident {
-    match status {
-        422 => format_ident!("UNPROCESSABLE_ENTITY"),
-        _ => format_ident!("BAD_REQUEST"),
     }
 }
 
