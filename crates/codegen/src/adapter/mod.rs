@@ -11,6 +11,7 @@ mod allows;
 mod enums;
 mod guard;
 mod progenitor_run;
+mod shapes;
 
 use std::collections::BTreeMap;
 
@@ -18,7 +19,7 @@ use quote::ToTokens;
 use spec_model::Spec;
 use syn::visit::Visit;
 
-use crate::model::{ArgValue, ClientArg, ExternalCrates, IntegerRepr, ProgenitorCode};
+use crate::model::{ArgValue, ClientArg, ExternalCrates, IntegerRepr, ProgenitorCode, Shape};
 use crate::CodegenError;
 
 use allows::explain_progenitor_allows;
@@ -30,6 +31,8 @@ pub struct Adapted {
     /// Schema types by Rust name, in progenitor's order.
     pub type_names: Vec<String>,
     pub open_enums: Vec<String>,
+    /// The record structs, with their required and optional members.
+    pub shapes: Vec<Shape>,
     /// The positional client method of each operation, by operationId.
     pub methods: BTreeMap<String, ClientMethod>,
     pub types_crates: ExternalCrates,
@@ -71,6 +74,8 @@ pub fn adapt(spec: &Spec) -> Result<Adapted, CodegenError> {
     let mut types = output.types;
     enums::strip_blanket_allows(&mut types);
     let open_enums = enums::forward_compatible_enums(&mut types);
+    let shapes = shapes::shapes(&types);
+    shapes::mark_non_exhaustive(&mut types);
     enums::tolerate_missing_nullable(&mut types);
     let type_names = types
         .iter()
@@ -84,7 +89,11 @@ pub fn adapt(spec: &Spec) -> Result<Adapted, CodegenError> {
     let mut client = output.client;
     enums::strip_blanket_allows(&mut client);
     explain_progenitor_allows(&mut client);
-    let client: Vec<syn::Item> = client.into_iter().map(allow_needless_lifetimes).collect();
+    let client: Vec<syn::Item> = client
+        .into_iter()
+        .filter_map(private_runtime_reexports)
+        .map(allow_needless_lifetimes)
+        .collect();
     let methods = client_methods(spec, &client)?;
 
     Ok(Adapted {
@@ -93,6 +102,7 @@ pub fn adapt(spec: &Spec) -> Result<Adapted, CodegenError> {
         code: ProgenitorCode { types, client },
         type_names,
         open_enums,
+        shapes,
         methods,
     })
 }
@@ -149,6 +159,26 @@ fn client_methods(
         }
     }
     Ok(out)
+}
+
+/// The positional client is private to the crate (the public `Client` wraps it): its
+/// `prelude` goes, and its re-export of progenitor's runtime types becomes a private import
+/// (the client emitter re-exports them at the crate root).
+fn private_runtime_reexports(item: syn::Item) -> Option<syn::Item> {
+    match item {
+        syn::Item::Mod(module) if module.ident == "prelude" => None,
+        syn::Item::Use(mut import)
+            if matches!(import.vis, syn::Visibility::Public(_))
+                && import.tree.to_token_stream().to_string().starts_with("progenitor_client") =>
+        {
+            import.vis = syn::Visibility::Inherited;
+            import.attrs.push(syn::parse_quote! {
+                #[allow(unused_imports, reason = "progenitor imports every runtime type; which of them the operations use depends on the spec")]
+            });
+            Some(syn::Item::Use(import))
+        }
+        other => Some(other),
+    }
 }
 
 /// progenitor's positional methods declare `<'a>` even when no argument borrows; clippy's
@@ -218,6 +248,7 @@ pub fn client_arg(ty: &syn::Type) -> ClientArg {
         Some(inner) if last_segment(ty).as_deref() == Some("Option") => (true, inner),
         _ => (false, ty.clone()),
     };
+    let by_reference = matches!(inner, syn::Type::Reference(_));
     let value = match &inner {
         syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str")) => {
             ArgValue::Str
@@ -238,7 +269,11 @@ pub fn client_arg(ty: &syn::Type) -> ClientArg {
         }
         _ => ArgValue::Other,
     };
-    ClientArg { optional, value }
+    ClientArg {
+        optional,
+        by_reference,
+        value,
+    }
 }
 
 fn last_segment(ty: &syn::Type) -> Option<String> {

@@ -1,12 +1,13 @@
-//! The client crate: progenitor's positional client plus what it lacks — environments,
-//! credentials, the universal response headers, pagination streams — and the crate docs.
+//! The client crate: progenitor's positional client, private (`mod positional`), behind a
+//! public `Client` with fluent operations (`operations.rs`), bounds checked before sending
+//! (`bounds.rs`), environments, credentials, the universal response headers, and the crate docs.
 
 use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{streams, CrateCode, CrateKind};
-use crate::model::{ApiModel, ArgValue, ClientArgument};
+use super::{bounds, operation_docs, operations, CrateCode, CrateKind};
+use crate::model::ApiModel;
 use crate::naming::ApiNames;
 use crate::CodegenError;
 
@@ -16,16 +17,29 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
     let environments = environments(model);
     let credentials = credentials_constructor();
     let headers = response_headers_trait(model);
-    let streams = streams::streams(model);
+    let public_client = public_client(model);
+    let operations = operations::operations(model)?;
+    let bounds = bounds::module(model);
     Ok(CrateCode {
         kind: CrateKind::Client,
         code: quote! {
             #use_types
-            #(#client)*
+            pub use progenitor_client::{ByteStream, Error, ResponseValue};
+
+            /// progenitor's positional client: one method per operation, every parameter an
+            /// argument. Private: [`Client`]'s request builders check the values and call it.
+            mod positional {
+                use crate::types;
+
+                #(#client)*
+            }
+
+            #public_client
+            #operations
+            #bounds
             #environments
             #credentials
             #headers
-            #streams
         },
         docs: docs(model)?,
     })
@@ -114,6 +128,39 @@ fn environments(model: &ApiModel) -> TokenStream {
         });
     }
     out
+}
+
+/// The public `Client`: the positional client inside, fluent operations outside.
+fn public_client(model: &ApiModel) -> TokenStream {
+    let doc = format!(
+        "Client for the {} (version {}): one method per operation, each returning a request builder (see [`operations`]).",
+        model.title, model.version
+    );
+    quote! {
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: positional::Client,
+        }
+
+        impl Client {
+            /// A client for `base_url` with no credentials (15-second timeouts).
+            pub fn new(base_url: &str) -> Self {
+                Self { inner: positional::Client::new(base_url) }
+            }
+
+            /// A client for `base_url` over an existing `reqwest::Client` (its timeouts, its
+            /// default headers).
+            pub fn new_with_client(base_url: &str, client: reqwest::Client) -> Self {
+                Self { inner: positional::Client::new_with_client(base_url, client) }
+            }
+
+            /// The base URL every operation's path is appended to.
+            pub fn baseurl(&self) -> &str {
+                progenitor_client::ClientInfo::baseurl(&self.inner)
+            }
+        }
+    }
 }
 
 /// `Client::with_credentials`, which sends the spec's credentials on every request.
@@ -243,12 +290,25 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
             "Environment::default().base_url()".to_owned(),
         )
     };
-    let ExampleCall { setup, call, label } = example_call(model).ok_or_else(|| {
+    let op = example_operation(model).ok_or_else(|| {
         model.error(
             &model.names.client_crate,
-            "no operation is simple enough for the crate's doc example",
+            "the spec has no operation for the crate's doc example",
         )
     })?;
+    let operation_docs::Call { setup, call } = operation_docs::call(op);
+    let label = op.summary.clone().unwrap_or_else(|| op.id.clone());
+    let stream = model
+        .operations
+        .iter()
+        .find(|op| op.pagination.is_some() && op.parameters.iter().all(|p| p.client_arg.optional))
+        .map(|op| {
+            format!(
+                "\n// Every item of a paged list, page after page.\nlet mut items = client.{}().stream();\nwhile let Some(item) = futures_util::TryStreamExt::try_next(&mut items).await? {{\n    println!(\"{{item:?}}\");\n}}\n",
+                op.id
+            )
+        })
+        .unwrap_or_default();
     let header_line = model
         .universal_headers
         .first()
@@ -266,11 +326,11 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
         ", ResponseHeaders"
     };
     let example = format!(
-        "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{{types::auth::Credentials, Client, {base_import}{header_import}}};\n\nlet credentials = Credentials::new({args});\nlet client = Client::with_credentials({base_url}, &credentials)?;\n{setup}// {label}\nlet response = client.{call}.await?;\n{header_line}let body = response.into_inner();\n# let _ = body;\n# Ok(())\n# }}\n```",
+        "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{{types::auth::Credentials, Client, {base_import}{header_import}}};\n\nlet credentials = Credentials::new({args});\nlet client = Client::with_credentials({base_url}, &credentials)?;\n{setup}// {label}\nlet response = client.{call}.send().await?;\n{header_line}let body = response.into_inner();\n# let _ = body;\n{stream}# Ok(())\n# }}\n```",
         args = model.credentials_placeholders(),
     );
     Ok(format!(
-        "HTTP client for the {title}, generated from `spec/{api}.yaml` with progenitor.\n\nOne async method per operation on [`Client`]; the request and response types are in\n[`types`] (the `{types}` crate, shared with `{server}`).\n\n{example}",
+        "HTTP client for the {title}, generated from `spec/{api}.yaml`.\n\nOne method per operation on [`Client`]; it takes the required path and query parameters and\nreturns a request builder ([`operations`]) with a setter per optional parameter and\n`.body(...)`. `.send().await` checks every value against the spec's bounds (a value out of\nbounds is refused before any request, naming the parameter and the bound) and sends it; paged\nlists also have `.stream()`. The request and response types are in [`types`] (the `{types}`\ncrate, shared with `{server}`): `#[non_exhaustive]` structs built with `X::new(required…)`\nand `with_…` setters.\n\n{example}",
         title = model.title,
         api = model.api,
         types = model.names.types_crate,
@@ -278,62 +338,19 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
     ))
 }
 
-struct ExampleCall {
-    /// Lines before the call (a body built from the spec's example).
-    setup: String,
-    call: String,
-    /// What the call does, in words.
-    label: String,
-}
-
-/// A call of the first operation whose arguments can all be written as literals, preferring
-/// one without a body.
-fn example_call(model: &ApiModel) -> Option<ExampleCall> {
-    example_call_where(model, false).or_else(|| example_call_where(model, true))
-}
-
-fn example_call_where(model: &ApiModel, with_body: bool) -> Option<ExampleCall> {
-    'operations: for op in &model.operations {
-        if op.body.is_some() != with_body {
-            continue;
-        }
-        let mut args = Vec::new();
-        let mut setup = String::new();
-        for argument in &op.client_arguments {
-            let ClientArgument::Parameter(index) = argument else {
-                let Some(body) = op.body.as_ref() else {
-                    continue 'operations;
-                };
-                let Some(example) = &body.example else {
-                    continue 'operations;
-                };
-                setup = format!(
-                    "// The body, from the spec's example.\nlet body = serde_json::from_value(serde_json::json!({example}))?;\n"
-                );
-                args.push(
-                    if body.client_by_reference {
-                        "&body"
-                    } else {
-                        "body"
-                    }
-                    .to_owned(),
-                );
-                continue;
-            };
-            let param = &op.parameters[*index];
-            args.push(match (param.client_arg.optional, param.client_arg.value) {
-                (true, _) => "None".to_owned(),
-                (false, ArgValue::Str) => "\"9bd39495-ad21-40f7-a8a6-9c8cf9d6a822\"".to_owned(),
-                (false, ArgValue::Integer(_)) => "322673814".to_owned(),
-                _ => continue 'operations,
-            });
-        }
-        let summary = op.summary.clone().unwrap_or_else(|| op.id.clone());
-        return Some(ExampleCall {
-            setup,
-            call: format!("{}({})", op.id, args.join(", ")),
-            label: summary,
-        });
-    }
-    None
+/// The first operation without a body whose required parameters take literals, else the
+/// first operation.
+fn example_operation(model: &ApiModel) -> Option<&crate::model::Operation> {
+    use crate::model::ArgValue;
+    model
+        .operations
+        .iter()
+        .find(|op| {
+            op.body.is_none()
+                && op.parameters.iter().all(|p| {
+                    p.client_arg.optional
+                        || matches!(p.client_arg.value, ArgValue::Str | ArgValue::Integer(_))
+                })
+        })
+        .or_else(|| model.operations.first())
 }

@@ -9,8 +9,12 @@
 //! - `manifest`: each crate's `Cargo.toml`.
 
 mod auth;
+mod bounds;
 mod client;
+mod constructors;
 mod manifest;
+mod operation_docs;
+mod operations;
 mod server;
 mod streams;
 mod types_crate;
@@ -81,3 +85,4 @@ impl ApiModel {
         CodegenError::in_file(&self.file, message).about(krate.to_owned())
     }
 }
+

@@ -2,7 +2,7 @@
 
 use quote::quote;
 
-use super::{auth, CrateCode, CrateKind};
+use super::{auth, constructors, CrateCode, CrateKind};
 use crate::model::ApiModel;
 use crate::CodegenError;
 
@@ -10,10 +10,12 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
     let types = &model.code.types;
     let auth = auth::auth_module(model);
     let round_trip = round_trip(model);
+    let constructors = constructors::constructors(model);
     Ok(CrateCode {
         kind: CrateKind::Types,
         code: quote! {
             #(#types)*
+            #constructors
             #auth
             #round_trip
         },
@@ -23,12 +25,13 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
 
 fn docs(model: &ApiModel) -> String {
     format!(
-        "Types of the {title}, generated from `spec/{api}.yaml`.\n\nShared by `{client}` and `{server}`: one Rust type per schema of the spec, plus\n[`auth::Credentials`] for its security schemes.\n\n- Enums are open: a value the spec does not list deserializes into an `Unknown(String)`\n  variant instead of failing ({count} enums).\n- A required, nullable field whose key is missing reads as `None`.",
+        "Types of the {title}, generated from `spec/{api}.yaml`.\n\nShared by `{client}` and `{server}`: one Rust type per schema of the spec, plus\n[`auth::Credentials`] for its security schemes.\n\n- Enums are open: a value the spec does not list deserializes into an `Unknown(String)`\n  variant instead of failing ({count} enums).\n- A required, nullable field whose key is missing reads as `None`.\n- Structs are `#[non_exhaustive]`: build one with `X::new(required members…)` and the\n  `with_…` setters of its optional members, so a property the vendor adds later is a minor\n  release ({shapes} structs).",
         title = model.title,
         api = model.api,
         client = model.names.client_crate,
         server = model.names.server_crate,
         count = model.open_enums.len(),
+        shapes = model.shapes.len(),
     )
 }
 

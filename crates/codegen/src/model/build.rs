@@ -55,6 +55,17 @@ pub fn build(spec: &Spec) -> Result<ApiModel, CodegenError> {
         }
     }
 
+    // The client's bound checks compile a text parameter's pattern with `regress`.
+    let client_crates = super::ExternalCrates {
+        regress: operations.iter().any(|op| {
+            op.parameters.iter().any(|p| {
+                p.constraints.pattern.is_some() && p.client_arg.value == super::ArgValue::Str
+            })
+        }),
+        ..Default::default()
+    }
+    .union(adapted.client_crates);
+
     Ok(ApiModel {
         file: spec.path.display().to_string(),
         api: spec.api.clone(),
@@ -71,9 +82,10 @@ pub fn build(spec: &Spec) -> Result<ApiModel, CodegenError> {
         error_template,
         type_names: adapted.type_names,
         open_enums: adapted.open_enums,
+        shapes: adapted.shapes,
         dependencies: Dependencies {
             types: adapted.types_crates,
-            client: adapted.client_crates,
+            client: client_crates,
             server: server_crates,
         },
         code: adapted.code,
@@ -175,6 +187,11 @@ fn operation<'a>(
                     .map(|d| d.trim().to_owned())
                     .filter(|d| !d.is_empty()),
                 kind,
+                constraints: super::Constraints::of(schema),
+                example: param
+                    .get("example")
+                    .or_else(|| schema.get("example"))
+                    .cloned(),
                 schema: json_schema,
                 pointer: param_pointer,
                 location,
@@ -207,7 +224,12 @@ fn operation<'a>(
                 let first = spec.follow(first).ok()?.value;
                 first.get("value").cloned()
             });
+            let bounds = match media.and_then(|m| m.get("schema")) {
+                Some(schema) => super::constraints::body_bounds(spec, schema),
+                None => Vec::new(),
+            };
             Some(RequestBody {
+                bounds,
                 client_by_reference: matches!(method.body(), Some(syn::Type::Reference(_))),
                 example,
                 owned_type,
@@ -327,6 +349,7 @@ fn operation<'a>(
         invalid_input_status: format_ident!("{invalid_input_const}"),
         pagination,
         error_type: method.error.clone(),
+        success_type: method.success.clone(),
     })
 }
 

@@ -6,9 +6,11 @@
 //! the base path, whether an operation pages) is therefore decided once, here.
 
 mod build;
+mod constraints;
 mod pagination;
 mod security;
 mod servers;
+mod shapes;
 mod status;
 
 use serde_json::Value;
@@ -16,9 +18,11 @@ use serde_json::Value;
 use crate::naming::ApiNames;
 
 pub use build::build;
+pub use constraints::{BodyBound, Constraints};
 pub use pagination::{HasMore, Pagination};
 pub use security::{Scheme, SchemeKind, Security};
 pub use servers::{EnvironmentServer, ServerVariable, Servers, TemplatedServer};
+pub use shapes::{Shape, ShapeField};
 
 /// One API, ready to be emitted.
 pub struct ApiModel {
@@ -47,6 +51,8 @@ pub struct ApiModel {
     /// The types crate's schema types and open enums, by Rust name.
     pub type_names: Vec<String>,
     pub open_enums: Vec<String>,
+    /// The types crate's record structs (`#[non_exhaustive]`, built through constructors).
+    pub shapes: Vec<Shape>,
     /// progenitor's code, post-processed by the adapter, for the emitters to place.
     pub code: ProgenitorCode,
     /// What each crate's code needs beyond serde.
@@ -114,6 +120,8 @@ pub struct Operation {
     pub client_arguments: Vec<ClientArgument>,
     /// The client method's error body type (`Error<E>`), as progenitor names it.
     pub error_type: syn::Type,
+    /// The success body type (`ResponseValue<S>`), as progenitor names it (`()` for none).
+    pub success_type: syn::Type,
 }
 
 impl Operation {
@@ -198,6 +206,10 @@ pub struct Parameter {
     /// The parameter's own description.
     pub description: Option<String>,
     pub kind: ParamKind,
+    /// The schema's bounds, checked by the client before sending.
+    pub constraints: Constraints,
+    /// The parameter's (or its schema's) example, for doc examples.
+    pub example: Option<Value>,
     /// The parameter's schema as self-contained JSON Schema (request direction).
     pub schema: Value,
     /// JSON pointer of the parameter object (where it is defined, for shared parameters).
@@ -209,6 +221,8 @@ pub struct Parameter {
 pub struct ClientArg {
     /// `Option<..>` (an optional parameter).
     pub optional: bool,
+    /// The value is passed by reference (`&'a T`, `&'a str`).
+    pub by_reference: bool,
     pub value: ArgValue,
 }
 
@@ -244,6 +258,8 @@ pub struct RequestBody {
     pub client_by_reference: bool,
     /// The first example of the JSON request body, for doc examples.
     pub example: Option<Value>,
+    /// The bounds inside the body, checked by the client before sending.
+    pub bounds: Vec<BodyBound>,
 }
 
 /// One documented response.
@@ -269,12 +285,12 @@ pub struct Header {
 }
 
 impl ApiModel {
-    /// Names of the operations that get a `*_stream` method.
+    /// The paged operations' streams (`list_profiles().stream()`).
     pub fn streams(&self) -> Vec<String> {
         self.operations
             .iter()
             .filter(|op| op.pagination.is_some())
-            .map(|op| format!("{}_stream", op.id))
+            .map(|op| format!("{}().stream()", op.id))
             .collect()
     }
 
@@ -293,5 +309,21 @@ impl ApiModel {
             })
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+/// `T` of `Option<T>` (a model type such as a field's or a parameter's).
+pub fn option_inner(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
     }
 }

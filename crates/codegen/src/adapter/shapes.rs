@@ -1,0 +1,107 @@
+//! Reading typify's record structs for the model's [`Shape`]s, and marking them
+//! `#[non_exhaustive]` so that a new optional property is a minor change: code outside the
+//! types crate builds them through the constructors the types emitter writes.
+
+use quote::ToTokens;
+use syn::{parse_quote, Item};
+
+use crate::model::{option_inner, Shape, ShapeField};
+
+/// The structs with named fields, as typify wrote them. Must run before
+/// `enums::tolerate_missing_nullable`, which gives required nullable fields a `default`: typify
+/// marks exactly the optional members with `#[serde(default...)]`.
+pub fn shapes(items: &[Item]) -> Vec<Shape> {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Struct(s) => match &s.fields {
+                syn::Fields::Named(named) => Some(Shape {
+                    ident: s.ident.clone(),
+                    fields: named.named.iter().filter_map(field).collect(),
+                }),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect()
+}
+
+fn field(field: &syn::Field) -> Option<ShapeField> {
+    let ident = field.ident.clone()?;
+    let default = serde_default(&field.attrs);
+    let option_of = option_inner(&field.ty);
+    let initial = match &default {
+        Some(Some(function)) => {
+            let path: syn::Path = syn::parse_str(function).ok()?;
+            parse_quote!(#path())
+        }
+        _ => parse_quote!(::std::default::Default::default()),
+    };
+    Some(ShapeField {
+        ident,
+        required: default.is_none(),
+        option_of: if default.is_some() { option_of } else { None },
+        ty: field.ty.clone(),
+        initial,
+        doc: doc_text(&field.attrs),
+    })
+}
+
+/// `Some(None)` for `#[serde(default)]`, `Some(Some(path))` for `#[serde(default = "path")]`,
+/// `None` when the field has no serde default (a required member).
+fn serde_default(attrs: &[syn::Attribute]) -> Option<Option<String>> {
+    let mut found = None;
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident("default") {
+                found = Some(match meta.value() {
+                    Ok(value) => {
+                        let text: syn::LitStr = value.parse()?;
+                        Some(text.value())
+                    }
+                    Err(_) => None,
+                });
+            } else if meta.input.peek(syn::Token![=]) {
+                // `rename = "..."`, `skip_serializing_if = "..."`: skip the value.
+                let _: syn::Expr = meta.value()?.parse()?;
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
+fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
+    let lines: Vec<String> = attrs
+        .iter()
+        .filter(|a| a.path().is_ident("doc"))
+        .filter_map(|a| match &a.meta {
+            syn::Meta::NameValue(nv) => match &nv.value {
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(s),
+                    ..
+                }) => Some(s.value().trim().to_owned()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .collect();
+    let text = lines.join(" ").trim().to_owned();
+    (!text.is_empty()).then_some(text)
+}
+
+/// Every struct with named fields becomes `#[non_exhaustive]`.
+pub fn mark_non_exhaustive(items: &mut [Item]) {
+    for item in items.iter_mut() {
+        if let Item::Struct(s) = item {
+            let named = matches!(s.fields, syn::Fields::Named(_));
+            let marked = s
+                .attrs
+                .iter()
+                .any(|a| a.to_token_stream().to_string().contains("non_exhaustive"));
+            if named && !marked {
+                s.attrs.push(parse_quote!(#[non_exhaustive]));
+            }
+        }
+    }
+}
