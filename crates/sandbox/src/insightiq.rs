@@ -78,13 +78,15 @@ impl State {
         // Users and accounts the samples only reference: the documents do not show their
         // external ids, so the sandbox uses the user's id (README: decisions).
         let mut reference = |id: uuid::Uuid, name: &str, created_at: &Timestamp| {
-            users.entry(id).or_insert_with(|| User {
-                id,
-                name: name.to_owned(),
-                external_id: id.to_string(),
-                created_at: created_at.clone(),
-                updated_at: created_at.clone(),
-                status: UserStatus::Active,
+            users.entry(id).or_insert_with(|| {
+                User::new(
+                    created_at.clone(),
+                    id.to_string(),
+                    id,
+                    name,
+                    UserStatus::Active,
+                    created_at.clone(),
+                )
             });
         };
         for profile in &list.data {
@@ -96,14 +98,14 @@ impl State {
             &disconnected.created_at,
         );
         for profile in &list.data {
-            let account = Account {
-                id: profile.account.id,
-                created_at: profile.created_at.clone(),
-                updated_at: profile.updated_at.clone(),
-                user: profile.user.clone(),
-                work_platform: profile.work_platform.clone(),
-                status: AccountStatus::Connected,
-            };
+            let account = Account::new(
+                profile.created_at.clone(),
+                profile.account.id,
+                AccountStatus::Connected,
+                profile.updated_at.clone(),
+                profile.user.clone(),
+                profile.work_platform.clone(),
+            );
             accounts.insert(account.id, account);
         }
         // The disconnect sample shows the account after the call: before it, it was connected.
@@ -304,14 +306,14 @@ impl InsightiqApi for Sandbox {
             ));
         }
         let now = timestamp(chrono::Utc::now());
-        let user = User {
-            id: uuid::Uuid::new_v4(),
-            name: body.name.clone(),
-            external_id: external_id.to_owned(),
-            created_at: now.clone(),
-            updated_at: now,
-            status: UserStatus::Active,
-        };
+        let user = User::new(
+            now.clone(),
+            external_id,
+            uuid::Uuid::new_v4(),
+            body.name.clone(),
+            UserStatus::Active,
+            now,
+        );
         state
             .user_ids_by_external_id
             .insert(external_id.to_owned(), user.id);
@@ -355,10 +357,10 @@ impl InsightiqApi for Sandbox {
                 Some("user_id"),
             ));
         }
-        let token = SdkToken {
-            sdk_token: format!("sandbox.{}.{}", body.user_id, uuid::Uuid::new_v4().simple()),
-            expires_at: timestamp(chrono::Utc::now() + chrono::Duration::days(SDK_TOKEN_DAYS)),
-        };
+        let token = SdkToken::new(
+            timestamp(chrono::Utc::now() + chrono::Duration::days(SDK_TOKEN_DAYS)),
+            format!("sandbox.{}.{}", body.user_id, uuid::Uuid::new_v4().simple()),
+        );
         CreateSdkTokenResponse::Created(token)
     }
 
@@ -434,14 +436,8 @@ impl InsightiqApi for Sandbox {
             .take(usize::try_from(limit.get()).unwrap_or(usize::MAX))
             .cloned()
             .collect();
-        ListProfilesResponse::Ok(ProfileList {
-            data,
-            metadata: Some(Metadata {
-                limit,
-                offset,
-                from_date: None,
-                to_date: None,
-            }),
-        })
+        ListProfilesResponse::Ok(
+            ProfileList::new(Some(Metadata::new(None, limit, offset, None))).with_data(data),
+        )
     }
 }
