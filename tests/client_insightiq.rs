@@ -33,7 +33,12 @@ async fn create_user_sends_post_users_with_the_body_and_basic_auth() {
         Recorder::always(ok(201, sample("insightiq/create_user.response-201.json"))).await;
     let body: types::UserCreateRequest =
         serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
-    let user = client(&recorder).create_user(&body).await.unwrap();
+    let user = client(&recorder)
+        .create_user()
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     let seen = recorder.single();
     assert_eq!(seen.method, "POST");
     assert_eq!(seen.path, "/v1/users");
@@ -55,6 +60,7 @@ async fn get_user_by_external_id_puts_the_id_in_the_path() {
     .await;
     let user = client(&recorder)
         .get_user_by_external_id("154813a5-d26e-42f2-8b1d-ebbed59b062d")
+        .send()
         .await
         .unwrap();
     let seen = recorder.single();
@@ -77,7 +83,12 @@ async fn create_sdk_token_sends_the_products() {
     .await;
     let request = sample("insightiq/create_sdk_token.request.json");
     let body: types::SdkTokenRequest = serde_json::from_value(request.clone()).unwrap();
-    let token = client(&recorder).create_sdk_token(&body).await.unwrap();
+    let token = client(&recorder)
+        .create_sdk_token()
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     let seen = recorder.single();
     assert_eq!(
         (seen.method.as_str(), seen.path.as_str()),
@@ -96,10 +107,9 @@ async fn disconnect_account_posts_an_empty_object() {
     ))
     .await;
     let account = client(&recorder)
-        .disconnect_account(
-            "f5e89cea-18b6-4479-a4dd-64a48217e759",
-            &types::EmptyObject(Default::default()),
-        )
+        .disconnect_account("f5e89cea-18b6-4479-a4dd-64a48217e759")
+        .body(types::EmptyObject(Default::default()))
+        .send()
         .await
         .unwrap();
     let seen = recorder.single();
@@ -119,6 +129,7 @@ async fn get_profile_reads_the_documented_profile() {
         Recorder::always(ok(200, sample("insightiq/get_profile.response-200.json"))).await;
     let profile = client(&recorder)
         .get_profile("9bd39495-ad21-40f7-a8a6-9c8cf9d6a822")
+        .send()
         .await
         .unwrap();
     let seen = recorder.single();
@@ -137,13 +148,13 @@ async fn list_profiles_sends_every_query_parameter() {
         Recorder::always(ok(200, sample("insightiq/list_profiles.response-200.json"))).await;
     let account = uuid::Uuid::parse_str("3839334f-6c01-4ad3-8ff1-68e106148702").unwrap();
     let list = client(&recorder)
-        .list_profiles(
-            Some(&account),
-            std::num::NonZeroU64::new(5),
-            Some(20),
-            Some("8ba1ac32-0f3c-4cf0-8d89-79a183258f6a"),
-            Some("7645460a-96e0-4192-a3ce-a1fc30641f72"),
-        )
+        .list_profiles()
+        .account_id(account)
+        .limit(5)
+        .offset(20)
+        .user_id("8ba1ac32-0f3c-4cf0-8d89-79a183258f6a")
+        .work_platform_id("7645460a-96e0-4192-a3ce-a1fc30641f72")
+        .send()
         .await
         .unwrap();
     let seen = recorder.single();
@@ -187,31 +198,31 @@ async fn call(
     }
     Ok(match operation {
         "create_user" => {
-            let body =
+            let body: types::UserCreateRequest =
                 serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
-            done(client.create_user(&body).await?)
+            done(client.create_user().body(body.clone()).send().await?)
         }
-        "get_user_by_external_id" => done(client.get_user_by_external_id("ext-7").await?),
+        "get_user_by_external_id" => done(client.get_user_by_external_id("ext-7").send().await?),
         "create_sdk_token" => {
-            let body =
+            let body: types::SdkTokenRequest =
                 serde_json::from_value(sample("insightiq/create_sdk_token.request.json")).unwrap();
-            done(client.create_sdk_token(&body).await?)
+            done(client.create_sdk_token().body(body.clone()).send().await?)
         }
         "disconnect_account" => done(
             client
-                .disconnect_account("acc-7", &types::EmptyObject(Default::default()))
+                .disconnect_account("acc-7")
+                .body(types::EmptyObject(Default::default()))
+                .send()
                 .await?,
         ),
-        "get_profile" => done(client.get_profile("prof-7").await?),
+        "get_profile" => done(client.get_profile("prof-7").send().await?),
         "list_profiles" => done(
             client
-                .list_profiles(
-                    None,
-                    std::num::NonZeroU64::new(7),
-                    Some(14),
-                    None,
-                    Some("wp-7"),
-                )
+                .list_profiles()
+                .limit(7)
+                .offset(14)
+                .work_platform_id("wp-7")
+                .send()
                 .await?,
         ),
         other => panic!("no call for operation {other}: add it to the client tests"),
@@ -346,10 +357,7 @@ async fn every_documented_response_sample_deserializes_through_the_client() {
     // A couple of values read from the list sample, typed.
     let recorder =
         Recorder::always(ok(200, sample("insightiq/list_profiles.response-200.json"))).await;
-    let list = client(&recorder)
-        .list_profiles(None, None, None, None, None)
-        .await
-        .unwrap();
+    let list = client(&recorder).list_profiles().send().await.unwrap();
     assert_eq!(list.data.len(), 10);
     assert_eq!(list.metadata.as_ref().unwrap().offset, 0);
     let first = &list.data[0];
@@ -364,7 +372,9 @@ async fn an_enum_value_the_spec_does_not_list_is_kept_as_unknown() {
     account["status"] = json!("SUSPENDED_BY_PLATFORM");
     let recorder = Recorder::always(ok(200, account)).await;
     let account = client(&recorder)
-        .disconnect_account("x", &types::EmptyObject(Default::default()))
+        .disconnect_account("x")
+        .body(types::EmptyObject(Default::default()))
+        .send()
         .await
         .unwrap();
     assert_eq!(
@@ -387,7 +397,7 @@ async fn a_missing_required_nullable_key_reads_as_none() {
     map.remove("platform_username");
     map.remove("gender");
     let recorder = Recorder::always(ok(200, profile)).await;
-    let profile = client(&recorder).get_profile("x").await.unwrap();
+    let profile = client(&recorder).get_profile("x").send().await.unwrap();
     assert_eq!(profile.platform_username, None);
     assert!(profile.gender.is_none());
 }
@@ -409,6 +419,7 @@ async fn the_request_id_is_reachable_on_errors_too() {
         let recorder = Recorder::always(ok(status, error_body(status, code))).await;
         let error = client(&recorder)
             .get_user_by_external_id("nobody")
+            .send()
             .await
             .unwrap_err();
         assert_eq!(error.request_id(), Some(REQUEST_ID), "{status}");
@@ -423,7 +434,7 @@ async fn the_request_id_is_reachable_on_errors_too() {
     }
     // A status the spec does not document: `UnexpectedResponse`, header still readable.
     let recorder = Recorder::always(ok(503, json!({"detail": "maintenance"}))).await;
-    let error = client(&recorder).get_profile("x").await.unwrap_err();
+    let error = client(&recorder).get_profile("x").send().await.unwrap_err();
     assert!(
         matches!(&error, Error::UnexpectedResponse(r) if r.status().as_u16() == 503),
         "{error:?}"
@@ -437,6 +448,7 @@ async fn the_request_id_is_reachable_on_errors_too() {
     .await;
     let user = client(&recorder)
         .get_user_by_external_id("x")
+        .send()
         .await
         .unwrap();
     assert_eq!(user.request_id(), None);
@@ -444,6 +456,7 @@ async fn the_request_id_is_reachable_on_errors_too() {
     let recorder = Recorder::always(ok(200, json!({"name": 42}))).await;
     let error = client(&recorder)
         .get_user_by_external_id("x")
+        .send()
         .await
         .unwrap_err();
     assert!(
@@ -463,6 +476,7 @@ async fn unknown_values_of_nullable_and_nested_enums_are_kept() {
     let recorder = Recorder::always(ok(200, profile)).await;
     let profile = client(&recorder)
         .get_profile("x")
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -478,8 +492,14 @@ async fn unknown_values_of_nullable_and_nested_enums_are_kept() {
     let mut user = sample("insightiq/create_user.response-201.json");
     user["status"] = json!("PENDING_REVIEW");
     let recorder = Recorder::always(ok(201, user)).await;
-    let body = serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
-    let user = client(&recorder).create_user(&body).await.unwrap();
+    let body: types::UserCreateRequest =
+        serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
+    let user = client(&recorder)
+        .create_user()
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         user.status,
         types::UserStatus::Unknown("PENDING_REVIEW".into())
@@ -514,7 +534,9 @@ async fn the_profiles_stream_walks_every_page() {
     .await;
     let client = client(&recorder);
     let profiles: Vec<types::Profile> = client
-        .list_profiles_stream(None, std::num::NonZeroU64::new(3), None, None)
+        .list_profiles()
+        .limit(3)
+        .stream()
         .try_collect()
         .await
         .unwrap();
