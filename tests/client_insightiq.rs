@@ -619,3 +619,31 @@ fn the_data_comparison_can_fail() {
         assert!(caught.is_err(), "not caught: {changed}");
     }
 }
+
+#[tokio::test]
+async fn a_limit_out_of_bounds_is_refused_before_any_request() {
+    let recorder =
+        Recorder::always(ok(200, sample("insightiq/list_profiles.response-200.json"))).await;
+    let client = client(&recorder);
+    for (limit, bound) in [(500, "at most 100 (maximum)"), (0, "at least 1 (minimum)")] {
+        let error = client
+            .list_profiles()
+            .limit(limit)
+            .send()
+            .await
+            .unwrap_err();
+        let Error::InvalidRequest(message) = error else {
+            panic!("limit {limit}: expected InvalidRequest, got {error:?}");
+        };
+        assert!(message.contains("`list_profiles`"), "{message}");
+        assert!(message.contains("parameter `limit`"), "{message}");
+        assert!(message.contains(bound), "{message}");
+    }
+    assert!(
+        recorder.requests().is_empty(),
+        "no request may reach the server"
+    );
+    // In bounds, it is sent.
+    client.list_profiles().limit(100).send().await.unwrap();
+    assert_eq!(recorder.requests().len(), 1);
+}

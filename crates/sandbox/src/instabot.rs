@@ -489,7 +489,10 @@ impl InstabotApi for Sandbox {
         let resolve = get_resolve(&query.resolve);
         let state = self.state();
         match state.find(object_id).map(|i| &state.users[i]) {
-            Some(user) if !user.deleted => GetUserResponse::Ok(UserEnvelope::new(SuccessStatusCode::Success, user.render(resolve))),
+            Some(user) if !user.deleted => GetUserResponse::Ok(UserEnvelope::new(
+                SuccessStatusCode::Success,
+                user.render(resolve),
+            )),
             _ => GetUserResponse::NotFound(not_found(ctx, object_id)),
         }
     }

@@ -536,7 +536,10 @@ impl PublicaApi for Sandbox {
                 if restored == 1 {
                     user.updated_at = Utc::now();
                 }
-                ReactivateUserResponse::Ok(UserReactivatedEnvelope::new(SuccessCode::Success, restored))
+                ReactivateUserResponse::Ok(UserReactivatedEnvelope::new(
+                    SuccessCode::Success,
+                    restored,
+                ))
             }
             None => ReactivateUserResponse::NotFound(not_found(ctx, &format!("user {user_id}"))),
         }

@@ -169,7 +169,11 @@ fn private_runtime_reexports(item: syn::Item) -> Option<syn::Item> {
         syn::Item::Mod(module) if module.ident == "prelude" => None,
         syn::Item::Use(mut import)
             if matches!(import.vis, syn::Visibility::Public(_))
-                && import.tree.to_token_stream().to_string().starts_with("progenitor_client") =>
+                && import
+                    .tree
+                    .to_token_stream()
+                    .to_string()
+                    .starts_with("progenitor_client") =>
         {
             import.vis = syn::Visibility::Inherited;
             import.attrs.push(syn::parse_quote! {

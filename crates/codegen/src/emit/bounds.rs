@@ -18,9 +18,9 @@ pub fn needed(model: &ApiModel) -> bool {
 /// Whether a checked parameter has a pattern (the module then compiles it with `regress`).
 pub fn checks_patterns(model: &ApiModel) -> bool {
     model.operations.iter().any(|op| {
-        op.parameters
-            .iter()
-            .any(|p| p.constraints.pattern.is_some() && p.client_arg.value == crate::model::ArgValue::Str)
+        op.parameters.iter().any(|p| {
+            p.constraints.pattern.is_some() && p.client_arg.value == crate::model::ArgValue::Str
+        })
     })
 }
 

@@ -32,7 +32,9 @@ fn shape(shape: &Shape) -> TokenStream {
     if required.is_empty() {
         doc.push_str(" (it has none)");
     }
-    doc.push_str("; the optional ones start unset (or at the spec's default) and have `with_…` setters.");
+    doc.push_str(
+        "; the optional ones start unset (or at the spec's default) and have `with_…` setters.",
+    );
     let member_docs = required.iter().map(|f| {
         format!(
             "- `{}`: {}",

@@ -85,4 +85,3 @@ impl ApiModel {
         CodegenError::in_file(&self.file, message).about(krate.to_owned())
     }
 }
-

@@ -33,7 +33,11 @@ pub fn method_doc(op: &Operation, krate: &str) -> String {
                 .replace(' ', "");
             doc.push_str(&format!(
                 "\n- body ({}, `.body(...)`): `{ty}`.",
-                if body.required { "required" } else { "optional" }
+                if body.required {
+                    "required"
+                } else {
+                    "optional"
+                }
             ));
         }
     }
@@ -43,7 +47,12 @@ pub fn method_doc(op: &Operation, krate: &str) -> String {
 
 /// The doc text of an optional parameter's setter.
 pub fn parameter_doc(param: &Parameter) -> String {
-    format!("The `{}` {} parameter: {}", param.name, param.location.as_str(), describe(param))
+    format!(
+        "The `{}` {} parameter: {}",
+        param.name,
+        param.location.as_str(),
+        describe(param)
+    )
 }
 
 /// The description, bounds and default of a parameter, in one line.
@@ -76,11 +85,19 @@ pub fn bounds_text(c: &Constraints) -> String {
         }
         (min, max) => {
             if let Some(min) = min {
-                let relation = if c.exclusive_minimum { "greater than" } else { "at least" };
+                let relation = if c.exclusive_minimum {
+                    "greater than"
+                } else {
+                    "at least"
+                };
                 parts.push(format!("{relation} {}", number(min)));
             }
             if let Some(max) = max {
-                let relation = if c.exclusive_maximum { "less than" } else { "at most" };
+                let relation = if c.exclusive_maximum {
+                    "less than"
+                } else {
+                    "at most"
+                };
                 parts.push(format!("{relation} {}", number(max)));
             }
         }
@@ -123,7 +140,10 @@ pub fn call(op: &Operation) -> Call {
         let ty = quote::ToTokens::to_token_stream(&body.owned_type)
             .to_string()
             .replace(' ', "");
-        let example = body.example.clone().unwrap_or(Value::Object(Default::default()));
+        let example = body
+            .example
+            .clone()
+            .unwrap_or(Value::Object(Default::default()));
         setup = format!(
             "// The body, here from the spec's example; `{ty}::new(...)` builds one in code.\nlet body: {ty} = serde_json::from_value(serde_json::json!({example}))?;\n"
         );

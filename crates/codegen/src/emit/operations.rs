@@ -9,7 +9,9 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::{bounds, streams};
-use crate::model::{option_inner, ApiModel, ArgValue, ClientArgument, IntegerRepr, Operation, Parameter};
+use crate::model::{
+    option_inner, ApiModel, ArgValue, ClientArgument, IntegerRepr, Operation, Parameter,
+};
 use crate::CodegenError;
 
 /// Names a builder method has of its own, which no parameter may take.
@@ -104,8 +106,14 @@ fn operation(op: &Operation, krate: &str, with_pattern: bool) -> (TokenStream, T
     let success = &op.success_type;
     let error = &op.error_type;
     let held: Vec<Held> = op.parameters.iter().map(held).collect();
-    let required: Vec<&Held> = held.iter().filter(|h| !h.param.client_arg.optional).collect();
-    let optional: Vec<&Held> = held.iter().filter(|h| h.param.client_arg.optional).collect();
+    let required: Vec<&Held> = held
+        .iter()
+        .filter(|h| !h.param.client_arg.optional)
+        .collect();
+    let optional: Vec<&Held> = held
+        .iter()
+        .filter(|h| h.param.client_arg.optional)
+        .collect();
 
     // The Client method.
     let args = required.iter().map(|h| {
@@ -121,7 +129,10 @@ fn operation(op: &Operation, krate: &str, with_pattern: bool) -> (TokenStream, T
             (false, false) => quote!(#ident),
         }
     });
-    let body_init = op.body.as_ref().map(|_| quote!(body: ::std::option::Option::None,));
+    let body_init = op
+        .body
+        .as_ref()
+        .map(|_| quote!(body: ::std::option::Option::None,));
     let method_doc = super::operation_docs::method_doc(op, krate);
     let method = quote! {
         #[doc = #method_doc]
@@ -151,7 +162,11 @@ fn operation(op: &Operation, krate: &str, with_pattern: bool) -> (TokenStream, T
     let setters = optional.iter().map(|h| {
         let ident = &h.param.ident;
         let ty = &h.argument;
-        let value = if h.converts { quote!(value.into()) } else { quote!(value) };
+        let value = if h.converts {
+            quote!(value.into())
+        } else {
+            quote!(value)
+        };
         let doc = super::operation_docs::parameter_doc(h.param);
         quote! {
             #[doc = #doc]
@@ -165,7 +180,11 @@ fn operation(op: &Operation, krate: &str, with_pattern: bool) -> (TokenStream, T
         let ty = &b.owned_type;
         let doc = format!(
             "The request body{}.",
-            if b.required { " (required: `send()` refuses to go without it)" } else { "" }
+            if b.required {
+                " (required: `send()` refuses to go without it)"
+            } else {
+                ""
+            }
         );
         quote! {
             #[doc = #doc]
@@ -187,7 +206,11 @@ fn operation(op: &Operation, krate: &str, with_pattern: bool) -> (TokenStream, T
             ClientArgument::Parameter(index) => call_args.push(pass(&held[*index])),
             ClientArgument::Body => {
                 let by_reference = op.body.as_ref().is_some_and(|b| b.client_by_reference);
-                call_args.push(if by_reference { quote!(&body) } else { quote!(body) });
+                call_args.push(if by_reference {
+                    quote!(&body)
+                } else {
+                    quote!(body)
+                });
             }
         }
     }
@@ -225,7 +248,11 @@ fn operation(op: &Operation, krate: &str, with_pattern: bool) -> (TokenStream, T
         .map(|paging| streams::stream(op, paging, &held));
     let doc = format!(
         "The request of [`Client::{id}`]: set optional parameters, then `.send().await`{}.",
-        if op.pagination.is_some() { " (or `.stream()` for every item)" } else { "" }
+        if op.pagination.is_some() {
+            " (or `.stream()` for every item)"
+        } else {
+            ""
+        }
     );
     let builder = quote! {
         #[doc = #doc]

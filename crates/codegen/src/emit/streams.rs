@@ -62,7 +62,9 @@ pub fn stream(op: &Operation, paging: &Pagination, held: &[Held]) -> TokenStream
                         ArgValue::Integer(IntegerRepr::U64 | IntegerRepr::NonZeroU64) => {
                             TokenStream::new()
                         }
-                        _ => quote!(.and_then(|l| ::std::convert::TryInto::<u64>::try_into(l).ok())),
+                        _ => {
+                            quote!(.and_then(|l| ::std::convert::TryInto::<u64>::try_into(l).ok()))
+                        }
                     };
                     if h.param.client_arg.optional {
                         quote!(self.#ident #as_u64 .unwrap_or(#default))

@@ -185,7 +185,8 @@ fn query_struct(op: &Operation, ident: &syn::Ident, params: &[&Parameter]) -> To
     let setters = params.iter().filter(|p| p.client_arg.optional).map(|p| {
         let field = &p.ident;
         let setter = format_ident!("with_{}", field.to_string().trim_end_matches('_'));
-        let inner = crate::model::option_inner(&p.owned_type).unwrap_or_else(|| p.owned_type.clone());
+        let inner =
+            crate::model::option_inner(&p.owned_type).unwrap_or_else(|| p.owned_type.clone());
         let doc = format!("Sets the `{}` query parameter.", p.name);
         quote! {
             #[doc = #doc]
