@@ -158,7 +158,7 @@ mod insightiq {
         assert_eq!(disconnected.status, types::AccountStatus::NotConnected);
         assert!(disconnected.updated_at.as_str() > "2022-03-29T17:47:45.428046");
         let error = client
-            .disconnect_account(&uuid::Uuid::new_v4().to_string())
+            .disconnect_account(uuid::Uuid::new_v4().to_string())
             .body(types::EmptyObject(Default::default()))
             .send()
             .await
@@ -454,7 +454,7 @@ mod publica {
 
         // Force logout by ID and by external_id; 404 otherwise.
         client
-            .force_logout_user(&id.to_string())
+            .force_logout_user(id.to_string())
             .send()
             .await
             .unwrap();

@@ -957,16 +957,18 @@ pub mod operations {
                     )
                     .map_err(Error::InvalidRequest)?;
             }
-            let limit = self
-                .limit
-                .map(|value: u64| {
-                    ::std::num::NonZeroU64::new(value)
-                        .ok_or_else(|| Error::InvalidRequest(
-                            "`list_profiles`: parameter `limit` is 0, but the spec requires it to be at least 1"
-                                .to_owned(),
-                        ))
-                })
-                .transpose()?;
+            let limit = match self.limit {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        ::std::num::NonZeroU64::new(value)
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`list_profiles`: parameter `limit` is 0, but the spec requires it to be at least 1"
+                                    .to_owned(),
+                            ))?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
             if let ::std::option::Option::Some(value) = &self.offset {
                 crate::bounds::check_number(
                         "list_profiles",

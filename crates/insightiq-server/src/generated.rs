@@ -227,7 +227,7 @@ impl IntoResponse for ListProfilesResponse {
 /// The query parameters of `list_profiles`, validated against the spec (defaults filled in).
 ///
 /// `#[non_exhaustive]`: a new optional query parameter is a minor release.
-#[derive(Debug, Clone, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListProfilesQuery {
     /// The number of objects to be returned. It can be between 1 to 100. The default value is 10.

@@ -877,16 +877,18 @@ pub mod operations {
                     )
                     .map_err(Error::InvalidRequest)?;
             }
-            let limit = self
-                .limit
-                .map(|value: u64| {
-                    ::std::num::NonZeroU64::new(value)
-                        .ok_or_else(|| Error::InvalidRequest(
-                            "`list_users`: parameter `limit` is 0, but the spec requires it to be at least 1"
-                                .to_owned(),
-                        ))
-                })
-                .transpose()?;
+            let limit = match self.limit {
+                ::std::option::Option::Some(value) => {
+                    ::std::option::Option::Some(
+                        ::std::num::NonZeroU64::new(value)
+                            .ok_or_else(|| Error::InvalidRequest(
+                                "`list_users`: parameter `limit` is 0, but the spec requires it to be at least 1"
+                                    .to_owned(),
+                            ))?,
+                    )
+                }
+                ::std::option::Option::None => ::std::option::Option::None,
+            };
             if let ::std::option::Option::Some(value) = &self.skip {
                 crate::bounds::check_number(
                         "list_users",

@@ -264,7 +264,7 @@ impl IntoResponse for DeleteUserResponse {
 /// The query parameters of `list_users`, validated against the spec (defaults filled in).
 ///
 /// `#[non_exhaustive]`: a new optional query parameter is a minor release.
-#[derive(Debug, Clone, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListUsersQuery {
     /// all: Return both anonymous, and registered users.
@@ -359,7 +359,7 @@ impl ListUsersUpdatedSinceQuery {
 /// The query parameters of `get_user`, validated against the spec (defaults filled in).
 ///
 /// `#[non_exhaustive]`: a new optional query parameter is a minor release.
-#[derive(Debug, Clone, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetUserQuery {
     /** Available options for resolve query parameter:

@@ -237,7 +237,7 @@ impl IntoResponse for ForceLogoutUserResponse {
 /// The query parameters of `list_users`, validated against the spec (defaults filled in).
 ///
 /// `#[non_exhaustive]`: a new optional query parameter is a minor release.
-#[derive(Debug, Clone, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListUsersQuery {
     /// Filter by email.

@@ -313,11 +313,16 @@ fn check(op: &Operation, h: &Held, with_pattern: bool) -> TokenStream {
     };
     if p.client_arg.value == ArgValue::Integer(IntegerRepr::NonZeroU64) {
         let zero = format!("`{id}`: {what} is 0, but the spec requires it to be at least 1");
-        let convert = quote!(|value: u64| ::std::num::NonZeroU64::new(value).ok_or_else(|| Error::InvalidRequest(#zero.to_owned())));
+        let refuse = quote!(.ok_or_else(|| Error::InvalidRequest(#zero.to_owned()))?);
         out.extend(if p.client_arg.optional {
-            quote!(let #ident = self.#ident.map(#convert).transpose()?;)
+            quote! {
+                let #ident = match self.#ident {
+                    ::std::option::Option::Some(value) => ::std::option::Option::Some(::std::num::NonZeroU64::new(value) #refuse),
+                    ::std::option::Option::None => ::std::option::Option::None,
+                };
+            }
         } else {
-            quote!(let #ident = (#convert)(self.#ident)?;)
+            quote!(let #ident = ::std::num::NonZeroU64::new(self.#ident) #refuse;)
         });
     }
     out

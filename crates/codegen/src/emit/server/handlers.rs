@@ -202,11 +202,17 @@ fn query_struct(op: &Operation, ident: &syn::Ident, params: &[&Parameter]) -> To
         op.id,
         if required.is_empty() { " (it has none)" } else { "" }
     );
+    // With no required parameter, `new()` is `Default` too (clippy's `new_without_default`).
+    let default = if required.is_empty() {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
     quote! {
         #[doc = #doc]
         ///
         /// `#[non_exhaustive]`: a new optional query parameter is a minor release.
-        #[derive(Debug, Clone, ::serde::Deserialize)]
+        #[derive(Debug, Clone, #default ::serde::Deserialize)]
         #[non_exhaustive]
         pub struct #ident {
             #(#fields)*

@@ -74,7 +74,7 @@ impl IntoResponse for ListWidgetsResponse {
 /// The query parameters of `list_things`, validated against the spec (defaults filled in).
 ///
 /// `#[non_exhaustive]`: a new optional query parameter is a minor release.
-#[derive(Debug, Clone, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListThingsQuery {
     /// Page size.
@@ -126,7 +126,7 @@ impl ListThingsQuery {
 /// The query parameters of `list_widgets`, validated against the spec (defaults filled in).
 ///
 /// `#[non_exhaustive]`: a new optional query parameter is a minor release.
-#[derive(Debug, Clone, ::serde::Deserialize)]
+#[derive(Debug, Clone, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct ListWidgetsQuery {
     /// The `limit` query parameter.
