@@ -19,7 +19,7 @@ Every response carries a `request-id` header: "Unique ID associated with this re
 Please quote this request while requesting support."
 
 
-Version: 3.0.0*/
+Version: 4.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -64,7 +64,7 @@ impl Client {
 
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "3.0.0"
+        "4.0.0"
     }
 
     fn baseurl(&self) -> &str {

@@ -17,7 +17,7 @@ principles of working with objects it is recommended to read the Working with Ob
 first.
 
 
-Version: 4.0.0*/
+Version: 5.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -62,7 +62,7 @@ impl Client {
 
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "4.0.0"
+        "5.0.0"
     }
 
     fn baseurl(&self) -> &str {
@@ -216,7 +216,7 @@ Arguments:
 */
     pub async fn list_users_updated_since<'a>(
         &'a self,
-        since: &'a types::ListUsersUpdatedSinceSince,
+        since: ::chrono::DateTime<::chrono::offset::Utc>,
     ) -> Result<ResponseValue<types::UserListEnvelope>, Error<types::Error>> {
         let url = format!("{}/users/lastUpdated", self.baseurl,);
         let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -232,7 +232,12 @@ Arguments:
                 ::reqwest::header::ACCEPT,
                 ::reqwest::header::HeaderValue::from_static("application/json"),
             )
-            .query(&progenitor_client::QueryParam::new("since", &since))
+            .query(
+                &progenitor_client::QueryParam::new(
+                    "since",
+                    &types::timestamp::text(&since),
+                ),
+            )
             .headers(header_map)
             .build()?;
         let info = OperationInfo {

@@ -20,7 +20,7 @@ management system, ensuring secure and efficient access to your platform's resou
 Make sure you generated the api_token on your store.
 
 
-Version: 4.0.0*/
+Version: 5.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -65,7 +65,7 @@ impl Client {
 
 impl ClientInfo<()> for Client {
     fn api_version() -> &'static str {
-        "4.0.0"
+        "5.0.0"
     }
 
     fn baseurl(&self) -> &str {

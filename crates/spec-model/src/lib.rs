@@ -10,6 +10,7 @@ pub mod depth;
 mod locate;
 mod operations;
 pub mod pagination;
+pub mod timestamps;
 pub mod refs;
 
 use std::fmt;
@@ -19,6 +20,7 @@ pub use check::{check, Problem};
 pub use openapiv3;
 pub use operations::{document_operations, operation_pointer, DocumentOperation, METHODS};
 pub use pagination::Pagination;
+pub use timestamps::TimestampForm;
 pub use refs::{follow, follow_reference, Followed, RefError};
 
 /// One loaded spec file.

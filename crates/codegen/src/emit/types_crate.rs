@@ -2,7 +2,7 @@
 
 use quote::quote;
 
-use super::{auth, CrateCode, CrateKind};
+use super::{auth, timestamps, CrateCode, CrateKind};
 use crate::model::ApiModel;
 use crate::CodegenError;
 
@@ -10,11 +10,13 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
     let types = &model.code.types;
     let auth = auth::auth_module(model);
     let round_trip = round_trip(model);
+    let timestamps = timestamps::items(model);
     Ok(CrateCode {
         kind: CrateKind::Types,
         code: quote! {
             #(#types)*
             #auth
+            #timestamps
             #round_trip
         },
         docs: docs(model),
