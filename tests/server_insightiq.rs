@@ -81,7 +81,7 @@ impl InsightiqApi for Counting {
         self.called();
         CreateSdkTokenResponse::Created(SdkToken {
             sdk_token: format!("{}:{}", body.user_id, body.products.len()),
-            expires_at: "2030-01-01T00:00:00.000001".parse().unwrap(),
+            expires_at: types::timestamp::read("2030-01-01T00:00:00.000001").unwrap(),
         })
     }
 

@@ -5,7 +5,7 @@ use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use insightiq_server::types::{
-    self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, Timestamp, User,
+    self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, User,
     UserStatus,
 };
 use insightiq_server::{
@@ -17,6 +17,7 @@ use server_runtime::axum::Router;
 
 use crate::scenario::{self, StateError};
 use crate::seeds;
+use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::Value;
 
 pub const DEFAULT_CLIENT_ID: &str = "demo";
@@ -77,13 +78,13 @@ impl State {
         );
         // Users and accounts the samples only reference: the documents do not show their
         // external ids, so the sandbox uses the user's id (README: decisions).
-        let mut reference = |id: uuid::Uuid, name: &str, created_at: &Timestamp| {
+        let mut reference = |id: uuid::Uuid, name: &str, created_at: &DateTime<Utc>| {
             users.entry(id).or_insert_with(|| User {
                 id,
                 name: name.to_owned(),
                 external_id: id.to_string(),
-                created_at: created_at.clone(),
-                updated_at: created_at.clone(),
+                created_at: *created_at,
+                updated_at: *created_at,
                 status: UserStatus::Active,
             });
         };
@@ -280,11 +281,10 @@ impl crate::ApiState for State {
     }
 }
 
-/// A time the sandbox writes, in the vendor's style, as the generated type.
-fn timestamp(at: chrono::DateTime<chrono::Utc>) -> Timestamp {
-    seeds::timestamp_text(at)
-        .parse()
-        .expect("the sandbox's timestamp format matches the spec's Timestamp pattern")
+/// A time the sandbox stores, at the precision the vendor writes (microseconds), so what it
+/// holds is what it answers.
+fn timestamp(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(6)
 }
 
 impl InsightiqApi for Sandbox {
