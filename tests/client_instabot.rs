@@ -130,7 +130,10 @@ async fn since_is_written_in_instabots_form_not_chronos() {
         .unwrap();
     assert_eq!(
         recorder.single().query,
-        [("since".to_string(), "2016-12-31T22:22:07.5124322Z".to_string())]
+        [(
+            "since".to_string(),
+            "2016-12-31T22:22:07.5124322Z".to_string()
+        )]
     );
 }
 

@@ -128,7 +128,8 @@ mod insightiq {
             .await
             .unwrap();
         assert_eq!(disconnected.status, types::AccountStatus::NotConnected);
-        let documented: chrono::DateTime<chrono::Utc> = "2022-03-29T17:47:45.428046Z".parse().unwrap();
+        let documented: chrono::DateTime<chrono::Utc> =
+            "2022-03-29T17:47:45.428046Z".parse().unwrap();
         assert!(disconnected.updated_at > documented);
         let error = client
             .disconnect_account(

@@ -5,8 +5,7 @@ use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use insightiq_server::types::{
-    self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, User,
-    UserStatus,
+    self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, User, UserStatus,
 };
 use insightiq_server::{
     Context, CreateSdkTokenResponse, CreateUserResponse, DisconnectAccountResponse,

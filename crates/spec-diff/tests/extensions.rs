@@ -66,7 +66,10 @@ fn changes(
 }
 
 /// Every change from `old` to `new`, as (kind, operation, pointer, client, server, rust).
-fn diff_of(old: &str, new: &str) -> Vec<(Kind, Option<String>, String, Severity, Severity, Severity)> {
+fn diff_of(
+    old: &str,
+    new: &str,
+) -> Vec<(Kind, Option<String>, String, Severity, Severity, Severity)> {
     diff(&doc(old), &doc(new))
         .unwrap()
         .into_iter()

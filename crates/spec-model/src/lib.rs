@@ -10,8 +10,8 @@ pub mod depth;
 mod locate;
 mod operations;
 pub mod pagination;
-pub mod timestamps;
 pub mod refs;
+pub mod timestamps;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -20,8 +20,8 @@ pub use check::{check, Problem};
 pub use openapiv3;
 pub use operations::{document_operations, operation_pointer, DocumentOperation, METHODS};
 pub use pagination::Pagination;
-pub use timestamps::TimestampForm;
 pub use refs::{follow, follow_reference, Followed, RefError};
+pub use timestamps::TimestampForm;
 
 /// One loaded spec file.
 #[derive(Debug, Clone)]

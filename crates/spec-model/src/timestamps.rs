@@ -207,10 +207,7 @@ mod tests {
     #[test]
     fn a_declared_form_reads_with_its_lists() {
         let declared = read("    offset: none\n    fraction-digits: 6\n    patterned: ['#/components/schemas/Stamp']\n    unix-seconds:\n      - '#/components/schemas/Object/properties/seconds'").unwrap().unwrap();
-        assert_eq!(
-            declared.form,
-            Form::new(Offset::None, Fraction::Digits(6))
-        );
+        assert_eq!(declared.form, Form::new(Offset::None, Fraction::Digits(6)));
         assert_eq!(declared.patterned, ["/components/schemas/Stamp"]);
         assert_eq!(declared.unix_seconds[0].schema, "Object");
         assert_eq!(declared.unix_seconds[0].member, "seconds");

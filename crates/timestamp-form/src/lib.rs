@@ -227,7 +227,9 @@ mod tests {
     const INSTABOT: Form = Form::new(Offset::Z, Fraction::Trimmed);
 
     fn at(text: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(text).unwrap().with_timezone(&Utc)
+        DateTime::parse_from_rfc3339(text)
+            .unwrap()
+            .with_timezone(&Utc)
     }
 
     #[test]
@@ -318,7 +320,10 @@ mod tests {
         );
         assert_eq!(
             from_unix_seconds(i64::MAX).unwrap_err().to_string(),
-            format!("Unix time {} s is outside the range of a date-time", i64::MAX)
+            format!(
+                "Unix time {} s is outside the range of a date-time",
+                i64::MAX
+            )
         );
     }
 

@@ -47,7 +47,9 @@ pub fn route_fields(types: &mut [syn::Item]) -> Result<(), String> {
                 None => continue,
             };
             match kind {
-                Kind::Plain => field.attrs.push(syn::parse_quote!(#[serde(with = "crate::timestamp")])),
+                Kind::Plain => field
+                    .attrs
+                    .push(syn::parse_quote!(#[serde(with = "crate::timestamp")])),
                 Kind::Optional | Kind::DoublyOptional => {
                     field.ty = syn::parse_quote!(
                         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>
@@ -180,18 +182,21 @@ impl VisitMut for QueryValue<'_> {
 
 /// Whether a `#[serde(...)]` attribute already says `default`.
 fn has_serde_default(attrs: &[syn::Attribute]) -> bool {
-    attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
-        let mut found = false;
-        let _ = a.parse_nested_meta(|meta| {
-            found |= meta.path.is_ident("default");
-            // Skip a value (`rename = "x"`) so parsing continues to the next item.
-            if meta.input.peek(syn::Token![=]) {
-                meta.value()?.parse::<syn::Expr>()?;
-            }
-            Ok(())
-        });
-        found
-    })
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .any(|a| {
+            let mut found = false;
+            let _ = a.parse_nested_meta(|meta| {
+                found |= meta.path.is_ident("default");
+                // Skip a value (`rename = "x"`) so parsing continues to the next item.
+                if meta.input.peek(syn::Token![=]) {
+                    meta.value()?.parse::<syn::Expr>()?;
+                }
+                Ok(())
+            });
+            found
+        })
 }
 
 enum Kind {

@@ -6,8 +6,8 @@ use serde_json::Value;
 use spec_model::Spec;
 
 use super::{
-    security, servers, status, timestamps, ApiModel, ClientArgument, Dependencies, HasMore, Header, Location,
-    Operation, Pagination, ParamKind, Parameter, RequestBody, Response,
+    security, servers, status, timestamps, ApiModel, ClientArgument, Dependencies, HasMore, Header,
+    Location, Operation, Pagination, ParamKind, Parameter, RequestBody, Response,
 };
 use crate::adapter::{self, ClientMethod};
 use crate::naming::ApiNames;
@@ -40,7 +40,13 @@ pub fn build(spec: &Spec) -> Result<ApiModel, CodegenError> {
     let mut operations = Vec::new();
     for op in spec.operations() {
         let method = &adapted.methods[&op.name()];
-        operations.push(operation(spec, &op, method, &base_path, timestamps.as_ref())?);
+        operations.push(operation(
+            spec,
+            &op,
+            method,
+            &base_path,
+            timestamps.as_ref(),
+        )?);
     }
     if let Some(timestamps) = &timestamps {
         timestamp_arguments(spec, timestamps, &mut operations, &mut adapted.code.client)?;
