@@ -98,8 +98,8 @@ impl State {
         for profile in &list.data {
             let account = Account {
                 id: profile.account.id,
-                created_at: profile.created_at.clone(),
-                updated_at: profile.updated_at.clone(),
+                created_at: profile.created_at,
+                updated_at: profile.updated_at,
                 user: profile.user.clone(),
                 work_platform: profile.work_platform.clone(),
                 status: AccountStatus::Connected,
@@ -307,7 +307,7 @@ impl InsightiqApi for Sandbox {
             id: uuid::Uuid::new_v4(),
             name: body.name.clone(),
             external_id: external_id.to_owned(),
-            created_at: now.clone(),
+            created_at: now,
             updated_at: now,
             status: UserStatus::Active,
         };
