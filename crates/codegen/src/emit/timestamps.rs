@@ -85,7 +85,7 @@ pub fn items(model: &ApiModel) -> TokenStream {
 }
 
 /// The form in words, for docs.
-pub fn describe(form: Form) -> String {
+fn describe(form: Form) -> String {
     let fraction = match form.fraction {
         Fraction::Digits(0) => "no fractional seconds".to_owned(),
         Fraction::Digits(n) => format!("{n} fractional digits"),
