@@ -95,7 +95,10 @@ async fn create_sdk_token_sends_the_products() {
         ("POST", "/v1/sdk-tokens")
     );
     assert_eq!(seen.json(), request);
-    assert_eq!(&*token.expires_at, "2022-04-05T17:37:27.525002");
+    assert_eq!(
+        token.expires_at.to_rfc3339(),
+        "2022-04-05T17:37:27.525002+00:00"
+    );
     assert!(token.sdk_token.starts_with("eyJ0eXAiOiJKV1Qi"));
 }
 

@@ -108,7 +108,7 @@ async fn list_users_sends_type_limit_skip_and_resolve() {
 #[tokio::test]
 async fn last_updated_is_its_own_path_with_since() {
     let recorder = Recorder::always(Canned::json(200, list_example())).await;
-    let since: types::ListUsersUpdatedSinceSince = "2017-03-30T14:44:55".parse().unwrap();
+    let since = "2017-03-30T14:44:55Z".parse().unwrap();
     client(&recorder)
         .list_users_updated_since(since)
         .send()
@@ -118,9 +118,30 @@ async fn last_updated_is_its_own_path_with_since() {
     assert_eq!(seen.path, "/v1/users/lastUpdated");
     assert_eq!(
         seen.query,
-        [("since".to_string(), "2017-03-30T14:44:55".to_string())]
+        [("since".to_string(), "2017-03-30T14:44:55Z".to_string())]
     );
     assert_auth(&seen);
+}
+
+#[tokio::test]
+async fn since_is_written_in_instabots_form_not_chronos() {
+    let recorder = Recorder::always(Canned::json(200, list_example())).await;
+    // An offset other than Z is converted; the fraction keeps its significant digits only.
+    let since = chrono::DateTime::parse_from_rfc3339("2016-12-31T23:22:07.5124322+01:00")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    client(&recorder)
+        .list_users_updated_since(since)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        recorder.single().query,
+        [(
+            "since".to_string(),
+            "2016-12-31T22:22:07.5124322Z".to_string()
+        )]
+    );
 }
 
 #[tokio::test]
@@ -206,7 +227,7 @@ async fn the_documented_samples_deserialize() {
         example("/paths/~1users~1lastUpdated/get/responses/200/content/application~1json/examples/updated_users/value"),
     ))
     .await;
-    let since: types::ListUsersUpdatedSinceSince = "2017-03-30T14:44:55".parse().unwrap();
+    let since = "2017-03-30T14:44:55Z".parse().unwrap();
     let list = client(&recorder)
         .list_users_updated_since(since)
         .send()

@@ -80,9 +80,7 @@ impl InsightiqApi for Counting {
     ) -> CreateSdkTokenResponse {
         self.called();
         CreateSdkTokenResponse::Created(SdkToken::new(
-            "2030-01-01T00:00:00.000001"
-                .parse::<types::Timestamp>()
-                .unwrap(),
+            types::timestamp::read("2030-01-01T00:00:00.000001").unwrap(),
             format!("{}:{}", body.user_id, body.products.len()),
         ))
     }

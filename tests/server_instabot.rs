@@ -187,9 +187,11 @@ async fn every_operation_round_trips_typed_values() {
         7
     );
 
-    let since: types::ListUsersUpdatedSinceSince = "2017-03-30T14:44:55".parse().unwrap();
+    // The client writes Instabot's form (`Z`, trailing zeros trimmed); the server hands the
+    // implementation the text it accepted.
+    let since = "2017-03-30T14:44:55.100Z".parse().unwrap();
     let updated = client.list_users_updated_since(since).send().await.unwrap();
-    assert_eq!(updated.data[0].username, "2017-03-30T14:44:55");
+    assert_eq!(updated.data[0].username, "2017-03-30T14:44:55.1Z");
 
     let got = client
         .get_user(42)

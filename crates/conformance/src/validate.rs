@@ -228,6 +228,9 @@ pub struct Validator<'t> {
     slots: Vec<Slot>,
     base_paths: Vec<String>,
     types: Option<&'t dyn TypedRoundTrip>,
+    /// The spec's `x-timestamp-form` (RFC 3339 when it declares none): two texts it reads as
+    /// one instant are the same data in the round trip.
+    timestamp_form: timestamp_form::Form,
 }
 
 impl fmt::Debug for Validator<'_> {
@@ -341,12 +344,18 @@ impl Validator<'static> {
             });
         }
         let base_paths = crate::traffic::base_paths(&spec);
+        // A malformed extension is spec-model's finding (`check`); here it falls back to RFC 3339.
+        let timestamp_form = spec_model::timestamps::timestamp_form(&spec)
+            .ok()
+            .flatten()
+            .map_or(timestamp_form::DEFAULT, |declared| declared.form);
         Validator {
             spec,
             operations,
             slots,
             base_paths,
             types: None,
+            timestamp_form,
         }
     }
 }
@@ -360,6 +369,7 @@ impl<'t> Validator<'t> {
             slots: self.slots,
             base_paths: self.base_paths,
             types,
+            timestamp_form: self.timestamp_form,
         }
     }
 
@@ -508,7 +518,9 @@ impl<'t> Validator<'t> {
             if let Some(result) = types.round_trip(&self.spec.api, id, &kind, body) {
                 match result {
                     Ok(round_tripped) => {
-                        if let Some(loss) = roundtrip::compare(body, &round_tripped) {
+                        if let Some(loss) =
+                            roundtrip::compare_in(self.timestamp_form, body, &round_tripped)
+                        {
                             for difference in &loss.differences {
                                 outcome.violations.push(Violation {
                                     pointer: difference.pointer.clone(),

@@ -4,12 +4,14 @@
 #[non_exhaustive]
 pub struct Account {
     /// Account creation time (UTC date and time in ISO 8601 format)
-    pub created_at: Timestamp,
+    #[serde(with = "crate::timestamp")]
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Unique ID of the connected account.
     pub id: ::uuid::Uuid,
     pub status: AccountStatus,
     /// Account updation time (UTC date and time in ISO 8601 format)
-    pub updated_at: Timestamp,
+    #[serde(with = "crate::timestamp")]
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     pub user: UserAttribute,
     pub work_platform: WorkPlatformAttribute,
 }
@@ -435,109 +437,6 @@ pub struct Metadata {
     pub to_date: ::std::option::Option<::chrono::naive::NaiveDate>,
 }
 
-/// UTC date and time in ISO 8601 format, or null.
-#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
-#[serde(transparent)]
-#[derive(Default)]
-pub struct NullableTimestamp(pub ::std::option::Option<NullableTimestampInner>);
-
-impl ::std::ops::Deref for NullableTimestamp {
-    type Target = ::std::option::Option<NullableTimestampInner>;
-
-    fn deref(&self) -> &::std::option::Option<NullableTimestampInner> {
-        &self.0
-    }
-}
-
-impl ::std::convert::From<NullableTimestamp>
-for ::std::option::Option<NullableTimestampInner> {
-    fn from(value: NullableTimestamp) -> Self {
-        value.0
-    }
-}
-
-impl ::std::convert::From<::std::option::Option<NullableTimestampInner>>
-for NullableTimestamp {
-    fn from(value: ::std::option::Option<NullableTimestampInner>) -> Self {
-        Self(value)
-    }
-}
-
-/// UTC date and time in ISO 8601 format, or null.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct NullableTimestampInner(::std::string::String);
-
-impl ::std::ops::Deref for NullableTimestampInner {
-    type Target = ::std::string::String;
-
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-
-impl ::std::convert::From<NullableTimestampInner> for ::std::string::String {
-    fn from(value: NullableTimestampInner) -> Self {
-        value.0
-    }
-}
-
-impl ::std::str::FromStr for NullableTimestampInner {
-    type Err = self::error::ConversionError;
-
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regress::Regex::new(
-                    "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})?$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})?$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-
-impl ::std::convert::TryFrom<&str> for NullableTimestampInner {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-impl ::std::convert::TryFrom<::std::string::String> for NullableTimestampInner {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for NullableTimestampInner {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-
 /// `PhoneNumber`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
@@ -655,7 +554,8 @@ pub struct Profile {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub country: ::std::option::Option<::std::string::String>,
     /// Profile creation time (UTC date and time in ISO 8601 format)
-    pub created_at: Timestamp,
+    #[serde(with = "crate::timestamp")]
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Date of birth of the user on the platform.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub date_of_birth: ::std::option::Option<::chrono::naive::NaiveDate>,
@@ -713,7 +613,10 @@ pub struct Profile {
     pub platform_profile_name: ::std::option::Option<::std::string::String>,
     /// Timestamp when the profile was created on the platform.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-    pub platform_profile_published_at: ::std::option::Option<NullableTimestamp>,
+    #[serde(default, with = "crate::timestamp::option")]
+    pub platform_profile_published_at: ::std::option::Option<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    >,
     /// Username of the connected account. This is used to uniquely identify a user on any platform and usually the name that is present in the URLs, used to tag a user etc.
     #[serde(default)]
     pub platform_username: ::std::option::Option<::std::string::String>,
@@ -726,7 +629,8 @@ pub struct Profile {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reputation: ::std::option::Option<Reputation>,
     /// Profile updation time (UTC date and time in ISO 8601 format)
-    pub updated_at: Timestamp,
+    #[serde(with = "crate::timestamp")]
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Profile URL on the connected platform.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub url: ::std::option::Option<::std::string::String>,
@@ -831,7 +735,8 @@ pub struct Reputation {
 #[non_exhaustive]
 pub struct SdkToken {
     /// Token expiry time (UTC date and time in ISO 8601 format)
-    pub expires_at: Timestamp,
+    #[serde(with = "crate::timestamp")]
+    pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Token which is used to initialise the connect SDK.
     pub sdk_token: ::std::string::String,
 }
@@ -875,87 +780,13 @@ for TimePeriod {
     }
 }
 
-/// UTC date and time in ISO 8601 format.
-#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
-#[serde(transparent)]
-pub struct Timestamp(::std::string::String);
-
-impl ::std::ops::Deref for Timestamp {
-    type Target = ::std::string::String;
-
-    fn deref(&self) -> &::std::string::String {
-        &self.0
-    }
-}
-
-impl ::std::convert::From<Timestamp> for ::std::string::String {
-    fn from(value: Timestamp) -> Self {
-        value.0
-    }
-}
-
-impl ::std::str::FromStr for Timestamp {
-    type Err = self::error::ConversionError;
-
-    fn from_str(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        static PATTERN: ::std::sync::LazyLock<::regress::Regex> = ::std::sync::LazyLock::new(||
-        {
-            ::regress::Regex::new(
-                    "^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})?$",
-                )
-                .unwrap()
-        });
-        if PATTERN.find(value).is_none() {
-            return Err(
-                "doesn't match pattern \"^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{1,9})?(Z|[+-]\\d{2}:\\d{2})?$\""
-                    .into(),
-            );
-        }
-        Ok(Self(value.to_string()))
-    }
-}
-
-impl ::std::convert::TryFrom<&str> for Timestamp {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-impl ::std::convert::TryFrom<::std::string::String> for Timestamp {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
-    }
-}
-
-impl<'de> ::serde::Deserialize<'de> for Timestamp {
-    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
-    where
-        D: ::serde::Deserializer<'de>,
-    {
-        ::std::string::String::deserialize(deserializer)?
-            .parse()
-            .map_err(|e: self::error::ConversionError| {
-                <D::Error as ::serde::de::Error>::custom(e.to_string())
-            })
-    }
-}
-
 /// User objects represent distinct users that have connected their work platform via Connect.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
 pub struct User {
     /// User creation timestamp (UTC date and time in ISO 8601 format)
-    pub created_at: Timestamp,
+    #[serde(with = "crate::timestamp")]
+    pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// External ID of the user as supplied by you.
     pub external_id: ::std::string::String,
     /// Unique ID of the user.
@@ -965,7 +796,8 @@ pub struct User {
     /// User status on Connect.
     pub status: UserStatus,
     /// User updation timestamp (UTC date and time in ISO 8601 format)
-    pub updated_at: Timestamp,
+    #[serde(with = "crate::timestamp")]
+    pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 
 /// The user the object belongs to.
@@ -1222,10 +1054,10 @@ impl Account {
     /// - `user`: (undocumented)
     /// - `work_platform`: (undocumented)
     pub fn new(
-        created_at: impl ::std::convert::Into<Timestamp>,
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         id: impl ::std::convert::Into<::uuid::Uuid>,
         status: impl ::std::convert::Into<AccountStatus>,
-        updated_at: impl ::std::convert::Into<Timestamp>,
+        updated_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         user: impl ::std::convert::Into<UserAttribute>,
         work_platform: impl ::std::convert::Into<WorkPlatformAttribute>,
     ) -> Self {
@@ -1518,7 +1350,7 @@ impl Profile {
             ::std::option::Option<::std::string::String>,
         >,
         country: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        created_at: impl ::std::convert::Into<Timestamp>,
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         date_of_birth: impl ::std::convert::Into<
             ::std::option::Option<::chrono::naive::NaiveDate>,
         >,
@@ -1557,13 +1389,13 @@ impl Profile {
             ::std::option::Option<::std::string::String>,
         >,
         platform_profile_published_at: impl ::std::convert::Into<
-            ::std::option::Option<NullableTimestamp>,
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         >,
         platform_username: impl ::std::convert::Into<
             ::std::option::Option<::std::string::String>,
         >,
         reputation: impl ::std::convert::Into<::std::option::Option<Reputation>>,
-        updated_at: impl ::std::convert::Into<Timestamp>,
+        updated_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         url: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
         user: impl ::std::convert::Into<UserAttribute>,
         website: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
@@ -1845,7 +1677,7 @@ impl SdkToken {
     /// - `expires_at`: Token expiry time (UTC date and time in ISO 8601 format)
     /// - `sdk_token`: Token which is used to initialise the connect SDK.
     pub fn new(
-        expires_at: impl ::std::convert::Into<Timestamp>,
+        expires_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         sdk_token: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
@@ -1881,12 +1713,12 @@ impl User {
     /// - `status`: User status on Connect.
     /// - `updated_at`: User updation timestamp (UTC date and time in ISO 8601 format)
     pub fn new(
-        created_at: impl ::std::convert::Into<Timestamp>,
+        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
         external_id: impl ::std::convert::Into<::std::string::String>,
         id: impl ::std::convert::Into<::uuid::Uuid>,
         name: impl ::std::convert::Into<::std::string::String>,
         status: impl ::std::convert::Into<UserStatus>,
-        updated_at: impl ::std::convert::Into<Timestamp>,
+        updated_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
     ) -> Self {
         Self {
             created_at: created_at.into(),
@@ -2183,6 +2015,68 @@ Example: Authorization: Basic ZGVtbzpwQDU1dzByZA==*/
     }
 
     impl ::std::error::Error for AuthError {}
+}
+/** Date-times as the insightIQ API - users, SDK tokens, accounts, profiles writes them (`x-timestamp-form` in the spec): written with 6 fractional digits and no UTC offset (read as UTC when absent); read with 0 to 9 fractional digits. Every date-time
+field reads and writes through this module (`#[serde(with = "crate::timestamp")]`).*/
+pub mod timestamp {
+    /// The API's form.
+    pub const FORM: ::timestamp_form::Form = ::timestamp_form::Form::new(
+        ::timestamp_form::Offset::None,
+        ::timestamp_form::Fraction::Digits(6u8),
+    );
+
+    /// The API's text for `instant`.
+    pub fn text(
+        instant: &::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> ::std::string::String {
+        FORM.write(instant)
+    }
+
+    /// Reads a date-time the API may send.
+    pub fn read(
+        text: &str,
+    ) -> ::std::result::Result<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::timestamp_form::ReadError,
+    > {
+        FORM.read(text)
+    }
+
+    /// Serde for a date-time field.
+    pub fn serialize<S: ::serde::Serializer>(
+        instant: &::chrono::DateTime<::chrono::offset::Utc>,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        FORM.serialize(instant, serializer)
+    }
+
+    /// Serde for a date-time field.
+    pub fn deserialize<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::chrono::DateTime<::chrono::offset::Utc>, D::Error> {
+        FORM.deserialize(deserializer)
+    }
+
+    /// Serde for an optional or nullable date-time field (`null` is `None`).
+    pub mod option {
+        /// Serde for an optional date-time field.
+        pub fn serialize<S: ::serde::Serializer>(
+            instant: &::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            super::FORM.serialize_option(instant, serializer)
+        }
+
+        /// Serde for an optional date-time field.
+        pub fn deserialize<'de, D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            D::Error,
+        > {
+            super::FORM.deserialize_option(deserializer)
+        }
+    }
 }
 
 /// Round trips of bodies through the generated types, for conformance checks.

@@ -243,7 +243,7 @@ Arguments:
 */
         pub async fn list_users_updated_since<'a>(
             &'a self,
-            since: &'a types::ListUsersUpdatedSinceSince,
+            since: ::chrono::DateTime<::chrono::offset::Utc>,
         ) -> Result<ResponseValue<types::UserListEnvelope>, Error<types::Error>> {
             let url = format!("{}/users/lastUpdated", self.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
@@ -259,7 +259,12 @@ Arguments:
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .query(&progenitor_client::QueryParam::new("since", &since))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "since",
+                        &types::timestamp::text(&since),
+                    ),
+                )
                 .headers(header_map)
                 .build()?;
             let info = OperationInfo {
@@ -680,7 +685,7 @@ println!("{:?}", response.into_inner());
 ```*/
     pub fn list_users_updated_since(
         &self,
-        since: types::ListUsersUpdatedSinceSince,
+        since: ::chrono::DateTime<::chrono::offset::Utc>,
     ) -> operations::ListUsersUpdatedSince<'_> {
         operations::ListUsersUpdatedSince {
             client: self,
@@ -1001,7 +1006,7 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct ListUsersUpdatedSince<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) since: types::ListUsersUpdatedSinceSince,
+        pub(crate) since: ::chrono::DateTime<::chrono::offset::Utc>,
     }
 
     impl<'a> ListUsersUpdatedSince<'a> {
@@ -1013,7 +1018,7 @@ pub mod operations {
             ResponseValue<types::UserListEnvelope>,
             Error<types::Error>,
         > {
-            self.client.inner.list_users_updated_since(&self.since).await
+            self.client.inner.list_users_updated_since(self.since).await
         }
     }
 

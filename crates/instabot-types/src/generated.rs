@@ -197,6 +197,7 @@ pub struct File {
         rename = "urlExpiresAt",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, with = "crate::timestamp::option")]
     pub url_expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 
@@ -531,6 +532,7 @@ pub struct ObjectReference {
 pub struct Response {
     /// Datetime (ISO-8601) of when this message response occurred.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    #[serde(default, with = "crate::timestamp::option")]
     pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// The text of the Instabot question/statement.
     #[serde(
@@ -594,6 +596,7 @@ pub struct Session {
         rename = "startDate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, with = "crate::timestamp::option")]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Possible values - noreply, engaged, completed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -747,6 +750,7 @@ pub struct User {
         rename = "createDate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, with = "crate::timestamp::option")]
     pub create_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Custom properties
     #[serde(
@@ -772,6 +776,7 @@ pub struct User {
         rename = "firstLoginTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, with = "crate::timestamp::option")]
     pub first_login_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -780,6 +785,7 @@ pub struct User {
         rename = "lastActivityDate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, with = "crate::timestamp::option")]
     pub last_activity_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -788,6 +794,7 @@ pub struct User {
         rename = "lastLoginTime",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, with = "crate::timestamp::option")]
     pub last_login_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -796,6 +803,7 @@ pub struct User {
         rename = "lastSeenDate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, with = "crate::timestamp::option")]
     pub last_seen_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// User display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -845,6 +853,7 @@ pub struct User {
         rename = "updateDate",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
+    #[serde(default, with = "crate::timestamp::option")]
     pub update_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Returned with resolve=userSegments: list of user segments user belongs to. The page names the resolve option but not the field or its items.
     #[serde(
@@ -1868,6 +1877,68 @@ pub mod auth {
     }
 
     impl ::std::error::Error for AuthError {}
+}
+/** Date-times as the Instabot Users Object API writes them (`x-timestamp-form` in the spec): written with fractional seconds with trailing zeros trimmed and `Z`; read with 0 to 9 fractional digits. Every date-time
+field reads and writes through this module (`#[serde(with = "crate::timestamp")]`).*/
+pub mod timestamp {
+    /// The API's form.
+    pub const FORM: ::timestamp_form::Form = ::timestamp_form::Form::new(
+        ::timestamp_form::Offset::Z,
+        ::timestamp_form::Fraction::Trimmed,
+    );
+
+    /// The API's text for `instant`.
+    pub fn text(
+        instant: &::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> ::std::string::String {
+        FORM.write(instant)
+    }
+
+    /// Reads a date-time the API may send.
+    pub fn read(
+        text: &str,
+    ) -> ::std::result::Result<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::timestamp_form::ReadError,
+    > {
+        FORM.read(text)
+    }
+
+    /// Serde for a date-time field.
+    pub fn serialize<S: ::serde::Serializer>(
+        instant: &::chrono::DateTime<::chrono::offset::Utc>,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        FORM.serialize(instant, serializer)
+    }
+
+    /// Serde for a date-time field.
+    pub fn deserialize<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::chrono::DateTime<::chrono::offset::Utc>, D::Error> {
+        FORM.deserialize(deserializer)
+    }
+
+    /// Serde for an optional or nullable date-time field (`null` is `None`).
+    pub mod option {
+        /// Serde for an optional date-time field.
+        pub fn serialize<S: ::serde::Serializer>(
+            instant: &::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            super::FORM.serialize_option(instant, serializer)
+        }
+
+        /// Serde for an optional date-time field.
+        pub fn deserialize<'de, D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            D::Error,
+        > {
+            super::FORM.deserialize_option(deserializer)
+        }
+    }
 }
 
 /// Round trips of bodies through the generated types, for conformance checks.

@@ -568,10 +568,12 @@ pub struct UserListItem {
     pub admin: FlexibleBoolean,
     pub can_be_edited: bool,
     /// Creation date.
+    #[serde(with = "crate::timestamp")]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     pub created_at_date_string: ::chrono::naive::NaiveDate,
     /// Deactivation date, or null.
     #[serde(default)]
+    #[serde(with = "crate::timestamp::option")]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub email: ::std::string::String,
     pub id: i64,
@@ -594,6 +596,7 @@ pub struct UserListItem {
     #[serde(default)]
     pub sessions_limit: ::std::option::Option<i64>,
     /// Last update date.
+    #[serde(with = "crate::timestamp")]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Shape of the items not documented; the sample sends [].
     pub user_plans: ::std::vec::Vec<::serde_json::Value>,
@@ -1264,6 +1267,92 @@ pub mod auth {
     }
 
     impl ::std::error::Error for AuthError {}
+}
+/** Date-times as the Publica.la Integration API - Users writes them (`x-timestamp-form` in the spec): written with 6 fractional digits and `Z`; read with 0 to 9 fractional digits. Every date-time
+field reads and writes through this module (`#[serde(with = "crate::timestamp")]`).*/
+pub mod timestamp {
+    /// The API's form.
+    pub const FORM: ::timestamp_form::Form = ::timestamp_form::Form::new(
+        ::timestamp_form::Offset::Z,
+        ::timestamp_form::Fraction::Digits(6u8),
+    );
+
+    /// The API's text for `instant`.
+    pub fn text(
+        instant: &::chrono::DateTime<::chrono::offset::Utc>,
+    ) -> ::std::string::String {
+        FORM.write(instant)
+    }
+
+    /// Reads a date-time the API may send.
+    pub fn read(
+        text: &str,
+    ) -> ::std::result::Result<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::timestamp_form::ReadError,
+    > {
+        FORM.read(text)
+    }
+
+    /// Serde for a date-time field.
+    pub fn serialize<S: ::serde::Serializer>(
+        instant: &::chrono::DateTime<::chrono::offset::Utc>,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        FORM.serialize(instant, serializer)
+    }
+
+    /// Serde for a date-time field.
+    pub fn deserialize<'de, D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<::chrono::DateTime<::chrono::offset::Utc>, D::Error> {
+        FORM.deserialize(deserializer)
+    }
+
+    /// Serde for an optional or nullable date-time field (`null` is `None`).
+    pub mod option {
+        /// Serde for an optional date-time field.
+        pub fn serialize<S: ::serde::Serializer>(
+            instant: &::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            super::FORM.serialize_option(instant, serializer)
+        }
+
+        /// Serde for an optional date-time field.
+        pub fn deserialize<'de, D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<
+            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+            D::Error,
+        > {
+            super::FORM.deserialize_option(deserializer)
+        }
+    }
+}
+
+impl DateObject {
+    /// The instant `timestamp` holds (Unix seconds, UTC).
+    pub fn instant(
+        &self,
+    ) -> ::std::result::Result<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::timestamp_form::OutOfRange,
+    > {
+        ::timestamp_form::from_unix_seconds(self.timestamp)
+    }
+}
+
+impl NullableDateObjectInner {
+    /// The instant `timestamp` holds (Unix seconds, UTC).
+    pub fn instant(
+        &self,
+    ) -> ::std::result::Result<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+        ::timestamp_form::OutOfRange,
+    > {
+        ::timestamp_form::from_unix_seconds(self.timestamp)
+    }
 }
 
 /// Round trips of bodies through the generated types, for conformance checks.

@@ -5,8 +5,7 @@ use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use insightiq_server::types::{
-    self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, Timestamp, User,
-    UserStatus,
+    self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, User, UserStatus,
 };
 use insightiq_server::{
     Context, CreateSdkTokenResponse, CreateUserResponse, DisconnectAccountResponse,
@@ -17,6 +16,7 @@ use server_runtime::axum::Router;
 
 use crate::scenario::{self, StateError};
 use crate::seeds;
+use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::Value;
 
 pub const DEFAULT_CLIENT_ID: &str = "demo";
@@ -77,15 +77,15 @@ impl State {
         );
         // Users and accounts the samples only reference: the documents do not show their
         // external ids, so the sandbox uses the user's id (README: decisions).
-        let mut reference = |id: uuid::Uuid, name: &str, created_at: &Timestamp| {
+        let mut reference = |id: uuid::Uuid, name: &str, created_at: &DateTime<Utc>| {
             users.entry(id).or_insert_with(|| {
                 User::new(
-                    created_at.clone(),
+                    *created_at,
                     id.to_string(),
                     id,
                     name,
                     UserStatus::Active,
-                    created_at.clone(),
+                    *created_at,
                 )
             });
         };
@@ -99,10 +99,10 @@ impl State {
         );
         for profile in &list.data {
             let account = Account::new(
-                profile.created_at.clone(),
+                profile.created_at,
                 profile.account.id,
                 AccountStatus::Connected,
-                profile.updated_at.clone(),
+                profile.updated_at,
                 profile.user.clone(),
                 profile.work_platform.clone(),
             );
@@ -282,11 +282,10 @@ impl crate::ApiState for State {
     }
 }
 
-/// A time the sandbox writes, in the vendor's style, as the generated type.
-fn timestamp(at: chrono::DateTime<chrono::Utc>) -> Timestamp {
-    seeds::timestamp_text(at)
-        .parse()
-        .expect("the sandbox's timestamp format matches the spec's Timestamp pattern")
+/// A time the sandbox stores, at the precision the vendor writes (microseconds), so what it
+/// holds is what it answers.
+fn timestamp(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(6)
 }
 
 impl InsightiqApi for Sandbox {
@@ -307,7 +306,7 @@ impl InsightiqApi for Sandbox {
         }
         let now = timestamp(chrono::Utc::now());
         let user = User::new(
-            now.clone(),
+            now,
             external_id,
             uuid::Uuid::new_v4(),
             body.name.clone(),

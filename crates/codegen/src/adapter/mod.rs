@@ -12,6 +12,7 @@ mod enums;
 mod guard;
 mod progenitor_run;
 mod shapes;
+pub mod timestamps;
 
 use std::collections::BTreeMap;
 
@@ -19,7 +20,9 @@ use quote::ToTokens;
 use spec_model::Spec;
 use syn::visit::Visit;
 
-use crate::model::{ArgValue, ClientArg, ExternalCrates, IntegerRepr, ProgenitorCode, Shape};
+use crate::model::{
+    ArgValue, ClientArg, ExternalCrates, Instant, IntegerRepr, ProgenitorCode, Shape, Timestamps,
+};
 use crate::CodegenError;
 
 use allows::explain_progenitor_allows;
@@ -37,6 +40,8 @@ pub struct Adapted {
     pub methods: BTreeMap<String, ClientMethod>,
     pub types_crates: ExternalCrates,
     pub client_crates: ExternalCrates,
+    /// The structs that get `instant()` (from `x-timestamp-form`'s `unix-seconds`).
+    pub instants: Vec<Instant>,
 }
 
 /// One positional client method.
@@ -68,15 +73,27 @@ impl ClientMethod {
 }
 
 /// Runs progenitor on the spec and reads its output.
-pub fn adapt(spec: &Spec) -> Result<Adapted, CodegenError> {
-    let output = progenitor_run::run(spec)?;
+pub fn adapt(spec: &Spec, timestamps: Option<&Timestamps>) -> Result<Adapted, CodegenError> {
+    let output = progenitor_run::run(spec, timestamps)?;
 
     let mut types = output.types;
     enums::strip_blanket_allows(&mut types);
     let open_enums = enums::forward_compatible_enums(&mut types);
+    // Which members are required is read before the nullable and timestamp rewrites blur it;
+    // their final types are read after them.
     let shapes = shapes::shapes(&types);
     shapes::mark_non_exhaustive(&mut types);
     enums::tolerate_missing_nullable(&mut types);
+    let timestamp_error =
+        |message: String| CodegenError::at(spec, spec_model::timestamps::POINTER, message);
+    let instants = match timestamps {
+        Some(timestamps) => {
+            timestamps::route_fields(&mut types).map_err(timestamp_error)?;
+            timestamps::instants(&types, timestamps).map_err(timestamp_error)?
+        }
+        None => Vec::new(),
+    };
+    let shapes = shapes::with_final_types(shapes, &types);
     let type_names = types
         .iter()
         .filter_map(|item| match item {
@@ -104,6 +121,7 @@ pub fn adapt(spec: &Spec) -> Result<Adapted, CodegenError> {
         open_enums,
         shapes,
         methods,
+        instants,
     })
 }
 

@@ -105,3 +105,24 @@ pub fn mark_non_exhaustive(items: &mut [Item]) {
         }
     }
 }
+
+/// `shapes` with each member's type (and optional inner type) as it is after every rewrite of
+/// the items (the timestamp rewrite collapses `Option<Option<_>>`, for one); which members are
+/// required stays as first read.
+pub fn with_final_types(mut shapes: Vec<Shape>, items: &[Item]) -> Vec<Shape> {
+    let finals = self::shapes(items);
+    for shape in &mut shapes {
+        let Some(last) = finals.iter().find(|f| f.ident == shape.ident) else {
+            continue;
+        };
+        for field in &mut shape.fields {
+            if let Some(final_field) = last.fields.iter().find(|f| f.ident == field.ident) {
+                field.ty = final_field.ty.clone();
+                if !field.required {
+                    field.option_of = option_inner(&field.ty);
+                }
+            }
+        }
+    }
+    shapes
+}

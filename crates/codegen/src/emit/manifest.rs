@@ -20,8 +20,9 @@ pub fn manifest(model: &ApiModel, kind: CrateKind, dir: &Path, runtime_dir: &Pat
             &names.types_crate,
             format!("Types of the {title} (generated from spec/{api}.yaml)"),
             format!(
-                "base64 = \"0.22\"\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{}",
-                external(model.dependencies.types)
+                "base64 = \"0.22\"\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{}{}",
+                external(model.dependencies.types),
+                timestamp_form(model.dependencies.types, dir, runtime_dir),
             ),
             String::new(),
         ),
@@ -58,6 +59,15 @@ pub fn manifest(model: &ApiModel, kind: CrateKind, dir: &Path, runtime_dir: &Pat
         version = model.version,
         description = description.replace('"', "'"),
     )
+}
+
+/// The workspace's `timestamp-form` crate, beside `server-runtime`.
+fn timestamp_form(crates: ExternalCrates, dir: &Path, runtime_dir: &Path) -> String {
+    if !crates.timestamp_form {
+        return String::new();
+    }
+    let path = render::relative_path(dir, &runtime_dir.with_file_name("timestamp-form"));
+    format!("timestamp-form = {{ path = \"{}\" }}\n", path.display())
 }
 
 fn external(crates: ExternalCrates) -> String {

@@ -2,7 +2,7 @@
 
 use quote::quote;
 
-use super::{auth, constructors, CrateCode, CrateKind};
+use super::{auth, constructors, timestamps, CrateCode, CrateKind};
 use crate::model::ApiModel;
 use crate::CodegenError;
 
@@ -11,12 +11,14 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
     let auth = auth::auth_module(model);
     let round_trip = round_trip(model);
     let constructors = constructors::constructors(model);
+    let timestamps = timestamps::items(model);
     Ok(CrateCode {
         kind: CrateKind::Types,
         code: quote! {
             #(#types)*
             #constructors
             #auth
+            #timestamps
             #round_trip
         },
         docs: docs(model),

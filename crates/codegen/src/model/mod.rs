@@ -12,6 +12,7 @@ mod security;
 mod servers;
 mod shapes;
 mod status;
+mod timestamps;
 
 use serde_json::Value;
 
@@ -23,6 +24,7 @@ pub use pagination::{HasMore, Pagination};
 pub use security::{Scheme, SchemeKind, Security};
 pub use servers::{EnvironmentServer, ServerVariable, Servers, TemplatedServer};
 pub use shapes::{Shape, ShapeField};
+pub use timestamps::{Instant, Timestamps};
 
 /// One API, ready to be emitted.
 pub struct ApiModel {
@@ -57,6 +59,11 @@ pub struct ApiModel {
     pub code: ProgenitorCode,
     /// What each crate's code needs beyond serde.
     pub dependencies: Dependencies,
+    /// The declared timestamp form (`info.x-timestamp-form`) and where it applies; `None`:
+    /// chrono's serde.
+    pub timestamps: Option<Timestamps>,
+    /// The structs that get `instant()` (Unix seconds to a date-time).
+    pub instants: Vec<Instant>,
 }
 
 /// progenitor's output after the adapter's post-processing.
@@ -81,6 +88,8 @@ pub struct ExternalCrates {
     pub chrono: bool,
     pub uuid: bool,
     pub regress: bool,
+    /// The workspace's `timestamp-form` crate (the declared form's reader and writer).
+    pub timestamp_form: bool,
 }
 
 impl ExternalCrates {
@@ -89,6 +98,7 @@ impl ExternalCrates {
             chrono: self.chrono || other.chrono,
             uuid: self.uuid || other.uuid,
             regress: self.regress || other.regress,
+            timestamp_form: self.timestamp_form || other.timestamp_form,
         }
     }
 }
@@ -214,6 +224,10 @@ pub struct Parameter {
     pub schema: Value,
     /// JSON pointer of the parameter object (where it is defined, for shared parameters).
     pub pointer: String,
+    /// A timestamp (`x-timestamp-form`'s `patterned`): the client takes a
+    /// `DateTime<Utc>` (`client_type`) and writes it in the API's form
+    /// (`types::timestamp::text`); the server keeps the pattern string (`owned_type`).
+    pub timestamp: bool,
 }
 
 /// The shape of a client argument.
