@@ -19,6 +19,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use spec_model::Spec;
 
+use crate::class::{Class, ClassCounts};
 use crate::validate::{self, BodyKind, Match, Operation, Outcome, Segment, Validator, Violation};
 
 /// The two capture formats.
@@ -80,25 +81,53 @@ pub struct Exchange {
 /// What was found for one exchange.
 #[derive(Debug, Clone)]
 pub enum Verdict<'a> {
-    Conforms {
-        operation: &'a Operation,
-    },
-    Violates {
+    /// Nothing found at all.
+    Conforms { operation: &'a Operation },
+    /// At least one finding, of any class (see [`Verdict::passes`]).
+    Findings {
         operation: &'a Operation,
         request: Outcome,
         response: Outcome,
         /// The response's status, when one was captured.
         status: Option<u16>,
     },
-    /// No operation matches the exchange.
-    Unmatched {
-        reason: String,
-    },
+    /// No operation matches the exchange (a violation: the operation is not documented).
+    Unmatched { reason: String },
 }
 
 impl Verdict<'_> {
+    /// Nothing found at all.
     pub fn is_ok(&self) -> bool {
         matches!(self, Verdict::Conforms { .. })
+    }
+
+    /// Whether the exchange passes: no finding of a class that fails (`strict`: `--strict`).
+    pub fn passes(&self, strict: bool) -> bool {
+        match self {
+            Verdict::Conforms { .. } => true,
+            Verdict::Findings {
+                request, response, ..
+            } => request.passes(strict) && response.passes(strict),
+            Verdict::Unmatched { .. } => false,
+        }
+    }
+
+    /// The findings of both sides counted per class (an unmatched exchange is one violation).
+    pub fn counts(&self) -> ClassCounts {
+        match self {
+            Verdict::Conforms { .. } => ClassCounts::default(),
+            Verdict::Findings {
+                request, response, ..
+            } => {
+                let mut counts = request.counts();
+                counts.merge(&response.counts());
+                counts
+            }
+            Verdict::Unmatched { .. } => ClassCounts {
+                violation: 1,
+                ..ClassCounts::default()
+            },
+        }
     }
 }
 
@@ -106,9 +135,17 @@ impl Verdict<'_> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
     pub exchanges: u64,
+    /// Exchanges with no violation and no loss (undocumented members allowed).
     pub conforming: u64,
+    /// Exchanges with at least one violation.
     pub violating: u64,
+    /// Exchanges with at least one undocumented member.
+    pub undocumented: u64,
+    /// Exchanges with at least one loss through the generated types.
+    pub lossy: u64,
     pub unmatched: u64,
+    /// Findings counted per class, over every exchange.
+    pub findings: ClassCounts,
     /// Bodies validated against a schema.
     pub bodies: u64,
     /// Exchanges captured without a response (HAR status 0): only their request was checked.
@@ -116,8 +153,31 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn ok(&self) -> bool {
-        self.violating == 0 && self.unmatched == 0
+    /// Whether the capture passes: no violation, no loss, every exchange matched, and with
+    /// `strict` no undocumented member either.
+    pub fn ok(&self, strict: bool) -> bool {
+        self.violating == 0
+            && self.lossy == 0
+            && self.unmatched == 0
+            && (!strict || self.undocumented == 0)
+    }
+
+    /// Adds one exchange's verdict.
+    pub fn count(&mut self, verdict: &Verdict<'_>) {
+        self.exchanges += 1;
+        let counts = verdict.counts();
+        match verdict {
+            Verdict::Unmatched { .. } => self.unmatched += 1,
+            _ => {
+                self.violating += u64::from(counts.violation > 0);
+                self.conforming += u64::from(verdict.passes(false));
+            }
+        }
+        self.undocumented += u64::from(counts.undocumented > 0);
+        self.lossy += u64::from(counts.loss > 0);
+        if !matches!(verdict, Verdict::Unmatched { .. }) {
+            self.findings.merge(&counts);
+        }
     }
 }
 
@@ -125,8 +185,14 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} exchanges: {} conform, {} violate, {} match no operation ({} bodies validated",
-            self.exchanges, self.conforming, self.violating, self.unmatched, self.bodies
+            "{} exchanges: {} conform, {} violate, {} undocumented, {} lose data, {} match no operation ({} bodies validated",
+            self.exchanges,
+            self.conforming,
+            self.violating,
+            self.undocumented,
+            self.lossy,
+            self.unmatched,
+            self.bodies
         )?;
         if self.unanswered > 0 {
             write!(f, "; {} without a response", self.unanswered)?;
@@ -228,14 +294,9 @@ pub fn run_limited(
     let mut summary = Summary::default();
     let mut handle = |exchange: Exchange| -> Result<(), TrafficError> {
         let (verdict, bodies) = check_exchange(validator, &exchange).map_err(TrafficError::Spec)?;
-        summary.exchanges += 1;
+        summary.count(&verdict);
         summary.bodies += bodies;
         summary.unanswered += u64::from(exchange.status.is_none());
-        match &verdict {
-            Verdict::Conforms { .. } => summary.conforming += 1,
-            Verdict::Violates { .. } => summary.violating += 1,
-            Verdict::Unmatched { .. } => summary.unmatched += 1,
-        }
         sink(&exchange, &verdict)?;
         Ok(())
     };
@@ -307,10 +368,12 @@ pub fn check_exchange<'v>(
                 }
             }
             None => response.violations.push(Violation {
+                class: Class::Violation,
                 pointer: String::new(),
                 keyword: "status".into(),
                 spec_pointer: Some(format!("{}/responses", operation.pointer)),
-                location: None,
+                location: validator.location_of(&format!("{}/responses", operation.pointer)),
+                value: None,
                 message: format!(
                     "status {status} is not documented for `{}` (documented: {})",
                     operation.name,
@@ -324,10 +387,10 @@ pub fn check_exchange<'v>(
             }),
         }
     }
-    let verdict = if request.conforms() && response.conforms() {
+    let verdict = if request.is_clean() && response.is_clean() {
         Verdict::Conforms { operation }
     } else {
-        Verdict::Violates {
+        Verdict::Findings {
             operation,
             request,
             response,
@@ -342,26 +405,21 @@ fn body_for_check<'b>(body: &'b Body, outcome: &mut Outcome) -> Option<&'b Value
         Body::Absent => None,
         Body::Json(value) => Some(value),
         Body::NotJson(message) => {
-            outcome.violations.push(Violation {
-                pointer: String::new(),
-                keyword: "json".into(),
-                spec_pointer: None,
-                location: None,
-                message: message.clone(),
-            });
+            outcome
+                .violations
+                .push(Violation::violation("", "json", message.clone()));
             None
         }
     }
 }
 
 fn unexpected_body(operation: &Operation, which: &str) -> Violation {
-    Violation {
-        pointer: String::new(),
-        keyword: "body".into(),
-        spec_pointer: Some(operation.pointer.clone()),
-        location: None,
-        message: format!("the spec documents no {which} body, but there is one"),
-    }
+    Violation::violation(
+        "",
+        "body",
+        format!("the spec documents no {which} body, but there is one"),
+    )
+    .at_spec(operation.pointer.clone(), None)
 }
 
 #[derive(Deserialize)]

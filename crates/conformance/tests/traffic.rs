@@ -18,7 +18,7 @@ fn run(api: &str, fixture: &str) -> (Vec<(String, String, Vec<String>)>, traffic
     let summary = traffic::run(&v, &mut reader, format, &mut |exchange, verdict| {
         let (operation, found) = match verdict {
             Verdict::Conforms { operation } => (operation.name.clone(), vec![]),
-            Verdict::Violates {
+            Verdict::Findings {
                 operation,
                 request,
                 response,
@@ -117,11 +117,11 @@ fn ndjson_capture() {
                 "line 3",
                 "get_user",
                 &[
-                    "response /data/createDate format",
-                    "response /data/userType enum"
+                    "response violation /data/createDate format",
+                    "response violation /data/userType enum"
                 ]
             ),
-            row("line 4", "create_user", &["request / required"]),
+            row("line 4", "create_user", &["request violation / required"]),
             row(
                 "line 5",
                 "-",
@@ -133,14 +133,14 @@ fn ndjson_capture() {
                 &["unmatched: the spec documents no PATCH operation for this path"]
             ),
             row("line 7", "delete_user", &[]),
-            row("line 8", "get_user", &["response / status"]),
+            row("line 8", "get_user", &["response violation / status"]),
         ]
     );
     assert_eq!(
         summary.to_string(),
-        "8 exchanges: 3 conform, 3 violate, 2 match no operation (6 bodies validated)"
+        "8 exchanges: 3 conform, 3 violate, 0 undocumented, 0 lose data, 2 match no operation (6 bodies validated)"
     );
-    assert!(!summary.ok());
+    assert!(!summary.ok(false));
 }
 
 #[test]
@@ -154,7 +154,7 @@ fn har_capture() {
             row("entry 1", "list_users_updated_since", &[]),
             // base64-encoded response content
             row("entry 2", "get_user", &[]),
-            row("entry 3", "update_user", &["request /phone type"]),
+            row("entry 3", "update_user", &["request violation /phone type"]),
             row(
                 "entry 4",
                 "-",
@@ -162,12 +162,12 @@ fn har_capture() {
             ),
             // no response content captured: only the status is checked
             row("entry 5", "get_user", &[]),
-            row("entry 6", "create_user", &["response / json"]),
+            row("entry 6", "create_user", &["response violation / json"]),
         ]
     );
     assert_eq!(
         summary.to_string(),
-        "6 exchanges: 3 conform, 2 violate, 1 match no operation (5 bodies validated)"
+        "6 exchanges: 3 conform, 2 violate, 0 undocumented, 0 lose data, 1 match no operation (5 bodies validated)"
     );
 }
 
@@ -189,12 +189,12 @@ fn cli_text_output_and_summary_line() {
     // Conforming exchanges are not printed; the violating ones are, with their violations.
     assert!(
         lines[0].starts_with(
-            "line 3: GET /v1/users/322673814 -> 200: `get_user` violates (2 violations)"
+            "line 3: GET /v1/users/322673814 -> 200: `get_user` violates (2 violations, 0 undocumented, 0 losses)"
         ),
         "{out}"
     );
     assert!(
-        out.contains("  response /data/userType: \"admin\" is not one of"),
+        out.contains("  response violation /data/userType: \"admin\" is not one of"),
         "{out}"
     );
     assert!(
@@ -203,7 +203,7 @@ fn cli_text_output_and_summary_line() {
     );
     assert_eq!(
         *lines.last().unwrap(),
-        "traffic instabot: 8 exchanges: 3 conform, 3 violate, 2 match no operation (6 bodies validated): FAILED"
+        "traffic instabot: 8 exchanges: 3 conform, 3 violate, 0 undocumented, 0 lose data, 2 match no operation (6 bodies validated); findings: 4 violations, 0 undocumented, 0 losses: FAILED"
     );
 }
 
@@ -215,7 +215,7 @@ fn cli_conforming_capture_exits_0() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(
         out,
-        "traffic instabot: 1 exchanges: 1 conform, 0 violate, 0 match no operation (1 bodies validated): ok\n"
+        "traffic instabot: 1 exchanges: 1 conform, 0 violate, 0 undocumented, 0 lose data, 0 match no operation (1 bodies validated): ok\n"
     );
 }
 
