@@ -219,6 +219,10 @@ pub struct BodySpec {
     pub has_content: bool,
     /// JSON pointer of the JSON media type object (after following `$ref`s), if there is one.
     pub media_pointer: Option<String>,
+    /// The documented media types (the keys of `content`).
+    pub content_types: Vec<String>,
+    /// JSON pointer of the `content` map (or of the body, when it has none).
+    pub content_pointer: String,
     /// Why the body's description cannot be read (a `$ref` that does not resolve or never
     /// reaches content): checking the body is then an input error, never a verdict.
     problem: Option<String>,
@@ -329,6 +333,8 @@ impl Validator<'static> {
                             slot: None,
                             has_content: false,
                             media_pointer: None,
+                            content_types: Vec::new(),
+                            content_pointer: container_pointer.clone(),
                             problem: Some(located(
                                 &spec,
                                 &format!("{container_pointer}/$ref"),
@@ -375,6 +381,10 @@ impl Validator<'static> {
                     slot,
                     has_content,
                     media_pointer,
+                    content_types: content
+                        .map(|c| c.keys().cloned().collect())
+                        .unwrap_or_default(),
+                    content_pointer: format!("{container_pointer}/content"),
                     problem: None,
                 }
             };

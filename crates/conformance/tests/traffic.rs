@@ -162,7 +162,12 @@ fn har_capture() {
             ),
             // no response content captured: only the status is checked
             row("entry 5", "get_user", &[]),
-            row("entry 6", "create_user", &["response violation / json"]),
+            // A text/html body where JSON is documented: its content type is the violation.
+            row(
+                "entry 6",
+                "create_user",
+                &["response violation / content-type"]
+            ),
         ]
     );
     assert_eq!(
@@ -283,4 +288,47 @@ fn malformed_captures_exit_2() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("no log.entries"), "{err}");
+}
+
+/// The extended NDJSON fields (content types, recorded headers, text bodies) are read, and a
+/// content type the operation does not document is a violation; today's lines read as before.
+#[test]
+fn extended_ndjson_carries_content_types_headers_and_text_bodies() {
+    let v = common::validator("instabot");
+    let capture = concat!(
+        r#"{"method":"GET","path":"/v1/users/1","status":200,"response_content_type":"text/html","response_headers":{"content-type":"text/html","x-request-id":"r-1"},"response_body_text":"<html>oops</html>"}"#,
+        "\n",
+        r#"{"method":"GET","path":"/v1/users/1","status":200,"response_content_type":"application/json; charset=utf-8","response_body_text":"{not json"}"#,
+        "\n",
+        r#"{"method":"DELETE","path":"/v1/users/1","status":200}"#,
+        "\n",
+    );
+    let mut reader = BufReader::new(capture.as_bytes());
+    let mut seen = Vec::new();
+    let summary = traffic::run(
+        &v,
+        &mut reader,
+        CaptureFormat::Ndjson,
+        &mut |exchange, verdict| {
+            let found: Vec<String> = match verdict {
+                Verdict::Findings { response, .. } => {
+                    response.violations.iter().map(|v| v.finding()).collect()
+                }
+                _ => vec![],
+            };
+            seen.push((
+                exchange.response_header("x-request-id").map(str::to_owned),
+                exchange.response_body.clone(),
+                found,
+            ));
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(summary.exchanges, 3);
+    assert_eq!(seen[0].0.as_deref(), Some("r-1"));
+    assert_eq!(seen[0].1, traffic::Body::Text("<html>oops</html>".into()));
+    assert_eq!(seen[0].2, ["violation / content-type"]);
+    assert_eq!(seen[1].2, ["violation / json"]);
+    assert!(seen[2].2.is_empty());
 }
