@@ -43,6 +43,42 @@ enum Command {
     Traffic(TrafficArgs),
     /// Checks every sample of spec/samples/manifest.yaml and every example of the specs.
     Report(ReportArgs),
+    /// A validating proxy: forwards to the upstream and reports every exchange's findings;
+    /// Ctrl-C or SIGTERM prints the summary (exit 1 if something failed).
+    Proxy(ProxyArgs),
+}
+
+#[derive(Debug, Args)]
+struct ProxyArgs {
+    /// The OpenAPI spec (YAML).
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// Where requests go: http://HOST:PORT[/BASE] or https://...
+    #[arg(long, value_name = "URL")]
+    upstream: String,
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8090")]
+    listen: std::net::SocketAddr,
+    /// Write every exchange as extended NDJSON (credential headers redacted).
+    #[arg(long, value_name = "FILE.ndjson")]
+    record: Option<PathBuf>,
+    /// Undocumented members fail too.
+    #[arg(long)]
+    strict: bool,
+    /// PEM file of the CA that signed the upstream's certificate (instead of the system's).
+    #[arg(long, value_name = "FILE")]
+    upstream_ca: Option<PathBuf>,
+    /// Answer 504 when the upstream has not answered within this many milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    upstream_timeout_ms: u64,
+    /// Bodies longer than this are forwarded as they arrive and reported as not validated.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    max_body_bytes: usize,
+    /// Exchanges waiting for validation at most (more are forwarded, counted as dropped).
+    #[arg(long, value_name = "N", default_value_t = 4096)]
+    queue: usize,
+    /// Do not round-trip bodies through the generated types (no loss findings).
+    #[arg(long)]
+    no_round_trip: bool,
 }
 
 #[derive(Debug, Args)]
@@ -137,6 +173,22 @@ pub fn run(
         Command::Validate(args) => validate(args, types, stdin, stdout),
         Command::Traffic(args) => traffic(args, types, stdin, stdout),
         Command::Report(args) => report(args, types, stdout),
+        Command::Proxy(args) => crate::proxy::run(
+            crate::proxy::Config {
+                spec: args.spec,
+                upstream: args.upstream,
+                listen: args.listen,
+                record: args.record,
+                strict: args.strict,
+                upstream_ca: args.upstream_ca,
+                timeout: std::time::Duration::from_millis(args.upstream_timeout_ms),
+                max_body_bytes: args.max_body_bytes,
+                queue: args.queue,
+                round_trip: types.is_some() && !args.no_round_trip,
+            },
+            stdout,
+            Box::new(std::io::stderr()),
+        ),
     };
     match result {
         Ok(code) => code,

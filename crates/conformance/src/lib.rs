@@ -19,6 +19,7 @@ pub mod class;
 pub mod cli;
 pub mod generated;
 pub mod output;
+pub mod proxy;
 pub mod report;
 pub mod roundtrip;
 pub mod samples;
