@@ -14,7 +14,10 @@ pub enum Forwarded {
     /// Read whole (at most the cap): the bytes, also handed to validation.
     Whole(Bytes),
     /// Over the cap: what was read, then the rest as it arrives.
-    Streaming { prefix: Option<Bytes>, rest: Incoming },
+    Streaming {
+        prefix: Option<Bytes>,
+        rest: Incoming,
+    },
 }
 
 /// Reads `body` until it ends or passes `cap` bytes.

@@ -86,7 +86,12 @@ impl Summary {
 pub fn is_credential(name: &str) -> bool {
     matches!(
         name,
-        "authorization" | "proxy-authorization" | "cookie" | "set-cookie" | "x-user-token" | "x-api-key"
+        "authorization"
+            | "proxy-authorization"
+            | "cookie"
+            | "set-cookie"
+            | "x-user-token"
+            | "x-api-key"
     ) || name.starts_with("x-instabot-")
 }
 
@@ -142,14 +147,21 @@ impl Worker<'_> {
             seen.target.clone(),
             Some(seen.status),
         );
-        exchange.request_content_type = header(&seen.request_headers, "content-type").map(str::to_owned);
-        exchange.response_content_type = header(&seen.response_headers, "content-type").map(str::to_owned);
-        exchange.request_body = Body::from_captured(request_text, exchange.request_content_type.as_deref());
-        exchange.response_body = Body::from_captured(response_text, exchange.response_content_type.as_deref());
+        exchange.request_content_type =
+            header(&seen.request_headers, "content-type").map(str::to_owned);
+        exchange.response_content_type =
+            header(&seen.response_headers, "content-type").map(str::to_owned);
+        exchange.request_body =
+            Body::from_captured(request_text, exchange.request_content_type.as_deref());
+        exchange.response_body =
+            Body::from_captured(response_text, exchange.response_content_type.as_deref());
         let verdict = match traffic::check_exchange(&self.validator, &exchange) {
             Ok((verdict, _)) => verdict,
             Err(error) => {
-                let _ = writeln!(self.log, "conformance proxy: {head}: cannot validate: {error}");
+                let _ = writeln!(
+                    self.log,
+                    "conformance proxy: {head}: cannot validate: {error}"
+                );
                 return;
             }
         };
@@ -164,7 +176,12 @@ impl Worker<'_> {
                 ("unmatched".to_owned(), verdict.counts())
             }
             Verdict::Conforms { operation } => (operation.name.clone(), ClassCounts::default()),
-            Verdict::Findings { operation, request, response, .. } => {
+            Verdict::Findings {
+                operation,
+                request,
+                response,
+                ..
+            } => {
                 for (side, outcome) in [("request", request), ("response", response)] {
                     for finding in &outcome.violations {
                         let _ = writeln!(
@@ -281,7 +298,11 @@ pub fn summary_text(summary: &Summary, strict: bool) -> String {
         summary.totals.exchanges,
         summary.totals.not_validated,
         summary.dropped,
-        if summary.passes(strict) { "ok" } else { "FAILED" }
+        if summary.passes(strict) {
+            "ok"
+        } else {
+            "FAILED"
+        }
     ));
     out
 }

@@ -123,9 +123,16 @@ fn upstream_uri(base: &Uri, target: &str) -> Result<Uri, String> {
     Uri::from_parts(parts).map_err(|e| e.to_string())
 }
 
-async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Response<Forwarded>, Infallible> {
+async fn handle(
+    state: Arc<State>,
+    request: Request<Incoming>,
+) -> Result<Response<Forwarded>, Infallible> {
     if request.uri().path() == SUMMARY_PATH && request.method() == hyper::Method::GET {
-        let summary = state.summary.lock().unwrap_or_else(|e| e.into_inner()).clone();
+        let summary = state
+            .summary
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
         return Ok(local(StatusCode::OK, summary.to_json(state.strict)));
     }
     let (mut parts, body) = request.into_parts();
@@ -156,7 +163,9 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Respons
     parts.headers.remove(HOST);
     parts.version = hyper::Version::HTTP_11;
     let method = parts.method.to_string();
-    let forwarded = state.client.request(Request::from_parts(parts, request_body));
+    let forwarded = state
+        .client
+        .request(Request::from_parts(parts, request_body));
     let response = match tokio::time::timeout(state.timeout, forwarded).await {
         Err(_) => {
             return Ok(local(
@@ -176,7 +185,12 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Respons
         Ok(Ok(response)) => response,
     };
     let (mut parts, body) = response.into_parts();
-    let response_body = match tokio::time::timeout(state.timeout, collect_bounded(body, state.max_body_bytes)).await {
+    let response_body = match tokio::time::timeout(
+        state.timeout,
+        collect_bounded(body, state.max_body_bytes),
+    )
+    .await
+    {
         Ok(Ok(body)) => body,
         Ok(Err(error)) => return bad_gateway(format!("reading the upstream's body: {error}")),
         Err(_) => {
@@ -199,7 +213,11 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Respons
         },
     };
     if let Err(TrySendError::Full(_)) = state.queue.try_send(seen) {
-        state.summary.lock().unwrap_or_else(|e| e.into_inner()).dropped += 1;
+        state
+            .summary
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .dropped += 1;
     }
     strip_hop_by_hop(&mut parts.headers);
     Ok(Response::from_parts(parts, response_body))
@@ -207,14 +225,21 @@ async fn handle(state: Arc<State>, request: Request<Incoming>) -> Result<Respons
 
 /// Runs the proxy until Ctrl-C or SIGTERM; prints the summary to `stdout`, findings to
 /// `stderr`. Returns the exit code: 0 passes, 1 something failed.
-pub fn run(config: Config, stdout: &mut dyn Write, stderr: Box<dyn Write + Send>) -> Result<i32, String> {
+pub fn run(
+    config: Config,
+    stdout: &mut dyn Write,
+    stderr: Box<dyn Write + Send>,
+) -> Result<i32, String> {
     let spec = spec_model::load(&config.spec).map_err(|e| e.to_string())?;
     let upstream: Uri = config
         .upstream
         .parse()
         .map_err(|e| format!("--upstream {}: {e}", config.upstream))?;
     if !matches!(upstream.scheme_str(), Some("http" | "https")) || upstream.host().is_none() {
-        return Err(format!("--upstream {}: give http://HOST[:PORT][/BASE] or https://...", config.upstream));
+        return Err(format!(
+            "--upstream {}: give http://HOST[:PORT][/BASE] or https://...",
+            config.upstream
+        ));
     }
     let client = upstream::client(config.upstream_ca.as_deref())?;
     let record = match &config.record {
@@ -301,7 +326,9 @@ pub fn run(config: Config, stdout: &mut dyn Write, stderr: Box<dyn Write + Send>
     // In-flight connections hold the last senders; stop them, then let validation drain.
     runtime.shutdown_timeout(Duration::from_secs(2));
     served?;
-    let mut log = worker.join().map_err(|_| "the validation thread panicked".to_owned())?;
+    let mut log = worker
+        .join()
+        .map_err(|_| "the validation thread panicked".to_owned())?;
     let _ = log.flush();
     let summary = summary.lock().unwrap_or_else(|e| e.into_inner()).clone();
     stdout
