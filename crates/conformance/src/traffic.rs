@@ -520,7 +520,7 @@ fn content_type_check(
         let pointer = spec.content_pointer.clone();
         let location = validator.location_of(&pointer);
         outcome.violations.push(
-            Violation::violation(
+            Violation::schema_finding(
                 "",
                 "content-type",
                 format!(
@@ -540,14 +540,14 @@ fn body_for_check<'b>(body: &'b Body, outcome: &mut Outcome) -> Option<&'b Value
         Body::NotJson(message) => {
             outcome
                 .violations
-                .push(Violation::violation("", "json", message.clone()));
+                .push(Violation::schema_finding("", "json", message.clone()));
             None
         }
     }
 }
 
 fn unexpected_body(operation: &Operation, which: &str) -> Violation {
-    Violation::violation(
+    Violation::schema_finding(
         "",
         "body",
         format!("the spec documents no {which} body, but there is one"),

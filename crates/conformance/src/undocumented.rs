@@ -196,12 +196,15 @@ fn admits(root: &Value, branch: &Value, value: &Value, depth: usize) -> bool {
 }
 
 fn type_admits(name: &str, value: &Value) -> bool {
-    match (name, value) {
-        ("object", Value::Object(_)) | ("array", Value::Array(_)) => true,
-        ("string", Value::String(_)) | ("boolean", Value::Bool(_)) | ("null", Value::Null) => true,
-        ("number" | "integer", Value::Number(_)) => true,
-        _ => false,
-    }
+    matches!(
+        (name, value),
+        ("object", Value::Object(_))
+            | ("array", Value::Array(_))
+            | ("string", Value::String(_))
+            | ("boolean", Value::Bool(_))
+            | ("null", Value::Null)
+            | ("number" | "integer", Value::Number(_))
+    )
 }
 
 fn same_type(a: &Value, b: &Value) -> bool {

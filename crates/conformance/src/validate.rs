@@ -72,7 +72,7 @@ pub struct Violation {
 
 impl Violation {
     /// A finding of class violation, with no spec location.
-    pub fn violation(pointer: &str, keyword: &str, message: String) -> Violation {
+    pub fn schema_finding(pointer: &str, keyword: &str, message: String) -> Violation {
         Violation {
             class: Class::Violation,
             pointer: pointer.to_owned(),
@@ -554,7 +554,7 @@ impl<'t> Validator<'t> {
         let Some(body) = body else {
             if spec.required {
                 outcome.violations.push(
-                    Violation::violation(
+                    Violation::schema_finding(
                         "",
                         "body",
                         format!("the {kind} body is required but there is none"),
@@ -566,7 +566,7 @@ impl<'t> Validator<'t> {
         };
         if !spec.has_content {
             outcome.violations.push(
-                Violation::violation(
+                Violation::schema_finding(
                     "",
                     "body",
                     format!("the spec documents no {kind} body, but there is one"),

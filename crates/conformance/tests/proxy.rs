@@ -117,8 +117,11 @@ fn gzip(bytes: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
-/// The wrong upstream's answer for a request path: status, extra headers, body.
-fn wrong_answer(path: &str) -> Option<(u16, Vec<(&'static str, String)>, Vec<u8>)> {
+/// A canned answer: status, extra headers, body.
+type Answer = (u16, Vec<(&'static str, String)>, Vec<u8>);
+
+/// The wrong upstream's answer for a request path (`None`: it never answers).
+fn wrong_answer(path: &str) -> Option<Answer> {
     let json_type = ("content-type", "application/json".to_owned());
     Some(match path {
         "/v1/users/1" => (
