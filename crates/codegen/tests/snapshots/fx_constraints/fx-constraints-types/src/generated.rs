@@ -97,6 +97,9 @@ pub struct Thing {
     /// A pattern with a length.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub note: ::std::option::Option<ThingNote>,
+    /// A pattern next to a format (a UTC date-time).
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+    pub stamp: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// A string enum (open in Rust).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub status: ::std::option::Option<ThingStatus>,
