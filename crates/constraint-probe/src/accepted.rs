@@ -30,12 +30,19 @@ impl AcceptedEntry {
         glob(&self.api, &row.api)
             && glob(&self.pointer, &row.pointer)
             && glob(&self.constraint, &row.constraint)
-            && self.side.as_deref().is_none_or(|side| side == row.side.name())
+            && self
+                .side
+                .as_deref()
+                .is_none_or(|side| side == row.side.name())
     }
 
     /// How the entry is named in messages.
     pub fn key(&self) -> String {
-        let side = self.side.as_deref().map(|s| format!(" [{s}]")).unwrap_or_default();
+        let side = self
+            .side
+            .as_deref()
+            .map(|s| format!(" [{s}]"))
+            .unwrap_or_default();
         format!("{} {} {}{side}", self.api, self.pointer, self.constraint)
     }
 }
@@ -51,15 +58,26 @@ pub enum AcceptedError {
     #[error("{file}: {error}")]
     Io { file: String, error: std::io::Error },
     #[error("{file}: {error}")]
-    Parse { file: String, error: serde_yaml::Error },
+    Parse {
+        file: String,
+        error: serde_yaml::Error,
+    },
     #[error("{file}: entry {index} ({key}): {message}")]
-    Entry { file: String, index: usize, key: String, message: String },
+    Entry {
+        file: String,
+        index: usize,
+        key: String,
+        message: String,
+    },
 }
 
 impl Accepted {
     pub fn load(path: &Path) -> Result<Accepted, AcceptedError> {
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|error| AcceptedError::Io { file: file.clone(), error })?;
+        let text = std::fs::read_to_string(path).map_err(|error| AcceptedError::Io {
+            file: file.clone(),
+            error,
+        })?;
         Accepted::parse(&file, &text)
     }
 
@@ -68,7 +86,10 @@ impl Accepted {
         let entries: Vec<AcceptedEntry> = if text.trim().is_empty() {
             Vec::new()
         } else {
-            serde_yaml::from_str(text).map_err(|error| AcceptedError::Parse { file: file.to_owned(), error })?
+            serde_yaml::from_str(text).map_err(|error| AcceptedError::Parse {
+                file: file.to_owned(),
+                error,
+            })?
         };
         for (index, entry) in entries.iter().enumerate() {
             let problem = if entry.reason.trim().is_empty() {
@@ -77,11 +98,20 @@ impl Accepted {
                 entry
                     .side
                     .as_deref()
-                    .filter(|s| ![Side::Types, Side::Client, Side::Server, Side::Schemars].iter().any(|k| k.name() == *s))
+                    .filter(|s| {
+                        ![Side::Types, Side::Client, Side::Server, Side::Schemars]
+                            .iter()
+                            .any(|k| k.name() == *s)
+                    })
                     .map(|s| format!("side `{s}` is not one of types, client, server, schemars"))
             };
             if let Some(message) = problem {
-                return Err(AcceptedError::Entry { file: file.to_owned(), index, key: entry.key(), message });
+                return Err(AcceptedError::Entry {
+                    file: file.to_owned(),
+                    index,
+                    key: entry.key(),
+                    message,
+                });
             }
         }
         Ok(Accepted { entries })
@@ -119,7 +149,10 @@ mod tests {
 
     #[test]
     fn glob_matches_runs_and_exact_text() {
-        assert!(glob("#/components/schemas/*/properties/*", "#/components/schemas/A/properties/b"));
+        assert!(glob(
+            "#/components/schemas/*/properties/*",
+            "#/components/schemas/A/properties/b"
+        ));
         assert!(glob("maximum", "maximum"));
         assert!(!glob("maximum", "maximum2"));
         assert!(glob("format(*)", "format(uri)"));

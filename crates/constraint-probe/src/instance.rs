@@ -77,7 +77,12 @@ fn generate(spec: &Spec, node: &Value, direction: Direction, depth: usize) -> Op
         Some("number") => Some(number(node, false)),
         Some("boolean") => Some(json!(true)),
         Some("array") => {
-            let item = generate(spec, node.get("items").unwrap_or(&json!({})), direction, depth + 1)?;
+            let item = generate(
+                spec,
+                node.get("items").unwrap_or(&json!({})),
+                direction,
+                depth + 1,
+            )?;
             let min = node.get("minItems").and_then(Value::as_u64).unwrap_or(1);
             let count = match node.get("maxItems").and_then(Value::as_u64) {
                 Some(max) => min.max(1).min(max),
@@ -147,7 +152,10 @@ fn string(node: &Value) -> Option<Value> {
 fn fits_lengths(node: &Value, text: &str) -> bool {
     let length = text.chars().count() as u64;
     let min = node.get("minLength").and_then(Value::as_u64).unwrap_or(0);
-    let max = node.get("maxLength").and_then(Value::as_u64).unwrap_or(u64::MAX);
+    let max = node
+        .get("maxLength")
+        .and_then(Value::as_u64)
+        .unwrap_or(u64::MAX);
     (min..=max).contains(&length)
 }
 
@@ -161,7 +169,11 @@ fn number(node: &Value, integer: bool) -> Value {
             min
         }
     } else if let Some(max) = node.get("maximum").and_then(Value::as_f64) {
-        let max = if exclusive("exclusiveMaximum") { max - step } else { max };
+        let max = if exclusive("exclusiveMaximum") {
+            max - step
+        } else {
+            max
+        };
         max.min(1.0)
     } else {
         1.0

@@ -84,7 +84,12 @@ pub trait Types {
     /// Deserializes `value` as the schema type named `type_name`; `None` for an unknown name.
     fn deserialize(&self, type_name: &str, value: &Value) -> Option<Result<(), String>>;
     /// Deserializes `body` as `operation`'s request (`None`) or response `status` body.
-    fn body(&self, operation: &str, status: Option<u16>, body: &Value) -> Option<Result<(), String>>;
+    fn body(
+        &self,
+        operation: &str,
+        status: Option<u16>,
+        body: &Value,
+    ) -> Option<Result<(), String>>;
 }
 
 /// One API of the workspace, through `api-registry`.
@@ -95,7 +100,12 @@ impl Types for RegistryTypes<'_> {
         api_registry::deserialize(self.0, type_name, value)
     }
 
-    fn body(&self, operation: &str, status: Option<u16>, body: &Value) -> Option<Result<(), String>> {
+    fn body(
+        &self,
+        operation: &str,
+        status: Option<u16>,
+        body: &Value,
+    ) -> Option<Result<(), String>> {
         api_registry::round_trip(self.0, operation, status, body).map(|r| r.map(|_| ()))
     }
 }

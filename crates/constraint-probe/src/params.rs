@@ -60,27 +60,50 @@ fn parameter(spec: &Spec, operation: &str, param: &Parameter, types: &dyn Types)
         };
         rows.push(row(pointer, "required", Side::Server, server));
     }
-    let walk = Walk { direction: Direction::Request, parameter: true };
+    let walk = Walk {
+        direction: Direction::Request,
+        parameter: true,
+    };
     let probes = match walk::probes(spec, &schema_pointer, walk) {
         Ok(probes) => probes,
         Err(why) => {
-            rows.push(row(format!("#{schema_pointer}"), "schema", Side::Client, Outcome::NotProbed(why)));
+            rows.push(row(
+                format!("#{schema_pointer}"),
+                "schema",
+                Side::Client,
+                Outcome::NotProbed(why),
+            ));
             return rows;
         }
     };
     let validator = Validator::from_schema(&param.schema);
     for probe in &probes {
-        let client = judge(probe, &validator, |value| match client_accepts(param, types, value) {
-            Some(result) => result,
-            None => Err(String::from("unprobed")),
+        let client = judge(probe, &validator, |value| {
+            match client_accepts(param, types, value) {
+                Some(result) => result,
+                None => Err(String::from("unprobed")),
+            }
         });
         let client = match client_accepts(param, types, &probe.valid) {
-            None => Outcome::NotProbed(format!("the probe does not know the client type `{}`", type_text(param))),
+            None => Outcome::NotProbed(format!(
+                "the probe does not know the client type `{}`",
+                type_text(param)
+            )),
             Some(_) => client,
         };
-        rows.push(row(probe.pointer.clone(), &probe.constraint, Side::Client, client));
+        rows.push(row(
+            probe.pointer.clone(),
+            &probe.constraint,
+            Side::Client,
+            client,
+        ));
         let server = judge(probe, &validator, |value| server.read(Some(value)));
-        rows.push(row(probe.pointer.clone(), &probe.constraint, Side::Server, server));
+        rows.push(row(
+            probe.pointer.clone(),
+            &probe.constraint,
+            Side::Server,
+            server,
+        ));
     }
     rows
 }
@@ -96,7 +119,8 @@ impl ServerSide {
         // `ParamSpec` holds `'static` data, as the generated servers' statics do: one small leak
         // per parameter probed, bounded by the spec.
         let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
-        let schema: &'static LazySchema = Box::leak(Box::new(LazySchema::new(leak(param.schema.to_string()))));
+        let schema: &'static LazySchema =
+            Box::leak(Box::new(LazySchema::new(leak(param.schema.to_string()))));
         ServerSide {
             location: match param.location {
                 Location::Path => "path",
@@ -142,9 +166,19 @@ impl ServerSide {
 /// The client argument's type as text, without `Option<..>` and references.
 fn type_text(param: &Parameter) -> String {
     let ty = &param.client_type;
-    let text: String = quote::quote!(#ty).to_string().chars().filter(|c| !c.is_whitespace()).collect();
-    let text = text.strip_prefix("Option<").and_then(|t| t.strip_suffix('>')).unwrap_or(&text);
-    let text = text.strip_prefix("&'a").or_else(|| text.strip_prefix('&')).unwrap_or(text);
+    let text: String = quote::quote!(#ty)
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let text = text
+        .strip_prefix("Option<")
+        .and_then(|t| t.strip_suffix('>'))
+        .unwrap_or(&text);
+    let text = text
+        .strip_prefix("&'a")
+        .or_else(|| text.strip_prefix('&'))
+        .unwrap_or(text);
     text.to_owned()
 }
 
@@ -153,7 +187,11 @@ fn holds<T: DeserializeOwned>(value: &Value) -> Result<(), String> {
 }
 
 /// Whether the client argument can hold `value`; `None` for a type the probe does not know.
-pub fn client_accepts(param: &Parameter, types: &dyn Types, value: &Value) -> Option<Result<(), String>> {
+pub fn client_accepts(
+    param: &Parameter,
+    types: &dyn Types,
+    value: &Value,
+) -> Option<Result<(), String>> {
     let text = type_text(param);
     Some(match param.client_arg.value {
         ArgValue::Str => holds::<String>(value),

@@ -58,8 +58,15 @@ impl Report {
             .entries
             .iter()
             .filter_map(|entry| {
-                let matching: Vec<&Row> = rows.iter().map(|(r, _)| r).filter(|r| entry.matches(r)).collect();
-                if matching.iter().any(|r| matches!(r.outcome, Outcome::Unenforced(_))) {
+                let matching: Vec<&Row> = rows
+                    .iter()
+                    .map(|(r, _)| r)
+                    .filter(|r| entry.matches(r))
+                    .collect();
+                if matching
+                    .iter()
+                    .any(|r| matches!(r.outcome, Outcome::Unenforced(_)))
+                {
                     return None;
                 }
                 let why = if matching.is_empty() {
@@ -93,7 +100,10 @@ impl Report {
 
     /// Rows the check fails on.
     pub fn failing(&self) -> impl Iterator<Item = &Row> {
-        self.rows.iter().filter(|(_, v)| *v == Verdict::Failing).map(|(r, _)| r)
+        self.rows
+            .iter()
+            .filter(|(_, v)| *v == Verdict::Failing)
+            .map(|(r, _)| r)
     }
 
     /// Whether the check passes: nothing failing, nothing stale.
@@ -106,10 +116,15 @@ impl Report {
     pub fn table(&self) -> String {
         let mut out = String::new();
         for (row, verdict) in &self.rows {
-            let line = row.line.map(|l| l.to_string()).unwrap_or_else(|| "-".to_owned());
+            let line = row
+                .line
+                .map(|l| l.to_string())
+                .unwrap_or_else(|| "-".to_owned());
             let verdict = match (verdict, &row.outcome) {
                 (Verdict::Enforced, _) => "enforced".to_owned(),
-                (Verdict::Accepted(reason), Outcome::Unenforced(what)) => format!("accepted: {what} ({reason})"),
+                (Verdict::Accepted(reason), Outcome::Unenforced(what)) => {
+                    format!("accepted: {what} ({reason})")
+                }
                 (Verdict::Failing, Outcome::Unenforced(what)) => format!("NOT ENFORCED: {what}"),
                 (Verdict::NotProbed, Outcome::NotProbed(why)) => format!("not probed: {why}"),
                 (other, _) => format!("{other:?}"),

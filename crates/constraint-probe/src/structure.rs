@@ -13,9 +13,17 @@ use crate::{Outcome, Row, Side};
 /// Compares every component of `spec` with its type's derived schema; `derived(type_name)`
 /// gives that schema as JSON (`api_registry::json_schema`, serialized), `None` when the types
 /// crate has no such type.
-pub fn compare(spec: &Spec, type_names: &[String], derived: &dyn Fn(&str) -> Option<Value>) -> Vec<Row> {
+pub fn compare(
+    spec: &Spec,
+    type_names: &[String],
+    derived: &dyn Fn(&str) -> Option<Value>,
+) -> Vec<Row> {
     let mut rows = Vec::new();
-    let Some(components) = spec.document.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(components) = spec
+        .document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return rows;
     };
     for name in components.keys() {
@@ -33,32 +41,69 @@ pub fn compare(spec: &Spec, type_names: &[String], derived: &dyn Fn(&str) -> Opt
         };
         let type_name = crate::walk::rust_name(type_names, name);
         let Some(derived) = type_name.and_then(derived) else {
-            push(pointer, "schema", Outcome::NotProbed(format!("no derived schema for `{name}`")));
+            push(
+                pointer,
+                "schema",
+                Outcome::NotProbed(format!("no derived schema for `{name}`")),
+            );
             continue;
         };
-        let converted = match openapi_jsonschema::convert(spec, &pointer, openapi_jsonschema::Direction::Response) {
+        let direction = crate::walk::component_direction(&components[name]).converted();
+        let converted = match openapi_jsonschema::convert(spec, &pointer, direction) {
             Ok(schema) => schema,
             Err(e) => {
-                push(pointer, "schema", Outcome::NotProbed(format!("the spec's schema does not convert: {e}")));
+                push(
+                    pointer,
+                    "schema",
+                    Outcome::NotProbed(format!("the spec's schema does not convert: {e}")),
+                );
                 continue;
             }
         };
         let ours = Shape::of(&converted, &converted);
         let theirs = Shape::of(&derived, &derived);
-        push(pointer.clone(), "members", agree(&ours.members, &theirs.members));
-        push(pointer.clone(), "required", agree(&ours.required, &theirs.required));
-        push(pointer.clone(), "enum", agree(&ours.enum_values, &theirs.enum_values));
+        push(
+            pointer.clone(),
+            "members",
+            agree(&ours.members, &theirs.members),
+        );
+        push(
+            pointer.clone(),
+            "required",
+            agree(&ours.required, &theirs.required),
+        );
+        push(
+            pointer.clone(),
+            "enum",
+            agree(&ours.enum_values, &theirs.enum_values),
+        );
         for member in ours.members.intersection(&theirs.members) {
             let place = format!("{pointer}/properties/{}", escape_pointer(member));
             let spec_member = Shape::member(&converted, &converted, member);
             let rust_member = Shape::member(&derived, &derived, member);
-            let (Some(a), Some(b)) = (spec_member, rust_member) else { continue };
+            let (Some(a), Some(b)) = (spec_member, rust_member) else {
+                continue;
+            };
             let nullable = if a.nullable == b.nullable {
                 Outcome::Enforced
             } else {
-                Outcome::Unenforced(format!("the spec says nullable: {}, the Rust type's schema {}", a.nullable, b.nullable))
+                Outcome::Unenforced(format!(
+                    "the spec says nullable: {}, the Rust type's schema {}",
+                    a.nullable, b.nullable
+                ))
             };
-            push(place.clone(), "nullable", nullable);
+            // An optional member is `Option<T>`, which schemars describes as nullable: a
+            // finding of its own, apart from a required member's nullability.
+            let optional = !ours.required.contains(member) && !a.nullable && b.nullable;
+            push(
+                place.clone(),
+                if optional {
+                    "optional-nullable"
+                } else {
+                    "nullable"
+                },
+                nullable,
+            );
             if !a.enum_values.is_empty() || !b.enum_values.is_empty() {
                 push(place, "enum", agree(&a.enum_values, &b.enum_values));
             }
@@ -71,7 +116,9 @@ fn agree(spec: &BTreeSet<String>, rust: &BTreeSet<String>) -> Outcome {
     if spec == rust {
         return Outcome::Enforced;
     }
-    let only = |a: &BTreeSet<String>, b: &BTreeSet<String>| a.difference(b).cloned().collect::<Vec<_>>().join(", ");
+    let only = |a: &BTreeSet<String>, b: &BTreeSet<String>| {
+        a.difference(b).cloned().collect::<Vec<_>>().join(", ")
+    };
     Outcome::Unenforced(format!(
         "only in the spec: [{}]; only in the Rust type: [{}]",
         only(spec, rust),
@@ -103,7 +150,10 @@ impl Shape {
                 .iter()
                 .find_map(|part| follow(document, part).get("properties")?.get(name))
         });
-        let member = core.get("properties").and_then(|p| p.get(name)).or(from_parts)?;
+        let member = core
+            .get("properties")
+            .and_then(|p| p.get(name))
+            .or(from_parts)?;
         Some(Shape::of(document, member))
     }
 
@@ -120,7 +170,12 @@ impl Shape {
         if node.get("nullable") == Some(&Value::Bool(true)) {
             self.nullable = true;
         }
-        for value in node.get("enum").and_then(Value::as_array).into_iter().flatten() {
+        for value in node
+            .get("enum")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if value.is_null() {
                 self.nullable = true;
             } else {
@@ -133,13 +188,23 @@ impl Shape {
         if let Some(properties) = node.get("properties").and_then(Value::as_object) {
             self.members.extend(properties.keys().cloned());
         }
-        for name in node.get("required").and_then(Value::as_array).into_iter().flatten() {
+        for name in node
+            .get("required")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(name) = name.as_str() {
                 self.required.insert(name.to_owned());
             }
         }
         for key in ["allOf", "anyOf", "oneOf"] {
-            for part in node.get(key).and_then(Value::as_array).into_iter().flatten() {
+            for part in node
+                .get(key)
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 self.read(document, part, depth + 1);
             }
         }
@@ -153,7 +218,10 @@ fn follow<'a>(document: &'a Value, node: &'a Value) -> &'a Value {
         let Some(reference) = current.get("$ref").and_then(Value::as_str) else {
             break;
         };
-        match reference.strip_prefix('#').and_then(|p| document.pointer(p)) {
+        match reference
+            .strip_prefix('#')
+            .and_then(|p| document.pointer(p))
+        {
             Some(target) => current = target,
             None => break,
         }

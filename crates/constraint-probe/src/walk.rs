@@ -51,7 +51,10 @@ impl Validator {
 
     /// `Ok(true)` when `value` satisfies the schema; `Err` when the schema did not compile.
     pub fn satisfied(&self, value: &Value) -> Result<bool, String> {
-        self.0.as_ref().map(|v| v.is_valid(value)).map_err(Clone::clone)
+        self.0
+            .as_ref()
+            .map(|v| v.is_valid(value))
+            .map_err(Clone::clone)
     }
 }
 
@@ -69,16 +72,26 @@ pub fn probes(spec: &Spec, root: &str, walk: Walk) -> Result<Vec<Probe>, String>
         .document
         .pointer(root)
         .ok_or_else(|| format!("no schema at {root}"))?;
-    let base = instance::valid(spec, node, walk.direction)
-        .ok_or_else(|| "the probe cannot build an instance that satisfies this schema".to_owned())?;
+    let base = instance::valid(spec, node, walk.direction).ok_or_else(|| {
+        "the probe cannot build an instance that satisfies this schema".to_owned()
+    })?;
     let mut walker = Walker {
         spec,
         walk,
         base,
         probes: Vec::new(),
     };
-    walker.visit(root.to_owned(), Vec::new(), true);
+    walker.visit(root.to_owned(), Vec::new(), Place::Root);
     Ok(walker.probes)
+}
+
+/// Where a visited node sits: an optional member's `Option<T>` reads `null` as absent, which is a
+/// different finding (`optional-not-nullable`) from a required member that takes `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Place {
+    Root,
+    Required,
+    Optional,
 }
 
 struct Walker<'a> {
@@ -89,7 +102,8 @@ struct Walker<'a> {
 }
 
 impl Walker<'_> {
-    fn visit(&mut self, pointer: String, path: Vec<Step>, root: bool) {
+    fn visit(&mut self, pointer: String, path: Vec<Step>, place: Place) {
+        let root = place == Place::Root;
         let Some(raw) = self.spec.document.pointer(&pointer) else {
             return;
         };
@@ -114,7 +128,12 @@ impl Walker<'_> {
             if flag("nullable") {
                 self.allows(&pointer, "nullable", &path, Value::Null);
             } else if kind.is_some() {
-                self.breaks(&pointer, "not-nullable", &path, Value::Null);
+                let constraint = if place == Place::Optional {
+                    "optional-not-nullable"
+                } else {
+                    "not-nullable"
+                };
+                self.breaks(&pointer, constraint, &path, Value::Null);
             }
         }
         if let Some(kind) = kind {
@@ -124,7 +143,12 @@ impl Walker<'_> {
         }
         if let Some(values) = node.get("enum").and_then(Value::as_array) {
             for value in values.iter().filter(|v| !v.is_null()) {
-                self.allows(&pointer, &format!("enum-value({})", short(value)), &path, value.clone());
+                self.allows(
+                    &pointer,
+                    &format!("enum-value({})", short(value)),
+                    &path,
+                    value.clone(),
+                );
             }
             if let Some(outside) = outside_enum(values, kind) {
                 self.breaks(&pointer, "enum", &path, outside);
@@ -138,15 +162,37 @@ impl Walker<'_> {
         let integer = kind == Some("integer");
         let step = if integer { 1.0 } else { 0.5 };
         if let Some(min) = node.get("minimum").and_then(Value::as_f64) {
-            let bad = if flag("exclusiveMinimum") { min } else { min - step };
-            self.breaks(&pointer, "minimum", &path, instance::as_json_number(bad, integer));
+            let bad = if flag("exclusiveMinimum") {
+                min
+            } else {
+                min - step
+            };
+            self.breaks(
+                &pointer,
+                "minimum",
+                &path,
+                instance::as_json_number(bad, integer),
+            );
         }
         if let Some(max) = node.get("maximum").and_then(Value::as_f64) {
-            let bad = if flag("exclusiveMaximum") { max } else { max + step };
-            self.breaks(&pointer, "maximum", &path, instance::as_json_number(bad, integer));
+            let bad = if flag("exclusiveMaximum") {
+                max
+            } else {
+                max + step
+            };
+            self.breaks(
+                &pointer,
+                "maximum",
+                &path,
+                instance::as_json_number(bad, integer),
+            );
         }
         if let Value::String(text) = &current {
-            if let Some(min) = node.get("minLength").and_then(Value::as_u64).filter(|m| *m > 0) {
+            if let Some(min) = node
+                .get("minLength")
+                .and_then(Value::as_u64)
+                .filter(|m| *m > 0)
+            {
                 let short: String = text.chars().take(min as usize - 1).collect();
                 self.breaks(&pointer, "minLength", &path, json!(short));
             }
@@ -165,25 +211,47 @@ impl Walker<'_> {
             }
         }
         if let Value::Array(items) = &current {
-            if let Some(min) = node.get("minItems").and_then(Value::as_u64).filter(|m| *m > 0) {
+            if let Some(min) = node
+                .get("minItems")
+                .and_then(Value::as_u64)
+                .filter(|m| *m > 0)
+            {
                 let fewer: Vec<Value> = items.iter().take(min as usize - 1).cloned().collect();
                 self.breaks(&pointer, "minItems", &path, Value::Array(fewer));
             }
-            if let (Some(max), Some(first)) = (node.get("maxItems").and_then(Value::as_u64), items.first()) {
-                self.breaks(&pointer, "maxItems", &path, Value::Array(vec![first.clone(); max as usize + 1]));
+            if let (Some(max), Some(first)) =
+                (node.get("maxItems").and_then(Value::as_u64), items.first())
+            {
+                self.breaks(
+                    &pointer,
+                    "maxItems",
+                    &path,
+                    Value::Array(vec![first.clone(); max as usize + 1]),
+                );
             }
             if !items.is_empty() {
                 let mut item_path = path.clone();
                 item_path.push(Step::Index(0));
-                self.visit(format!("{pointer}/items"), item_path, false);
+                self.visit(format!("{pointer}/items"), item_path, Place::Required);
             }
         }
         if let Value::Object(members) = &current {
-            for name in node.get("required").and_then(Value::as_array).into_iter().flatten() {
+            for name in node
+                .get("required")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
                 let Some(name) = name.as_str() else { continue };
                 if members.contains_key(name) {
                     if let Some(edited) = removed(&self.base, &path, name) {
-                        self.push(&pointer, &format!("required({name})"), edited, true, format!("no `{name}`"));
+                        self.push(
+                            &pointer,
+                            &format!("required({name})"),
+                            edited,
+                            true,
+                            format!("no `{name}`"),
+                        );
                     }
                 }
             }
@@ -193,18 +261,33 @@ impl Walker<'_> {
                 self.breaks(&pointer, "additionalProperties", &extra, json!(1));
             }
             if let Some(properties) = node.get("properties").and_then(Value::as_object) {
+                let required: Vec<&str> = node
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .map(|r| r.iter().filter_map(Value::as_str).collect())
+                    .unwrap_or_default();
                 for name in properties.keys() {
                     if members.contains_key(name) {
                         let mut member = path.clone();
                         member.push(Step::Key(name.clone()));
-                        self.visit(format!("{pointer}/properties/{}", escape_pointer(name)), member, false);
+                        let place = if required.contains(&name.as_str()) {
+                            Place::Required
+                        } else {
+                            Place::Optional
+                        };
+                        self.visit(
+                            format!("{pointer}/properties/{}", escape_pointer(name)),
+                            member,
+                            place,
+                        );
                     }
                 }
             }
         }
         if let Some(parts) = node.get("allOf").and_then(Value::as_array) {
             for index in 0..parts.len() {
-                self.visit(format!("{pointer}/allOf/{index}"), path.clone(), false);
+                let part = if root { Place::Required } else { place };
+                self.visit(format!("{pointer}/allOf/{index}"), path.clone(), part);
             }
         }
     }
@@ -223,7 +306,14 @@ impl Walker<'_> {
         }
     }
 
-    fn push(&mut self, pointer: &str, constraint: &str, edited: Value, breaking: bool, shown: String) {
+    fn push(
+        &mut self,
+        pointer: &str,
+        constraint: &str,
+        edited: Value,
+        breaking: bool,
+        shown: String,
+    ) {
         let (valid, invalid) = if breaking {
             (self.base.clone(), Some(edited))
         } else {
@@ -241,7 +331,11 @@ impl Walker<'_> {
 
 /// The verdict on one probe: the spec (through `validator`) must allow `valid` and refuse
 /// `invalid`, or the probe says so instead of judging the generated code.
-pub fn judge(probe: &Probe, validator: &Validator, accepts: impl Fn(&Value) -> Result<(), String>) -> Outcome {
+pub fn judge(
+    probe: &Probe,
+    validator: &Validator,
+    accepts: impl Fn(&Value) -> Result<(), String>,
+) -> Outcome {
     match validator.satisfied(&probe.valid) {
         Err(e) => return Outcome::NotProbed(format!("the spec's schema does not compile: {e}")),
         Ok(false) => {
@@ -253,14 +347,21 @@ pub fn judge(probe: &Probe, validator: &Validator, accepts: impl Fn(&Value) -> R
         Ok(true) => {}
     }
     if let Err(e) = accepts(&probe.valid) {
-        let what = if probe.invalid.is_none() { probe.shown.as_str() } else { "the probe's base instance" };
+        let what = if probe.invalid.is_none() {
+            probe.shown.as_str()
+        } else {
+            "the probe's base instance"
+        };
         return Outcome::Unenforced(format!("refuses {what}, which the spec allows: {e}"));
     }
     let Some(invalid) = &probe.invalid else {
         return Outcome::Enforced;
     };
     match validator.satisfied(invalid) {
-        Ok(true) => Outcome::NotProbed(format!("the breaking instance ({}) still satisfies the spec", probe.shown)),
+        Ok(true) => Outcome::NotProbed(format!(
+            "the breaking instance ({}) still satisfies the spec",
+            probe.shown
+        )),
         _ => match accepts(invalid) {
             Ok(()) => Outcome::Unenforced(format!("accepts {}", probe.shown)),
             Err(_) => Outcome::Enforced,
@@ -271,13 +372,22 @@ pub fn judge(probe: &Probe, validator: &Validator, accepts: impl Fn(&Value) -> R
 /// Every component schema, asked of the type of the same name.
 pub fn schemas(spec: &Spec, type_names: &[String], types: &dyn Types) -> Vec<Row> {
     let mut rows = Vec::new();
-    let Some(components) = spec.document.pointer("/components/schemas").and_then(Value::as_object) else {
+    let Some(components) = spec
+        .document
+        .pointer("/components/schemas")
+        .and_then(Value::as_object)
+    else {
         return rows;
     };
     for name in components.keys() {
         let root = format!("/components/schemas/{}", escape_pointer(name));
         let Some(type_name) = rust_name(type_names, name) else {
-            rows.push(unprobed(spec, name, &root, format!("no generated type is named after `{name}`")));
+            rows.push(unprobed(
+                spec,
+                name,
+                &root,
+                format!("no generated type is named after `{name}`"),
+            ));
             continue;
         };
         let accepts = |value: &Value| {
@@ -285,7 +395,13 @@ pub fn schemas(spec: &Spec, type_names: &[String], types: &dyn Types) -> Vec<Row
                 .deserialize(type_name, value)
                 .unwrap_or_else(|| Err(format!("the types crate has no `{type_name}`")))
         };
-        rows.extend(rows_of(spec, type_name, &root, Direction::Response, accepts));
+        rows.extend(rows_of(
+            spec,
+            type_name,
+            &root,
+            component_direction(&components[name]),
+            accepts,
+        ));
     }
     rows
 }
@@ -307,13 +423,17 @@ pub fn bodies(spec: &Spec, types: &dyn Types) -> Vec<Row> {
             }
         }
         for (status, place) in places {
-            let Some(object) = spec.document.pointer(&place) else { continue };
+            let Some(object) = spec.document.pointer(&place) else {
+                continue;
+            };
             let place = match spec.follow(object) {
                 Ok(followed) => followed.pointer.unwrap_or(place),
                 Err(_) => continue,
             };
             let schema = format!("{place}/content/application~1json/schema");
-            let Some(node) = spec.document.pointer(&schema) else { continue };
+            let Some(node) = spec.document.pointer(&schema) else {
+                continue;
+            };
             if node.get("$ref").is_some() || !seen.insert(schema.clone()) {
                 continue;
             }
@@ -321,11 +441,15 @@ pub fn bodies(spec: &Spec, types: &dyn Types) -> Vec<Row> {
                 None => format!("{id} request"),
                 Some(code) => format!("{id} {code}"),
             };
-            let direction = if status.is_none() { Direction::Request } else { Direction::Response };
+            let direction = if status.is_none() {
+                Direction::Request
+            } else {
+                Direction::Response
+            };
             let accepts = |value: &Value| {
-                types
-                    .body(&id, status, value)
-                    .unwrap_or_else(|| Err(format!("the types crate has no body type for {subject}")))
+                types.body(&id, status, value).unwrap_or_else(|| {
+                    Err(format!("the types crate has no body type for {subject}"))
+                })
             };
             rows.extend(rows_of(spec, &subject, &schema, direction, accepts));
         }
@@ -340,7 +464,10 @@ fn rows_of(
     direction: Direction,
     accepts: impl Fn(&Value) -> Result<(), String>,
 ) -> Vec<Row> {
-    let walk = Walk { direction, parameter: false };
+    let walk = Walk {
+        direction,
+        parameter: false,
+    };
     let probes = match probes(spec, root, walk) {
         Ok(probes) => probes,
         Err(why) => return vec![unprobed(spec, subject, root, why)],
@@ -372,13 +499,34 @@ fn unprobed(spec: &Spec, subject: &str, root: &str, why: String) -> Row {
     }
 }
 
+/// A component with `writeOnly` members is something clients send (its type requires them):
+/// probe it as a request; every other component as a response.
+pub(crate) fn component_direction(schema: &Value) -> Direction {
+    let write_only = schema
+        .get("properties")
+        .and_then(Value::as_object)
+        .is_some_and(|p| {
+            p.values()
+                .any(|m| m.get("writeOnly") == Some(&Value::Bool(true)))
+        });
+    if write_only {
+        Direction::Request
+    } else {
+        Direction::Response
+    }
+}
+
 /// The Rust type typify names after a component (`Profile`, `user_list` -> `UserList`).
 pub(crate) fn rust_name<'a>(type_names: &'a [String], component: &str) -> Option<&'a str> {
     let squashed: String = component.chars().filter(|c| c.is_alphanumeric()).collect();
     type_names
         .iter()
         .find(|t| t.as_str() == component)
-        .or_else(|| type_names.iter().find(|t| t.eq_ignore_ascii_case(&squashed)))
+        .or_else(|| {
+            type_names
+                .iter()
+                .find(|t| t.eq_ignore_ascii_case(&squashed))
+        })
         .map(String::as_str)
 }
 
@@ -402,7 +550,9 @@ fn with_value(base: &Value, path: &[Step], value: Value) -> Option<Value> {
     match path.split_last() {
         None => return Some(value),
         Some((Step::Key(k), parent)) => {
-            slot(&mut edited, parent)?.as_object_mut()?.insert(k.clone(), value);
+            slot(&mut edited, parent)?
+                .as_object_mut()?
+                .insert(k.clone(), value);
         }
         Some((Step::Index(_), _)) => *slot(&mut edited, path)? = value,
     }
@@ -449,13 +599,23 @@ fn bad_format(format: &str) -> Option<Value> {
 fn not_matching(pattern: &str, format: Option<&str>, text: &str) -> Option<String> {
     let regex = regress::Regex::new(pattern).ok()?;
     let same_format: &[&str] = match format {
-        Some("date-time") => &["2024-01-02T03:04:05+01:00", "2024-01-02T03:04:05.5Z", "2024-01-02T03:04:05Z"],
+        Some("date-time") => &[
+            "2024-01-02T03:04:05+01:00",
+            "2024-01-02T03:04:05.5Z",
+            "2024-01-02T03:04:05Z",
+        ],
         Some("date") => &["2024-01-02"],
         Some("email") => &["user@example.com", "USER@EXAMPLE.ORG"],
         Some("uri") => &["https://example.com/x", "urn:example:x"],
         _ => &[],
     };
-    let near = [format!("{text}!"), format!("!{text}"), "!".to_owned(), String::new(), "text".to_owned()];
+    let near = [
+        format!("{text}!"),
+        format!("!{text}"),
+        "!".to_owned(),
+        String::new(),
+        "text".to_owned(),
+    ];
     same_format
         .iter()
         .map(|s| (*s).to_owned())
