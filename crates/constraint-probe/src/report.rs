@@ -56,11 +56,17 @@ impl Report {
             .collect();
         // An entry for a side this run did not ask (the schemars comparison needs the feature,
         // and runs in the test suite) is neither used nor stale here.
-        let sides: std::collections::BTreeSet<&str> = rows.iter().map(|(r, _)| r.side.name()).collect();
+        let sides: std::collections::BTreeSet<&str> =
+            rows.iter().map(|(r, _)| r.side.name()).collect();
         let stale = accepted
             .entries
             .iter()
-            .filter(|entry| entry.side.as_deref().is_none_or(|side| sides.contains(side)))
+            .filter(|entry| {
+                entry
+                    .side
+                    .as_deref()
+                    .is_none_or(|side| sides.contains(side))
+            })
             .filter_map(|entry| {
                 let matching: Vec<&Row> = rows
                     .iter()

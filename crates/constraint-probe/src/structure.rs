@@ -62,16 +62,28 @@ pub fn compare(
         };
         let ours = Shape::of(&converted, &converted);
         let theirs = Shape::of(&derived, &derived);
-        push(
-            pointer.clone(),
-            "members",
-            agree(&ours.members, &theirs.members),
-        );
-        push(
-            pointer.clone(),
-            "required",
-            agree(&ours.required, &theirs.required),
-        );
+        let unknown: BTreeSet<String> = [String::from("Unknown")].into();
+        if ours.members.is_empty() && !ours.enum_values.is_empty() && theirs.members == unknown {
+            // schemars 0.8 ignores a variant's `#[serde(untagged)]`: the open enum's
+            // `Unknown(String)` comes out as an object `{"Unknown": string}`.
+            let found = "the listed values, and `Unknown` described as an object member instead of any string";
+            push(
+                pointer.clone(),
+                "open-enum",
+                Outcome::Unenforced(found.to_owned()),
+            );
+        } else {
+            push(
+                pointer.clone(),
+                "members",
+                agree(&ours.members, &theirs.members),
+            );
+            push(
+                pointer.clone(),
+                "required",
+                agree(&ours.required, &theirs.required),
+            );
+        }
         push(
             pointer.clone(),
             "enum",

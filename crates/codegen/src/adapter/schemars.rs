@@ -29,13 +29,29 @@ mod tests {
     #[test]
     fn every_struct_and_enum_gets_the_gated_derive_and_nothing_else_does() {
         let mut items: Vec<Item> = vec![
-            parse_quote!(pub struct A { pub x: i64 }),
-            parse_quote!(pub enum B { X }),
+            parse_quote!(
+                pub struct A {
+                    pub x: i64,
+                }
+            ),
+            parse_quote!(
+                pub enum B {
+                    X,
+                }
+            ),
             parse_quote!(impl A {}),
         ];
         derive_json_schema(&mut items);
-        let text: Vec<String> = items.iter().map(|i| i.to_token_stream().to_string()).collect();
-        assert!(text[0].contains("cfg_attr (feature = \"schemars\" , derive (:: schemars :: JsonSchema))"), "{}", text[0]);
+        let text: Vec<String> = items
+            .iter()
+            .map(|i| i.to_token_stream().to_string())
+            .collect();
+        assert!(
+            text[0]
+                .contains("cfg_attr (feature = \"schemars\" , derive (:: schemars :: JsonSchema))"),
+            "{}",
+            text[0]
+        );
         assert!(text[1].contains("schemars :: JsonSchema"), "{}", text[1]);
         assert!(!text[2].contains("schemars"), "{}", text[2]);
     }
