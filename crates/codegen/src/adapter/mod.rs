@@ -11,6 +11,7 @@ mod allows;
 mod enums;
 mod guard;
 mod progenitor_run;
+mod schemars;
 
 use std::collections::BTreeMap;
 
@@ -72,6 +73,7 @@ pub fn adapt(spec: &Spec) -> Result<Adapted, CodegenError> {
     enums::strip_blanket_allows(&mut types);
     let open_enums = enums::forward_compatible_enums(&mut types);
     enums::tolerate_missing_nullable(&mut types);
+    schemars::derive_json_schema(&mut types);
     let type_names = types
         .iter()
         .filter_map(|item| match item {

@@ -23,7 +23,7 @@ pub fn manifest(model: &ApiModel, kind: CrateKind, dir: &Path, runtime_dir: &Pat
                 "base64 = \"0.22\"\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{}",
                 external(model.dependencies.types)
             ),
-            String::new(),
+            schemars_feature(model.dependencies.types),
         ),
         CrateKind::Client => {
             let streams = if model.operations.iter().any(|op| op.pagination.is_some()) {
@@ -72,4 +72,25 @@ fn external(crates: ExternalCrates) -> String {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
     out
+}
+
+/// The schemars major version the types crates pin (the one typify already brings into the
+/// lock file, so the feature adds no second copy).
+const SCHEMARS_VERSION: &str = "0.8";
+
+/// The types crate's optional schemars dependency and its default-off feature, with the
+/// schemars features the types' external crates need (`chrono`, `uuid1`).
+fn schemars_feature(crates: ExternalCrates) -> String {
+    let mut features = Vec::new();
+    if crates.chrono {
+        features.push("\"chrono\"");
+    }
+    if crates.uuid {
+        features.push("\"uuid1\"");
+    }
+    format!(
+        "schemars = {{ version = \"{version}\", optional = true, features = [{features}] }}\n\n[features]\n# `schemars::JsonSchema` on every schema type, and `schema_types::json_schema`.\nschemars = [\"dep:schemars\"]\n",
+        version = SCHEMARS_VERSION,
+        features = features.join(", "),
+    )
 }

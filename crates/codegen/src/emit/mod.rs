@@ -11,6 +11,7 @@
 mod auth;
 mod client;
 mod manifest;
+mod schema_types;
 mod server;
 mod streams;
 mod types_crate;

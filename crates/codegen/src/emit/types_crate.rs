@@ -2,7 +2,7 @@
 
 use quote::quote;
 
-use super::{auth, CrateCode, CrateKind};
+use super::{auth, schema_types, CrateCode, CrateKind};
 use crate::model::ApiModel;
 use crate::CodegenError;
 
@@ -10,12 +10,14 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
     let types = &model.code.types;
     let auth = auth::auth_module(model);
     let round_trip = round_trip(model);
+    let schema_types = schema_types::schema_types_module(model);
     Ok(CrateCode {
         kind: CrateKind::Types,
         code: quote! {
             #(#types)*
             #auth
             #round_trip
+            #schema_types
         },
         docs: docs(model),
     })
@@ -23,7 +25,7 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
 
 fn docs(model: &ApiModel) -> String {
     format!(
-        "Types of the {title}, generated from `spec/{api}.yaml`.\n\nShared by `{client}` and `{server}`: one Rust type per schema of the spec, plus\n[`auth::Credentials`] for its security schemes.\n\n- Enums are open: a value the spec does not list deserializes into an `Unknown(String)`\n  variant instead of failing ({count} enums).\n- A required, nullable field whose key is missing reads as `None`.",
+        "Types of the {title}, generated from `spec/{api}.yaml`.\n\nShared by `{client}` and `{server}`: one Rust type per schema of the spec, plus\n[`auth::Credentials`] for its security schemes.\n\n- Enums are open: a value the spec does not list deserializes into an `Unknown(String)`\n  variant instead of failing ({count} enums).\n- A required, nullable field whose key is missing reads as `None`.\n- [`schema_types`] reaches each schema type by name; the default-off `schemars` feature\n  derives `schemars::JsonSchema` on every schema type.",
         title = model.title,
         api = model.api,
         client = model.names.client_crate,

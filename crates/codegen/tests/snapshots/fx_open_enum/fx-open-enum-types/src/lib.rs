@@ -7,6 +7,8 @@
 //! - Enums are open: a value the spec does not list deserializes into an `Unknown(String)`
 //!   variant instead of failing (2 enums).
 //! - A required, nullable field whose key is missing reads as `None`.
+//! - [`schema_types`] reaches each schema type by name; the default-off `schemars` feature
+//!   derives `schemars::JsonSchema` on every schema type.
 
 #[rustfmt::skip]
 mod generated;
