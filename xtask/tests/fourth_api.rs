@@ -54,7 +54,8 @@ fn scratch_workspace() -> PathBuf {
 }
 
 /// `cargo ARGS` in `dir`, sharing the workspace's build directory; fails the test after
-/// `limit` rather than hanging.
+/// `limit` rather than hanging. Both pipes are drained by threads while the child runs: a
+/// child whose output outgrows the pipe buffer would otherwise block forever on its write.
 fn cargo(dir: &Path, args: &[&str], limit: Duration) -> (bool, String, String) {
     let mut child = Command::new(env!("CARGO"))
         .args(args)
@@ -66,20 +67,33 @@ fn cargo(dir: &Path, args: &[&str], limit: Duration) -> (bool, String, String) {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
+    let stdout = drain(child.stdout.take().unwrap());
+    let stderr = drain(child.stderr.take().unwrap());
     let started = Instant::now();
-    while child.try_wait().unwrap().is_none() {
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
         if started.elapsed() > limit {
             child.kill().unwrap();
             panic!("`cargo {}` took more than {limit:?}", args.join(" "));
         }
         std::thread::sleep(Duration::from_millis(200));
-    }
-    let output = child.wait_with_output().unwrap();
+    };
     (
-        output.status.success(),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
+        status.success(),
+        stdout.join().unwrap(),
+        stderr.join().unwrap(),
     )
+}
+
+/// Reads a pipe to its end on a thread of its own.
+fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = pipe.read_to_end(&mut bytes);
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
 }
 
 #[test]
