@@ -146,11 +146,16 @@ impl Exchange {
 
     /// A response header's value (`request-id`...), by lowercase name.
     pub fn response_header(&self, name: &str) -> Option<&str> {
-        self.response_headers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+        header_value(&self.response_headers, name)
     }
+}
+
+/// The value of header `name` (lower-case) in a list of recorded `(name, value)` pairs.
+pub(crate) fn header_value<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// What was found for one exchange.

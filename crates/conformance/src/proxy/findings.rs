@@ -11,7 +11,7 @@ use serde_json::{json, Value};
 
 use crate::class::{Class, ClassCounts};
 use crate::output::escape_controls;
-use crate::traffic::{self, Body, Exchange, Verdict, RECORDED_HEADERS};
+use crate::traffic::{self, header_value, Body, Exchange, Verdict, RECORDED_HEADERS};
 use crate::validate::Validator;
 
 /// A body as the proxy saw it.
@@ -110,8 +110,8 @@ impl Worker<'_> {
     /// Validates, logs, counts and records one exchange.
     pub fn handle(&mut self, seen: Forwarded) {
         self.sequence += 1;
-        let request_id = header(&seen.response_headers, "request-id")
-            .or_else(|| header(&seen.response_headers, "x-request-id"))
+        let request_id = header_value(&seen.response_headers, "request-id")
+            .or_else(|| header_value(&seen.response_headers, "x-request-id"))
             .unwrap_or("-")
             .to_owned();
         let head = format!("{} {} -> {}", seen.method, seen.target, seen.status);
@@ -148,9 +148,9 @@ impl Worker<'_> {
             Some(seen.status),
         );
         exchange.request_content_type =
-            header(&seen.request_headers, "content-type").map(str::to_owned);
+            header_value(&seen.request_headers, "content-type").map(str::to_owned);
         exchange.response_content_type =
-            header(&seen.response_headers, "content-type").map(str::to_owned);
+            header_value(&seen.response_headers, "content-type").map(str::to_owned);
         exchange.request_body =
             Body::from_captured(request_text, exchange.request_content_type.as_deref());
         exchange.response_body =
@@ -210,7 +210,7 @@ impl Worker<'_> {
         let Seen::Bytes(bytes) = seen else {
             return None;
         };
-        let gzip = header(headers, "content-encoding")
+        let gzip = header_value(headers, "content-encoding")
             .is_some_and(|e| e.trim().eq_ignore_ascii_case("gzip"));
         if !gzip {
             return Some(String::from_utf8_lossy(bytes).into_owned());
@@ -227,13 +227,6 @@ impl Worker<'_> {
             Err(_) => Some(String::from_utf8_lossy(bytes).into_owned()),
         }
     }
-}
-
-fn header<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
-    headers
-        .iter()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.as_str())
 }
 
 /// One line of the extended NDJSON capture (see [`traffic::CaptureFormat::Ndjson`]): bodies as
@@ -262,7 +255,7 @@ fn record_line(seen: &Forwarded, request: Option<&str>, response: Option<&str>) 
         ("response", &seen.response_headers, response),
     ];
     for (side, list, text) in fields {
-        if let Some(content_type) = header(list, "content-type") {
+        if let Some(content_type) = header_value(list, "content-type") {
             line[format!("{side}_content_type")] = json!(content_type);
         }
         if let Some(text) = text.filter(|t| !t.is_empty()) {
