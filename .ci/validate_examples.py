@@ -15,8 +15,9 @@ Command line:
   examples with OAS30WriteValidator, and schema-level `example`s with OAS30Validator (a schema
   does not know its direction). `$ref`s resolve across the whole document, formats are
   asserted. An example may fail only as a `spec_examples` entry of the manifest says (matched by
-  api = the spec's file stem and pointer; each finding `POINTER KEYWORD` must be in its
-  `expect`), and every such entry must name an example that exists. Exit status 1 and one line
+  api = the spec's file stem and pointer; each finding, `violation POINTER KEYWORD` in the
+  manifest's class form, must be in its `expect`), and every such entry must name an example
+  that exists. Exit status 1 and one line
   per problem (file:line, JSON pointer, operation, finding) otherwise.
 
 Library:
@@ -28,7 +29,9 @@ Library:
     spec.validate_at("#/components/schemas/User", body, ve.READ)
 
   A Finding is (pointer into the instance, failing keyword, message); `str(finding)` is
-  `POINTER KEYWORD`, the manifest's `expect` format.
+  `POINTER KEYWORD`; `finding.manifest_form()` is the manifest's `expect` form,
+  `violation POINTER KEYWORD` (openapi-schema-validator finds violations only: members the
+  schema allows but does not describe, the conformance tool's class `undocumented`, pass it).
 """
 
 from __future__ import annotations
@@ -60,7 +63,10 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.pointer} {self.keyword}"
+        return f"{self.pointer or '/'} {self.keyword}"
+
+    def manifest_form(self) -> str:
+        return f"violation {self}"
 
 
 @dataclass(frozen=True)
@@ -294,7 +300,7 @@ def check_spec(spec: Spec, deviations: dict[tuple[str, str], list[str]]) -> tupl
         findings = spec.validate_at(example.schema_pointer, example.value, example.direction)
         allowed = deviations.get((api, example.value_pointer), [])
         for finding in findings:
-            if str(finding) not in allowed:
+            if finding.manifest_form() not in allowed:
                 problems.append(
                     f"{spec.path}:{spec.line_of(example.value_pointer)}: {example.value_pointer} "
                     f"(operation {example.operation}, {DIRECTION_NAMES[example.direction]}): "

@@ -8,6 +8,8 @@ use clap::{Parser, Subcommand};
 
 mod diff;
 mod generate;
+mod probe;
+mod schemas;
 mod semver;
 mod specs;
 
@@ -61,9 +63,14 @@ enum Command {
         #[arg(long)]
         since_release: bool,
     },
+    /// Write the JSON Schema of every component of every spec (the conversion validation uses)
+    /// under target/schemas/<api>/.
+    Schemas,
     /// Check every documented sample and spec example against the specs and the generated
-    /// types: one row per sample with its verdict, then totals. Exit 1 on a verdict that differs
-    /// from spec/samples/manifest.yaml.
+    /// types: one row per sample with its verdict, then totals; then the constraint probe's
+    /// table and figures per API. Exit 1 on a verdict that differs from
+    /// spec/samples/manifest.yaml, or a constraint neither enforced nor accepted (or a stale
+    /// accepted entry) in crates/constraint-probe/accepted.yaml.
     Conformance {
         /// text (default), json, or junit (one test case per sample).
         #[arg(long, value_enum, default_value_t)]
@@ -111,9 +118,18 @@ fn run(root: &Path, command: Command) -> Result<ExitCode> {
             };
             semver::run(root, mode)
         }
+        Command::Schemas => schemas::run(root),
         Command::Conformance { format } => {
             let (report, code) = conformance::run_all(root, format);
             print!("{report}");
+            let (table, passes) = probe::run(root)?;
+            // JSON and JUnit output stay parseable: the probe's table goes to stderr with them.
+            if matches!(format, conformance::Format::Text) {
+                print!("{table}");
+            } else {
+                eprint!("{table}");
+            }
+            let code = if code == 0 && !passes { 1 } else { code };
             Ok(ExitCode::from(u8::try_from(code).unwrap_or(2)))
         }
     }

@@ -20,3 +20,32 @@ pub fn round_trip(
         _ => None,
     }
 }
+
+/// Deserializes `value` as `api`'s schema type named `type_name` (see each types crate's
+/// `schema_types`). `None` for an unknown API or type name.
+pub fn deserialize(
+    api: &str,
+    type_name: &str,
+    value: &::serde_json::Value,
+) -> ::std::option::Option<::std::result::Result<(), ::std::string::String>> {
+    match api {
+        "insightiq" => insightiq_types::schema_types::deserialize(type_name, value),
+        "instabot" => instabot_types::schema_types::deserialize(type_name, value),
+        "publica" => publica_types::schema_types::deserialize(type_name, value),
+        _ => None,
+    }
+}
+
+/// The JSON Schema schemars derives for `api`'s schema type named `type_name`.
+#[cfg(feature = "schemars")]
+pub fn json_schema(
+    api: &str,
+    type_name: &str,
+) -> ::std::option::Option<::schemars::schema::RootSchema> {
+    match api {
+        "insightiq" => insightiq_types::schema_types::json_schema(type_name),
+        "instabot" => instabot_types::schema_types::json_schema(type_name),
+        "publica" => publica_types::schema_types::json_schema(type_name),
+        _ => None,
+    }
+}

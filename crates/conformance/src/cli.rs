@@ -11,14 +11,23 @@ use crate::roundtrip::TypedRoundTrip;
 use crate::traffic;
 use crate::validate::{BodyKindArg, Validator};
 
-/// Exit code: the body (or every exchange, sample or example) conforms.
+/// Exit code: no violation and no loss (undocumented members are reported and pass, unless
+/// `--strict`).
 pub const EXIT_OK: i32 = 0;
-/// Exit code: something violates the spec (or differs from the manifest).
+/// Exit code: a violation (schema, status, content type, unmatched operation), a loss through
+/// the generated types, an undocumented member with `--strict` (or, for `report`, a verdict
+/// that differs from the manifest).
 pub const EXIT_VIOLATION: i32 = 1;
 /// Exit code: usage error, unknown operation or status, unreadable spec, body or capture.
 pub const EXIT_USAGE: i32 = 2;
 
 /// Holds bodies, samples and traffic to the OpenAPI specs.
+///
+/// Every finding has a class: violation (breaks the schema, or the status, content type or
+/// operation is not documented), undocumented (allowed by the schema but not described: a member
+/// outside `properties`), loss (the generated Rust types drop or change what the spec
+/// describes). Exit 0: no violation and no loss; 1: a violation or a loss, or an undocumented
+/// member with --strict; 2: usage or input error.
 #[derive(Debug, Parser)]
 #[command(name = "conformance", version)]
 struct Cli {
@@ -34,6 +43,42 @@ enum Command {
     Traffic(TrafficArgs),
     /// Checks every sample of spec/samples/manifest.yaml and every example of the specs.
     Report(ReportArgs),
+    /// A validating proxy: forwards to the upstream and reports every exchange's findings;
+    /// Ctrl-C or SIGTERM prints the summary (exit 1 if something failed).
+    Proxy(ProxyArgs),
+}
+
+#[derive(Debug, Args)]
+struct ProxyArgs {
+    /// The OpenAPI spec (YAML).
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// Where requests go: http://HOST:PORT[/BASE] or https://...
+    #[arg(long, value_name = "URL")]
+    upstream: String,
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8090")]
+    listen: std::net::SocketAddr,
+    /// Write every exchange as extended NDJSON (credential headers redacted).
+    #[arg(long, value_name = "FILE.ndjson")]
+    record: Option<PathBuf>,
+    /// Undocumented members fail too.
+    #[arg(long)]
+    strict: bool,
+    /// PEM file of the CA that signed the upstream's certificate (instead of the system's).
+    #[arg(long, value_name = "FILE")]
+    upstream_ca: Option<PathBuf>,
+    /// Answer 504 when the upstream has not answered within this many milliseconds.
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    upstream_timeout_ms: u64,
+    /// Bodies longer than this are forwarded as they arrive and reported as not validated.
+    #[arg(long, value_name = "BYTES", default_value_t = 1024 * 1024)]
+    max_body_bytes: usize,
+    /// Exchanges waiting for validation at most (more are forwarded, counted as dropped).
+    #[arg(long, value_name = "N", default_value_t = 4096)]
+    queue: usize,
+    /// Do not round-trip bodies through the generated types (no loss findings).
+    #[arg(long)]
+    no_round_trip: bool,
 }
 
 #[derive(Debug, Args)]
@@ -60,6 +105,9 @@ struct ValidateArgs {
     body: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
+    /// Undocumented members fail too (exit 1).
+    #[arg(long)]
+    strict: bool,
 }
 
 #[derive(Debug, Args)]
@@ -75,6 +123,9 @@ struct TrafficArgs {
     /// Also round-trip every body through the generated Rust types (slower).
     #[arg(long)]
     round_trip: bool,
+    /// Undocumented members fail too (exit 1).
+    #[arg(long)]
+    strict: bool,
     /// The longest NDJSON line or HAR entry, in bytes; a longer one stops the run with exit 2
     /// before more than this is read (memory is bounded by this, not by the capture).
     #[arg(long, value_name = "BYTES", default_value_t = traffic::Limits::DEFAULT_MAX_EXCHANGE_BYTES)]
@@ -122,6 +173,22 @@ pub fn run(
         Command::Validate(args) => validate(args, types, stdin, stdout),
         Command::Traffic(args) => traffic(args, types, stdin, stdout),
         Command::Report(args) => report(args, types, stdout),
+        Command::Proxy(args) => crate::proxy::run(
+            crate::proxy::Config {
+                spec: args.spec,
+                upstream: args.upstream,
+                listen: args.listen,
+                record: args.record,
+                strict: args.strict,
+                upstream_ca: args.upstream_ca,
+                timeout: std::time::Duration::from_millis(args.upstream_timeout_ms),
+                max_body_bytes: args.max_body_bytes,
+                queue: args.queue,
+                round_trip: types.is_some() && !args.no_round_trip,
+            },
+            stdout,
+            Box::new(std::io::stderr()),
+        ),
     };
     match result {
         Ok(code) => code,
@@ -180,11 +247,19 @@ fn validate(
                 crate::validate::Error::Schema(located) => located,
                 other => format!("{}: {other}", args.spec.display()),
             })?;
-    let text = output::validate_report(args.format, &api, &operation.name, kind, &source, &outcome);
+    let text = output::validate_report(
+        args.format,
+        &api,
+        &operation.name,
+        kind,
+        &source,
+        &outcome,
+        args.strict,
+    );
     stdout
         .write_all(text.as_bytes())
         .map_err(|e| e.to_string())?;
-    Ok(if outcome.conforms() {
+    Ok(if outcome.passes(args.strict) {
         EXIT_OK
     } else {
         EXIT_VIOLATION
@@ -212,8 +287,8 @@ fn traffic(
         Box::new(BufReader::with_capacity(1 << 16, file))
     };
     let format = traffic::detect(&mut reader).map_err(|e| format!("{capture_name}: {e}"))?;
-    let mut writer =
-        TrafficWriter::new(args.format, &mut *stdout, &api).map_err(|e| e.to_string())?;
+    let mut writer = TrafficWriter::new(args.format, &mut *stdout, &api, args.strict)
+        .map_err(|e| e.to_string())?;
     let limits = traffic::Limits {
         max_exchange_bytes: args.max_exchange_bytes,
     };
@@ -226,7 +301,7 @@ fn traffic(
     )
     .map_err(|e| format!("{capture_name}: {e}"))?;
     writer.finish(&summary).map_err(|e| e.to_string())?;
-    Ok(if summary.ok() {
+    Ok(if summary.ok(args.strict) {
         EXIT_OK
     } else {
         EXIT_VIOLATION

@@ -15,15 +15,19 @@
 //! OpenAPI 3.0 reads it (`jsonschema-oas30`: `1.0` is not an integer, `-0` is). Text output
 //! escapes control characters from captures ([`output::escape_controls`]).
 
+pub mod class;
 pub mod cli;
 pub mod generated;
 pub mod output;
+pub mod proxy;
 pub mod report;
 pub mod roundtrip;
 pub mod samples;
 pub mod traffic;
+pub mod undocumented;
 pub mod validate;
 
+pub use class::{Class, ClassCounts};
 pub use generated::GeneratedTypes;
 pub use openapi_jsonschema::Direction;
 pub use output::Format;

@@ -5,6 +5,7 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
+use crate::class::ClassCounts;
 use crate::traffic::{Exchange, Summary, Verdict};
 use crate::validate::{BodyKind, Outcome, Violation};
 
@@ -23,12 +24,49 @@ pub enum Format {
 /// A violation as JSON.
 pub fn violation_json(violation: &Violation) -> Value {
     json!({
+        "class": violation.class.name(),
         "pointer": violation.pointer,
         "keyword": violation.keyword,
         "message": violation.message,
         "spec_pointer": violation.spec_pointer,
         "location": violation.location,
+        "value": violation.value,
     })
+}
+
+/// Findings counted per class, as JSON.
+pub fn counts_json(counts: &ClassCounts) -> Value {
+    json!({
+        "violation": counts.violation,
+        "undocumented": counts.undocumented,
+        "loss": counts.loss,
+    })
+}
+
+/// `2 violations, 1 undocumented, 0 losses`.
+pub fn counts_text(counts: &ClassCounts) -> String {
+    format!(
+        "{} violation{}, {} undocumented, {} loss{}",
+        counts.violation,
+        plural(counts.violation as usize),
+        counts.undocumented,
+        counts.loss,
+        if counts.loss == 1 { "" } else { "es" }
+    )
+}
+
+/// The verdict word of an outcome: `conforms`, `undocumented` (passes unless strict),
+/// `violates` or `loses` (a loss without a violation).
+pub fn verdict_word(counts: &ClassCounts) -> &'static str {
+    if counts.violation > 0 {
+        "violates"
+    } else if counts.loss > 0 {
+        "loses"
+    } else if counts.undocumented > 0 {
+        "undocumented"
+    } else {
+        "conforms"
+    }
 }
 
 /// Text from a capture or a body made safe for a terminal: control characters (C0, DEL, C1,
@@ -101,7 +139,7 @@ pub fn outcome_lines(outcome: &Outcome) -> String {
     text
 }
 
-/// The printed result of `conformance validate`.
+/// The printed result of `conformance validate`; `strict` makes undocumented members fail.
 pub fn validate_report(
     format: Format,
     api: &str,
@@ -109,19 +147,23 @@ pub fn validate_report(
     kind: BodyKind,
     source: &str,
     outcome: &Outcome,
+    strict: bool,
 ) -> String {
     let subject = format!("{api} {operation} {kind}");
+    let counts = outcome.counts();
+    let verdict = verdict_word(&counts);
+    let passes = outcome.passes(strict);
     match format {
         Format::Text => {
             let source = escape_controls(source, false);
             let mut text = escape_controls(&outcome_lines(outcome), true).into_owned();
-            if outcome.conforms() {
+            if outcome.is_clean() {
                 text.push_str(&format!("conforms: {source} ({subject})\n"));
             } else {
                 text.push_str(&format!(
-                    "violates: {source} ({subject}): {} violation{}\n",
-                    outcome.violations.len(),
-                    plural(outcome.violations.len())
+                    "{verdict}: {source} ({subject}): {}{}\n",
+                    counts_text(&counts),
+                    if passes { "" } else { ": FAILED" }
                 ));
             }
             text
@@ -132,7 +174,10 @@ pub fn validate_report(
                 "operation": operation,
                 "body": kind.to_string(),
                 "source": source,
-                "verdict": if outcome.conforms() { "conforms" } else { "violates" },
+                "verdict": verdict,
+                "passes": passes,
+                "strict": strict,
+                "counts": counts_json(&counts),
                 "violations": outcome.violations.iter().map(violation_json).collect::<Vec<_>>(),
                 "round_trip_diff": outcome.diff,
             });
@@ -141,24 +186,38 @@ pub fn validate_report(
             text
         }
         Format::Junit => {
-            let failures = usize::from(!outcome.conforms());
+            let failures = usize::from(!passes);
             let lines = outcome_lines(outcome);
-            let failure = (!outcome.conforms()).then(|| {
-                (
-                    format!("{} violation(s)", outcome.violations.len()),
-                    lines.as_str(),
-                )
-            });
-            let case = junit_case(
+            let message = counts_text(&counts);
+            let failure = (!passes).then_some((message.as_str(), lines.as_str()));
+            let mut case = junit_case(
                 &format!("{api}.{operation}"),
                 &format!("{kind} {source}"),
-                failure.as_ref().map(|(m, t)| (m.as_str(), *t)),
+                failure,
             );
+            if passes && !outcome.is_clean() {
+                // Reported, not failed: CI readers show system-out.
+                case = junit_case_with_output(
+                    &format!("{api}.{operation}"),
+                    &format!("{kind} {source}"),
+                    &lines,
+                );
+            }
             format!(
                 "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"conformance validate\" tests=\"1\" failures=\"{failures}\">\n{case}  </testsuite>\n</testsuites>\n"
             )
         }
     }
+}
+
+/// A passing JUnit test case that still reports findings (undocumented members, not strict).
+pub fn junit_case_with_output(classname: &str, name: &str, output: &str) -> String {
+    format!(
+        "    <testcase classname=\"{}\" name=\"{}\">\n      <system-out>{}</system-out>\n    </testcase>\n",
+        xml_escape(classname),
+        xml_escape(name),
+        xml_escape(output)
+    )
 }
 
 pub fn plural(count: usize) -> &'static str {
@@ -174,14 +233,17 @@ pub struct TrafficWriter<W: Write> {
     format: Format,
     out: W,
     api: String,
+    strict: bool,
 }
 
 impl<W: Write> TrafficWriter<W> {
-    pub fn new(format: Format, out: W, api: &str) -> io::Result<Self> {
+    /// `strict`: undocumented members fail (JUnit failures, the closing verdict).
+    pub fn new(format: Format, out: W, api: &str, strict: bool) -> io::Result<Self> {
         let mut writer = TrafficWriter {
             format,
             out,
             api: api.to_owned(),
+            strict,
         };
         if format == Format::Junit {
             // The counts are only known at the end: CI readers count the test cases.
@@ -194,8 +256,8 @@ impl<W: Write> TrafficWriter<W> {
         Ok(writer)
     }
 
-    /// Writes one exchange: text and JSON show violating and unmatched exchanges only; JUnit
-    /// shows every exchange as a test case.
+    /// Writes one exchange: text and JSON show exchanges with findings (of any class) and
+    /// unmatched ones only; JUnit shows every exchange as a test case.
     pub fn exchange(&mut self, exchange: &Exchange, verdict: &Verdict<'_>) -> io::Result<()> {
         let request = format!("{} {}", exchange.method.to_ascii_uppercase(), exchange.path);
         let status = exchange
@@ -217,7 +279,7 @@ impl<W: Write> TrafficWriter<W> {
                         "verdict": "unmatched",
                         "reason": reason,
                     }),
-                    Verdict::Violates {
+                    Verdict::Findings {
                         operation,
                         request,
                         response,
@@ -228,7 +290,9 @@ impl<W: Write> TrafficWriter<W> {
                         "path": exchange.path,
                         "status": exchange.status,
                         "operation": operation.name,
-                        "verdict": "violates",
+                        "verdict": verdict_word(&verdict.counts()),
+                        "passes": verdict.passes(self.strict),
+                        "counts": counts_json(&verdict.counts()),
                         "request": request.violations.iter().map(violation_json).collect::<Vec<_>>(),
                         "response": response.violations.iter().map(violation_json).collect::<Vec<_>>(),
                         "request_round_trip_diff": request.diff,
@@ -240,7 +304,7 @@ impl<W: Write> TrafficWriter<W> {
             }
             Format::Junit => {
                 let classname = match verdict {
-                    Verdict::Conforms { operation } | Verdict::Violates { operation, .. } => {
+                    Verdict::Conforms { operation } | Verdict::Findings { operation, .. } => {
                         format!("{}.{}", self.api, operation.name)
                     }
                     Verdict::Unmatched { .. } => format!("{}.unmatched", self.api),
@@ -253,7 +317,7 @@ impl<W: Write> TrafficWriter<W> {
                         &name,
                         Some(("matches no operation", reason.as_str())),
                     ),
-                    Verdict::Violates {
+                    Verdict::Findings {
                         request, response, ..
                     } => {
                         let mut text = String::new();
@@ -262,12 +326,15 @@ impl<W: Write> TrafficWriter<W> {
                                 text.push_str(&format!("{which} {line}\n"));
                             }
                         }
-                        let count = request.violations.len() + response.violations.len();
-                        junit_case(
-                            &classname,
-                            &name,
-                            Some((&format!("{count} violation(s)"), &text)),
-                        )
+                        if verdict.passes(self.strict) {
+                            junit_case_with_output(&classname, &name, &text)
+                        } else {
+                            junit_case(
+                                &classname,
+                                &name,
+                                Some((&counts_text(&verdict.counts()), &text)),
+                            )
+                        }
                     }
                 };
                 self.out.write_all(case.as_bytes())
@@ -293,18 +360,19 @@ impl<W: Write> TrafficWriter<W> {
                 "{position}: {request} -> {status}: matches no operation: {}",
                 escape_controls(reason, false)
             ),
-            Verdict::Violates {
+            Verdict::Findings {
                 operation,
                 request: req,
                 response,
                 ..
             } => {
-                let count = req.violations.len() + response.violations.len();
+                let counts = verdict.counts();
                 writeln!(
                     self.out,
-                    "{position}: {request} -> {status}: `{}` violates ({count} violation{})",
+                    "{position}: {request} -> {status}: `{}` {} ({})",
                     operation.name,
-                    plural(count)
+                    verdict_word(&counts),
+                    counts_text(&counts)
                 )?;
                 for (which, outcome) in [("request", req), ("response", response)] {
                     for violation in &outcome.violations {
@@ -325,22 +393,37 @@ impl<W: Write> TrafficWriter<W> {
     /// Writes the closing summary and returns the writer.
     pub fn finish(mut self, summary: &Summary) -> io::Result<W> {
         match self.format {
-            Format::Text => writeln!(
-                self.out,
-                "traffic {}: {summary}: {}",
-                self.api,
-                if summary.ok() { "ok" } else { "FAILED" }
-            )?,
+            Format::Text => {
+                let findings = if summary.findings.is_empty() {
+                    String::new()
+                } else {
+                    format!("; findings: {}", counts_text(&summary.findings))
+                };
+                writeln!(
+                    self.out,
+                    "traffic {}: {summary}{findings}: {}",
+                    self.api,
+                    if summary.ok(self.strict) {
+                        "ok"
+                    } else {
+                        "FAILED"
+                    }
+                )?
+            }
             Format::Json => {
                 let document = json!({"summary": {
                     "api": self.api,
                     "exchanges": summary.exchanges,
                     "conforming": summary.conforming,
                     "violating": summary.violating,
+                    "undocumented": summary.undocumented,
+                    "lossy": summary.lossy,
                     "unmatched": summary.unmatched,
+                    "findings": counts_json(&summary.findings),
                     "bodies": summary.bodies,
                     "unanswered": summary.unanswered,
-                    "ok": summary.ok(),
+                    "strict": self.strict,
+                    "ok": summary.ok(self.strict),
                 }});
                 serde_json::to_writer(&mut self.out, &document)?;
                 self.out.write_all(b"\n")?;

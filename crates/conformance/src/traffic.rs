@@ -19,6 +19,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use spec_model::Spec;
 
+use crate::class::{Class, ClassCounts};
 use crate::validate::{self, BodyKind, Match, Operation, Outcome, Segment, Validator, Violation};
 
 /// The two capture formats.
@@ -26,7 +27,10 @@ use crate::validate::{self, BodyKind, Match, Operation, Outcome, Segment, Valida
 pub enum CaptureFormat {
     /// HTTP Archive, as saved by a browser's developer tools or a proxy.
     Har,
-    /// One exchange per line: `{"method", "path", "status", "request_body"?, "response_body"?}`.
+    /// One exchange per line: `{"method", "path", "status", "request_body"?, "response_body"?}`,
+    /// and optionally (added later, additively) `request_content_type`, `response_content_type`,
+    /// `request_headers`, `response_headers` (objects of [`RECORDED_HEADERS`]) and
+    /// `request_body_text`, `response_body_text` (a body that is not JSON, as text).
     Ndjson,
 }
 
@@ -36,12 +40,56 @@ pub enum Body {
     /// No body (or an empty one, or JSON `null` in NDJSON).
     Absent,
     Json(Value),
-    /// Text that is not JSON (HAR only), with the parse error.
+    /// Text that should be JSON and is not, with the parse error.
     NotJson(String),
+    /// Text in a content type that is not JSON (checked for its content type, not a schema).
+    Text(String),
+}
+
+/// The headers a capture keeps besides the content type: what validation and a reader of the
+/// findings need (the body's encoding, the vendor's request id), and no credentials.
+pub const RECORDED_HEADERS: &[&str] = &[
+    "content-type",
+    "content-encoding",
+    "content-length",
+    "request-id",
+    "x-request-id",
+    "location",
+    "retry-after",
+];
+
+/// Whether a media type is JSON: `application/json`, `*/*+json`, `*/json`.
+pub fn is_json_media_type(content_type: &str) -> bool {
+    let essence = media_essence(content_type);
+    essence.ends_with("/json") || essence.ends_with("+json")
+}
+
+/// `application/json; charset=utf-8` -> `application/json`, lowercase.
+pub fn media_essence(content_type: &str) -> String {
+    content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
 }
 
 impl Body {
-    fn from_text(text: Option<String>, base64: bool) -> Body {
+    /// A body from its text as captured: JSON unless a content type says it is not.
+    pub fn from_captured(text: String, content_type: Option<&str>) -> Body {
+        if text.trim().is_empty() {
+            return Body::Absent;
+        }
+        if content_type.is_some_and(|t| !is_json_media_type(t)) {
+            return Body::Text(text);
+        }
+        match jsonschema_oas30::parse_json(text.as_bytes()) {
+            Ok(value) => Body::Json(value),
+            Err(error) => Body::NotJson(format!("body is not JSON: {error}")),
+        }
+    }
+
+    fn from_text(text: Option<String>, base64: bool, content_type: Option<&str>) -> Body {
         let Some(text) = text else {
             return Body::Absent;
         };
@@ -53,13 +101,7 @@ impl Body {
         } else {
             text
         };
-        if text.trim().is_empty() {
-            return Body::Absent;
-        }
-        match jsonschema_oas30::parse_json(text.as_bytes()) {
-            Ok(value) => Body::Json(value),
-            Err(error) => Body::NotJson(format!("body is not JSON: {error}")),
-        }
+        Body::from_captured(text, content_type)
     }
 }
 
@@ -75,30 +117,97 @@ pub struct Exchange {
     pub status: Option<u16>,
     pub request_body: Body,
     pub response_body: Body,
+    /// The request's `Content-Type`, when captured.
+    pub request_content_type: Option<String>,
+    /// The response's `Content-Type`, when captured.
+    pub response_content_type: Option<String>,
+    /// Captured request headers of [`RECORDED_HEADERS`] (lowercase names).
+    pub request_headers: Vec<(String, String)>,
+    /// Captured response headers of [`RECORDED_HEADERS`] (lowercase names).
+    pub response_headers: Vec<(String, String)>,
+}
+
+impl Exchange {
+    /// An exchange with no bodies, content types or headers yet.
+    pub fn new(position: String, method: String, path: String, status: Option<u16>) -> Exchange {
+        Exchange {
+            position,
+            method,
+            path,
+            status,
+            request_body: Body::Absent,
+            response_body: Body::Absent,
+            request_content_type: None,
+            response_content_type: None,
+            request_headers: Vec::new(),
+            response_headers: Vec::new(),
+        }
+    }
+
+    /// A response header's value (`request-id`...), by lowercase name.
+    pub fn response_header(&self, name: &str) -> Option<&str> {
+        header_value(&self.response_headers, name)
+    }
+}
+
+/// The value of header `name` (lower-case) in a list of recorded `(name, value)` pairs.
+pub(crate) fn header_value<'h>(headers: &'h [(String, String)], name: &str) -> Option<&'h str> {
+    headers
+        .iter()
+        .find(|(n, _)| n == name)
+        .map(|(_, v)| v.as_str())
 }
 
 /// What was found for one exchange.
 #[derive(Debug, Clone)]
 pub enum Verdict<'a> {
-    Conforms {
-        operation: &'a Operation,
-    },
-    Violates {
+    /// Nothing found at all.
+    Conforms { operation: &'a Operation },
+    /// At least one finding, of any class (see [`Verdict::passes`]).
+    Findings {
         operation: &'a Operation,
         request: Outcome,
         response: Outcome,
         /// The response's status, when one was captured.
         status: Option<u16>,
     },
-    /// No operation matches the exchange.
-    Unmatched {
-        reason: String,
-    },
+    /// No operation matches the exchange (a violation: the operation is not documented).
+    Unmatched { reason: String },
 }
 
 impl Verdict<'_> {
+    /// Nothing found at all.
     pub fn is_ok(&self) -> bool {
         matches!(self, Verdict::Conforms { .. })
+    }
+
+    /// Whether the exchange passes: no finding of a class that fails (`strict`: `--strict`).
+    pub fn passes(&self, strict: bool) -> bool {
+        match self {
+            Verdict::Conforms { .. } => true,
+            Verdict::Findings {
+                request, response, ..
+            } => request.passes(strict) && response.passes(strict),
+            Verdict::Unmatched { .. } => false,
+        }
+    }
+
+    /// The findings of both sides counted per class (an unmatched exchange is one violation).
+    pub fn counts(&self) -> ClassCounts {
+        match self {
+            Verdict::Conforms { .. } => ClassCounts::default(),
+            Verdict::Findings {
+                request, response, ..
+            } => {
+                let mut counts = request.counts();
+                counts.merge(&response.counts());
+                counts
+            }
+            Verdict::Unmatched { .. } => ClassCounts {
+                violation: 1,
+                ..ClassCounts::default()
+            },
+        }
     }
 }
 
@@ -106,9 +215,17 @@ impl Verdict<'_> {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Summary {
     pub exchanges: u64,
+    /// Exchanges with no violation and no loss (undocumented members allowed).
     pub conforming: u64,
+    /// Exchanges with at least one violation.
     pub violating: u64,
+    /// Exchanges with at least one undocumented member.
+    pub undocumented: u64,
+    /// Exchanges with at least one loss through the generated types.
+    pub lossy: u64,
     pub unmatched: u64,
+    /// Findings counted per class, over every exchange.
+    pub findings: ClassCounts,
     /// Bodies validated against a schema.
     pub bodies: u64,
     /// Exchanges captured without a response (HAR status 0): only their request was checked.
@@ -116,8 +233,31 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn ok(&self) -> bool {
-        self.violating == 0 && self.unmatched == 0
+    /// Whether the capture passes: no violation, no loss, every exchange matched, and with
+    /// `strict` no undocumented member either.
+    pub fn ok(&self, strict: bool) -> bool {
+        self.violating == 0
+            && self.lossy == 0
+            && self.unmatched == 0
+            && (!strict || self.undocumented == 0)
+    }
+
+    /// Adds one exchange's verdict.
+    pub fn count(&mut self, verdict: &Verdict<'_>) {
+        self.exchanges += 1;
+        let counts = verdict.counts();
+        match verdict {
+            Verdict::Unmatched { .. } => self.unmatched += 1,
+            _ => {
+                self.violating += u64::from(counts.violation > 0);
+                self.conforming += u64::from(verdict.passes(false));
+            }
+        }
+        self.undocumented += u64::from(counts.undocumented > 0);
+        self.lossy += u64::from(counts.loss > 0);
+        if !matches!(verdict, Verdict::Unmatched { .. }) {
+            self.findings.merge(&counts);
+        }
     }
 }
 
@@ -125,8 +265,14 @@ impl fmt::Display for Summary {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} exchanges: {} conform, {} violate, {} match no operation ({} bodies validated",
-            self.exchanges, self.conforming, self.violating, self.unmatched, self.bodies
+            "{} exchanges: {} conform, {} violate, {} undocumented, {} lose data, {} match no operation ({} bodies validated",
+            self.exchanges,
+            self.conforming,
+            self.violating,
+            self.undocumented,
+            self.lossy,
+            self.unmatched,
+            self.bodies
         )?;
         if self.unanswered > 0 {
             write!(f, "; {} without a response", self.unanswered)?;
@@ -228,14 +374,9 @@ pub fn run_limited(
     let mut summary = Summary::default();
     let mut handle = |exchange: Exchange| -> Result<(), TrafficError> {
         let (verdict, bodies) = check_exchange(validator, &exchange).map_err(TrafficError::Spec)?;
-        summary.exchanges += 1;
+        summary.count(&verdict);
         summary.bodies += bodies;
         summary.unanswered += u64::from(exchange.status.is_none());
-        match &verdict {
-            Verdict::Conforms { .. } => summary.conforming += 1,
-            Verdict::Violates { .. } => summary.violating += 1,
-            Verdict::Unmatched { .. } => summary.unmatched += 1,
-        }
         sink(&exchange, &verdict)?;
         Ok(())
     };
@@ -281,9 +422,17 @@ pub fn check_exchange<'v>(
             if body.is_some() {
                 bodies += 1;
             }
-            if !matches!(exchange.request_body, Body::NotJson(_)) {
+            if !matches!(exchange.request_body, Body::NotJson(_) | Body::Text(_)) {
                 request = validator.check(operation, BodyKind::Request, spec, body)?;
             }
+            content_type_check(
+                validator,
+                spec,
+                &exchange.request_body,
+                exchange.request_content_type.as_deref(),
+                "request",
+                &mut request,
+            );
         }
         None => {
             if !matches!(exchange.request_body, Body::Absent) {
@@ -302,15 +451,25 @@ pub fn check_exchange<'v>(
                 if body.is_some() {
                     bodies += 1;
                 }
-                if !matches!(exchange.response_body, Body::NotJson(_)) {
+                if !matches!(exchange.response_body, Body::NotJson(_) | Body::Text(_)) {
                     response = validator.check(operation, kind, &documented.body, body)?;
                 }
+                content_type_check(
+                    validator,
+                    &documented.body,
+                    &exchange.response_body,
+                    exchange.response_content_type.as_deref(),
+                    &format!("response {status}"),
+                    &mut response,
+                );
             }
             None => response.violations.push(Violation {
+                class: Class::Violation,
                 pointer: String::new(),
                 keyword: "status".into(),
                 spec_pointer: Some(format!("{}/responses", operation.pointer)),
-                location: None,
+                location: validator.location_of(&format!("{}/responses", operation.pointer)),
+                value: None,
                 message: format!(
                     "status {status} is not documented for `{}` (documented: {})",
                     operation.name,
@@ -324,10 +483,10 @@ pub fn check_exchange<'v>(
             }),
         }
     }
-    let verdict = if request.conforms() && response.conforms() {
+    let verdict = if request.is_clean() && response.is_clean() {
         Verdict::Conforms { operation }
     } else {
-        Verdict::Violates {
+        Verdict::Findings {
             operation,
             request,
             response,
@@ -337,31 +496,68 @@ pub fn check_exchange<'v>(
     Ok((verdict, bodies))
 }
 
+/// A body whose content type the spec does not document for it is a violation (a captured
+/// content type is needed: older captures have none, and are not judged on it).
+fn content_type_check(
+    validator: &Validator<'_>,
+    spec: &validate::BodySpec,
+    body: &Body,
+    content_type: Option<&str>,
+    which: &str,
+    outcome: &mut Outcome,
+) {
+    let Some(content_type) = content_type else {
+        return;
+    };
+    if matches!(body, Body::Absent) || !spec.has_content {
+        return;
+    }
+    let essence = media_essence(content_type);
+    let documented = spec.content_types.iter().any(|documented| {
+        let documented = media_essence(documented);
+        documented == essence
+            || documented == "*/*"
+            || documented
+                .strip_suffix("/*")
+                .is_some_and(|major| essence.split('/').next() == Some(major))
+    });
+    if !documented {
+        let pointer = spec.content_pointer.clone();
+        let location = validator.location_of(&pointer);
+        outcome.violations.push(
+            Violation::schema_finding(
+                "",
+                "content-type",
+                format!(
+                    "content type `{content_type}` is not documented for the {which} body (documented: {})",
+                    spec.content_types.join(", ")
+                ),
+            )
+            .at_spec(pointer, location),
+        );
+    }
+}
+
 fn body_for_check<'b>(body: &'b Body, outcome: &mut Outcome) -> Option<&'b Value> {
     match body {
-        Body::Absent => None,
+        Body::Absent | Body::Text(_) => None,
         Body::Json(value) => Some(value),
         Body::NotJson(message) => {
-            outcome.violations.push(Violation {
-                pointer: String::new(),
-                keyword: "json".into(),
-                spec_pointer: None,
-                location: None,
-                message: message.clone(),
-            });
+            outcome
+                .violations
+                .push(Violation::schema_finding("", "json", message.clone()));
             None
         }
     }
 }
 
 fn unexpected_body(operation: &Operation, which: &str) -> Violation {
-    Violation {
-        pointer: String::new(),
-        keyword: "body".into(),
-        spec_pointer: Some(operation.pointer.clone()),
-        location: None,
-        message: format!("the spec documents no {which} body, but there is one"),
-    }
+    Violation::schema_finding(
+        "",
+        "body",
+        format!("the spec documents no {which} body, but there is one"),
+    )
+    .at_spec(operation.pointer.clone(), None)
 }
 
 #[derive(Deserialize)]
@@ -375,6 +571,35 @@ struct NdjsonExchange {
     request_body: Option<Value>,
     #[serde(default)]
     response_body: Option<Value>,
+    #[serde(default)]
+    request_content_type: Option<String>,
+    #[serde(default)]
+    response_content_type: Option<String>,
+    #[serde(default)]
+    request_headers: Option<serde_json::Map<String, Value>>,
+    #[serde(default)]
+    response_headers: Option<serde_json::Map<String, Value>>,
+    /// A request body that is not JSON, as text (instead of `request_body`).
+    #[serde(default)]
+    request_body_text: Option<String>,
+    #[serde(default)]
+    response_body_text: Option<String>,
+}
+
+/// Header members of a record as `(lowercase name, value)`; a value that is not a string is
+/// kept as its JSON text.
+fn header_pairs(headers: Option<serde_json::Map<String, Value>>) -> Vec<(String, String)> {
+    headers
+        .into_iter()
+        .flatten()
+        .map(|(name, value)| {
+            let value = match value {
+                Value::String(text) => text,
+                other => other.to_string(),
+            };
+            (name.to_ascii_lowercase(), value)
+        })
+        .collect()
 }
 
 /// A response status as captured: 100-999, what HTTP calls a status code.
@@ -424,17 +649,34 @@ fn read_ndjson(
                 record.status
             ))
         })?;
-        let body = |value: Option<Value>| match value {
-            None | Some(Value::Null) => Body::Absent,
-            Some(value) => Body::Json(value),
+        let body = |value: Option<Value>, text: Option<String>, content_type: Option<&str>| match (
+            value, text,
+        ) {
+            (Some(value), _) if !value.is_null() => Body::Json(value),
+            (_, Some(text)) => Body::from_captured(text, content_type),
+            _ => Body::Absent,
         };
+        let request_body = body(
+            record.request_body,
+            record.request_body_text,
+            record.request_content_type.as_deref(),
+        );
+        let response_body = body(
+            record.response_body,
+            record.response_body_text,
+            record.response_content_type.as_deref(),
+        );
         handle(Exchange {
             position: format!("line {number}"),
             method: record.method,
             path: record.path,
             status: Some(status),
-            request_body: body(record.request_body),
-            response_body: body(record.response_body),
+            request_body,
+            response_body,
+            request_content_type: record.request_content_type,
+            response_content_type: record.response_content_type,
+            request_headers: header_pairs(record.request_headers),
+            response_headers: header_pairs(record.response_headers),
         })?;
     }
 }
@@ -493,6 +735,8 @@ struct HarEntry {
 struct HarRequest {
     method: String,
     url: String,
+    #[serde(default)]
+    headers: Vec<HarHeader>,
     #[serde(rename = "postData", default)]
     post_data: Option<HarText>,
 }
@@ -501,7 +745,15 @@ struct HarRequest {
 struct HarResponse {
     status: i64,
     #[serde(default)]
+    headers: Vec<HarHeader>,
+    #[serde(default)]
     content: Option<HarText>,
+}
+
+#[derive(Deserialize)]
+struct HarHeader {
+    name: String,
+    value: String,
 }
 
 #[derive(Deserialize)]
@@ -510,21 +762,41 @@ struct HarText {
     text: Option<String>,
     #[serde(default)]
     encoding: Option<String>,
+    #[serde(rename = "mimeType", default)]
+    mime_type: Option<String>,
 }
 
 impl HarText {
-    fn body(this: Option<HarText>) -> Body {
+    /// The body and its content type (`mimeType`, else the `Content-Type` header).
+    fn body(this: Option<HarText>, headers: &[(String, String)]) -> (Body, Option<String>) {
+        let header = headers
+            .iter()
+            .find(|(name, _)| name == "content-type")
+            .map(|(_, value)| value.clone());
         match this {
-            None => Body::Absent,
+            None => (Body::Absent, header),
             Some(text) => {
+                let content_type = text.mime_type.filter(|t| !t.is_empty()).or(header);
                 let base64 = text
                     .encoding
                     .as_deref()
                     .is_some_and(|e| e.eq_ignore_ascii_case("base64"));
-                Body::from_text(text.text, base64)
+                (
+                    Body::from_text(text.text, base64, content_type.as_deref()),
+                    content_type,
+                )
             }
         }
     }
+}
+
+/// The [`RECORDED_HEADERS`] of a HAR header list, lowercase.
+fn recorded(headers: Vec<HarHeader>) -> Vec<(String, String)> {
+    headers
+        .into_iter()
+        .map(|h| (h.name.to_ascii_lowercase(), h.value))
+        .filter(|(name, _)| RECORDED_HEADERS.contains(&name.as_str()))
+        .collect()
 }
 
 type Handler<'h> = &'h mut dyn FnMut(Exchange) -> Result<(), TrafficError>;
@@ -696,13 +968,23 @@ impl<'de> Visitor<'de> for HarSeed<'_, '_> {
                     }
                 },
             };
+            let request_headers = recorded(entry.request.headers);
+            let response_headers = recorded(entry.response.headers);
+            let (request_body, request_content_type) =
+                HarText::body(entry.request.post_data, &request_headers);
+            let (response_body, response_content_type) =
+                HarText::body(entry.response.content, &response_headers);
             let exchange = Exchange {
                 position: format!("entry {}", self.count),
                 method: entry.request.method,
                 path: entry.request.url,
                 status,
-                request_body: HarText::body(entry.request.post_data),
-                response_body: HarText::body(entry.response.content),
+                request_body,
+                response_body,
+                request_content_type,
+                response_content_type,
+                request_headers,
+                response_headers,
             };
             if let Err(error) = (self.handle)(exchange) {
                 *self.stopped = Some(error);

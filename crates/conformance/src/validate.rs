@@ -16,7 +16,9 @@ use openapi_jsonschema::{Direction, Mapped};
 use serde_json::Value;
 use spec_model::{escape_pointer, Spec};
 
+use crate::class::{Class, ClassCounts};
 use crate::roundtrip::{self, TypedRoundTrip};
+use crate::undocumented;
 
 /// Which body of an operation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,9 +49,12 @@ impl fmt::Display for BodyKind {
     }
 }
 
-/// One place where a body disagrees with the spec (or with the generated types).
+/// One finding: a place where a body disagrees with the spec, goes beyond it, or is not kept by
+/// the generated types ([`Violation::class`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Violation {
+    /// Violation, undocumented or loss.
+    pub class: Class,
     /// JSON pointer into the body (`""` for the whole body).
     pub pointer: String,
     /// What failed: the JSON Schema keyword (`type`, `required`, `format`...), `round-trip` for a
@@ -61,12 +66,42 @@ pub struct Violation {
     pub location: Option<String>,
     /// A plain message.
     pub message: String,
+    /// The value found (undocumented members), for reports that aggregate them.
+    pub value: Option<Value>,
 }
 
 impl Violation {
-    /// The short form used by the samples manifest: `POINTER KEYWORD` (`/data/0/id format`).
+    /// A finding of class violation, with no spec location.
+    pub fn schema_finding(pointer: &str, keyword: &str, message: String) -> Violation {
+        Violation {
+            class: Class::Violation,
+            pointer: pointer.to_owned(),
+            keyword: keyword.to_owned(),
+            spec_pointer: None,
+            location: None,
+            message,
+            value: None,
+        }
+    }
+
+    /// The same finding at a spec pointer.
+    pub fn at_spec(mut self, spec_pointer: String, location: Option<String>) -> Violation {
+        self.spec_pointer = Some(spec_pointer);
+        self.location = location;
+        self
+    }
+
+    /// The short form used by the samples manifest: `CLASS POINTER KEYWORD`
+    /// (`violation /data/0/id format`, `undocumented /username`, `loss /url round-trip`).
     pub fn finding(&self) -> String {
-        format!("{} {}", display_pointer(&self.pointer), self.keyword)
+        match self.class {
+            Class::Undocumented => format!("undocumented {}", display_pointer(&self.pointer)),
+            class => format!(
+                "{class} {} {}",
+                display_pointer(&self.pointer),
+                self.keyword
+            ),
+        }
     }
 }
 
@@ -81,7 +116,13 @@ pub fn display_pointer(pointer: &str) -> &str {
 
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", display_pointer(&self.pointer), self.message)?;
+        write!(
+            f,
+            "{} {}: {}",
+            self.class,
+            display_pointer(&self.pointer),
+            self.message
+        )?;
         match (&self.location, &self.spec_pointer) {
             (Some(location), Some(pointer)) => write!(f, " [{location} #{pointer}]"),
             (None, Some(pointer)) => write!(f, " [#{pointer}]"),
@@ -93,7 +134,8 @@ impl fmt::Display for Violation {
 /// The result of checking one body.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outcome {
-    /// Every violation, schema ones first, then round-trip losses.
+    /// Every finding: schema violations first, then undocumented members, then round-trip
+    /// losses.
     pub violations: Vec<Violation>,
     /// The unified diff between the body and its round trip through the generated types, when
     /// something was lost.
@@ -101,8 +143,34 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// No violation and no loss (undocumented members are allowed: they fail only with
+    /// `--strict`, see [`Outcome::passes`]).
     pub fn conforms(&self) -> bool {
+        self.passes(false)
+    }
+
+    /// Whether nothing at all was found, undocumented members included.
+    pub fn is_clean(&self) -> bool {
         self.violations.is_empty()
+    }
+
+    /// Whether the body passes: no finding of a class that fails (see [`Class::fails`]).
+    pub fn passes(&self, strict: bool) -> bool {
+        !self.violations.iter().any(|v| v.class.fails(strict))
+    }
+
+    /// The findings counted per class.
+    pub fn counts(&self) -> ClassCounts {
+        let mut counts = ClassCounts::default();
+        for violation in &self.violations {
+            counts.add(violation.class, 1);
+        }
+        counts
+    }
+
+    /// The findings of one class.
+    pub fn of_class(&self, class: Class) -> impl Iterator<Item = &Violation> {
+        self.violations.iter().filter(move |v| v.class == class)
     }
 }
 
@@ -151,6 +219,10 @@ pub struct BodySpec {
     pub has_content: bool,
     /// JSON pointer of the JSON media type object (after following `$ref`s), if there is one.
     pub media_pointer: Option<String>,
+    /// The documented media types (the keys of `content`).
+    pub content_types: Vec<String>,
+    /// JSON pointer of the `content` map (or of the body, when it has none).
+    pub content_pointer: String,
     /// Why the body's description cannot be read (a `$ref` that does not resolve or never
     /// reaches content): checking the body is then an input error, never a verdict.
     problem: Option<String>,
@@ -264,6 +336,8 @@ impl Validator<'static> {
                             slot: None,
                             has_content: false,
                             media_pointer: None,
+                            content_types: Vec::new(),
+                            content_pointer: container_pointer.clone(),
                             problem: Some(located(
                                 &spec,
                                 &format!("{container_pointer}/$ref"),
@@ -310,6 +384,10 @@ impl Validator<'static> {
                     slot,
                     has_content,
                     media_pointer,
+                    content_types: content
+                        .map(|c| c.keys().cloned().collect())
+                        .unwrap_or_default(),
+                    content_pointer: format!("{container_pointer}/content"),
                     problem: None,
                 }
             };
@@ -485,24 +563,26 @@ impl<'t> Validator<'t> {
         let mut outcome = Outcome::default();
         let Some(body) = body else {
             if spec.required {
-                outcome.violations.push(Violation {
-                    pointer: String::new(),
-                    keyword: "body".into(),
-                    spec_pointer: Some(format!("{}/requestBody/required", op.pointer)),
-                    location: None,
-                    message: format!("the {kind} body is required but there is none"),
-                });
+                outcome.violations.push(
+                    Violation::schema_finding(
+                        "",
+                        "body",
+                        format!("the {kind} body is required but there is none"),
+                    )
+                    .at_spec(format!("{}/requestBody/required", op.pointer), None),
+                );
             }
             return Ok(outcome);
         };
         if !spec.has_content {
-            outcome.violations.push(Violation {
-                pointer: String::new(),
-                keyword: "body".into(),
-                spec_pointer: Some(op.pointer.clone()),
-                location: self.location(&op.pointer),
-                message: format!("the spec documents no {kind} body, but there is one"),
-            });
+            outcome.violations.push(
+                Violation::schema_finding(
+                    "",
+                    "body",
+                    format!("the spec documents no {kind} body, but there is one"),
+                )
+                .at_spec(op.pointer.clone(), self.location(&op.pointer)),
+            );
             return Ok(outcome);
         }
         if let Some(slot) = spec.slot {
@@ -512,41 +592,100 @@ impl<'t> Validator<'t> {
                     self.collect(compiled, &error, &mut outcome.violations);
                 }
             }
+            self.undocumented(compiled, body, &mut outcome.violations);
         }
         if let Some(types) = self.types {
-            let id = &op.name;
-            if let Some(result) = types.round_trip(&self.spec.api, id, &kind, body) {
-                match result {
-                    Ok(round_tripped) => {
-                        if let Some(loss) =
-                            roundtrip::compare_in(self.timestamp_form, body, &round_tripped)
-                        {
-                            for difference in &loss.differences {
-                                outcome.violations.push(Violation {
-                                    pointer: difference.pointer.clone(),
-                                    keyword: "round-trip".into(),
-                                    spec_pointer: None,
-                                    location: None,
-                                    message: format!(
-                                        "{} by the generated type's round trip",
-                                        difference.describe()
-                                    ),
-                                });
-                            }
-                            outcome.diff = Some(loss.diff);
-                        }
+            self.round_trip(types, op, kind, body, &mut outcome);
+        }
+        Ok(outcome)
+    }
+
+    /// Adds a finding of class undocumented per member the schema allows but does not describe.
+    fn undocumented(&self, compiled: &Compiled, body: &Value, out: &mut Vec<Violation>) {
+        for member in undocumented::find(&compiled.mapped.schema, body) {
+            let spec_pointer = compiled.mapped.source_map.spec_pointer(&member.schema_path);
+            let location = spec_pointer.as_deref().and_then(|p| self.location(p));
+            out.push(Violation {
+                class: Class::Undocumented,
+                pointer: member.pointer,
+                keyword: "undocumented".into(),
+                spec_pointer,
+                location,
+                message: format!(
+                    "member `{}` is not described by the schema (additional members are allowed): {}",
+                    member.name,
+                    short_value(&member.value)
+                ),
+                value: Some(member.value),
+            });
+        }
+    }
+
+    /// Round-trips a body through the generated types: what they drop or change is a loss,
+    /// unless it is already reported at that pointer (an undocumented member the types cannot
+    /// hold, a value that breaks the schema).
+    fn round_trip(
+        &self,
+        types: &dyn TypedRoundTrip,
+        op: &Operation,
+        kind: BodyKind,
+        body: &Value,
+        outcome: &mut Outcome,
+    ) {
+        let Some(result) = types.round_trip(&self.spec.api, &op.name, &kind, body) else {
+            return;
+        };
+        let explained = |pointer: &str| {
+            outcome.violations.iter().any(|v| {
+                pointer == v.pointer
+                    || (pointer.starts_with(&v.pointer)
+                        && pointer.as_bytes().get(v.pointer.len()) == Some(&b'/'))
+            })
+        };
+        match result {
+            Ok(round_tripped) => {
+                let Some(loss) = roundtrip::compare_in(self.timestamp_form, body, &round_tripped) else {
+                    return;
+                };
+                let mut losses = Vec::new();
+                for difference in &loss.differences {
+                    if explained(&difference.pointer) {
+                        continue;
                     }
-                    Err(message) => outcome.violations.push(Violation {
-                        pointer: String::new(),
+                    losses.push(Violation {
+                        class: Class::Loss,
+                        pointer: difference.pointer.clone(),
                         keyword: "round-trip".into(),
                         spec_pointer: None,
                         location: None,
-                        message: format!("does not deserialize into the generated type: {message}"),
-                    }),
+                        message: format!(
+                            "{} by the generated type's round trip",
+                            difference.describe()
+                        ),
+                        value: None,
+                    });
+                }
+                if !losses.is_empty() {
+                    outcome.violations.extend(losses);
+                    outcome.diff = Some(loss.diff);
                 }
             }
+            // A body that breaks the schema need not fit the generated type.
+            Err(_)
+                if outcome
+                    .violations
+                    .iter()
+                    .any(|v| v.class == Class::Violation) => {}
+            Err(message) => outcome.violations.push(Violation {
+                class: Class::Loss,
+                pointer: String::new(),
+                keyword: "round-trip".into(),
+                spec_pointer: None,
+                location: None,
+                message: format!("does not deserialize into the generated type: {message}"),
+                value: None,
+            }),
         }
-        Ok(outcome)
     }
 
     /// The compiled validator of a slot.
@@ -617,6 +756,11 @@ impl<'t> Validator<'t> {
         }
     }
 
+    /// `file:line` of a spec pointer.
+    pub fn location_of(&self, pointer: &str) -> Option<String> {
+        self.location(pointer)
+    }
+
     fn location(&self, pointer: &str) -> Option<String> {
         self.spec
             .line_of(pointer)
@@ -648,12 +792,20 @@ impl<'t> Validator<'t> {
         }
         let spec_pointer = compiled.mapped.source_map.spec_pointer(schema_path);
         let location = spec_pointer.as_deref().and_then(|p| self.location(p));
+        let mut text = message(error);
+        if matches!(error.kind(), ValidationErrorKind::Enum { .. }) {
+            // Closed in the spec, open in Rust: say so, since a client built on our types
+            // would not notice.
+            text.push_str(" (the enum is closed in the spec; the generated open enums accept the value as `Unknown`)");
+        }
         let violation = Violation {
+            class: Class::Violation,
             pointer: error.instance_path().as_str().to_owned(),
             keyword: error.kind().keyword().to_owned(),
             spec_pointer,
             location,
-            message: message(error),
+            message: text,
+            value: None,
         };
         if !out.contains(&violation) {
             out.push(violation);
@@ -728,6 +880,17 @@ fn non_null_branch(branches: &[Value]) -> Option<usize> {
         [first, second] if only_null(first) && !only_null(second) => Some(1),
         [first, second] if only_null(second) && !only_null(first) => Some(0),
         _ => None,
+    }
+}
+
+/// A value for a message: JSON, cut at 80 characters.
+pub fn short_value(value: &Value) -> String {
+    let text = value.to_string();
+    if text.chars().count() <= 80 {
+        text
+    } else {
+        let head: String = text.chars().take(77).collect();
+        format!("{head}...")
     }
 }
 

@@ -46,7 +46,7 @@ fn har_status_zero_is_counted_as_unanswered() {
     assert_eq!(code, 0, "{out}{err}");
     assert_eq!(
         out,
-        "traffic instabot: 1 exchanges: 1 conform, 0 violate, 0 match no operation (0 bodies validated; 1 without a response): ok\n"
+        "traffic instabot: 1 exchanges: 1 conform, 0 violate, 0 undocumented, 0 lose data, 0 match no operation (0 bodies validated; 1 without a response): ok\n"
     );
 }
 
@@ -191,7 +191,7 @@ fn integers_are_read_as_openapi_3_0_reads_them() {
         let first = out.lines().next().unwrap();
         assert!(
             first.starts_with(&format!(
-                "/photoFile/objectId: {shown} is not of type \"integer\" (OpenAPI 3.0: an integer is written without a fraction or exponent) [",
+                "violation /photoFile/objectId: {shown} is not of type \"integer\" (OpenAPI 3.0: an integer is written without a fraction or exponent) [",
             )) && first.ends_with("/properties/objectId/type]"),
             "{number}: {first}"
         );

@@ -128,7 +128,8 @@ fn a_spec_edit_that_breaks_a_documented_sample_is_caught() {
         .find(|r| r.subject == "insightiq/list_profiles.response-200.json")
         .expect("the list sample no longer conforms");
     assert!(
-        list.findings.contains(&"/data/6/country type".to_string()),
+        list.findings
+            .contains(&"violation /data/6/country type".to_string()),
         "{:?}",
         list.findings
     );
@@ -169,5 +170,11 @@ fn a_broken_spec_example_is_caught() {
     let bad: Vec<_> = rows.iter().filter(|r| !r.ok).collect();
     assert_eq!(bad.len(), 1, "{}", failures(&rows));
     assert_eq!(bad[0].operation, "disconnect_account");
-    assert_eq!(bad[0].findings, ["/status enum"]);
+    assert_eq!(bad[0].findings, ["violation /status enum"]);
+    // A closed enum stays closed; the note says the generated open enums would accept it.
+    assert!(
+        bad[0].details[0].contains("the generated open enums accept the value"),
+        "{:?}",
+        bad[0].details
+    );
 }

@@ -18,7 +18,7 @@ fn run(api: &str, fixture: &str) -> (Vec<(String, String, Vec<String>)>, traffic
     let summary = traffic::run(&v, &mut reader, format, &mut |exchange, verdict| {
         let (operation, found) = match verdict {
             Verdict::Conforms { operation } => (operation.name.clone(), vec![]),
-            Verdict::Violates {
+            Verdict::Findings {
                 operation,
                 request,
                 response,
@@ -117,11 +117,11 @@ fn ndjson_capture() {
                 "line 3",
                 "get_user",
                 &[
-                    "response /data/createDate format",
-                    "response /data/userType enum"
+                    "response violation /data/createDate format",
+                    "response violation /data/userType enum"
                 ]
             ),
-            row("line 4", "create_user", &["request / required"]),
+            row("line 4", "create_user", &["request violation / required"]),
             row(
                 "line 5",
                 "-",
@@ -133,14 +133,14 @@ fn ndjson_capture() {
                 &["unmatched: the spec documents no PATCH operation for this path"]
             ),
             row("line 7", "delete_user", &[]),
-            row("line 8", "get_user", &["response / status"]),
+            row("line 8", "get_user", &["response violation / status"]),
         ]
     );
     assert_eq!(
         summary.to_string(),
-        "8 exchanges: 3 conform, 3 violate, 2 match no operation (6 bodies validated)"
+        "8 exchanges: 3 conform, 3 violate, 0 undocumented, 0 lose data, 2 match no operation (6 bodies validated)"
     );
-    assert!(!summary.ok());
+    assert!(!summary.ok(false));
 }
 
 #[test]
@@ -154,7 +154,7 @@ fn har_capture() {
             row("entry 1", "list_users_updated_since", &[]),
             // base64-encoded response content
             row("entry 2", "get_user", &[]),
-            row("entry 3", "update_user", &["request /phone type"]),
+            row("entry 3", "update_user", &["request violation /phone type"]),
             row(
                 "entry 4",
                 "-",
@@ -162,12 +162,17 @@ fn har_capture() {
             ),
             // no response content captured: only the status is checked
             row("entry 5", "get_user", &[]),
-            row("entry 6", "create_user", &["response / json"]),
+            // A text/html body where JSON is documented: its content type is the violation.
+            row(
+                "entry 6",
+                "create_user",
+                &["response violation / content-type"]
+            ),
         ]
     );
     assert_eq!(
         summary.to_string(),
-        "6 exchanges: 3 conform, 2 violate, 1 match no operation (5 bodies validated)"
+        "6 exchanges: 3 conform, 2 violate, 0 undocumented, 0 lose data, 1 match no operation (5 bodies validated)"
     );
 }
 
@@ -189,12 +194,12 @@ fn cli_text_output_and_summary_line() {
     // Conforming exchanges are not printed; the violating ones are, with their violations.
     assert!(
         lines[0].starts_with(
-            "line 3: GET /v1/users/322673814 -> 200: `get_user` violates (2 violations)"
+            "line 3: GET /v1/users/322673814 -> 200: `get_user` violates (2 violations, 0 undocumented, 0 losses)"
         ),
         "{out}"
     );
     assert!(
-        out.contains("  response /data/userType: \"admin\" is not one of"),
+        out.contains("  response violation /data/userType: \"admin\" is not one of"),
         "{out}"
     );
     assert!(
@@ -203,7 +208,7 @@ fn cli_text_output_and_summary_line() {
     );
     assert_eq!(
         *lines.last().unwrap(),
-        "traffic instabot: 8 exchanges: 3 conform, 3 violate, 2 match no operation (6 bodies validated): FAILED"
+        "traffic instabot: 8 exchanges: 3 conform, 3 violate, 0 undocumented, 0 lose data, 2 match no operation (6 bodies validated); findings: 4 violations, 0 undocumented, 0 losses: FAILED"
     );
 }
 
@@ -215,7 +220,7 @@ fn cli_conforming_capture_exits_0() {
     assert_eq!(code, 0, "{out}");
     assert_eq!(
         out,
-        "traffic instabot: 1 exchanges: 1 conform, 0 violate, 0 match no operation (1 bodies validated): ok\n"
+        "traffic instabot: 1 exchanges: 1 conform, 0 violate, 0 undocumented, 0 lose data, 0 match no operation (1 bodies validated): ok\n"
     );
 }
 
@@ -283,4 +288,47 @@ fn malformed_captures_exit_2() {
     );
     assert_eq!(code, 2);
     assert!(err.contains("no log.entries"), "{err}");
+}
+
+/// The extended NDJSON fields (content types, recorded headers, text bodies) are read, and a
+/// content type the operation does not document is a violation; today's lines read as before.
+#[test]
+fn extended_ndjson_carries_content_types_headers_and_text_bodies() {
+    let v = common::validator("instabot");
+    let capture = concat!(
+        r#"{"method":"GET","path":"/v1/users/1","status":200,"response_content_type":"text/html","response_headers":{"content-type":"text/html","x-request-id":"r-1"},"response_body_text":"<html>oops</html>"}"#,
+        "\n",
+        r#"{"method":"GET","path":"/v1/users/1","status":200,"response_content_type":"application/json; charset=utf-8","response_body_text":"{not json"}"#,
+        "\n",
+        r#"{"method":"DELETE","path":"/v1/users/1","status":200}"#,
+        "\n",
+    );
+    let mut reader = BufReader::new(capture.as_bytes());
+    let mut seen = Vec::new();
+    let summary = traffic::run(
+        &v,
+        &mut reader,
+        CaptureFormat::Ndjson,
+        &mut |exchange, verdict| {
+            let found: Vec<String> = match verdict {
+                Verdict::Findings { response, .. } => {
+                    response.violations.iter().map(|v| v.finding()).collect()
+                }
+                _ => vec![],
+            };
+            seen.push((
+                exchange.response_header("x-request-id").map(str::to_owned),
+                exchange.response_body.clone(),
+                found,
+            ));
+            Ok(())
+        },
+    )
+    .unwrap();
+    assert_eq!(summary.exchanges, 3);
+    assert_eq!(seen[0].0.as_deref(), Some("r-1"));
+    assert_eq!(seen[0].1, traffic::Body::Text("<html>oops</html>".into()));
+    assert_eq!(seen[0].2, ["violation / content-type"]);
+    assert_eq!(seen[1].2, ["violation / json"]);
+    assert!(seen[2].2.is_empty());
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use conformance::{BodyKindArg, Error, Validator, Violation};
+use conformance::{BodyKindArg, Class, Error, Validator, Violation};
 use serde_json::{json, Value};
 
 /// Validates and returns the violations.
@@ -60,7 +60,10 @@ fn insightiq_missing_required_field() {
     );
     let mut body = profile();
     body["user"].as_object_mut().unwrap().remove("name");
-    assert_eq!(findings(&v, "get_profile", OK200, body), ["/user required"]);
+    assert_eq!(
+        findings(&v, "get_profile", OK200, body),
+        ["violation /user required"]
+    );
 }
 
 #[test]
@@ -70,7 +73,7 @@ fn insightiq_wrong_type() {
     body["reputation"]["follower_count"] = json!("many");
     assert_eq!(
         findings(&v, "get_profile", OK200, body),
-        ["/reputation/follower_count type"]
+        ["violation /reputation/follower_count type"]
     );
 }
 
@@ -82,12 +85,15 @@ fn insightiq_value_outside_enum() {
     body["data"][0]["emails"] = json!([{"type": "PERSONAL", "email_id": "a@b.co"}]);
     assert_eq!(
         findings(&v, "list_profiles", OK200, body),
-        ["/data/0/emails/0/type enum", "/data/3/gender enum"]
+        [
+            "violation /data/0/emails/0/type enum",
+            "violation /data/3/gender enum"
+        ]
     );
     let products = json!({"user_id": "u", "products": ["IDENTITY", "SOMETHING"]});
     assert_eq!(
         findings(&v, "create_sdk_token", REQ, products),
-        ["/products/1 enum"]
+        ["violation /products/1 enum"]
     );
 }
 
@@ -97,7 +103,7 @@ fn insightiq_string_over_max_length() {
     let body = json!({"name": "John Doe", "external_id": "x".repeat(101)});
     let found = violations(&v, "create_user", REQ, body);
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].finding(), "/external_id maxLength");
+    assert_eq!(found[0].finding(), "violation /external_id maxLength");
     assert!(
         found[0].message.contains("longer than 100"),
         "{}",
@@ -116,7 +122,7 @@ fn insightiq_null_where_forbidden_and_where_allowed() {
     forbidden["user"]["id"] = Value::Null;
     assert_eq!(
         findings(&v, "get_profile", OK200, forbidden),
-        ["/is_verified type", "/user/id type"]
+        ["violation /is_verified type", "violation /user/id type"]
     );
     let mut allowed = profile();
     allowed["first_name"] = Value::Null;
@@ -131,11 +137,40 @@ fn insightiq_extra_field_allowed_unless_forbidden() {
     let v = common::validator("insightiq");
     let mut body = profile();
     body["new_field"] = json!({"anything": [1, 2]});
-    assert!(findings(&v, "get_profile", OK200, body).is_empty());
+    body["reputation"]["stars"] = json!(5);
+    // Allowed, so reported as undocumented (not a violation): the body conforms.
+    let outcome = v
+        .validate("get_profile", OK200, &body)
+        .expect("body is checked")
+        .2;
+    assert!(outcome.conforms());
+    assert!(!outcome.passes(true), "--strict fails it");
+    assert_eq!(
+        findings(&v, "get_profile", OK200, body),
+        ["undocumented /new_field", "undocumented /reputation/stars"]
+    );
+    let new_field = outcome
+        .violations
+        .iter()
+        .find(|v| v.pointer == "/new_field")
+        .expect("reported");
+    assert_eq!(new_field.class, Class::Undocumented);
+    assert_eq!(new_field.value, Some(json!({"anything": [1, 2]})));
+    assert_eq!(
+        new_field.spec_pointer.as_deref(),
+        Some("/components/schemas/Profile")
+    );
+    assert!(
+        new_field
+            .location
+            .as_deref()
+            .is_some_and(|l| l.contains("insightiq.yaml:")),
+        "{new_field:?}"
+    );
     // The disconnect request is an empty object (maxProperties: 0).
     assert_eq!(
         findings(&v, "disconnect_account", REQ, json!({"reason": "x"})),
-        ["/ maxProperties"]
+        ["violation / maxProperties"]
     );
 }
 
@@ -151,7 +186,11 @@ fn insightiq_bad_uuid_and_timestamp() {
     short.sort();
     assert_eq!(
         short,
-        ["/created_at pattern", "/date_of_birth format", "/id format"]
+        [
+            "violation /created_at pattern",
+            "violation /date_of_birth format",
+            "violation /id format"
+        ]
     );
     let id = found.iter().find(|f| f.pointer == "/id").unwrap();
     assert_eq!(
@@ -192,7 +231,7 @@ fn insightiq_operation_by_method_and_path_and_usage_errors() {
                                  "http_status_code": 404, "request_id": "nope"}});
     assert_eq!(
         findings(&v, "get_profile", BodyKindArg::Status("404"), error),
-        ["/error/request_id format"]
+        ["violation /error/request_id format"]
     );
 }
 
@@ -228,7 +267,10 @@ fn publica_missing_required_field() {
     let v = common::validator("publica");
     let mut body = publica_request();
     body.as_object_mut().unwrap().remove("email");
-    assert_eq!(findings(&v, "create_user", REQ, body), ["/ required"]);
+    assert_eq!(
+        findings(&v, "create_user", REQ, body),
+        ["violation / required"]
+    );
 }
 
 #[test]
@@ -239,7 +281,7 @@ fn publica_wrong_type() {
     body["admin"] = json!("yes"); // neither boolean nor 0/1
     assert_eq!(
         findings(&v, "create_user", REQ, body),
-        ["/admin oneOf", "/sessions_limit type"]
+        ["violation /admin oneOf", "violation /sessions_limit type"]
     );
 }
 
@@ -252,8 +294,8 @@ fn publica_value_outside_enum() {
     assert_eq!(
         findings(&v, "list_users", OK200, body),
         [
-            "/CODE enum",
-            "/data/paginator/data/0/only_sees_readable oneOf"
+            "violation /CODE enum",
+            "violation /data/paginator/data/0/only_sees_readable oneOf"
         ]
     );
 }
@@ -266,7 +308,7 @@ fn publica_value_over_maximum() {
     body["sessions_limit"] = json!(1_000_000);
     assert_eq!(
         findings(&v, "create_user", REQ, body),
-        ["/sessions_limit maximum"]
+        ["violation /sessions_limit maximum"]
     );
 }
 
@@ -275,7 +317,10 @@ fn publica_null_where_forbidden_and_where_allowed() {
     let v = common::validator("publica");
     let mut forbidden = publica_request();
     forbidden["email"] = Value::Null;
-    assert_eq!(findings(&v, "create_user", REQ, forbidden), ["/email type"]);
+    assert_eq!(
+        findings(&v, "create_user", REQ, forbidden),
+        ["violation /email type"]
+    );
     let mut allowed = publica_list();
     let item = &mut allowed["data"]["paginator"]["data"][0];
     item["sessions_limit"] = Value::Null;
@@ -289,7 +334,10 @@ fn publica_extra_field_allowed() {
     let v = common::validator("publica");
     let mut body = publica_request();
     body["locale"] = json!("es");
-    assert!(findings(&v, "create_user", REQ, body).is_empty());
+    assert_eq!(
+        findings(&v, "create_user", REQ, body),
+        ["undocumented /locale"]
+    );
 }
 
 #[test]
@@ -303,9 +351,9 @@ fn publica_bad_uuid_and_date_time() {
     assert_eq!(
         findings(&v, "list_users", OK200, body),
         [
-            "/data/paginator/data/0/created_at format",
-            "/data/paginator/data/0/deleted_at format",
-            "/data/paginator/data/0/uuid format",
+            "violation /data/paginator/data/0/created_at format",
+            "violation /data/paginator/data/0/deleted_at format",
+            "violation /data/paginator/data/0/uuid format",
         ]
     );
 }
@@ -341,7 +389,7 @@ fn instabot_missing_required_field() {
     let body = json!({"userName": "user1", "name": "User First"});
     let found = violations(&v, "create_user", REQ, body);
     assert_eq!(found.len(), 1);
-    assert_eq!(found[0].finding(), "/ required");
+    assert_eq!(found[0].finding(), "violation / required");
     assert!(
         found[0].message.contains("userPassword"),
         "{}",
@@ -350,7 +398,10 @@ fn instabot_missing_required_field() {
     // userPassword is writeOnly: a response need not carry it, and username is required there.
     let mut user = instabot_user();
     user["data"].as_object_mut().unwrap().remove("username");
-    assert_eq!(findings(&v, "get_user", OK200, user), ["/data required"]);
+    assert_eq!(
+        findings(&v, "get_user", OK200, user),
+        ["violation /data required"]
+    );
 }
 
 #[test]
@@ -359,14 +410,14 @@ fn instabot_wrong_type() {
     let body = json!({"userName": "u", "userPassword": "p", "photoFile": {"objectId": "x"}});
     assert_eq!(
         findings(&v, "create_user", REQ, body),
-        ["/photoFile/objectId type"]
+        ["violation /photoFile/objectId type"]
     );
     // Inside a nullable reference the reason of the non-null branch is reported.
     let mut user = instabot_user();
     user["data"]["photoFile"]["url"] = json!(5);
     assert_eq!(
         findings(&v, "get_user", OK200, user),
-        ["/data/photoFile/url type"]
+        ["violation /data/photoFile/url type"]
     );
 }
 
@@ -378,7 +429,10 @@ fn instabot_value_outside_enum() {
     user["apiStatusCode"] = json!("success");
     assert_eq!(
         findings(&v, "get_user", OK200, user),
-        ["/apiStatusCode enum", "/data/userType enum"]
+        [
+            "violation /apiStatusCode enum",
+            "violation /data/userType enum"
+        ]
     );
 }
 
@@ -390,7 +444,7 @@ fn instabot_null_where_forbidden_and_where_allowed() {
     forbidden["data"]["objectId"] = Value::Null;
     assert_eq!(
         findings(&v, "get_user", OK200, forbidden),
-        ["/data/name type", "/data/objectId type"]
+        ["violation /data/name type", "violation /data/objectId type"]
     );
     let mut allowed = instabot_user();
     allowed["data"]["photoFile"] = Value::Null; // nullable reference
@@ -404,7 +458,17 @@ fn instabot_extra_field_allowed() {
     // The Update User sample sends `username` where the schema says `userName`.
     let v = common::validator("instabot");
     let body = json!({"username": "user1", "name": "User First", "phone": null});
-    assert!(findings(&v, "update_user", REQ, body).is_empty());
+    assert_eq!(
+        findings(&v, "update_user", REQ, body),
+        ["undocumented /username"]
+    );
+    // Inside the nullable File reference (a oneOf with null) too.
+    let mut user = instabot_user();
+    user["data"]["photoFile"]["width"] = json!(640);
+    assert_eq!(
+        findings(&v, "get_user", OK200, user),
+        ["undocumented /data/photoFile/width"]
+    );
 }
 
 #[test]
@@ -419,10 +483,10 @@ fn instabot_bad_date_time_and_uri() {
     assert_eq!(
         findings(&v, "get_user", OK200, user),
         [
-            "/data/createDate format",
-            "/data/email format",
-            "/data/firstLoginTime format",
-            "/data/photoFile/url format",
+            "violation /data/createDate format",
+            "violation /data/email format",
+            "violation /data/firstLoginTime format",
+            "violation /data/photoFile/url format",
         ]
     );
 }

@@ -2,15 +2,24 @@
 /// Represents work platform accounts that your users link via Connect. Once a user connects a work platform account from the Connect SDK then an account object is created for the user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Account {
     /// Account creation time (UTC date and time in ISO 8601 format)
     #[serde(with = "crate::timestamp")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = ":: chrono :: DateTime < :: chrono :: offset :: Utc >")
+    )]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Unique ID of the connected account.
     pub id: ::uuid::Uuid,
     pub status: AccountStatus,
     /// Account updation time (UTC date and time in ISO 8601 format)
     #[serde(with = "crate::timestamp")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = ":: chrono :: DateTime < :: chrono :: offset :: Utc >")
+    )]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     pub user: UserAttribute,
     pub work_platform: WorkPlatformAttribute,
@@ -19,6 +28,7 @@ pub struct Account {
 /// The account linked to this object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct AccountAttribute {
     /// Unique ID of the account linked to this object.
     pub id: ::uuid::Uuid,
@@ -39,6 +49,7 @@ pub struct AccountAttribute {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum AccountStatus {
     #[serde(rename = "CONNECTED")]
     Connected,
@@ -101,6 +112,7 @@ impl ::std::convert::TryFrom<::std::string::String> for AccountStatus {
 /// `Address`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Address {
     /// Address of the user.
     pub address: ::std::string::String,
@@ -112,6 +124,7 @@ pub struct Address {
 /// A certification listed on the profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Certification {
     /// Description of the publication
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -143,6 +156,7 @@ pub struct Certification {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum ContactType {
     #[serde(rename = "WORK")]
     Work,
@@ -205,6 +219,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ContactType {
 /// Education listed on the profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Education {
     /// Activities participated in
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -232,6 +247,7 @@ pub struct Education {
 /// `Email`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Email {
     /// Email ID of the user.
     pub email_id: ::std::string::String,
@@ -243,6 +259,7 @@ pub struct Email {
 /// Empty JSON
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct EmptyObject(
     pub ::serde_json::Map<::std::string::String, ::serde_json::Value>,
 );
@@ -274,6 +291,7 @@ for EmptyObject {
 /// Error body of every non-2xx response. The documents describe no error body; this is the shape insightIQ (formerly Phyllo) returns.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Error {
     pub error: ErrorError,
 }
@@ -281,6 +299,7 @@ pub struct Error {
 /// `ErrorError`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ErrorError {
     /// Same as error_code (kept for compatibility).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -305,6 +324,7 @@ pub struct ErrorError {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 #[derive(Default)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Gender(pub ::std::option::Option<GenderInner>);
 
 impl ::std::ops::Deref for Gender {
@@ -340,6 +360,7 @@ impl ::std::convert::From<::std::option::Option<GenderInner>> for Gender {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum GenderInner {
     #[serde(rename = "MALE")]
     Male,
@@ -406,6 +427,7 @@ impl ::std::convert::TryFrom<::std::string::String> for GenderInner {
 /// An honor listed on the profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Honor {
     /// Issue date
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -424,6 +446,7 @@ pub struct Honor {
 /// Metadata object representing meta information about resources.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Metadata {
     /// From date passed in the query parameter (YYYY-MM-DD).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -440,6 +463,7 @@ pub struct Metadata {
 /// `PhoneNumber`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct PhoneNumber {
     /// Phone number of the user.
     pub phone_number: ::std::string::String,
@@ -461,6 +485,7 @@ pub struct PhoneNumber {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum Product {
     #[serde(rename = "IDENTITY")]
     Identity,
@@ -539,6 +564,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Product {
 /// Represents the user profile object. The profile object contains information related to the identity of the user. The data in a profile is tied to a particular work platform account that the user has connected to via Connect.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Profile {
     pub account: AccountAttribute,
     /// Addresses object.
@@ -555,6 +581,10 @@ pub struct Profile {
     pub country: ::std::option::Option<::std::string::String>,
     /// Profile creation time (UTC date and time in ISO 8601 format)
     #[serde(with = "crate::timestamp")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = ":: chrono :: DateTime < :: chrono :: offset :: Utc >")
+    )]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Date of birth of the user on the platform.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -614,6 +644,12 @@ pub struct Profile {
     /// Timestamp when the profile was created on the platform.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, with = "crate::timestamp::option")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            with = ":: std :: option :: Option < :: chrono :: DateTime < :: chrono :: offset :: Utc > >"
+        )
+    )]
     pub platform_profile_published_at: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -630,6 +666,10 @@ pub struct Profile {
     pub reputation: ::std::option::Option<Reputation>,
     /// Profile updation time (UTC date and time in ISO 8601 format)
     #[serde(with = "crate::timestamp")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = ":: chrono :: DateTime < :: chrono :: offset :: Utc >")
+    )]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Profile URL on the connected platform.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -650,6 +690,7 @@ pub struct Profile {
 /// A page of profiles.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ProfileList {
     /// The profiles of this page.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -661,6 +702,7 @@ pub struct ProfileList {
 /// A project listed on the profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Project {
     /// Description of the project
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -679,6 +721,7 @@ pub struct Project {
 /// A publication listed on the profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Publication {
     /// Date object
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -700,6 +743,7 @@ pub struct Publication {
 /// Profile reputation object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Reputation {
     /// The historical average clickthrough rate of the publication as percentage.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -733,9 +777,14 @@ pub struct Reputation {
 /// This object represent the SDK Token response body.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SdkToken {
     /// Token expiry time (UTC date and time in ISO 8601 format)
     #[serde(with = "crate::timestamp")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = ":: chrono :: DateTime < :: chrono :: offset :: Utc >")
+    )]
     pub expires_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Token which is used to initialise the connect SDK.
     pub sdk_token: ::std::string::String,
@@ -744,6 +793,7 @@ pub struct SdkToken {
 /// Payload of the SDK Token going to create.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct SdkTokenRequest {
     /// Requested products.
     pub products: ::std::vec::Vec<Product>,
@@ -754,6 +804,7 @@ pub struct SdkTokenRequest {
 /// Time period object. The documents name it without listing its fields.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct TimePeriod(pub ::serde_json::Map<::std::string::String, ::serde_json::Value>);
 
 impl ::std::ops::Deref for TimePeriod {
@@ -783,9 +834,14 @@ for TimePeriod {
 /// User objects represent distinct users that have connected their work platform via Connect.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct User {
     /// User creation timestamp (UTC date and time in ISO 8601 format)
     #[serde(with = "crate::timestamp")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = ":: chrono :: DateTime < :: chrono :: offset :: Utc >")
+    )]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// External ID of the user as supplied by you.
     pub external_id: ::std::string::String,
@@ -797,12 +853,17 @@ pub struct User {
     pub status: UserStatus,
     /// User updation timestamp (UTC date and time in ISO 8601 format)
     #[serde(with = "crate::timestamp")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = ":: chrono :: DateTime < :: chrono :: offset :: Utc >")
+    )]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
 }
 
 /// The user the object belongs to.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserAttribute {
     /// Unique ID of the user.
     pub id: ::uuid::Uuid,
@@ -813,6 +874,7 @@ pub struct UserAttribute {
 /// Payload of the User going to create.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserCreateRequest {
     /// Unique ID for the user supplied by you. Avoid passing PII such as the user's email or phone number as the external ID.
     pub external_id: UserCreateRequestExternalId,
@@ -823,6 +885,7 @@ pub struct UserCreateRequest {
 /// Unique ID for the user supplied by you. Avoid passing PII such as the user's email or phone number as the external ID.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserCreateRequestExternalId(::std::string::String);
 
 impl ::std::ops::Deref for UserCreateRequestExternalId {
@@ -898,6 +961,7 @@ impl<'de> ::serde::Deserialize<'de> for UserCreateRequestExternalId {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum UserStatus {
     #[serde(rename = "ACTIVE")]
     Active,
@@ -956,6 +1020,7 @@ impl ::std::convert::TryFrom<::std::string::String> for UserStatus {
 /// A volunteering experience listed on the profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VolunteerExperience {
     /// Volunteering cause
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -977,6 +1042,7 @@ pub struct VolunteerExperience {
 /// A work experience listed on the profile.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct WorkExperience {
     /// Company related information object
     #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
@@ -998,6 +1064,7 @@ pub struct WorkExperience {
 /// The work platform the account is on.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct WorkPlatformAttribute {
     /// Unique ID of the work platform.
     pub id: ::uuid::Uuid,
@@ -2134,6 +2201,155 @@ pub mod round_trip {
             ("list_profiles", Some(200u16)) => Some(convert::<types::ProfileList>(body)),
             ("list_profiles", Some(400u16)) => Some(convert::<types::Error>(body)),
             ("list_profiles", Some(401u16)) => Some(convert::<types::Error>(body)),
+            _ => None,
+        }
+    }
+}
+
+/// Every schema type by its Rust name: deserialization one type at a time (the
+/// constraint probe asks each whether it accepts a JSON value) and, with the `schemars`
+/// feature, each type's derived JSON Schema.
+pub mod schema_types {
+    use crate as types;
+
+    /// The Rust names of the schema types, in the generator's order.
+    pub const NAMES: &[&str] = &[
+        "Account",
+        "AccountAttribute",
+        "AccountStatus",
+        "Address",
+        "Certification",
+        "ContactType",
+        "Education",
+        "Email",
+        "EmptyObject",
+        "Error",
+        "ErrorError",
+        "Gender",
+        "GenderInner",
+        "Honor",
+        "Metadata",
+        "PhoneNumber",
+        "Product",
+        "Profile",
+        "ProfileList",
+        "Project",
+        "Publication",
+        "Reputation",
+        "SdkToken",
+        "SdkTokenRequest",
+        "TimePeriod",
+        "User",
+        "UserAttribute",
+        "UserCreateRequest",
+        "UserCreateRequestExternalId",
+        "UserStatus",
+        "VolunteerExperience",
+        "WorkExperience",
+        "WorkPlatformAttribute",
+    ];
+
+    fn accepts<T: ::serde::de::DeserializeOwned>(
+        value: &::serde_json::Value,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        T::deserialize(value).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    /// Deserializes `value` as the schema type named `type_name`: `Err` with serde's
+    /// message when the type refuses it, `None` for a name that is not a schema type.
+    pub fn deserialize(
+        type_name: &str,
+        value: &::serde_json::Value,
+    ) -> ::std::option::Option<::std::result::Result<(), ::std::string::String>> {
+        match type_name {
+            "Account" => Some(accepts::<types::Account>(value)),
+            "AccountAttribute" => Some(accepts::<types::AccountAttribute>(value)),
+            "AccountStatus" => Some(accepts::<types::AccountStatus>(value)),
+            "Address" => Some(accepts::<types::Address>(value)),
+            "Certification" => Some(accepts::<types::Certification>(value)),
+            "ContactType" => Some(accepts::<types::ContactType>(value)),
+            "Education" => Some(accepts::<types::Education>(value)),
+            "Email" => Some(accepts::<types::Email>(value)),
+            "EmptyObject" => Some(accepts::<types::EmptyObject>(value)),
+            "Error" => Some(accepts::<types::Error>(value)),
+            "ErrorError" => Some(accepts::<types::ErrorError>(value)),
+            "Gender" => Some(accepts::<types::Gender>(value)),
+            "GenderInner" => Some(accepts::<types::GenderInner>(value)),
+            "Honor" => Some(accepts::<types::Honor>(value)),
+            "Metadata" => Some(accepts::<types::Metadata>(value)),
+            "PhoneNumber" => Some(accepts::<types::PhoneNumber>(value)),
+            "Product" => Some(accepts::<types::Product>(value)),
+            "Profile" => Some(accepts::<types::Profile>(value)),
+            "ProfileList" => Some(accepts::<types::ProfileList>(value)),
+            "Project" => Some(accepts::<types::Project>(value)),
+            "Publication" => Some(accepts::<types::Publication>(value)),
+            "Reputation" => Some(accepts::<types::Reputation>(value)),
+            "SdkToken" => Some(accepts::<types::SdkToken>(value)),
+            "SdkTokenRequest" => Some(accepts::<types::SdkTokenRequest>(value)),
+            "TimePeriod" => Some(accepts::<types::TimePeriod>(value)),
+            "User" => Some(accepts::<types::User>(value)),
+            "UserAttribute" => Some(accepts::<types::UserAttribute>(value)),
+            "UserCreateRequest" => Some(accepts::<types::UserCreateRequest>(value)),
+            "UserCreateRequestExternalId" => {
+                Some(accepts::<types::UserCreateRequestExternalId>(value))
+            }
+            "UserStatus" => Some(accepts::<types::UserStatus>(value)),
+            "VolunteerExperience" => Some(accepts::<types::VolunteerExperience>(value)),
+            "WorkExperience" => Some(accepts::<types::WorkExperience>(value)),
+            "WorkPlatformAttribute" => {
+                Some(accepts::<types::WorkPlatformAttribute>(value))
+            }
+            _ => None,
+        }
+    }
+
+    /// The JSON Schema schemars derives for the schema type named `type_name`.
+    #[cfg(feature = "schemars")]
+    pub fn json_schema(
+        type_name: &str,
+    ) -> ::std::option::Option<::schemars::schema::RootSchema> {
+        match type_name {
+            "Account" => Some(::schemars::schema_for!(types::Account)),
+            "AccountAttribute" => Some(::schemars::schema_for!(types::AccountAttribute)),
+            "AccountStatus" => Some(::schemars::schema_for!(types::AccountStatus)),
+            "Address" => Some(::schemars::schema_for!(types::Address)),
+            "Certification" => Some(::schemars::schema_for!(types::Certification)),
+            "ContactType" => Some(::schemars::schema_for!(types::ContactType)),
+            "Education" => Some(::schemars::schema_for!(types::Education)),
+            "Email" => Some(::schemars::schema_for!(types::Email)),
+            "EmptyObject" => Some(::schemars::schema_for!(types::EmptyObject)),
+            "Error" => Some(::schemars::schema_for!(types::Error)),
+            "ErrorError" => Some(::schemars::schema_for!(types::ErrorError)),
+            "Gender" => Some(::schemars::schema_for!(types::Gender)),
+            "GenderInner" => Some(::schemars::schema_for!(types::GenderInner)),
+            "Honor" => Some(::schemars::schema_for!(types::Honor)),
+            "Metadata" => Some(::schemars::schema_for!(types::Metadata)),
+            "PhoneNumber" => Some(::schemars::schema_for!(types::PhoneNumber)),
+            "Product" => Some(::schemars::schema_for!(types::Product)),
+            "Profile" => Some(::schemars::schema_for!(types::Profile)),
+            "ProfileList" => Some(::schemars::schema_for!(types::ProfileList)),
+            "Project" => Some(::schemars::schema_for!(types::Project)),
+            "Publication" => Some(::schemars::schema_for!(types::Publication)),
+            "Reputation" => Some(::schemars::schema_for!(types::Reputation)),
+            "SdkToken" => Some(::schemars::schema_for!(types::SdkToken)),
+            "SdkTokenRequest" => Some(::schemars::schema_for!(types::SdkTokenRequest)),
+            "TimePeriod" => Some(::schemars::schema_for!(types::TimePeriod)),
+            "User" => Some(::schemars::schema_for!(types::User)),
+            "UserAttribute" => Some(::schemars::schema_for!(types::UserAttribute)),
+            "UserCreateRequest" => {
+                Some(::schemars::schema_for!(types::UserCreateRequest))
+            }
+            "UserCreateRequestExternalId" => {
+                Some(::schemars::schema_for!(types::UserCreateRequestExternalId))
+            }
+            "UserStatus" => Some(::schemars::schema_for!(types::UserStatus)),
+            "VolunteerExperience" => {
+                Some(::schemars::schema_for!(types::VolunteerExperience))
+            }
+            "WorkExperience" => Some(::schemars::schema_for!(types::WorkExperience)),
+            "WorkPlatformAttribute" => {
+                Some(::schemars::schema_for!(types::WorkPlatformAttribute))
+            }
             _ => None,
         }
     }

@@ -2,6 +2,7 @@
 /// Conversation Object. You must include the resolve=conversations in your API request in order to receive it in the returned user object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Conversation {
     /// See Goal-Node Object schema
     #[serde(
@@ -43,6 +44,7 @@ pub struct Conversation {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum ConversationPlatform {
     Mobile,
     Web,
@@ -109,6 +111,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ConversationPlatform {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum ConversationStatus {
     Active,
     Draft,
@@ -174,6 +177,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ConversationStatus {
 /// Error body of every 4xx response. The page documents no error body; this mirrors the apiStatusCode of its success bodies, plus a message.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Error {
     /// Status of the API call.
     #[serde(rename = "apiStatusCode")]
@@ -185,6 +189,7 @@ pub struct Error {
 /// File Object. The page names it (photoFile is a "Reference to File Object") but has no File Object table; the fields are those of the Get User sample.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct File {
     /// Id of the File Object.
     #[serde(rename = "objectId", skip_serializing_if = "::std::option::Option::is_none")]
@@ -198,12 +203,19 @@ pub struct File {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, with = "crate::timestamp::option")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            with = ":: std :: option :: Option < :: chrono :: DateTime < :: chrono :: offset :: Utc > >"
+        )
+    )]
     pub url_expires_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 
 /// Reference to File Object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FileReference {
     /// Id of the File Object.
     #[serde(rename = "objectId")]
@@ -223,6 +235,7 @@ pub struct FileReference {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum GetUserResolve {
     #[serde(rename = "organizations")]
     Organizations,
@@ -285,6 +298,7 @@ impl ::std::convert::TryFrom<::std::string::String> for GetUserResolve {
 /// Goal-Node Object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct GoalNode {
     /// Name of goal (as named in the Instabot portal)
     #[serde(rename = "goalName", skip_serializing_if = "::std::option::Option::is_none")]
@@ -310,6 +324,7 @@ pub struct GoalNode {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum ListUsersResolve {
     #[serde(rename = "organizations")]
     Organizations,
@@ -382,6 +397,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ListUsersResolve {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum ListUsersType {
     #[serde(rename = "all")]
     All,
@@ -436,6 +452,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ListUsersType {
 /// `ListUsersUpdatedSinceSince`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ListUsersUpdatedSinceSince(::std::string::String);
 
 impl ::std::ops::Deref for ListUsersUpdatedSinceSince {
@@ -511,6 +528,7 @@ impl<'de> ::serde::Deserialize<'de> for ListUsersUpdatedSinceSince {
 /// Body containing id of the object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ObjectIdEnvelope {
     #[serde(rename = "apiStatusCode")]
     pub api_status_code: SuccessStatusCode,
@@ -520,6 +538,7 @@ pub struct ObjectIdEnvelope {
 /// Reference to an object by its id.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ObjectReference {
     /// Object id.
     #[serde(rename = "objectId")]
@@ -529,10 +548,17 @@ pub struct ObjectReference {
 /// Responses Object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Response {
     /// Datetime (ISO-8601) of when this message response occurred.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, with = "crate::timestamp::option")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            with = ":: std :: option :: Option < :: chrono :: DateTime < :: chrono :: offset :: Utc > >"
+        )
+    )]
     pub date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// The text of the Instabot question/statement.
     #[serde(
@@ -554,6 +580,7 @@ pub struct Response {
 /// Session Object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Session {
     /// Browser user-agent if session was taken in web. Else, make and build of mobile device if session was taken in iOS/Android (native in-app)
     #[serde(
@@ -597,6 +624,12 @@ pub struct Session {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, with = "crate::timestamp::option")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            with = ":: std :: option :: Option < :: chrono :: DateTime < :: chrono :: offset :: Utc > >"
+        )
+    )]
     pub start_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Possible values - noreply, engaged, completed
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -619,6 +652,7 @@ pub struct Session {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum SessionStatus {
     NoReply,
     Engaged,
@@ -688,6 +722,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SessionStatus {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum SuccessStatusCode {
     Success,
     /// A value the spec does not list (added by the vendor after this code was generated).
@@ -741,6 +776,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SuccessStatusCode {
 /// User Object. Fields not in the page's User Object Schema table are taken from the Get User and list samples. userPassword is never returned.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct User {
     /// See Conversation Object Schema. Only returned with resolve=conversations.
     #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -751,6 +787,12 @@ pub struct User {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, with = "crate::timestamp::option")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            with = ":: std :: option :: Option < :: chrono :: DateTime < :: chrono :: offset :: Utc > >"
+        )
+    )]
     pub create_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Custom properties
     #[serde(
@@ -777,6 +819,12 @@ pub struct User {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, with = "crate::timestamp::option")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            with = ":: std :: option :: Option < :: chrono :: DateTime < :: chrono :: offset :: Utc > >"
+        )
+    )]
     pub first_login_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -786,6 +834,12 @@ pub struct User {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, with = "crate::timestamp::option")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            with = ":: std :: option :: Option < :: chrono :: DateTime < :: chrono :: offset :: Utc > >"
+        )
+    )]
     pub last_activity_date: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -795,6 +849,12 @@ pub struct User {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, with = "crate::timestamp::option")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            with = ":: std :: option :: Option < :: chrono :: DateTime < :: chrono :: offset :: Utc > >"
+        )
+    )]
     pub last_login_time: ::std::option::Option<
         ::chrono::DateTime<::chrono::offset::Utc>,
     >,
@@ -804,6 +864,12 @@ pub struct User {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, with = "crate::timestamp::option")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            with = ":: std :: option :: Option < :: chrono :: DateTime < :: chrono :: offset :: Utc > >"
+        )
+    )]
     pub last_seen_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// User display name
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -854,6 +920,12 @@ pub struct User {
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     #[serde(default, with = "crate::timestamp::option")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            with = ":: std :: option :: Option < :: chrono :: DateTime < :: chrono :: offset :: Utc > >"
+        )
+    )]
     pub update_date: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     /// Returned with resolve=userSegments: list of user segments user belongs to. The page names the resolve option but not the field or its items.
     #[serde(
@@ -879,6 +951,7 @@ pub struct User {
 /// JSON defining the user. Please note that the userName and userPassword fields are required for user creation.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserCreateRequest {
     /// Custom properties
     #[serde(
@@ -916,6 +989,7 @@ pub struct UserCreateRequest {
 /// Body of the Create User response, containing id of created object.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserCreatedEnvelope(pub ObjectIdEnvelope);
 
 impl ::std::ops::Deref for UserCreatedEnvelope {
@@ -941,6 +1015,7 @@ impl ::std::convert::From<ObjectIdEnvelope> for UserCreatedEnvelope {
 /// JSON describing the user.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserEnvelope {
     #[serde(rename = "apiStatusCode")]
     pub api_status_code: SuccessStatusCode,
@@ -950,6 +1025,7 @@ pub struct UserEnvelope {
 /// List of Users.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserListEnvelope {
     #[serde(rename = "apiStatusCode")]
     pub api_status_code: SuccessStatusCode,
@@ -971,6 +1047,7 @@ pub struct UserListEnvelope {
 /// System properties collected by Instabot. The keys are those of the list sample; others may appear.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserSystemProperties {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub city: ::std::option::Option<::std::string::String>,
@@ -998,6 +1075,7 @@ pub struct UserSystemProperties {
 /// JSON defining the user fields to update. No field is required.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserUpdateRequest {
     /// Custom properties
     #[serde(
@@ -1048,6 +1126,7 @@ pub struct UserUpdateRequest {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum UserUserType {
     #[serde(rename = "general")]
     General,
@@ -1106,6 +1185,7 @@ impl ::std::convert::TryFrom<::std::string::String> for UserUserType {
 /// Not in the User Object Schema table; shown in the list sample.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct VisitInfo {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub application: ::std::option::Option<ObjectReference>,
@@ -2007,6 +2087,140 @@ pub mod round_trip {
             ("delete_user", Some(400u16)) => Some(convert::<types::Error>(body)),
             ("delete_user", Some(401u16)) => Some(convert::<types::Error>(body)),
             ("delete_user", Some(404u16)) => Some(convert::<types::Error>(body)),
+            _ => None,
+        }
+    }
+}
+
+/// Every schema type by its Rust name: deserialization one type at a time (the
+/// constraint probe asks each whether it accepts a JSON value) and, with the `schemars`
+/// feature, each type's derived JSON Schema.
+pub mod schema_types {
+    use crate as types;
+
+    /// The Rust names of the schema types, in the generator's order.
+    pub const NAMES: &[&str] = &[
+        "Conversation",
+        "ConversationPlatform",
+        "ConversationStatus",
+        "Error",
+        "File",
+        "FileReference",
+        "GetUserResolve",
+        "GoalNode",
+        "ListUsersResolve",
+        "ListUsersType",
+        "ListUsersUpdatedSinceSince",
+        "ObjectIdEnvelope",
+        "ObjectReference",
+        "Response",
+        "Session",
+        "SessionStatus",
+        "SuccessStatusCode",
+        "User",
+        "UserCreateRequest",
+        "UserCreatedEnvelope",
+        "UserEnvelope",
+        "UserListEnvelope",
+        "UserSystemProperties",
+        "UserUpdateRequest",
+        "UserUserType",
+        "VisitInfo",
+    ];
+
+    fn accepts<T: ::serde::de::DeserializeOwned>(
+        value: &::serde_json::Value,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        T::deserialize(value).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    /// Deserializes `value` as the schema type named `type_name`: `Err` with serde's
+    /// message when the type refuses it, `None` for a name that is not a schema type.
+    pub fn deserialize(
+        type_name: &str,
+        value: &::serde_json::Value,
+    ) -> ::std::option::Option<::std::result::Result<(), ::std::string::String>> {
+        match type_name {
+            "Conversation" => Some(accepts::<types::Conversation>(value)),
+            "ConversationPlatform" => Some(accepts::<types::ConversationPlatform>(value)),
+            "ConversationStatus" => Some(accepts::<types::ConversationStatus>(value)),
+            "Error" => Some(accepts::<types::Error>(value)),
+            "File" => Some(accepts::<types::File>(value)),
+            "FileReference" => Some(accepts::<types::FileReference>(value)),
+            "GetUserResolve" => Some(accepts::<types::GetUserResolve>(value)),
+            "GoalNode" => Some(accepts::<types::GoalNode>(value)),
+            "ListUsersResolve" => Some(accepts::<types::ListUsersResolve>(value)),
+            "ListUsersType" => Some(accepts::<types::ListUsersType>(value)),
+            "ListUsersUpdatedSinceSince" => {
+                Some(accepts::<types::ListUsersUpdatedSinceSince>(value))
+            }
+            "ObjectIdEnvelope" => Some(accepts::<types::ObjectIdEnvelope>(value)),
+            "ObjectReference" => Some(accepts::<types::ObjectReference>(value)),
+            "Response" => Some(accepts::<types::Response>(value)),
+            "Session" => Some(accepts::<types::Session>(value)),
+            "SessionStatus" => Some(accepts::<types::SessionStatus>(value)),
+            "SuccessStatusCode" => Some(accepts::<types::SuccessStatusCode>(value)),
+            "User" => Some(accepts::<types::User>(value)),
+            "UserCreateRequest" => Some(accepts::<types::UserCreateRequest>(value)),
+            "UserCreatedEnvelope" => Some(accepts::<types::UserCreatedEnvelope>(value)),
+            "UserEnvelope" => Some(accepts::<types::UserEnvelope>(value)),
+            "UserListEnvelope" => Some(accepts::<types::UserListEnvelope>(value)),
+            "UserSystemProperties" => Some(accepts::<types::UserSystemProperties>(value)),
+            "UserUpdateRequest" => Some(accepts::<types::UserUpdateRequest>(value)),
+            "UserUserType" => Some(accepts::<types::UserUserType>(value)),
+            "VisitInfo" => Some(accepts::<types::VisitInfo>(value)),
+            _ => None,
+        }
+    }
+
+    /// The JSON Schema schemars derives for the schema type named `type_name`.
+    #[cfg(feature = "schemars")]
+    pub fn json_schema(
+        type_name: &str,
+    ) -> ::std::option::Option<::schemars::schema::RootSchema> {
+        match type_name {
+            "Conversation" => Some(::schemars::schema_for!(types::Conversation)),
+            "ConversationPlatform" => {
+                Some(::schemars::schema_for!(types::ConversationPlatform))
+            }
+            "ConversationStatus" => {
+                Some(::schemars::schema_for!(types::ConversationStatus))
+            }
+            "Error" => Some(::schemars::schema_for!(types::Error)),
+            "File" => Some(::schemars::schema_for!(types::File)),
+            "FileReference" => Some(::schemars::schema_for!(types::FileReference)),
+            "GetUserResolve" => Some(::schemars::schema_for!(types::GetUserResolve)),
+            "GoalNode" => Some(::schemars::schema_for!(types::GoalNode)),
+            "ListUsersResolve" => Some(::schemars::schema_for!(types::ListUsersResolve)),
+            "ListUsersType" => Some(::schemars::schema_for!(types::ListUsersType)),
+            "ListUsersUpdatedSinceSince" => {
+                Some(::schemars::schema_for!(types::ListUsersUpdatedSinceSince))
+            }
+            "ObjectIdEnvelope" => Some(::schemars::schema_for!(types::ObjectIdEnvelope)),
+            "ObjectReference" => Some(::schemars::schema_for!(types::ObjectReference)),
+            "Response" => Some(::schemars::schema_for!(types::Response)),
+            "Session" => Some(::schemars::schema_for!(types::Session)),
+            "SessionStatus" => Some(::schemars::schema_for!(types::SessionStatus)),
+            "SuccessStatusCode" => {
+                Some(::schemars::schema_for!(types::SuccessStatusCode))
+            }
+            "User" => Some(::schemars::schema_for!(types::User)),
+            "UserCreateRequest" => {
+                Some(::schemars::schema_for!(types::UserCreateRequest))
+            }
+            "UserCreatedEnvelope" => {
+                Some(::schemars::schema_for!(types::UserCreatedEnvelope))
+            }
+            "UserEnvelope" => Some(::schemars::schema_for!(types::UserEnvelope)),
+            "UserListEnvelope" => Some(::schemars::schema_for!(types::UserListEnvelope)),
+            "UserSystemProperties" => {
+                Some(::schemars::schema_for!(types::UserSystemProperties))
+            }
+            "UserUpdateRequest" => {
+                Some(::schemars::schema_for!(types::UserUpdateRequest))
+            }
+            "UserUserType" => Some(::schemars::schema_for!(types::UserUserType)),
+            "VisitInfo" => Some(::schemars::schema_for!(types::VisitInfo)),
             _ => None,
         }
     }

@@ -2,6 +2,7 @@
 /// A date as the create response serialises it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct DateObject {
     /// Date and time in the timezone below, YYYY-MM-DD hh:mm:ss.
     pub date: DateObjectDate,
@@ -14,6 +15,7 @@ pub struct DateObject {
 /// Date and time in the timezone below, YYYY-MM-DD hh:mm:ss.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct DateObjectDate(::std::string::String);
 
 impl ::std::ops::Deref for DateObjectDate {
@@ -86,6 +88,7 @@ impl<'de> ::serde::Deserialize<'de> for DateObjectDate {
 /// `EmptyDataEnvelope`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct EmptyDataEnvelope {
     #[serde(rename = "CODE")]
     pub code: SuccessCode,
@@ -96,6 +99,7 @@ pub struct EmptyDataEnvelope {
 /// Error body of every 4xx response. The page describes no error body; this is the shape Laravel applications such as Publica.la return: a message and, for 422, the messages of each invalid field.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Error {
     /// For validation errors, the messages of each invalid field, by field name.
     #[serde(default, skip_serializing_if = ":: std :: collections :: HashMap::is_empty")]
@@ -110,6 +114,7 @@ pub struct Error {
 /// A flag, sent either as a JSON boolean or as the integer 1 (true) or 0 (false).
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(untagged)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum FlexibleBoolean {
     Boolean(bool),
     Integer(FlexibleBooleanInteger),
@@ -130,6 +135,7 @@ impl ::std::convert::From<FlexibleBooleanInteger> for FlexibleBoolean {
 /// `FlexibleBooleanInteger`
 #[derive(::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct FlexibleBooleanInteger(i64);
 
 impl ::std::ops::Deref for FlexibleBooleanInteger {
@@ -183,6 +189,7 @@ impl<'de> ::serde::Deserialize<'de> for FlexibleBooleanInteger {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum ListUsersQuery {
     #[serde(rename = "deactivated")]
     Deactivated,
@@ -242,6 +249,7 @@ impl ::std::convert::TryFrom<::std::string::String> for ListUsersQuery {
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[serde(transparent)]
 #[derive(Default)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct NullableDateObject(pub ::std::option::Option<NullableDateObjectInner>);
 
 impl ::std::ops::Deref for NullableDateObject {
@@ -269,6 +277,7 @@ for NullableDateObject {
 /// A date as the create response serialises it, or null. The page shows deleted_at only as null; when set it is assumed to have created_at's shape.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct NullableDateObjectInner {
     /// Date and time in the timezone below, YYYY-MM-DD hh:mm:ss.
     pub date: NullableDateObjectInnerDate,
@@ -281,6 +290,7 @@ pub struct NullableDateObjectInner {
 /// Date and time in the timezone below, YYYY-MM-DD hh:mm:ss.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct NullableDateObjectInnerDate(::std::string::String);
 
 impl ::std::ops::Deref for NullableDateObjectInnerDate {
@@ -363,6 +373,7 @@ impl<'de> ::serde::Deserialize<'de> for NullableDateObjectInnerDate {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum SuccessCode {
     #[serde(rename = "success")]
     Success,
@@ -417,6 +428,7 @@ impl ::std::convert::TryFrom<::std::string::String> for SuccessCode {
 /// `UserCreateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserCreateRequest {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub admin: ::std::option::Option<FlexibleBoolean>,
@@ -447,6 +459,7 @@ pub struct UserCreateRequest {
 /// Accepted date format: yyyy-mm-dd. The sample sends an empty string.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserCreateRequestNewPlanCustomValidTo(::std::string::String);
 
 impl ::std::ops::Deref for UserCreateRequestNewPlanCustomValidTo {
@@ -516,6 +529,7 @@ impl<'de> ::serde::Deserialize<'de> for UserCreateRequestNewPlanCustomValidTo {
 /// The user as the create endpoint returns it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserCreated {
     pub admin: FlexibleBoolean,
     /// Creation date.
@@ -539,6 +553,7 @@ pub struct UserCreated {
 /// `UserCreatedEnvelope`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserCreatedEnvelope {
     #[serde(rename = "CODE")]
     pub code: SuccessCode,
@@ -548,6 +563,7 @@ pub struct UserCreatedEnvelope {
 /// `UserListData`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserListData {
     pub paginator: UserPaginator,
 }
@@ -555,6 +571,7 @@ pub struct UserListData {
 /// `UserListEnvelope`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserListEnvelope {
     #[serde(rename = "CODE")]
     pub code: SuccessCode,
@@ -564,16 +581,27 @@ pub struct UserListEnvelope {
 /// A user as the list endpoint returns it.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserListItem {
     pub admin: FlexibleBoolean,
     pub can_be_edited: bool,
     /// Creation date.
     #[serde(with = "crate::timestamp")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = ":: chrono :: DateTime < :: chrono :: offset :: Utc >")
+    )]
     pub created_at: ::chrono::DateTime<::chrono::offset::Utc>,
     pub created_at_date_string: ::chrono::naive::NaiveDate,
     /// Deactivation date, or null.
     #[serde(default)]
     #[serde(with = "crate::timestamp::option")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            with = ":: std :: option :: Option < :: chrono :: DateTime < :: chrono :: offset :: Utc > >"
+        )
+    )]
     pub deleted_at: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     pub email: ::std::string::String,
     pub id: i64,
@@ -597,6 +625,10 @@ pub struct UserListItem {
     pub sessions_limit: ::std::option::Option<i64>,
     /// Last update date.
     #[serde(with = "crate::timestamp")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = ":: chrono :: DateTime < :: chrono :: offset :: Utc >")
+    )]
     pub updated_at: ::chrono::DateTime<::chrono::offset::Utc>,
     /// Shape of the items not documented; the sample sends [].
     pub user_plans: ::std::vec::Vec<::serde_json::Value>,
@@ -607,6 +639,7 @@ pub struct UserListItem {
 /// `UserPaginator`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserPaginator {
     pub current_page: i64,
     pub data: ::std::vec::Vec<UserListItem>,
@@ -615,6 +648,7 @@ pub struct UserPaginator {
 /// `UserReactivatedEnvelope`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserReactivatedEnvelope {
     #[serde(rename = "CODE")]
     pub code: SuccessCode,
@@ -625,6 +659,7 @@ pub struct UserReactivatedEnvelope {
 /// `UserUpdateRequest`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserUpdateRequest {
     /// 1 or 0
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -660,6 +695,7 @@ pub struct UserUpdateRequest {
 /// Accepted date format: yyyy-mm-dd, or an empty string.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct UserUpdateRequestNewPlanCustomValidTo(::std::string::String);
 
 impl ::std::ops::Deref for UserUpdateRequestNewPlanCustomValidTo {
@@ -1412,6 +1448,148 @@ pub mod round_trip {
             ("force_logout_user", Some(400u16)) => Some(convert::<types::Error>(body)),
             ("force_logout_user", Some(401u16)) => Some(convert::<types::Error>(body)),
             ("force_logout_user", Some(404u16)) => Some(convert::<types::Error>(body)),
+            _ => None,
+        }
+    }
+}
+
+/// Every schema type by its Rust name: deserialization one type at a time (the
+/// constraint probe asks each whether it accepts a JSON value) and, with the `schemars`
+/// feature, each type's derived JSON Schema.
+pub mod schema_types {
+    use crate as types;
+
+    /// The Rust names of the schema types, in the generator's order.
+    pub const NAMES: &[&str] = &[
+        "DateObject",
+        "DateObjectDate",
+        "EmptyDataEnvelope",
+        "Error",
+        "FlexibleBoolean",
+        "FlexibleBooleanInteger",
+        "ListUsersQuery",
+        "NullableDateObject",
+        "NullableDateObjectInner",
+        "NullableDateObjectInnerDate",
+        "SuccessCode",
+        "UserCreateRequest",
+        "UserCreateRequestNewPlanCustomValidTo",
+        "UserCreated",
+        "UserCreatedEnvelope",
+        "UserListData",
+        "UserListEnvelope",
+        "UserListItem",
+        "UserPaginator",
+        "UserReactivatedEnvelope",
+        "UserUpdateRequest",
+        "UserUpdateRequestNewPlanCustomValidTo",
+    ];
+
+    fn accepts<T: ::serde::de::DeserializeOwned>(
+        value: &::serde_json::Value,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        T::deserialize(value).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    /// Deserializes `value` as the schema type named `type_name`: `Err` with serde's
+    /// message when the type refuses it, `None` for a name that is not a schema type.
+    pub fn deserialize(
+        type_name: &str,
+        value: &::serde_json::Value,
+    ) -> ::std::option::Option<::std::result::Result<(), ::std::string::String>> {
+        match type_name {
+            "DateObject" => Some(accepts::<types::DateObject>(value)),
+            "DateObjectDate" => Some(accepts::<types::DateObjectDate>(value)),
+            "EmptyDataEnvelope" => Some(accepts::<types::EmptyDataEnvelope>(value)),
+            "Error" => Some(accepts::<types::Error>(value)),
+            "FlexibleBoolean" => Some(accepts::<types::FlexibleBoolean>(value)),
+            "FlexibleBooleanInteger" => {
+                Some(accepts::<types::FlexibleBooleanInteger>(value))
+            }
+            "ListUsersQuery" => Some(accepts::<types::ListUsersQuery>(value)),
+            "NullableDateObject" => Some(accepts::<types::NullableDateObject>(value)),
+            "NullableDateObjectInner" => {
+                Some(accepts::<types::NullableDateObjectInner>(value))
+            }
+            "NullableDateObjectInnerDate" => {
+                Some(accepts::<types::NullableDateObjectInnerDate>(value))
+            }
+            "SuccessCode" => Some(accepts::<types::SuccessCode>(value)),
+            "UserCreateRequest" => Some(accepts::<types::UserCreateRequest>(value)),
+            "UserCreateRequestNewPlanCustomValidTo" => {
+                Some(accepts::<types::UserCreateRequestNewPlanCustomValidTo>(value))
+            }
+            "UserCreated" => Some(accepts::<types::UserCreated>(value)),
+            "UserCreatedEnvelope" => Some(accepts::<types::UserCreatedEnvelope>(value)),
+            "UserListData" => Some(accepts::<types::UserListData>(value)),
+            "UserListEnvelope" => Some(accepts::<types::UserListEnvelope>(value)),
+            "UserListItem" => Some(accepts::<types::UserListItem>(value)),
+            "UserPaginator" => Some(accepts::<types::UserPaginator>(value)),
+            "UserReactivatedEnvelope" => {
+                Some(accepts::<types::UserReactivatedEnvelope>(value))
+            }
+            "UserUpdateRequest" => Some(accepts::<types::UserUpdateRequest>(value)),
+            "UserUpdateRequestNewPlanCustomValidTo" => {
+                Some(accepts::<types::UserUpdateRequestNewPlanCustomValidTo>(value))
+            }
+            _ => None,
+        }
+    }
+
+    /// The JSON Schema schemars derives for the schema type named `type_name`.
+    #[cfg(feature = "schemars")]
+    pub fn json_schema(
+        type_name: &str,
+    ) -> ::std::option::Option<::schemars::schema::RootSchema> {
+        match type_name {
+            "DateObject" => Some(::schemars::schema_for!(types::DateObject)),
+            "DateObjectDate" => Some(::schemars::schema_for!(types::DateObjectDate)),
+            "EmptyDataEnvelope" => {
+                Some(::schemars::schema_for!(types::EmptyDataEnvelope))
+            }
+            "Error" => Some(::schemars::schema_for!(types::Error)),
+            "FlexibleBoolean" => Some(::schemars::schema_for!(types::FlexibleBoolean)),
+            "FlexibleBooleanInteger" => {
+                Some(::schemars::schema_for!(types::FlexibleBooleanInteger))
+            }
+            "ListUsersQuery" => Some(::schemars::schema_for!(types::ListUsersQuery)),
+            "NullableDateObject" => {
+                Some(::schemars::schema_for!(types::NullableDateObject))
+            }
+            "NullableDateObjectInner" => {
+                Some(::schemars::schema_for!(types::NullableDateObjectInner))
+            }
+            "NullableDateObjectInnerDate" => {
+                Some(::schemars::schema_for!(types::NullableDateObjectInnerDate))
+            }
+            "SuccessCode" => Some(::schemars::schema_for!(types::SuccessCode)),
+            "UserCreateRequest" => {
+                Some(::schemars::schema_for!(types::UserCreateRequest))
+            }
+            "UserCreateRequestNewPlanCustomValidTo" => {
+                Some(
+                    ::schemars::schema_for!(types::UserCreateRequestNewPlanCustomValidTo),
+                )
+            }
+            "UserCreated" => Some(::schemars::schema_for!(types::UserCreated)),
+            "UserCreatedEnvelope" => {
+                Some(::schemars::schema_for!(types::UserCreatedEnvelope))
+            }
+            "UserListData" => Some(::schemars::schema_for!(types::UserListData)),
+            "UserListEnvelope" => Some(::schemars::schema_for!(types::UserListEnvelope)),
+            "UserListItem" => Some(::schemars::schema_for!(types::UserListItem)),
+            "UserPaginator" => Some(::schemars::schema_for!(types::UserPaginator)),
+            "UserReactivatedEnvelope" => {
+                Some(::schemars::schema_for!(types::UserReactivatedEnvelope))
+            }
+            "UserUpdateRequest" => {
+                Some(::schemars::schema_for!(types::UserUpdateRequest))
+            }
+            "UserUpdateRequestNewPlanCustomValidTo" => {
+                Some(
+                    ::schemars::schema_for!(types::UserUpdateRequestNewPlanCustomValidTo),
+                )
+            }
             _ => None,
         }
     }

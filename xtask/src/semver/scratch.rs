@@ -1,5 +1,6 @@
 //! Scratch workspaces for cargo-semver-checks: an API's crates generated from one version of
-//! its spec, with a copy of `server-runtime` and the crates it depends on, under
+//! its spec, with a copy of the runtimes (`server-runtime`, `client-runtime`) and the crates
+//! they depend on, under
 //! `target/semver/`.
 
 use std::path::{Path, PathBuf};
@@ -7,8 +8,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use serde_json::Value;
 
-/// A workspace at `dir` holding `api`'s crates generated from `document`, and a copy of
-/// `server-runtime`.
+/// A workspace at `dir` holding `api`'s crates generated from `document`, and copies of the
+/// runtimes.
 pub(super) fn workspace(root: &Path, dir: &Path, api: &str, document: &Value) -> Result<()> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
@@ -20,8 +21,8 @@ pub(super) fn workspace(root: &Path, dir: &Path, api: &str, document: &Value) ->
     for file in &output.files {
         write(&dir.join(&file.path), &file.contents)?;
     }
-    // The server crate's runtime, and the workspace crates the runtime itself depends on.
-    let mut pending = vec!["server-runtime".to_owned()];
+    // The generated crates' runtimes, and the workspace crates they depend on themselves.
+    let mut pending = vec!["server-runtime".to_owned(), "client-runtime".to_owned()];
     let mut copied = Vec::new();
     while let Some(krate) = pending.pop() {
         if copied.contains(&krate) {

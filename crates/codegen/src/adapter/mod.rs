@@ -13,6 +13,7 @@ mod guard;
 mod progenitor_run;
 mod shapes;
 pub mod timestamps;
+mod schemars;
 
 use std::collections::BTreeMap;
 
@@ -94,6 +95,7 @@ pub fn adapt(spec: &Spec, timestamps: Option<&Timestamps>) -> Result<Adapted, Co
         None => Vec::new(),
     };
     let shapes = shapes::with_final_types(shapes, &types);
+    schemars::derive_json_schema(&mut types);
     let type_names = types
         .iter()
         .filter_map(|item| match item {
@@ -109,6 +111,7 @@ pub fn adapt(spec: &Spec, timestamps: Option<&Timestamps>) -> Result<Adapted, Co
     let client: Vec<syn::Item> = client
         .into_iter()
         .filter_map(private_runtime_reexports)
+        .map(without_default_constructor)
         .map(allow_needless_lifetimes)
         .collect();
     let methods = client_methods(spec, &client)?;
@@ -200,6 +203,20 @@ fn private_runtime_reexports(item: syn::Item) -> Option<syn::Item> {
             Some(syn::Item::Use(import))
         }
         other => Some(other),
+    }
+}
+
+/// progenitor's `Client::new(baseurl, inner)` builds a reqwest client with fixed 15 s timeouts;
+/// the public client builds one from `client_runtime::ClientOptions` and calls
+/// `new_with_client`, so `new` would be dead code.
+fn without_default_constructor(item: syn::Item) -> syn::Item {
+    match item {
+        syn::Item::Impl(mut imp) if imp.trait_.is_none() => {
+            imp.items
+                .retain(|inner| !matches!(inner, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+            syn::Item::Impl(imp)
+        }
+        other => other,
     }
 }
 

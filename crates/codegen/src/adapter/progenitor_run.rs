@@ -1,7 +1,8 @@
 //! Running progenitor on a spec and splitting its output into types and client code.
 
 use openapiv3::OpenAPI;
-use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use quote::quote;
 use spec_model::Spec;
 
 use super::guard;
@@ -18,7 +19,12 @@ fn settings(timestamps: Option<&Timestamps>) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Positional)
-        .with_tag(TagStyle::Merged);
+        .with_tag(TagStyle::Merged)
+        // Every request goes through `client_runtime::Runtime` (retries, tracing): the client
+        // crate implements `ClientHooks::exec` for it, and no default implementation may hide
+        // a missing one.
+        .with_inner_type(quote!(client_runtime::Runtime))
+        .with_hooks(HooksMode::Expected);
     if let Some(timestamps) = timestamps {
         super::timestamps::replace_components(&mut settings, timestamps);
     }

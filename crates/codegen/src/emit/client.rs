@@ -130,13 +130,37 @@ fn environments(model: &ApiModel) -> TokenStream {
     out
 }
 
-/// The public `Client`: the positional client inside, fluent operations outside.
+/// The public `Client`: the positional client inside, fluent operations outside; every
+/// request goes through `client_runtime::Runtime` (retries, timeouts, one tracing span).
 fn public_client(model: &ApiModel) -> TokenStream {
     let doc = format!(
-        "Client for the {} (version {}): one method per operation, each returning a request builder (see [`operations`]).",
+        "Client for the {} (version {}): one method per operation, each returning a request builder (see [`operations`]).\n\nBuild one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.",
         model.title, model.version
     );
+    let api = &model.api;
+    let request_id_header = match &model.request_id_header {
+        Some(name) => quote!(::std::option::Option::Some(#name)),
+        None => quote!(::std::option::Option::None),
+    };
+    let user_agent = format!("{}/{}", model.names.client_crate, model.version);
+    let builder_doc = format!(
+        "Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.\n\nDefaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `{user_agent}`, [`RetryPolicy::standard`], tokio's sleep."
+    );
     quote! {
+        pub use client_runtime::{RetryPolicy, Sleep};
+
+        /// Sends each request of the positional client through the runtime: the seam
+        /// progenitor leaves open (`ClientHooks::exec` receives the request and its operationId).
+        impl progenitor_client::ClientHooks<client_runtime::Runtime> for positional::Client {
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                self.inner.execute(&self.client, request, info.operation_id).await
+            }
+        }
+
         #[doc = #doc]
         #[derive(Clone, Debug)]
         pub struct Client {
@@ -144,29 +168,132 @@ fn public_client(model: &ApiModel) -> TokenStream {
         }
 
         impl Client {
-            /// A client for `base_url` with no credentials (15-second timeouts).
+            /// A client for `base_url` with no credentials and the default options (15-second
+            /// timeouts, [`RetryPolicy::standard`]).
+            ///
+            /// # Panics
+            ///
+            /// If the TLS backend cannot be initialised, as `reqwest::Client::new` does;
+            /// [`Client::builder`] returns that as an error instead.
             pub fn new(base_url: &str) -> Self {
-                Self { inner: positional::Client::new(base_url) }
+                match Self::builder(base_url).build() {
+                    ::std::result::Result::Ok(client) => client,
+                    ::std::result::Result::Err(error) => panic!("{error}"),
+                }
             }
 
             /// A client for `base_url` over an existing `reqwest::Client` (its timeouts, its
-            /// default headers).
+            /// default headers), with [`RetryPolicy::standard`].
             pub fn new_with_client(base_url: &str, client: reqwest::Client) -> Self {
-                Self { inner: positional::Client::new_with_client(base_url, client) }
+                let runtime = client_runtime::ClientOptions::default().runtime(#api, #request_id_header);
+                Self { inner: positional::Client::new_with_client(base_url, client, runtime) }
+            }
+
+            /// Starts a client for `base_url`: set credentials, timeouts, the retry policy and
+            /// the user agent, then [`ClientBuilder::build`].
+            pub fn builder(base_url: &str) -> ClientBuilder {
+                ClientBuilder {
+                    base_url: base_url.to_owned(),
+                    credentials: ::std::option::Option::None,
+                    options: client_runtime::ClientOptions::default().user_agent(#user_agent),
+                }
             }
 
             /// The base URL every operation's path is appended to.
             pub fn baseurl(&self) -> &str {
                 progenitor_client::ClientInfo::baseurl(&self.inner)
             }
+
+            /// The retry policy every call is sent under.
+            pub fn retry_policy(&self) -> &RetryPolicy {
+                progenitor_client::ClientInfo::inner(&self.inner).policy()
+            }
+        }
+
+        #[doc = #builder_doc]
+        #[derive(Clone)]
+        #[must_use = "a builder does nothing until `.build()`"]
+        pub struct ClientBuilder {
+            base_url: ::std::string::String,
+            credentials: ::std::option::Option<types::auth::Credentials>,
+            options: client_runtime::ClientOptions,
+        }
+
+        impl ::std::fmt::Debug for ClientBuilder {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("ClientBuilder")
+                    .field("base_url", &self.base_url)
+                    .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
+                    .field("options", &self.options)
+                    .finish()
+            }
+        }
+
+        impl ClientBuilder {
+            /// The credentials sent with every request (their headers are marked sensitive, so
+            /// they never appear in `Debug` output or logs).
+            pub fn credentials(mut self, credentials: &types::auth::Credentials) -> Self {
+                self.credentials = ::std::option::Option::Some(credentials.clone());
+                self
+            }
+
+            /// The longest one attempt may take, from connecting to the end of the response.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
+
+            /// The longest connecting may take.
+            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options = self.options.connect_timeout(timeout);
+                self
+            }
+
+            /// The retry policy ([`RetryPolicy::disabled`] sends every request once).
+            pub fn retry(mut self, policy: RetryPolicy) -> Self {
+                self.options = self.options.retry(policy);
+                self
+            }
+
+            /// The `User-Agent` header of every request.
+            pub fn user_agent(mut self, user_agent: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.options = self.options.user_agent(user_agent);
+                self
+            }
+
+            /// How the client waits between attempts (a test passes one that records the waits
+            /// instead of sleeping).
+            pub fn sleep(mut self, sleep: ::std::sync::Arc<dyn Sleep>) -> Self {
+                self.options = self.options.sleep(sleep);
+                self
+            }
+
+            /// The client, or why it cannot be built (a credential that is no header value, the
+            /// TLS backend).
+            pub fn build(self) -> ::std::result::Result<Client, ClientSetupError> {
+                let mut headers = reqwest::header::HeaderMap::new();
+                if let ::std::option::Option::Some(credentials) = &self.credentials {
+                    for (name, value) in credentials.to_headers() {
+                        let mut value = reqwest::header::HeaderValue::from_str(value.expose())
+                            .map_err(|_| ClientSetupError::InvalidHeader { header: name })?;
+                        value.set_sensitive(true);
+                        headers.insert(reqwest::header::HeaderName::from_static(name), value);
+                    }
+                }
+                let http = self.options.http_client(headers).map_err(ClientSetupError::Build)?;
+                let runtime = self.options.runtime(#api, #request_id_header);
+                ::std::result::Result::Ok(Client {
+                    inner: positional::Client::new_with_client(&self.base_url, http, runtime),
+                })
+            }
         }
     }
 }
 
-/// `Client::with_credentials`, which sends the spec's credentials on every request.
+/// `ClientSetupError` and `Client::with_credentials`, the builder with its defaults.
 fn credentials_constructor() -> TokenStream {
     quote! {
-        /// Why [`Client::with_credentials`] could not build a client.
+        /// Why [`ClientBuilder::build`] or [`Client::with_credentials`] could not build a client.
         #[derive(Debug)]
         pub enum ClientSetupError {
             /// A credential cannot be sent in an HTTP header (it contains control characters).
@@ -192,29 +319,14 @@ fn credentials_constructor() -> TokenStream {
         impl ::std::error::Error for ClientSetupError {}
 
         impl Client {
-            /// A client for `base_url` that sends `credentials` with every request.
-            ///
-            /// The credential headers are marked sensitive, so they never appear in `Debug`
-            /// output or logs. Connect and request timeouts are 15 seconds.
+            /// A client for `base_url` that sends `credentials` with every request, with the
+            /// builder's defaults (15-second timeouts, [`RetryPolicy::standard`]):
+            /// `Client::builder(base_url).credentials(credentials).build()`.
             pub fn with_credentials(
                 base_url: &str,
                 credentials: &types::auth::Credentials,
             ) -> ::std::result::Result<Self, ClientSetupError> {
-                let mut headers = reqwest::header::HeaderMap::new();
-                for (name, value) in credentials.to_headers() {
-                    let mut value = reqwest::header::HeaderValue::from_str(value.expose())
-                        .map_err(|_| ClientSetupError::InvalidHeader { header: name })?;
-                    value.set_sensitive(true);
-                    headers.insert(reqwest::header::HeaderName::from_static(name), value);
-                }
-                let timeout = ::std::time::Duration::from_secs(15);
-                let client = reqwest::ClientBuilder::new()
-                    .connect_timeout(timeout)
-                    .timeout(timeout)
-                    .default_headers(headers)
-                    .build()
-                    .map_err(ClientSetupError::Build)?;
-                Ok(Self::new_with_client(base_url, client))
+                Self::builder(base_url).credentials(credentials).build()
             }
         }
     }

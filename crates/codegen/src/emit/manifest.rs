@@ -24,7 +24,7 @@ pub fn manifest(model: &ApiModel, kind: CrateKind, dir: &Path, runtime_dir: &Pat
                 external(model.dependencies.types),
                 timestamp_form(model.dependencies.types, dir, runtime_dir),
             ),
-            String::new(),
+            schemars_feature(model.dependencies.types),
         ),
         CrateKind::Client => {
             let streams = if model.operations.iter().any(|op| op.pagination.is_some()) {
@@ -36,7 +36,8 @@ pub fn manifest(model: &ApiModel, kind: CrateKind, dir: &Path, runtime_dir: &Pat
                 &names.client_crate,
                 format!("HTTP client for the {title} (generated from spec/{api}.yaml)"),
                 format!(
-                    "{types_dep}{streams}progenitor-client = \"0.15\"\nreqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"stream\"] }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{}",
+                    "{types_dep}client-runtime = {{ path = \"{}\" }}\n{streams}progenitor-client = \"0.15\"\nreqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"stream\"] }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{}",
+                    render::relative_path(dir, &runtime_dir.with_file_name("client-runtime")).display(),
                     external(model.dependencies.client)
                 ),
                 "\n[features]\ndefault = [\"rustls\"]\n# HTTPS through rustls. Turn default features off to bring your own TLS setup.\nrustls = [\"reqwest/rustls\"]\n".to_owned(),
@@ -61,7 +62,7 @@ pub fn manifest(model: &ApiModel, kind: CrateKind, dir: &Path, runtime_dir: &Pat
     )
 }
 
-/// The workspace's `timestamp-form` crate, beside `server-runtime`.
+/// The workspace's `timestamp-form` crate, beside `server-runtime` (as is `client-runtime`).
 fn timestamp_form(crates: ExternalCrates, dir: &Path, runtime_dir: &Path) -> String {
     if !crates.timestamp_form {
         return String::new();
@@ -82,4 +83,25 @@ fn external(crates: ExternalCrates) -> String {
         out.push_str("uuid = { version = \"1\", features = [\"serde\"] }\n");
     }
     out
+}
+
+/// The schemars major version the types crates pin (the one typify already brings into the
+/// lock file, so the feature adds no second copy).
+const SCHEMARS_VERSION: &str = "0.8";
+
+/// The types crate's optional schemars dependency and its default-off feature, with the
+/// schemars features the types' external crates need (`chrono`, `uuid1`).
+fn schemars_feature(crates: ExternalCrates) -> String {
+    let mut features = Vec::new();
+    if crates.chrono {
+        features.push("\"chrono\"");
+    }
+    if crates.uuid {
+        features.push("\"uuid1\"");
+    }
+    format!(
+        "schemars = {{ version = \"{version}\", optional = true, features = [{features}] }}\n\n[features]\n# `schemars::JsonSchema` on every schema type, and `schema_types::json_schema`.\nschemars = [\"dep:schemars\"]\n",
+        version = SCHEMARS_VERSION,
+        features = features.join(", "),
+    )
 }

@@ -15,6 +15,7 @@ mod constructors;
 mod manifest;
 mod operation_docs;
 mod operations;
+mod schema_types;
 mod server;
 mod streams;
 mod timestamps;

@@ -29,6 +29,7 @@ Version: 1.0.0*/
     pub struct Client {
         pub(crate) baseurl: String,
         pub(crate) client: reqwest::Client,
+        pub(crate) inner: client_runtime::Runtime,
     }
 
     #[allow(
@@ -37,38 +38,26 @@ Version: 1.0.0*/
         reason = "progenitor declares <'a> on every operation method and formats every path parameter with to_string()"
     )]
     impl Client {
-        /// Create a new client.
-        ///
-        /// `baseurl` is the base URL provided to the internal
-        /// `reqwest::Client`, and should include a scheme and hostname,
-        /// as well as port and a path stem if applicable.
-        pub fn new(baseurl: &str) -> Self {
-            #[cfg(not(target_arch = "wasm32"))]
-            let client = {
-                let dur = ::std::time::Duration::from_secs(15u64);
-                reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-            };
-
-            #[cfg(target_arch = "wasm32")]
-            let client = reqwest::ClientBuilder::new();
-            Self::new_with_client(baseurl, client.build().unwrap())
-        }
-
         /// Construct a new client with an existing `reqwest::Client`,
         /// allowing more control over its configuration.
         ///
         /// `baseurl` is the base URL provided to the internal
         /// `reqwest::Client`, and should include a scheme and hostname,
         /// as well as port and a path stem if applicable.
-        pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
+        pub fn new_with_client(
+            baseurl: &str,
+            client: reqwest::Client,
+            inner: client_runtime::Runtime,
+        ) -> Self {
             Self {
                 baseurl: baseurl.to_string(),
                 client,
+                inner,
             }
         }
     }
 
-    impl ClientInfo<()> for Client {
+    impl ClientInfo<client_runtime::Runtime> for Client {
         fn api_version() -> &'static str {
             "1.0.0"
         }
@@ -81,12 +70,22 @@ Version: 1.0.0*/
             &self.client
         }
 
-        fn inner(&self) -> &() {
-            &()
+        fn inner(&self) -> &client_runtime::Runtime {
+            &self.inner
         }
     }
 
-    impl ClientHooks<()> for &Client {}
+    const _: () = {
+        #[allow(
+            dead_code,
+            reason = "progenitor's compile-time check that the client implements `ClientHooks` is never called"
+        )]
+        fn assert_client_hooks()
+        where
+            Client: ClientHooks<client_runtime::Runtime>,
+        {}
+    };
+
     #[allow(
         clippy::needless_lifetimes,
         clippy::unnecessary_to_owned,
@@ -137,31 +136,155 @@ Version: 1.0.0*/
     }
 }
 
-/// Client for the HTTP basic fixture API (version 1.0.0): one method per operation, each returning a request builder (see [`operations`]).
+pub use client_runtime::{RetryPolicy, Sleep};
+
+/// Sends each request of the positional client through the runtime: the seam
+/// progenitor leaves open (`ClientHooks::exec` receives the request and its operationId).
+impl progenitor_client::ClientHooks<client_runtime::Runtime> for positional::Client {
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &progenitor_client::OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        self.inner.execute(&self.client, request, info.operation_id).await
+    }
+}
+/** Client for the HTTP basic fixture API (version 1.0.0): one method per operation, each returning a request builder (see [`operations`]).
+
+Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.*/
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: positional::Client,
 }
 
 impl Client {
-    /// A client for `base_url` with no credentials (15-second timeouts).
+    /// A client for `base_url` with no credentials and the default options (15-second
+    /// timeouts, [`RetryPolicy::standard`]).
+    ///
+    /// # Panics
+    ///
+    /// If the TLS backend cannot be initialised, as `reqwest::Client::new` does;
+    /// [`Client::builder`] returns that as an error instead.
     pub fn new(base_url: &str) -> Self {
-        Self {
-            inner: positional::Client::new(base_url),
+        match Self::builder(base_url).build() {
+            ::std::result::Result::Ok(client) => client,
+            ::std::result::Result::Err(error) => panic!("{error}"),
         }
     }
 
     /// A client for `base_url` over an existing `reqwest::Client` (its timeouts, its
-    /// default headers).
+    /// default headers), with [`RetryPolicy::standard`].
     pub fn new_with_client(base_url: &str, client: reqwest::Client) -> Self {
+        let runtime = client_runtime::ClientOptions::default()
+            .runtime("fx_basic_auth", ::std::option::Option::None);
         Self {
-            inner: positional::Client::new_with_client(base_url, client),
+            inner: positional::Client::new_with_client(base_url, client, runtime),
+        }
+    }
+
+    /// Starts a client for `base_url`: set credentials, timeouts, the retry policy and
+    /// the user agent, then [`ClientBuilder::build`].
+    pub fn builder(base_url: &str) -> ClientBuilder {
+        ClientBuilder {
+            base_url: base_url.to_owned(),
+            credentials: ::std::option::Option::None,
+            options: client_runtime::ClientOptions::default()
+                .user_agent("fx-basic-auth-client/1.0.0"),
         }
     }
 
     /// The base URL every operation's path is appended to.
     pub fn baseurl(&self) -> &str {
         progenitor_client::ClientInfo::baseurl(&self.inner)
+    }
+
+    /// The retry policy every call is sent under.
+    pub fn retry_policy(&self) -> &RetryPolicy {
+        progenitor_client::ClientInfo::inner(&self.inner).policy()
+    }
+}
+/** Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
+
+Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `fx-basic-auth-client/1.0.0`, [`RetryPolicy::standard`], tokio's sleep.*/
+#[derive(Clone)]
+#[must_use = "a builder does nothing until `.build()`"]
+pub struct ClientBuilder {
+    base_url: ::std::string::String,
+    credentials: ::std::option::Option<types::auth::Credentials>,
+    options: client_runtime::ClientOptions,
+}
+
+impl ::std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+impl ClientBuilder {
+    /// The credentials sent with every request (their headers are marked sensitive, so
+    /// they never appear in `Debug` output or logs).
+    pub fn credentials(mut self, credentials: &types::auth::Credentials) -> Self {
+        self.credentials = ::std::option::Option::Some(credentials.clone());
+        self
+    }
+
+    /// The longest one attempt may take, from connecting to the end of the response.
+    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.timeout(timeout);
+        self
+    }
+
+    /// The longest connecting may take.
+    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+        self.options = self.options.connect_timeout(timeout);
+        self
+    }
+
+    /// The retry policy ([`RetryPolicy::disabled`] sends every request once).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.options = self.options.retry(policy);
+        self
+    }
+
+    /// The `User-Agent` header of every request.
+    pub fn user_agent(
+        mut self,
+        user_agent: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.options = self.options.user_agent(user_agent);
+        self
+    }
+
+    /// How the client waits between attempts (a test passes one that records the waits
+    /// instead of sleeping).
+    pub fn sleep(mut self, sleep: ::std::sync::Arc<dyn Sleep>) -> Self {
+        self.options = self.options.sleep(sleep);
+        self
+    }
+
+    /// The client, or why it cannot be built (a credential that is no header value, the
+    /// TLS backend).
+    pub fn build(self) -> ::std::result::Result<Client, ClientSetupError> {
+        let mut headers = reqwest::header::HeaderMap::new();
+        if let ::std::option::Option::Some(credentials) = &self.credentials {
+            for (name, value) in credentials.to_headers() {
+                let mut value = reqwest::header::HeaderValue::from_str(value.expose())
+                    .map_err(|_| ClientSetupError::InvalidHeader {
+                        header: name,
+                    })?;
+                value.set_sensitive(true);
+                headers.insert(reqwest::header::HeaderName::from_static(name), value);
+            }
+        }
+        let http = self.options.http_client(headers).map_err(ClientSetupError::Build)?;
+        let runtime = self.options.runtime("fx_basic_auth", ::std::option::Option::None);
+        ::std::result::Result::Ok(Client {
+            inner: positional::Client::new_with_client(&self.base_url, http, runtime),
+        })
     }
 }
 
@@ -227,7 +350,7 @@ impl Environment {
     }
 }
 
-/// Why [`Client::with_credentials`] could not build a client.
+/// Why [`ClientBuilder::build`] or [`Client::with_credentials`] could not build a client.
 #[derive(Debug)]
 pub enum ClientSetupError {
     /// A credential cannot be sent in an HTTP header (it contains control characters).
@@ -252,30 +375,13 @@ impl ::std::fmt::Display for ClientSetupError {
 
 impl ::std::error::Error for ClientSetupError {}
 impl Client {
-    /// A client for `base_url` that sends `credentials` with every request.
-    ///
-    /// The credential headers are marked sensitive, so they never appear in `Debug`
-    /// output or logs. Connect and request timeouts are 15 seconds.
+    /// A client for `base_url` that sends `credentials` with every request, with the
+    /// builder's defaults (15-second timeouts, [`RetryPolicy::standard`]):
+    /// `Client::builder(base_url).credentials(credentials).build()`.
     pub fn with_credentials(
         base_url: &str,
         credentials: &types::auth::Credentials,
     ) -> ::std::result::Result<Self, ClientSetupError> {
-        let mut headers = reqwest::header::HeaderMap::new();
-        for (name, value) in credentials.to_headers() {
-            let mut value = reqwest::header::HeaderValue::from_str(value.expose())
-                .map_err(|_| ClientSetupError::InvalidHeader {
-                    header: name,
-                })?;
-            value.set_sensitive(true);
-            headers.insert(reqwest::header::HeaderName::from_static(name), value);
-        }
-        let timeout = ::std::time::Duration::from_secs(15);
-        let client = reqwest::ClientBuilder::new()
-            .connect_timeout(timeout)
-            .timeout(timeout)
-            .default_headers(headers)
-            .build()
-            .map_err(ClientSetupError::Build)?;
-        Ok(Self::new_with_client(base_url, client))
+        Self::builder(base_url).credentials(credentials).build()
     }
 }

@@ -2,6 +2,7 @@
 /// `CreateThingBody`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateThingBody {
     pub name: CreateThingBodyName,
 }
@@ -9,6 +10,7 @@ pub struct CreateThingBody {
 /// `CreateThingBodyName`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateThingBodyName(::std::string::String);
 
 impl ::std::ops::Deref for CreateThingBodyName {
@@ -74,6 +76,7 @@ impl<'de> ::serde::Deserialize<'de> for CreateThingBodyName {
 /// `CreateThingResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct CreateThingResponse {
     pub id: ::std::string::String,
 }
@@ -81,6 +84,7 @@ pub struct CreateThingResponse {
 /// `Error`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Error {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub category: ::std::option::Option<::std::string::String>,
@@ -384,6 +388,60 @@ pub mod round_trip {
                 Some(convert::<types::CreateThingResponse>(body))
             }
             ("create_thing", Some(422u16)) => Some(convert::<types::Error>(body)),
+            _ => None,
+        }
+    }
+}
+
+/// Every schema type by its Rust name: deserialization one type at a time (the
+/// constraint probe asks each whether it accepts a JSON value) and, with the `schemars`
+/// feature, each type's derived JSON Schema.
+pub mod schema_types {
+    use crate as types;
+
+    /// The Rust names of the schema types, in the generator's order.
+    pub const NAMES: &[&str] = &[
+        "CreateThingBody",
+        "CreateThingBodyName",
+        "CreateThingResponse",
+        "Error",
+    ];
+
+    fn accepts<T: ::serde::de::DeserializeOwned>(
+        value: &::serde_json::Value,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        T::deserialize(value).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    /// Deserializes `value` as the schema type named `type_name`: `Err` with serde's
+    /// message when the type refuses it, `None` for a name that is not a schema type.
+    pub fn deserialize(
+        type_name: &str,
+        value: &::serde_json::Value,
+    ) -> ::std::option::Option<::std::result::Result<(), ::std::string::String>> {
+        match type_name {
+            "CreateThingBody" => Some(accepts::<types::CreateThingBody>(value)),
+            "CreateThingBodyName" => Some(accepts::<types::CreateThingBodyName>(value)),
+            "CreateThingResponse" => Some(accepts::<types::CreateThingResponse>(value)),
+            "Error" => Some(accepts::<types::Error>(value)),
+            _ => None,
+        }
+    }
+
+    /// The JSON Schema schemars derives for the schema type named `type_name`.
+    #[cfg(feature = "schemars")]
+    pub fn json_schema(
+        type_name: &str,
+    ) -> ::std::option::Option<::schemars::schema::RootSchema> {
+        match type_name {
+            "CreateThingBody" => Some(::schemars::schema_for!(types::CreateThingBody)),
+            "CreateThingBodyName" => {
+                Some(::schemars::schema_for!(types::CreateThingBodyName))
+            }
+            "CreateThingResponse" => {
+                Some(::schemars::schema_for!(types::CreateThingResponse))
+            }
+            "Error" => Some(::schemars::schema_for!(types::Error)),
             _ => None,
         }
     }

@@ -2,6 +2,7 @@
 /// `Error`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Error {
     pub message: ::std::string::String,
 }
@@ -19,6 +20,7 @@ pub struct Error {
     PartialOrd
 )]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub enum Kind {
     #[serde(rename = "small")]
     Small,
@@ -77,6 +79,7 @@ impl ::std::convert::TryFrom<::std::string::String> for Kind {
 /// `ListWidgetsResponse`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ListWidgetsResponse {
     pub more: bool,
     pub widgets: ::std::vec::Vec<Thing>,
@@ -85,6 +88,7 @@ pub struct ListWidgetsResponse {
 /// `Thing`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Thing {
     pub id: ::std::string::String,
 }
@@ -92,6 +96,7 @@ pub struct Thing {
 /// `ThingPage`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ThingPage {
     pub data: ::std::vec::Vec<Thing>,
 }
@@ -360,6 +365,61 @@ pub mod round_trip {
                 Some(convert::<types::ListWidgetsResponse>(body))
             }
             ("list_widgets", Some(400u16)) => Some(convert::<types::Error>(body)),
+            _ => None,
+        }
+    }
+}
+
+/// Every schema type by its Rust name: deserialization one type at a time (the
+/// constraint probe asks each whether it accepts a JSON value) and, with the `schemars`
+/// feature, each type's derived JSON Schema.
+pub mod schema_types {
+    use crate as types;
+
+    /// The Rust names of the schema types, in the generator's order.
+    pub const NAMES: &[&str] = &[
+        "Error",
+        "Kind",
+        "ListWidgetsResponse",
+        "Thing",
+        "ThingPage",
+    ];
+
+    fn accepts<T: ::serde::de::DeserializeOwned>(
+        value: &::serde_json::Value,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        T::deserialize(value).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    /// Deserializes `value` as the schema type named `type_name`: `Err` with serde's
+    /// message when the type refuses it, `None` for a name that is not a schema type.
+    pub fn deserialize(
+        type_name: &str,
+        value: &::serde_json::Value,
+    ) -> ::std::option::Option<::std::result::Result<(), ::std::string::String>> {
+        match type_name {
+            "Error" => Some(accepts::<types::Error>(value)),
+            "Kind" => Some(accepts::<types::Kind>(value)),
+            "ListWidgetsResponse" => Some(accepts::<types::ListWidgetsResponse>(value)),
+            "Thing" => Some(accepts::<types::Thing>(value)),
+            "ThingPage" => Some(accepts::<types::ThingPage>(value)),
+            _ => None,
+        }
+    }
+
+    /// The JSON Schema schemars derives for the schema type named `type_name`.
+    #[cfg(feature = "schemars")]
+    pub fn json_schema(
+        type_name: &str,
+    ) -> ::std::option::Option<::schemars::schema::RootSchema> {
+        match type_name {
+            "Error" => Some(::schemars::schema_for!(types::Error)),
+            "Kind" => Some(::schemars::schema_for!(types::Kind)),
+            "ListWidgetsResponse" => {
+                Some(::schemars::schema_for!(types::ListWidgetsResponse))
+            }
+            "Thing" => Some(::schemars::schema_for!(types::Thing)),
+            "ThingPage" => Some(::schemars::schema_for!(types::ThingPage)),
             _ => None,
         }
     }

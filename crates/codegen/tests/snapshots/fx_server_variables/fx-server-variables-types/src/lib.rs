@@ -10,6 +10,8 @@
 //! - Structs are `#[non_exhaustive]`: build one with `X::new(required members…)` and the
 //!   `with_…` setters of its optional members, so a property the vendor adds later is a minor
 //!   release (2 structs).
+//! - [`schema_types`] reaches each schema type by name; the default-off `schemars` feature
+//!   derives `schemars::JsonSchema` on every schema type.
 
 #[rustfmt::skip]
 mod generated;

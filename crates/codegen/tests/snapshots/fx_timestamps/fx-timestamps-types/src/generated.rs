@@ -2,6 +2,7 @@
 /// `Dated`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Dated {
     pub seconds: i64,
 }
@@ -9,6 +10,7 @@ pub struct Dated {
 /// `Error`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Error {
     pub message: ::std::string::String,
 }
@@ -16,22 +18,40 @@ pub struct Error {
 /// `Event`
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug)]
 #[non_exhaustive]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct Event {
     #[serde(with = "crate::timestamp")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(with = ":: chrono :: DateTime < :: chrono :: offset :: Utc >")
+    )]
     pub at: ::chrono::DateTime<::chrono::offset::Utc>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub dated: ::std::option::Option<Dated>,
     #[serde(default)]
     #[serde(with = "crate::timestamp::option")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            with = ":: std :: option :: Option < :: chrono :: DateTime < :: chrono :: offset :: Utc > >"
+        )
+    )]
     pub gone: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[serde(default, with = "crate::timestamp::option")]
+    #[cfg_attr(
+        feature = "schemars",
+        schemars(
+            with = ":: std :: option :: Option < :: chrono :: DateTime < :: chrono :: offset :: Utc > >"
+        )
+    )]
     pub seen: ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
 }
 
 /// `ListEventsSince`
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 pub struct ListEventsSince(::std::string::String);
 
 impl ::std::ops::Deref for ListEventsSince {
@@ -441,6 +461,51 @@ pub mod round_trip {
             ("list_events", Some(400u16)) => Some(convert::<types::Error>(body)),
             ("get_event", Some(200u16)) => Some(convert::<types::Event>(body)),
             ("get_event", Some(404u16)) => Some(convert::<types::Error>(body)),
+            _ => None,
+        }
+    }
+}
+
+/// Every schema type by its Rust name: deserialization one type at a time (the
+/// constraint probe asks each whether it accepts a JSON value) and, with the `schemars`
+/// feature, each type's derived JSON Schema.
+pub mod schema_types {
+    use crate as types;
+
+    /// The Rust names of the schema types, in the generator's order.
+    pub const NAMES: &[&str] = &["Dated", "Error", "Event", "ListEventsSince"];
+
+    fn accepts<T: ::serde::de::DeserializeOwned>(
+        value: &::serde_json::Value,
+    ) -> ::std::result::Result<(), ::std::string::String> {
+        T::deserialize(value).map(|_| ()).map_err(|e| e.to_string())
+    }
+
+    /// Deserializes `value` as the schema type named `type_name`: `Err` with serde's
+    /// message when the type refuses it, `None` for a name that is not a schema type.
+    pub fn deserialize(
+        type_name: &str,
+        value: &::serde_json::Value,
+    ) -> ::std::option::Option<::std::result::Result<(), ::std::string::String>> {
+        match type_name {
+            "Dated" => Some(accepts::<types::Dated>(value)),
+            "Error" => Some(accepts::<types::Error>(value)),
+            "Event" => Some(accepts::<types::Event>(value)),
+            "ListEventsSince" => Some(accepts::<types::ListEventsSince>(value)),
+            _ => None,
+        }
+    }
+
+    /// The JSON Schema schemars derives for the schema type named `type_name`.
+    #[cfg(feature = "schemars")]
+    pub fn json_schema(
+        type_name: &str,
+    ) -> ::std::option::Option<::schemars::schema::RootSchema> {
+        match type_name {
+            "Dated" => Some(::schemars::schema_for!(types::Dated)),
+            "Error" => Some(::schemars::schema_for!(types::Error)),
+            "Event" => Some(::schemars::schema_for!(types::Event)),
+            "ListEventsSince" => Some(::schemars::schema_for!(types::ListEventsSince)),
             _ => None,
         }
     }

@@ -1,0 +1,339 @@
+//! `conformance proxy`: a validating HTTP proxy in front of one API.
+//!
+//! Every request is forwarded to the upstream and the answer back, byte for byte, but for what a
+//! proxy must change (hop-by-hop headers; `Host` names the upstream). Both bodies are read whole
+//! up to `--max-body-bytes` (a longer one is forwarded as it arrives and counted as not
+//! validated), and each exchange is handed, after its response is on its way, to the validation
+//! thread ([`findings`]), which reports in the three classes. Compressed bodies are forwarded as
+//! they are and decoded only to validate them. An unreachable upstream answers 502, one slower
+//! than `--upstream-timeout` 504. `GET /_conformance/summary` returns the counts; Ctrl-C or
+//! SIGTERM prints them and exits 1 when something failed.
+
+pub mod body;
+pub mod findings;
+pub mod upstream;
+
+use std::convert::Infallible;
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use hyper::body::Incoming;
+use hyper::header::{HeaderMap, HeaderName, HeaderValue, CONNECTION, CONTENT_TYPE, HOST};
+use hyper::{Request, Response, StatusCode, Uri};
+use hyper_util::rt::{TokioIo, TokioTimer};
+
+use body::{collect_bounded, Forwarded};
+use findings::{Seen, Summary, Worker};
+
+/// Where the summary is served (outside every API's paths: no spec has a `/_conformance` path).
+pub const SUMMARY_PATH: &str = "/_conformance/summary";
+
+/// How the proxy runs.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub spec: PathBuf,
+    /// `http://host:port[/base]` or `https://...`.
+    pub upstream: String,
+    pub listen: SocketAddr,
+    pub record: Option<PathBuf>,
+    pub strict: bool,
+    pub upstream_ca: Option<PathBuf>,
+    pub timeout: Duration,
+    pub max_body_bytes: usize,
+    /// Exchanges waiting for validation at most; more are forwarded and counted as dropped.
+    pub queue: usize,
+    /// Round-trip bodies through the generated types (loss findings).
+    pub round_trip: bool,
+}
+
+struct State {
+    upstream: Uri,
+    client: upstream::UpstreamClient,
+    timeout: Duration,
+    max_body_bytes: usize,
+    queue: SyncSender<findings::Forwarded>,
+    summary: Arc<Mutex<Summary>>,
+    strict: bool,
+}
+
+/// Headers that belong to one connection, never forwarded (RFC 9110 section 7.6.1).
+const HOP_BY_HOP: &[&str] = &[
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+];
+
+fn strip_hop_by_hop(headers: &mut HeaderMap) {
+    let named: Vec<HeaderName> = headers
+        .get_all(CONNECTION)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|name| HeaderName::from_bytes(name.trim().as_bytes()).ok())
+        .collect();
+    for name in named {
+        headers.remove(name);
+    }
+    for name in HOP_BY_HOP {
+        headers.remove(*name);
+    }
+}
+
+fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(name, value)| {
+            (
+                name.as_str().to_owned(),
+                String::from_utf8_lossy(value.as_bytes()).into_owned(),
+            )
+        })
+        .collect()
+}
+
+/// A response the proxy makes itself (summary, 502, 504), JSON.
+fn local(status: StatusCode, body: serde_json::Value) -> Response<Forwarded> {
+    let mut response = Response::new(Forwarded::Whole(Bytes::from(body.to_string())));
+    *response.status_mut() = status;
+    response
+        .headers_mut()
+        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
+
+fn upstream_uri(base: &Uri, target: &str) -> Result<Uri, String> {
+    let base_path = base.path().trim_end_matches('/');
+    let mut parts = base.clone().into_parts();
+    parts.path_and_query = Some(
+        format!("{base_path}{target}")
+            .parse()
+            .map_err(|e| format!("{target}: {e}"))?,
+    );
+    Uri::from_parts(parts).map_err(|e| e.to_string())
+}
+
+async fn handle(
+    state: Arc<State>,
+    request: Request<Incoming>,
+) -> Result<Response<Forwarded>, Infallible> {
+    if request.uri().path() == SUMMARY_PATH && request.method() == hyper::Method::GET {
+        let summary = state
+            .summary
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        return Ok(local(StatusCode::OK, summary.to_json(state.strict)));
+    }
+    let (mut parts, body) = request.into_parts();
+    let target = parts
+        .uri
+        .path_and_query()
+        .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned());
+    let request_headers = header_list(&parts.headers);
+    let bad_gateway = |message: String| {
+        Ok(local(
+            StatusCode::BAD_GATEWAY,
+            serde_json::json!({"error": "bad_gateway", "message": message}),
+        ))
+    };
+    let request_body = match collect_bounded(body, state.max_body_bytes).await {
+        Ok(body) => body,
+        Err(error) => return bad_gateway(format!("reading the request body: {error}")),
+    };
+    let request_seen = match &request_body {
+        Forwarded::Whole(bytes) => Seen::Bytes(bytes.clone()),
+        Forwarded::Streaming { .. } => Seen::TooLarge,
+    };
+    parts.uri = match upstream_uri(&state.upstream, &target) {
+        Ok(uri) => uri,
+        Err(error) => return bad_gateway(error),
+    };
+    strip_hop_by_hop(&mut parts.headers);
+    parts.headers.remove(HOST);
+    parts.version = hyper::Version::HTTP_11;
+    let method = parts.method.to_string();
+    let forwarded = state
+        .client
+        .request(Request::from_parts(parts, request_body));
+    let response = match tokio::time::timeout(state.timeout, forwarded).await {
+        Err(_) => {
+            return Ok(local(
+                StatusCode::GATEWAY_TIMEOUT,
+                serde_json::json!({"error": "gateway_timeout", "message": format!("the upstream did not answer within {} ms", state.timeout.as_millis())}),
+            ))
+        }
+        Ok(Err(error)) => {
+            let mut message = error.to_string();
+            let mut source = std::error::Error::source(&error);
+            while let Some(inner) = source {
+                message.push_str(&format!(": {inner}"));
+                source = inner.source();
+            }
+            return bad_gateway(format!("the upstream cannot be reached: {message}"));
+        }
+        Ok(Ok(response)) => response,
+    };
+    let (mut parts, body) = response.into_parts();
+    let response_body = match tokio::time::timeout(
+        state.timeout,
+        collect_bounded(body, state.max_body_bytes),
+    )
+    .await
+    {
+        Ok(Ok(body)) => body,
+        Ok(Err(error)) => return bad_gateway(format!("reading the upstream's body: {error}")),
+        Err(_) => {
+            return Ok(local(
+                StatusCode::GATEWAY_TIMEOUT,
+                serde_json::json!({"error": "gateway_timeout", "message": "the upstream's body stalled"}),
+            ))
+        }
+    };
+    let seen = findings::Forwarded {
+        method,
+        target,
+        status: parts.status.as_u16(),
+        request_headers,
+        response_headers: header_list(&parts.headers),
+        request_body: request_seen,
+        response_body: match &response_body {
+            Forwarded::Whole(bytes) => Seen::Bytes(bytes.clone()),
+            Forwarded::Streaming { .. } => Seen::TooLarge,
+        },
+    };
+    if let Err(TrySendError::Full(_)) = state.queue.try_send(seen) {
+        state
+            .summary
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .dropped += 1;
+    }
+    strip_hop_by_hop(&mut parts.headers);
+    Ok(Response::from_parts(parts, response_body))
+}
+
+/// Runs the proxy until Ctrl-C or SIGTERM; prints the summary to `stdout`, findings to
+/// `stderr`. Returns the exit code: 0 passes, 1 something failed.
+pub fn run(
+    config: Config,
+    stdout: &mut dyn Write,
+    stderr: Box<dyn Write + Send>,
+) -> Result<i32, String> {
+    let spec = spec_model::load(&config.spec).map_err(|e| e.to_string())?;
+    let upstream: Uri = config
+        .upstream
+        .parse()
+        .map_err(|e| format!("--upstream {}: {e}", config.upstream))?;
+    if !matches!(upstream.scheme_str(), Some("http" | "https")) || upstream.host().is_none() {
+        return Err(format!(
+            "--upstream {}: give http://HOST[:PORT][/BASE] or https://...",
+            config.upstream
+        ));
+    }
+    let client = upstream::client(config.upstream_ca.as_deref())?;
+    let record = match &config.record {
+        Some(path) => Some(Box::new(std::io::BufWriter::new(
+            std::fs::File::create(path).map_err(|e| format!("--record {}: {e}", path.display()))?,
+        )) as Box<dyn Write + Send>),
+        None => None,
+    };
+    let summary = Arc::new(Mutex::new(Summary::default()));
+    let (sender, receiver) = sync_channel::<findings::Forwarded>(config.queue.max(1));
+    let worker_summary = Arc::clone(&summary);
+    let max_body_bytes = config.max_body_bytes;
+    let round_trip = config.round_trip;
+    // Compile every schema before the first request, so that a broken spec fails at start.
+    crate::validate::Validator::new(spec.clone())
+        .compile_all()
+        .map_err(|e| e.to_string())?;
+    let worker = std::thread::Builder::new()
+        .name("conformance-validate".into())
+        .spawn(move || {
+            static TYPES: crate::GeneratedTypes = crate::GeneratedTypes;
+            let validator = crate::validate::Validator::new(spec)
+                .with_types(round_trip.then_some(&TYPES as &dyn crate::TypedRoundTrip));
+            let mut worker = Worker {
+                validator,
+                summary: worker_summary,
+                log: stderr,
+                record,
+                max_body_bytes,
+                sequence: 0,
+            };
+            for exchange in receiver {
+                worker.handle(exchange);
+            }
+            if let Some(record) = worker.record.as_mut() {
+                let _ = record.flush();
+            }
+            worker.log
+        })
+        .map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let state = Arc::new(State {
+        upstream,
+        client,
+        timeout: config.timeout,
+        max_body_bytes: config.max_body_bytes,
+        queue: sender,
+        summary: Arc::clone(&summary),
+        strict: config.strict,
+    });
+    let listen = config.listen;
+    let served: Result<(), String> = runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(listen)
+            .await
+            .map_err(|e| format!("--listen {listen}: {e}"))?;
+        let address = listener.local_addr().map_err(|e| e.to_string())?;
+        eprintln!("conformance proxy: listening on {address}");
+        let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(|e| e.to_string())?;
+        loop {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => break,
+                _ = terminate.recv() => break,
+                accepted = listener.accept() => {
+                    let Ok((stream, _)) = accepted else { continue };
+                    let _ = stream.set_nodelay(true);
+                    let state = Arc::clone(&state);
+                    tokio::spawn(async move {
+                        let service = hyper::service::service_fn(move |request| handle(Arc::clone(&state), request));
+                        let _ = hyper::server::conn::http1::Builder::new()
+                            .timer(TokioTimer::new())
+                            .header_read_timeout(Duration::from_secs(30))
+                            .serve_connection(TokioIo::new(stream), service)
+                            .await;
+                    });
+                }
+            }
+        }
+        Ok(())
+    });
+    // In-flight connections hold the last senders; stop them, then let validation drain.
+    runtime.shutdown_timeout(Duration::from_secs(2));
+    served?;
+    let mut log = worker
+        .join()
+        .map_err(|_| "the validation thread panicked".to_owned())?;
+    let _ = log.flush();
+    let summary = summary.lock().unwrap_or_else(|e| e.into_inner()).clone();
+    stdout
+        .write_all(findings::summary_text(&summary, config.strict).as_bytes())
+        .map_err(|e| e.to_string())?;
+    let _ = stdout.flush();
+    Ok(if summary.passes(config.strict) { 0 } else { 1 })
+}

@@ -1,0 +1,406 @@
+//! `conformance proxy` end to end over loopback: the binary in front of the sandbox and in front
+//! of a deliberately wrong upstream written here (plain and HTTPS with a test CA).
+
+mod common;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::SocketAddr;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::{json, Value};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+
+/// A running proxy: its address, and the process to stop.
+struct Proxy {
+    child: Child,
+    addr: SocketAddr,
+    stderr: BufReader<std::process::ChildStderr>,
+}
+
+impl Proxy {
+    fn start(api: &str, upstream: &str, extra: &[&str]) -> Proxy {
+        let spec = common::spec_path(api);
+        let mut child = Command::new(env!("CARGO_BIN_EXE_conformance"))
+            .args([
+                "proxy",
+                "--spec",
+                spec.to_str().unwrap(),
+                "--upstream",
+                upstream,
+            ])
+            .args(["--listen", "127.0.0.1:0"])
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the proxy starts");
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        stderr.read_line(&mut line).unwrap();
+        let addr = line
+            .trim()
+            .strip_prefix("conformance proxy: listening on ")
+            .unwrap_or_else(|| panic!("first line: {line}"))
+            .parse()
+            .unwrap();
+        Proxy {
+            child,
+            addr,
+            stderr,
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.addr)
+    }
+
+    /// SIGTERM; returns the exit code, the summary (stdout) and the finding lines (stderr).
+    fn stop(mut self) -> (i32, String, String) {
+        let status = Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success());
+        let code = self
+            .child
+            .wait()
+            .unwrap()
+            .code()
+            .expect("exited, not killed");
+        let mut out = String::new();
+        self.child
+            .stdout
+            .take()
+            .unwrap()
+            .read_to_string(&mut out)
+            .unwrap();
+        let mut err = String::new();
+        self.stderr.read_to_string(&mut err).unwrap();
+        (code, out, err)
+    }
+}
+
+async fn summary(proxy: &Proxy) -> Value {
+    // Validation runs after the response: give the worker a moment.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    reqwest::get(proxy.url("/_conformance/summary"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+fn instabot_user(extra: Value) -> Value {
+    let mut user = json!({
+        "apiStatusCode": "Success",
+        "data": {
+            "email": "user1@example.com", "phone": null, "photoFile": null,
+            "firstLoginTime": null, "lastLoginTime": null, "name": "User First",
+            "objectId": 322673814, "username": "user1", "userType": "general",
+            "createDate": "2016-12-26T21:05:47.1064Z", "description": "Sample users"
+        }
+    });
+    if let Value::Object(members) = extra {
+        for (key, value) in members {
+            user["data"][key] = value;
+        }
+    }
+    user
+}
+
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    encoder.write_all(bytes).unwrap();
+    encoder.finish().unwrap()
+}
+
+/// A canned answer: status, extra headers, body.
+type Answer = (u16, Vec<(&'static str, String)>, Vec<u8>);
+
+/// The wrong upstream's answer for a request path (`None`: it never answers).
+fn wrong_answer(path: &str) -> Option<Answer> {
+    let json_type = ("content-type", "application/json".to_owned());
+    Some(match path {
+        "/v1/users/1" => (
+            200,
+            vec![json_type],
+            instabot_user(json!({"nickname": "u1"}))
+                .to_string()
+                .into_bytes(),
+        ),
+        "/v1/users/2" => (
+            200,
+            vec![json_type],
+            instabot_user(json!({"objectId": "not a number"}))
+                .to_string()
+                .into_bytes(),
+        ),
+        "/v1/users/3" => (418, vec![json_type], b"{\"teapot\": true}".to_vec()),
+        "/v1/users/4" => (
+            200,
+            vec![json_type, ("content-encoding", "gzip".to_owned())],
+            gzip(instabot_user(json!({"gzipped": 1})).to_string().as_bytes()),
+        ),
+        "/v1/users/5" => {
+            let mut user = instabot_user(json!({}));
+            user["data"]["description"] = json!("x".repeat(4096));
+            (200, vec![json_type], user.to_string().into_bytes())
+        }
+        "/v1/users/stall" => return None,
+        _ => (404, vec![json_type], b"{}".to_vec()),
+    })
+}
+
+/// Serves `wrong_answer` on a raw socket (one request per connection), plain or through `tls`.
+async fn wrong_upstream(tls: Option<tokio_rustls::TlsAcceptor>) -> SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else {
+                return;
+            };
+            let tls = tls.clone();
+            tokio::spawn(async move {
+                match tls {
+                    Some(acceptor) => {
+                        if let Ok(stream) = acceptor.accept(stream).await {
+                            answer(stream).await;
+                        }
+                    }
+                    None => answer(stream).await,
+                }
+            });
+        }
+    });
+    addr
+}
+
+async fn answer<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(mut stream: S) {
+    let mut head = Vec::new();
+    let mut byte = [0u8; 1];
+    while !head.ends_with(b"\r\n\r\n") {
+        if stream.read(&mut byte).await.unwrap_or(0) == 0 {
+            return;
+        }
+        head.push(byte[0]);
+    }
+    let text = String::from_utf8_lossy(&head);
+    let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
+    let Some((status, headers, body)) = wrong_answer(&path) else {
+        tokio::time::sleep(Duration::from_secs(30)).await;
+        return;
+    };
+    let mut response = format!(
+        "HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\nrequest-id: req-{}\r\n",
+        body.len(),
+        path.rsplit('/').next().unwrap()
+    );
+    for (name, value) in headers {
+        response.push_str(&format!("{name}: {value}\r\n"));
+    }
+    response.push_str("\r\n");
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.write_all(&body).await;
+    let _ = stream.shutdown().await;
+}
+
+fn tls_acceptor() -> tokio_rustls::TlsAcceptor {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let dir = common::fixture("tls");
+    let certs = CertificateDer::pem_file_iter(dir.join("server.pem"))
+        .unwrap()
+        .collect::<Result<Vec<_>, _>>()
+        .unwrap();
+    let key = PrivateKeyDer::from_pem_file(dir.join("server.key")).unwrap();
+    let provider = std::sync::Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let config = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs, key)
+        .unwrap();
+    tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(config))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn in_front_of_the_sandbox_everything_conforms_and_the_recording_replays_alike() {
+    let sandbox = sandbox::TestSandbox::start(sandbox::Api::Instabot)
+        .await
+        .unwrap();
+    let record =
+        std::env::temp_dir().join(format!("conformance-proxy-{}.ndjson", std::process::id()));
+    let proxy = Proxy::start(
+        "instabot",
+        &format!("http://{}", sandbox.addr()),
+        &["--record", record.to_str().unwrap()],
+    );
+    let client = reqwest::Client::new();
+    let authed = |request: reqwest::RequestBuilder| {
+        request
+            .header("X-Instabot-Api-Key", "demo-api-key")
+            .header("Authorization", "X-Instabot-Master-Api-Key demo-master-key")
+    };
+    let list = authed(client.get(proxy.url("/v1/users?limit=2")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), 200);
+    let direct = authed(client.get(format!("http://{}/v1/users?limit=2", sandbox.addr())))
+        .send()
+        .await
+        .unwrap();
+    let (proxied, direct) = (list.bytes().await.unwrap(), direct.bytes().await.unwrap());
+    assert_eq!(proxied, direct, "the client receives the upstream's bytes");
+    for path in [
+        "/v1/users/322673814",
+        "/v1/users/999",
+        "/v1/users/lastUpdated?since=2016-01-01T00:00:00Z",
+    ] {
+        authed(client.get(proxy.url(path))).send().await.unwrap();
+    }
+    // Unauthenticated: the documented 401.
+    client.get(proxy.url("/v1/users/1")).send().await.unwrap();
+    let summary = summary(&proxy).await;
+    assert_eq!(summary["totals"]["exchanges"], 5, "{summary}");
+    assert_eq!(summary["passes"], true, "{summary}");
+    let (code, out, err) = proxy.stop();
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(
+        out.contains("conformance proxy: 5 exchanges: 0 violation, 0 undocumented, 0 loss"),
+        "{out}"
+    );
+    let recording = std::fs::read_to_string(&record).unwrap();
+    assert_eq!(recording.lines().count(), 5);
+    assert!(
+        !recording.contains("demo-api-key") && !recording.contains("demo-master-key"),
+        "{recording}"
+    );
+    assert!(
+        recording.contains("\"x-instabot-api-key\":\"[redacted]\""),
+        "{recording}"
+    );
+    // The recording replays through `traffic` to the same verdicts.
+    let (code, out, err) = common::cli(
+        &[
+            "traffic",
+            "--spec",
+            common::spec_path("instabot").to_str().unwrap(),
+            record.to_str().unwrap(),
+        ],
+        "",
+    );
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("5 exchanges: 5 conform"), "{out}");
+    std::fs::remove_file(&record).ok();
+    sandbox.shutdown().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_upstream_is_reported_in_classes_and_forwarded_unchanged() {
+    let upstream = wrong_upstream(None).await;
+    let proxy = Proxy::start(
+        "instabot",
+        &format!("http://{upstream}"),
+        &["--max-body-bytes", "2048", "--upstream-timeout-ms", "500"],
+    );
+    let client = reqwest::Client::new();
+    for n in 1..=5 {
+        let response = client
+            .get(proxy.url(&format!("/v1/users/{n}")))
+            .send()
+            .await
+            .unwrap();
+        let (status, _, body) = wrong_answer(&format!("/v1/users/{n}")).unwrap();
+        assert_eq!(response.status().as_u16(), status);
+        if n == 4 {
+            assert_eq!(response.headers()["content-encoding"], "gzip");
+        }
+        assert_eq!(
+            response.bytes().await.unwrap().as_ref(),
+            &body[..],
+            "users/{n} unchanged"
+        );
+    }
+    let stalled = client
+        .get(proxy.url("/v1/users/stall"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(stalled.status(), 504);
+    let summary = summary(&proxy).await;
+    let get_user = &summary["operations"]["get_user"];
+    assert_eq!(get_user["exchanges"], 5, "{summary}");
+    assert_eq!(get_user["undocumented"], 2, "{summary}"); // nickname, gzipped
+    assert_eq!(get_user["violation"], 2, "{summary}"); // wrong type, status 418
+    assert_eq!(get_user["not_validated"], 1, "{summary}"); // over the cap
+    let (code, out, err) = proxy.stop();
+    assert_eq!(code, 1, "a violation fails the run: {out}{err}");
+    for line in [
+        "GET /v1/users/1 -> 200: get_user response undocumented /data/nickname",
+        "GET /v1/users/2 -> 200: get_user response violation /data/objectId",
+        "GET /v1/users/3 -> 418: get_user response violation /: status 418 is not documented",
+        "GET /v1/users/4 -> 200: get_user response undocumented /data/gzipped",
+        "GET /v1/users/5 -> 200: not validated: a body is over 2048 bytes (request-id req-5)",
+    ] {
+        assert!(err.contains(line), "missing `{line}` in:\n{err}");
+    }
+    assert!(err.contains("(request-id req-1)"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn https_upstream_through_a_test_ca() {
+    let upstream = wrong_upstream(Some(tls_acceptor())).await;
+    let ca = common::fixture("tls").join("ca.pem");
+    let proxy = Proxy::start(
+        "instabot",
+        &format!("https://localhost:{}", upstream.port()),
+        &["--upstream-ca", ca.to_str().unwrap()],
+    );
+    let response = reqwest::get(proxy.url("/v1/users/1")).await.unwrap();
+    assert_eq!(response.status(), 200);
+    let summary = summary(&proxy).await;
+    assert_eq!(
+        summary["operations"]["get_user"]["undocumented"], 1,
+        "{summary}"
+    );
+    // Without the CA the certificate is not trusted: 502, never a hang.
+    let (code, _, _) = proxy.stop();
+    assert_eq!(code, 0, "undocumented alone passes");
+    let untrusted = Proxy::start(
+        "instabot",
+        &format!("https://localhost:{}", upstream.port()),
+        &[],
+    );
+    let response = reqwest::get(untrusted.url("/v1/users/1")).await.unwrap();
+    assert_eq!(response.status(), 502);
+    untrusted.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_upstream_answers_502_and_strict_fails_undocumented() {
+    // A port nobody listens on: bind, read the port, close.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let proxy = Proxy::start("instabot", &format!("http://127.0.0.1:{port}"), &[]);
+    let response = reqwest::get(proxy.url("/v1/users/1")).await.unwrap();
+    assert_eq!(response.status(), 502);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "bad_gateway");
+    let (code, _, _) = proxy.stop();
+    assert_eq!(code, 0, "nothing was validated, nothing failed");
+
+    let upstream = wrong_upstream(None).await;
+    let strict = Proxy::start("instabot", &format!("http://{upstream}"), &["--strict"]);
+    reqwest::get(strict.url("/v1/users/1")).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (code, out, _) = strict.stop();
+    assert_eq!(code, 1, "{out}");
+}
