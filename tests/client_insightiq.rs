@@ -650,3 +650,192 @@ async fn a_limit_out_of_bounds_is_refused_before_any_request() {
     client.list_profiles().limit(100).send().await.unwrap();
     assert_eq!(recorder.requests().len(), 1);
 }
+
+/// The client's resilience settings, end to end over loopback: `Client::builder` hands every
+/// call to `client_runtime::Runtime`, whose policy decides the retries and whose injected sleep
+/// records the waits instead of taking them.
+mod resilience {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use insightiq_client::types::{self, auth::Credentials};
+    use insightiq_client::{Client, Error, ResponseHeaders, RetryPolicy, Sleep};
+    use serde_json::json;
+    use workspace_tests::{sample, Canned, Recorder};
+
+    use super::{ok, REQUEST_ID};
+
+    #[derive(Debug, Default)]
+    struct RecordingSleep(Mutex<Vec<Duration>>);
+
+    impl Sleep for RecordingSleep {
+        fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
+            self.0.lock().unwrap().push(duration);
+            Box::pin(async {})
+        }
+    }
+
+    /// Answers `503` to the first `failures` requests, then `success`.
+    async fn failing_first(failures: usize, success: Canned) -> Recorder {
+        let seen = AtomicUsize::new(0);
+        Recorder::start(move |_| {
+            if seen.fetch_add(1, Ordering::SeqCst) < failures {
+                ok(503, json!({"detail": "maintenance"})).with_header("retry-after", "0")
+            } else {
+                success.clone()
+            }
+        })
+        .await
+    }
+
+    fn client(recorder: &Recorder, sleep: &Arc<RecordingSleep>, policy: RetryPolicy) -> Client {
+        Client::builder(&format!("{}/v1", recorder.base_url))
+            .credentials(&Credentials::new("demo", "p@55w0rd"))
+            .retry(policy)
+            .sleep(sleep.clone())
+            .build()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_get_answered_503_twice_is_retried_and_succeeds_on_the_third_attempt() {
+        let recorder = failing_first(
+            2,
+            ok(200, sample("insightiq/get_user_by_external_id.response-200.json")),
+        )
+        .await;
+        let sleep = Arc::new(RecordingSleep::default());
+        let user = client(&recorder, &sleep, RetryPolicy::standard())
+            .get_user_by_external_id("154813a5-d26e-42f2-8b1d-ebbed59b062d")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(user.name, "Mark Ruffalo");
+        assert_eq!(user.request_id(), Some(REQUEST_ID));
+        let seen = recorder.requests();
+        assert_eq!(seen.len(), 3);
+        assert!(seen
+            .iter()
+            .all(|r| r.path == "/v1/users/external_id/154813a5-d26e-42f2-8b1d-ebbed59b062d"));
+        // `Retry-After: 0` is honoured: the server asked for no wait.
+        assert_eq!(*sleep.0.lock().unwrap(), [Duration::ZERO, Duration::ZERO]);
+    }
+
+    #[tokio::test]
+    async fn the_attempts_are_bounded_and_the_last_response_is_returned() {
+        let recorder = failing_first(usize::MAX, Canned::empty(200)).await;
+        let sleep = Arc::new(RecordingSleep::default());
+        let error = client(&recorder, &sleep, RetryPolicy::standard().max_attempts(4))
+            .get_profile("f5e89cea-18b6-4479-a4dd-64a48217e759")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::UnexpectedResponse(r) if r.status().as_u16() == 503),
+            "{error:?}"
+        );
+        assert_eq!(recorder.requests().len(), 4);
+        assert_eq!(sleep.0.lock().unwrap().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_post_answered_503_is_sent_once_unless_the_policy_opts_in() {
+        let body: types::UserCreateRequest =
+            serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
+        let created = ok(201, sample("insightiq/create_user.response-201.json"));
+
+        let recorder = failing_first(1, created.clone()).await;
+        let sleep = Arc::new(RecordingSleep::default());
+        let error = client(&recorder, &sleep, RetryPolicy::standard())
+            .create_user()
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::UnexpectedResponse(r) if r.status().as_u16() == 503),
+            "{error:?}"
+        );
+        assert_eq!(recorder.requests().len(), 1);
+        assert!(sleep.0.lock().unwrap().is_empty());
+
+        let recorder = failing_first(1, created).await;
+        let policy = RetryPolicy::standard().retry_post_on_server_error(true);
+        let user = client(&recorder, &sleep, policy)
+            .create_user()
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(user.name, "John Doe");
+        let seen = recorder.requests();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0].body, seen[1].body, "the retry sends the same body");
+    }
+
+    #[tokio::test]
+    async fn the_builder_sets_the_user_agent_and_a_disabled_policy_sends_once() {
+        let recorder = failing_first(usize::MAX, Canned::empty(200)).await;
+        let sleep = Arc::new(RecordingSleep::default());
+        let client = Client::builder(&format!("{}/v1", recorder.base_url))
+            .credentials(&Credentials::new("demo", "p@55w0rd"))
+            .retry(RetryPolicy::disabled())
+            .user_agent("team-billing/1.2")
+            .timeout(Duration::from_secs(3))
+            .connect_timeout(Duration::from_secs(1))
+            .sleep(sleep.clone())
+            .build()
+            .unwrap();
+        assert_eq!(client.retry_policy().attempts(), 1);
+        let _ = client.get_profile("x").send().await.unwrap_err();
+        let seen = recorder.single();
+        assert_eq!(seen.header("user-agent"), Some("team-billing/1.2"));
+        assert!(sleep.0.lock().unwrap().is_empty());
+
+        // The default user agent names the client crate and its version.
+        let recorder = Recorder::always(Canned::empty(204)).await;
+        let _ = Client::new(&format!("{}/v1", recorder.base_url))
+            .get_profile("x")
+            .send()
+            .await;
+        assert_eq!(
+            recorder.single().header("user-agent"),
+            Some("insightiq-client/4.0.0")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_stalled_server_ends_in_the_timeout_the_builder_set() {
+        // A listener that accepts and never answers.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        let sleep = Arc::new(RecordingSleep::default());
+        let started = std::time::Instant::now();
+        let error = Client::builder(&format!("http://{address}/v1"))
+            .timeout(Duration::from_millis(200))
+            .retry(RetryPolicy::standard().max_attempts(2))
+            .sleep(sleep.clone())
+            .build()
+            .unwrap()
+            .get_profile("x")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::CommunicationError(e) if e.is_timeout()),
+            "{error:?}"
+        );
+        // A GET that timed out after it was sent is retried once (two attempts, one wait).
+        assert_eq!(sleep.0.lock().unwrap().len(), 1);
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+}

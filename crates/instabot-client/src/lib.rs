@@ -9,12 +9,26 @@
 //! crate, shared with `instabot-server`): `#[non_exhaustive]` structs built with `X::new(required…)`
 //! and `with_…` setters.
 //!
+//! Every call goes through [`client_runtime`]'s runtime: the retry policy ([`RetryPolicy::standard`]
+//! by default: three attempts, exponential backoff with jitter, `Retry-After` honoured up to 20 s;
+//! connect errors and 429 retried for every method, 5xx and timeouts only for GET, HEAD, PUT and
+//! DELETE unless the policy opts in), the timeouts and user agent of [`Client::builder`], and one
+//! `tracing` span per call named `operation` (fields `api`, `operation_id`, `method`, `path`,
+//! `status`, `latency_ms`, `attempts`, `request_id`).
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! use instabot_client::{types::auth::Credentials, Client, Environment};
+//! use std::time::Duration;
+//!
+//! use instabot_client::{types::auth::Credentials, Client, RetryPolicy, Environment};
 //!
 //! let credentials = Credentials::new("api-key", "master-api-key");
-//! let client = Client::with_credentials(Environment::default().base_url(), &credentials)?;
+//! let client = Client::builder(Environment::default().base_url())
+//!     .credentials(&credentials)
+//!     .timeout(Duration::from_secs(10))
+//!     .retry(RetryPolicy::standard().max_attempts(5))
+//!     .user_agent("my-service/1.0")
+//!     .build()?;
 //! // Get Users List
 //! let response = client.list_users().limit(20).skip(0).send().await?;
 //! let body = response.into_inner();

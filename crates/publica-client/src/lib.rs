@@ -9,12 +9,26 @@
 //! crate, shared with `publica-server`): `#[non_exhaustive]` structs built with `X::new(required…)`
 //! and `with_…` setters.
 //!
+//! Every call goes through [`client_runtime`]'s runtime: the retry policy ([`RetryPolicy::standard`]
+//! by default: three attempts, exponential backoff with jitter, `Retry-After` honoured up to 20 s;
+//! connect errors and 429 retried for every method, 5xx and timeouts only for GET, HEAD, PUT and
+//! DELETE unless the policy opts in), the timeouts and user agent of [`Client::builder`], and one
+//! `tracing` span per call named `operation` (fields `api`, `operation_id`, `method`, `path`,
+//! `status`, `latency_ms`, `attempts`, `request_id`).
+//!
 //! ```no_run
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
-//! use publica_client::{types::auth::Credentials, Client, server_url};
+//! use std::time::Duration;
+//!
+//! use publica_client::{types::auth::Credentials, Client, RetryPolicy, server_url};
 //!
 //! let credentials = Credentials::new("user-token");
-//! let client = Client::with_credentials(&server_url("example.com"), &credentials)?;
+//! let client = Client::builder(&server_url("example.com"))
+//!     .credentials(&credentials)
+//!     .timeout(Duration::from_secs(10))
+//!     .retry(RetryPolicy::standard().max_attempts(5))
+//!     .user_agent("my-service/1.0")
+//!     .build()?;
 //! // Retrieve
 //! let response = client.list_users().email("user@example.com").send().await?;
 //! let body = response.into_inner();

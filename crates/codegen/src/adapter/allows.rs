@@ -201,7 +201,10 @@ mod tests {
         let out = explained(
             "const _: () = { #[allow(dead_code)] fn assert_client_hooks() where Client: ClientHooks<R> {} };",
         );
-        assert!(out.contains("reason = \"progenitor's compile-time check"), "{out}");
+        assert!(
+            out.contains("reason = \"progenitor's compile-time check"),
+            "{out}"
+        );
         assert_eq!(unexplained_in(&out), Vec::<String>::new());
     }
 

@@ -11,9 +11,9 @@ mod allows;
 mod enums;
 mod guard;
 mod progenitor_run;
+mod schemars;
 mod shapes;
 pub mod timestamps;
-mod schemars;
 
 use std::collections::BTreeMap;
 

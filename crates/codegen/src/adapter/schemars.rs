@@ -103,11 +103,18 @@ mod tests {
             }
         )];
         derive_json_schema(&mut items);
-        let Item::Struct(s) = &items[0] else { unreachable!() };
+        let Item::Struct(s) = &items[0] else {
+            unreachable!()
+        };
         let attrs: Vec<Vec<String>> = s
             .fields
             .iter()
-            .map(|f| f.attrs.iter().map(|a| a.to_token_stream().to_string()).collect())
+            .map(|f| {
+                f.attrs
+                    .iter()
+                    .map(|a| a.to_token_stream().to_string())
+                    .collect()
+            })
             .collect();
         assert_eq!(
             attrs[0][1],

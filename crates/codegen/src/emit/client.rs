@@ -147,7 +147,7 @@ fn public_client(model: &ApiModel) -> TokenStream {
         "Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.\n\nDefaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `{user_agent}`, [`RetryPolicy::standard`], tokio's sleep."
     );
     quote! {
-        pub use client_runtime::{RetryPolicy, Sleep};
+        pub use client_runtime::{self, RetryPolicy, Sleep};
 
         /// Sends each request of the positional client through the runtime: the seam
         /// progenitor leaves open (`ClientHooks::exec` receives the request and its operationId).
@@ -438,11 +438,11 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
         ", ResponseHeaders"
     };
     let example = format!(
-        "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{{types::auth::Credentials, Client, {base_import}{header_import}}};\n\nlet credentials = Credentials::new({args});\nlet client = Client::with_credentials({base_url}, &credentials)?;\n{setup}// {label}\nlet response = client.{call}.send().await?;\n{header_line}let body = response.into_inner();\n# let _ = body;\n{stream}# Ok(())\n# }}\n```",
+        "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse std::time::Duration;\n\nuse {krate}::{{types::auth::Credentials, Client, RetryPolicy, {base_import}{header_import}}};\n\nlet credentials = Credentials::new({args});\nlet client = Client::builder({base_url})\n    .credentials(&credentials)\n    .timeout(Duration::from_secs(10))\n    .retry(RetryPolicy::standard().max_attempts(5))\n    .user_agent(\"my-service/1.0\")\n    .build()?;\n{setup}// {label}\nlet response = client.{call}.send().await?;\n{header_line}let body = response.into_inner();\n# let _ = body;\n{stream}# Ok(())\n# }}\n```",
         args = model.credentials_placeholders(),
     );
     Ok(format!(
-        "HTTP client for the {title}, generated from `spec/{api}.yaml`.\n\nOne method per operation on [`Client`]; it takes the required path and query parameters and\nreturns a request builder ([`operations`]) with a setter per optional parameter and\n`.body(...)`. `.send().await` checks every value against the spec's bounds (a value out of\nbounds is refused before any request, naming the parameter and the bound) and sends it; paged\nlists also have `.stream()`. The request and response types are in [`types`] (the `{types}`\ncrate, shared with `{server}`): `#[non_exhaustive]` structs built with `X::new(required…)`\nand `with_…` setters.\n\n{example}",
+        "HTTP client for the {title}, generated from `spec/{api}.yaml`.\n\nOne method per operation on [`Client`]; it takes the required path and query parameters and\nreturns a request builder ([`operations`]) with a setter per optional parameter and\n`.body(...)`. `.send().await` checks every value against the spec's bounds (a value out of\nbounds is refused before any request, naming the parameter and the bound) and sends it; paged\nlists also have `.stream()`. The request and response types are in [`types`] (the `{types}`\ncrate, shared with `{server}`): `#[non_exhaustive]` structs built with `X::new(required…)`\nand `with_…` setters.\n\nEvery call goes through [`client_runtime`]'s runtime: the retry policy ([`RetryPolicy::standard`]\nby default: three attempts, exponential backoff with jitter, `Retry-After` honoured up to 20 s;\nconnect errors and 429 retried for every method, 5xx and timeouts only for GET, HEAD, PUT and\nDELETE unless the policy opts in), the timeouts and user agent of [`Client::builder`], and one\n`tracing` span per call named `operation` (fields `api`, `operation_id`, `method`, `path`,\n`status`, `latency_ms`, `attempts`, `request_id`).\n\n{example}",
         title = model.title,
         api = model.api,
         types = model.names.types_crate,

@@ -10,7 +10,8 @@ use quote::{format_ident, quote};
 
 use super::{bounds, streams};
 use crate::model::{
-    option_inner, ApiModel, ArgValue, ClientArgument, IntegerRepr, Operation, Parameter,
+    option_inner, ApiModel, ArgValue, ClientArgument, ClientCheck, IntegerRepr, Operation,
+    Parameter,
 };
 use crate::CodegenError;
 
@@ -20,7 +21,6 @@ const RESERVED: &[&str] = &["send", "body", "stream", "client"];
 /// The `Client` methods and the `operations` module.
 pub fn operations(model: &ApiModel) -> Result<TokenStream, CodegenError> {
     let krate = model.names.client_crate.replace('-', "_");
-    let with_pattern = bounds::checks_patterns(model);
     let mut methods = Vec::new();
     let mut builders = Vec::new();
     for op in &model.operations {
@@ -39,7 +39,7 @@ pub fn operations(model: &ApiModel) -> Result<TokenStream, CodegenError> {
                 ),
             ));
         }
-        let (method, builder) = operation(op, &krate, with_pattern);
+        let (method, builder) = operation(op, &krate);
         methods.push(method);
         builders.push(builder);
     }
@@ -99,7 +99,7 @@ pub(super) fn builder_ident(op: &Operation) -> syn::Ident {
     format_ident!("{}", op.id.to_upper_camel_case())
 }
 
-fn operation(op: &Operation, krate: &str, with_pattern: bool) -> (TokenStream, TokenStream) {
+fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
     let name = format_ident!("{}", op.id);
     let builder = builder_ident(op);
     let id = &op.id;
@@ -198,7 +198,7 @@ fn operation(op: &Operation, krate: &str, with_pattern: bool) -> (TokenStream, T
     // send(): checks, conversions, the positional call.
     let mut checks = Vec::new();
     for h in &held {
-        checks.extend(check(op, h, with_pattern));
+        checks.extend(check(op, h));
     }
     let mut call_args = Vec::new();
     for argument in &op.client_arguments {
@@ -230,7 +230,8 @@ fn operation(op: &Operation, krate: &str, with_pattern: bool) -> (TokenStream, T
         } else {
             let entries = b.bounds.iter().map(|bound| {
                 let path = &bound.path;
-                let literal = bounds::literal(&bound.constraints, with_pattern);
+                // The model leaves body patterns to the types crate's own checks.
+                let literal = bounds::literal(&bound.constraints, false);
                 quote!((&[#(#path),*], #literal))
             });
             let unserializable = format!("`{id}`: the request body cannot be serialized: {{e}}");
@@ -283,26 +284,21 @@ fn operation(op: &Operation, krate: &str, with_pattern: bool) -> (TokenStream, T
 }
 
 /// The bound check (and `NonZeroU64` conversion) of one parameter, before the call.
-fn check(op: &Operation, h: &Held, with_pattern: bool) -> TokenStream {
+fn check(op: &Operation, h: &Held) -> TokenStream {
     let p = h.param;
     let ident = &p.ident;
     let id = &op.id;
     let what = format!("parameter `{}`", p.name);
-    let numeric = matches!(p.client_arg.value, ArgValue::Integer(_))
-        || (p.client_arg.value == ArgValue::Other && p.kind == crate::model::ParamKind::Number);
-    let text = p.client_arg.value == ArgValue::Str;
-    let constraints = &p.constraints;
-    let has_number = constraints.minimum.is_some() || constraints.maximum.is_some();
-    let has_text = constraints.min_length.is_some()
-        || constraints.max_length.is_some()
-        || (with_pattern && constraints.pattern.is_some());
-    let literal = bounds::literal(constraints, with_pattern);
-    let test = if numeric && has_number {
-        quote!(crate::bounds::check_number(#id, #what, crate::bounds::AsNumber::as_number(value), &#literal).map_err(Error::InvalidRequest)?;)
-    } else if text && has_text {
-        quote!(crate::bounds::check_text(#id, #what, value, &#literal).map_err(Error::InvalidRequest)?;)
-    } else {
-        TokenStream::new()
+    let test = match p.client_check() {
+        Some(ClientCheck::Number(constraints)) => {
+            let literal = bounds::literal(&constraints, false);
+            quote!(crate::bounds::check_number(#id, #what, crate::bounds::AsNumber::as_number(value), &#literal).map_err(Error::InvalidRequest)?;)
+        }
+        Some(ClientCheck::Text(constraints)) => {
+            let literal = bounds::literal(&constraints, true);
+            quote!(crate::bounds::check_text(#id, #what, value, &#literal).map_err(Error::InvalidRequest)?;)
+        }
+        None => TokenStream::new(),
     };
     let mut out = if test.is_empty() {
         TokenStream::new()

@@ -68,16 +68,8 @@ pub fn build(spec: &Spec) -> Result<ApiModel, CodegenError> {
         }
     }
 
-    // The client's bound checks compile a text parameter's pattern with `regress`.
-    let client_crates = super::ExternalCrates {
-        regress: operations.iter().any(|op| {
-            op.parameters.iter().any(|p| {
-                p.constraints.pattern.is_some() && p.client_arg.value == super::ArgValue::Str
-            })
-        }),
-        ..Default::default()
-    }
-    .union(adapted.client_crates);
+    // The client's bound checks (patterns included) are `client_runtime::bounds`.
+    let client_crates = super::ExternalCrates::default().union(adapted.client_crates);
 
     Ok(ApiModel {
         file: spec.path.display().to_string(),

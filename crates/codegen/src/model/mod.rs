@@ -230,6 +230,34 @@ pub struct Parameter {
     pub timestamp: bool,
 }
 
+/// What the client's request builder checks on a parameter's value before it sends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientCheck {
+    /// `minimum`/`maximum` (the argument is a number).
+    Number(Constraints),
+    /// Lengths and `pattern` (the argument is text).
+    Text(Constraints),
+}
+
+impl Parameter {
+    /// The check the client runs on this parameter, if its constraints give it one: numeric
+    /// bounds on a number argument, lengths and pattern on a text argument. Other argument
+    /// types (UUIDs, enums, timestamps) enforce their own form when they are built.
+    pub fn client_check(&self) -> Option<ClientCheck> {
+        let c = &self.constraints;
+        let numeric = matches!(self.client_arg.value, ArgValue::Integer(_))
+            || (self.client_arg.value == ArgValue::Other && self.kind == ParamKind::Number);
+        if numeric && (c.minimum.is_some() || c.maximum.is_some()) {
+            return Some(ClientCheck::Number(c.clone()));
+        }
+        let text = self.client_arg.value == ArgValue::Str;
+        if text && (c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some()) {
+            return Some(ClientCheck::Text(c.clone()));
+        }
+        None
+    }
+}
+
 /// The shape of a client argument.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientArg {

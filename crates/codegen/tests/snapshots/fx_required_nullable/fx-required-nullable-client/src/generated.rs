@@ -139,7 +139,7 @@ Version: 1.0.0*/
     }
 }
 
-pub use client_runtime::{RetryPolicy, Sleep};
+pub use client_runtime::{self, RetryPolicy, Sleep};
 
 /// Sends each request of the positional client through the runtime: the seam
 /// progenitor leaves open (`ClientHooks::exec` receives the request and its operationId).
