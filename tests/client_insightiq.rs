@@ -655,28 +655,17 @@ async fn a_limit_out_of_bounds_is_refused_before_any_request() {
 /// call to `client_runtime::Runtime`, whose policy decides the retries and whose injected sleep
 /// records the waits instead of taking them.
 mod resilience {
-    use std::future::Future;
-    use std::pin::Pin;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::{Arc, Mutex};
+    use std::sync::Arc;
     use std::time::Duration;
 
+    use insightiq_client::client_runtime::testing::{OperationSpans, RecordingSleep};
     use insightiq_client::types::{self, auth::Credentials};
-    use insightiq_client::{Client, Error, ResponseHeaders, RetryPolicy, Sleep};
+    use insightiq_client::{Client, Error, ResponseHeaders, RetryPolicy};
     use serde_json::json;
     use workspace_tests::{sample, Canned, Recorder};
 
     use super::{ok, REQUEST_ID};
-
-    #[derive(Debug, Default)]
-    struct RecordingSleep(Mutex<Vec<Duration>>);
-
-    impl Sleep for RecordingSleep {
-        fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send>> {
-            self.0.lock().unwrap().push(duration);
-            Box::pin(async {})
-        }
-    }
 
     /// Answers `503` to the first `failures` requests, then `success`.
     async fn failing_first(failures: usize, success: Canned) -> Recorder {
@@ -704,9 +693,22 @@ mod resilience {
     async fn a_get_answered_503_twice_is_retried_and_succeeds_on_the_third_attempt() {
         let recorder = failing_first(
             2,
-            ok(200, sample("insightiq/get_user_by_external_id.response-200.json")),
+            ok(
+                200,
+                sample("insightiq/get_user_by_external_id.response-200.json"),
+            ),
         )
         .await;
+        let spans = OperationSpans::default();
+        let _guard = tracing::subscriber::set_default(spans.clone());
+        // tracing caches a callsite's interest when it is first registered, and with a single
+        // subscriber set it asks the registering thread's: a test on another thread (no
+        // subscriber) that registers the runtime's span first caches "never". One call
+        // registers it for sure; rebuilding the cache then asks this thread's subscriber.
+        let warm_up = Recorder::always(Canned::empty(204)).await;
+        let _ = Client::new(&warm_up.base_url).get_profile("x").send().await;
+        tracing::callsite::rebuild_interest_cache();
+        let warm_up_spans = spans.spans().len();
         let sleep = Arc::new(RecordingSleep::default());
         let user = client(&recorder, &sleep, RetryPolicy::standard())
             .get_user_by_external_id("154813a5-d26e-42f2-8b1d-ebbed59b062d")
@@ -721,7 +723,16 @@ mod resilience {
             .iter()
             .all(|r| r.path == "/v1/users/external_id/154813a5-d26e-42f2-8b1d-ebbed59b062d"));
         // `Retry-After: 0` is honoured: the server asked for no wait.
-        assert_eq!(*sleep.0.lock().unwrap(), [Duration::ZERO, Duration::ZERO]);
+        assert_eq!(sleep.waits(), [Duration::ZERO, Duration::ZERO]);
+        // One span for the call, named after the spec's operationId.
+        let spans = &spans.spans()[warm_up_spans..];
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        assert_eq!(spans[0]["api"], "insightiq");
+        assert_eq!(spans[0]["operation_id"], "get_user_by_external_id");
+        assert_eq!(spans[0]["method"], "GET");
+        assert_eq!(spans[0]["status"], "200");
+        assert_eq!(spans[0]["attempts"], "3");
+        assert_eq!(spans[0]["request_id"], REQUEST_ID);
     }
 
     #[tokio::test]
@@ -738,7 +749,7 @@ mod resilience {
             "{error:?}"
         );
         assert_eq!(recorder.requests().len(), 4);
-        assert_eq!(sleep.0.lock().unwrap().len(), 3);
+        assert_eq!(sleep.waits().len(), 3);
     }
 
     #[tokio::test]
@@ -760,7 +771,7 @@ mod resilience {
             "{error:?}"
         );
         assert_eq!(recorder.requests().len(), 1);
-        assert!(sleep.0.lock().unwrap().is_empty());
+        assert!(sleep.waits().is_empty());
 
         let recorder = failing_first(1, created).await;
         let policy = RetryPolicy::standard().retry_post_on_server_error(true);
@@ -793,7 +804,7 @@ mod resilience {
         let _ = client.get_profile("x").send().await.unwrap_err();
         let seen = recorder.single();
         assert_eq!(seen.header("user-agent"), Some("team-billing/1.2"));
-        assert!(sleep.0.lock().unwrap().is_empty());
+        assert!(sleep.waits().is_empty());
 
         // The default user agent names the client crate and its version.
         let recorder = Recorder::always(Canned::empty(204)).await;
@@ -835,7 +846,7 @@ mod resilience {
             "{error:?}"
         );
         // A GET that timed out after it was sent is retried once (two attempts, one wait).
-        assert_eq!(sleep.0.lock().unwrap().len(), 1);
+        assert_eq!(sleep.waits().len(), 1);
         assert!(started.elapsed() < Duration::from_secs(5));
     }
 }

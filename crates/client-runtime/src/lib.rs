@@ -24,6 +24,7 @@ mod policy;
 mod retry_after;
 mod runtime;
 mod sleep;
+pub mod testing;
 
 pub use options::ClientOptions;
 pub use policy::RetryPolicy;

@@ -644,7 +644,8 @@ impl<'t> Validator<'t> {
         };
         match result {
             Ok(round_tripped) => {
-                let Some(loss) = roundtrip::compare_in(self.timestamp_form, body, &round_tripped) else {
+                let Some(loss) = roundtrip::compare_in(self.timestamp_form, body, &round_tripped)
+                else {
                     return;
                 };
                 let mut losses = Vec::new();
