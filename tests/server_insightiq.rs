@@ -121,14 +121,14 @@ impl InsightiqApi for Counting {
         query: ListProfilesQuery,
     ) -> ListProfilesResponse {
         self.called();
-        ListProfilesResponse::Ok(ProfileList::new(Some(Metadata::new(
-            None,
-            query
-                .limit
-                .unwrap_or(std::num::NonZeroU64::new(10).unwrap()),
-            query.offset.unwrap_or(0),
-            None,
-        ))))
+        ListProfilesResponse::Ok(
+            ProfileList::new().with_metadata(Metadata::new(
+                query
+                    .limit
+                    .unwrap_or(std::num::NonZeroU64::new(10).unwrap()),
+                query.offset.unwrap_or(0),
+            )),
+        )
     }
 }
 

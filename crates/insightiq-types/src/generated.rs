@@ -1172,64 +1172,132 @@ impl Address {
 }
 
 impl Certification {
-    /// A `Certification` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `authority`: Description of the publication
-    /// - `id`: Identifier for the issued certificate
-    /// - `name`: Name of the certification
-    /// - `time_period`: Time period object
-    /// - `url`: URL of the certification
-    pub fn new(
-        authority: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        id: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        name: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        time_period: impl ::std::convert::Into<::std::option::Option<TimePeriod>>,
-        url: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
+    /// A `Certification` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
-            authority: authority.into(),
-            id: id.into(),
-            name: name.into(),
-            time_period: time_period.into(),
-            url: url.into(),
+            authority: ::std::default::Default::default(),
+            id: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            time_period: ::std::default::Default::default(),
+            url: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `authority`: Description of the publication
+    #[must_use]
+    pub fn with_authority(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.authority = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `id`: Identifier for the issued certificate
+    #[must_use]
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `name`: Name of the certification
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `time_period`: Time period object
+    #[must_use]
+    pub fn with_time_period(
+        mut self,
+        value: impl ::std::convert::Into<TimePeriod>,
+    ) -> Self {
+        self.time_period = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `url`: URL of the certification
+    #[must_use]
+    pub fn with_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 impl Education {
-    /// A `Education` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `activities`: Activities participated in
-    /// - `degree`: Degree name
-    /// - `description`: Description mentioned on the profile, if any
-    /// - `field_study`: Field of study
-    /// - `grade`: Grade secured
-    /// - `time_period`: Time period object
-    pub fn new(
-        activities: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        degree: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        description: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        field_study: impl ::std::convert::Into<
-            ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-        >,
-        grade: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        time_period: impl ::std::convert::Into<::std::option::Option<TimePeriod>>,
-    ) -> Self {
+    /// A `Education` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
-            activities: activities.into(),
-            degree: degree.into(),
-            description: description.into(),
-            field_study: field_study.into(),
-            grade: grade.into(),
+            activities: ::std::default::Default::default(),
+            degree: ::std::default::Default::default(),
+            description: ::std::default::Default::default(),
+            field_study: ::std::default::Default::default(),
+            grade: ::std::default::Default::default(),
             school: ::std::default::Default::default(),
-            time_period: time_period.into(),
+            time_period: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `activities`: Activities participated in
+    #[must_use]
+    pub fn with_activities(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.activities = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `degree`: Degree name
+    #[must_use]
+    pub fn with_degree(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.degree = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `description`: Description mentioned on the profile, if any
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `field_study`: Field of study
+    #[must_use]
+    pub fn with_field_study(
+        mut self,
+        value: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+    ) -> Self {
+        self.field_study = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `grade`: Grade secured
+    #[must_use]
+    pub fn with_grade(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.grade = ::std::option::Option::Some(value.into());
+        self
     }
 
     /// Sets `school`: School related information object
@@ -1241,6 +1309,16 @@ impl Education {
         >,
     ) -> Self {
         self.school = value.into();
+        self
+    }
+
+    /// Sets `time_period`: Time period object
+    #[must_use]
+    pub fn with_time_period(
+        mut self,
+        value: impl ::std::convert::Into<TimePeriod>,
+    ) -> Self {
+        self.time_period = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -1273,52 +1351,56 @@ impl Error {
 impl ErrorError {
     /// A `ErrorError` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
     ///
-    /// - `code`: Same as error_code (kept for compatibility).
     /// - `error_code`: Machine-readable reason.
     /// - `http_status_code`: The HTTP status code.
     /// - `message`: Human-readable reason.
     /// - `request_id`: Same as the request-id response header.
-    /// - `status_code`: The HTTP status code.
     /// - `type`: Class of the error (invalid_request_error, authentication_error, api_error).
     pub fn new(
-        code: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
         error_code: impl ::std::convert::Into<::std::string::String>,
         http_status_code: impl ::std::convert::Into<i64>,
         message: impl ::std::convert::Into<::std::string::String>,
         request_id: impl ::std::convert::Into<::uuid::Uuid>,
-        status_code: impl ::std::convert::Into<::std::option::Option<i64>>,
         type_: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
-            code: code.into(),
+            code: ::std::default::Default::default(),
             error_code: error_code.into(),
             http_status_code: http_status_code.into(),
             message: message.into(),
             request_id: request_id.into(),
-            status_code: status_code.into(),
+            status_code: ::std::default::Default::default(),
             type_: type_.into(),
         }
+    }
+
+    /// Sets `code`: Same as error_code (kept for compatibility).
+    #[must_use]
+    pub fn with_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.code = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `status_code`: The HTTP status code.
+    #[must_use]
+    pub fn with_status_code(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.status_code = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 impl Honor {
-    /// A `Honor` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `description`: Description mentioned on the profile
-    /// - `issuer`: Name of the honor issuer
-    /// - `title`: Name of the honor
-    pub fn new(
-        description: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        issuer: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        title: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
+    /// A `Honor` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
             date: ::std::default::Default::default(),
-            description: description.into(),
-            issuer: issuer.into(),
-            title: title.into(),
+            description: ::std::default::Default::default(),
+            issuer: ::std::default::Default::default(),
+            title: ::std::default::Default::default(),
         }
     }
 
@@ -1333,31 +1415,73 @@ impl Honor {
         self.date = value.into();
         self
     }
+
+    /// Sets `description`: Description mentioned on the profile
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `issuer`: Name of the honor issuer
+    #[must_use]
+    pub fn with_issuer(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.issuer = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`: Name of the honor
+    #[must_use]
+    pub fn with_title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl Metadata {
     /// A `Metadata` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
     ///
-    /// - `from_date`: From date passed in the query parameter (YYYY-MM-DD).
     /// - `limit`: Limit value passed in the query parameter.
     /// - `offset`: Offset value passed in the query parameter.
-    /// - `to_date`: To date passed in the query parameter (YYYY-MM-DD).
     pub fn new(
-        from_date: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::naive::NaiveDate>,
-        >,
         limit: impl ::std::convert::Into<::std::num::NonZeroU64>,
         offset: impl ::std::convert::Into<i64>,
-        to_date: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::naive::NaiveDate>,
-        >,
     ) -> Self {
         Self {
-            from_date: from_date.into(),
+            from_date: ::std::default::Default::default(),
             limit: limit.into(),
             offset: offset.into(),
-            to_date: to_date.into(),
+            to_date: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `from_date`: From date passed in the query parameter (YYYY-MM-DD).
+    #[must_use]
+    pub fn with_from_date(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::naive::NaiveDate>,
+    ) -> Self {
+        self.from_date = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `to_date`: To date passed in the query parameter (YYYY-MM-DD).
+    #[must_use]
+    pub fn with_to_date(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::naive::NaiveDate>,
+    ) -> Self {
+        self.to_date = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
@@ -1381,31 +1505,12 @@ impl Profile {
     /// A `Profile` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
     ///
     /// - `account`: (undocumented)
-    /// - `category`: Category of the user's platform account.
-    /// - `country`: Country of the user on the connected platform.
     /// - `created_at`: Profile creation time (UTC date and time in ISO 8601 format)
-    /// - `date_of_birth`: Date of birth of the user on the platform.
-    /// - `external_id`: Unique identifier for the profile on the platform.
-    /// - `first_name`: First name of the user profile.
-    /// - `full_name`: Full name of the user profile.
     /// - `gender`: (undocumented)
     /// - `id`: Unique ID of the profile.
-    /// - `image_url`: URL of the profile image on the platform.
-    /// - `introduction`: Description of the profile.
-    /// - `is_business`: true if the user's profile is business account on the platform.
-    /// - `is_verified`: true if the user's profile is verified by the platform.
-    /// - `last_name`: Last name of the user profile.
-    /// - `nick_name`: Nickname of the user profile.
-    /// - `platform_account_type`: Account type of the user on the platform.
-    /// - `platform_profile_id`: Unique profile ID of the user on the work platform.
-    /// - `platform_profile_name`: User's profile name on the work platform. This is not unique, is displayed prominently on the profile, usually editable and is most commonly associated with that user's identity on the platform.
-    /// - `platform_profile_published_at`: Timestamp when the profile was created on the platform.
     /// - `platform_username`: Username of the connected account. This is used to uniquely identify a user on any platform and usually the name that is present in the URLs, used to tag a user etc.
-    /// - `reputation`: (undocumented)
     /// - `updated_at`: Profile updation time (UTC date and time in ISO 8601 format)
-    /// - `url`: Profile URL on the connected platform.
     /// - `user`: (undocumented)
-    /// - `website`: User website listed on the platform.
     /// - `work_platform`: (undocumented)
     #[allow(
         clippy::too_many_arguments,
@@ -1413,97 +1518,52 @@ impl Profile {
     )]
     pub fn new(
         account: impl ::std::convert::Into<AccountAttribute>,
-        category: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        country: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
         created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-        date_of_birth: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::naive::NaiveDate>,
-        >,
-        external_id: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        first_name: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        full_name: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
         gender: impl ::std::convert::Into<Gender>,
         id: impl ::std::convert::Into<::uuid::Uuid>,
-        image_url: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        introduction: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        is_business: impl ::std::convert::Into<::std::option::Option<bool>>,
-        is_verified: impl ::std::convert::Into<::std::option::Option<bool>>,
-        last_name: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        nick_name: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        platform_account_type: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        platform_profile_id: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        platform_profile_name: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        platform_profile_published_at: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        >,
         platform_username: impl ::std::convert::Into<
             ::std::option::Option<::std::string::String>,
         >,
-        reputation: impl ::std::convert::Into<::std::option::Option<Reputation>>,
         updated_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-        url: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
         user: impl ::std::convert::Into<UserAttribute>,
-        website: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
         work_platform: impl ::std::convert::Into<WorkPlatformAttribute>,
     ) -> Self {
         Self {
             account: account.into(),
             addresses: ::std::default::Default::default(),
-            category: category.into(),
+            category: ::std::default::Default::default(),
             certifications: ::std::default::Default::default(),
-            country: country.into(),
+            country: ::std::default::Default::default(),
             created_at: created_at.into(),
-            date_of_birth: date_of_birth.into(),
+            date_of_birth: ::std::default::Default::default(),
             education: ::std::default::Default::default(),
             emails: ::std::default::Default::default(),
-            external_id: external_id.into(),
-            first_name: first_name.into(),
-            full_name: full_name.into(),
+            external_id: ::std::default::Default::default(),
+            first_name: ::std::default::Default::default(),
+            full_name: ::std::default::Default::default(),
             gender: gender.into(),
             honors: ::std::default::Default::default(),
             id: id.into(),
-            image_url: image_url.into(),
-            introduction: introduction.into(),
-            is_business: is_business.into(),
-            is_verified: is_verified.into(),
-            last_name: last_name.into(),
-            nick_name: nick_name.into(),
+            image_url: ::std::default::Default::default(),
+            introduction: ::std::default::Default::default(),
+            is_business: ::std::default::Default::default(),
+            is_verified: ::std::default::Default::default(),
+            last_name: ::std::default::Default::default(),
+            nick_name: ::std::default::Default::default(),
             phone_numbers: ::std::default::Default::default(),
-            platform_account_type: platform_account_type.into(),
-            platform_profile_id: platform_profile_id.into(),
-            platform_profile_name: platform_profile_name.into(),
-            platform_profile_published_at: platform_profile_published_at.into(),
+            platform_account_type: ::std::default::Default::default(),
+            platform_profile_id: ::std::default::Default::default(),
+            platform_profile_name: ::std::default::Default::default(),
+            platform_profile_published_at: ::std::default::Default::default(),
             platform_username: platform_username.into(),
             projects: ::std::default::Default::default(),
             publications: ::std::default::Default::default(),
-            reputation: reputation.into(),
+            reputation: ::std::default::Default::default(),
             updated_at: updated_at.into(),
-            url: url.into(),
+            url: ::std::default::Default::default(),
             user: user.into(),
             volunteer_experiences: ::std::default::Default::default(),
-            website: website.into(),
+            website: ::std::default::Default::default(),
             work_experiences: ::std::default::Default::default(),
             work_platform: work_platform.into(),
         }
@@ -1519,6 +1579,16 @@ impl Profile {
         self
     }
 
+    /// Sets `category`: Category of the user's platform account.
+    #[must_use]
+    pub fn with_category(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.category = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// Sets `certifications`: Certifications listed on the profile
     #[must_use]
     pub fn with_certifications(
@@ -1526,6 +1596,26 @@ impl Profile {
         value: impl ::std::convert::Into<::std::vec::Vec<Certification>>,
     ) -> Self {
         self.certifications = value.into();
+        self
+    }
+
+    /// Sets `country`: Country of the user on the connected platform.
+    #[must_use]
+    pub fn with_country(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.country = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `date_of_birth`: Date of birth of the user on the platform.
+    #[must_use]
+    pub fn with_date_of_birth(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::naive::NaiveDate>,
+    ) -> Self {
+        self.date_of_birth = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1549,6 +1639,36 @@ impl Profile {
         self
     }
 
+    /// Sets `external_id`: Unique identifier for the profile on the platform.
+    #[must_use]
+    pub fn with_external_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.external_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `first_name`: First name of the user profile.
+    #[must_use]
+    pub fn with_first_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.first_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `full_name`: Full name of the user profile.
+    #[must_use]
+    pub fn with_full_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.full_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// Sets `honors`: List of honors listed on the profile
     #[must_use]
     pub fn with_honors(
@@ -1559,6 +1679,60 @@ impl Profile {
         self
     }
 
+    /// Sets `image_url`: URL of the profile image on the platform.
+    #[must_use]
+    pub fn with_image_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.image_url = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `introduction`: Description of the profile.
+    #[must_use]
+    pub fn with_introduction(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.introduction = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `is_business`: true if the user's profile is business account on the platform.
+    #[must_use]
+    pub fn with_is_business(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_business = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `is_verified`: true if the user's profile is verified by the platform.
+    #[must_use]
+    pub fn with_is_verified(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_verified = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `last_name`: Last name of the user profile.
+    #[must_use]
+    pub fn with_last_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.last_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `nick_name`: Nickname of the user profile.
+    #[must_use]
+    pub fn with_nick_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.nick_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// Sets `phone_numbers`: Phone numbers object.
     #[must_use]
     pub fn with_phone_numbers(
@@ -1566,6 +1740,46 @@ impl Profile {
         value: impl ::std::convert::Into<::std::vec::Vec<PhoneNumber>>,
     ) -> Self {
         self.phone_numbers = value.into();
+        self
+    }
+
+    /// Sets `platform_account_type`: Account type of the user on the platform.
+    #[must_use]
+    pub fn with_platform_account_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.platform_account_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `platform_profile_id`: Unique profile ID of the user on the work platform.
+    #[must_use]
+    pub fn with_platform_profile_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.platform_profile_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `platform_profile_name`: User's profile name on the work platform. This is not unique, is displayed prominently on the profile, usually editable and is most commonly associated with that user's identity on the platform.
+    #[must_use]
+    pub fn with_platform_profile_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.platform_profile_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `platform_profile_published_at`: Timestamp when the profile was created on the platform.
+    #[must_use]
+    pub fn with_platform_profile_published_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.platform_profile_published_at = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1589,6 +1803,26 @@ impl Profile {
         self
     }
 
+    /// Sets `reputation`.
+    #[must_use]
+    pub fn with_reputation(
+        mut self,
+        value: impl ::std::convert::Into<Reputation>,
+    ) -> Self {
+        self.reputation = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `url`: Profile URL on the connected platform.
+    #[must_use]
+    pub fn with_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// Sets `volunteer_experiences`: Volunteering experiences listed on the profile
     #[must_use]
     pub fn with_volunteer_experiences(
@@ -1596,6 +1830,16 @@ impl Profile {
         value: impl ::std::convert::Into<::std::vec::Vec<VolunteerExperience>>,
     ) -> Self {
         self.volunteer_experiences = value.into();
+        self
+    }
+
+    /// Sets `website`: User website listed on the platform.
+    #[must_use]
+    pub fn with_website(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.website = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1611,15 +1855,12 @@ impl Profile {
 }
 
 impl ProfileList {
-    /// A `ProfileList` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `metadata`: (undocumented)
-    pub fn new(
-        metadata: impl ::std::convert::Into<::std::option::Option<Metadata>>,
-    ) -> Self {
+    /// A `ProfileList` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
             data: ::std::default::Default::default(),
-            metadata: metadata.into(),
+            metadata: ::std::default::Default::default(),
         }
     }
 
@@ -1632,55 +1873,78 @@ impl ProfileList {
         self.data = value.into();
         self
     }
+
+    /// Sets `metadata`.
+    #[must_use]
+    pub fn with_metadata(mut self, value: impl ::std::convert::Into<Metadata>) -> Self {
+        self.metadata = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl Project {
-    /// A `Project` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `description`: Description of the project
-    /// - `time_period`: Time period object
-    /// - `title`: Name of the project
-    /// - `url`: URL of the project
-    pub fn new(
-        description: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        time_period: impl ::std::convert::Into<::std::option::Option<TimePeriod>>,
-        title: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        url: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
+    /// A `Project` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
-            description: description.into(),
-            time_period: time_period.into(),
-            title: title.into(),
-            url: url.into(),
+            description: ::std::default::Default::default(),
+            time_period: ::std::default::Default::default(),
+            title: ::std::default::Default::default(),
+            url: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `description`: Description of the project
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `time_period`: Time period object
+    #[must_use]
+    pub fn with_time_period(
+        mut self,
+        value: impl ::std::convert::Into<TimePeriod>,
+    ) -> Self {
+        self.time_period = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`: Name of the project
+    #[must_use]
+    pub fn with_title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `url`: URL of the project
+    #[must_use]
+    pub fn with_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 impl Publication {
-    /// A `Publication` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `description`: Description of the publication
-    /// - `name`: Name of the publication
-    /// - `publisher`: Name of the publisher
-    /// - `url`: Publication URL
-    pub fn new(
-        description: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        name: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        publisher: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        url: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
+    /// A `Publication` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
             date: ::std::default::Default::default(),
-            description: description.into(),
-            name: name.into(),
-            publisher: publisher.into(),
-            url: url.into(),
+            description: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            publisher: ::std::default::Default::default(),
+            url: ::std::default::Default::default(),
         }
     }
 
@@ -1695,46 +1959,147 @@ impl Publication {
         self.date = value.into();
         self
     }
+
+    /// Sets `description`: Description of the publication
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `name`: Name of the publication
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `publisher`: Name of the publisher
+    #[must_use]
+    pub fn with_publisher(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.publisher = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `url`: Publication URL
+    #[must_use]
+    pub fn with_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl Reputation {
-    /// A `Reputation` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `average_click_rate`: The historical average clickthrough rate of the publication as percentage.
-    /// - `average_open_rate`: The historical average open rate of the publication as percentage.
-    /// - `content_count`: Total number of content items (videos, images, posts etc).
-    /// - `content_group_count`: Total number of content group items (playlists, albums, collections etc).
-    /// - `follower_count`: Total number of followers of this profile.
-    /// - `following_count`: Total number of profiles this profile is following.
-    /// - `paid_subscriber_count`: Total number of paid/premium subscribers.
-    /// - `subscriber_count`: Total number of subscribers.
-    /// - `watch_time_in_hours`: Total watch time in hours (available for YouTube).
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "one argument per required member of the schema"
-    )]
-    pub fn new(
-        average_click_rate: impl ::std::convert::Into<::std::option::Option<f64>>,
-        average_open_rate: impl ::std::convert::Into<::std::option::Option<f64>>,
-        content_count: impl ::std::convert::Into<::std::option::Option<i64>>,
-        content_group_count: impl ::std::convert::Into<::std::option::Option<i64>>,
-        follower_count: impl ::std::convert::Into<::std::option::Option<i64>>,
-        following_count: impl ::std::convert::Into<::std::option::Option<i64>>,
-        paid_subscriber_count: impl ::std::convert::Into<::std::option::Option<i64>>,
-        subscriber_count: impl ::std::convert::Into<::std::option::Option<i64>>,
-        watch_time_in_hours: impl ::std::convert::Into<::std::option::Option<i64>>,
-    ) -> Self {
+    /// A `Reputation` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
-            average_click_rate: average_click_rate.into(),
-            average_open_rate: average_open_rate.into(),
-            content_count: content_count.into(),
-            content_group_count: content_group_count.into(),
-            follower_count: follower_count.into(),
-            following_count: following_count.into(),
-            paid_subscriber_count: paid_subscriber_count.into(),
-            subscriber_count: subscriber_count.into(),
-            watch_time_in_hours: watch_time_in_hours.into(),
+            average_click_rate: ::std::default::Default::default(),
+            average_open_rate: ::std::default::Default::default(),
+            content_count: ::std::default::Default::default(),
+            content_group_count: ::std::default::Default::default(),
+            follower_count: ::std::default::Default::default(),
+            following_count: ::std::default::Default::default(),
+            paid_subscriber_count: ::std::default::Default::default(),
+            subscriber_count: ::std::default::Default::default(),
+            watch_time_in_hours: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `average_click_rate`: The historical average clickthrough rate of the publication as percentage.
+    #[must_use]
+    pub fn with_average_click_rate(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.average_click_rate = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `average_open_rate`: The historical average open rate of the publication as percentage.
+    #[must_use]
+    pub fn with_average_open_rate(
+        mut self,
+        value: impl ::std::convert::Into<f64>,
+    ) -> Self {
+        self.average_open_rate = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `content_count`: Total number of content items (videos, images, posts etc).
+    #[must_use]
+    pub fn with_content_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.content_count = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `content_group_count`: Total number of content group items (playlists, albums, collections etc).
+    #[must_use]
+    pub fn with_content_group_count(
+        mut self,
+        value: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.content_group_count = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `follower_count`: Total number of followers of this profile.
+    #[must_use]
+    pub fn with_follower_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.follower_count = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `following_count`: Total number of profiles this profile is following.
+    #[must_use]
+    pub fn with_following_count(
+        mut self,
+        value: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.following_count = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `paid_subscriber_count`: Total number of paid/premium subscribers.
+    #[must_use]
+    pub fn with_paid_subscriber_count(
+        mut self,
+        value: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.paid_subscriber_count = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `subscriber_count`: Total number of subscribers.
+    #[must_use]
+    pub fn with_subscriber_count(
+        mut self,
+        value: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.subscriber_count = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `watch_time_in_hours`: Total watch time in hours (available for YouTube).
+    #[must_use]
+    pub fn with_watch_time_in_hours(
+        mut self,
+        value: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.watch_time_in_hours = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
@@ -1831,53 +2196,79 @@ impl UserCreateRequest {
 }
 
 impl VolunteerExperience {
-    /// A `VolunteerExperience` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `cause`: Volunteering cause
-    /// - `description`: Description mentioned on the profile
-    /// - `organization`: Name of the organization
-    /// - `role`: Volunteering role
-    /// - `time_period`: Time period object
-    pub fn new(
-        cause: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        description: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        organization: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        role: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        time_period: impl ::std::convert::Into<::std::option::Option<TimePeriod>>,
-    ) -> Self {
+    /// A `VolunteerExperience` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
-            cause: cause.into(),
-            description: description.into(),
-            organization: organization.into(),
-            role: role.into(),
-            time_period: time_period.into(),
+            cause: ::std::default::Default::default(),
+            description: ::std::default::Default::default(),
+            organization: ::std::default::Default::default(),
+            role: ::std::default::Default::default(),
+            time_period: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `cause`: Volunteering cause
+    #[must_use]
+    pub fn with_cause(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.cause = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `description`: Description mentioned on the profile
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `organization`: Name of the organization
+    #[must_use]
+    pub fn with_organization(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.organization = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `role`: Volunteering role
+    #[must_use]
+    pub fn with_role(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.role = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `time_period`: Time period object
+    #[must_use]
+    pub fn with_time_period(
+        mut self,
+        value: impl ::std::convert::Into<TimePeriod>,
+    ) -> Self {
+        self.time_period = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 impl WorkExperience {
-    /// A `WorkExperience` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `description`: Work experience description mentioned on the profile
-    /// - `time_period`: Time period object
-    /// - `title`: Job title
-    pub fn new(
-        description: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        time_period: impl ::std::convert::Into<::std::option::Option<TimePeriod>>,
-        title: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
+    /// A `WorkExperience` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
             company: ::std::default::Default::default(),
-            description: description.into(),
+            description: ::std::default::Default::default(),
             location: ::std::default::Default::default(),
-            time_period: time_period.into(),
-            title: title.into(),
+            time_period: ::std::default::Default::default(),
+            title: ::std::default::Default::default(),
         }
     }
 
@@ -1893,6 +2284,16 @@ impl WorkExperience {
         self
     }
 
+    /// Sets `description`: Work experience description mentioned on the profile
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// Sets `location`: Work location
     #[must_use]
     pub fn with_location(
@@ -1902,6 +2303,26 @@ impl WorkExperience {
         >,
     ) -> Self {
         self.location = value.into();
+        self
+    }
+
+    /// Sets `time_period`: Time period object
+    #[must_use]
+    pub fn with_time_period(
+        mut self,
+        value: impl ::std::convert::Into<TimePeriod>,
+    ) -> Self {
+        self.time_period = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `title`: Job title
+    #[must_use]
+    pub fn with_title(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.title = ::std::option::Option::Some(value.into());
         self
     }
 }

@@ -1231,28 +1231,17 @@ pub mod error {
 }
 
 impl Conversation {
-    /// A `Conversation` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `name`: Instabot conversation name
-    /// - `object_id`: Instabot conversation ID
-    /// - `platform`: Possible values - mobile, web
-    /// - `status`: Possible values - active, draft, pending, inactive, completed
-    /// - `url`: URL to this specific conversation in the Instabot portal
-    pub fn new(
-        name: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        object_id: impl ::std::convert::Into<::std::option::Option<i64>>,
-        platform: impl ::std::convert::Into<::std::option::Option<ConversationPlatform>>,
-        status: impl ::std::convert::Into<::std::option::Option<ConversationStatus>>,
-        url: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
+    /// A `Conversation` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
             goal_nodes: ::std::default::Default::default(),
-            name: name.into(),
-            object_id: object_id.into(),
-            platform: platform.into(),
+            name: ::std::default::Default::default(),
+            object_id: ::std::default::Default::default(),
+            platform: ::std::default::Default::default(),
             sessions: ::std::default::Default::default(),
-            status: status.into(),
-            url: url.into(),
+            status: ::std::default::Default::default(),
+            url: ::std::default::Default::default(),
         }
     }
 
@@ -1266,6 +1255,33 @@ impl Conversation {
         self
     }
 
+    /// Sets `name`: Instabot conversation name
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `object_id`: Instabot conversation ID
+    #[must_use]
+    pub fn with_object_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.object_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `platform`: Possible values - mobile, web
+    #[must_use]
+    pub fn with_platform(
+        mut self,
+        value: impl ::std::convert::Into<ConversationPlatform>,
+    ) -> Self {
+        self.platform = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// Sets `sessions`: See Session Object schema
     #[must_use]
     pub fn with_sessions(
@@ -1273,6 +1289,26 @@ impl Conversation {
         value: impl ::std::convert::Into<::std::vec::Vec<Session>>,
     ) -> Self {
         self.sessions = value.into();
+        self
+    }
+
+    /// Sets `status`: Possible values - active, draft, pending, inactive, completed
+    #[must_use]
+    pub fn with_status(
+        mut self,
+        value: impl ::std::convert::Into<ConversationStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `url`: URL to this specific conversation in the Instabot portal
+    #[must_use]
+    pub fn with_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -1294,23 +1330,41 @@ impl Error {
 }
 
 impl File {
-    /// A `File` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `object_id`: Id of the File Object.
-    /// - `url`: The file's URL, shown in the Get User sample.
-    /// - `url_expires_at`: When url expires, shown in the Get User sample.
-    pub fn new(
-        object_id: impl ::std::convert::Into<::std::option::Option<i64>>,
-        url: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        url_expires_at: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        >,
-    ) -> Self {
+    /// A `File` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
-            object_id: object_id.into(),
-            url: url.into(),
-            url_expires_at: url_expires_at.into(),
+            object_id: ::std::default::Default::default(),
+            url: ::std::default::Default::default(),
+            url_expires_at: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `object_id`: Id of the File Object.
+    #[must_use]
+    pub fn with_object_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.object_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `url`: The file's URL, shown in the Get User sample.
+    #[must_use]
+    pub fn with_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `url_expires_at`: When url expires, shown in the Get User sample.
+    #[must_use]
+    pub fn with_url_expires_at(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.url_expires_at = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
@@ -1326,25 +1380,41 @@ impl FileReference {
 }
 
 impl GoalNode {
-    /// A `GoalNode` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `goal_name`: Name of goal (as named in the Instabot portal)
-    /// - `node_name`: Name of the node designated as a goal (as named in the Instabot portal)
-    /// - `object_id`: Goal-node ID
-    pub fn new(
-        goal_name: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        node_name: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        object_id: impl ::std::convert::Into<::std::option::Option<i64>>,
-    ) -> Self {
+    /// A `GoalNode` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
-            goal_name: goal_name.into(),
-            node_name: node_name.into(),
-            object_id: object_id.into(),
+            goal_name: ::std::default::Default::default(),
+            node_name: ::std::default::Default::default(),
+            object_id: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `goal_name`: Name of goal (as named in the Instabot portal)
+    #[must_use]
+    pub fn with_goal_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.goal_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `node_name`: Name of the node designated as a goal (as named in the Instabot portal)
+    #[must_use]
+    pub fn with_node_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.node_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `object_id`: Goal-node ID
+    #[must_use]
+    pub fn with_object_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.object_id = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
@@ -1376,80 +1446,122 @@ impl ObjectReference {
 }
 
 impl Response {
-    /// A `Response` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `date`: Datetime (ISO-8601) of when this message response occurred.
-    /// - `message_text`: The text of the Instabot question/statement.
-    /// - `response`: The text of the end-user's response to the messageText. This field will only be present if the Instabot question/statement requires a response from the user.
-    /// - `uploaded_file_url`: URI of the file asset uploaded by the end-user. This field will only be present if the Instabot question/statement is of type "file-upload".
-    pub fn new(
-        date: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        >,
-        message_text: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        response: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        uploaded_file_url: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-    ) -> Self {
+    /// A `Response` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
-            date: date.into(),
-            message_text: message_text.into(),
-            response: response.into(),
-            uploaded_file_url: uploaded_file_url.into(),
+            date: ::std::default::Default::default(),
+            message_text: ::std::default::Default::default(),
+            response: ::std::default::Default::default(),
+            uploaded_file_url: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `date`: Datetime (ISO-8601) of when this message response occurred.
+    #[must_use]
+    pub fn with_date(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.date = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `message_text`: The text of the Instabot question/statement.
+    #[must_use]
+    pub fn with_message_text(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.message_text = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `response`: The text of the end-user's response to the messageText. This field will only be present if the Instabot question/statement requires a response from the user.
+    #[must_use]
+    pub fn with_response(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.response = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `uploaded_file_url`: URI of the file asset uploaded by the end-user. This field will only be present if the Instabot question/statement is of type "file-upload".
+    #[must_use]
+    pub fn with_uploaded_file_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.uploaded_file_url = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 impl Session {
-    /// A `Session` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `device_model`: Browser user-agent if session was taken in web. Else, make and build of mobile device if session was taken in iOS/Android (native in-app)
-    /// - `device_type`: Not in the Session Object Schema table; shown in the list sample.
-    /// - `is_abandoned`: True if user engaged but did not complete the conversation. Else, false
-    /// - `is_engaged`: True if user engaged with the conversation. Else, false
-    /// - `is_microsite`: True if the session was engaged in a microsite. Else, false.
-    /// - `object_id`: Instabot conversation session ID
-    /// - `start_date`: Datetime (ISO-8601) of Instabot session launching to the user
-    /// - `status`: Possible values - noreply, engaged, completed
-    /// - `url`: URL to this specific conversation session in the Instabot portal
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "one argument per required member of the schema"
-    )]
-    pub fn new(
-        device_model: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        device_type: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        is_abandoned: impl ::std::convert::Into<::std::option::Option<bool>>,
-        is_engaged: impl ::std::convert::Into<::std::option::Option<bool>>,
-        is_microsite: impl ::std::convert::Into<::std::option::Option<bool>>,
-        object_id: impl ::std::convert::Into<::std::option::Option<i64>>,
-        start_date: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        >,
-        status: impl ::std::convert::Into<::std::option::Option<SessionStatus>>,
-        url: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
+    /// A `Session` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
-            device_model: device_model.into(),
-            device_type: device_type.into(),
-            is_abandoned: is_abandoned.into(),
-            is_engaged: is_engaged.into(),
-            is_microsite: is_microsite.into(),
-            object_id: object_id.into(),
+            device_model: ::std::default::Default::default(),
+            device_type: ::std::default::Default::default(),
+            is_abandoned: ::std::default::Default::default(),
+            is_engaged: ::std::default::Default::default(),
+            is_microsite: ::std::default::Default::default(),
+            object_id: ::std::default::Default::default(),
             responses: ::std::default::Default::default(),
-            start_date: start_date.into(),
-            status: status.into(),
-            url: url.into(),
+            start_date: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
+            url: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `device_model`: Browser user-agent if session was taken in web. Else, make and build of mobile device if session was taken in iOS/Android (native in-app)
+    #[must_use]
+    pub fn with_device_model(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_model = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `device_type`: Not in the Session Object Schema table; shown in the list sample.
+    #[must_use]
+    pub fn with_device_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `is_abandoned`: True if user engaged but did not complete the conversation. Else, false
+    #[must_use]
+    pub fn with_is_abandoned(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_abandoned = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `is_engaged`: True if user engaged with the conversation. Else, false
+    #[must_use]
+    pub fn with_is_engaged(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_engaged = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `is_microsite`: True if the session was engaged in a microsite. Else, false.
+    #[must_use]
+    pub fn with_is_microsite(mut self, value: impl ::std::convert::Into<bool>) -> Self {
+        self.is_microsite = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `object_id`: Instabot conversation session ID
+    #[must_use]
+    pub fn with_object_id(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.object_id = ::std::option::Option::Some(value.into());
+        self
     }
 
     /// Sets `responses`: See Response Object schema
@@ -1461,102 +1573,70 @@ impl Session {
         self.responses = value.into();
         self
     }
+
+    /// Sets `start_date`: Datetime (ISO-8601) of Instabot session launching to the user
+    #[must_use]
+    pub fn with_start_date(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.start_date = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `status`: Possible values - noreply, engaged, completed
+    #[must_use]
+    pub fn with_status(
+        mut self,
+        value: impl ::std::convert::Into<SessionStatus>,
+    ) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `url`: URL to this specific conversation session in the Instabot portal
+    #[must_use]
+    pub fn with_url(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.url = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl User {
     /// A `User` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
     ///
-    /// - `create_date`: Not in the User Object Schema table; shown in the samples.
-    /// - `description`: User description
-    /// - `development_company`: Not in the User Object Schema table; shown in the list sample.
-    /// - `email`: User e-mail
-    /// - `first_login_time`: Datetime (ISO-8601) of first user login
-    /// - `last_activity_date`: Datetime (ISO-8601) of the when any property in the user object was updated. Excludes changes in the systemProperties and lastLastLoginTime properties.
-    /// - `last_login_time`: Datetime (ISO-8601) of last user login
-    /// - `last_seen_date`: Not in the User Object Schema table; shown in the list sample.
-    /// - `name`: User display name
     /// - `object_id`: User object id.
-    /// - `phone`: User phone number
-    /// - `photo_file`: Reference to File Object
-    /// - `referral_code`: Not in the User Object Schema table; shown in the Get User sample.
-    /// - `request_info`: Not in the User Object Schema table; the list sample sends null, so its non-null shape is unknown.
-    /// - `row_version`: Not in the User Object Schema table; shown in the list sample.
-    /// - `system_properties`: (undocumented)
-    /// - `update_date`: Not in the User Object Schema table; shown in the samples.
-    /// - `user_type`: Type of the user. The table gives no values; the samples show general and reference.
     /// - `username`: Unique user name
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "one argument per required member of the schema"
-    )]
     pub fn new(
-        create_date: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        >,
-        description: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        development_company: impl ::std::convert::Into<
-            ::std::option::Option<ObjectReference>,
-        >,
-        email: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        first_login_time: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        >,
-        last_activity_date: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        >,
-        last_login_time: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        >,
-        last_seen_date: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        >,
-        name: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
         object_id: impl ::std::convert::Into<i64>,
-        phone: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        photo_file: impl ::std::convert::Into<::std::option::Option<File>>,
-        referral_code: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        request_info: impl ::std::convert::Into<
-            ::std::option::Option<
-                ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-            >,
-        >,
-        row_version: impl ::std::convert::Into<::std::option::Option<i64>>,
-        system_properties: impl ::std::convert::Into<
-            ::std::option::Option<UserSystemProperties>,
-        >,
-        update_date: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        >,
-        user_type: impl ::std::convert::Into<::std::option::Option<UserUserType>>,
         username: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             conversations: ::std::default::Default::default(),
-            create_date: create_date.into(),
+            create_date: ::std::default::Default::default(),
             custom_properties: ::std::default::Default::default(),
-            description: description.into(),
-            development_company: development_company.into(),
-            email: email.into(),
-            first_login_time: first_login_time.into(),
-            last_activity_date: last_activity_date.into(),
-            last_login_time: last_login_time.into(),
-            last_seen_date: last_seen_date.into(),
-            name: name.into(),
+            description: ::std::default::Default::default(),
+            development_company: ::std::default::Default::default(),
+            email: ::std::default::Default::default(),
+            first_login_time: ::std::default::Default::default(),
+            last_activity_date: ::std::default::Default::default(),
+            last_login_time: ::std::default::Default::default(),
+            last_seen_date: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
             object_id: object_id.into(),
             organizations: ::std::default::Default::default(),
-            phone: phone.into(),
-            photo_file: photo_file.into(),
-            referral_code: referral_code.into(),
-            request_info: request_info.into(),
-            row_version: row_version.into(),
-            system_properties: system_properties.into(),
-            update_date: update_date.into(),
+            phone: ::std::default::Default::default(),
+            photo_file: ::std::default::Default::default(),
+            referral_code: ::std::default::Default::default(),
+            request_info: ::std::default::Default::default(),
+            row_version: ::std::default::Default::default(),
+            system_properties: ::std::default::Default::default(),
+            update_date: ::std::default::Default::default(),
             user_segments: ::std::default::Default::default(),
-            user_type: user_type.into(),
+            user_type: ::std::default::Default::default(),
             username: username.into(),
             visit_info: ::std::default::Default::default(),
         }
@@ -1572,6 +1652,16 @@ impl User {
         self
     }
 
+    /// Sets `create_date`: Not in the User Object Schema table; shown in the samples.
+    #[must_use]
+    pub fn with_create_date(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.create_date = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// Sets `custom_properties`: Custom properties
     #[must_use]
     pub fn with_custom_properties(
@@ -1581,6 +1671,86 @@ impl User {
         >,
     ) -> Self {
         self.custom_properties = value.into();
+        self
+    }
+
+    /// Sets `description`: User description
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `development_company`: Not in the User Object Schema table; shown in the list sample.
+    #[must_use]
+    pub fn with_development_company(
+        mut self,
+        value: impl ::std::convert::Into<ObjectReference>,
+    ) -> Self {
+        self.development_company = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `email`: User e-mail
+    #[must_use]
+    pub fn with_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `first_login_time`: Datetime (ISO-8601) of first user login
+    #[must_use]
+    pub fn with_first_login_time(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.first_login_time = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `last_activity_date`: Datetime (ISO-8601) of the when any property in the user object was updated. Excludes changes in the systemProperties and lastLastLoginTime properties.
+    #[must_use]
+    pub fn with_last_activity_date(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.last_activity_date = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `last_login_time`: Datetime (ISO-8601) of last user login
+    #[must_use]
+    pub fn with_last_login_time(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.last_login_time = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `last_seen_date`: Not in the User Object Schema table; shown in the list sample.
+    #[must_use]
+    pub fn with_last_seen_date(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.last_seen_date = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `name`: User display name
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1594,6 +1764,72 @@ impl User {
         self
     }
 
+    /// Sets `phone`: User phone number
+    #[must_use]
+    pub fn with_phone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `photo_file`: Reference to File Object
+    #[must_use]
+    pub fn with_photo_file(mut self, value: impl ::std::convert::Into<File>) -> Self {
+        self.photo_file = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `referral_code`: Not in the User Object Schema table; shown in the Get User sample.
+    #[must_use]
+    pub fn with_referral_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.referral_code = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `request_info`: Not in the User Object Schema table; the list sample sends null, so its non-null shape is unknown.
+    #[must_use]
+    pub fn with_request_info(
+        mut self,
+        value: impl ::std::convert::Into<
+            ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        >,
+    ) -> Self {
+        self.request_info = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `row_version`: Not in the User Object Schema table; shown in the list sample.
+    #[must_use]
+    pub fn with_row_version(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.row_version = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `system_properties`.
+    #[must_use]
+    pub fn with_system_properties(
+        mut self,
+        value: impl ::std::convert::Into<UserSystemProperties>,
+    ) -> Self {
+        self.system_properties = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `update_date`: Not in the User Object Schema table; shown in the samples.
+    #[must_use]
+    pub fn with_update_date(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.update_date = ::std::option::Option::Some(value.into());
+        self
+    }
+
     /// Sets `user_segments`: Returned with resolve=userSegments: list of user segments user belongs to. The page names the resolve option but not the field or its items.
     #[must_use]
     pub fn with_user_segments(
@@ -1601,6 +1837,16 @@ impl User {
         value: impl ::std::convert::Into<::std::vec::Vec<::serde_json::Value>>,
     ) -> Self {
         self.user_segments = value.into();
+        self
+    }
+
+    /// Sets `user_type`: Type of the user. The table gives no values; the samples show general and reference.
+    #[must_use]
+    pub fn with_user_type(
+        mut self,
+        value: impl ::std::convert::Into<UserUserType>,
+    ) -> Self {
+        self.user_type = ::std::option::Option::Some(value.into());
         self
     }
 
@@ -1618,31 +1864,19 @@ impl User {
 impl UserCreateRequest {
     /// A `UserCreateRequest` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
     ///
-    /// - `description`: User description
-    /// - `email`: User e-mail
-    /// - `name`: User display name
-    /// - `phone`: User phone number
-    /// - `photo_file`: Reference to File Object
     /// - `user_name`: Unique user name
     /// - `user_password`: User password should be passed during user creation. Never returned by other methods.
     pub fn new(
-        description: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        email: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        name: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        phone: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        photo_file: impl ::std::convert::Into<::std::option::Option<FileReference>>,
         user_name: impl ::std::convert::Into<::std::string::String>,
         user_password: impl ::std::convert::Into<::std::string::String>,
     ) -> Self {
         Self {
             custom_properties: ::std::default::Default::default(),
-            description: description.into(),
-            email: email.into(),
-            name: name.into(),
-            phone: phone.into(),
-            photo_file: photo_file.into(),
+            description: ::std::default::Default::default(),
+            email: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            phone: ::std::default::Default::default(),
+            photo_file: ::std::default::Default::default(),
             user_name: user_name.into(),
             user_password: user_password.into(),
         }
@@ -1657,6 +1891,56 @@ impl UserCreateRequest {
         >,
     ) -> Self {
         self.custom_properties = value.into();
+        self
+    }
+
+    /// Sets `description`: User description
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `email`: User e-mail
+    #[must_use]
+    pub fn with_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `name`: User display name
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `phone`: User phone number
+    #[must_use]
+    pub fn with_phone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `photo_file`: Reference to File Object
+    #[must_use]
+    pub fn with_photo_file(
+        mut self,
+        value: impl ::std::convert::Into<FileReference>,
+    ) -> Self {
+        self.photo_file = ::std::option::Option::Some(value.into());
         self
     }
 }
@@ -1682,91 +1966,124 @@ impl UserListEnvelope {
     ///
     /// - `api_status_code`: (undocumented)
     /// - `data`: (undocumented)
-    /// - `has_more_records`: Whether more users follow this page.
-    /// - `total_count`: Total number of users matching the request.
     pub fn new(
         api_status_code: impl ::std::convert::Into<SuccessStatusCode>,
         data: impl ::std::convert::Into<::std::vec::Vec<User>>,
-        has_more_records: impl ::std::convert::Into<::std::option::Option<bool>>,
-        total_count: impl ::std::convert::Into<::std::option::Option<i64>>,
     ) -> Self {
         Self {
             api_status_code: api_status_code.into(),
             data: data.into(),
-            has_more_records: has_more_records.into(),
-            total_count: total_count.into(),
+            has_more_records: ::std::default::Default::default(),
+            total_count: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `has_more_records`: Whether more users follow this page.
+    #[must_use]
+    pub fn with_has_more_records(
+        mut self,
+        value: impl ::std::convert::Into<bool>,
+    ) -> Self {
+        self.has_more_records = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `total_count`: Total number of users matching the request.
+    #[must_use]
+    pub fn with_total_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.total_count = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 impl UserSystemProperties {
-    /// A `UserSystemProperties` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `city`: (undocumented)
-    /// - `client_platform`: (undocumented)
-    /// - `country`: (undocumented)
-    /// - `device_model`: (undocumented)
-    /// - `device_type`: (undocumented)
-    /// - `region`: (undocumented)
-    pub fn new(
-        city: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        client_platform: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        country: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        device_model: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        device_type: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        region: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
+    /// A `UserSystemProperties` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
-            city: city.into(),
-            client_platform: client_platform.into(),
-            country: country.into(),
-            device_model: device_model.into(),
-            device_type: device_type.into(),
-            region: region.into(),
+            city: ::std::default::Default::default(),
+            client_platform: ::std::default::Default::default(),
+            country: ::std::default::Default::default(),
+            device_model: ::std::default::Default::default(),
+            device_type: ::std::default::Default::default(),
+            region: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `city`.
+    #[must_use]
+    pub fn with_city(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.city = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `client_platform`.
+    #[must_use]
+    pub fn with_client_platform(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.client_platform = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `country`.
+    #[must_use]
+    pub fn with_country(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.country = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `device_model`.
+    #[must_use]
+    pub fn with_device_model(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_model = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `device_type`.
+    #[must_use]
+    pub fn with_device_type(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.device_type = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `region`.
+    #[must_use]
+    pub fn with_region(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.region = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
 impl UserUpdateRequest {
-    /// A `UserUpdateRequest` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `description`: User description
-    /// - `email`: User e-mail
-    /// - `name`: User display name
-    /// - `phone`: User phone number
-    /// - `photo_file`: Reference to File Object
-    /// - `user_name`: Unique user name
-    /// - `user_password`: User password should be passed during user creation. Never returned by other methods.
-    pub fn new(
-        description: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        email: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        name: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        phone: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        photo_file: impl ::std::convert::Into<::std::option::Option<FileReference>>,
-        user_name: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        user_password: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-    ) -> Self {
+    /// A `UserUpdateRequest` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
             custom_properties: ::std::default::Default::default(),
-            description: description.into(),
-            email: email.into(),
-            name: name.into(),
-            phone: phone.into(),
-            photo_file: photo_file.into(),
-            user_name: user_name.into(),
-            user_password: user_password.into(),
+            description: ::std::default::Default::default(),
+            email: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            phone: ::std::default::Default::default(),
+            photo_file: ::std::default::Default::default(),
+            user_name: ::std::default::Default::default(),
+            user_password: ::std::default::Default::default(),
         }
     }
 
@@ -1781,21 +2098,103 @@ impl UserUpdateRequest {
         self.custom_properties = value.into();
         self
     }
+
+    /// Sets `description`: User description
+    #[must_use]
+    pub fn with_description(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.description = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `email`: User e-mail
+    #[must_use]
+    pub fn with_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `name`: User display name
+    #[must_use]
+    pub fn with_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `phone`: User phone number
+    #[must_use]
+    pub fn with_phone(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.phone = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `photo_file`: Reference to File Object
+    #[must_use]
+    pub fn with_photo_file(
+        mut self,
+        value: impl ::std::convert::Into<FileReference>,
+    ) -> Self {
+        self.photo_file = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `user_name`: Unique user name
+    #[must_use]
+    pub fn with_user_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_name = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `user_password`: User password should be passed during user creation. Never returned by other methods.
+    #[must_use]
+    pub fn with_user_password(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_password = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 impl VisitInfo {
-    /// A `VisitInfo` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `application`: (undocumented)
-    /// - `count`: (undocumented)
-    pub fn new(
-        application: impl ::std::convert::Into<::std::option::Option<ObjectReference>>,
-        count: impl ::std::convert::Into<::std::option::Option<i64>>,
-    ) -> Self {
+    /// A `VisitInfo` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    #[must_use]
+    pub fn new() -> Self {
         Self {
-            application: application.into(),
-            count: count.into(),
+            application: ::std::default::Default::default(),
+            count: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `application`.
+    #[must_use]
+    pub fn with_application(
+        mut self,
+        value: impl ::std::convert::Into<ObjectReference>,
+    ) -> Self {
+        self.application = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `count`.
+    #[must_use]
+    pub fn with_count(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.count = ::std::option::Option::Some(value.into());
+        self
     }
 }
 

@@ -883,47 +883,90 @@ impl NullableDateObjectInner {
 impl UserCreateRequest {
     /// A `UserCreateRequest` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
     ///
-    /// - `admin`: (undocumented)
-    /// - `assign_new_plan`: If you need to assign a plan, you must enter the plan_id here.
     /// - `email`: Required.
     /// - `external_id`: Required. Your platform's identifier for the user.
-    /// - `new_password`: Recommended.
-    /// - `new_plan_custom_valid_to`: Accepted date format: yyyy-mm-dd. The sample sends an empty string.
-    /// - `only_sees_readable`: (undocumented)
-    /// - `plan_admin`: (undocumented)
-    /// - `sessions_limit`: If you need to limit the simultaneous user sessions, here you must enter an integer no greater than 999999.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "one argument per required member of the schema"
-    )]
     pub fn new(
-        admin: impl ::std::convert::Into<::std::option::Option<FlexibleBoolean>>,
-        assign_new_plan: impl ::std::convert::Into<::std::option::Option<i64>>,
         email: impl ::std::convert::Into<::std::string::String>,
         external_id: impl ::std::convert::Into<::std::string::String>,
-        new_password: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        new_plan_custom_valid_to: impl ::std::convert::Into<
-            ::std::option::Option<UserCreateRequestNewPlanCustomValidTo>,
-        >,
-        only_sees_readable: impl ::std::convert::Into<
-            ::std::option::Option<FlexibleBoolean>,
-        >,
-        plan_admin: impl ::std::convert::Into<::std::option::Option<FlexibleBoolean>>,
-        sessions_limit: impl ::std::convert::Into<::std::option::Option<i64>>,
     ) -> Self {
         Self {
-            admin: admin.into(),
-            assign_new_plan: assign_new_plan.into(),
+            admin: ::std::default::Default::default(),
+            assign_new_plan: ::std::default::Default::default(),
             email: email.into(),
             external_id: external_id.into(),
-            new_password: new_password.into(),
-            new_plan_custom_valid_to: new_plan_custom_valid_to.into(),
-            only_sees_readable: only_sees_readable.into(),
-            plan_admin: plan_admin.into(),
-            sessions_limit: sessions_limit.into(),
+            new_password: ::std::default::Default::default(),
+            new_plan_custom_valid_to: ::std::default::Default::default(),
+            only_sees_readable: ::std::default::Default::default(),
+            plan_admin: ::std::default::Default::default(),
+            sessions_limit: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `admin`.
+    #[must_use]
+    pub fn with_admin(
+        mut self,
+        value: impl ::std::convert::Into<FlexibleBoolean>,
+    ) -> Self {
+        self.admin = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `assign_new_plan`: If you need to assign a plan, you must enter the plan_id here.
+    #[must_use]
+    pub fn with_assign_new_plan(
+        mut self,
+        value: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.assign_new_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `new_password`: Recommended.
+    #[must_use]
+    pub fn with_new_password(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.new_password = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `new_plan_custom_valid_to`: Accepted date format: yyyy-mm-dd. The sample sends an empty string.
+    #[must_use]
+    pub fn with_new_plan_custom_valid_to(
+        mut self,
+        value: impl ::std::convert::Into<UserCreateRequestNewPlanCustomValidTo>,
+    ) -> Self {
+        self.new_plan_custom_valid_to = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `only_sees_readable`.
+    #[must_use]
+    pub fn with_only_sees_readable(
+        mut self,
+        value: impl ::std::convert::Into<FlexibleBoolean>,
+    ) -> Self {
+        self.only_sees_readable = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `plan_admin`.
+    #[must_use]
+    pub fn with_plan_admin(
+        mut self,
+        value: impl ::std::convert::Into<FlexibleBoolean>,
+    ) -> Self {
+        self.plan_admin = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `sessions_limit`: If you need to limit the simultaneous user sessions, here you must enter an integer no greater than 999999.
+    #[must_use]
+    pub fn with_sessions_limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.sessions_limit = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
@@ -1134,50 +1177,93 @@ impl UserReactivatedEnvelope {
 impl UserUpdateRequest {
     /// A `UserUpdateRequest` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
     ///
-    /// - `admin`: 1 or 0
-    /// - `assign_new_plan`: If you need to assign a plan, you must enter the plan_id here.
     /// - `email`: Required.
     /// - `external_id`: Required. Your platform's identifier for the user.
-    /// - `new_password`: Recommended.
-    /// - `new_plan_custom_valid_to`: Accepted date format: yyyy-mm-dd, or an empty string.
     /// - `only_sees_readable`: Required 1 or 0
-    /// - `plan_admin`: 1 or 0
-    /// - `sessions_limit`: If you need to limit the simultaneous user sessions, here you must enter an integer no greater than 999999.
-    /// - `user_plan_name`: Name of the user's plan.
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "one argument per required member of the schema"
-    )]
     pub fn new(
-        admin: impl ::std::convert::Into<::std::option::Option<FlexibleBoolean>>,
-        assign_new_plan: impl ::std::convert::Into<::std::option::Option<i64>>,
         email: impl ::std::convert::Into<::std::string::String>,
         external_id: impl ::std::convert::Into<::std::string::String>,
-        new_password: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        new_plan_custom_valid_to: impl ::std::convert::Into<
-            ::std::option::Option<UserUpdateRequestNewPlanCustomValidTo>,
-        >,
         only_sees_readable: impl ::std::convert::Into<FlexibleBoolean>,
-        plan_admin: impl ::std::convert::Into<::std::option::Option<FlexibleBoolean>>,
-        sessions_limit: impl ::std::convert::Into<::std::option::Option<i64>>,
-        user_plan_name: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
     ) -> Self {
         Self {
-            admin: admin.into(),
-            assign_new_plan: assign_new_plan.into(),
+            admin: ::std::default::Default::default(),
+            assign_new_plan: ::std::default::Default::default(),
             email: email.into(),
             external_id: external_id.into(),
-            new_password: new_password.into(),
-            new_plan_custom_valid_to: new_plan_custom_valid_to.into(),
+            new_password: ::std::default::Default::default(),
+            new_plan_custom_valid_to: ::std::default::Default::default(),
             only_sees_readable: only_sees_readable.into(),
-            plan_admin: plan_admin.into(),
-            sessions_limit: sessions_limit.into(),
-            user_plan_name: user_plan_name.into(),
+            plan_admin: ::std::default::Default::default(),
+            sessions_limit: ::std::default::Default::default(),
+            user_plan_name: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `admin`: 1 or 0
+    #[must_use]
+    pub fn with_admin(
+        mut self,
+        value: impl ::std::convert::Into<FlexibleBoolean>,
+    ) -> Self {
+        self.admin = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `assign_new_plan`: If you need to assign a plan, you must enter the plan_id here.
+    #[must_use]
+    pub fn with_assign_new_plan(
+        mut self,
+        value: impl ::std::convert::Into<i64>,
+    ) -> Self {
+        self.assign_new_plan = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `new_password`: Recommended.
+    #[must_use]
+    pub fn with_new_password(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.new_password = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `new_plan_custom_valid_to`: Accepted date format: yyyy-mm-dd, or an empty string.
+    #[must_use]
+    pub fn with_new_plan_custom_valid_to(
+        mut self,
+        value: impl ::std::convert::Into<UserUpdateRequestNewPlanCustomValidTo>,
+    ) -> Self {
+        self.new_plan_custom_valid_to = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `plan_admin`: 1 or 0
+    #[must_use]
+    pub fn with_plan_admin(
+        mut self,
+        value: impl ::std::convert::Into<FlexibleBoolean>,
+    ) -> Self {
+        self.plan_admin = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `sessions_limit`: If you need to limit the simultaneous user sessions, here you must enter an integer no greater than 999999.
+    #[must_use]
+    pub fn with_sessions_limit(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.sessions_limit = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `user_plan_name`: Name of the user's plan.
+    #[must_use]
+    pub fn with_user_plan_name(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_plan_name = ::std::option::Option::Some(value.into());
+        self
     }
 }
 

@@ -436,7 +436,9 @@ impl InsightiqApi for Sandbox {
             .cloned()
             .collect();
         ListProfilesResponse::Ok(
-            ProfileList::new(Some(Metadata::new(None, limit, offset, None))).with_data(data),
+            ProfileList::new()
+                .with_metadata(Metadata::new(limit, offset))
+                .with_data(data),
         )
     }
 }

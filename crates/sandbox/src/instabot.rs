@@ -337,7 +337,7 @@ fn not_found(ctx: &Context, id: i64) -> types::Error {
 
 /// The file a request's photo reference names, as the user object holds it.
 fn photo(reference: FileReference) -> File {
-    File::new(Some(reference.object_id), None, None)
+    File::new().with_object_id(reference.object_id)
 }
 
 /// Copies the members an update request gives onto the user object (custom properties are
@@ -385,12 +385,11 @@ impl InstabotApi for Sandbox {
             .map(|&index| state.users[index].render(resolve))
             .collect();
         let more = (skip as usize).saturating_add(page.len()) < total;
-        ListUsersResponse::Ok(UserListEnvelope::new(
-            SuccessStatusCode::Success,
-            page,
-            Some(more),
-            Some(i64::try_from(total).unwrap_or(i64::MAX)),
-        ))
+        ListUsersResponse::Ok(
+            UserListEnvelope::new(SuccessStatusCode::Success, page)
+                .with_has_more_records(more)
+                .with_total_count(i64::try_from(total).unwrap_or(i64::MAX)),
+        )
     }
 
     async fn create_user(
@@ -403,28 +402,19 @@ impl InstabotApi for Sandbox {
         let id = state.next_id;
         state.next_id += 1;
         let now = instabot_now();
-        let user = User::new(
-            Some(now),
-            body.description,
-            None,
-            body.email,
-            None,
-            None,
-            None,
-            None,
-            body.name,
-            id,
-            body.phone,
-            body.photo_file.map(photo),
-            Some(uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase()),
-            None,
-            Some(1),
-            None,
-            Some(now),
-            Some(UserUserType::General),
-            body.user_name,
-        )
-        .with_custom_properties(body.custom_properties);
+        let mut user = User::new(id, body.user_name)
+            .with_create_date(now)
+            .with_referral_code(uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase())
+            .with_row_version(1)
+            .with_update_date(now)
+            .with_user_type(UserUserType::General)
+            .with_custom_properties(body.custom_properties);
+        // The request's optional members, as given (absent stays absent).
+        user.description = body.description;
+        user.email = body.email;
+        user.name = body.name;
+        user.phone = body.phone;
+        user.photo_file = body.photo_file.map(photo);
         state.insert(Record {
             user,
             password: Some(body.user_password),
@@ -471,13 +461,12 @@ impl InstabotApi for Sandbox {
             .iter()
             .map(|&index| state.users[index].render(None))
             .collect();
-        let total = Some(i64::try_from(data.len()).unwrap_or(i64::MAX));
-        ListUsersUpdatedSinceResponse::Ok(UserListEnvelope::new(
-            SuccessStatusCode::Success,
-            data,
-            Some(false),
-            total,
-        ))
+        let total = i64::try_from(data.len()).unwrap_or(i64::MAX);
+        ListUsersUpdatedSinceResponse::Ok(
+            UserListEnvelope::new(SuccessStatusCode::Success, data)
+                .with_has_more_records(false)
+                .with_total_count(total),
+        )
     }
 
     async fn get_user(

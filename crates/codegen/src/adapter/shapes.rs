@@ -9,7 +9,9 @@ use crate::model::{option_inner, Shape, ShapeField};
 
 /// The structs with named fields, as typify wrote them. Must run before
 /// `enums::tolerate_missing_nullable`, which gives required nullable fields a `default`: typify
-/// marks exactly the optional members with `#[serde(default...)]`.
+/// marks exactly the optional members, with `#[serde(default...)]` or (an `Option`, which serde
+/// reads as `None` when absent) `#[serde(skip_serializing_if = ...)]`; a required nullable
+/// member is an `Option` with neither.
 pub fn shapes(items: &[Item]) -> Vec<Shape> {
     items
         .iter()
@@ -28,7 +30,14 @@ pub fn shapes(items: &[Item]) -> Vec<Shape> {
 
 fn field(field: &syn::Field) -> Option<ShapeField> {
     let ident = field.ident.clone()?;
-    let default = serde_default(&field.attrs);
+    let SerdeMarks {
+        default,
+        skip_serializing_if,
+    } = serde_marks(&field.attrs);
+    let default = match default {
+        None if skip_serializing_if => Some(None),
+        other => other,
+    };
     let option_of = option_inner(&field.ty);
     let initial = match &default {
         Some(Some(function)) => {
@@ -47,14 +56,24 @@ fn field(field: &syn::Field) -> Option<ShapeField> {
     })
 }
 
-/// `Some(None)` for `#[serde(default)]`, `Some(Some(path))` for `#[serde(default = "path")]`,
-/// `None` when the field has no serde default (a required member).
-fn serde_default(attrs: &[syn::Attribute]) -> Option<Option<String>> {
-    let mut found = None;
+/// What typify's serde attributes say about a member's presence.
+struct SerdeMarks {
+    /// `Some(None)` for `#[serde(default)]`, `Some(Some(path))` for
+    /// `#[serde(default = "path")]`, `None` without one.
+    default: Option<Option<String>>,
+    /// `#[serde(skip_serializing_if = "...")]`: the member may be absent.
+    skip_serializing_if: bool,
+}
+
+fn serde_marks(attrs: &[syn::Attribute]) -> SerdeMarks {
+    let mut marks = SerdeMarks {
+        default: None,
+        skip_serializing_if: false,
+    };
     for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
         let _ = attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("default") {
-                found = Some(match meta.value() {
+                marks.default = Some(match meta.value() {
                     Ok(value) => {
                         let text: syn::LitStr = value.parse()?;
                         Some(text.value())
@@ -62,13 +81,14 @@ fn serde_default(attrs: &[syn::Attribute]) -> Option<Option<String>> {
                     Err(_) => None,
                 });
             } else if meta.input.peek(syn::Token![=]) {
+                marks.skip_serializing_if |= meta.path.is_ident("skip_serializing_if");
                 // `rename = "..."`, `skip_serializing_if = "..."`: skip the value.
                 let _: syn::Expr = meta.value()?.parse()?;
             }
             Ok(())
         });
     }
-    found
+    marks
 }
 
 fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {
@@ -125,4 +145,49 @@ pub fn with_final_types(mut shapes: Vec<Shape>, items: &[Item]) -> Vec<Shape> {
         }
     }
     shapes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_optional_members_are_those_typify_lets_be_absent() {
+        let item: Item = parse_quote!(
+            pub struct A {
+                #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+                pub optional: ::std::option::Option<i64>,
+                pub required_nullable: ::std::option::Option<i64>,
+                pub required: ::std::string::String,
+                #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+                pub list: ::std::vec::Vec<i64>,
+                #[serde(default = "defaults::a_limit")]
+                pub limit: i64,
+            }
+        );
+        let shapes = shapes(&[item]);
+        let required: Vec<(String, bool)> = shapes[0]
+            .fields
+            .iter()
+            .map(|f| (f.ident.to_string(), f.required))
+            .collect();
+        assert_eq!(
+            required,
+            [
+                ("optional".to_owned(), false),
+                ("required_nullable".to_owned(), true),
+                ("required".to_owned(), true),
+                ("list".to_owned(), false),
+                ("limit".to_owned(), false),
+            ]
+        );
+        let limit = &shapes[0].fields[4];
+        assert_eq!(
+            limit.initial.to_token_stream().to_string(),
+            "defaults :: a_limit ()"
+        );
+        // An optional `Option` member's setter takes the inner type.
+        assert!(shapes[0].fields[0].option_of.is_some());
+        assert!(shapes[0].fields[1].option_of.is_none());
+    }
 }

@@ -409,47 +409,81 @@ impl Error {
 impl Thing {
     /// A `Thing` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
     ///
-    /// - `code`: A pattern.
     /// - `count`: Dropped bound (maximum).
-    /// - `homepage`: Lost format (uri).
     /// - `id`: Kept format (a uuid).
-    /// - `level`: An integer enum.
-    /// - `nickname`: Optional and not nullable.
-    /// - `note`: A pattern with a length.
-    /// - `stamp`: A pattern next to a format (a UTC date-time).
-    /// - `status`: A string enum (open in Rust).
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "one argument per required member of the schema"
-    )]
     pub fn new(
-        code: impl ::std::convert::Into<::std::option::Option<ThingCode>>,
         count: impl ::std::convert::Into<i64>,
-        homepage: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
         id: impl ::std::convert::Into<::uuid::Uuid>,
-        level: impl ::std::convert::Into<::std::option::Option<ThingLevel>>,
-        nickname: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        note: impl ::std::convert::Into<::std::option::Option<ThingNote>>,
-        stamp: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        >,
-        status: impl ::std::convert::Into<::std::option::Option<ThingStatus>>,
     ) -> Self {
         Self {
-            code: code.into(),
+            code: ::std::default::Default::default(),
             count: count.into(),
-            homepage: homepage.into(),
+            homepage: ::std::default::Default::default(),
             id: id.into(),
-            level: level.into(),
-            nickname: nickname.into(),
-            note: note.into(),
-            stamp: stamp.into(),
-            status: status.into(),
+            level: ::std::default::Default::default(),
+            nickname: ::std::default::Default::default(),
+            note: ::std::default::Default::default(),
+            stamp: ::std::default::Default::default(),
+            status: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `code`: A pattern.
+    #[must_use]
+    pub fn with_code(mut self, value: impl ::std::convert::Into<ThingCode>) -> Self {
+        self.code = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `homepage`: Lost format (uri).
+    #[must_use]
+    pub fn with_homepage(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.homepage = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `level`: An integer enum.
+    #[must_use]
+    pub fn with_level(mut self, value: impl ::std::convert::Into<ThingLevel>) -> Self {
+        self.level = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `nickname`: Optional and not nullable.
+    #[must_use]
+    pub fn with_nickname(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.nickname = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `note`: A pattern with a length.
+    #[must_use]
+    pub fn with_note(mut self, value: impl ::std::convert::Into<ThingNote>) -> Self {
+        self.note = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `stamp`: A pattern next to a format (a UTC date-time).
+    #[must_use]
+    pub fn with_stamp(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.stamp = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `status`: A string enum (open in Rust).
+    #[must_use]
+    pub fn with_status(mut self, value: impl ::std::convert::Into<ThingStatus>) -> Self {
+        self.status = ::std::option::Option::Some(value.into());
+        self
     }
 }
 

@@ -160,33 +160,43 @@ impl CreateThingResponse {
 impl Error {
     /// A `Error` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
     ///
-    /// - `category`: (undocumented)
-    /// - `code`: (undocumented)
     /// - `message`: (undocumented)
     /// - `reason`: (undocumented)
-    /// - `request_id`: (undocumented)
     /// - `status`: (undocumented)
     pub fn new(
-        category: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        code: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
         message: impl ::std::convert::Into<::std::string::String>,
         reason: impl ::std::convert::Into<::std::string::String>,
-        request_id: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
         status: impl ::std::convert::Into<i64>,
     ) -> Self {
         Self {
-            category: category.into(),
-            code: code.into(),
+            category: ::std::default::Default::default(),
+            code: ::std::default::Default::default(),
             errors: ::std::default::Default::default(),
             message: message.into(),
             reason: reason.into(),
-            request_id: request_id.into(),
+            request_id: ::std::default::Default::default(),
             status: status.into(),
         }
+    }
+
+    /// Sets `category`.
+    #[must_use]
+    pub fn with_category(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.category = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `code`.
+    #[must_use]
+    pub fn with_code(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.code = ::std::option::Option::Some(value.into());
+        self
     }
 
     /// Sets `errors`.
@@ -201,6 +211,16 @@ impl Error {
         >,
     ) -> Self {
         self.errors = value.into();
+        self
+    }
+
+    /// Sets `request_id`.
+    #[must_use]
+    pub fn with_request_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.request_id = ::std::option::Option::Some(value.into());
         self
     }
 }

@@ -206,18 +206,26 @@ impl Thing {
     /// A `Thing` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
     ///
     /// - `id`: (undocumented)
-    /// - `previous`: (undocumented)
     /// - `status`: (undocumented)
     pub fn new(
         id: impl ::std::convert::Into<::std::string::String>,
-        previous: impl ::std::convert::Into<::std::option::Option<ThingPrevious>>,
         status: impl ::std::convert::Into<Status>,
     ) -> Self {
         Self {
             id: id.into(),
-            previous: previous.into(),
+            previous: ::std::default::Default::default(),
             status: status.into(),
         }
+    }
+
+    /// Sets `previous`.
+    #[must_use]
+    pub fn with_previous(
+        mut self,
+        value: impl ::std::convert::Into<ThingPrevious>,
+    ) -> Self {
+        self.previous = ::std::option::Option::Some(value.into());
+        self
     }
 }
 

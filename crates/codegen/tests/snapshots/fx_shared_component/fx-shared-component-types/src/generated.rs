@@ -132,16 +132,22 @@ impl Error {
 impl Note {
     /// A `Note` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
     ///
-    /// - `id`: (undocumented)
     /// - `text`: (undocumented)
-    pub fn new(
-        id: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-        text: impl ::std::convert::Into<NoteText>,
-    ) -> Self {
+    pub fn new(text: impl ::std::convert::Into<NoteText>) -> Self {
         Self {
-            id: id.into(),
+            id: ::std::default::Default::default(),
             text: text.into(),
         }
+    }
+
+    /// Sets `id`.
+    #[must_use]
+    pub fn with_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.id = ::std::option::Option::Some(value.into());
+        self
     }
 }
 

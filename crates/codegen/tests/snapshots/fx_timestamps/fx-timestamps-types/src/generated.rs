@@ -183,25 +183,36 @@ impl Event {
     /// A `Event` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
     ///
     /// - `at`: (undocumented)
-    /// - `dated`: (undocumented)
     /// - `gone`: (undocumented)
-    /// - `seen`: (undocumented)
     pub fn new(
         at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-        dated: impl ::std::convert::Into<::std::option::Option<Dated>>,
         gone: impl ::std::convert::Into<
-            ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
-        >,
-        seen: impl ::std::convert::Into<
             ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         >,
     ) -> Self {
         Self {
             at: at.into(),
-            dated: dated.into(),
+            dated: ::std::default::Default::default(),
             gone: gone.into(),
-            seen: seen.into(),
+            seen: ::std::default::Default::default(),
         }
+    }
+
+    /// Sets `dated`.
+    #[must_use]
+    pub fn with_dated(mut self, value: impl ::std::convert::Into<Dated>) -> Self {
+        self.dated = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets `seen`.
+    #[must_use]
+    pub fn with_seen(
+        mut self,
+        value: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> Self {
+        self.seen = ::std::option::Option::Some(value.into());
+        self
     }
 }
 
