@@ -438,7 +438,7 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
         ", ResponseHeaders"
     };
     let example = format!(
-        "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse std::time::Duration;\n\nuse {krate}::{{types::auth::Credentials, Client, RetryPolicy, {base_import}{header_import}}};\n\nlet credentials = Credentials::new({args});\nlet client = Client::builder({base_url})\n    .credentials(&credentials)\n    .timeout(Duration::from_secs(10))\n    .retry(RetryPolicy::standard().max_attempts(5))\n    .user_agent(\"my-service/1.0\")\n    .build()?;\n{setup}// {label}\nlet response = client.{call}.send().await?;\n{header_line}let body = response.into_inner();\n# let _ = body;\n{stream}# Ok(())\n# }}\n```",
+        "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse std::time::Duration;\n\nuse {krate}::{{types::{{self, auth::Credentials}}, Client, RetryPolicy, {base_import}{header_import}}};\n\nlet credentials = Credentials::new({args});\nlet client = Client::builder({base_url})\n    .credentials(&credentials)\n    .timeout(Duration::from_secs(10))\n    .retry(RetryPolicy::standard().max_attempts(5))\n    .user_agent(\"my-service/1.0\")\n    .build()?;\n{setup}// {label}\nlet response = client.{call}.send().await?;\n{header_line}let body = response.into_inner();\n# let _ = body;\n{stream}# Ok(())\n# }}\n```",
         args = model.credentials_placeholders(),
     );
     Ok(format!(

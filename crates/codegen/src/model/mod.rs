@@ -239,6 +239,18 @@ pub enum ClientCheck {
     Text(Constraints),
 }
 
+impl ApiModel {
+    /// Whether component `name` (the spec's name) is a date-time the declared
+    /// `x-timestamp-form` replaces by `chrono::DateTime<Utc>`: it has no type of its own, and
+    /// its constraints hold where members use it.
+    pub fn is_timestamp_component(&self, name: &str) -> bool {
+        let rust = heck::ToUpperCamelCase::to_upper_camel_case(name);
+        self.timestamps
+            .as_ref()
+            .is_some_and(|t| t.replaced.iter().any(|(replaced, _)| *replaced == rust))
+    }
+}
+
 impl Parameter {
     /// The check the client runs on this parameter, if its constraints give it one: numeric
     /// bounds on a number argument, lengths and pattern on a text argument. Other argument

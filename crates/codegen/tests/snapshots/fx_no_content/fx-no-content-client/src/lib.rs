@@ -20,7 +20,7 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
 //!
-//! use fx_no_content_client::{types::auth::Credentials, Client, RetryPolicy, Environment};
+//! use fx_no_content_client::{types::{self, auth::Credentials}, Client, RetryPolicy, Environment};
 //!
 //! let credentials = Credentials::new("client-id", "client-secret");
 //! let client = Client::builder(Environment::default().base_url())
