@@ -20,7 +20,7 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
 //!
-//! use insightiq_client::{types::auth::Credentials, Client, RetryPolicy, Environment, ResponseHeaders};
+//! use insightiq_client::{types::{self, auth::Credentials}, Client, RetryPolicy, Environment, ResponseHeaders};
 //!
 //! let credentials = Credentials::new("client-id", "client-secret");
 //! let client = Client::builder(Environment::default().base_url())

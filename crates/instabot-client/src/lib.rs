@@ -20,7 +20,7 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
 //!
-//! use instabot_client::{types::auth::Credentials, Client, RetryPolicy, Environment};
+//! use instabot_client::{types::{self, auth::Credentials}, Client, RetryPolicy, Environment};
 //!
 //! let credentials = Credentials::new("api-key", "master-api-key");
 //! let client = Client::builder(Environment::default().base_url())

@@ -20,7 +20,7 @@
 //! # async fn example() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
 //!
-//! use publica_client::{types::auth::Credentials, Client, RetryPolicy, server_url};
+//! use publica_client::{types::{self, auth::Credentials}, Client, RetryPolicy, server_url};
 //!
 //! let credentials = Credentials::new("user-token");
 //! let client = Client::builder(&server_url("example.com"))
