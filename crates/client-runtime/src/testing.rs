@@ -33,6 +33,9 @@ impl Sleep for RecordingSleep {
     }
 }
 
+/// The fields of one span: name → value as text.
+type Fields = HashMap<String, String>;
+
 /// A `tracing` subscriber collecting the fields recorded on spans named `operation` (one per
 /// call): `let _guard = tracing::subscriber::set_default(spans.clone());`.
 ///
@@ -43,12 +46,13 @@ impl Sleep for RecordingSleep {
 #[derive(Clone, Debug, Default)]
 pub struct OperationSpans {
     next_id: Arc<AtomicU64>,
-    fields: Arc<Mutex<Vec<(u64, HashMap<String, String>)>>>,
+    /// Each `operation` span by its id, in the order they were opened.
+    fields: Arc<Mutex<Vec<(u64, Fields)>>>,
 }
 
 impl OperationSpans {
     /// Each `operation` span so far, in the order they were opened: field name → value as text.
-    pub fn spans(&self) -> Vec<HashMap<String, String>> {
+    pub fn spans(&self) -> Vec<Fields> {
         let fields = self.fields.lock().unwrap_or_else(|e| e.into_inner());
         fields.iter().map(|(_, f)| f.clone()).collect()
     }
