@@ -33,7 +33,12 @@ async fn create_user_sends_post_users_with_the_body_and_basic_auth() {
         Recorder::always(ok(201, sample("insightiq/create_user.response-201.json"))).await;
     let body: types::UserCreateRequest =
         serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
-    let user = client(&recorder).create_user(&body).await.unwrap();
+    let user = client(&recorder)
+        .create_user()
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     let seen = recorder.single();
     assert_eq!(seen.method, "POST");
     assert_eq!(seen.path, "/v1/users");
@@ -55,6 +60,7 @@ async fn get_user_by_external_id_puts_the_id_in_the_path() {
     .await;
     let user = client(&recorder)
         .get_user_by_external_id("154813a5-d26e-42f2-8b1d-ebbed59b062d")
+        .send()
         .await
         .unwrap();
     let seen = recorder.single();
@@ -77,14 +83,22 @@ async fn create_sdk_token_sends_the_products() {
     .await;
     let request = sample("insightiq/create_sdk_token.request.json");
     let body: types::SdkTokenRequest = serde_json::from_value(request.clone()).unwrap();
-    let token = client(&recorder).create_sdk_token(&body).await.unwrap();
+    let token = client(&recorder)
+        .create_sdk_token()
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     let seen = recorder.single();
     assert_eq!(
         (seen.method.as_str(), seen.path.as_str()),
         ("POST", "/v1/sdk-tokens")
     );
     assert_eq!(seen.json(), request);
-    assert_eq!(&*token.expires_at, "2022-04-05T17:37:27.525002");
+    assert_eq!(
+        token.expires_at.to_rfc3339(),
+        "2022-04-05T17:37:27.525002+00:00"
+    );
     assert!(token.sdk_token.starts_with("eyJ0eXAiOiJKV1Qi"));
 }
 
@@ -96,10 +110,9 @@ async fn disconnect_account_posts_an_empty_object() {
     ))
     .await;
     let account = client(&recorder)
-        .disconnect_account(
-            "f5e89cea-18b6-4479-a4dd-64a48217e759",
-            &types::EmptyObject(Default::default()),
-        )
+        .disconnect_account("f5e89cea-18b6-4479-a4dd-64a48217e759")
+        .body(types::EmptyObject(Default::default()))
+        .send()
         .await
         .unwrap();
     let seen = recorder.single();
@@ -119,6 +132,7 @@ async fn get_profile_reads_the_documented_profile() {
         Recorder::always(ok(200, sample("insightiq/get_profile.response-200.json"))).await;
     let profile = client(&recorder)
         .get_profile("9bd39495-ad21-40f7-a8a6-9c8cf9d6a822")
+        .send()
         .await
         .unwrap();
     let seen = recorder.single();
@@ -137,13 +151,13 @@ async fn list_profiles_sends_every_query_parameter() {
         Recorder::always(ok(200, sample("insightiq/list_profiles.response-200.json"))).await;
     let account = uuid::Uuid::parse_str("3839334f-6c01-4ad3-8ff1-68e106148702").unwrap();
     let list = client(&recorder)
-        .list_profiles(
-            Some(&account),
-            std::num::NonZeroU64::new(5),
-            Some(20),
-            Some("8ba1ac32-0f3c-4cf0-8d89-79a183258f6a"),
-            Some("7645460a-96e0-4192-a3ce-a1fc30641f72"),
-        )
+        .list_profiles()
+        .account_id(account)
+        .limit(5)
+        .offset(20)
+        .user_id("8ba1ac32-0f3c-4cf0-8d89-79a183258f6a")
+        .work_platform_id("7645460a-96e0-4192-a3ce-a1fc30641f72")
+        .send()
         .await
         .unwrap();
     let seen = recorder.single();
@@ -187,31 +201,31 @@ async fn call(
     }
     Ok(match operation {
         "create_user" => {
-            let body =
+            let body: types::UserCreateRequest =
                 serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
-            done(client.create_user(&body).await?)
+            done(client.create_user().body(body.clone()).send().await?)
         }
-        "get_user_by_external_id" => done(client.get_user_by_external_id("ext-7").await?),
+        "get_user_by_external_id" => done(client.get_user_by_external_id("ext-7").send().await?),
         "create_sdk_token" => {
-            let body =
+            let body: types::SdkTokenRequest =
                 serde_json::from_value(sample("insightiq/create_sdk_token.request.json")).unwrap();
-            done(client.create_sdk_token(&body).await?)
+            done(client.create_sdk_token().body(body.clone()).send().await?)
         }
         "disconnect_account" => done(
             client
-                .disconnect_account("acc-7", &types::EmptyObject(Default::default()))
+                .disconnect_account("acc-7")
+                .body(types::EmptyObject(Default::default()))
+                .send()
                 .await?,
         ),
-        "get_profile" => done(client.get_profile("prof-7").await?),
+        "get_profile" => done(client.get_profile("prof-7").send().await?),
         "list_profiles" => done(
             client
-                .list_profiles(
-                    None,
-                    std::num::NonZeroU64::new(7),
-                    Some(14),
-                    None,
-                    Some("wp-7"),
-                )
+                .list_profiles()
+                .limit(7)
+                .offset(14)
+                .work_platform_id("wp-7")
+                .send()
                 .await?,
         ),
         other => panic!("no call for operation {other}: add it to the client tests"),
@@ -346,10 +360,7 @@ async fn every_documented_response_sample_deserializes_through_the_client() {
     // A couple of values read from the list sample, typed.
     let recorder =
         Recorder::always(ok(200, sample("insightiq/list_profiles.response-200.json"))).await;
-    let list = client(&recorder)
-        .list_profiles(None, None, None, None, None)
-        .await
-        .unwrap();
+    let list = client(&recorder).list_profiles().send().await.unwrap();
     assert_eq!(list.data.len(), 10);
     assert_eq!(list.metadata.as_ref().unwrap().offset, 0);
     let first = &list.data[0];
@@ -364,7 +375,9 @@ async fn an_enum_value_the_spec_does_not_list_is_kept_as_unknown() {
     account["status"] = json!("SUSPENDED_BY_PLATFORM");
     let recorder = Recorder::always(ok(200, account)).await;
     let account = client(&recorder)
-        .disconnect_account("x", &types::EmptyObject(Default::default()))
+        .disconnect_account("x")
+        .body(types::EmptyObject(Default::default()))
+        .send()
         .await
         .unwrap();
     assert_eq!(
@@ -387,7 +400,7 @@ async fn a_missing_required_nullable_key_reads_as_none() {
     map.remove("platform_username");
     map.remove("gender");
     let recorder = Recorder::always(ok(200, profile)).await;
-    let profile = client(&recorder).get_profile("x").await.unwrap();
+    let profile = client(&recorder).get_profile("x").send().await.unwrap();
     assert_eq!(profile.platform_username, None);
     assert!(profile.gender.is_none());
 }
@@ -409,6 +422,7 @@ async fn the_request_id_is_reachable_on_errors_too() {
         let recorder = Recorder::always(ok(status, error_body(status, code))).await;
         let error = client(&recorder)
             .get_user_by_external_id("nobody")
+            .send()
             .await
             .unwrap_err();
         assert_eq!(error.request_id(), Some(REQUEST_ID), "{status}");
@@ -423,7 +437,7 @@ async fn the_request_id_is_reachable_on_errors_too() {
     }
     // A status the spec does not document: `UnexpectedResponse`, header still readable.
     let recorder = Recorder::always(ok(503, json!({"detail": "maintenance"}))).await;
-    let error = client(&recorder).get_profile("x").await.unwrap_err();
+    let error = client(&recorder).get_profile("x").send().await.unwrap_err();
     assert!(
         matches!(&error, Error::UnexpectedResponse(r) if r.status().as_u16() == 503),
         "{error:?}"
@@ -437,6 +451,7 @@ async fn the_request_id_is_reachable_on_errors_too() {
     .await;
     let user = client(&recorder)
         .get_user_by_external_id("x")
+        .send()
         .await
         .unwrap();
     assert_eq!(user.request_id(), None);
@@ -444,6 +459,7 @@ async fn the_request_id_is_reachable_on_errors_too() {
     let recorder = Recorder::always(ok(200, json!({"name": 42}))).await;
     let error = client(&recorder)
         .get_user_by_external_id("x")
+        .send()
         .await
         .unwrap_err();
     assert!(
@@ -463,6 +479,7 @@ async fn unknown_values_of_nullable_and_nested_enums_are_kept() {
     let recorder = Recorder::always(ok(200, profile)).await;
     let profile = client(&recorder)
         .get_profile("x")
+        .send()
         .await
         .unwrap()
         .into_inner();
@@ -478,8 +495,14 @@ async fn unknown_values_of_nullable_and_nested_enums_are_kept() {
     let mut user = sample("insightiq/create_user.response-201.json");
     user["status"] = json!("PENDING_REVIEW");
     let recorder = Recorder::always(ok(201, user)).await;
-    let body = serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
-    let user = client(&recorder).create_user(&body).await.unwrap();
+    let body: types::UserCreateRequest =
+        serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
+    let user = client(&recorder)
+        .create_user()
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(
         user.status,
         types::UserStatus::Unknown("PENDING_REVIEW".into())
@@ -514,7 +537,9 @@ async fn the_profiles_stream_walks_every_page() {
     .await;
     let client = client(&recorder);
     let profiles: Vec<types::Profile> = client
-        .list_profiles_stream(None, std::num::NonZeroU64::new(3), None, None)
+        .list_profiles()
+        .limit(3)
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -595,5 +620,233 @@ fn the_data_comparison_can_fail() {
             documented::assert_same_data("changed", &original, &changed)
         });
         assert!(caught.is_err(), "not caught: {changed}");
+    }
+}
+
+#[tokio::test]
+async fn a_limit_out_of_bounds_is_refused_before_any_request() {
+    let recorder =
+        Recorder::always(ok(200, sample("insightiq/list_profiles.response-200.json"))).await;
+    let client = client(&recorder);
+    for (limit, bound) in [(500, "at most 100 (maximum)"), (0, "at least 1 (minimum)")] {
+        let error = client
+            .list_profiles()
+            .limit(limit)
+            .send()
+            .await
+            .unwrap_err();
+        let Error::InvalidRequest(message) = error else {
+            panic!("limit {limit}: expected InvalidRequest, got {error:?}");
+        };
+        assert!(message.contains("`list_profiles`"), "{message}");
+        assert!(message.contains("parameter `limit`"), "{message}");
+        assert!(message.contains(bound), "{message}");
+    }
+    assert!(
+        recorder.requests().is_empty(),
+        "no request may reach the server"
+    );
+    // In bounds, it is sent.
+    client.list_profiles().limit(100).send().await.unwrap();
+    assert_eq!(recorder.requests().len(), 1);
+}
+
+/// The client's resilience settings, end to end over loopback: `Client::builder` hands every
+/// call to `client_runtime::Runtime`, whose policy decides the retries and whose injected sleep
+/// records the waits instead of taking them.
+mod resilience {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use insightiq_client::client_runtime::testing::{OperationSpans, RecordingSleep};
+    use insightiq_client::types::{self, auth::Credentials};
+    use insightiq_client::{Client, Error, ResponseHeaders, RetryPolicy};
+    use serde_json::json;
+    use workspace_tests::{sample, Canned, Recorder};
+
+    use super::{ok, REQUEST_ID};
+
+    /// Answers `503` to the first `failures` requests, then `success`.
+    async fn failing_first(failures: usize, success: Canned) -> Recorder {
+        let seen = AtomicUsize::new(0);
+        Recorder::start(move |_| {
+            if seen.fetch_add(1, Ordering::SeqCst) < failures {
+                ok(503, json!({"detail": "maintenance"})).with_header("retry-after", "0")
+            } else {
+                success.clone()
+            }
+        })
+        .await
+    }
+
+    fn client(recorder: &Recorder, sleep: &Arc<RecordingSleep>, policy: RetryPolicy) -> Client {
+        Client::builder(&format!("{}/v1", recorder.base_url))
+            .credentials(&Credentials::new("demo", "p@55w0rd"))
+            .retry(policy)
+            .sleep(sleep.clone())
+            .build()
+            .unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_get_answered_503_twice_is_retried_and_succeeds_on_the_third_attempt() {
+        let recorder = failing_first(
+            2,
+            ok(
+                200,
+                sample("insightiq/get_user_by_external_id.response-200.json"),
+            ),
+        )
+        .await;
+        let spans = OperationSpans::default();
+        let _guard = tracing::subscriber::set_default(spans.clone());
+        // tracing caches a callsite's interest when it is first registered, and with a single
+        // subscriber set it asks the registering thread's: a test on another thread (no
+        // subscriber) that registers the runtime's span first caches "never". One call
+        // registers it for sure; rebuilding the cache then asks this thread's subscriber.
+        let warm_up = Recorder::always(Canned::empty(204)).await;
+        let _ = Client::new(&warm_up.base_url).get_profile("x").send().await;
+        tracing::callsite::rebuild_interest_cache();
+        let warm_up_spans = spans.spans().len();
+        let sleep = Arc::new(RecordingSleep::default());
+        let user = client(&recorder, &sleep, RetryPolicy::standard())
+            .get_user_by_external_id("154813a5-d26e-42f2-8b1d-ebbed59b062d")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(user.name, "Mark Ruffalo");
+        assert_eq!(user.request_id(), Some(REQUEST_ID));
+        let seen = recorder.requests();
+        assert_eq!(seen.len(), 3);
+        assert!(seen
+            .iter()
+            .all(|r| r.path == "/v1/users/external_id/154813a5-d26e-42f2-8b1d-ebbed59b062d"));
+        // `Retry-After: 0` is honoured: the server asked for no wait.
+        assert_eq!(sleep.waits(), [Duration::ZERO, Duration::ZERO]);
+        // One span for the call, named after the spec's operationId.
+        let spans = &spans.spans()[warm_up_spans..];
+        assert_eq!(spans.len(), 1, "{spans:?}");
+        assert_eq!(spans[0]["api"], "insightiq");
+        assert_eq!(spans[0]["operation_id"], "get_user_by_external_id");
+        assert_eq!(spans[0]["method"], "GET");
+        assert_eq!(spans[0]["status"], "200");
+        assert_eq!(spans[0]["attempts"], "3");
+        assert_eq!(spans[0]["request_id"], REQUEST_ID);
+    }
+
+    #[tokio::test]
+    async fn the_attempts_are_bounded_and_the_last_response_is_returned() {
+        let recorder = failing_first(usize::MAX, Canned::empty(200)).await;
+        let sleep = Arc::new(RecordingSleep::default());
+        let error = client(&recorder, &sleep, RetryPolicy::standard().max_attempts(4))
+            .get_profile("f5e89cea-18b6-4479-a4dd-64a48217e759")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::UnexpectedResponse(r) if r.status().as_u16() == 503),
+            "{error:?}"
+        );
+        assert_eq!(recorder.requests().len(), 4);
+        assert_eq!(sleep.waits().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_post_answered_503_is_sent_once_unless_the_policy_opts_in() {
+        let body: types::UserCreateRequest =
+            serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
+        let created = ok(201, sample("insightiq/create_user.response-201.json"));
+
+        let recorder = failing_first(1, created.clone()).await;
+        let sleep = Arc::new(RecordingSleep::default());
+        let error = client(&recorder, &sleep, RetryPolicy::standard())
+            .create_user()
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::UnexpectedResponse(r) if r.status().as_u16() == 503),
+            "{error:?}"
+        );
+        assert_eq!(recorder.requests().len(), 1);
+        assert!(sleep.waits().is_empty());
+
+        let recorder = failing_first(1, created).await;
+        let policy = RetryPolicy::standard().retry_post_on_server_error(true);
+        let user = client(&recorder, &sleep, policy)
+            .create_user()
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(user.name, "John Doe");
+        let seen = recorder.requests();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(seen[0].body, seen[1].body, "the retry sends the same body");
+    }
+
+    #[tokio::test]
+    async fn the_builder_sets_the_user_agent_and_a_disabled_policy_sends_once() {
+        let recorder = failing_first(usize::MAX, Canned::empty(200)).await;
+        let sleep = Arc::new(RecordingSleep::default());
+        let client = Client::builder(&format!("{}/v1", recorder.base_url))
+            .credentials(&Credentials::new("demo", "p@55w0rd"))
+            .retry(RetryPolicy::disabled())
+            .user_agent("team-billing/1.2")
+            .timeout(Duration::from_secs(3))
+            .connect_timeout(Duration::from_secs(1))
+            .sleep(sleep.clone())
+            .build()
+            .unwrap();
+        assert_eq!(client.retry_policy().attempts(), 1);
+        let _ = client.get_profile("x").send().await.unwrap_err();
+        let seen = recorder.single();
+        assert_eq!(seen.header("user-agent"), Some("team-billing/1.2"));
+        assert!(sleep.waits().is_empty());
+
+        // The default user agent names the client crate and its version.
+        let recorder = Recorder::always(Canned::empty(204)).await;
+        let _ = Client::new(&format!("{}/v1", recorder.base_url))
+            .get_profile("x")
+            .send()
+            .await;
+        assert_eq!(
+            recorder.single().header("user-agent"),
+            Some("insightiq-client/4.0.0")
+        );
+    }
+
+    #[tokio::test]
+    async fn a_stalled_server_ends_in_the_timeout_the_builder_set() {
+        // A listener that accepts and never answers.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let address = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            let mut held = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                held.push(socket);
+            }
+        });
+        let sleep = Arc::new(RecordingSleep::default());
+        let started = std::time::Instant::now();
+        let error = Client::builder(&format!("http://{address}/v1"))
+            .timeout(Duration::from_millis(200))
+            .retry(RetryPolicy::standard().max_attempts(2))
+            .sleep(sleep.clone())
+            .build()
+            .unwrap()
+            .get_profile("x")
+            .send()
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&error, Error::CommunicationError(e) if e.is_timeout()),
+            "{error:?}"
+        );
+        // A GET that timed out after it was sent is retried once (two attempts, one wait).
+        assert_eq!(sleep.waits().len(), 1);
+        assert!(started.elapsed() < Duration::from_secs(5));
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 
 use futures_util::TryStreamExt;
 use instabot_client::types::{self, auth::Credentials};
-use instabot_client::{Client, ClientInfo, Environment, Error};
+use instabot_client::{Client, Environment, Error};
 use serde_json::{json, Value};
 use workspace_tests::{sample, spec_value, Canned, Recorder};
 
@@ -49,7 +49,12 @@ async fn create_user_sends_both_headers_and_the_body() {
         "/paths/~1users/post/requestBody/content/application~1json/examples/create_user/value",
     ))
     .unwrap();
-    let created = client(&recorder).create_user(&body).await.unwrap();
+    let created = client(&recorder)
+        .create_user()
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     let seen = recorder.single();
     assert_eq!(
         (seen.method.as_str(), seen.path.as_str()),
@@ -67,12 +72,12 @@ async fn create_user_sends_both_headers_and_the_body() {
 async fn list_users_sends_type_limit_skip_and_resolve() {
     let recorder = Recorder::always(Canned::json(200, list_example())).await;
     let list = client(&recorder)
-        .list_users(
-            std::num::NonZeroU64::new(20),
-            Some(types::ListUsersResolve::Conversations),
-            Some(0),
-            Some(types::ListUsersType::All),
-        )
+        .list_users()
+        .limit(20)
+        .resolve(types::ListUsersResolve::Conversations)
+        .skip(0)
+        .type_(types::ListUsersType::All)
+        .send()
         .await
         .unwrap();
     let seen = recorder.single();
@@ -103,18 +108,40 @@ async fn list_users_sends_type_limit_skip_and_resolve() {
 #[tokio::test]
 async fn last_updated_is_its_own_path_with_since() {
     let recorder = Recorder::always(Canned::json(200, list_example())).await;
-    let since: types::ListUsersUpdatedSinceSince = "2017-03-30T14:44:55".parse().unwrap();
+    let since = "2017-03-30T14:44:55Z".parse().unwrap();
     client(&recorder)
-        .list_users_updated_since(&since)
+        .list_users_updated_since(since)
+        .send()
         .await
         .unwrap();
     let seen = recorder.single();
     assert_eq!(seen.path, "/v1/users/lastUpdated");
     assert_eq!(
         seen.query,
-        [("since".to_string(), "2017-03-30T14:44:55".to_string())]
+        [("since".to_string(), "2017-03-30T14:44:55Z".to_string())]
     );
     assert_auth(&seen);
+}
+
+#[tokio::test]
+async fn since_is_written_in_instabots_form_not_chronos() {
+    let recorder = Recorder::always(Canned::json(200, list_example())).await;
+    // An offset other than Z is converted; the fraction keeps its significant digits only.
+    let since = chrono::DateTime::parse_from_rfc3339("2016-12-31T23:22:07.5124322+01:00")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    client(&recorder)
+        .list_users_updated_since(since)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        recorder.single().query,
+        [(
+            "since".to_string(),
+            "2016-12-31T22:22:07.5124322Z".to_string()
+        )]
+    );
 }
 
 #[tokio::test]
@@ -129,7 +156,9 @@ async fn get_update_delete_and_restore_use_the_object_id() {
     .await;
     let client = client(&recorder);
     let user = client
-        .get_user(322673814, Some(types::GetUserResolve::Conversations))
+        .get_user(322673814)
+        .resolve(types::GetUserResolve::Conversations)
+        .send()
         .await
         .unwrap();
     assert_eq!(user.data.username, "user1");
@@ -140,15 +169,17 @@ async fn get_update_delete_and_restore_use_the_object_id() {
     .unwrap();
     assert_eq!(
         client
-            .update_user(322673814, &update)
+            .update_user(322673814)
+            .body(update.clone())
+            .send()
             .await
             .unwrap()
             .data
             .object_id,
         322673814
     );
-    client.delete_user(322673814).await.unwrap();
-    client.restore_user(322673814).await.unwrap();
+    client.delete_user(322673814).send().await.unwrap();
+    client.restore_user(322673814).send().await.unwrap();
     let seen: Vec<(String, String, String)> = recorder
         .requests()
         .iter()
@@ -188,7 +219,7 @@ async fn the_documented_samples_deserialize() {
         sample("instabot/get_user.response-200.json"),
     ))
     .await;
-    let user = client(&recorder).get_user(322673814, None).await.unwrap();
+    let user = client(&recorder).get_user(322673814).send().await.unwrap();
     assert_eq!(user.data.object_id, 322673814);
     assert_eq!(user.data.referral_code.as_deref(), Some("PZGJX873"));
     let recorder = Recorder::always(Canned::json(
@@ -196,9 +227,10 @@ async fn the_documented_samples_deserialize() {
         example("/paths/~1users~1lastUpdated/get/responses/200/content/application~1json/examples/updated_users/value"),
     ))
     .await;
-    let since: types::ListUsersUpdatedSinceSince = "2017-03-30T14:44:55".parse().unwrap();
+    let since = "2017-03-30T14:44:55Z".parse().unwrap();
     let list = client(&recorder)
-        .list_users_updated_since(&since)
+        .list_users_updated_since(since)
+        .send()
         .await
         .unwrap();
     assert!(!list.data.is_empty());
@@ -210,10 +242,7 @@ async fn an_unknown_enum_value_does_not_break_the_list() {
     list["data"][0]["userType"] = json!("bot");
     list["data"][0]["conversations"][0]["status"] = json!("Archived");
     let recorder = Recorder::always(Canned::json(200, list)).await;
-    let list = client(&recorder)
-        .list_users(None, None, None, None)
-        .await
-        .unwrap();
+    let list = client(&recorder).list_users().send().await.unwrap();
     assert_eq!(
         list.data[0].user_type,
         Some(types::UserUserType::Unknown("bot".into()))
@@ -248,7 +277,9 @@ async fn the_users_stream_follows_skip_until_no_more_records() {
     .await;
     let client = client(&recorder);
     let all: Vec<types::User> = client
-        .list_users_stream(std::num::NonZeroU64::new(2), None, None)
+        .list_users()
+        .limit(2)
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -298,7 +329,9 @@ async fn the_users_stream_without_a_limit_lets_the_server_pick_the_page_size() {
     .await;
     let client = client(&recorder);
     let all: Vec<types::User> = client
-        .list_users_stream(None, Some(types::ListUsersResolve::Organizations), None)
+        .list_users()
+        .resolve(types::ListUsersResolve::Organizations)
+        .stream()
         .try_collect()
         .await
         .unwrap();
@@ -340,32 +373,34 @@ async fn call(client: &Client, operation: &str) -> Result<Value, Error<types::Er
     }
     Ok(match operation {
         "create_user" => {
-            let body = serde_json::from_value(create_request()).unwrap();
-            done(client.create_user(&body).await?)
+            let body: types::UserCreateRequest = serde_json::from_value(create_request()).unwrap();
+            done(client.create_user().body(body.clone()).send().await?)
         }
         "list_users" => done(
             client
-                .list_users(
-                    std::num::NonZeroU64::new(20),
-                    Some(types::ListUsersResolve::UserSegments),
-                    Some(40),
-                    Some(types::ListUsersType::All),
-                )
+                .list_users()
+                .limit(20)
+                .resolve(types::ListUsersResolve::UserSegments)
+                .skip(40)
+                .type_(types::ListUsersType::All)
+                .send()
                 .await?,
         ),
         "list_users_updated_since" => {
             let since = "2017-03-30T14:44:55Z".parse().unwrap();
-            done(client.list_users_updated_since(&since).await?)
+            done(client.list_users_updated_since(since).send().await?)
         }
         "update_user" => {
-            let body = serde_json::from_value(update_request()).unwrap();
-            done(client.update_user(11, &body).await?)
+            let body: types::UserUpdateRequest = serde_json::from_value(update_request()).unwrap();
+            done(client.update_user(11).body(body.clone()).send().await?)
         }
-        "delete_user" => done(client.delete_user(12).await?),
-        "restore_user" => done(client.restore_user(13).await?),
+        "delete_user" => done(client.delete_user(12).send().await?),
+        "restore_user" => done(client.restore_user(13).send().await?),
         "get_user" => done(
             client
-                .get_user(14, Some(types::GetUserResolve::Organizations))
+                .get_user(14)
+                .resolve(types::GetUserResolve::Organizations)
+                .send()
                 .await?,
         ),
         other => panic!("no call for operation {other}: add it to the client tests"),
@@ -493,8 +528,13 @@ async fn every_documented_response_sample_deserializes_through_the_client() {
         sample("instabot/create_user.response-201.json"),
     ))
     .await;
-    let body = serde_json::from_value(create_request()).unwrap();
-    let created = client(&recorder).create_user(&body).await.unwrap();
+    let body: types::UserCreateRequest = serde_json::from_value(create_request()).unwrap();
+    let created = client(&recorder)
+        .create_user()
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(created.0.api_status_code, types::SuccessStatusCode::Success);
     assert_eq!(created.0.data.object_id, 400);
 }
@@ -506,7 +546,7 @@ async fn a_documented_error_is_typed() {
         json!({"apiStatusCode": "NotFound", "message": "No user 9"}),
     ))
     .await;
-    let error = client(&recorder).get_user(9, None).await.unwrap_err();
+    let error = client(&recorder).get_user(9).send().await.unwrap_err();
     match error {
         Error::ErrorResponse(response) => {
             assert_eq!(response.status().as_u16(), 404);

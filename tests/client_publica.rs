@@ -5,7 +5,7 @@
 use std::collections::BTreeSet;
 
 use publica_client::types::{self, auth::Credentials};
-use publica_client::{server_url, Client, ClientInfo, Error, DEFAULT_SERVER_URL};
+use publica_client::{server_url, Client, Error, DEFAULT_SERVER_URL};
 use serde_json::{json, Value};
 use workspace_tests::{sample, spec_value, Canned, Recorder};
 
@@ -36,10 +36,10 @@ async fn list_users_sends_the_filters_and_the_token() {
     );
     let recorder = Recorder::always(Canned::json(200, listed)).await;
     let list = client(&recorder)
-        .list_users(
-            Some("user@example.com"),
-            Some(types::ListUsersQuery::Deactivated),
-        )
+        .list_users()
+        .email("user@example.com")
+        .query(types::ListUsersQuery::Deactivated)
+        .send()
         .await
         .unwrap();
     let seen = recorder.single();
@@ -71,7 +71,12 @@ async fn create_user_posts_the_documented_body() {
     );
     let recorder = Recorder::always(Canned::json(200, created)).await;
     let request = create_request();
-    let envelope = client(&recorder).create_user(&request).await.unwrap();
+    let envelope = client(&recorder)
+        .create_user()
+        .body(request.clone())
+        .send()
+        .await
+        .unwrap();
     let seen = recorder.single();
     assert_eq!((seen.method.as_str(), seen.path.as_str()), ("POST", USERS));
     assert_eq!(seen.header("x-user-token"), Some("store-api-token"));
@@ -91,7 +96,12 @@ async fn update_user_puts_the_body_and_reads_204() {
         "/paths/~1integration-api~1v1~1dashboard~1users~1{user_id}/put/requestBody/content/application~1json/examples/update_user/value",
     ))
     .unwrap();
-    let response = client(&recorder).update_user(923242, &body).await.unwrap();
+    let response = client(&recorder)
+        .update_user(923242)
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 204);
     let seen = recorder.single();
     assert_eq!(
@@ -110,12 +120,13 @@ async fn deactivate_reactivate_and_force_logout_use_their_paths() {
     })
     .await;
     let client = client(&recorder);
-    let deactivated = client.deactivate_user(923242).await.unwrap();
+    let deactivated = client.deactivate_user(923242).send().await.unwrap();
     assert!(deactivated.data.is_empty());
-    let reactivated = client.reactivate_user(923242).await.unwrap();
+    let reactivated = client.reactivate_user(923242).send().await.unwrap();
     assert_eq!(reactivated.data, 1);
     let logged_out = client
         .force_logout_user("user-id-in-your-platform")
+        .send()
         .await
         .unwrap();
     assert_eq!(logged_out.code, types::SuccessCode::Success);
@@ -154,7 +165,9 @@ async fn the_validation_error_is_typed_with_its_fields() {
                       "errors": {"email": ["The email field is required."]}});
     let recorder = Recorder::always(Canned::json(422, body)).await;
     let error = client(&recorder)
-        .create_user(&create_request())
+        .create_user()
+        .body(create_request())
+        .send()
         .await
         .unwrap_err();
     match error {
@@ -172,7 +185,7 @@ async fn the_validation_error_is_typed_with_its_fields() {
 #[tokio::test]
 async fn an_unknown_code_is_kept_as_unknown() {
     let recorder = Recorder::always(Canned::json(200, json!({"CODE": "queued", "data": []}))).await;
-    let envelope = client(&recorder).deactivate_user(1).await.unwrap();
+    let envelope = client(&recorder).deactivate_user(1).send().await.unwrap();
     assert_eq!(envelope.code, types::SuccessCode::Unknown("queued".into()));
 }
 
@@ -199,15 +212,15 @@ async fn call(client: &Client, operation: &str) -> Result<Value, Error<types::Er
         serde_json::to_value(response.into_inner()).unwrap()
     }
     Ok(match operation {
-        "list_users" => done(client.list_users(None, None).await?),
-        "create_user" => done(client.create_user(&create_request()).await?),
+        "list_users" => done(client.list_users().send().await?),
+        "create_user" => done(client.create_user().body(create_request()).send().await?),
         "update_user" => {
-            let body = serde_json::from_value(update_request()).unwrap();
-            done(client.update_user(41, &body).await?)
+            let body: types::UserUpdateRequest = serde_json::from_value(update_request()).unwrap();
+            done(client.update_user(41).body(body.clone()).send().await?)
         }
-        "deactivate_user" => done(client.deactivate_user(42).await?),
-        "reactivate_user" => done(client.reactivate_user(43).await?),
-        "force_logout_user" => done(client.force_logout_user("ext-44").await?),
+        "deactivate_user" => done(client.deactivate_user(42).send().await?),
+        "reactivate_user" => done(client.reactivate_user(43).send().await?),
+        "force_logout_user" => done(client.force_logout_user("ext-44").send().await?),
         other => panic!("no call for operation {other}: add it to the client tests"),
     })
 }
@@ -326,7 +339,9 @@ async fn every_documented_response_sample_deserializes_through_the_client() {
     ))
     .await;
     let created = client(&recorder)
-        .create_user(&create_request())
+        .create_user()
+        .body(create_request())
+        .send()
         .await
         .unwrap();
     // The mangled address is read as the string it is (the type does not check formats).
@@ -343,7 +358,7 @@ async fn every_documented_response_sample_deserializes_through_the_client() {
 async fn the_unauthenticated_answer_is_a_typed_error() {
     let recorder =
         Recorder::always(Canned::json(401, json!({"message": "Unauthenticated."}))).await;
-    let error = client(&recorder).list_users(None, None).await.unwrap_err();
+    let error = client(&recorder).list_users().send().await.unwrap_err();
     match error {
         Error::ErrorResponse(response) => {
             assert_eq!(response.status().as_u16(), 401);
@@ -371,7 +386,7 @@ async fn the_store_domain_is_the_server_variable() {
     let recorder =
         Recorder::always(Canned::json(200, json!({"CODE": "success", "data": []}))).await;
     let client = Client::with_credentials(&recorder.base_url, &credentials).unwrap();
-    client.force_logout_user("u").await.unwrap();
+    client.force_logout_user("u").send().await.unwrap();
     assert_eq!(
         recorder.single().path,
         "/integration-api/v1/users/u/force-logout"

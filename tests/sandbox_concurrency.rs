@@ -28,11 +28,13 @@ async fn insightiq_one_external_id_one_user() {
         .map(|i| {
             let client = Arc::clone(&client);
             tokio::spawn(async move {
-                let request = types::UserCreateRequest {
-                    name: format!("racer {i}"),
-                    external_id: "the-one".parse().unwrap(),
-                };
-                client.create_user(&request).await
+                let request = types::UserCreateRequest::new(
+                    "the-one"
+                        .parse::<types::UserCreateRequestExternalId>()
+                        .unwrap(),
+                    format!("racer {i}"),
+                );
+                client.create_user().body(request.clone()).send().await
             })
         })
         .collect();
@@ -76,7 +78,7 @@ async fn publica_one_email_one_user() {
                     "email": "race@example.com", "external_id": format!("racer-{i}")
                 }))
                 .unwrap();
-                client.create_user(&request).await
+                client.create_user().body(request.clone()).send().await
             })
         })
         .collect();

@@ -36,21 +36,20 @@ mod insightiq {
     async fn the_documented_data_first() {
         let server = start(Api::Insightiq).await;
         let client = client(&server);
-        let list = client
-            .list_profiles(None, None, None, None, None)
-            .await
-            .unwrap();
+        let list = client.list_profiles().send().await.unwrap();
         assert_eq!(list.data.len(), 10, "the ten profiles of the list sample");
         let metadata = list.metadata.as_ref().unwrap();
         assert_eq!((metadata.limit.get(), metadata.offset), (10, 0));
         let profile = client
             .get_profile("9bd39495-ad21-40f7-a8a6-9c8cf9d6a822")
+            .send()
             .await
             .unwrap();
         assert_eq!(profile.full_name.as_deref(), Some("Robert Downey"));
         assert!(profile.request_id().is_some());
         let user = client
             .get_user_by_external_id("154813a5-d26e-42f2-8b1d-ebbed59b062d")
+            .send()
             .await
             .unwrap();
         assert_eq!(user.name, "Mark Ruffalo");
@@ -61,45 +60,66 @@ mod insightiq {
     async fn users_tokens_and_accounts_as_the_documents_describe() {
         let server = start(Api::Insightiq).await;
         let client = client(&server);
-        let request = types::UserCreateRequest {
-            name: "Grace Hopper".into(),
-            external_id: "grace-1".parse().unwrap(),
-        };
-        let created = client.create_user(&request).await.unwrap();
+        let request = types::UserCreateRequest::new(
+            "grace-1"
+                .parse::<types::UserCreateRequestExternalId>()
+                .unwrap(),
+            "Grace Hopper",
+        );
+        let created = client
+            .create_user()
+            .body(request.clone())
+            .send()
+            .await
+            .unwrap();
         assert_eq!(created.status().as_u16(), 201);
         assert_eq!(created.status, types::UserStatus::Active);
         assert_eq!(created.name, "Grace Hopper");
-        let fetched = client.get_user_by_external_id("grace-1").await.unwrap();
+        let fetched = client
+            .get_user_by_external_id("grace-1")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(fetched.id, created.id);
         // The same external_id again: 400 naming the duplicate.
-        let error = client.create_user(&request).await.unwrap_err();
+        let error = client
+            .create_user()
+            .body(request.clone())
+            .send()
+            .await
+            .unwrap_err();
         assert_eq!(
             error_code(&error),
             (400, "user_exists_with_external_id".into())
         );
         assert!(error.request_id().is_some());
         // Unknown external id: 404.
-        let error = client.get_user_by_external_id("nobody").await.unwrap_err();
+        let error = client
+            .get_user_by_external_id("nobody")
+            .send()
+            .await
+            .unwrap_err();
         assert_eq!(error.status().unwrap().as_u16(), 404);
 
         // SDK token: for an existing user, seven days ahead.
         let token = client
-            .create_sdk_token(&types::SdkTokenRequest {
-                user_id: created.id.to_string(),
-                products: vec![types::Product::Identity, types::Product::Engagement],
-            })
+            .create_sdk_token()
+            .body(types::SdkTokenRequest::new(
+                vec![types::Product::Identity, types::Product::Engagement],
+                created.id.to_string(),
+            ))
+            .send()
             .await
             .unwrap();
-        let expires =
-            chrono::NaiveDateTime::parse_from_str(&token.expires_at, "%Y-%m-%dT%H:%M:%S%.f")
-                .unwrap();
-        let days = (expires.and_utc() - chrono::Utc::now()).num_hours();
+        let days = (token.expires_at - chrono::Utc::now()).num_hours();
         assert!((7 * 24 - 1..=7 * 24).contains(&days), "{days} hours");
         let error = client
-            .create_sdk_token(&types::SdkTokenRequest {
-                user_id: uuid::Uuid::new_v4().to_string(),
-                products: vec![types::Product::Identity],
-            })
+            .create_sdk_token()
+            .body(types::SdkTokenRequest::new(
+                vec![types::Product::Identity],
+                uuid::Uuid::new_v4().to_string(),
+            ))
+            .send()
             .await
             .unwrap_err();
         assert_eq!(error_code(&error), (400, "user_not_found".into()));
@@ -127,16 +147,19 @@ mod insightiq {
         // Disconnect: NOT_CONNECTED and a later updated_at.
         let account = "f5e89cea-18b6-4479-a4dd-64a48217e759";
         let disconnected = client
-            .disconnect_account(account, &types::EmptyObject(Default::default()))
+            .disconnect_account(account)
+            .body(types::EmptyObject(Default::default()))
+            .send()
             .await
             .unwrap();
         assert_eq!(disconnected.status, types::AccountStatus::NotConnected);
-        assert!(disconnected.updated_at.as_str() > "2022-03-29T17:47:45.428046");
+        let documented: chrono::DateTime<chrono::Utc> =
+            "2022-03-29T17:47:45.428046Z".parse().unwrap();
+        assert!(disconnected.updated_at > documented);
         let error = client
-            .disconnect_account(
-                &uuid::Uuid::new_v4().to_string(),
-                &types::EmptyObject(Default::default()),
-            )
+            .disconnect_account(uuid::Uuid::new_v4().to_string())
+            .body(types::EmptyObject(Default::default()))
+            .send()
             .await
             .unwrap_err();
         assert_eq!(error.status().unwrap().as_u16(), 404);
@@ -149,28 +172,32 @@ mod insightiq {
         let client = client(&server);
         let twitter = "7645460a-96e0-4192-a3ce-a1fc30641f72";
         let list = client
-            .list_profiles(None, None, None, None, Some(twitter))
+            .list_profiles()
+            .work_platform_id(twitter)
+            .send()
             .await
             .unwrap();
         assert_eq!(list.data.len(), 2);
         assert!(list.data.iter().all(|p| p.work_platform.name == "Twitter"));
         let user = "28722faa-5356-483d-a57b-384fa01859dd";
-        let list = client
-            .list_profiles(None, None, None, Some(user), None)
-            .await
-            .unwrap();
+        let list = client.list_profiles().user_id(user).send().await.unwrap();
         assert_eq!(
             list.data[0].id.to_string(),
             "9bd39495-ad21-40f7-a8a6-9c8cf9d6a822"
         );
         let account = uuid::Uuid::parse_str("44554e73-5879-4764-a37c-fa3a47e25c2a").unwrap();
         let list = client
-            .list_profiles(Some(&account), None, None, None, None)
+            .list_profiles()
+            .account_id(account)
+            .send()
             .await
             .unwrap();
         assert_eq!(list.data.len(), 1);
         let page = client
-            .list_profiles(None, std::num::NonZeroU64::new(3), Some(9), None, None)
+            .list_profiles()
+            .limit(3)
+            .offset(9)
+            .send()
             .await
             .unwrap();
         assert_eq!(page.data.len(), 1);
@@ -178,7 +205,9 @@ mod insightiq {
         assert_eq!((metadata.limit.get(), metadata.offset), (3, 9));
 
         let all: Vec<types::Profile> = client
-            .list_profiles_stream(None, std::num::NonZeroU64::new(3), None, None)
+            .list_profiles()
+            .limit(3)
+            .stream()
             .try_collect()
             .await
             .unwrap();
@@ -187,7 +216,11 @@ mod insightiq {
             all.iter().map(|p| p.id.to_string()).collect();
         assert_eq!(ids.len(), 10, "no profile twice across pages");
 
-        let error = client.get_profile("no-such-profile").await.unwrap_err();
+        let error = client
+            .get_profile("no-such-profile")
+            .send()
+            .await
+            .unwrap_err();
         assert_eq!(error.status().unwrap().as_u16(), 404);
         server.shutdown().await.unwrap();
     }
@@ -197,7 +230,7 @@ mod insightiq {
         let server = start(Api::Insightiq).await;
         let wrong = Client::with_credentials(&server.base_url(), &Credentials::new("demo", "nope"))
             .unwrap();
-        let error = wrong.get_profile("x").await.unwrap_err();
+        let error = wrong.get_profile("x").send().await.unwrap_err();
         assert_eq!(error.status().unwrap().as_u16(), 401);
         assert!(error.request_id().is_some());
         let response = raw(
@@ -214,11 +247,18 @@ mod insightiq {
             .contains("limit"));
 
         let client = client(&server);
-        let request = types::UserCreateRequest {
-            name: "R".into(),
-            external_id: "reset-me".parse().unwrap(),
-        };
-        client.create_user(&request).await.unwrap();
+        let request = types::UserCreateRequest::new(
+            "reset-me"
+                .parse::<types::UserCreateRequestExternalId>()
+                .unwrap(),
+            "R",
+        );
+        client
+            .create_user()
+            .body(request.clone())
+            .send()
+            .await
+            .unwrap();
         let reset = raw(
             "POST",
             &format!("http://{}{}", server.addr, sandbox::RESET_PATH),
@@ -229,6 +269,7 @@ mod insightiq {
         assert_eq!(reset.status, 204);
         let error = client
             .get_user_by_external_id("reset-me")
+            .send()
             .await
             .unwrap_err();
         assert_eq!(
@@ -271,12 +312,14 @@ mod publica {
         let server = start(Api::Publica).await;
         let client = client(&server);
         // The documented user.
-        let list = client.list_users(None, None).await.unwrap();
+        let list = client.list_users().send().await.unwrap();
         assert_eq!(list.data.paginator.data.len(), 1);
         assert_eq!(list.data.paginator.data[0].id, 923242);
 
         let created = client
-            .create_user(&new_user("ada@example.com", "ada"))
+            .create_user()
+            .body(new_user("ada@example.com", "ada"))
+            .send()
             .await
             .unwrap();
         let id = created.data.id;
@@ -284,12 +327,16 @@ mod publica {
         assert_eq!(created.data.created_at.timezone, "UTC");
         // Duplicates: 422 with the field.
         let error = client
-            .create_user(&new_user("ADA@example.com", "other"))
+            .create_user()
+            .body(new_user("ADA@example.com", "other"))
+            .send()
             .await
             .unwrap_err();
         assert_eq!(field_errors(&error), (422, vec!["email".to_string()]));
         let error = client
-            .create_user(&new_user("new@example.com", "ada"))
+            .create_user()
+            .body(new_user("new@example.com", "ada"))
+            .send()
             .await
             .unwrap_err();
         assert_eq!(field_errors(&error), (422, vec!["external_id".to_string()]));
@@ -313,12 +360,16 @@ mod publica {
 
         // Filters.
         let by_email = client
-            .list_users(Some("ada@example.com"), None)
+            .list_users()
+            .email("ada@example.com")
+            .send()
             .await
             .unwrap();
         assert_eq!(by_email.data.paginator.data.len(), 1);
         let admins = client
-            .list_users(None, Some(types::ListUsersQuery::Admins))
+            .list_users()
+            .query(types::ListUsersQuery::Admins)
+            .send()
             .await
             .unwrap();
         assert_eq!(
@@ -338,7 +389,9 @@ mod publica {
         .unwrap();
         assert_eq!(
             client
-                .update_user(id, &update)
+                .update_user(id)
+                .body(update.clone())
+                .send()
                 .await
                 .unwrap()
                 .status()
@@ -346,11 +399,18 @@ mod publica {
             204
         );
         let after = client
-            .list_users(Some("ada.l@example.com"), None)
+            .list_users()
+            .email("ada.l@example.com")
+            .send()
             .await
             .unwrap();
         assert_eq!(after.data.paginator.data[0].id, id);
-        let error = client.update_user(999, &update).await.unwrap_err();
+        let error = client
+            .update_user(999)
+            .body(update.clone())
+            .send()
+            .await
+            .unwrap_err();
         assert_eq!(error.status().unwrap().as_u16(), 404);
 
         // Deactivate: {"CODE":"success","data":[]}; not listed by default, listed as deactivated.
@@ -368,18 +428,21 @@ mod publica {
             (response.status, response.body.clone()),
             (200, json!({"CODE": "success", "data": []}))
         );
-        let listed = client.list_users(None, None).await.unwrap();
+        let listed = client.list_users().send().await.unwrap();
         assert!(listed.data.paginator.data.iter().all(|u| u.id != id));
         let deactivated = client
-            .list_users(None, Some(types::ListUsersQuery::Deactivated))
+            .list_users()
+            .query(types::ListUsersQuery::Deactivated)
+            .send()
             .await
             .unwrap();
         assert_eq!(deactivated.data.paginator.data[0].id, id);
         assert!(deactivated.data.paginator.data[0].deleted_at.is_some());
         // Reactivate: data 1.
-        assert_eq!(client.reactivate_user(id).await.unwrap().data, 1);
+        assert_eq!(client.reactivate_user(id).send().await.unwrap().data, 1);
         assert!(client
-            .list_users(None, None)
+            .list_users()
+            .send()
             .await
             .unwrap()
             .data
@@ -389,11 +452,15 @@ mod publica {
             .any(|u| u.id == id));
 
         // Force logout by ID and by external_id; 404 otherwise.
-        client.force_logout_user(&id.to_string()).await.unwrap();
-        client.force_logout_user("ada").await.unwrap();
-        let error = client.force_logout_user("nobody").await.unwrap_err();
+        client
+            .force_logout_user(id.to_string())
+            .send()
+            .await
+            .unwrap();
+        client.force_logout_user("ada").send().await.unwrap();
+        let error = client.force_logout_user("nobody").send().await.unwrap_err();
         assert_eq!(error.status().unwrap().as_u16(), 404);
-        let error = client.deactivate_user(424242).await.unwrap_err();
+        let error = client.deactivate_user(424242).send().await.unwrap_err();
         assert_eq!(error.status().unwrap().as_u16(), 404);
 
         // 401.
@@ -401,7 +468,8 @@ mod publica {
             Client::with_credentials(&server.base_url(), &Credentials::new("nope")).unwrap();
         assert_eq!(
             wrong
-                .list_users(None, None)
+                .list_users()
+                .send()
                 .await
                 .unwrap_err()
                 .status()
@@ -437,19 +505,26 @@ mod instabot {
         let server = start(Api::Instabot).await;
         let client = client(&server);
         // The documented users: the Get User sample, and the list sample's anonymous one.
-        let documented = client.get_user(322673814, None).await.unwrap();
+        let documented = client.get_user(322673814).send().await.unwrap();
         assert_eq!(documented.data.username, "user1");
-        let registered = client.list_users(None, None, None, None).await.unwrap();
+        let registered = client.list_users().send().await.unwrap();
         assert_eq!(registered.total_count, Some(1));
         let all = client
-            .list_users(None, None, None, Some(types::ListUsersType::All))
+            .list_users()
+            .type_(types::ListUsersType::All)
+            .send()
             .await
             .unwrap();
         assert_eq!(all.total_count, Some(2));
 
         // Create: 201 with the new objectId; the password is never returned.
         let before = chrono::Utc::now();
-        let created = client.create_user(&new_user("grace")).await.unwrap();
+        let created = client
+            .create_user()
+            .body(new_user("grace"))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(created.status().as_u16(), 201);
         let id = created.0.data.object_id;
         let response = raw(
@@ -468,11 +543,13 @@ mod instabot {
 
         // resolve=conversations includes them, without it they are left out.
         let with = client
-            .get_user(70627747, Some(types::GetUserResolve::Conversations))
+            .get_user(70627747)
+            .resolve(types::GetUserResolve::Conversations)
+            .send()
             .await
             .unwrap();
         assert_eq!(with.data.conversations.len(), 1);
-        let without = client.get_user(70627747, None).await.unwrap();
+        let without = client.get_user(70627747).send().await.unwrap();
         assert!(without.data.conversations.is_empty());
 
         // Update.
@@ -480,31 +557,30 @@ mod instabot {
             serde_json::from_value(json!({"name": "Grace H.", "phone": "+1 555 0100"})).unwrap();
         assert_eq!(
             client
-                .update_user(id, &update)
+                .update_user(id)
+                .body(update.clone())
+                .send()
                 .await
                 .unwrap()
                 .data
                 .object_id,
             id
         );
-        let updated = client.get_user(id, None).await.unwrap();
+        let updated = client.get_user(id).send().await.unwrap();
         assert_eq!(updated.data.name.as_deref(), Some("Grace H."));
 
         // lastUpdated?since= returns only what changed since.
-        let since: types::ListUsersUpdatedSinceSince = (before - chrono::Duration::seconds(1))
-            .format("%Y-%m-%dT%H:%M:%S")
-            .to_string()
-            .parse()
-            .unwrap();
-        let changed = client.list_users_updated_since(&since).await.unwrap();
+        let since = before - chrono::Duration::seconds(1);
+        let changed = client.list_users_updated_since(since).send().await.unwrap();
         let ids: Vec<i64> = changed.data.iter().map(|u| u.object_id).collect();
         assert_eq!(ids, [id]);
 
         // Delete is soft, restore undoes it.
-        client.delete_user(id).await.unwrap();
+        client.delete_user(id).send().await.unwrap();
         assert_eq!(
             client
-                .get_user(id, None)
+                .get_user(id)
+                .send()
                 .await
                 .unwrap_err()
                 .status()
@@ -515,6 +591,7 @@ mod instabot {
         assert_eq!(
             client
                 .delete_user(id)
+                .send()
                 .await
                 .unwrap_err()
                 .status()
@@ -522,14 +599,15 @@ mod instabot {
                 .as_u16(),
             404
         );
-        client.restore_user(id).await.unwrap();
+        client.restore_user(id).send().await.unwrap();
         assert_eq!(
-            client.get_user(id, None).await.unwrap().data.username,
+            client.get_user(id).send().await.unwrap().data.username,
             "grace"
         );
         assert_eq!(
             client
                 .restore_user(999)
+                .send()
                 .await
                 .unwrap_err()
                 .status()
@@ -567,13 +645,15 @@ mod instabot {
         let server = start(Api::Instabot).await;
         let client = client(&server);
         for name in ["u1", "u2", "u3", "u4"] {
-            client.create_user(&new_user(name)).await.unwrap();
+            client
+                .create_user()
+                .body(new_user(name))
+                .send()
+                .await
+                .unwrap();
         }
         // Registered users: the documented one and four new ones.
-        let page = client
-            .list_users(std::num::NonZeroU64::new(2), None, Some(2), None)
-            .await
-            .unwrap();
+        let page = client.list_users().limit(2).skip(2).send().await.unwrap();
         assert_eq!(
             page.data
                 .iter()
@@ -585,17 +665,13 @@ mod instabot {
             (page.total_count, page.has_more_records),
             (Some(5), Some(true))
         );
-        let last = client
-            .list_users(std::num::NonZeroU64::new(2), None, Some(4), None)
-            .await
-            .unwrap();
+        let last = client.list_users().limit(2).skip(4).send().await.unwrap();
         assert_eq!((last.data.len(), last.has_more_records), (1, Some(false)));
         let everyone: Vec<types::User> = client
-            .list_users_stream(
-                std::num::NonZeroU64::new(1),
-                None,
-                Some(types::ListUsersType::All),
-            )
+            .list_users()
+            .limit(1)
+            .type_(types::ListUsersType::All)
+            .stream()
             .try_collect()
             .await
             .unwrap();

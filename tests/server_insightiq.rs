@@ -79,10 +79,10 @@ impl InsightiqApi for Counting {
         body: types::SdkTokenRequest,
     ) -> CreateSdkTokenResponse {
         self.called();
-        CreateSdkTokenResponse::Created(SdkToken {
-            sdk_token: format!("{}:{}", body.user_id, body.products.len()),
-            expires_at: "2030-01-01T00:00:00.000001".parse().unwrap(),
-        })
+        CreateSdkTokenResponse::Created(SdkToken::new(
+            types::timestamp::read("2030-01-01T00:00:00.000001").unwrap(),
+            format!("{}:{}", body.user_id, body.products.len()),
+        ))
     }
 
     async fn disconnect_account(
@@ -121,17 +121,14 @@ impl InsightiqApi for Counting {
         query: ListProfilesQuery,
     ) -> ListProfilesResponse {
         self.called();
-        ListProfilesResponse::Ok(ProfileList {
-            data: Vec::new(),
-            metadata: Some(Metadata {
-                limit: query
+        ListProfilesResponse::Ok(
+            ProfileList::new().with_metadata(Metadata::new(
+                query
                     .limit
                     .unwrap_or(std::num::NonZeroU64::new(10).unwrap()),
-                offset: query.offset.unwrap_or(0),
-                from_date: None,
-                to_date: None,
-            }),
-        })
+                query.offset.unwrap_or(0),
+            )),
+        )
     }
 }
 
@@ -192,10 +189,14 @@ async fn every_operation_round_trips_typed_values() {
     let server = Server::start().await;
     let client = server.client();
     let created = client
-        .create_user(&types::UserCreateRequest {
-            name: "Ada".into(),
-            external_id: "ada-1".parse().unwrap(),
-        })
+        .create_user()
+        .body(types::UserCreateRequest::new(
+            "ada-1"
+                .parse::<types::UserCreateRequestExternalId>()
+                .unwrap(),
+            "Ada",
+        ))
+        .send()
         .await
         .unwrap();
     assert_eq!(
@@ -204,30 +205,41 @@ async fn every_operation_round_trips_typed_values() {
     );
     assert_eq!(created.status().as_u16(), 201);
 
-    let user = client.get_user_by_external_id("ext 42/x").await.unwrap();
+    let user = client
+        .get_user_by_external_id("ext 42/x")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(user.external_id, "ext 42/x", "path parameters are decoded");
 
     let token = client
-        .create_sdk_token(&types::SdkTokenRequest {
-            user_id: "u1".into(),
-            products: vec![types::Product::Identity, types::Product::EngagementAudience],
-        })
+        .create_sdk_token()
+        .body(types::SdkTokenRequest::new(
+            vec![types::Product::Identity, types::Product::EngagementAudience],
+            "u1",
+        ))
+        .send()
         .await
         .unwrap();
     assert_eq!(token.sdk_token, "u1:2");
 
     let id = "f5e89cea-18b6-4479-a4dd-64a48217e759";
     let account = client
-        .disconnect_account(id, &types::EmptyObject(Default::default()))
+        .disconnect_account(id)
+        .body(types::EmptyObject(Default::default()))
+        .send()
         .await
         .unwrap();
     assert_eq!(account.id.to_string(), id);
 
-    let profile = client.get_profile("p-1").await.unwrap();
+    let profile = client.get_profile("p-1").send().await.unwrap();
     assert_eq!(profile.external_id.as_deref(), Some("p-1"));
 
     let list = client
-        .list_profiles(None, std::num::NonZeroU64::new(7), Some(14), None, None)
+        .list_profiles()
+        .limit(7)
+        .offset(14)
+        .send()
         .await
         .unwrap();
     let metadata = list.metadata.as_ref().unwrap();
@@ -239,14 +251,16 @@ async fn every_operation_round_trips_typed_values() {
 async fn the_request_id_is_on_success_and_on_errors() {
     let server = Server::start().await;
     let client = server.client();
-    let profile = client.get_profile("p").await.unwrap();
+    let profile = client.get_profile("p").send().await.unwrap();
     assert!(is_uuid(profile.request_id().unwrap()));
     // The implementation may set its own.
-    let user = client.get_user_by_external_id("x").await.unwrap();
+    let user = client.get_user_by_external_id("x").send().await.unwrap();
     assert_eq!(user.request_id(), Some(IMPLEMENTATION_REQUEST_ID));
     // An error the implementation returns.
     let error = client
-        .disconnect_account("missing", &types::EmptyObject(Default::default()))
+        .disconnect_account("missing")
+        .body(types::EmptyObject(Default::default()))
+        .send()
         .await
         .unwrap_err();
     let id = error.request_id().unwrap().to_owned();
@@ -278,7 +292,7 @@ async fn missing_and_wrong_credentials_get_401_before_the_trait() {
     }
     let wrong_client =
         Client::with_credentials(&server.url(""), &Credentials::new("demo", "nope")).unwrap();
-    let error = wrong_client.get_profile("x").await.unwrap_err();
+    let error = wrong_client.get_profile("x").send().await.unwrap_err();
     assert_eq!(error.status().map(|s| s.as_u16()), Some(401));
     assert_eq!(server.calls(), 0);
 }
@@ -461,6 +475,7 @@ async fn limits_unknown_paths_wrong_methods_and_panics() {
     let user = server
         .client()
         .get_user_by_external_id("after")
+        .send()
         .await
         .unwrap();
     assert_eq!(user.external_id, "after");
@@ -475,13 +490,10 @@ async fn concurrent_requests_through_one_arc() {
             let client = Arc::clone(&client);
             tokio::spawn(async move {
                 client
-                    .list_profiles(
-                        None,
-                        std::num::NonZeroU64::new(1 + i % 100),
-                        Some(i as i64),
-                        None,
-                        None,
-                    )
+                    .list_profiles()
+                    .limit(1 + i % 100)
+                    .offset(i as i64)
+                    .send()
                     .await
                     .map(|list| list.into_inner().metadata.unwrap().offset)
             })

@@ -161,12 +161,11 @@ async fn every_operation_round_trips_typed_values() {
     let (base, api) = start().await;
     let client = client(&base);
     let page = client
-        .list_users(
-            std::num::NonZeroU64::new(3),
-            None,
-            Some(5),
-            Some(types::ListUsersType::All),
-        )
+        .list_users()
+        .limit(3)
+        .skip(5)
+        .type_(types::ListUsersType::All)
+        .send()
         .await
         .unwrap();
     let ids: Vec<i64> = page.data.iter().map(|u| u.object_id).collect();
@@ -175,14 +174,29 @@ async fn every_operation_round_trips_typed_values() {
 
     let body: types::UserCreateRequest =
         serde_json::from_value(json!({"userName": "seven77", "userPassword": "pw"})).unwrap();
-    assert_eq!(client.create_user(&body).await.unwrap().0.data.object_id, 7);
+    assert_eq!(
+        client
+            .create_user()
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap()
+            .0
+            .data
+            .object_id,
+        7
+    );
 
-    let since: types::ListUsersUpdatedSinceSince = "2017-03-30T14:44:55".parse().unwrap();
-    let updated = client.list_users_updated_since(&since).await.unwrap();
-    assert_eq!(updated.data[0].username, "2017-03-30T14:44:55");
+    // The client writes Instabot's form (`Z`, trailing zeros trimmed); the server hands the
+    // implementation the text it accepted.
+    let since = "2017-03-30T14:44:55.100Z".parse().unwrap();
+    let updated = client.list_users_updated_since(since).send().await.unwrap();
+    assert_eq!(updated.data[0].username, "2017-03-30T14:44:55.1Z");
 
     let got = client
-        .get_user(42, Some(types::GetUserResolve::Conversations))
+        .get_user(42)
+        .resolve(types::GetUserResolve::Conversations)
+        .send()
         .await
         .unwrap();
     assert_eq!(
@@ -193,12 +207,25 @@ async fn every_operation_round_trips_typed_values() {
     let update: types::UserUpdateRequest =
         serde_json::from_value(json!({"email": "new@example.com"})).unwrap();
     assert_eq!(
-        client.update_user(9, &update).await.unwrap().data.object_id,
+        client
+            .update_user(9)
+            .body(update.clone())
+            .send()
+            .await
+            .unwrap()
+            .data
+            .object_id,
         9
     );
-    assert_eq!(client.restore_user(9).await.unwrap().data.object_id, 10);
-    assert_eq!(client.delete_user(9).await.unwrap().data.object_id, 11);
-    let missing = client.get_user(404, None).await.unwrap_err();
+    assert_eq!(
+        client.restore_user(9).send().await.unwrap().data.object_id,
+        10
+    );
+    assert_eq!(
+        client.delete_user(9).send().await.unwrap().data.object_id,
+        11
+    );
+    let missing = client.get_user(404).send().await.unwrap_err();
     assert_eq!(missing.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(api.calls.load(Ordering::SeqCst), 8);
 }
@@ -439,7 +466,7 @@ async fn body_limit_and_a_panicking_implementation() {
     assert!(!message.contains("an implementation bug"), "{message}");
     assert_eq!(api.calls.load(Ordering::SeqCst), 2);
     // Still serving, the same operation included.
-    let got = client(&base).get_user(42, None).await.unwrap();
+    let got = client(&base).get_user(42).send().await.unwrap();
     assert_eq!(
         (got.data.object_id, got.data.username.as_str()),
         (42, "plain")

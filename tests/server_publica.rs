@@ -140,14 +140,22 @@ async fn every_operation_round_trips_typed_values() {
     let (base, api) = start().await;
     let client = client(&base);
     let list = client
-        .list_users(Some("who@example.com"), Some(types::ListUsersQuery::Admins))
+        .list_users()
+        .email("who@example.com")
+        .query(types::ListUsersQuery::Admins)
+        .send()
         .await
         .unwrap();
     let first = &list.data.paginator.data[0];
     assert_eq!(first.email, "who@example.com");
     assert!(matches!(first.admin, types::FlexibleBoolean::Boolean(true)));
 
-    let created = client.create_user(&create_body()).await.unwrap();
+    let created = client
+        .create_user()
+        .body(create_body())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(created.data.email, "new@example.com");
     assert_eq!(created.data.sessions_limit, Some(3));
 
@@ -156,20 +164,31 @@ async fn every_operation_round_trips_typed_values() {
         "user_plan_name": "Gold"
     }))
     .unwrap();
-    let response = client.update_user(923242, &update).await.unwrap();
+    let response = client
+        .update_user(923242)
+        .body(update.clone())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status().as_u16(), 204);
     let (id, received) = api.updated.lock().unwrap().clone().unwrap();
     assert_eq!(id, 923242);
     assert_eq!(received.email, "changed@example.com");
     assert_eq!(received.user_plan_name.as_deref(), Some("Gold"));
 
-    assert!(client.deactivate_user(1).await.unwrap().data.is_empty());
-    assert_eq!(client.reactivate_user(3).await.unwrap().data, 1);
+    assert!(client
+        .deactivate_user(1)
+        .send()
+        .await
+        .unwrap()
+        .data
+        .is_empty());
+    assert_eq!(client.reactivate_user(3).send().await.unwrap().data, 1);
     assert_eq!(
-        client.force_logout_user("ext-7").await.unwrap().code,
+        client.force_logout_user("ext-7").send().await.unwrap().code,
         types::SuccessCode::Success
     );
-    let missing = client.deactivate_user(404).await.unwrap_err();
+    let missing = client.deactivate_user(404).send().await.unwrap_err();
     assert_eq!(missing.status().map(|s| s.as_u16()), Some(404));
     assert_eq!(api.calls.load(Ordering::SeqCst), 7);
 }
@@ -372,7 +391,11 @@ async fn body_limit_and_a_panicking_implementation() {
     assert!(!message.contains("an implementation bug"), "{message}");
     assert_eq!(api.calls.load(Ordering::SeqCst), 2);
     // Still serving, the same operation included.
-    let logged_out = client(&base).force_logout_user("ext-7").await.unwrap();
+    let logged_out = client(&base)
+        .force_logout_user("ext-7")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(logged_out.code, types::SuccessCode::Success);
     assert!(logged_out.data.is_empty());
     assert_eq!(api.calls.load(Ordering::SeqCst), 3);

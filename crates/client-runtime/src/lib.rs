@@ -2,7 +2,8 @@
 //! policy ([`RetryPolicy`]: bounded attempts, exponential backoff with jitter, `Retry-After`
 //! honoured up to a cap), the HTTP options a team sets on a client ([`ClientOptions`]:
 //! timeouts, user agent), an injectable [`Sleep`] (tests need no wall-clock waits) and the
-//! [`Runtime`] that sends each request in one `tracing` span.
+//! [`Runtime`] that sends each request in one `tracing` span; and the [`bounds`] checks the
+//! request builders run before sending.
 //!
 //! The generated clients hand every request to [`Runtime::execute`] through progenitor's
 //! `ClientHooks::exec`, the one seam progenitor leaves open (it hard-codes `reqwest::Client`).
@@ -17,11 +18,13 @@
 //! | timeout after the request was sent | retry | only with [`RetryPolicy::retry_post_on_timeout`] |
 //! | any other status | no | no |
 
+pub mod bounds;
 mod options;
 mod policy;
 mod retry_after;
 mod runtime;
 mod sleep;
+pub mod testing;
 
 pub use options::ClientOptions;
 pub use policy::RetryPolicy;

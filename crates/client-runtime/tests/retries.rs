@@ -1,12 +1,12 @@
 //! The retry table, `Retry-After`, timeouts and the tracing span, over loopback against a
 //! scripted server. The sleep is injected, so no test waits on the clock for a backoff.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use client_runtime::{ClientOptions, RetryPolicy, Runtime, Sleep};
+use client_runtime::testing::{OperationSpans, RecordingSleep};
+use client_runtime::{ClientOptions, RetryPolicy, Runtime};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -72,20 +72,6 @@ async fn scripted(replies: Vec<Reply>) -> Scripted {
     Scripted { base, requests }
 }
 
-/// A sleep that records what it is asked to wait and returns at once.
-#[derive(Debug, Default)]
-struct RecordingSleep(Mutex<Vec<Duration>>);
-
-impl Sleep for RecordingSleep {
-    fn sleep(
-        &self,
-        duration: Duration,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>> {
-        self.0.lock().unwrap().push(duration);
-        Box::pin(std::future::ready(()))
-    }
-}
-
 struct Harness {
     http: reqwest::Client,
     runtime: Runtime,
@@ -111,7 +97,7 @@ impl Harness {
     }
 
     fn waits(&self) -> Vec<Duration> {
-        self.sleep.0.lock().unwrap().clone()
+        self.sleep.waits()
     }
 }
 
@@ -247,65 +233,31 @@ async fn a_connect_error_is_retried_for_every_method_up_to_the_bound() {
     assert_eq!(harness.waits().len(), 3, "four attempts, three waits");
 }
 
-/// Collects the fields recorded on spans named `operation`.
-#[derive(Clone, Default)]
-struct SpanFields {
-    next_id: Arc<AtomicU64>,
-    fields: Arc<Mutex<HashMap<u64, HashMap<String, String>>>>,
-}
-
-struct Visitor<'a>(&'a mut HashMap<String, String>);
-
-impl tracing::field::Visit for Visitor<'_> {
-    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        self.0.insert(field.name().to_owned(), format!("{value:?}"));
-    }
-    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-        self.0.insert(field.name().to_owned(), value.to_owned());
-    }
-}
-
-impl tracing::Subscriber for SpanFields {
-    fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
-        true
-    }
-    fn new_span(&self, span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let id = self.next_id.fetch_add(1, Ordering::Relaxed) + 1;
-        if span.metadata().name() == "operation" {
-            let mut fields = HashMap::new();
-            span.record(&mut Visitor(&mut fields));
-            self.fields.lock().unwrap().insert(id, fields);
-        }
-        tracing::span::Id::from_u64(id)
-    }
-    fn record(&self, span: &tracing::span::Id, values: &tracing::span::Record<'_>) {
-        if let Some(fields) = self.fields.lock().unwrap().get_mut(&span.into_u64()) {
-            values.record(&mut Visitor(fields));
-        }
-    }
-    fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
-    fn event(&self, _: &tracing::Event<'_>) {}
-    fn enter(&self, _: &tracing::span::Id) {}
-    fn exit(&self, _: &tracing::span::Id) {}
-}
-
 #[tokio::test]
 async fn each_call_is_one_span_with_operation_status_attempts_and_request_id() {
-    let spans = SpanFields::default();
+    let spans = OperationSpans::default();
     let _guard = tracing::subscriber::set_default(spans.clone());
+    let harness = harness(ClientOptions::default());
+    // A test on another thread may have registered the span with no subscriber: one call, then
+    // rebuild tracing's interest cache (see `OperationSpans`).
+    let warm_up = scripted(vec![Reply::Status(204, &[])]).await;
+    let _ = harness
+        .send(reqwest::Method::GET, &format!("{}/warm-up", warm_up.base))
+        .await;
+    tracing::callsite::rebuild_interest_cache();
+    let before = spans.spans().len();
     let server = scripted(vec![
         Reply::Status(503, &[]),
         Reply::Status(201, &[("x-request-id", "req-42")]),
     ])
     .await;
-    let harness = harness(ClientOptions::default());
     harness
         .send(reqwest::Method::PUT, &format!("{}/users/7", server.base))
         .await
         .unwrap();
-    let recorded = spans.fields.lock().unwrap();
+    let recorded = &spans.spans()[before..];
     assert_eq!(recorded.len(), 1, "one span per call, not per attempt");
-    let fields = recorded.values().next().unwrap();
+    let fields = &recorded[0];
     assert_eq!(fields["api"], "test-api");
     assert_eq!(fields["operation_id"], "test_operation");
     assert_eq!(fields["method"], "PUT");

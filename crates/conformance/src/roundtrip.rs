@@ -22,8 +22,9 @@
 //! - an object member that is `null` or `[]` on one side and absent on the other is the same
 //!   value (the generated types read a missing optional member as `None`/empty and leave it out
 //!   when writing; the schema check still sees the body as sent);
-//! - two RFC 3339 date-times are the same value when they name the same instant
-//!   (`…26.9713Z` and `…26.971300Z`: chrono writes fractions in groups of three digits).
+//! - two date-times are the same value when they name the same instant, read in the spec's
+//!   declared `x-timestamp-form` ([`compare_in`]; RFC 3339 for [`compare`]): `…26.9713Z` and
+//!   `…26.971300Z`, insightIQ's `2016-01-01T00:00:00` and `2016-01-01T00:00:00.000000`.
 
 use std::fmt::Write as _;
 
@@ -95,10 +96,21 @@ fn short(value: &Value) -> String {
     }
 }
 
-/// Compares a body with its round trip; `None` when nothing was lost.
+/// Compares a body with its round trip; `None` when nothing was lost. Date-times are read as
+/// RFC 3339.
 pub fn compare(original: &Value, round_tripped: &Value) -> Option<Loss> {
+    compare_in(timestamp_form::DEFAULT, original, round_tripped)
+}
+
+/// [`compare`], reading date-times in the API's declared form.
+pub fn compare_in(
+    form: timestamp_form::Form,
+    original: &Value,
+    round_tripped: &Value,
+) -> Option<Loss> {
     let mut differences = Vec::new();
     walk(
+        form,
         original,
         round_tripped,
         &mut String::new(),
@@ -117,14 +129,20 @@ pub fn compare(original: &Value, round_tripped: &Value) -> Option<Loss> {
     Some(Loss { differences, diff })
 }
 
-fn walk(a: &Value, b: &Value, pointer: &mut String, out: &mut Vec<Difference>) {
+fn walk(
+    form: timestamp_form::Form,
+    a: &Value,
+    b: &Value,
+    pointer: &mut String,
+    out: &mut Vec<Difference>,
+) {
     match (a, b) {
         (Value::Object(left), Value::Object(right)) => {
             for (key, value) in left {
                 let length = pointer.len();
                 let _ = write!(pointer, "/{}", escape_pointer(key));
                 match right.get(key) {
-                    Some(other) => walk(value, other, pointer, out),
+                    Some(other) => walk(form, value, other, pointer, out),
                     None if absent_equivalent(value) => {}
                     None => out.push(Difference {
                         pointer: pointer.clone(),
@@ -146,12 +164,12 @@ fn walk(a: &Value, b: &Value, pointer: &mut String, out: &mut Vec<Difference>) {
             for (index, (x, y)) in left.iter().zip(right).enumerate() {
                 let length = pointer.len();
                 let _ = write!(pointer, "/{index}");
-                walk(x, y, pointer, out);
+                walk(form, x, y, pointer, out);
                 pointer.truncate(length);
             }
         }
         (Value::Number(x), Value::Number(y)) if numbers_equal(x, y) => {}
-        (Value::String(x), Value::String(y)) if same_instant(x, y) => {}
+        (Value::String(x), Value::String(y)) if same_instant(form, x, y) => {}
         _ if a == b => {}
         _ => out.push(Difference {
             pointer: pointer.clone(),
@@ -172,13 +190,9 @@ fn absent_equivalent(value: &Value) -> bool {
     }
 }
 
-/// Both strings are RFC 3339 date-times naming the same instant.
-fn same_instant(x: &str, y: &str) -> bool {
-    use chrono::DateTime;
-    match (
-        DateTime::parse_from_rfc3339(x),
-        DateTime::parse_from_rfc3339(y),
-    ) {
+/// Both strings are date-times `form` reads, naming the same instant.
+fn same_instant(form: timestamp_form::Form, x: &str, y: &str) -> bool {
+    match (form.read(x), form.read(y)) {
         (Ok(a), Ok(b)) => a == b,
         _ => false,
     }

@@ -300,6 +300,9 @@ pub struct Validator<'t> {
     slots: Vec<Slot>,
     base_paths: Vec<String>,
     types: Option<&'t dyn TypedRoundTrip>,
+    /// The spec's `x-timestamp-form` (RFC 3339 when it declares none): two texts it reads as
+    /// one instant are the same data in the round trip.
+    timestamp_form: timestamp_form::Form,
 }
 
 impl fmt::Debug for Validator<'_> {
@@ -419,12 +422,18 @@ impl Validator<'static> {
             });
         }
         let base_paths = crate::traffic::base_paths(&spec);
+        // A malformed extension is spec-model's finding (`check`); here it falls back to RFC 3339.
+        let timestamp_form = spec_model::timestamps::timestamp_form(&spec)
+            .ok()
+            .flatten()
+            .map_or(timestamp_form::DEFAULT, |declared| declared.form);
         Validator {
             spec,
             operations,
             slots,
             base_paths,
             types: None,
+            timestamp_form,
         }
     }
 }
@@ -438,6 +447,7 @@ impl<'t> Validator<'t> {
             slots: self.slots,
             base_paths: self.base_paths,
             types,
+            timestamp_form: self.timestamp_form,
         }
     }
 
@@ -634,7 +644,8 @@ impl<'t> Validator<'t> {
         };
         match result {
             Ok(round_tripped) => {
-                let Some(loss) = roundtrip::compare(body, &round_tripped) else {
+                let Some(loss) = roundtrip::compare_in(self.timestamp_form, body, &round_tripped)
+                else {
                     return;
                 };
                 let mut losses = Vec::new();

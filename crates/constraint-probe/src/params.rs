@@ -1,12 +1,15 @@
 //! Parameters, from both ends. Client side: whether the client argument's Rust type (from the
-//! model: `Option<NonZeroU64>`, `&str`, `types::ListUsersResolve`) can hold the value at all —
-//! today's positional client sends whatever its type holds. Server side: the generated servers'
+//! model: `Option<u64>`, `String`, `types::ListUsersResolve`) can hold the value, and whether
+//! the request builder's bound check (`client_runtime::bounds`) lets it through. Server side: the generated servers'
 //! own extractor, `server_runtime::read_params`, with the schema the generator embeds.
 
 use std::collections::BTreeSet;
 use std::num::NonZeroU64;
 
-use codegen::model::{ApiModel, ArgValue, IntegerRepr, Location, ParamKind, Parameter};
+use client_runtime::bounds;
+use codegen::model::{
+    ApiModel, ArgValue, ClientCheck, Constraints, IntegerRepr, Location, ParamKind, Parameter,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use server_runtime::{LazySchema, ParamSpec};
@@ -186,12 +189,49 @@ fn holds<T: DeserializeOwned>(value: &Value) -> Result<(), String> {
     T::deserialize(value).map(|_| ()).map_err(|e| e.to_string())
 }
 
-/// Whether the client argument can hold `value`; `None` for a type the probe does not know.
+/// Whether the client sends `value`: its argument's type can hold it, and the request builder's
+/// bound check (`client_runtime::bounds`, on the model's `client_check`) lets it through;
+/// `None` for a type the probe does not know.
 pub fn client_accepts(
     param: &Parameter,
     types: &dyn Types,
     value: &Value,
 ) -> Option<Result<(), String>> {
+    Some(type_holds(param, types, value)?.and_then(|()| builder_check(param, value)))
+}
+
+/// What the request builder's check says of `value`, as the generated client runs it.
+fn builder_check(param: &Parameter, value: &Value) -> Result<(), String> {
+    let what = format!("parameter `{}`", param.name);
+    let bound = |c: &Constraints| bounds::Bound {
+        minimum: c.minimum,
+        exclusive_minimum: c.exclusive_minimum,
+        maximum: c.maximum,
+        exclusive_maximum: c.exclusive_maximum,
+        min_length: c.min_length,
+        max_length: c.max_length,
+        pattern: None,
+        min_items: c.min_items,
+        max_items: c.max_items,
+    };
+    match (param.client_check(), value) {
+        (Some(ClientCheck::Number(c)), Value::Number(n)) => match n.as_f64() {
+            Some(number) => bounds::check_number("probe", &what, number, &bound(&c)),
+            None => Ok(()),
+        },
+        (Some(ClientCheck::Text(c)), Value::String(text)) => {
+            bounds::check_text("probe", &what, text, &bound(&c))?;
+            match &c.pattern {
+                Some(pattern) => bounds::check_pattern("probe", &what, text, pattern),
+                None => Ok(()),
+            }
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Whether the client argument's Rust type can hold `value`.
+fn type_holds(param: &Parameter, types: &dyn Types, value: &Value) -> Option<Result<(), String>> {
     let text = type_text(param);
     Some(match param.client_arg.value {
         ArgValue::Str => holds::<String>(value),

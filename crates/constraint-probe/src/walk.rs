@@ -6,6 +6,8 @@
 use serde_json::{json, Value};
 use spec_model::{escape_pointer, Spec};
 
+use codegen::model::ApiModel;
+
 use crate::instance::{self, Direction};
 use crate::{Outcome, Row, Side, Types};
 
@@ -369,8 +371,11 @@ pub fn judge(
     }
 }
 
-/// Every component schema, asked of the type of the same name.
-pub fn schemas(spec: &Spec, type_names: &[String], types: &dyn Types) -> Vec<Row> {
+/// Every component schema, asked of the type of the same name. A date-time component the
+/// declared `x-timestamp-form` replaces by `chrono::DateTime<Utc>` has no type of its own: it
+/// is probed in the members that use it.
+pub fn schemas(spec: &Spec, model: &ApiModel, types: &dyn Types) -> Vec<Row> {
+    let type_names = &model.type_names;
     let mut rows = Vec::new();
     let Some(components) = spec
         .document
@@ -379,7 +384,10 @@ pub fn schemas(spec: &Spec, type_names: &[String], types: &dyn Types) -> Vec<Row
     else {
         return rows;
     };
-    for name in components.keys() {
+    for name in components
+        .keys()
+        .filter(|n| !model.is_timestamp_component(n))
+    {
         let root = format!("/components/schemas/{}", escape_pointer(name));
         let Some(type_name) = rust_name(type_names, name) else {
             rows.push(unprobed(

@@ -49,8 +49,9 @@ fn every_spec_constraint_is_enforced_or_accepted() {
             .unwrap_or_else(|| panic!("no rows for {api}"));
         assert!(c.checked > 100 && c.enforced > c.accepted, "{api}: {c:?}");
     }
-    // The first finding the issue names: insightIQ's `limit` maximum is not enforced by the
-    // client today (accepted until the client checks bounds), and is by the server.
+    // The first finding issue 18 named: insightIQ's `limit` maximum, unenforced by the
+    // positional client, is now refused by the request builder before sending, and by the
+    // server.
     let limit = |side: Side| {
         report
             .rows
@@ -64,11 +65,8 @@ fn every_spec_constraint_is_enforced_or_accepted() {
             .expect("insightIQ limit's maximum is probed")
     };
     let (client, verdict) = limit(Side::Client);
-    assert_eq!(
-        client.outcome,
-        Outcome::Unenforced("accepts 101".to_owned())
-    );
-    assert!(matches!(verdict, Verdict::Accepted(_)));
+    assert_eq!(client.outcome, Outcome::Enforced);
+    assert!(!matches!(verdict, Verdict::Accepted(_)));
     assert_eq!(limit(Side::Server).0.outcome, Outcome::Enforced);
 }
 
@@ -82,7 +80,7 @@ fn schemars_rows() -> Vec<constraint_probe::Row> {
             api_registry::json_schema(&api, name)
                 .map(|s| serde_json::to_value(s).expect("a schema serializes"))
         };
-        rows.extend(structure::compare(&spec, &model.type_names, &derived));
+        rows.extend(structure::compare(&spec, &model, &derived));
     }
     rows
 }

@@ -225,7 +225,10 @@ impl IntoResponse for ListProfilesResponse {
 }
 
 /// The query parameters of `list_profiles`, validated against the spec (defaults filled in).
-#[derive(Debug, Clone, ::serde::Deserialize)]
+///
+/// `#[non_exhaustive]`: a new optional query parameter is a minor release.
+#[derive(Debug, Clone, Default, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListProfilesQuery {
     /// The number of objects to be returned. It can be between 1 to 100. The default value is 10.
     #[serde(rename = "limit", default)]
@@ -242,6 +245,66 @@ pub struct ListProfilesQuery {
     /// Unique ID of the connected account.
     #[serde(rename = "account_id", default)]
     pub account_id: Option<::uuid::Uuid>,
+}
+
+impl ListProfilesQuery {
+    /// The query of `list_profiles` from its required parameters (it has none); the optional ones start unset and have `with_…` setters (for tests that call the trait directly).
+    pub fn new() -> Self {
+        Self {
+            limit: ::std::option::Option::None,
+            offset: ::std::option::Option::None,
+            user_id: ::std::option::Option::None,
+            work_platform_id: ::std::option::Option::None,
+            account_id: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets the `limit` query parameter.
+    #[must_use]
+    pub fn with_limit(
+        mut self,
+        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
+    ) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets the `offset` query parameter.
+    #[must_use]
+    pub fn with_offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.offset = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets the `user_id` query parameter.
+    #[must_use]
+    pub fn with_user_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.user_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets the `work_platform_id` query parameter.
+    #[must_use]
+    pub fn with_work_platform_id(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.work_platform_id = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets the `account_id` query parameter.
+    #[must_use]
+    pub fn with_account_id(
+        mut self,
+        value: impl ::std::convert::Into<::uuid::Uuid>,
+    ) -> Self {
+        self.account_id = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 /// Per-request context handed to every trait method.

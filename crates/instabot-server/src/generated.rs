@@ -262,7 +262,10 @@ impl IntoResponse for DeleteUserResponse {
 }
 
 /// The query parameters of `list_users`, validated against the spec (defaults filled in).
-#[derive(Debug, Clone, ::serde::Deserialize)]
+///
+/// `#[non_exhaustive]`: a new optional query parameter is a minor release.
+#[derive(Debug, Clone, Default, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListUsersQuery {
     /// all: Return both anonymous, and registered users.
     #[serde(rename = "type", default)]
@@ -284,16 +287,80 @@ conversations, sessions, goalnodes, and responses objects in the returned user o
     pub resolve: Option<types::ListUsersResolve>,
 }
 
+impl ListUsersQuery {
+    /// The query of `list_users` from its required parameters (it has none); the optional ones start unset and have `with_…` setters (for tests that call the trait directly).
+    pub fn new() -> Self {
+        Self {
+            type_: ::std::option::Option::None,
+            limit: ::std::option::Option::None,
+            skip: ::std::option::Option::None,
+            resolve: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets the `type` query parameter.
+    #[must_use]
+    pub fn with_type(
+        mut self,
+        value: impl ::std::convert::Into<types::ListUsersType>,
+    ) -> Self {
+        self.type_ = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets the `limit` query parameter.
+    #[must_use]
+    pub fn with_limit(
+        mut self,
+        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
+    ) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets the `skip` query parameter.
+    #[must_use]
+    pub fn with_skip(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.skip = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets the `resolve` query parameter.
+    #[must_use]
+    pub fn with_resolve(
+        mut self,
+        value: impl ::std::convert::Into<types::ListUsersResolve>,
+    ) -> Self {
+        self.resolve = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// The query parameters of `list_users_updated_since`, validated against the spec (defaults filled in).
+///
+/// `#[non_exhaustive]`: a new optional query parameter is a minor release.
 #[derive(Debug, Clone, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListUsersUpdatedSinceQuery {
     /// Restricts the returned users to only those users with updated/changed information since the datetime specified (ISO-8601, e.g. 2017-03-30T14:44:55).
     #[serde(rename = "since")]
     pub since: types::ListUsersUpdatedSinceSince,
 }
 
+impl ListUsersUpdatedSinceQuery {
+    /// The query of `list_users_updated_since` from its required parameters; the optional ones start unset and have `with_…` setters (for tests that call the trait directly).
+    pub fn new(
+        since: impl ::std::convert::Into<types::ListUsersUpdatedSinceSince>,
+    ) -> Self {
+        Self { since: since.into() }
+    }
+}
+
 /// The query parameters of `get_user`, validated against the spec (defaults filled in).
-#[derive(Debug, Clone, ::serde::Deserialize)]
+///
+/// `#[non_exhaustive]`: a new optional query parameter is a minor release.
+#[derive(Debug, Clone, Default, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct GetUserQuery {
     /** Available options for resolve query parameter:
 - organizations: returns list of organizations user belongs to
@@ -304,6 +371,25 @@ You must include the resolve=conversations in your API request in order to recei
 conversations, sessions, goalnodes, and responses objects in the returned user object.*/
     #[serde(rename = "resolve", default)]
     pub resolve: Option<types::GetUserResolve>,
+}
+
+impl GetUserQuery {
+    /// The query of `get_user` from its required parameters (it has none); the optional ones start unset and have `with_…` setters (for tests that call the trait directly).
+    pub fn new() -> Self {
+        Self {
+            resolve: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets the `resolve` query parameter.
+    #[must_use]
+    pub fn with_resolve(
+        mut self,
+        value: impl ::std::convert::Into<types::GetUserResolve>,
+    ) -> Self {
+        self.resolve = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 /// Per-request context handed to every trait method.

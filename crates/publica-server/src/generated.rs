@@ -235,7 +235,10 @@ impl IntoResponse for ForceLogoutUserResponse {
 }
 
 /// The query parameters of `list_users`, validated against the spec (defaults filled in).
-#[derive(Debug, Clone, ::serde::Deserialize)]
+///
+/// `#[non_exhaustive]`: a new optional query parameter is a minor release.
+#[derive(Debug, Clone, Default, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListUsersQuery {
     /// Filter by email.
     #[serde(rename = "email", default)]
@@ -243,6 +246,36 @@ pub struct ListUsersQuery {
     /// Filter deactivated or admins users.
     #[serde(rename = "query", default)]
     pub query: Option<types::ListUsersQuery>,
+}
+
+impl ListUsersQuery {
+    /// The query of `list_users` from its required parameters (it has none); the optional ones start unset and have `with_…` setters (for tests that call the trait directly).
+    pub fn new() -> Self {
+        Self {
+            email: ::std::option::Option::None,
+            query: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets the `email` query parameter.
+    #[must_use]
+    pub fn with_email(
+        mut self,
+        value: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.email = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets the `query` query parameter.
+    #[must_use]
+    pub fn with_query(
+        mut self,
+        value: impl ::std::convert::Into<types::ListUsersQuery>,
+    ) -> Self {
+        self.query = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 /// Per-request context handed to every trait method.

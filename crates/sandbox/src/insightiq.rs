@@ -5,8 +5,7 @@ use std::num::NonZeroU64;
 use std::sync::Arc;
 
 use insightiq_server::types::{
-    self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, Timestamp, User,
-    UserStatus,
+    self, Account, AccountStatus, Metadata, Profile, ProfileList, SdkToken, User, UserStatus,
 };
 use insightiq_server::{
     Context, CreateSdkTokenResponse, CreateUserResponse, DisconnectAccountResponse,
@@ -17,6 +16,7 @@ use server_runtime::axum::Router;
 
 use crate::scenario::{self, StateError};
 use crate::seeds;
+use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::Value;
 
 pub const DEFAULT_CLIENT_ID: &str = "demo";
@@ -77,14 +77,16 @@ impl State {
         );
         // Users and accounts the samples only reference: the documents do not show their
         // external ids, so the sandbox uses the user's id (README: decisions).
-        let mut reference = |id: uuid::Uuid, name: &str, created_at: &Timestamp| {
-            users.entry(id).or_insert_with(|| User {
-                id,
-                name: name.to_owned(),
-                external_id: id.to_string(),
-                created_at: created_at.clone(),
-                updated_at: created_at.clone(),
-                status: UserStatus::Active,
+        let mut reference = |id: uuid::Uuid, name: &str, created_at: &DateTime<Utc>| {
+            users.entry(id).or_insert_with(|| {
+                User::new(
+                    *created_at,
+                    id.to_string(),
+                    id,
+                    name,
+                    UserStatus::Active,
+                    *created_at,
+                )
             });
         };
         for profile in &list.data {
@@ -96,14 +98,14 @@ impl State {
             &disconnected.created_at,
         );
         for profile in &list.data {
-            let account = Account {
-                id: profile.account.id,
-                created_at: profile.created_at.clone(),
-                updated_at: profile.updated_at.clone(),
-                user: profile.user.clone(),
-                work_platform: profile.work_platform.clone(),
-                status: AccountStatus::Connected,
-            };
+            let account = Account::new(
+                profile.created_at,
+                profile.account.id,
+                AccountStatus::Connected,
+                profile.updated_at,
+                profile.user.clone(),
+                profile.work_platform.clone(),
+            );
             accounts.insert(account.id, account);
         }
         // The disconnect sample shows the account after the call: before it, it was connected.
@@ -280,11 +282,10 @@ impl crate::ApiState for State {
     }
 }
 
-/// A time the sandbox writes, in the vendor's style, as the generated type.
-fn timestamp(at: chrono::DateTime<chrono::Utc>) -> Timestamp {
-    seeds::timestamp_text(at)
-        .parse()
-        .expect("the sandbox's timestamp format matches the spec's Timestamp pattern")
+/// A time the sandbox stores, at the precision the vendor writes (microseconds), so what it
+/// holds is what it answers.
+fn timestamp(at: DateTime<Utc>) -> DateTime<Utc> {
+    at.trunc_subsecs(6)
 }
 
 impl InsightiqApi for Sandbox {
@@ -304,14 +305,14 @@ impl InsightiqApi for Sandbox {
             ));
         }
         let now = timestamp(chrono::Utc::now());
-        let user = User {
-            id: uuid::Uuid::new_v4(),
-            name: body.name.clone(),
-            external_id: external_id.to_owned(),
-            created_at: now.clone(),
-            updated_at: now,
-            status: UserStatus::Active,
-        };
+        let user = User::new(
+            now,
+            external_id,
+            uuid::Uuid::new_v4(),
+            body.name.clone(),
+            UserStatus::Active,
+            now,
+        );
         state
             .user_ids_by_external_id
             .insert(external_id.to_owned(), user.id);
@@ -355,10 +356,10 @@ impl InsightiqApi for Sandbox {
                 Some("user_id"),
             ));
         }
-        let token = SdkToken {
-            sdk_token: format!("sandbox.{}.{}", body.user_id, uuid::Uuid::new_v4().simple()),
-            expires_at: timestamp(chrono::Utc::now() + chrono::Duration::days(SDK_TOKEN_DAYS)),
-        };
+        let token = SdkToken::new(
+            timestamp(chrono::Utc::now() + chrono::Duration::days(SDK_TOKEN_DAYS)),
+            format!("sandbox.{}.{}", body.user_id, uuid::Uuid::new_v4().simple()),
+        );
         CreateSdkTokenResponse::Created(token)
     }
 
@@ -434,14 +435,10 @@ impl InsightiqApi for Sandbox {
             .take(usize::try_from(limit.get()).unwrap_or(usize::MAX))
             .cloned()
             .collect();
-        ListProfilesResponse::Ok(ProfileList {
-            data,
-            metadata: Some(Metadata {
-                limit,
-                offset,
-                from_date: None,
-                to_date: None,
-            }),
-        })
+        ListProfilesResponse::Ok(
+            ProfileList::new()
+                .with_metadata(Metadata::new(limit, offset))
+                .with_data(data),
+        )
     }
 }

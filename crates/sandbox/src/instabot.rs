@@ -304,10 +304,7 @@ impl crate::ApiState for State {
 }
 
 fn id_envelope(id: i64) -> ObjectIdEnvelope {
-    ObjectIdEnvelope {
-        api_status_code: SuccessStatusCode::Success,
-        data: ObjectReference { object_id: id },
-    }
+    ObjectIdEnvelope::new(SuccessStatusCode::Success, ObjectReference::new(id))
 }
 
 fn list_resolve(resolve: &Option<ListUsersResolve>) -> Option<Resolve> {
@@ -340,10 +337,7 @@ fn not_found(ctx: &Context, id: i64) -> types::Error {
 
 /// The file a request's photo reference names, as the user object holds it.
 fn photo(reference: FileReference) -> File {
-    File {
-        object_id: Some(reference.object_id),
-        ..File::default()
-    }
+    File::new().with_object_id(reference.object_id)
 }
 
 /// Copies the members an update request gives onto the user object (custom properties are
@@ -391,12 +385,11 @@ impl InstabotApi for Sandbox {
             .map(|&index| state.users[index].render(resolve))
             .collect();
         let more = (skip as usize).saturating_add(page.len()) < total;
-        ListUsersResponse::Ok(UserListEnvelope {
-            api_status_code: SuccessStatusCode::Success,
-            data: page,
-            has_more_records: Some(more),
-            total_count: Some(i64::try_from(total).unwrap_or(i64::MAX)),
-        })
+        ListUsersResponse::Ok(
+            UserListEnvelope::new(SuccessStatusCode::Success, page)
+                .with_has_more_records(more)
+                .with_total_count(i64::try_from(total).unwrap_or(i64::MAX)),
+        )
     }
 
     async fn create_user(
@@ -409,32 +402,19 @@ impl InstabotApi for Sandbox {
         let id = state.next_id;
         state.next_id += 1;
         let now = instabot_now();
-        let user = User {
-            object_id: id,
-            user_type: Some(UserUserType::General),
-            referral_code: Some(uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase()),
-            create_date: Some(now),
-            update_date: Some(now),
-            row_version: Some(1),
-            username: body.user_name,
-            custom_properties: body.custom_properties,
-            description: body.description,
-            email: body.email,
-            name: body.name,
-            phone: body.phone,
-            photo_file: body.photo_file.map(photo),
-            conversations: Vec::new(),
-            development_company: None,
-            first_login_time: None,
-            last_activity_date: None,
-            last_login_time: None,
-            last_seen_date: None,
-            organizations: Vec::new(),
-            request_info: None,
-            system_properties: None,
-            user_segments: Vec::new(),
-            visit_info: Vec::new(),
-        };
+        let mut user = User::new(id, body.user_name)
+            .with_create_date(now)
+            .with_referral_code(uuid::Uuid::new_v4().simple().to_string()[..8].to_uppercase())
+            .with_row_version(1)
+            .with_update_date(now)
+            .with_user_type(UserUserType::General)
+            .with_custom_properties(body.custom_properties);
+        // The request's optional members, as given (absent stays absent).
+        user.description = body.description;
+        user.email = body.email;
+        user.name = body.name;
+        user.phone = body.phone;
+        user.photo_file = body.photo_file.map(photo);
         state.insert(Record {
             user,
             password: Some(body.user_password),
@@ -481,12 +461,12 @@ impl InstabotApi for Sandbox {
             .iter()
             .map(|&index| state.users[index].render(None))
             .collect();
-        ListUsersUpdatedSinceResponse::Ok(UserListEnvelope {
-            api_status_code: SuccessStatusCode::Success,
-            has_more_records: Some(false),
-            total_count: Some(i64::try_from(data.len()).unwrap_or(i64::MAX)),
-            data,
-        })
+        let total = i64::try_from(data.len()).unwrap_or(i64::MAX);
+        ListUsersUpdatedSinceResponse::Ok(
+            UserListEnvelope::new(SuccessStatusCode::Success, data)
+                .with_has_more_records(false)
+                .with_total_count(total),
+        )
     }
 
     async fn get_user(
@@ -498,10 +478,10 @@ impl InstabotApi for Sandbox {
         let resolve = get_resolve(&query.resolve);
         let state = self.state();
         match state.find(object_id).map(|i| &state.users[i]) {
-            Some(user) if !user.deleted => GetUserResponse::Ok(UserEnvelope {
-                api_status_code: SuccessStatusCode::Success,
-                data: user.render(resolve),
-            }),
+            Some(user) if !user.deleted => GetUserResponse::Ok(UserEnvelope::new(
+                SuccessStatusCode::Success,
+                user.render(resolve),
+            )),
             _ => GetUserResponse::NotFound(not_found(ctx, object_id)),
         }
     }

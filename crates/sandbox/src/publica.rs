@@ -83,29 +83,27 @@ fn flag(value: &Option<FlexibleBoolean>) -> Option<bool> {
 
 /// A date as the create endpoint writes it (`{timestamp, date, timezone}`).
 fn date_object(at: &DateTime<Utc>) -> DateObject {
-    DateObject {
-        timestamp: at.timestamp(),
-        date: at
-            .format("%Y-%m-%d %H:%M:%S")
+    DateObject::new(
+        at.format("%Y-%m-%d %H:%M:%S")
             .to_string()
-            .parse()
+            .parse::<types::DateObjectDate>()
             .expect("the sandbox's date format matches the spec's pattern"),
-        timezone: "UTC".to_owned(),
-    }
+        at.timestamp(),
+        "UTC",
+    )
 }
 
 fn nullable_date_object(at: Option<&DateTime<Utc>>) -> NullableDateObject {
     NullableDateObject(at.map(|at| {
-        let DateObject {
-            date,
-            timestamp,
-            timezone,
-        } = date_object(at);
-        NullableDateObjectInner {
-            date: date.parse().expect("the same pattern as DateObject's date"),
-            timestamp,
-            timezone,
-        }
+        let object = date_object(at);
+        NullableDateObjectInner::new(
+            object
+                .date
+                .parse::<types::NullableDateObjectInnerDate>()
+                .expect("the same pattern as DateObject's date"),
+            object.timestamp,
+            object.timezone,
+        )
     }))
 }
 
@@ -133,46 +131,46 @@ impl Record {
 
     /// As the create endpoint answers (dates as objects).
     fn created(&self) -> UserCreated {
-        UserCreated {
-            id: self.id,
-            email: self.email.clone(),
-            uuid: self.uuid,
-            picture: self.picture(),
-            admin: self.admin.into(),
-            plan_admin: self.plan_admin.into(),
-            only_sees_readable: self.only_sees_readable.into(),
-            sessions_limit: self.sessions_limit,
-            created_at: date_object(&self.created_at),
-            updated_at: date_object(&self.updated_at),
-            deleted_at: nullable_date_object(self.deleted_at.as_ref()),
-        }
+        UserCreated::new(
+            self.admin,
+            date_object(&self.created_at),
+            nullable_date_object(self.deleted_at.as_ref()),
+            self.email.clone(),
+            self.id,
+            self.only_sees_readable,
+            self.picture(),
+            self.plan_admin,
+            self.sessions_limit,
+            date_object(&self.updated_at),
+            self.uuid,
+        )
     }
 
     /// As the list endpoint answers (dates as strings, only_sees_readable as 0/1).
     fn listed(&self) -> UserListItem {
-        UserListItem {
-            id: self.id,
-            uuid: self.uuid,
-            admin: self.admin.into(),
-            plan_admin: self.plan_admin.into(),
-            email: self.email.clone(),
-            sessions_limit: self.sessions_limit,
-            only_sees_readable: flag_integer(self.only_sees_readable),
-            picture: self.picture(),
-            created_at: self.created_at,
-            updated_at: self.updated_at,
-            deleted_at: self.deleted_at,
-            purchased_issues_with_cancelled_count: 0,
-            user_plans_count: 0,
-            can_be_edited: true,
-            created_at_date_string: self.created_at.date_naive(),
-            impersonate: format!("https://example.publica.la/impersonate/take/{}", self.id),
-            sessions: Value::Null,
-            ip_ranges: Vec::new(),
-            referrers: Vec::new(),
-            purchased_issues_with_cancelled: Vec::new(),
-            user_plans: Vec::new(),
-        }
+        UserListItem::new(
+            self.admin,
+            true,
+            self.created_at,
+            self.created_at.date_naive(),
+            self.deleted_at,
+            self.email.clone(),
+            self.id,
+            format!("https://example.publica.la/impersonate/take/{}", self.id),
+            Vec::new(),
+            flag_integer(self.only_sees_readable),
+            self.picture(),
+            self.plan_admin,
+            Vec::new(),
+            0,
+            Vec::new(),
+            Value::Null,
+            self.sessions_limit,
+            self.updated_at,
+            Vec::new(),
+            0,
+            self.uuid,
+        )
     }
 }
 
@@ -362,10 +360,7 @@ fn taken_error(fields: &[&str]) -> types::Error {
             )
         })
         .collect();
-    types::Error {
-        message: "The given data was invalid.".into(),
-        errors,
-    }
+    types::Error::new("The given data was invalid.").with_errors(errors)
 }
 
 fn not_found(ctx: &Context, what: &str) -> types::Error {
@@ -422,10 +417,7 @@ impl crate::ApiState for State {
 
 /// `{"CODE": "success", "data": []}`.
 fn empty_success() -> EmptyDataEnvelope {
-    EmptyDataEnvelope {
-        code: SuccessCode::Success,
-        data: Vec::new(),
-    }
+    EmptyDataEnvelope::new(SuccessCode::Success, Vec::new())
 }
 
 impl PublicaApi for Sandbox {
@@ -452,15 +444,10 @@ impl PublicaApi for Sandbox {
             })
             .map(Record::listed)
             .collect();
-        ListUsersResponse::Ok(UserListEnvelope {
-            code: SuccessCode::Success,
-            data: UserListData {
-                paginator: UserPaginator {
-                    current_page: 1,
-                    data,
-                },
-            },
-        })
+        ListUsersResponse::Ok(UserListEnvelope::new(
+            SuccessCode::Success,
+            UserListData::new(UserPaginator::new(1, data)),
+        ))
     }
 
     async fn create_user(
@@ -491,10 +478,7 @@ impl PublicaApi for Sandbox {
         state.next_id += 1;
         let created = record.created();
         state.insert(record);
-        CreateUserResponse::Ok(UserCreatedEnvelope {
-            code: SuccessCode::Success,
-            data: created,
-        })
+        CreateUserResponse::Ok(UserCreatedEnvelope::new(SuccessCode::Success, created))
     }
 
     async fn update_user(
@@ -552,10 +536,10 @@ impl PublicaApi for Sandbox {
                 if restored == 1 {
                     user.updated_at = Utc::now();
                 }
-                ReactivateUserResponse::Ok(UserReactivatedEnvelope {
-                    code: SuccessCode::Success,
-                    data: restored,
-                })
+                ReactivateUserResponse::Ok(UserReactivatedEnvelope::new(
+                    SuccessCode::Success,
+                    restored,
+                ))
             }
             None => ReactivateUserResponse::NotFound(not_found(ctx, &format!("user {user_id}"))),
         }

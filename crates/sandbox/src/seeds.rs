@@ -21,8 +21,3 @@ pub fn typed<T: serde::de::DeserializeOwned>(value: Value, what: &str) -> T {
     serde_json::from_value(value)
         .unwrap_or_else(|error| panic!("the {what} seed fits its generated type: {error}"))
 }
-
-/// A time in the vendors' timestamp style: ISO 8601 with microseconds, no offset (UTC).
-pub fn timestamp_text(at: chrono::DateTime<chrono::Utc>) -> String {
-    at.format("%Y-%m-%dT%H:%M:%S%.6f").to_string()
-}

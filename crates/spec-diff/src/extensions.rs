@@ -19,6 +19,8 @@ pub enum Site {
     SecurityScheme,
     /// An entry of `servers` (matched by URL).
     Server,
+    /// The document's `info` object.
+    Info,
 }
 
 /// One extension the generator reads, with the impact of adding, removing and changing it.
@@ -56,7 +58,7 @@ const fn i(client: crate::Severity, server: crate::Severity, rust: crate::Severi
 
 /// Every extension the generator reads. The wire columns are about the generated crates'
 /// behaviour: a client or server built from the spec.
-pub const GENERATOR_EXTENSIONS: [GeneratorExtension; 4] = [
+pub const GENERATOR_EXTENSIONS: [GeneratorExtension; 5] = [
     row(
         "x-pagination",
         Site::Operation,
@@ -86,6 +88,16 @@ pub const GENERATOR_EXTENSIONS: [GeneratorExtension; 4] = [
         [i(C, C, B), i(C, C, B), i(C, C, B)],
         "it names the server's `Environment` variant: the variant is renamed; the URL and the \
          wire are unchanged",
+    ),
+    row(
+        "x-timestamp-form",
+        Site::Info,
+        [i(B, B, B), i(B, B, B), i(B, B, B)],
+        "the text of every date-time the generated crates write changes (offset, fraction \
+         digits): a client sends, and a server answers, text a peer tuned on the old form may \
+         not read; `patterned` turns a pattern-checked `String` type into `DateTime<Utc>` (in a \
+         client argument too) and `unix-seconds` adds or removes `instant()`, so the Rust API \
+         breaks as well; the wire columns already make any change major",
     ),
 ];
 

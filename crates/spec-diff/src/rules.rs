@@ -100,7 +100,10 @@ pub(crate) fn with_rust(kind: Kind, wire: Impact) -> Impact {
 }
 
 /// A new optional property or parameter: nothing changes on the wire (a client need not send
-/// it, a server may leave it out), but the Rust API gains a field or an argument.
-pub(crate) fn optional_addition(kind: Kind) -> Impact {
-    with_rust(kind, Impact::wire(C, C))
+/// it, a server may leave it out), and the Rust API only grows: shapes and server query structs
+/// are `#[non_exhaustive]` and built through constructors that take the required members, and
+/// a new optional parameter is a new setter on the request builder. (`kind` stays in the
+/// signature: a required addition goes through [`impact`] and breaks the constructor.)
+pub(crate) fn optional_addition(_kind: Kind) -> Impact {
+    Impact::of(C, C, C)
 }

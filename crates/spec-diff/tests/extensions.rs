@@ -62,8 +62,15 @@ fn changes(
     to: &str,
 ) -> Vec<(Kind, Option<String>, String, Severity, Severity, Severity)> {
     assert!(BASE.contains(from), "BASE has no `{from}`");
-    let new = BASE.replacen(from, to, 1);
-    diff(&doc(BASE), &doc(&new))
+    diff_of(BASE, &BASE.replacen(from, to, 1))
+}
+
+/// Every change from `old` to `new`, as (kind, operation, pointer, client, server, rust).
+fn diff_of(
+    old: &str,
+    new: &str,
+) -> Vec<(Kind, Option<String>, String, Severity, Severity, Severity)> {
+    diff(&doc(old), &doc(new))
         .unwrap()
         .into_iter()
         .map(|c| {
@@ -194,6 +201,48 @@ fn the_environment_name_renames_a_variant() {
 }
 
 #[test]
+fn the_timestamp_form_changes_the_text_both_sides_write() {
+    let with_form = BASE.replacen(
+        "info: {title: t, version: 1.0.0}",
+        "info: {title: t, version: 1.0.0, x-timestamp-form: {offset: Z, fraction-digits: 6}}",
+        1,
+    );
+    let changed = with_form.replacen("fraction-digits: 6", "fraction-digits: trimmed", 1);
+    let pointer = "/info/x-timestamp-form".to_owned();
+    assert_eq!(
+        diff_of(&with_form, &changed),
+        [(
+            Kind::ExtensionChanged("x-timestamp-form"),
+            None,
+            pointer.clone(),
+            B,
+            B,
+            B
+        )]
+    );
+    assert_eq!(
+        diff_of(BASE, &with_form),
+        [(
+            Kind::ExtensionAdded("x-timestamp-form"),
+            None,
+            pointer.clone(),
+            B,
+            B,
+            B
+        )]
+    );
+    assert_eq!(
+        diff_of(&with_form, BASE)[0].0,
+        Kind::ExtensionRemoved("x-timestamp-form")
+    );
+    let bump = required_bump(&diff(&doc(&with_form), &doc(&changed)).unwrap());
+    assert_eq!(bump, Bump::Major);
+    // Another member of `info` is not the generator's business.
+    let described = with_form.replacen("title: t,", "title: t, description: d,", 1);
+    assert!(diff(&doc(&with_form), &doc(&described)).unwrap().is_empty());
+}
+
+#[test]
 fn every_extension_is_one_row_with_a_reason_and_named_in_json() {
     let names: Vec<&str> = GENERATOR_EXTENSIONS.iter().map(|e| e.name).collect();
     assert_eq!(
@@ -202,7 +251,8 @@ fn every_extension_is_one_row_with_a_reason_and_named_in_json() {
             "x-pagination",
             "x-error-template",
             "x-value-prefix",
-            "x-environment"
+            "x-environment",
+            "x-timestamp-form"
         ]
     );
     assert!(GENERATOR_EXTENSIONS.iter().all(|e| !e.why.is_empty()));

@@ -35,6 +35,9 @@ pub fn check(spec: &Spec) -> Vec<Problem> {
     let mut findings: Vec<(String, String)> = Vec::new();
     check_refs(spec, &spec.document, String::new(), &mut findings);
     check_operations(spec, &mut findings);
+    if let Err(problem) = crate::timestamps::timestamp_form(spec) {
+        findings.push(problem);
+    }
     findings
         .into_iter()
         .map(|(pointer, message)| Problem {

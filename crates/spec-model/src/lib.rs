@@ -11,6 +11,7 @@ mod locate;
 mod operations;
 pub mod pagination;
 pub mod refs;
+pub mod timestamps;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -20,6 +21,7 @@ pub use openapiv3;
 pub use operations::{document_operations, operation_pointer, DocumentOperation, METHODS};
 pub use pagination::Pagination;
 pub use refs::{follow, follow_reference, Followed, RefError};
+pub use timestamps::TimestampForm;
 
 /// One loaded spec file.
 #[derive(Debug, Clone)]

@@ -58,8 +58,8 @@ pub(super) fn scenarios() -> Vec<Scenario> {
                     nickname,
                 )
             },
-            bump: Bump::Major,
-            semver_checks_major: true,
+            bump: Bump::Minor,
+            semver_checks_major: false,
         },
         Scenario {
             name: "request property added (optional)",
@@ -68,8 +68,8 @@ pub(super) fn scenarios() -> Vec<Scenario> {
                 let properties = "/components/schemas/UserCreateRequest/properties";
                 set(doc, properties, "locale", json!({"type": "string"}))
             },
-            bump: Bump::Major,
-            semver_checks_major: true,
+            bump: Bump::Minor,
+            semver_checks_major: false,
         },
         Scenario {
             name: "request property added (required)",
@@ -123,7 +123,7 @@ pub(super) fn scenarios() -> Vec<Scenario> {
             semver_checks_major: false,
         },
         Scenario {
-            name: "optional query parameter added",
+            name: "optional query parameter added (client builder setter and server ListUsersQuery field)",
             api: "publica",
             edit: |doc| {
                 array_at(doc, &format!("{PUBLICA_USERS}/get/parameters"))?.push(json!({
@@ -132,8 +132,8 @@ pub(super) fn scenarios() -> Vec<Scenario> {
                 }));
                 Ok(())
             },
-            bump: Bump::Major,
-            semver_checks_major: true,
+            bump: Bump::Minor,
+            semver_checks_major: false,
         },
         Scenario {
             name: "operation removed",

@@ -1,7 +1,6 @@
 //! Scratch workspaces for cargo-semver-checks: an API's crates generated from one version of
-//! its spec, with a copy of the runtimes (`server-runtime`, `client-runtime`) and the crates
-//! they depend on, under
-//! `target/semver/`.
+//! its spec, with a copy of the workspace crates it depends on by path (the runtimes,
+//! `timestamp-form`) and the crates they depend on, under `target/semver/`.
 
 use std::path::{Path, PathBuf};
 
@@ -9,7 +8,7 @@ use anyhow::{Context, Result};
 use serde_json::Value;
 
 /// A workspace at `dir` holding `api`'s crates generated from `document`, and copies of the
-/// runtimes.
+/// workspace crates they depend on by path.
 pub(super) fn workspace(root: &Path, dir: &Path, api: &str, document: &Value) -> Result<()> {
     if dir.exists() {
         std::fs::remove_dir_all(dir).with_context(|| format!("cannot clear {}", dir.display()))?;
@@ -21,8 +20,23 @@ pub(super) fn workspace(root: &Path, dir: &Path, api: &str, document: &Value) ->
     for file in &output.files {
         write(&dir.join(&file.path), &file.contents)?;
     }
-    // The generated crates' runtimes, and the workspace crates they depend on themselves.
-    let mut pending = vec!["server-runtime".to_owned(), "client-runtime".to_owned()];
+    // The workspace crates the generated crates depend on by path (the runtimes,
+    // `timestamp-form`), and the crates those depend on themselves.
+    let manifests: Vec<&Path> = output
+        .files
+        .iter()
+        .map(|file| file.path.as_path())
+        .filter(|path| path.ends_with("Cargo.toml"))
+        .collect();
+    let generated: Vec<String> = manifests
+        .iter()
+        .filter_map(|path| path.parent()?.file_name()?.to_str().map(str::to_owned))
+        .collect();
+    let mut pending = Vec::new();
+    for manifest in &manifests {
+        pending.extend(path_dependencies(&dir.join(manifest))?);
+    }
+    pending.retain(|krate| !generated.contains(krate));
     let mut copied = Vec::new();
     while let Some(krate) = pending.pop() {
         if copied.contains(&krate) {

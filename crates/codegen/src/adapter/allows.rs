@@ -12,6 +12,8 @@ use syn::{parse_quote, Attribute, Item, Meta, Token};
 const UNUSED_IMPORTS_REASON: &str = "progenitor imports the same runtime helpers for every API; which of them the operations call depends on the spec";
 const UNUSED_MUT_REASON: &str =
     "progenitor declares every request builder mutable, whether or not a hook changes it";
+const HOOKS_ASSERTION_REASON: &str =
+    "progenitor's compile-time check that the client implements `ClientHooks` is never called";
 
 /// The lints of an `#[allow(...)]` (`None` for other attributes) and whether it has a `reason`.
 fn allow_lints(attr: &Attribute) -> Option<(Vec<String>, bool)> {
@@ -89,6 +91,17 @@ fn settle_bare_allow(attrs: &mut Vec<Attribute>, lint: &str, explained: Option<A
 struct Explain;
 
 impl VisitMut for Explain {
+    fn visit_item_fn_mut(&mut self, item: &mut syn::ItemFn) {
+        if item.sig.ident == "assert_client_hooks" {
+            settle_bare_allow(
+                &mut item.attrs,
+                "dead_code",
+                Some(parse_quote!(#[allow(dead_code, reason = #HOOKS_ASSERTION_REASON)])),
+            );
+        }
+        syn::visit_mut::visit_item_fn_mut(self, item);
+    }
+
     fn visit_item_use_mut(&mut self, item: &mut syn::ItemUse) {
         // rustc never reports a `pub use` as unused: the allow has nothing to silence there.
         let needed = !matches!(item.vis, syn::Visibility::Public(_));
@@ -125,7 +138,7 @@ impl VisitMut for Explain {
 
 /// Removes progenitor's `#[allow(unused_imports)]` on `pub use` (never reported) and its
 /// `#[allow(unused_mut)]` on a `let mut x` that is later borrowed `&mut x`; gives every other
-/// such allow a `reason`.
+/// such allow, and the `#[allow(dead_code)]` on its `ClientHooks` assertion, a `reason`.
 pub fn explain_progenitor_allows(items: &mut [Item]) {
     for item in items {
         Explain.visit_item_mut(item);
@@ -181,6 +194,18 @@ mod tests {
         assert_eq!(out.matches("#[allow(").count(), 1, "{out}");
         assert!(out.contains("reason = \"progenitor declares"), "{out}");
         assert!(out.contains("let mut b"), "{out}");
+    }
+
+    #[test]
+    fn the_hooks_assertion_gets_a_reason() {
+        let out = explained(
+            "const _: () = { #[allow(dead_code)] fn assert_client_hooks() where Client: ClientHooks<R> {} };",
+        );
+        assert!(
+            out.contains("reason = \"progenitor's compile-time check"),
+            "{out}"
+        );
+        assert_eq!(unexplained_in(&out), Vec::<String>::new());
     }
 
     #[test]

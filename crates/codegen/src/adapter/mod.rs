@@ -12,6 +12,8 @@ mod enums;
 mod guard;
 mod progenitor_run;
 mod schemars;
+mod shapes;
+pub mod timestamps;
 
 use std::collections::BTreeMap;
 
@@ -19,7 +21,9 @@ use quote::ToTokens;
 use spec_model::Spec;
 use syn::visit::Visit;
 
-use crate::model::{ArgValue, ClientArg, ExternalCrates, IntegerRepr, ProgenitorCode};
+use crate::model::{
+    ArgValue, ClientArg, ExternalCrates, Instant, IntegerRepr, ProgenitorCode, Shape, Timestamps,
+};
 use crate::CodegenError;
 
 use allows::explain_progenitor_allows;
@@ -31,10 +35,14 @@ pub struct Adapted {
     /// Schema types by Rust name, in progenitor's order.
     pub type_names: Vec<String>,
     pub open_enums: Vec<String>,
+    /// The record structs, with their required and optional members.
+    pub shapes: Vec<Shape>,
     /// The positional client method of each operation, by operationId.
     pub methods: BTreeMap<String, ClientMethod>,
     pub types_crates: ExternalCrates,
     pub client_crates: ExternalCrates,
+    /// The structs that get `instant()` (from `x-timestamp-form`'s `unix-seconds`).
+    pub instants: Vec<Instant>,
 }
 
 /// One positional client method.
@@ -66,13 +74,27 @@ impl ClientMethod {
 }
 
 /// Runs progenitor on the spec and reads its output.
-pub fn adapt(spec: &Spec) -> Result<Adapted, CodegenError> {
-    let output = progenitor_run::run(spec)?;
+pub fn adapt(spec: &Spec, timestamps: Option<&Timestamps>) -> Result<Adapted, CodegenError> {
+    let output = progenitor_run::run(spec, timestamps)?;
 
     let mut types = output.types;
     enums::strip_blanket_allows(&mut types);
     let open_enums = enums::forward_compatible_enums(&mut types);
+    // Which members are required is read before the nullable and timestamp rewrites blur it;
+    // their final types are read after them.
+    let shapes = shapes::shapes(&types);
+    shapes::mark_non_exhaustive(&mut types);
     enums::tolerate_missing_nullable(&mut types);
+    let timestamp_error =
+        |message: String| CodegenError::at(spec, spec_model::timestamps::POINTER, message);
+    let instants = match timestamps {
+        Some(timestamps) => {
+            timestamps::route_fields(&mut types).map_err(timestamp_error)?;
+            timestamps::instants(&types, timestamps).map_err(timestamp_error)?
+        }
+        None => Vec::new(),
+    };
+    let shapes = shapes::with_final_types(shapes, &types);
     schemars::derive_json_schema(&mut types);
     let type_names = types
         .iter()
@@ -86,7 +108,12 @@ pub fn adapt(spec: &Spec) -> Result<Adapted, CodegenError> {
     let mut client = output.client;
     enums::strip_blanket_allows(&mut client);
     explain_progenitor_allows(&mut client);
-    let client: Vec<syn::Item> = client.into_iter().map(allow_needless_lifetimes).collect();
+    let client: Vec<syn::Item> = client
+        .into_iter()
+        .filter_map(private_runtime_reexports)
+        .map(without_default_constructor)
+        .map(allow_needless_lifetimes)
+        .collect();
     let methods = client_methods(spec, &client)?;
 
     Ok(Adapted {
@@ -95,7 +122,9 @@ pub fn adapt(spec: &Spec) -> Result<Adapted, CodegenError> {
         code: ProgenitorCode { types, client },
         type_names,
         open_enums,
+        shapes,
         methods,
+        instants,
     })
 }
 
@@ -151,6 +180,44 @@ fn client_methods(
         }
     }
     Ok(out)
+}
+
+/// The positional client is private to the crate (the public `Client` wraps it): its
+/// `prelude` goes, and its re-export of progenitor's runtime types becomes a private import
+/// (the client emitter re-exports them at the crate root).
+fn private_runtime_reexports(item: syn::Item) -> Option<syn::Item> {
+    match item {
+        syn::Item::Mod(module) if module.ident == "prelude" => None,
+        syn::Item::Use(mut import)
+            if matches!(import.vis, syn::Visibility::Public(_))
+                && import
+                    .tree
+                    .to_token_stream()
+                    .to_string()
+                    .starts_with("progenitor_client") =>
+        {
+            import.vis = syn::Visibility::Inherited;
+            import.attrs.push(syn::parse_quote! {
+                #[allow(unused_imports, reason = "progenitor imports every runtime type; which of them the operations use depends on the spec")]
+            });
+            Some(syn::Item::Use(import))
+        }
+        other => Some(other),
+    }
+}
+
+/// progenitor's `Client::new(baseurl, inner)` builds a reqwest client with fixed 15 s timeouts;
+/// the public client builds one from `client_runtime::ClientOptions` and calls
+/// `new_with_client`, so `new` would be dead code.
+fn without_default_constructor(item: syn::Item) -> syn::Item {
+    match item {
+        syn::Item::Impl(mut imp) if imp.trait_.is_none() => {
+            imp.items
+                .retain(|inner| !matches!(inner, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
+            syn::Item::Impl(imp)
+        }
+        other => other,
+    }
 }
 
 /// progenitor's positional methods declare `<'a>` even when no argument borrows; clippy's
@@ -220,6 +287,7 @@ pub fn client_arg(ty: &syn::Type) -> ClientArg {
         Some(inner) if last_segment(ty).as_deref() == Some("Option") => (true, inner),
         _ => (false, ty.clone()),
     };
+    let by_reference = matches!(inner, syn::Type::Reference(_));
     let value = match &inner {
         syn::Type::Reference(r) if matches!(&*r.elem, syn::Type::Path(p) if p.path.is_ident("str")) => {
             ArgValue::Str
@@ -240,7 +308,11 @@ pub fn client_arg(ty: &syn::Type) -> ClientArg {
         }
         _ => ArgValue::Other,
     };
-    ClientArg { optional, value }
+    ClientArg {
+        optional,
+        by_reference,
+        value,
+    }
 }
 
 fn last_segment(ty: &syn::Type) -> Option<String> {

@@ -1,10 +1,12 @@
 //! Running progenitor on a spec and splitting its output into types and client code.
 
 use openapiv3::OpenAPI;
-use progenitor_impl::{GenerationSettings, Generator, InterfaceStyle, TagStyle};
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle};
+use quote::quote;
 use spec_model::Spec;
 
 use super::guard;
+use crate::model::Timestamps;
 use crate::CodegenError;
 
 /// progenitor's output, split: the items of its `types` module, and everything else.
@@ -13,16 +15,27 @@ pub struct ProgenitorOutput {
     pub client: Vec<syn::Item>,
 }
 
-fn settings() -> GenerationSettings {
+fn settings(timestamps: Option<&Timestamps>) -> GenerationSettings {
     let mut settings = GenerationSettings::default();
     settings
         .with_interface(InterfaceStyle::Positional)
-        .with_tag(TagStyle::Merged);
+        .with_tag(TagStyle::Merged)
+        // Every request goes through `client_runtime::Runtime` (retries, tracing): the client
+        // crate implements `ClientHooks::exec` for it, and no default implementation may hide
+        // a missing one.
+        .with_inner_type(quote!(client_runtime::Runtime))
+        .with_hooks(HooksMode::Expected);
+    if let Some(timestamps) = timestamps {
+        super::timestamps::replace_components(&mut settings, timestamps);
+    }
     settings
 }
 
-fn generate_tokens(spec: &OpenAPI) -> Result<proc_macro2::TokenStream, String> {
-    Generator::new(&settings())
+fn generate_tokens(
+    spec: &OpenAPI,
+    timestamps: Option<&Timestamps>,
+) -> Result<proc_macro2::TokenStream, String> {
+    Generator::new(&settings(timestamps))
         .generate_tokens(spec)
         .map_err(|e| e.to_string())
 }
@@ -30,15 +43,15 @@ fn generate_tokens(spec: &OpenAPI) -> Result<proc_macro2::TokenStream, String> {
 /// Runs progenitor. A panic or an error inside progenitor or typify becomes a [`CodegenError`]
 /// at the spec's file, line and pointer of the operation or schema that causes it (found by
 /// generating each alone), with the library's words as a detail.
-pub fn run(spec: &Spec) -> Result<ProgenitorOutput, CodegenError> {
-    let (failure, panicked) = match guard::catch(|| generate_tokens(&spec.openapi)) {
+pub fn run(spec: &Spec, timestamps: Option<&Timestamps>) -> Result<ProgenitorOutput, CodegenError> {
+    let (failure, panicked) = match guard::catch(|| generate_tokens(&spec.openapi, timestamps)) {
         Ok(Ok(tokens)) => return split(spec, tokens),
         Ok(Err(message)) => (message, false),
         Err(panic) => (panic, true),
     };
     // A partial spec is the culprit when it fails the same way (a partial spec may fail
     // otherwise, for example on a reference to a schema it leaves out).
-    let fails = |partial: &OpenAPI| match guard::catch(|| generate_tokens(partial)) {
+    let fails = |partial: &OpenAPI| match guard::catch(|| generate_tokens(partial, timestamps)) {
         Err(_) => panicked,
         Ok(Err(message)) => !panicked && message == failure,
         Ok(Ok(_)) => false,

@@ -6,6 +6,7 @@
 //! types), not the constraints hand-written `Deserialize`/`FromStr` code checks; the constraint
 //! probe (`crates/constraint-probe`) holds those.
 
+use quote::ToTokens;
 use syn::{parse_quote, Item};
 
 /// Adds the feature-gated derive to every struct and enum that serde derives or implements
@@ -18,13 +19,48 @@ pub fn derive_json_schema(types: &mut [Item]) {
             _ => continue,
         };
         attrs.push(parse_quote!(#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]));
+        if let Item::Struct(s) = item {
+            describe_fields_by_type(&mut s.fields);
+        }
     }
+}
+
+/// schemars reads `#[serde(with = "module")]` as the name of the type to describe, and the
+/// timestamp fields are written through such modules (`crate::timestamp::…`): those fields are
+/// described by their own Rust type instead.
+fn describe_fields_by_type(fields: &mut syn::Fields) {
+    for field in fields.iter_mut() {
+        if !field.attrs.iter().any(serde_with) {
+            continue;
+        }
+        let ty = field.ty.to_token_stream().to_string();
+        field
+            .attrs
+            .push(parse_quote!(#[cfg_attr(feature = "schemars", schemars(with = #ty))]));
+    }
+}
+
+fn serde_with(attr: &syn::Attribute) -> bool {
+    if !attr.path().is_ident("serde") {
+        return false;
+    }
+    let mut found = false;
+    // A parse error leaves `found` false: the attribute is then not one this rule is about.
+    let _ = attr.parse_nested_meta(|meta| {
+        if meta.path.is_ident("with") {
+            found = true;
+        }
+        if meta.input.peek(syn::Token![=]) {
+            let _: syn::Expr = meta.value()?.parse()?;
+        }
+        Ok(())
+    });
+    found
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use quote::ToTokens;
 
     #[test]
     fn every_struct_and_enum_gets_the_gated_derive_and_nothing_else_does() {
@@ -54,5 +90,36 @@ mod tests {
         );
         assert!(text[1].contains("schemars :: JsonSchema"), "{}", text[1]);
         assert!(!text[2].contains("schemars"), "{}", text[2]);
+    }
+
+    #[test]
+    fn a_field_written_through_a_serde_module_is_described_by_its_type() {
+        let mut items: Vec<Item> = vec![parse_quote!(
+            pub struct A {
+                #[serde(default, with = "crate::timestamp::option")]
+                pub at: Option<DateTime<Utc>>,
+                #[serde(default)]
+                pub n: i64,
+            }
+        )];
+        derive_json_schema(&mut items);
+        let Item::Struct(s) = &items[0] else {
+            unreachable!()
+        };
+        let attrs: Vec<Vec<String>> = s
+            .fields
+            .iter()
+            .map(|f| {
+                f.attrs
+                    .iter()
+                    .map(|a| a.to_token_stream().to_string())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(
+            attrs[0][1],
+            "# [cfg_attr (feature = \"schemars\" , schemars (with = \"Option < DateTime < Utc > >\"))]"
+        );
+        assert_eq!(attrs[1].len(), 1, "{:?}", attrs[1]);
     }
 }

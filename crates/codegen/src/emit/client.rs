@@ -1,12 +1,13 @@
-//! The client crate: progenitor's positional client plus what it lacks — environments,
-//! credentials, the universal response headers, pagination streams — and the crate docs.
+//! The client crate: progenitor's positional client, private (`mod positional`), behind a
+//! public `Client` with fluent operations (`operations.rs`), bounds checked before sending
+//! (`bounds.rs`), environments, credentials, the universal response headers, and the crate docs.
 
 use heck::ToSnakeCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::{streams, CrateCode, CrateKind};
-use crate::model::{ApiModel, ArgValue, ClientArgument};
+use super::{bounds, operation_docs, operations, CrateCode, CrateKind};
+use crate::model::ApiModel;
 use crate::naming::ApiNames;
 use crate::CodegenError;
 
@@ -16,16 +17,29 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
     let environments = environments(model);
     let credentials = credentials_constructor();
     let headers = response_headers_trait(model);
-    let streams = streams::streams(model);
+    let public_client = public_client(model);
+    let operations = operations::operations(model)?;
+    let bounds = bounds::module(model);
     Ok(CrateCode {
         kind: CrateKind::Client,
         code: quote! {
             #use_types
-            #(#client)*
+            pub use progenitor_client::{ByteStream, Error, ResponseValue};
+
+            /// progenitor's positional client: one method per operation, every parameter an
+            /// argument. Private: [`Client`]'s request builders check the values and call it.
+            mod positional {
+                use crate::types;
+
+                #(#client)*
+            }
+
+            #public_client
+            #operations
+            #bounds
             #environments
             #credentials
             #headers
-            #streams
         },
         docs: docs(model)?,
     })
@@ -116,10 +130,170 @@ fn environments(model: &ApiModel) -> TokenStream {
     out
 }
 
-/// `Client::with_credentials`, which sends the spec's credentials on every request.
+/// The public `Client`: the positional client inside, fluent operations outside; every
+/// request goes through `client_runtime::Runtime` (retries, timeouts, one tracing span).
+fn public_client(model: &ApiModel) -> TokenStream {
+    let doc = format!(
+        "Client for the {} (version {}): one method per operation, each returning a request builder (see [`operations`]).\n\nBuild one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.",
+        model.title, model.version
+    );
+    let api = &model.api;
+    let request_id_header = match &model.request_id_header {
+        Some(name) => quote!(::std::option::Option::Some(#name)),
+        None => quote!(::std::option::Option::None),
+    };
+    let user_agent = format!("{}/{}", model.names.client_crate, model.version);
+    let builder_doc = format!(
+        "Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.\n\nDefaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `{user_agent}`, [`RetryPolicy::standard`], tokio's sleep."
+    );
+    quote! {
+        pub use client_runtime::{self, RetryPolicy, Sleep};
+
+        /// Sends each request of the positional client through the runtime: the seam
+        /// progenitor leaves open (`ClientHooks::exec` receives the request and its operationId).
+        impl progenitor_client::ClientHooks<client_runtime::Runtime> for positional::Client {
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &progenitor_client::OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                self.inner.execute(&self.client, request, info.operation_id).await
+            }
+        }
+
+        #[doc = #doc]
+        #[derive(Clone, Debug)]
+        pub struct Client {
+            inner: positional::Client,
+        }
+
+        impl Client {
+            /// A client for `base_url` with no credentials and the default options (15-second
+            /// timeouts, [`RetryPolicy::standard`]).
+            ///
+            /// # Panics
+            ///
+            /// If the TLS backend cannot be initialised, as `reqwest::Client::new` does;
+            /// [`Client::builder`] returns that as an error instead.
+            pub fn new(base_url: &str) -> Self {
+                match Self::builder(base_url).build() {
+                    ::std::result::Result::Ok(client) => client,
+                    ::std::result::Result::Err(error) => panic!("{error}"),
+                }
+            }
+
+            /// A client for `base_url` over an existing `reqwest::Client` (its timeouts, its
+            /// default headers), with [`RetryPolicy::standard`].
+            pub fn new_with_client(base_url: &str, client: reqwest::Client) -> Self {
+                let runtime = client_runtime::ClientOptions::default().runtime(#api, #request_id_header);
+                Self { inner: positional::Client::new_with_client(base_url, client, runtime) }
+            }
+
+            /// Starts a client for `base_url`: set credentials, timeouts, the retry policy and
+            /// the user agent, then [`ClientBuilder::build`].
+            pub fn builder(base_url: &str) -> ClientBuilder {
+                ClientBuilder {
+                    base_url: base_url.to_owned(),
+                    credentials: ::std::option::Option::None,
+                    options: client_runtime::ClientOptions::default().user_agent(#user_agent),
+                }
+            }
+
+            /// The base URL every operation's path is appended to.
+            pub fn baseurl(&self) -> &str {
+                progenitor_client::ClientInfo::baseurl(&self.inner)
+            }
+
+            /// The retry policy every call is sent under.
+            pub fn retry_policy(&self) -> &RetryPolicy {
+                progenitor_client::ClientInfo::inner(&self.inner).policy()
+            }
+        }
+
+        #[doc = #builder_doc]
+        #[derive(Clone)]
+        #[must_use = "a builder does nothing until `.build()`"]
+        pub struct ClientBuilder {
+            base_url: ::std::string::String,
+            credentials: ::std::option::Option<types::auth::Credentials>,
+            options: client_runtime::ClientOptions,
+        }
+
+        impl ::std::fmt::Debug for ClientBuilder {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.debug_struct("ClientBuilder")
+                    .field("base_url", &self.base_url)
+                    .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
+                    .field("options", &self.options)
+                    .finish()
+            }
+        }
+
+        impl ClientBuilder {
+            /// The credentials sent with every request (their headers are marked sensitive, so
+            /// they never appear in `Debug` output or logs).
+            pub fn credentials(mut self, credentials: &types::auth::Credentials) -> Self {
+                self.credentials = ::std::option::Option::Some(credentials.clone());
+                self
+            }
+
+            /// The longest one attempt may take, from connecting to the end of the response.
+            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options = self.options.timeout(timeout);
+                self
+            }
+
+            /// The longest connecting may take.
+            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+                self.options = self.options.connect_timeout(timeout);
+                self
+            }
+
+            /// The retry policy ([`RetryPolicy::disabled`] sends every request once).
+            pub fn retry(mut self, policy: RetryPolicy) -> Self {
+                self.options = self.options.retry(policy);
+                self
+            }
+
+            /// The `User-Agent` header of every request.
+            pub fn user_agent(mut self, user_agent: impl ::std::convert::Into<::std::string::String>) -> Self {
+                self.options = self.options.user_agent(user_agent);
+                self
+            }
+
+            /// How the client waits between attempts (a test passes one that records the waits
+            /// instead of sleeping).
+            pub fn sleep(mut self, sleep: ::std::sync::Arc<dyn Sleep>) -> Self {
+                self.options = self.options.sleep(sleep);
+                self
+            }
+
+            /// The client, or why it cannot be built (a credential that is no header value, the
+            /// TLS backend).
+            pub fn build(self) -> ::std::result::Result<Client, ClientSetupError> {
+                let mut headers = reqwest::header::HeaderMap::new();
+                if let ::std::option::Option::Some(credentials) = &self.credentials {
+                    for (name, value) in credentials.to_headers() {
+                        let mut value = reqwest::header::HeaderValue::from_str(value.expose())
+                            .map_err(|_| ClientSetupError::InvalidHeader { header: name })?;
+                        value.set_sensitive(true);
+                        headers.insert(reqwest::header::HeaderName::from_static(name), value);
+                    }
+                }
+                let http = self.options.http_client(headers).map_err(ClientSetupError::Build)?;
+                let runtime = self.options.runtime(#api, #request_id_header);
+                ::std::result::Result::Ok(Client {
+                    inner: positional::Client::new_with_client(&self.base_url, http, runtime),
+                })
+            }
+        }
+    }
+}
+
+/// `ClientSetupError` and `Client::with_credentials`, the builder with its defaults.
 fn credentials_constructor() -> TokenStream {
     quote! {
-        /// Why [`Client::with_credentials`] could not build a client.
+        /// Why [`ClientBuilder::build`] or [`Client::with_credentials`] could not build a client.
         #[derive(Debug)]
         pub enum ClientSetupError {
             /// A credential cannot be sent in an HTTP header (it contains control characters).
@@ -145,29 +319,14 @@ fn credentials_constructor() -> TokenStream {
         impl ::std::error::Error for ClientSetupError {}
 
         impl Client {
-            /// A client for `base_url` that sends `credentials` with every request.
-            ///
-            /// The credential headers are marked sensitive, so they never appear in `Debug`
-            /// output or logs. Connect and request timeouts are 15 seconds.
+            /// A client for `base_url` that sends `credentials` with every request, with the
+            /// builder's defaults (15-second timeouts, [`RetryPolicy::standard`]):
+            /// `Client::builder(base_url).credentials(credentials).build()`.
             pub fn with_credentials(
                 base_url: &str,
                 credentials: &types::auth::Credentials,
             ) -> ::std::result::Result<Self, ClientSetupError> {
-                let mut headers = reqwest::header::HeaderMap::new();
-                for (name, value) in credentials.to_headers() {
-                    let mut value = reqwest::header::HeaderValue::from_str(value.expose())
-                        .map_err(|_| ClientSetupError::InvalidHeader { header: name })?;
-                    value.set_sensitive(true);
-                    headers.insert(reqwest::header::HeaderName::from_static(name), value);
-                }
-                let timeout = ::std::time::Duration::from_secs(15);
-                let client = reqwest::ClientBuilder::new()
-                    .connect_timeout(timeout)
-                    .timeout(timeout)
-                    .default_headers(headers)
-                    .build()
-                    .map_err(ClientSetupError::Build)?;
-                Ok(Self::new_with_client(base_url, client))
+                Self::builder(base_url).credentials(credentials).build()
             }
         }
     }
@@ -243,12 +402,25 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
             "Environment::default().base_url()".to_owned(),
         )
     };
-    let ExampleCall { setup, call, label } = example_call(model).ok_or_else(|| {
+    let op = example_operation(model).ok_or_else(|| {
         model.error(
             &model.names.client_crate,
-            "no operation is simple enough for the crate's doc example",
+            "the spec has no operation for the crate's doc example",
         )
     })?;
+    let operation_docs::Call { setup, call } = operation_docs::call(op);
+    let label = op.summary.clone().unwrap_or_else(|| op.id.clone());
+    let stream = model
+        .operations
+        .iter()
+        .find(|op| op.pagination.is_some() && op.parameters.iter().all(|p| p.client_arg.optional))
+        .map(|op| {
+            format!(
+                "\n// Every item of a paged list, page after page.\nlet mut items = client.{}().stream();\nwhile let Some(item) = futures_util::TryStreamExt::try_next(&mut items).await? {{\n    println!(\"{{item:?}}\");\n}}\n",
+                op.id
+            )
+        })
+        .unwrap_or_default();
     let header_line = model
         .universal_headers
         .first()
@@ -266,11 +438,11 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
         ", ResponseHeaders"
     };
     let example = format!(
-        "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate}::{{types::auth::Credentials, Client, {base_import}{header_import}}};\n\nlet credentials = Credentials::new({args});\nlet client = Client::with_credentials({base_url}, &credentials)?;\n{setup}// {label}\nlet response = client.{call}.await?;\n{header_line}let body = response.into_inner();\n# let _ = body;\n# Ok(())\n# }}\n```",
+        "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse std::time::Duration;\n\nuse {krate}::{{types::{{self, auth::Credentials}}, Client, RetryPolicy, {base_import}{header_import}}};\n\nlet credentials = Credentials::new({args});\nlet client = Client::builder({base_url})\n    .credentials(&credentials)\n    .timeout(Duration::from_secs(10))\n    .retry(RetryPolicy::standard().max_attempts(5))\n    .user_agent(\"my-service/1.0\")\n    .build()?;\n{setup}// {label}\nlet response = client.{call}.send().await?;\n{header_line}let body = response.into_inner();\n# let _ = body;\n{stream}# Ok(())\n# }}\n```",
         args = model.credentials_placeholders(),
     );
     Ok(format!(
-        "HTTP client for the {title}, generated from `spec/{api}.yaml` with progenitor.\n\nOne async method per operation on [`Client`]; the request and response types are in\n[`types`] (the `{types}` crate, shared with `{server}`).\n\n{example}",
+        "HTTP client for the {title}, generated from `spec/{api}.yaml`.\n\nOne method per operation on [`Client`]; it takes the required path and query parameters and\nreturns a request builder ([`operations`]) with a setter per optional parameter and\n`.body(...)`. `.send().await` checks every value against the spec's bounds (a value out of\nbounds is refused before any request, naming the parameter and the bound) and sends it; paged\nlists also have `.stream()`. The request and response types are in [`types`] (the `{types}`\ncrate, shared with `{server}`): `#[non_exhaustive]` structs built with `X::new(required…)`\nand `with_…` setters.\n\nEvery call goes through [`client_runtime`]'s runtime: the retry policy ([`RetryPolicy::standard`]\nby default: three attempts, exponential backoff with jitter, `Retry-After` honoured up to 20 s;\nconnect errors and 429 retried for every method, 5xx and timeouts only for GET, HEAD, PUT and\nDELETE unless the policy opts in), the timeouts and user agent of [`Client::builder`], and one\n`tracing` span per call named `operation` (fields `api`, `operation_id`, `method`, `path`,\n`status`, `latency_ms`, `attempts`, `request_id`).\n\n{example}",
         title = model.title,
         api = model.api,
         types = model.names.types_crate,
@@ -278,62 +450,19 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
     ))
 }
 
-struct ExampleCall {
-    /// Lines before the call (a body built from the spec's example).
-    setup: String,
-    call: String,
-    /// What the call does, in words.
-    label: String,
-}
-
-/// A call of the first operation whose arguments can all be written as literals, preferring
-/// one without a body.
-fn example_call(model: &ApiModel) -> Option<ExampleCall> {
-    example_call_where(model, false).or_else(|| example_call_where(model, true))
-}
-
-fn example_call_where(model: &ApiModel, with_body: bool) -> Option<ExampleCall> {
-    'operations: for op in &model.operations {
-        if op.body.is_some() != with_body {
-            continue;
-        }
-        let mut args = Vec::new();
-        let mut setup = String::new();
-        for argument in &op.client_arguments {
-            let ClientArgument::Parameter(index) = argument else {
-                let Some(body) = op.body.as_ref() else {
-                    continue 'operations;
-                };
-                let Some(example) = &body.example else {
-                    continue 'operations;
-                };
-                setup = format!(
-                    "// The body, from the spec's example.\nlet body = serde_json::from_value(serde_json::json!({example}))?;\n"
-                );
-                args.push(
-                    if body.client_by_reference {
-                        "&body"
-                    } else {
-                        "body"
-                    }
-                    .to_owned(),
-                );
-                continue;
-            };
-            let param = &op.parameters[*index];
-            args.push(match (param.client_arg.optional, param.client_arg.value) {
-                (true, _) => "None".to_owned(),
-                (false, ArgValue::Str) => "\"9bd39495-ad21-40f7-a8a6-9c8cf9d6a822\"".to_owned(),
-                (false, ArgValue::Integer(_)) => "322673814".to_owned(),
-                _ => continue 'operations,
-            });
-        }
-        let summary = op.summary.clone().unwrap_or_else(|| op.id.clone());
-        return Some(ExampleCall {
-            setup,
-            call: format!("{}({})", op.id, args.join(", ")),
-            label: summary,
-        });
-    }
-    None
+/// The first operation without a body whose required parameters take literals, else the
+/// first operation.
+fn example_operation(model: &ApiModel) -> Option<&crate::model::Operation> {
+    use crate::model::ArgValue;
+    model
+        .operations
+        .iter()
+        .find(|op| {
+            op.body.is_none()
+                && op.parameters.iter().all(|p| {
+                    p.client_arg.optional
+                        || matches!(p.client_arg.value, ArgValue::Str | ArgValue::Integer(_))
+                })
+        })
+        .or_else(|| model.operations.first())
 }

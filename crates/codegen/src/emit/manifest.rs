@@ -20,8 +20,9 @@ pub fn manifest(model: &ApiModel, kind: CrateKind, dir: &Path, runtime_dir: &Pat
             &names.types_crate,
             format!("Types of the {title} (generated from spec/{api}.yaml)"),
             format!(
-                "base64 = \"0.22\"\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{}",
-                external(model.dependencies.types)
+                "base64 = \"0.22\"\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{}{}",
+                external(model.dependencies.types),
+                timestamp_form(model.dependencies.types, dir, runtime_dir),
             ),
             schemars_feature(model.dependencies.types),
         ),
@@ -35,7 +36,8 @@ pub fn manifest(model: &ApiModel, kind: CrateKind, dir: &Path, runtime_dir: &Pat
                 &names.client_crate,
                 format!("HTTP client for the {title} (generated from spec/{api}.yaml)"),
                 format!(
-                    "{types_dep}{streams}progenitor-client = \"0.15\"\nreqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"stream\"] }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{}",
+                    "{types_dep}client-runtime = {{ path = \"{}\" }}\n{streams}progenitor-client = \"0.15\"\nreqwest = {{ version = \"0.13\", default-features = false, features = [\"json\", \"query\", \"stream\"] }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{}",
+                    render::relative_path(dir, &runtime_dir.with_file_name("client-runtime")).display(),
                     external(model.dependencies.client)
                 ),
                 "\n[features]\ndefault = [\"rustls\"]\n# HTTPS through rustls. Turn default features off to bring your own TLS setup.\nrustls = [\"reqwest/rustls\"]\n".to_owned(),
@@ -58,6 +60,15 @@ pub fn manifest(model: &ApiModel, kind: CrateKind, dir: &Path, runtime_dir: &Pat
         version = model.version,
         description = description.replace('"', "'"),
     )
+}
+
+/// The workspace's `timestamp-form` crate, beside `server-runtime` (as is `client-runtime`).
+fn timestamp_form(crates: ExternalCrates, dir: &Path, runtime_dir: &Path) -> String {
+    if !crates.timestamp_form {
+        return String::new();
+    }
+    let path = render::relative_path(dir, &runtime_dir.with_file_name("timestamp-form"));
+    format!("timestamp-form = {{ path = \"{}\" }}\n", path.display())
 }
 
 fn external(crates: ExternalCrates) -> String {

@@ -1,7 +1,7 @@
 //! The emitters: each reads the [`ApiModel`] and nothing else.
 //!
 //! - `types_crate`: the schema types (progenitor's, post-processed by the adapter), the `auth`
-//!   module and `round_trip`;
+//!   module, the `timestamp` module and `instant()`s (`timestamps`) and `round_trip`;
 //! - `client`: progenitor's client plus environments, credentials, universal response headers
 //!   and `*_stream` pagination (`streams`);
 //! - `server`: the trait, per-operation response enums, query structs, embedded schemas,
@@ -9,11 +9,16 @@
 //! - `manifest`: each crate's `Cargo.toml`.
 
 mod auth;
+mod bounds;
 mod client;
+mod constructors;
 mod manifest;
+mod operation_docs;
+mod operations;
 mod schema_types;
 mod server;
 mod streams;
+mod timestamps;
 mod types_crate;
 
 use std::path::Path;

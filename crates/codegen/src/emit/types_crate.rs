@@ -2,7 +2,7 @@
 
 use quote::quote;
 
-use super::{auth, schema_types, CrateCode, CrateKind};
+use super::{auth, constructors, schema_types, timestamps, CrateCode, CrateKind};
 use crate::model::ApiModel;
 use crate::CodegenError;
 
@@ -10,12 +10,16 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
     let types = &model.code.types;
     let auth = auth::auth_module(model);
     let round_trip = round_trip(model);
+    let constructors = constructors::constructors(model);
+    let timestamps = timestamps::items(model);
     let schema_types = schema_types::schema_types_module(model);
     Ok(CrateCode {
         kind: CrateKind::Types,
         code: quote! {
             #(#types)*
+            #constructors
             #auth
+            #timestamps
             #round_trip
             #schema_types
         },
@@ -25,12 +29,13 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
 
 fn docs(model: &ApiModel) -> String {
     format!(
-        "Types of the {title}, generated from `spec/{api}.yaml`.\n\nShared by `{client}` and `{server}`: one Rust type per schema of the spec, plus\n[`auth::Credentials`] for its security schemes.\n\n- Enums are open: a value the spec does not list deserializes into an `Unknown(String)`\n  variant instead of failing ({count} enums).\n- A required, nullable field whose key is missing reads as `None`.\n- [`schema_types`] reaches each schema type by name; the default-off `schemars` feature\n  derives `schemars::JsonSchema` on every schema type.",
+        "Types of the {title}, generated from `spec/{api}.yaml`.\n\nShared by `{client}` and `{server}`: one Rust type per schema of the spec, plus\n[`auth::Credentials`] for its security schemes.\n\n- Enums are open: a value the spec does not list deserializes into an `Unknown(String)`\n  variant instead of failing ({count} enums).\n- A required, nullable field whose key is missing reads as `None`.\n- Structs are `#[non_exhaustive]`: build one with `X::new(required members…)` and the\n  `with_…` setters of its optional members, so a property the vendor adds later is a minor\n  release ({shapes} structs).\n- [`schema_types`] reaches each schema type by name; the default-off `schemars` feature\n  derives `schemars::JsonSchema` on every schema type.",
         title = model.title,
         api = model.api,
         client = model.names.client_crate,
         server = model.names.server_crate,
         count = model.open_enums.len(),
+        shapes = model.shapes.len(),
     )
 }
 

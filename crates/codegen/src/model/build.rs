@@ -6,8 +6,8 @@ use serde_json::Value;
 use spec_model::Spec;
 
 use super::{
-    security, servers, status, ApiModel, ClientArgument, Dependencies, HasMore, Header, Location,
-    Operation, Pagination, ParamKind, Parameter, RequestBody, Response,
+    security, servers, status, timestamps, ApiModel, ClientArgument, Dependencies, HasMore, Header,
+    Location, Operation, Pagination, ParamKind, Parameter, RequestBody, Response,
 };
 use crate::adapter::{self, ClientMethod};
 use crate::naming::ApiNames;
@@ -17,7 +17,8 @@ use crate::CodegenError;
 /// the generators cannot express is reported here, at the spec's file, line and pointer.
 pub fn build(spec: &Spec) -> Result<ApiModel, CodegenError> {
     let security = security::security(spec)?;
-    let adapted = adapter::adapt(spec)?;
+    let timestamps = timestamps::timestamps(spec)?;
+    let mut adapted = adapter::adapt(spec, timestamps.as_ref())?;
     let base_path = servers::base_path(spec);
     let universal_headers = universal_headers(spec);
     let request_id_header = universal_headers
@@ -39,7 +40,19 @@ pub fn build(spec: &Spec) -> Result<ApiModel, CodegenError> {
     let mut operations = Vec::new();
     for op in spec.operations() {
         let method = &adapted.methods[&op.name()];
-        operations.push(operation(spec, &op, method, &base_path)?);
+        operations.push(operation(
+            spec,
+            &op,
+            method,
+            &base_path,
+            timestamps.as_ref(),
+        )?);
+    }
+    if let Some(timestamps) = &timestamps {
+        timestamp_arguments(spec, timestamps, &mut operations, &mut adapted.code.client)?;
+        adapted.client_crates = adapter::external_crates(&adapted.code.client);
+        adapted.types_crates.chrono = true;
+        adapted.types_crates.timestamp_form = true;
     }
 
     let mut server_crates = Default::default();
@@ -54,6 +67,9 @@ pub fn build(spec: &Spec) -> Result<ApiModel, CodegenError> {
             server_crates = adapter::external_crates_of_type(ty).union(server_crates);
         }
     }
+
+    // The client's bound checks (patterns included) are `client_runtime::bounds`.
+    let client_crates = super::ExternalCrates::default().union(adapted.client_crates);
 
     Ok(ApiModel {
         file: spec.path.display().to_string(),
@@ -71,13 +87,53 @@ pub fn build(spec: &Spec) -> Result<ApiModel, CodegenError> {
         error_template,
         type_names: adapted.type_names,
         open_enums: adapted.open_enums,
+        shapes: adapted.shapes,
         dependencies: Dependencies {
             types: adapted.types_crates,
-            client: adapted.client_crates,
+            client: client_crates,
             server: server_crates,
         },
         code: adapted.code,
+        timestamps,
+        instants: adapted.instants,
     })
+}
+
+/// The client takes each timestamp parameter as a date-time and writes it in the API's form;
+/// every `patterned` parameter schema must be used by some query parameter.
+fn timestamp_arguments(
+    spec: &Spec,
+    timestamps: &timestamps::Timestamps,
+    operations: &mut [Operation],
+    client: &mut [syn::Item],
+) -> Result<(), CodegenError> {
+    let mut used = Vec::new();
+    for op in operations.iter_mut() {
+        for param in op.parameters.iter_mut().filter(|p| p.timestamp) {
+            let located = |message: String| {
+                CodegenError::at(spec, &param.pointer, message)
+                    .about(format!("operation `{}`", op.id))
+            };
+            if param.location != Location::Query {
+                return Err(located(format!(
+                    "a timestamp `{}` parameter is not supported by the generators (only query parameters)",
+                    param.location.as_str()
+                )));
+            }
+            let new_type = adapter::timestamps::retype_client_argument(
+                client,
+                &op.id,
+                &param.ident,
+                &param.name,
+                !param.required,
+            )
+            .map_err(located)?;
+            param.client_arg = adapter::client_arg(&new_type);
+            param.client_type = new_type;
+            used.push(format!("{}/schema", param.pointer));
+        }
+    }
+    timestamps::check_parameters_used(spec, timestamps, &used)
 }
 
 fn operation<'a>(
@@ -85,6 +141,7 @@ fn operation<'a>(
     op: &spec_model::OperationRef<'a>,
     method: &ClientMethod,
     base_path: &str,
+    timestamps: Option<&timestamps::Timestamps>,
 ) -> Result<Operation, CodegenError> {
     let pointer = op.pointer();
     let raw = spec.document.pointer(&pointer).unwrap_or(&Value::Null);
@@ -175,7 +232,14 @@ fn operation<'a>(
                     .map(|d| d.trim().to_owned())
                     .filter(|d| !d.is_empty()),
                 kind,
+                constraints: super::Constraints::of(schema),
+                example: param
+                    .get("example")
+                    .or_else(|| schema.get("example"))
+                    .cloned(),
                 schema: json_schema,
+                timestamp: timestamps
+                    .is_some_and(|t| t.is_parameter_schema(&format!("{param_pointer}/schema"))),
                 pointer: param_pointer,
                 location,
                 name,
@@ -207,7 +271,12 @@ fn operation<'a>(
                 let first = spec.follow(first).ok()?.value;
                 first.get("value").cloned()
             });
+            let bounds = match media.and_then(|m| m.get("schema")) {
+                Some(schema) => super::constraints::body_bounds(spec, schema),
+                None => Vec::new(),
+            };
             Some(RequestBody {
+                bounds,
                 client_by_reference: matches!(method.body(), Some(syn::Type::Reference(_))),
                 example,
                 owned_type,
@@ -327,6 +396,7 @@ fn operation<'a>(
         invalid_input_status: format_ident!("{invalid_input_const}"),
         pagination,
         error_type: method.error.clone(),
+        success_type: method.success.clone(),
     })
 }
 

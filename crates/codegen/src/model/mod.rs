@@ -6,19 +6,25 @@
 //! the base path, whether an operation pages) is therefore decided once, here.
 
 mod build;
+mod constraints;
 mod pagination;
 mod security;
 mod servers;
+mod shapes;
 mod status;
+mod timestamps;
 
 use serde_json::Value;
 
 use crate::naming::ApiNames;
 
 pub use build::build;
+pub use constraints::{BodyBound, Constraints};
 pub use pagination::{HasMore, Pagination};
 pub use security::{Scheme, SchemeKind, Security};
 pub use servers::{EnvironmentServer, ServerVariable, Servers, TemplatedServer};
+pub use shapes::{Shape, ShapeField};
+pub use timestamps::{Instant, Timestamps};
 
 /// One API, ready to be emitted.
 pub struct ApiModel {
@@ -47,10 +53,17 @@ pub struct ApiModel {
     /// The types crate's schema types and open enums, by Rust name.
     pub type_names: Vec<String>,
     pub open_enums: Vec<String>,
+    /// The types crate's record structs (`#[non_exhaustive]`, built through constructors).
+    pub shapes: Vec<Shape>,
     /// progenitor's code, post-processed by the adapter, for the emitters to place.
     pub code: ProgenitorCode,
     /// What each crate's code needs beyond serde.
     pub dependencies: Dependencies,
+    /// The declared timestamp form (`info.x-timestamp-form`) and where it applies; `None`:
+    /// chrono's serde.
+    pub timestamps: Option<Timestamps>,
+    /// The structs that get `instant()` (Unix seconds to a date-time).
+    pub instants: Vec<Instant>,
 }
 
 /// progenitor's output after the adapter's post-processing.
@@ -75,6 +88,8 @@ pub struct ExternalCrates {
     pub chrono: bool,
     pub uuid: bool,
     pub regress: bool,
+    /// The workspace's `timestamp-form` crate (the declared form's reader and writer).
+    pub timestamp_form: bool,
 }
 
 impl ExternalCrates {
@@ -83,6 +98,7 @@ impl ExternalCrates {
             chrono: self.chrono || other.chrono,
             uuid: self.uuid || other.uuid,
             regress: self.regress || other.regress,
+            timestamp_form: self.timestamp_form || other.timestamp_form,
         }
     }
 }
@@ -114,6 +130,8 @@ pub struct Operation {
     pub client_arguments: Vec<ClientArgument>,
     /// The client method's error body type (`Error<E>`), as progenitor names it.
     pub error_type: syn::Type,
+    /// The success body type (`ResponseValue<S>`), as progenitor names it (`()` for none).
+    pub success_type: syn::Type,
 }
 
 impl Operation {
@@ -198,10 +216,58 @@ pub struct Parameter {
     /// The parameter's own description.
     pub description: Option<String>,
     pub kind: ParamKind,
+    /// The schema's bounds, checked by the client before sending.
+    pub constraints: Constraints,
+    /// The parameter's (or its schema's) example, for doc examples.
+    pub example: Option<Value>,
     /// The parameter's schema as self-contained JSON Schema (request direction).
     pub schema: Value,
     /// JSON pointer of the parameter object (where it is defined, for shared parameters).
     pub pointer: String,
+    /// A timestamp (`x-timestamp-form`'s `patterned`): the client takes a
+    /// `DateTime<Utc>` (`client_type`) and writes it in the API's form
+    /// (`types::timestamp::text`); the server keeps the pattern string (`owned_type`).
+    pub timestamp: bool,
+}
+
+/// What the client's request builder checks on a parameter's value before it sends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientCheck {
+    /// `minimum`/`maximum` (the argument is a number).
+    Number(Constraints),
+    /// Lengths and `pattern` (the argument is text).
+    Text(Constraints),
+}
+
+impl ApiModel {
+    /// Whether component `name` (the spec's name) is a date-time the declared
+    /// `x-timestamp-form` replaces by `chrono::DateTime<Utc>`: it has no type of its own, and
+    /// its constraints hold where members use it.
+    pub fn is_timestamp_component(&self, name: &str) -> bool {
+        let rust = heck::ToUpperCamelCase::to_upper_camel_case(name);
+        self.timestamps
+            .as_ref()
+            .is_some_and(|t| t.replaced.iter().any(|(replaced, _)| *replaced == rust))
+    }
+}
+
+impl Parameter {
+    /// The check the client runs on this parameter, if its constraints give it one: numeric
+    /// bounds on a number argument, lengths and pattern on a text argument. Other argument
+    /// types (UUIDs, enums, timestamps) enforce their own form when they are built.
+    pub fn client_check(&self) -> Option<ClientCheck> {
+        let c = &self.constraints;
+        let numeric = matches!(self.client_arg.value, ArgValue::Integer(_))
+            || (self.client_arg.value == ArgValue::Other && self.kind == ParamKind::Number);
+        if numeric && (c.minimum.is_some() || c.maximum.is_some()) {
+            return Some(ClientCheck::Number(c.clone()));
+        }
+        let text = self.client_arg.value == ArgValue::Str;
+        if text && (c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some()) {
+            return Some(ClientCheck::Text(c.clone()));
+        }
+        None
+    }
 }
 
 /// The shape of a client argument.
@@ -209,6 +275,8 @@ pub struct Parameter {
 pub struct ClientArg {
     /// `Option<..>` (an optional parameter).
     pub optional: bool,
+    /// The value is passed by reference (`&'a T`, `&'a str`).
+    pub by_reference: bool,
     pub value: ArgValue,
 }
 
@@ -244,6 +312,8 @@ pub struct RequestBody {
     pub client_by_reference: bool,
     /// The first example of the JSON request body, for doc examples.
     pub example: Option<Value>,
+    /// The bounds inside the body, checked by the client before sending.
+    pub bounds: Vec<BodyBound>,
 }
 
 /// One documented response.
@@ -269,12 +339,12 @@ pub struct Header {
 }
 
 impl ApiModel {
-    /// Names of the operations that get a `*_stream` method.
+    /// The paged operations' streams (`list_profiles().stream()`).
     pub fn streams(&self) -> Vec<String> {
         self.operations
             .iter()
             .filter(|op| op.pagination.is_some())
-            .map(|op| format!("{}_stream", op.id))
+            .map(|op| format!("{}().stream()", op.id))
             .collect()
     }
 
@@ -293,5 +363,21 @@ impl ApiModel {
             })
             .collect::<Vec<_>>()
             .join(", ")
+    }
+}
+
+/// `T` of `Option<T>` (a model type such as a field's or a parameter's).
+pub fn option_inner(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    if last.ident != "Option" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
     }
 }

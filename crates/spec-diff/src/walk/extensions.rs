@@ -39,12 +39,14 @@ impl<'a> Differ<'a> {
         }
     }
 
-    /// The spec-wide sites: schemas (by name, either version), security schemes (by name, both
-    /// versions: adding or removing a scheme is a security change) and servers (by URL, both
-    /// versions).
+    /// The spec-wide sites: `info`, schemas (by name, either version), security schemes (by
+    /// name, both versions: adding or removing a scheme is a security change) and servers (by
+    /// URL, both versions).
     pub(super) fn spec_extensions(&mut self) {
         let spec_wide = Place::request(None, String::new());
         let (old, new) = (self.old, self.new);
+        let info = spec_wide.at("/info".to_owned(), "info".to_owned());
+        self.extensions(Site::Info, old.get("info"), new.get("info"), &info);
         let map = |doc: &'a Value, pointer: &str| doc.pointer(pointer).and_then(Value::as_object);
         let (old_schemas, new_schemas) = (
             map(old, "/components/schemas"),

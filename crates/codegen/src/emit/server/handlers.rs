@@ -168,11 +168,63 @@ fn query_struct(op: &Operation, ident: &syn::Ident, params: &[&Parameter]) -> To
         "The query parameters of `{}`, validated against the spec (defaults filled in).",
         op.id
     );
+    let required: Vec<&&Parameter> = params.iter().filter(|p| !p.client_arg.optional).collect();
+    let args = required.iter().map(|p| {
+        let field = &p.ident;
+        let ty = &p.owned_type;
+        quote!(#field: impl ::std::convert::Into<#ty>)
+    });
+    let inits = params.iter().map(|p| {
+        let field = &p.ident;
+        if p.client_arg.optional {
+            quote!(#field: ::std::option::Option::None)
+        } else {
+            quote!(#field: #field.into())
+        }
+    });
+    let setters = params.iter().filter(|p| p.client_arg.optional).map(|p| {
+        let field = &p.ident;
+        let setter = format_ident!("with_{}", field.to_string().trim_end_matches('_'));
+        let inner =
+            crate::model::option_inner(&p.owned_type).unwrap_or_else(|| p.owned_type.clone());
+        let doc = format!("Sets the `{}` query parameter.", p.name);
+        quote! {
+            #[doc = #doc]
+            #[must_use]
+            pub fn #setter(mut self, value: impl ::std::convert::Into<#inner>) -> Self {
+                self.#field = ::std::option::Option::Some(value.into());
+                self
+            }
+        }
+    });
+    let new_doc = format!(
+        "The query of `{}` from its required parameters{}; the optional ones start unset and have `with_…` setters (for tests that call the trait directly).",
+        op.id,
+        if required.is_empty() { " (it has none)" } else { "" }
+    );
+    // With no required parameter, `new()` is `Default` too (clippy's `new_without_default`).
+    let default = if required.is_empty() {
+        quote!(Default,)
+    } else {
+        quote!()
+    };
     quote! {
         #[doc = #doc]
-        #[derive(Debug, Clone, ::serde::Deserialize)]
+        ///
+        /// `#[non_exhaustive]`: a new optional query parameter is a minor release.
+        #[derive(Debug, Clone, #default ::serde::Deserialize)]
+        #[non_exhaustive]
         pub struct #ident {
             #(#fields)*
+        }
+
+        impl #ident {
+            #[doc = #new_doc]
+            pub fn new(#(#args),*) -> Self {
+                Self { #(#inits,)* }
+            }
+
+            #(#setters)*
         }
     }
 }

@@ -45,7 +45,10 @@ impl IntoResponse for ListThingsResponse {
 }
 
 /// The query parameters of `list_things`, validated against the spec (defaults filled in).
-#[derive(Debug, Clone, ::serde::Deserialize)]
+///
+/// `#[non_exhaustive]`: a new optional query parameter is a minor release.
+#[derive(Debug, Clone, Default, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListThingsQuery {
     /// Page size, 1 to 100.
     #[serde(rename = "limit", default)]
@@ -53,6 +56,36 @@ pub struct ListThingsQuery {
     /// Three capital letters.
     #[serde(rename = "prefix", default)]
     pub prefix: Option<types::ListThingsPrefix>,
+}
+
+impl ListThingsQuery {
+    /// The query of `list_things` from its required parameters (it has none); the optional ones start unset and have `with_…` setters (for tests that call the trait directly).
+    pub fn new() -> Self {
+        Self {
+            limit: ::std::option::Option::None,
+            prefix: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets the `limit` query parameter.
+    #[must_use]
+    pub fn with_limit(
+        mut self,
+        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
+    ) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets the `prefix` query parameter.
+    #[must_use]
+    pub fn with_prefix(
+        mut self,
+        value: impl ::std::convert::Into<types::ListThingsPrefix>,
+    ) -> Self {
+        self.prefix = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 /// Per-request context handed to every trait method.

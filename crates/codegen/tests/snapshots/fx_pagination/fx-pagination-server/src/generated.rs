@@ -72,7 +72,10 @@ impl IntoResponse for ListWidgetsResponse {
 }
 
 /// The query parameters of `list_things`, validated against the spec (defaults filled in).
-#[derive(Debug, Clone, ::serde::Deserialize)]
+///
+/// `#[non_exhaustive]`: a new optional query parameter is a minor release.
+#[derive(Debug, Clone, Default, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListThingsQuery {
     /// Page size.
     #[serde(rename = "limit", default)]
@@ -85,8 +88,46 @@ pub struct ListThingsQuery {
     pub kind: Option<types::Kind>,
 }
 
+impl ListThingsQuery {
+    /// The query of `list_things` from its required parameters (it has none); the optional ones start unset and have `with_…` setters (for tests that call the trait directly).
+    pub fn new() -> Self {
+        Self {
+            limit: ::std::option::Option::None,
+            offset: ::std::option::Option::None,
+            kind: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets the `limit` query parameter.
+    #[must_use]
+    pub fn with_limit(
+        mut self,
+        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
+    ) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets the `offset` query parameter.
+    #[must_use]
+    pub fn with_offset(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.offset = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets the `kind` query parameter.
+    #[must_use]
+    pub fn with_kind(mut self, value: impl ::std::convert::Into<types::Kind>) -> Self {
+        self.kind = ::std::option::Option::Some(value.into());
+        self
+    }
+}
+
 /// The query parameters of `list_widgets`, validated against the spec (defaults filled in).
-#[derive(Debug, Clone, ::serde::Deserialize)]
+///
+/// `#[non_exhaustive]`: a new optional query parameter is a minor release.
+#[derive(Debug, Clone, Default, ::serde::Deserialize)]
+#[non_exhaustive]
 pub struct ListWidgetsQuery {
     /// The `limit` query parameter.
     #[serde(rename = "limit", default)]
@@ -94,6 +135,33 @@ pub struct ListWidgetsQuery {
     /// The `skip` query parameter.
     #[serde(rename = "skip", default)]
     pub skip: Option<i64>,
+}
+
+impl ListWidgetsQuery {
+    /// The query of `list_widgets` from its required parameters (it has none); the optional ones start unset and have `with_…` setters (for tests that call the trait directly).
+    pub fn new() -> Self {
+        Self {
+            limit: ::std::option::Option::None,
+            skip: ::std::option::Option::None,
+        }
+    }
+
+    /// Sets the `limit` query parameter.
+    #[must_use]
+    pub fn with_limit(
+        mut self,
+        value: impl ::std::convert::Into<::std::num::NonZeroU64>,
+    ) -> Self {
+        self.limit = ::std::option::Option::Some(value.into());
+        self
+    }
+
+    /// Sets the `skip` query parameter.
+    #[must_use]
+    pub fn with_skip(mut self, value: impl ::std::convert::Into<i64>) -> Self {
+        self.skip = ::std::option::Option::Some(value.into());
+        self
+    }
 }
 
 /// Per-request context handed to every trait method.

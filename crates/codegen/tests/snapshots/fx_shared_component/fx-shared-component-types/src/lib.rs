@@ -7,6 +7,9 @@
 //! - Enums are open: a value the spec does not list deserializes into an `Unknown(String)`
 //!   variant instead of failing (0 enums).
 //! - A required, nullable field whose key is missing reads as `None`.
+//! - Structs are `#[non_exhaustive]`: build one with `X::new(required members…)` and the
+//!   `with_…` setters of its optional members, so a property the vendor adds later is a minor
+//!   release (2 structs).
 //! - [`schema_types`] reaches each schema type by name; the default-off `schemars` feature
 //!   derives `schemars::JsonSchema` on every schema type.
 
