@@ -8,7 +8,9 @@
 //! - [`traffic`]: HAR and NDJSON captures, streamed, each exchange matched to its operation;
 //! - [`samples`] and [`report`]: the documents' samples (`spec/samples/`) and the specs' own
 //!   examples against the verdicts of `spec/samples/manifest.yaml`;
-//! - [`cli`]: the `conformance` command (`validate`, `traffic`, `report`).
+//! - [`drift`]: what a capture shows that the spec does not describe, aggregated, with spec
+//!   locations and suggested edits;
+//! - [`cli`]: the `conformance` command (`validate`, `traffic`, `report`, `drift`, `proxy`).
 //!
 //! Schemas are converted from OpenAPI 3.0 to JSON Schema 2020-12 by the `openapi-jsonschema`
 //! crate and validated by the `jsonschema` crate with formats asserted, `type: integer` read as
@@ -17,6 +19,7 @@
 
 pub mod class;
 pub mod cli;
+pub mod drift;
 pub mod generated;
 pub mod output;
 pub mod proxy;
