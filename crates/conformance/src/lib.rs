@@ -12,6 +12,13 @@
 //!   locations and suggested edits;
 //! - [`cli`]: the `conformance` command (`validate`, `traffic`, `report`, `drift`, `proxy`).
 //!
+//! Benchmarks (examples; see their headers): `cargo run --release -p conformance --example
+//! bench -- --lines 80000` (validation against a bare parse; `traffic` and `drift` over the same
+//! capture, each run's peak memory) and, after `cargo build --release -p conformance -p sandbox
+//! --bins`, `cargo run --release -p conformance --example proxy_bench` (the proxy in front of
+//! the sandbox against the sandbox directly and Prism: open-loop latency, saturated
+//! throughput, the proxy's memory over 60 s).
+//!
 //! Schemas are converted from OpenAPI 3.0 to JSON Schema 2020-12 by the `openapi-jsonschema`
 //! crate and validated by the `jsonschema` crate with formats asserted, `type: integer` read as
 //! OpenAPI 3.0 reads it (`jsonschema-oas30`: `1.0` is not an integer, `-0` is). Text output
