@@ -5,7 +5,7 @@
 //! cargo build --release -p conformance -p sandbox --bins
 //! npm install --prefix target/prism @stoplight/prism-cli   # optional: Prism is measured when present
 //! cargo run --release -p conformance --example proxy_bench [-- --rate 2000 --seconds 10 \
-//!     --connections 32 --throughput-seconds 5 --memory-seconds 60 --no-prism]
+//!     --connections 32 --throughput-seconds 5 --memory-seconds 60 --memory-rate N --no-prism]
 //! ```
 //!
 //! The sandbox (`target/release/sandbox insightiq`), the proxy (`target/release/conformance
@@ -20,8 +20,10 @@
 //!    the p99 the proxy adds (target: at most 1 ms).
 //! 2. Saturated throughput, closed loop over N connections: direct, proxy, Prism; the proxy's
 //!    share of direct (target: at least 40%) and its ratio to Prism.
-//! 3. The proxy's resident memory (VmRSS) sampled every second over an open-loop run: start,
-//!    max and end.
+//! 3. The proxy's resident memory (VmRSS) sampled every second over an open-loop run (at
+//!    `--memory-rate`, default `--rate`): start, max and end. Above the rate the validation
+//!    thread keeps up with, its queue (`--queue`, 4,096 exchanges) fills and memory grows to
+//!    that bound; below it memory should stay flat.
 //!
 //! The load average is printed at the start and the end: figures on a busy machine are lower.
 
@@ -48,6 +50,8 @@ struct Settings {
     connections: usize,
     throughput_seconds: u64,
     memory_seconds: u64,
+    /// The memory run's rate (default: `rate`).
+    memory_rate: Option<u32>,
     prism: bool,
 }
 
@@ -55,7 +59,7 @@ fn main() {
     let settings = match parse_args() {
         Ok(settings) => settings,
         Err(message) => {
-            eprintln!("{message}; usage: proxy_bench [--rate N] [--seconds N] [--connections N] [--throughput-seconds N] [--memory-seconds N] [--no-prism]");
+            eprintln!("{message}; usage: proxy_bench [--rate N] [--seconds N] [--connections N] [--throughput-seconds N] [--memory-seconds N] [--memory-rate N] [--no-prism]");
             std::process::exit(2);
         }
     };
@@ -144,6 +148,9 @@ fn main() {
                 run.latencies.len(),
                 run.failed
             );
+            if let Some(error) = &run.first_error {
+                println!("          first failure: {error}");
+            }
             p99.push((*name, run.percentile(99.0)));
         }
         let p99_of = |wanted: &str| p99.iter().find(|(n, _)| *n == wanted).map(|(_, d)| *d);
@@ -190,9 +197,10 @@ fn main() {
             );
         }
 
+        let memory_rate = settings.memory_rate.unwrap_or(settings.rate);
         println!(
-            "\n3. the proxy's resident memory over {} s at {} requests/s:",
-            settings.memory_seconds, settings.rate
+            "\n3. the proxy's resident memory over {} s at {memory_rate} requests/s:",
+            settings.memory_seconds
         );
         let url = &targets[1].1;
         let pid = proxy.child.id();
@@ -208,7 +216,7 @@ fn main() {
         let run = open_loop(
             &client,
             url,
-            settings.rate,
+            memory_rate,
             Duration::from_secs(settings.memory_seconds),
         )
         .await;
@@ -225,6 +233,9 @@ fn main() {
             run.latencies.len(),
             run.failed
         );
+        if let Some(error) = &run.first_error {
+            println!("  first failure: {error}");
+        }
     });
     println!("\nload average at the end: {}", load_average());
     drop(prism);
@@ -239,6 +250,7 @@ fn parse_args() -> Result<Settings, String> {
         connections: 32,
         throughput_seconds: 5,
         memory_seconds: 60,
+        memory_rate: None,
         prism: true,
     };
     let mut args = std::env::args().skip(1);
@@ -255,6 +267,7 @@ fn parse_args() -> Result<Settings, String> {
             "--connections" => settings.connections = number("--connections")? as usize,
             "--throughput-seconds" => settings.throughput_seconds = number("--throughput-seconds")?,
             "--memory-seconds" => settings.memory_seconds = number("--memory-seconds")?,
+            "--memory-rate" => settings.memory_rate = Some(number("--memory-rate")? as u32),
             "--no-prism" => settings.prism = false,
             other => return Err(format!("unknown argument {other}")),
         }
@@ -390,17 +403,22 @@ async fn get(client: &HttpClient, url: &str) -> Result<(u16, Bytes), String> {
     Ok((status, body))
 }
 
-async fn ok(client: &HttpClient, url: &str) -> bool {
-    matches!(
-        tokio::time::timeout(Duration::from_secs(10), get(client, url)).await,
-        Ok(Ok((200, _)))
-    )
+/// One request: `Err(why)` unless it is answered 200 within 10 s.
+async fn ok(client: &HttpClient, url: &str) -> Result<(), String> {
+    match tokio::time::timeout(Duration::from_secs(10), get(client, url)).await {
+        Ok(Ok((200, _))) => Ok(()),
+        Ok(Ok((status, _))) => Err(format!("status {status}")),
+        Ok(Err(error)) => Err(error),
+        Err(_) => Err("no answer within 10 s".into()),
+    }
 }
 
 struct OpenLoop {
     /// Sorted.
     latencies: Vec<Duration>,
     failed: u64,
+    /// Why the first failed request failed.
+    first_error: Option<String>,
 }
 
 impl OpenLoop {
@@ -415,7 +433,8 @@ impl OpenLoop {
 
 /// Sends `rate` requests per second for `duration`, each at its scheduled time whatever the
 /// previous ones are doing (at most 1,024 in flight; a request waiting for a slot is charged
-/// the wait), and measures each from its scheduled time.
+/// the wait), and measures each from its scheduled time; one unanswered 10 s after it is a
+/// failure.
 async fn open_loop(client: &HttpClient, url: &str, rate: u32, duration: Duration) -> OpenLoop {
     let count = (f64::from(rate) * duration.as_secs_f64()) as u64;
     let interval = Duration::from_secs_f64(1.0 / f64::from(rate));
@@ -427,21 +446,30 @@ async fn open_loop(client: &HttpClient, url: &str, rate: u32, duration: Duration
         tokio::time::sleep_until(scheduled).await;
         let (client, url, slots) = (client.clone(), url.to_owned(), Arc::clone(&slots));
         handles.push(tokio::spawn(async move {
-            let _slot = slots.acquire_owned().await.unwrap();
-            let answered = ok(&client, &url).await;
+            // A request not answered within 10 s of its scheduled time failed (so that a
+            // saturated target, Prism at this rate, ends the run 10 s late at most).
+            let answered = tokio::time::timeout_at(scheduled + Duration::from_secs(10), async {
+                let _slot = slots.acquire_owned().await.unwrap();
+                ok(&client, &url).await
+            })
+            .await
+            .unwrap_or_else(|_| Err("not answered within 10 s of its scheduled time".into()));
             (scheduled.elapsed(), answered)
         }));
     }
     let mut run = OpenLoop {
         latencies: Vec::with_capacity(handles.len()),
         failed: 0,
+        first_error: None,
     };
     for handle in handles {
         let (latency, answered) = handle.await.unwrap();
-        if answered {
-            run.latencies.push(latency);
-        } else {
-            run.failed += 1;
+        match answered {
+            Ok(()) => run.latencies.push(latency),
+            Err(error) => {
+                run.failed += 1;
+                run.first_error.get_or_insert(error);
+            }
         }
     }
     run.latencies.sort();
@@ -464,10 +492,9 @@ async fn closed_loop(
             tokio::spawn(async move {
                 let (mut done, mut failed) = (0u64, 0u64);
                 while Instant::now() < deadline {
-                    if ok(&client, &url).await {
-                        done += 1;
-                    } else {
-                        failed += 1;
+                    match ok(&client, &url).await {
+                        Ok(()) => done += 1,
+                        Err(_) => failed += 1,
                     }
                 }
                 (done, failed)
