@@ -414,3 +414,38 @@ fn bad_captures_name_the_file_and_where() {
     assert_eq!(code, 2);
     assert!(err.contains(spec.to_str().unwrap()), "{err}");
 }
+
+#[test]
+fn other_violations_are_located_without_an_edit() {
+    let mut body = ten_profiles();
+    body["data"][0].as_object_mut().unwrap().remove("id");
+    let capture = scratch("required.ndjson");
+    let mut text = ndjson(&[Exchange {
+        path: "/v1/profiles",
+        status: 200,
+        content_type: "application/json",
+        body,
+    }]);
+    // A body that is not JSON: found on the whole body, located at the operation.
+    text.push_str(
+        "{\"method\":\"GET\",\"path\":\"/v1/profiles\",\"status\":200,\"response_body_text\":\"{oops\"}\n",
+    );
+    std::fs::write(&capture, text).unwrap();
+    let (code, out, err) = drift(&capture, "json");
+    assert_eq!(code, 1, "{err}");
+    let report: Value = serde_json::from_str(&out).unwrap();
+    let required = finding(&report, "schema", "required");
+    assert_eq!(required["count"], 1);
+    assert_eq!(required["suggestion"], Value::Null);
+    assert!(
+        required["message"].as_str().unwrap().contains("\"id\""),
+        "{required:#}"
+    );
+    assert!(required["spec_pointer"]
+        .as_str()
+        .unwrap()
+        .starts_with("/components/schemas/"));
+    let not_json = finding(&report, "schema", "json");
+    assert_eq!(not_json["spec_pointer"], "/paths/~1profiles/get");
+    assert_eq!(not_json["line"], spec_line(&["  /profiles:", "get:"]));
+}

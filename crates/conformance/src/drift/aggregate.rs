@@ -9,7 +9,7 @@ use spec_model::unescape_pointer;
 use super::{suggest, Finding, Kind, Report, Sample};
 use crate::class::Class;
 use crate::traffic::{self, Body, Exchange, Summary, Verdict};
-use crate::validate::{Outcome, Validator, Violation};
+use crate::validate::{Operation, Outcome, Validator, Violation};
 
 /// Distinct sample values kept per finding.
 pub const MAX_SAMPLES: usize = 3;
@@ -82,19 +82,19 @@ impl<'v> Aggregator<'v> {
                 response,
                 status,
             } => {
-                self.outcome(&operation.name, "request", exchange, true, request);
+                self.outcome(operation, "request", exchange, true, request);
                 let side = match status {
                     Some(status) => format!("response {status}"),
                     None => "response".into(),
                 };
-                self.outcome(&operation.name, &side, exchange, false, response);
+                self.outcome(operation, &side, exchange, false, response);
             }
         }
     }
 
     fn outcome(
         &mut self,
-        operation: &str,
+        operation: &Operation,
         side: &str,
         exchange: &Exchange,
         request: bool,
@@ -121,7 +121,12 @@ impl<'v> Aggregator<'v> {
                 exchange.status,
                 content_type.as_deref(),
             );
-            let (kind, subject, spec_pointer, counted) = observation;
+            let (kind, subject, mut spec_pointer, counted) = observation;
+            if spec_pointer.is_empty() {
+                // A finding on the whole body with no schema keyword (not JSON...): the
+                // operation is where to look.
+                spec_pointer.clone_from(&operation.pointer);
+            }
             let value = match kind {
                 Kind::UndocumentedMember => violation.value.as_ref(),
                 Kind::Status => json,
@@ -138,7 +143,7 @@ impl<'v> Aggregator<'v> {
             });
             self.observe(Observation {
                 kind,
-                operation: Some(operation),
+                operation: Some(&operation.name),
                 side,
                 subject,
                 spec_pointer,
