@@ -8,10 +8,14 @@
 //!    16 KB) is parsed N times, then parsed and validated N times through the library.
 //! 2. An NDJSON capture of `--lines` `GET /v1/profiles` exchanges carrying that body is generated
 //!    under `target/`, read by a bare parse loop (line by line, one `serde_json::Value` each),
-//!    then run through the `traffic` command (in-process, output discarded).
+//!    then run through the `traffic` command and the `drift` command (in-process, output
+//!    discarded). One line in 100 carries an undocumented member, so that drift has something
+//!    to aggregate (and traffic something to report).
 //!
-//! Both print bodies per second and the ratio to the bare parse, then the peak resident memory
-//! (VmHWM). Everything runs on one thread.
+//! Both print bodies per second and the ratio to the bare parse, drift's rate as a share of
+//! traffic's (the target is 70% or more), then the peak resident memory (VmHWM) of each run:
+//! the peak is reset (`/proc/self/clear_refs`) before each, so each figure is that run's own.
+//! Everything runs on one thread.
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
@@ -95,10 +99,18 @@ fn main() {
     let compact: String = serde_json::to_string(&parsed).unwrap();
     {
         let mut out = BufWriter::new(std::fs::File::create(&capture).unwrap());
+        let mut drifted = parsed.clone();
+        drifted["data"][0]["follower_tier"] = Value::from("gold");
+        let drifted = serde_json::to_string(&drifted).unwrap();
         for index in 0..lines {
+            let body = if index % 100 == 99 {
+                &drifted
+            } else {
+                &compact
+            };
             writeln!(
                 out,
-                "{{\"method\":\"GET\",\"path\":\"/v1/profiles?offset={}\",\"status\":200,\"response_body\":{compact}}}",
+                "{{\"method\":\"GET\",\"path\":\"/v1/profiles?offset={}\",\"status\":200,\"response_body\":{body}}}",
                 index * 10
             )
             .unwrap();
@@ -128,26 +140,23 @@ fn main() {
     let bare_lines = start.elapsed();
     assert_eq!(count, lines);
 
-    let start = Instant::now();
-    let args = [
-        "conformance",
-        "traffic",
-        "--spec",
-        spec_path.to_str().unwrap(),
-        capture.to_str().unwrap(),
-    ]
-    .map(std::ffi::OsString::from);
-    let mut summary = Vec::new();
-    let code = conformance::cli::run(
-        args,
-        None,
-        &mut std::io::empty(),
-        &mut summary,
-        &mut std::io::stderr(),
+    reset_peak_rss();
+    let (traffic, traffic_code, traffic_out) = command(&["traffic"], &spec_path, &capture);
+    let traffic_hwm = peak_rss_kb();
+    assert_eq!(traffic_code, 0, "{traffic_out}");
+    print!(
+        "traffic: {}",
+        traffic_out.lines().last().unwrap_or_default()
     );
-    let traffic = start.elapsed();
-    assert_eq!(code, 0, "{}", String::from_utf8_lossy(&summary));
-    print!("traffic: {}", String::from_utf8_lossy(&summary));
+    println!();
+    reset_peak_rss();
+    let (drift, drift_code, drift_out) = command(&["drift"], &spec_path, &capture);
+    let drift_hwm = peak_rss_kb();
+    assert_eq!(
+        drift_code, 1,
+        "drift finds the undocumented member: {drift_out}"
+    );
+    println!("drift: {}", drift_out.lines().next().unwrap_or_default());
     row(
         "bare parse loop (read_line + parse)",
         lines,
@@ -155,14 +164,63 @@ fn main() {
         bare_lines,
     );
     row("conformance traffic", lines, traffic, bare_lines);
+    row("conformance drift", lines, drift, bare_lines);
     println!(
-        "peak RSS (VmHWM): {} kB before the capture was read, {} kB after",
+        "drift's rate is {:.0}% of traffic's (target: at least 70%)",
+        100.0 * traffic.as_secs_f64() / drift.as_secs_f64()
+    );
+    println!(
+        "peak RSS (VmHWM): {} kB before the capture was read; traffic {} kB, drift {} kB{}",
         hwm_before.unwrap_or(0),
-        peak_rss_kb().unwrap_or(0)
+        traffic_hwm.unwrap_or(0),
+        drift_hwm.unwrap_or(0),
+        if peak_reset_works() {
+            ""
+        } else {
+            " (peak not resettable here: cumulative)"
+        }
     );
     if !keep {
         std::fs::remove_file(&capture).ok();
     }
+}
+
+/// Runs `conformance <subcommand> --spec SPEC CAPTURE` in-process: (time, exit code, stdout).
+fn command(
+    subcommand: &[&str],
+    spec: &std::path::Path,
+    capture: &std::path::Path,
+) -> (Duration, i32, String) {
+    let args = std::iter::once("conformance")
+        .chain(subcommand.iter().copied())
+        .chain(["--spec", spec.to_str().unwrap(), capture.to_str().unwrap()])
+        .map(std::ffi::OsString::from);
+    let mut out = Vec::new();
+    let start = Instant::now();
+    let code = conformance::cli::run(
+        args,
+        None,
+        &mut std::io::empty(),
+        &mut out,
+        &mut std::io::stderr(),
+    );
+    (
+        start.elapsed(),
+        code,
+        String::from_utf8_lossy(&out).into_owned(),
+    )
+}
+
+/// Resets the peak resident set size (VmHWM) to the current one (Linux: `clear_refs` 5).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_reset_works() -> bool {
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open("/proc/self/clear_refs")
+        .is_ok()
 }
 
 fn time(iterations: u32, mut f: impl FnMut()) -> Duration {

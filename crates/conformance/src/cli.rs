@@ -43,6 +43,9 @@ enum Command {
     Traffic(TrafficArgs),
     /// Checks every sample of spec/samples/manifest.yaml and every example of the specs.
     Report(ReportArgs),
+    /// Aggregates what a capture shows that the spec does not describe, with each finding's
+    /// spec location and a suggested edit (never applied). Exit 0: no drift; 1: drift.
+    Drift(DriftArgs),
     /// A validating proxy: forwards to the upstream and reports every exchange's findings;
     /// Ctrl-C or SIGTERM prints the summary (exit 1 if something failed).
     Proxy(ProxyArgs),
@@ -133,6 +136,28 @@ struct TrafficArgs {
 }
 
 #[derive(Debug, Args)]
+struct DriftArgs {
+    /// The OpenAPI spec (YAML).
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// A HAR file, or NDJSON with one exchange per line; `-` reads standard input.
+    #[arg(value_name = "CAPTURE")]
+    capture: PathBuf,
+    #[arg(long, value_enum, default_value_t = DriftFormat::Text)]
+    format: DriftFormat,
+    /// The longest NDJSON line or HAR entry, in bytes (as for `traffic`).
+    #[arg(long, value_name = "BYTES", default_value_t = traffic::Limits::DEFAULT_MAX_EXCHANGE_BYTES)]
+    max_exchange_bytes: usize,
+}
+
+/// `drift`'s output formats (one report, so no JUnit).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum DriftFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
 struct ReportArgs {
     /// The workspace root (holding spec/ and spec/samples/); found from the current
     /// directory by default.
@@ -173,6 +198,7 @@ pub fn run(
         Command::Validate(args) => validate(args, types, stdin, stdout),
         Command::Traffic(args) => traffic(args, types, stdin, stdout),
         Command::Report(args) => report(args, types, stdout),
+        Command::Drift(args) => drift(args, stdin, stdout),
         Command::Proxy(args) => crate::proxy::run(
             crate::proxy::Config {
                 spec: args.spec,
@@ -266,6 +292,44 @@ fn validate(
     })
 }
 
+/// Opens a capture (`-`: standard input) and tells its format.
+fn open_capture<'i>(
+    capture: &Path,
+    stdin: &'i mut dyn Read,
+) -> Result<(Box<dyn BufRead + 'i>, traffic::CaptureFormat), String> {
+    let name = capture.display();
+    let mut reader: Box<dyn BufRead + 'i> = if is_stdin(Some(capture)) {
+        Box::new(BufReader::with_capacity(1 << 16, stdin))
+    } else {
+        let file = std::fs::File::open(capture).map_err(|e| format!("{name}: cannot read: {e}"))?;
+        Box::new(BufReader::with_capacity(1 << 16, file))
+    };
+    let format = traffic::detect(&mut reader).map_err(|e| format!("{name}: {e}"))?;
+    Ok((reader, format))
+}
+
+fn drift(args: DriftArgs, stdin: &mut dyn Read, stdout: &mut dyn Write) -> Result<i32, String> {
+    let validator = Validator::new(load(&args.spec)?);
+    let (mut reader, format) = open_capture(&args.capture, stdin)?;
+    let limits = traffic::Limits {
+        max_exchange_bytes: args.max_exchange_bytes,
+    };
+    let report = crate::drift::run(&validator, &mut reader, format, limits)
+        .map_err(|e| format!("{}: {e}", args.capture.display()))?;
+    let text = match args.format {
+        DriftFormat::Text => crate::drift::render::text(&report),
+        DriftFormat::Json => format!("{:#}\n", crate::drift::render::json(&report)),
+    };
+    stdout
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())?;
+    Ok(if report.drifted() {
+        EXIT_VIOLATION
+    } else {
+        EXIT_OK
+    })
+}
+
 fn traffic(
     args: TrafficArgs,
     types: Option<&dyn TypedRoundTrip>,
@@ -279,14 +343,7 @@ fn traffic(
     let api = spec.api.clone();
     let validator = Validator::new(spec).with_types(if args.round_trip { types } else { None });
     let capture_name = args.capture.display().to_string();
-    let mut reader: Box<dyn BufRead + '_> = if is_stdin(Some(&args.capture)) {
-        Box::new(BufReader::with_capacity(1 << 16, stdin))
-    } else {
-        let file = std::fs::File::open(&args.capture)
-            .map_err(|e| format!("{capture_name}: cannot read: {e}"))?;
-        Box::new(BufReader::with_capacity(1 << 16, file))
-    };
-    let format = traffic::detect(&mut reader).map_err(|e| format!("{capture_name}: {e}"))?;
+    let (mut reader, format) = open_capture(&args.capture, stdin)?;
     let mut writer = TrafficWriter::new(args.format, &mut *stdout, &api, args.strict)
         .map_err(|e| e.to_string())?;
     let limits = traffic::Limits {

@@ -8,7 +8,16 @@
 //! - [`traffic`]: HAR and NDJSON captures, streamed, each exchange matched to its operation;
 //! - [`samples`] and [`report`]: the documents' samples (`spec/samples/`) and the specs' own
 //!   examples against the verdicts of `spec/samples/manifest.yaml`;
-//! - [`cli`]: the `conformance` command (`validate`, `traffic`, `report`).
+//! - [`drift`]: what a capture shows that the spec does not describe, aggregated, with spec
+//!   locations and suggested edits;
+//! - [`cli`]: the `conformance` command (`validate`, `traffic`, `report`, `drift`, `proxy`).
+//!
+//! Benchmarks (examples; see their headers): `cargo run --release -p conformance --example
+//! bench -- --lines 80000` (validation against a bare parse; `traffic` and `drift` over the same
+//! capture, each run's peak memory) and, after `cargo build --release -p conformance -p sandbox
+//! --bins`, `cargo run --release -p conformance --example proxy_bench` (the proxy in front of
+//! the sandbox against the sandbox directly and Prism: open-loop latency, saturated
+//! throughput, the proxy's memory over 60 s).
 //!
 //! Schemas are converted from OpenAPI 3.0 to JSON Schema 2020-12 by the `openapi-jsonschema`
 //! crate and validated by the `jsonschema` crate with formats asserted, `type: integer` read as
@@ -17,6 +26,7 @@
 
 pub mod class;
 pub mod cli;
+pub mod drift;
 pub mod generated;
 pub mod output;
 pub mod proxy;

@@ -1016,7 +1016,7 @@ pub fn base_paths(spec: &Spec) -> Vec<String> {
 }
 
 /// `https://host/a/b?x` -> `/a/b?x`; a path is returned as it is.
-fn strip_origin(url: &str) -> &str {
+pub(crate) fn strip_origin(url: &str) -> &str {
     match url.find("://") {
         Some(index) => {
             let rest = &url[index + 3..];

@@ -8,6 +8,7 @@
 //! documented. An object whose schemas declare no `properties` at all is free-form, not
 //! undocumented; a member an `additionalProperties` schema describes is documented.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde_json::Value;
@@ -30,185 +31,370 @@ pub struct Member {
 /// converter refuses alias cycles, so real schemas stay far below it).
 const MAX_EXPANSION: usize = 32;
 
-/// Every undocumented member of `value` under the converted schema `root`.
+/// Every undocumented member of `value` under the converted schema `root`. Reads the schema
+/// for this one call: for many bodies, build [`Shapes`] once and call [`Shapes::find`].
 pub fn find(root: &Value, value: &Value) -> Vec<Member> {
-    let mut out = Vec::new();
-    walk(
-        root,
-        &[(root, String::new())],
-        value,
-        &mut String::new(),
-        &mut out,
-    );
-    out
+    Shapes::new(root).find(value)
 }
 
-fn walk<'s>(
-    root: &'s Value,
-    schemas: &[(&'s Value, String)],
-    value: &Value,
-    pointer: &mut String,
-    out: &mut Vec<Member>,
-) {
-    let mut group = Vec::new();
-    for (schema, path) in schemas {
-        expand(root, schema, path.clone(), value, 0, &mut group);
-    }
-    match value {
-        Value::Object(members) => {
-            let described_at = group
-                .iter()
-                .find(|(schema, _)| schema.get("properties").is_some())
-                .map(|(_, path)| path.clone());
-            let free = group.iter().any(|(schema, _)| {
-                schema.get("patternProperties").is_some()
-                    || schema.get("additionalProperties") == Some(&Value::Bool(false))
-            });
-            for (name, member) in members {
-                let mut holders = Vec::new();
-                for (schema, path) in &group {
-                    if let Some(property) = schema.get("properties").and_then(|p| p.get(name)) {
-                        holders.push((
-                            property,
-                            format!("{path}/properties/{}", escape_pointer(name)),
-                        ));
-                    }
-                }
-                if holders.is_empty() {
-                    for (schema, path) in &group {
-                        if let Some(additional) =
-                            schema.get("additionalProperties").filter(|a| a.is_object())
-                        {
-                            holders.push((additional, format!("{path}/additionalProperties")));
-                        }
-                    }
-                }
-                let length = pointer.len();
-                let _ = write!(pointer, "/{}", escape_pointer(name));
-                if !holders.is_empty() {
-                    walk(root, &holders, member, pointer, out);
-                } else if let (Some(schema_path), false) = (&described_at, free) {
-                    out.push(Member {
-                        pointer: pointer.clone(),
-                        name: name.clone(),
-                        schema_path: schema_path.clone(),
-                        value: member.clone(),
-                    });
-                }
-                pointer.truncate(length);
-            }
-        }
-        Value::Array(items) => {
-            let item_schemas: Vec<(&Value, String)> = group
-                .iter()
-                .filter_map(|(schema, path)| {
-                    let items = schema.get("items")?;
-                    Some((items, format!("{path}/items")))
-                })
-                .collect();
-            if item_schemas.is_empty() {
-                return;
-            }
-            for (index, item) in items.iter().enumerate() {
-                let length = pointer.len();
-                let _ = write!(pointer, "/{index}");
-                walk(root, &item_schemas, item, pointer, out);
-                pointer.truncate(length);
-            }
-        }
-        _ => {}
-    }
+/// A converted schema read once for the walk: every schema location reachable from the root
+/// (by `properties`, `additionalProperties`, `items`, `$ref`, `allOf`, `anyOf`, `oneOf`), with
+/// the schemas that apply to an object or an array there already gathered. Which union branches
+/// apply depends only on the JSON type of the value, so the walk of a body is map lookups; the
+/// schema is never re-read per body (resolving `$ref`s and formatting schema paths per member
+/// made the walk cost ten times the validation).
+#[derive(Debug, Clone)]
+pub struct Shapes {
+    nodes: Vec<Node>,
+    /// Per node: what applies to an object value there.
+    objects: Vec<ObjectGroup>,
+    /// Per node: the `items` schemas that apply to an array value there.
+    arrays: Vec<Vec<usize>>,
 }
 
-/// Adds `schema` and every schema it brings along for `value` to `group`.
-fn expand<'s>(
-    root: &'s Value,
-    schema: &'s Value,
+/// One schema location.
+#[derive(Debug, Clone, Default)]
+struct Node {
+    /// Its path in the converted schema (a `$ref` target's is the reference as written).
     path: String,
-    value: &Value,
-    depth: usize,
-    group: &mut Vec<(&'s Value, String)>,
-) {
-    if depth > MAX_EXPANSION || !schema.is_object() {
-        return;
-    }
-    // The schema itself first: a suggestion names the object schema the member belongs to.
-    group.push((schema, path.clone()));
-    if let Some(target) = schema.get("$ref").and_then(Value::as_str) {
-        if let Some(local) = target.strip_prefix('#') {
-            if let Some(resolved) = root.pointer(local) {
-                expand(root, resolved, local.to_owned(), value, depth + 1, group);
-            }
-        }
-    }
-    if let Some(branches) = schema.get("allOf").and_then(Value::as_array) {
-        for (index, branch) in branches.iter().enumerate() {
-            expand(
-                root,
-                branch,
-                format!("{path}/allOf/{index}"),
-                value,
-                depth + 1,
-                group,
-            );
-        }
-    }
-    for keyword in ["anyOf", "oneOf"] {
-        if let Some(branches) = schema.get(keyword).and_then(Value::as_array) {
-            for (index, branch) in branches.iter().enumerate() {
-                if admits(root, branch, value, depth) {
-                    let branch_path = format!("{path}/{keyword}/{index}");
-                    expand(root, branch, branch_path, value, depth + 1, group);
-                }
-            }
-        }
+    /// The schema is an object (anything else describes nothing).
+    is_object: bool,
+    /// `properties` is present (of any shape).
+    has_properties: bool,
+    properties: HashMap<String, usize>,
+    /// An `additionalProperties` that is a schema object.
+    additional: Option<usize>,
+    /// `patternProperties` present, or `additionalProperties: false`: left to the validator.
+    closes_members: bool,
+    items: Option<usize>,
+    /// The resolved `$ref` target, if it resolves.
+    reference: Option<usize>,
+    all_of: Vec<usize>,
+    /// `anyOf` then `oneOf` branches.
+    unions: Vec<usize>,
+    /// The JSON types an `enum` admits (`None`: no `enum`).
+    enum_kinds: Option<Kinds>,
+    /// The JSON types `type` admits (`None`: no `type`, or one of another shape).
+    type_kinds: Option<Kinds>,
+}
+
+/// What applies to an object value at one node (or a set of nodes).
+#[derive(Debug, Clone, Default)]
+struct ObjectGroup {
+    /// The first applicable schema declaring `properties`.
+    described_at: Option<usize>,
+    closes_members: bool,
+    /// Member name to the schemas describing it, in the group's order.
+    properties: HashMap<String, Vec<usize>>,
+    /// The `additionalProperties` schemas, for members no `properties` describes.
+    additional: Vec<usize>,
+}
+
+/// A set of JSON types, one bit per [`kind`].
+type Kinds = u8;
+
+const OBJECT: Kinds = 1 << 5;
+const ARRAY: Kinds = 1 << 4;
+
+fn kind(value: &Value) -> Kinds {
+    match value {
+        Value::Null => 1,
+        Value::Bool(_) => 1 << 1,
+        Value::Number(_) => 1 << 2,
+        Value::String(_) => 1 << 3,
+        Value::Array(_) => ARRAY,
+        Value::Object(_) => OBJECT,
     }
 }
 
-/// Whether a union branch could describe `value`, judged by its JSON type alone (`type`, or an
-/// `enum`/`const` of one type), after its `$ref`.
-fn admits(root: &Value, branch: &Value, value: &Value, depth: usize) -> bool {
-    if depth > MAX_EXPANSION {
-        return false;
+fn type_kinds(name: &str) -> Kinds {
+    match name {
+        "null" => 1,
+        "boolean" => 1 << 1,
+        "number" | "integer" => 1 << 2,
+        "string" => 1 << 3,
+        "array" => ARRAY,
+        "object" => OBJECT,
+        _ => 0,
     }
-    if let Some(local) = branch
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|t| t.strip_prefix('#'))
-    {
-        if let Some(resolved) = root.pointer(local) {
-            if !admits(root, resolved, value, depth + 1) {
+}
+
+impl Shapes {
+    /// Reads the converted schema `root` (its root is node 0).
+    pub fn new(root: &Value) -> Shapes {
+        let mut builder = Builder {
+            root,
+            nodes: Vec::new(),
+            by_path: HashMap::new(),
+        };
+        builder.node(root, String::new());
+        let nodes = builder.nodes;
+        let mut shapes = Shapes {
+            objects: Vec::with_capacity(nodes.len()),
+            arrays: Vec::with_capacity(nodes.len()),
+            nodes,
+        };
+        for index in 0..shapes.nodes.len() {
+            let object = shapes.object_group(&[index]);
+            let mut items = Vec::new();
+            for member in shapes.group(&[index], ARRAY) {
+                if let Some(item) = shapes.nodes[member].items {
+                    push_once(&mut items, item);
+                }
+            }
+            shapes.objects.push(object);
+            shapes.arrays.push(items);
+        }
+        shapes
+    }
+
+    /// Every undocumented member of `value`.
+    pub fn find(&self, value: &Value) -> Vec<Member> {
+        let mut out = Vec::new();
+        self.walk(&[0], value, &mut String::new(), &mut out);
+        out
+    }
+
+    fn walk(&self, holders: &[usize], value: &Value, pointer: &mut String, out: &mut Vec<Member>) {
+        match value {
+            Value::Object(members) => {
+                let merged;
+                let group = match holders {
+                    [one] => &self.objects[*one],
+                    _ => {
+                        merged = self.object_group(holders);
+                        &merged
+                    }
+                };
+                for (name, member) in members {
+                    let holders = match group.properties.get(name) {
+                        Some(holders) => holders.as_slice(),
+                        None => group.additional.as_slice(),
+                    };
+                    if holders.is_empty() && (group.described_at.is_none() || group.closes_members)
+                    {
+                        continue;
+                    }
+                    let length = pointer.len();
+                    pointer.push('/');
+                    push_escaped(pointer, name);
+                    if !holders.is_empty() {
+                        self.walk(holders, member, pointer, out);
+                    } else if let Some(described_at) = group.described_at {
+                        out.push(Member {
+                            pointer: pointer.clone(),
+                            name: name.clone(),
+                            schema_path: self.nodes[described_at].path.clone(),
+                            value: member.clone(),
+                        });
+                    }
+                    pointer.truncate(length);
+                }
+            }
+            Value::Array(items) => {
+                let merged;
+                let item_schemas = match holders {
+                    [one] => &self.arrays[*one],
+                    _ => {
+                        merged = self
+                            .group(holders, ARRAY)
+                            .into_iter()
+                            .filter_map(|member| self.nodes[member].items)
+                            .fold(Vec::new(), |mut items, item| {
+                                push_once(&mut items, item);
+                                items
+                            });
+                        &merged
+                    }
+                };
+                if item_schemas.is_empty() {
+                    return;
+                }
+                for (index, item) in items.iter().enumerate() {
+                    let length = pointer.len();
+                    let _ = write!(pointer, "/{index}");
+                    self.walk(item_schemas, item, pointer, out);
+                    pointer.truncate(length);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// What applies to an object value under `holders`.
+    fn object_group(&self, holders: &[usize]) -> ObjectGroup {
+        let members = self.group(holders, OBJECT);
+        let mut group = ObjectGroup {
+            described_at: members
+                .iter()
+                .copied()
+                .find(|&member| self.nodes[member].has_properties),
+            closes_members: members
+                .iter()
+                .any(|&member| self.nodes[member].closes_members),
+            ..ObjectGroup::default()
+        };
+        for &member in &members {
+            let node = &self.nodes[member];
+            for (name, &property) in &node.properties {
+                push_once(group.properties.entry(name.clone()).or_default(), property);
+            }
+            if let Some(additional) = node.additional {
+                push_once(&mut group.additional, additional);
+            }
+        }
+        group
+    }
+
+    /// Every schema that applies to a value of type `kind` under `holders`, each once, in the
+    /// order the walk meets them.
+    fn group(&self, holders: &[usize], kind: Kinds) -> Vec<usize> {
+        let mut group = Vec::new();
+        for &holder in holders {
+            self.expand(holder, kind, 0, &mut group);
+        }
+        group
+    }
+
+    /// Adds `index` and every schema it brings along for a value of type `kind`.
+    fn expand(&self, index: usize, kind: Kinds, depth: usize, group: &mut Vec<usize>) {
+        let node = &self.nodes[index];
+        if depth > MAX_EXPANSION || !node.is_object {
+            return;
+        }
+        // The schema itself first: a suggestion names the object schema the member belongs to.
+        push_once(group, index);
+        if let Some(target) = node.reference {
+            self.expand(target, kind, depth + 1, group);
+        }
+        for &branch in &node.all_of {
+            self.expand(branch, kind, depth + 1, group);
+        }
+        for &branch in &node.unions {
+            if self.admits(branch, kind, depth) {
+                self.expand(branch, kind, depth + 1, group);
+            }
+        }
+    }
+
+    /// Whether a union branch could describe a value of type `kind`, judged by its JSON type
+    /// alone (`type`, or an `enum`/`const` of one type), after its `$ref`.
+    fn admits(&self, index: usize, kind: Kinds, depth: usize) -> bool {
+        if depth > MAX_EXPANSION {
+            return false;
+        }
+        let node = &self.nodes[index];
+        if let Some(target) = node.reference {
+            if !self.admits(target, kind, depth + 1) {
                 return false;
             }
         }
-    }
-    if let Some(options) = branch.get("enum").and_then(Value::as_array) {
-        return options.iter().any(|option| same_type(option, value));
-    }
-    match branch.get("type") {
-        Some(Value::String(name)) => type_admits(name, value),
-        Some(Value::Array(names)) => names
-            .iter()
-            .filter_map(Value::as_str)
-            .any(|name| type_admits(name, value)),
-        _ => true,
+        if let Some(kinds) = node.enum_kinds {
+            return kinds & kind != 0;
+        }
+        node.type_kinds.is_none_or(|kinds| kinds & kind != 0)
     }
 }
 
-fn type_admits(name: &str, value: &Value) -> bool {
-    matches!(
-        (name, value),
-        ("object", Value::Object(_))
-            | ("array", Value::Array(_))
-            | ("string", Value::String(_))
-            | ("boolean", Value::Bool(_))
-            | ("null", Value::Null)
-            | ("number" | "integer", Value::Number(_))
-    )
+/// Reads schema locations into nodes, one per path.
+struct Builder<'s> {
+    root: &'s Value,
+    nodes: Vec<Node>,
+    by_path: HashMap<String, usize>,
 }
 
-fn same_type(a: &Value, b: &Value) -> bool {
-    std::mem::discriminant(a) == std::mem::discriminant(b)
+impl Builder<'_> {
+    fn node(&mut self, schema: &Value, path: String) -> usize {
+        if let Some(&index) = self.by_path.get(&path) {
+            return index;
+        }
+        let index = self.nodes.len();
+        self.nodes.push(Node {
+            path: path.clone(),
+            ..Node::default()
+        });
+        self.by_path.insert(path.clone(), index);
+        let Some(object) = schema.as_object() else {
+            return index;
+        };
+        let mut node = Node {
+            path: path.clone(),
+            is_object: true,
+            has_properties: object.contains_key("properties"),
+            closes_members: object.contains_key("patternProperties")
+                || object.get("additionalProperties") == Some(&Value::Bool(false)),
+            ..Node::default()
+        };
+        if let Some(properties) = object.get("properties").and_then(Value::as_object) {
+            for (name, property) in properties {
+                let child = self.node(
+                    property,
+                    format!("{path}/properties/{}", escape_pointer(name)),
+                );
+                node.properties.insert(name.clone(), child);
+            }
+        }
+        if let Some(additional) = object.get("additionalProperties").filter(|a| a.is_object()) {
+            node.additional = Some(self.node(additional, format!("{path}/additionalProperties")));
+        }
+        if let Some(items) = object.get("items") {
+            node.items = Some(self.node(items, format!("{path}/items")));
+        }
+        if let Some(local) = object
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|target| target.strip_prefix('#'))
+        {
+            if let Some(resolved) = self.root.pointer(local) {
+                node.reference = Some(self.node(resolved, local.to_owned()));
+            }
+        }
+        if let Some(branches) = object.get("allOf").and_then(Value::as_array) {
+            for (position, branch) in branches.iter().enumerate() {
+                let child = self.node(branch, format!("{path}/allOf/{position}"));
+                node.all_of.push(child);
+            }
+        }
+        for keyword in ["anyOf", "oneOf"] {
+            if let Some(branches) = object.get(keyword).and_then(Value::as_array) {
+                for (position, branch) in branches.iter().enumerate() {
+                    let child = self.node(branch, format!("{path}/{keyword}/{position}"));
+                    node.unions.push(child);
+                }
+            }
+        }
+        node.enum_kinds = object
+            .get("enum")
+            .and_then(Value::as_array)
+            .map(|options| options.iter().fold(0, |kinds, option| kinds | kind(option)));
+        node.type_kinds = match object.get("type") {
+            Some(Value::String(name)) => Some(type_kinds(name)),
+            Some(Value::Array(names)) => Some(
+                names
+                    .iter()
+                    .filter_map(Value::as_str)
+                    .fold(0, |kinds, name| kinds | type_kinds(name)),
+            ),
+            _ => None,
+        };
+        self.nodes[index] = node;
+        index
+    }
+}
+
+fn push_once(list: &mut Vec<usize>, index: usize) {
+    if !list.contains(&index) {
+        list.push(index);
+    }
+}
+
+/// Appends one JSON-pointer segment (RFC 6901), allocating only when it needs escaping.
+fn push_escaped(pointer: &mut String, segment: &str) {
+    if segment.contains(['~', '/']) {
+        pointer.push_str(&escape_pointer(segment));
+    } else {
+        pointer.push_str(segment);
+    }
 }
 
 #[cfg(test)]
@@ -260,5 +446,48 @@ mod tests {
         let schema =
             json!({"type": "object", "properties": {"a": {}}, "additionalProperties": false});
         assert!(find(&schema, &json!({"a": 1, "b": 2})).is_empty());
+    }
+
+    #[test]
+    fn one_reading_serves_many_bodies_and_merges_schemas_describing_one_member() {
+        // `pet` is described by both allOf branches (one object each): a member either
+        // describes is documented; the array's items and a recursive `$ref` are followed.
+        let schema = json!({
+            "$defs": {
+                "Tree": {"type": "object", "properties": {
+                    "name": {"type": "string"},
+                    "children": {"type": "array", "items": {"$ref": "#/$defs/Tree"}},
+                }},
+            },
+            "allOf": [
+                {"properties": {"pet": {"type": "object", "properties": {"a": {}}}}},
+                {"properties": {"pet": {"type": "object", "properties": {"b": {}}}}},
+            ],
+            "properties": {"tree": {"$ref": "#/$defs/Tree"}},
+        });
+        let shapes = Shapes::new(&schema);
+        let pointers = |body: &Value| -> Vec<(String, String)> {
+            shapes
+                .find(body)
+                .into_iter()
+                .map(|m| (m.pointer, m.schema_path))
+                .collect()
+        };
+        assert_eq!(
+            pointers(&json!({"pet": {"a": 1, "b": 2, "c": 3}})),
+            [("/pet/c".to_owned(), "/allOf/0/properties/pet".to_owned())]
+        );
+        assert_eq!(
+            pointers(&json!({"tree": {"name": "r", "children": [{"children": [{"x/y": 1}]}]}})),
+            [(
+                "/tree/children/0/children/0/x~1y".to_owned(),
+                "/$defs/Tree".to_owned()
+            )]
+        );
+        assert_eq!(pointers(&json!({"pet": {"a": 1}})), []);
+        assert_eq!(
+            find(&schema, &json!({"z": 1})),
+            shapes.find(&json!({"z": 1}))
+        );
     }
 }

@@ -291,6 +291,8 @@ struct Slot {
 struct Compiled {
     validator: jsonschema::Validator,
     mapped: Mapped,
+    /// The schema read for the undocumented-member walk, on the first body that needs it.
+    shapes: OnceLock<undocumented::Shapes>,
 }
 
 /// Validates bodies against one spec.
@@ -602,7 +604,10 @@ impl<'t> Validator<'t> {
 
     /// Adds a finding of class undocumented per member the schema allows but does not describe.
     fn undocumented(&self, compiled: &Compiled, body: &Value, out: &mut Vec<Violation>) {
-        for member in undocumented::find(&compiled.mapped.schema, body) {
+        let shapes = compiled
+            .shapes
+            .get_or_init(|| undocumented::Shapes::new(&compiled.mapped.schema));
+        for member in shapes.find(body) {
             let spec_pointer = compiled.mapped.source_map.spec_pointer(&member.schema_path);
             let location = spec_pointer.as_deref().and_then(|p| self.location(p));
             out.push(Violation {
@@ -743,7 +748,11 @@ impl<'t> Validator<'t> {
                     self.spec.location(schema_pointer)
                 ))
             })?;
-        Ok(Compiled { validator, mapped })
+        Ok(Compiled {
+            validator,
+            mapped,
+            shapes: OnceLock::new(),
+        })
     }
 
     /// The schema of a body as JSON Schema, as validated (for tools and debugging).
