@@ -5,6 +5,12 @@
 //! The scratch copy shares the workspace's build directory (`CARGO_BUILD_BUILD_DIR`), so only
 //! the copy's own crates are compiled, while its binaries go to a target directory of its own
 //! (the workspace's `target/debug/xtask` is never replaced).
+//!
+//! Ignored in `cargo test --workspace`: the copy's crates have the workspace's build hashes, so
+//! its build replaces their artifacts with ones compiled from other paths, and doctests
+//! compiled later in the same run fail to link (E0460, "found possibly newer version of
+//! crate"). `.ci/run` runs it after the test command:
+//! `cargo test -p xtask --test fourth_api -- --ignored`.
 
 mod common;
 
@@ -97,6 +103,7 @@ fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHand
 }
 
 #[test]
+#[ignore = "shares the build directory; run alone after the workspace's tests (see the module docs)"]
 fn a_fourth_spec_is_generated_built_and_checked_without_a_hand_edit() {
     let scratch = scratch_workspace();
     let root = scratch.as_path();
