@@ -12,6 +12,7 @@ mod enums;
 mod guard;
 mod progenitor_run;
 mod schemars;
+mod serde_attrs;
 mod shapes;
 pub mod timestamps;
 

@@ -9,6 +9,8 @@
 use quote::ToTokens;
 use syn::{parse_quote, Item};
 
+use super::serde_attrs::has_serde_item;
+
 /// Adds the feature-gated derive to every struct and enum that serde derives or implements
 /// `Deserialize` for: every schema type typify emits.
 pub fn derive_json_schema(types: &mut [Item]) {
@@ -30,7 +32,7 @@ pub fn derive_json_schema(types: &mut [Item]) {
 /// described by their own Rust type instead.
 fn describe_fields_by_type(fields: &mut syn::Fields) {
     for field in fields.iter_mut() {
-        if !field.attrs.iter().any(serde_with) {
+        if !has_serde_item(&field.attrs, "with") {
             continue;
         }
         let ty = field.ty.to_token_stream().to_string();
@@ -38,24 +40,6 @@ fn describe_fields_by_type(fields: &mut syn::Fields) {
             .attrs
             .push(parse_quote!(#[cfg_attr(feature = "schemars", schemars(with = #ty))]));
     }
-}
-
-fn serde_with(attr: &syn::Attribute) -> bool {
-    if !attr.path().is_ident("serde") {
-        return false;
-    }
-    let mut found = false;
-    // A parse error leaves `found` false: the attribute is then not one this rule is about.
-    let _ = attr.parse_nested_meta(|meta| {
-        if meta.path.is_ident("with") {
-            found = true;
-        }
-        if meta.input.peek(syn::Token![=]) {
-            let _: syn::Expr = meta.value()?.parse()?;
-        }
-        Ok(())
-    });
-    found
 }
 
 #[cfg(test)]

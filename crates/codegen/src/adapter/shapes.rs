@@ -5,6 +5,7 @@
 use quote::ToTokens;
 use syn::{parse_quote, Item};
 
+use super::serde_attrs::serde_items;
 use crate::model::{option_inner, Shape, ShapeField};
 
 /// The structs with named fields, as typify wrote them. Must run before
@@ -30,13 +31,13 @@ pub fn shapes(items: &[Item]) -> Vec<Shape> {
 
 fn field(field: &syn::Field) -> Option<ShapeField> {
     let ident = field.ident.clone()?;
-    let SerdeMarks {
-        default,
-        skip_serializing_if,
-    } = serde_marks(&field.attrs);
-    let default = match default {
-        None if skip_serializing_if => Some(None),
-        other => other,
+    let serde = serde_items(&field.attrs);
+    // `Some(None)` for `#[serde(default)]` or an `Option` typify lets be absent,
+    // `Some(Some(path))` for `#[serde(default = "path")]`, `None` for a required member.
+    let default = match serde.iter().find(|item| item.name == "default") {
+        Some(item) => Some(item.value.clone()),
+        None if serde.iter().any(|item| item.name == "skip_serializing_if") => Some(None),
+        None => None,
     };
     let option_of = option_inner(&field.ty);
     let initial = match &default {
@@ -54,41 +55,6 @@ fn field(field: &syn::Field) -> Option<ShapeField> {
         initial,
         doc: doc_text(&field.attrs),
     })
-}
-
-/// What typify's serde attributes say about a member's presence.
-struct SerdeMarks {
-    /// `Some(None)` for `#[serde(default)]`, `Some(Some(path))` for
-    /// `#[serde(default = "path")]`, `None` without one.
-    default: Option<Option<String>>,
-    /// `#[serde(skip_serializing_if = "...")]`: the member may be absent.
-    skip_serializing_if: bool,
-}
-
-fn serde_marks(attrs: &[syn::Attribute]) -> SerdeMarks {
-    let mut marks = SerdeMarks {
-        default: None,
-        skip_serializing_if: false,
-    };
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident("default") {
-                marks.default = Some(match meta.value() {
-                    Ok(value) => {
-                        let text: syn::LitStr = value.parse()?;
-                        Some(text.value())
-                    }
-                    Err(_) => None,
-                });
-            } else if meta.input.peek(syn::Token![=]) {
-                marks.skip_serializing_if |= meta.path.is_ident("skip_serializing_if");
-                // `rename = "..."`, `skip_serializing_if = "..."`: skip the value.
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    marks
 }
 
 fn doc_text(attrs: &[syn::Attribute]) -> Option<String> {

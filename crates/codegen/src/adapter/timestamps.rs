@@ -7,6 +7,7 @@ use progenitor_impl::{GenerationSettings, TypeImpl};
 use quote::{format_ident, ToTokens};
 use syn::visit_mut::VisitMut;
 
+use super::serde_attrs::has_serde_item;
 use crate::model::{Instant, Timestamps};
 
 const DATE_TIME: &str = "::chrono::DateTime<::chrono::offset::Utc>";
@@ -55,7 +56,7 @@ pub fn route_fields(types: &mut [syn::Item]) -> Result<(), String> {
                         ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>
                     );
                     // serde reads a missing `Option` as `None` by itself, but not through `with`.
-                    let attr = if has_serde_default(&field.attrs) {
+                    let attr = if has_serde_item(&field.attrs, "default") {
                         syn::parse_quote!(#[serde(with = "crate::timestamp::option")])
                     } else {
                         syn::parse_quote!(#[serde(default, with = "crate::timestamp::option")])
@@ -178,25 +179,6 @@ impl VisitMut for QueryValue<'_> {
         }
         syn::visit_mut::visit_expr_call_mut(self, call);
     }
-}
-
-/// Whether a `#[serde(...)]` attribute already says `default`.
-fn has_serde_default(attrs: &[syn::Attribute]) -> bool {
-    attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .any(|a| {
-            let mut found = false;
-            let _ = a.parse_nested_meta(|meta| {
-                found |= meta.path.is_ident("default");
-                // Skip a value (`rename = "x"`) so parsing continues to the next item.
-                if meta.input.peek(syn::Token![=]) {
-                    meta.value()?.parse::<syn::Expr>()?;
-                }
-                Ok(())
-            });
-            found
-        })
 }
 
 enum Kind {
