@@ -5,7 +5,9 @@
 //! ```
 //!
 //! 1. The documents' ten-profile list response (`spec/samples/insightiq/list_profiles.response-200.json`,
-//!    16 KB) is parsed N times, then parsed and validated N times through the library.
+//!    16 KB) is parsed N times, then parsed and validated N times through the library, then
+//!    handled N times by the proxy's validation thread (`proxy::findings::Worker`: as forwarded,
+//!    parsed, validated, undocumented members, the round trip through the generated types).
 //! 2. An NDJSON capture of `--lines` `GET /v1/profiles` exchanges carrying that body is generated
 //!    under `target/`, read by a bare parse loop (line by line, one `serde_json::Value` each),
 //!    then run through the `traffic` command and the `drift` command (in-process, output
@@ -19,9 +21,17 @@
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use bytes::Bytes;
+use conformance::proxy::findings::{Forwarded, Seen, Summary, Worker};
 use conformance::{BodyKindArg, Validator};
+
+// The `conformance` binary's allocator, so that the figures are the binary's.
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use serde_json::Value;
 
 fn main() {
@@ -89,6 +99,43 @@ fn main() {
         bare,
     );
     row("parse + validate", iterations, both, bare);
+    // What the proxy's validation thread spends per exchange (its `Worker`, as the proxy runs
+    // it: the body as forwarded, parsed, validated, undocumented members found, round trip).
+    let forwarded = Forwarded {
+        method: "GET".into(),
+        target: "/v1/profiles?limit=10".into(),
+        status: 200,
+        request_headers: vec![("accept".into(), "application/json".into())],
+        response_headers: vec![("content-type".into(), "application/json".into())],
+        request_body: Seen::Bytes(Bytes::new()),
+        response_body: Seen::Bytes(Bytes::from(serde_json::to_string(&parsed).unwrap())),
+    };
+    static TYPES: conformance::GeneratedTypes = conformance::GeneratedTypes;
+    for round_trip in [false, true] {
+        let summary = Arc::new(Mutex::new(Summary::default()));
+        let mut worker = Worker {
+            validator: Validator::new(validator.spec().clone())
+                .with_types(round_trip.then_some(&TYPES as &dyn conformance::TypedRoundTrip)),
+            summary: Arc::clone(&summary),
+            log: Box::new(std::io::sink()),
+            record: None,
+            max_body_bytes: 1 << 20,
+            sequence: 0,
+        };
+        let elapsed = time(iterations, || worker.handle(forwarded.clone()));
+        let totals = summary.lock().unwrap().totals;
+        assert_eq!(totals.classes, conformance::ClassCounts::default());
+        row(
+            if round_trip {
+                "proxy worker, round trip on (default)"
+            } else {
+                "proxy worker, --no-round-trip"
+            },
+            iterations,
+            elapsed,
+            bare,
+        );
+    }
 
     // 2. A large NDJSON capture through `traffic`.
     let target = std::env::var_os("CARGO_TARGET_DIR")

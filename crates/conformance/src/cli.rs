@@ -79,6 +79,10 @@ struct ProxyArgs {
     /// Exchanges waiting for validation at most (more are forwarded, counted as dropped).
     #[arg(long, value_name = "N", default_value_t = 4096)]
     queue: usize,
+    /// Bytes (bodies and headers) waiting for validation at most: the bound on what the proxy
+    /// holds when validation falls behind (more exchanges are forwarded, counted as dropped).
+    #[arg(long, value_name = "BYTES", default_value_t = 32 * 1024 * 1024)]
+    queue_bytes: usize,
     /// Do not round-trip bodies through the generated types (no loss findings).
     #[arg(long)]
     no_round_trip: bool,
@@ -210,6 +214,7 @@ pub fn run(
                 timeout: std::time::Duration::from_millis(args.upstream_timeout_ms),
                 max_body_bytes: args.max_body_bytes,
                 queue: args.queue,
+                queue_bytes: args.queue_bytes,
                 round_trip: types.is_some() && !args.no_round_trip,
             },
             stdout,

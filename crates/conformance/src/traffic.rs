@@ -76,12 +76,12 @@ pub fn media_essence(content_type: &str) -> String {
 
 impl Body {
     /// A body from its text as captured: JSON unless a content type says it is not.
-    pub fn from_captured(text: String, content_type: Option<&str>) -> Body {
+    pub fn from_captured(text: &str, content_type: Option<&str>) -> Body {
         if text.trim().is_empty() {
             return Body::Absent;
         }
         if content_type.is_some_and(|t| !is_json_media_type(t)) {
-            return Body::Text(text);
+            return Body::Text(text.to_owned());
         }
         match jsonschema_oas30::parse_json(text.as_bytes()) {
             Ok(value) => Body::Json(value),
@@ -101,7 +101,7 @@ impl Body {
         } else {
             text
         };
-        Body::from_captured(text, content_type)
+        Body::from_captured(&text, content_type)
     }
 }
 
@@ -653,7 +653,7 @@ fn read_ndjson(
             value, text,
         ) {
             (Some(value), _) if !value.is_null() => Body::Json(value),
-            (_, Some(text)) => Body::from_captured(text, content_type),
+            (_, Some(text)) => Body::from_captured(&text, content_type),
             _ => Body::Absent,
         };
         let request_body = body(

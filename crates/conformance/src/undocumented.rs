@@ -8,8 +8,11 @@
 //! documented. An object whose schemas declare no `properties` at all is free-form, not
 //! undocumented; a member an `additionalProperties` schema describes is documented.
 
-use std::collections::HashMap;
+// foldhash (already built for hashbrown): the walk is a map lookup per member, and SipHash was
+// most of it.
+use foldhash::HashMap;
 use std::fmt::Write as _;
+use std::sync::{Arc, Mutex};
 
 use serde_json::Value;
 use spec_model::escape_pointer;
@@ -50,6 +53,19 @@ pub struct Shapes {
     objects: Vec<ObjectGroup>,
     /// Per node: the `items` schemas that apply to an array value there.
     arrays: Vec<Vec<usize>>,
+    /// What applies to an object under several schemas at once (a member whose schema is an
+    /// `allOf` of others, say), gathered the first time a body meets that set.
+    merged: MergedGroups,
+}
+
+/// A cache of [`Shapes::object_group`] by set of holders; a clone starts empty.
+#[derive(Debug, Default)]
+struct MergedGroups(Mutex<HashMap<Vec<usize>, Arc<ObjectGroup>>>);
+
+impl Clone for MergedGroups {
+    fn clone(&self) -> Self {
+        MergedGroups::default()
+    }
 }
 
 /// One schema location.
@@ -125,13 +141,14 @@ impl Shapes {
         let mut builder = Builder {
             root,
             nodes: Vec::new(),
-            by_path: HashMap::new(),
+            by_path: HashMap::default(),
         };
         builder.node(root, String::new());
         let nodes = builder.nodes;
         let mut shapes = Shapes {
             objects: Vec::with_capacity(nodes.len()),
             arrays: Vec::with_capacity(nodes.len()),
+            merged: MergedGroups::default(),
             nodes,
         };
         for index in 0..shapes.nodes.len() {
@@ -162,8 +179,8 @@ impl Shapes {
                 let group = match holders {
                     [one] => &self.objects[*one],
                     _ => {
-                        merged = self.object_group(holders);
-                        &merged
+                        merged = self.merged_group(holders);
+                        &*merged
                     }
                 };
                 for (name, member) in members {
@@ -172,6 +189,11 @@ impl Shapes {
                         None => group.additional.as_slice(),
                     };
                     if holders.is_empty() && (group.described_at.is_none() || group.closes_members)
+                    {
+                        continue;
+                    }
+                    // A described member with a scalar value has nothing under it to find.
+                    if !holders.is_empty() && !matches!(member, Value::Object(_) | Value::Array(_))
                     {
                         continue;
                     }
@@ -219,6 +241,17 @@ impl Shapes {
             }
             _ => {}
         }
+    }
+
+    /// [`Shapes::object_group`] of several holders, from the cache.
+    fn merged_group(&self, holders: &[usize]) -> Arc<ObjectGroup> {
+        let mut cache = self.merged.0.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(group) = cache.get(holders) {
+            return Arc::clone(group);
+        }
+        let group = Arc::new(self.object_group(holders));
+        cache.insert(holders.to_vec(), Arc::clone(&group));
+        group
     }
 
     /// What applies to an object value under `holders`.

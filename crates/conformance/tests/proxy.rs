@@ -404,3 +404,40 @@ async fn an_unreachable_upstream_answers_502_and_strict_fails_undocumented() {
     let (code, out, _) = strict.stop();
     assert_eq!(code, 1, "{out}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_queue_over_its_byte_bound_drops_the_exchange_and_still_forwards_it() {
+    // Users 1 and 2 are each over 300 bytes; the 404's head and `{}` are under. With room for
+    // 300 bytes, the small exchange is validated and the two large ones are dropped.
+    let upstream = wrong_upstream(None).await;
+    let proxy = Proxy::start(
+        "instabot",
+        &format!("http://{upstream}"),
+        &["--queue-bytes", "300"],
+    );
+    let client = reqwest::Client::new();
+    for path in ["/v1/users/1", "/v1/users/2", "/v1/users/9"] {
+        let (status, _, body) = wrong_answer(path).unwrap();
+        let response = client.get(proxy.url(path)).send().await.unwrap();
+        assert_eq!(response.status().as_u16(), status, "{path}");
+        assert_eq!(
+            response.bytes().await.unwrap().as_ref(),
+            &body[..],
+            "{path}"
+        );
+        // One at a time, so that the small one finds the queue empty.
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let summary = summary(&proxy).await;
+    assert_eq!(summary["dropped"], 2, "{summary}");
+    assert_eq!(summary["totals"]["exchanges"], 1, "{summary}");
+    let (code, out, err) = proxy.stop();
+    assert!(
+        out.contains("1 exchanges") && out.contains("2 dropped"),
+        "{out}"
+    );
+    // The wrong type in user 2 was never validated, so nothing failed: the count says why.
+    assert!(!err.contains("objectId"), "{err}");
+    assert!(err.contains("GET /v1/users/9 -> 404"), "{err}");
+    assert_eq!(code, 1, "the validated 404 is a finding: {out}");
+}

@@ -34,28 +34,41 @@ pub fn parse_json(text: &[u8]) -> serde_json::Result<Value> {
 /// JSON text with its `-0` number tokens (outside strings) rewritten to ` 0`, which keeps every
 /// offset: for parsing into a type of one's own, as [`parse_json`] does into a [`Value`].
 pub fn negative_zero_as_zero(text: &[u8]) -> Cow<'_, [u8]> {
+    // Jumps between the bytes that matter (memchr): outside a string `"` and `-`, inside one
+    // `"` and `\\`. A body is mostly string content, so this skips most of it; the byte-by-byte
+    // scan it replaces was an eighth of `traffic`'s time.
     let mut positions = Vec::new();
-    let mut in_string = false;
-    let mut escaped = false;
-    for (index, &byte) in text.iter().enumerate() {
-        if in_string {
-            match (escaped, byte) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
+    let mut index = 0;
+    while let Some(offset) = text
+        .get(index..)
+        .and_then(|rest| memchr::memchr2(b'"', b'-', rest))
+    {
+        let at = index + offset;
+        if text[at] == b'-' {
+            // Outside a string, `-` can only start a number.
+            if text.get(at + 1) == Some(&b'0')
+                && !matches!(text.get(at + 2), Some(b'.' | b'e' | b'E' | b'0'..=b'9'))
+            {
+                positions.push(at);
             }
+            index = at + 1;
             continue;
         }
-        match byte {
-            b'"' => in_string = true,
-            // Outside a string, `-` can only start a number.
-            b'-' if text.get(index + 1) == Some(&b'0')
-                && !matches!(text.get(index + 2), Some(b'.' | b'e' | b'E' | b'0'..=b'9')) =>
-            {
-                positions.push(index)
+        // A string: its end is the first `"` not escaped (an unterminated one ends the text,
+        // and the parser reports it).
+        let mut cursor = at + 1;
+        index = text.len();
+        while let Some(offset) = text
+            .get(cursor..)
+            .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+        {
+            let at = cursor + offset;
+            if text[at] == b'\\' {
+                cursor = at + 2;
+            } else {
+                index = at + 1;
+                break;
             }
-            _ => {}
         }
     }
     if positions.is_empty() {
@@ -215,5 +228,57 @@ mod tests {
         assert!(parse_json(b"-0").unwrap().is_u64());
         let error = parse_json(b"{\"a\": -0,}").unwrap_err();
         assert_eq!((error.line(), error.column()), (1, 10));
+    }
+
+    /// The byte-by-byte scan `negative_zero_as_zero` replaced, kept as the oracle.
+    fn negative_zeros_byte_by_byte(text: &[u8]) -> Vec<usize> {
+        let (mut positions, mut in_string, mut escaped) = (Vec::new(), false, false);
+        for (index, &byte) in text.iter().enumerate() {
+            if in_string {
+                match (escaped, byte) {
+                    (true, _) => escaped = false,
+                    (false, b'\\') => escaped = true,
+                    (false, b'"') => in_string = false,
+                    _ => {}
+                }
+                continue;
+            }
+            match byte {
+                b'"' => in_string = true,
+                b'-' if text.get(index + 1) == Some(&b'0')
+                    && !matches!(text.get(index + 2), Some(b'.' | b'e' | b'E' | b'0'..=b'9')) =>
+                {
+                    positions.push(index)
+                }
+                _ => {}
+            }
+        }
+        positions
+    }
+
+    #[test]
+    fn the_scan_finds_what_a_byte_by_byte_scan_finds() {
+        let cases: &[&[u8]] = &[
+            b"",
+            b"-0",
+            b"-",
+            b"\"",
+            b"\"\\",
+            b"\"\\\"-0",
+            b"\"a\\\\\"-0",
+            br#"{"a":"\\"," b":-0,"c":"\"-0\"","d":[-0,-0.5,-00,-0e1,-0]}"#,
+            br#"["2024-01-05T10:00:00-03:00", -0, "-0", "\u0022-0", -0]"#,
+            br#"{"unterminated": "-0 -0"#,
+            b"-0-0 -0\"-0\" -0\\ -0",
+        ];
+        for text in cases {
+            let rewritten = negative_zero_as_zero(text);
+            let expected = negative_zeros_byte_by_byte(text);
+            let changed: Vec<usize> = (0..text.len())
+                .filter(|&i| rewritten[i] != text[i])
+                .collect();
+            assert_eq!(changed, expected, "{}", String::from_utf8_lossy(text));
+            assert!(changed.iter().all(|&i| rewritten[i] == b' '));
+        }
     }
 }

@@ -9,8 +9,10 @@
 //! fields, conformance compares two texts of one instant with it, the sandbox writes with it.
 
 use std::fmt;
+use std::sync::OnceLock;
 
-use chrono::{DateTime, NaiveDateTime, Timelike, Utc};
+use chrono::format::{Item, Parsed, StrftimeItems};
+use chrono::{DateTime, Timelike, Utc};
 
 /// The UTC offset a form writes, and whether reading requires one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,7 +49,9 @@ impl Form {
 
     /// The API's usual text for `instant`.
     pub fn write(&self, instant: &DateTime<Utc>) -> String {
-        let mut text = instant.format("%Y-%m-%dT%H:%M:%S").to_string();
+        let mut text = instant
+            .format_with_items(items(&WRITE_ITEMS, WRITE_FORMAT).iter())
+            .to_string();
         // A leap second carries its extra second in the nanoseconds; `%S` already wrote 60.
         let nanos = format!("{:09}", instant.nanosecond() % 1_000_000_000);
         let digits = match self.fraction {
@@ -78,7 +82,11 @@ impl Form {
             // `%.f` reads an optional `.` and 1 to 9 digits. The date and time must be exactly
             // there: chrono's `%Y` would also read a sign and more digits, the spec's pattern not.
             Offset::None if plain_date_time(text) => {
-                NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                // What `NaiveDateTime::parse_from_str(text, READ_FORMAT)` does, with the format
+                // read once.
+                let mut parsed = Parsed::new();
+                chrono::format::parse(&mut parsed, text, items(&READ_ITEMS, READ_FORMAT).iter())
+                    .and_then(|()| parsed.to_naive_datetime_with_offset(0))
                     .map(|naive| naive.and_utc())
                     .map_err(|_| error())
             }
@@ -133,6 +141,20 @@ impl Form {
 }
 
 /// `YYYY-MM-DDTHH:MM:SS` followed by nothing or a `.`: the part `%Y…%S` must read exactly.
+const WRITE_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
+const READ_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.f";
+static WRITE_ITEMS: OnceLock<Vec<Item<'static>>> = OnceLock::new();
+static READ_ITEMS: OnceLock<Vec<Item<'static>>> = OnceLock::new();
+
+/// A strftime format read into chrono's items once: reading it on every call was most of the
+/// time a date-time took to write or read (the conformance round trip does both per member).
+fn items(
+    cell: &'static OnceLock<Vec<Item<'static>>>,
+    format: &'static str,
+) -> &'static [Item<'static>] {
+    cell.get_or_init(|| StrftimeItems::new(format).collect())
+}
+
 fn plain_date_time(text: &str) -> bool {
     let bytes = text.as_bytes();
     let shape = b"dddd-dd-ddTdd:dd:dd";

@@ -69,7 +69,8 @@ fn round_trip(model: &ApiModel) -> proc_macro2::TokenStream {
             fn convert<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(
                 body: &::serde_json::Value,
             ) -> ::std::result::Result<::serde_json::Value, ::std::string::String> {
-                let typed: T = ::serde_json::from_value(body.clone()).map_err(|e| e.to_string())?;
+                // From the borrowed value: `from_value` would need a clone of the whole body.
+                let typed = <T as ::serde::Deserialize>::deserialize(body).map_err(|e| e.to_string())?;
                 ::serde_json::to_value(&typed).map_err(|e| e.to_string())
             }
 

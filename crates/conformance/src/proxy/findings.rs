@@ -2,6 +2,7 @@
 //! thread that owns the [`Validator`], logs one line per finding, keeps the counts per operation
 //! and class (the summary) and writes the recording.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
@@ -37,6 +38,28 @@ pub struct Forwarded {
     pub response_body: Seen,
 }
 
+impl Forwarded {
+    /// What the exchange holds while it waits for validation, for the queue's byte bound:
+    /// bodies, headers and the target.
+    pub fn queued_bytes(&self) -> usize {
+        let body = |seen: &Seen| match seen {
+            Seen::Bytes(bytes) => bytes.len(),
+            Seen::TooLarge => 0,
+        };
+        let headers = |list: &[(String, String)]| -> usize {
+            list.iter()
+                .map(|(name, value)| name.len() + value.len())
+                .sum()
+        };
+        self.method.len()
+            + self.target.len()
+            + headers(&self.request_headers)
+            + headers(&self.response_headers)
+            + body(&self.request_body)
+            + body(&self.response_body)
+    }
+}
+
 /// Counts of one operation (or of the whole run).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Counts {
@@ -52,7 +75,7 @@ pub struct Summary {
     /// By operation name; `unmatched` for exchanges no operation matches.
     pub operations: BTreeMap<String, Counts>,
     pub totals: Counts,
-    /// Exchanges dropped because validation was behind (the channel was full).
+    /// Exchanges dropped because validation was behind (the queue was full by count or bytes).
     pub dropped: u64,
 }
 
@@ -152,9 +175,9 @@ impl Worker<'_> {
         exchange.response_content_type =
             header_value(&seen.response_headers, "content-type").map(str::to_owned);
         exchange.request_body =
-            Body::from_captured(request_text, exchange.request_content_type.as_deref());
+            Body::from_captured(&request_text, exchange.request_content_type.as_deref());
         exchange.response_body =
-            Body::from_captured(response_text, exchange.response_content_type.as_deref());
+            Body::from_captured(&response_text, exchange.response_content_type.as_deref());
         let verdict = match traffic::check_exchange(&self.validator, &exchange) {
             Ok((verdict, _)) => verdict,
             Err(error) => {
@@ -205,15 +228,16 @@ impl Worker<'_> {
         summary.totals.classes.merge(&counts);
     }
 
-    /// A body's text for validation: decoded when gzip, `None` when over the cap.
-    fn body(&self, headers: &[(String, String)], seen: &Seen) -> Option<String> {
+    /// A body's text for validation: decoded when gzip, `None` when over the cap; borrowed
+    /// when it is UTF-8 as sent (the common case: no copy of the body).
+    fn body<'s>(&self, headers: &[(String, String)], seen: &'s Seen) -> Option<Cow<'s, str>> {
         let Seen::Bytes(bytes) = seen else {
             return None;
         };
         let gzip = header_value(headers, "content-encoding")
             .is_some_and(|e| e.trim().eq_ignore_ascii_case("gzip"));
         if !gzip {
-            return Some(String::from_utf8_lossy(bytes).into_owned());
+            return Some(utf8(bytes));
         }
         let mut decoded = Vec::new();
         let limit = self.max_body_bytes as u64 + 1;
@@ -222,10 +246,19 @@ impl Worker<'_> {
             .read_to_end(&mut decoded)
         {
             Ok(_) if decoded.len() as u64 >= limit => None,
-            Ok(_) => Some(String::from_utf8_lossy(&decoded).into_owned()),
+            Ok(_) => Some(Cow::Owned(utf8(&decoded).into_owned())),
             // Not gzip after all: validated as sent, so the finding says what is wrong.
-            Err(_) => Some(String::from_utf8_lossy(bytes).into_owned()),
+            Err(_) => Some(utf8(bytes)),
         }
+    }
+}
+
+/// `bytes` as text; invalid UTF-8 replaced (the parser then reports the body). The strict
+/// check first: it is several times faster than the lossy one on valid text.
+fn utf8(bytes: &[u8]) -> Cow<'_, str> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(bytes),
     }
 }
 

@@ -4,7 +4,9 @@
 //! proxy must change (hop-by-hop headers; `Host` names the upstream). Both bodies are read whole
 //! up to `--max-body-bytes` (a longer one is forwarded as it arrives and counted as not
 //! validated), and each exchange is handed, after its response is on its way, to the validation
-//! thread ([`findings`]), which reports in the three classes. Compressed bodies are forwarded as
+//! thread ([`findings`]), which reports in the three classes. The queue between them is bounded
+//! by count (`--queue`) and by bytes (`--queue-bytes`); an exchange that finds it full is
+//! forwarded all the same and counted as dropped, never waited for. Compressed bodies are forwarded as
 //! they are and decoded only to validate them. An unreachable upstream answers 502, one slower
 //! than `--upstream-timeout` 504. `GET /_conformance/summary` returns the counts; Ctrl-C or
 //! SIGTERM prints them and exits 1 when something failed.
@@ -17,6 +19,7 @@ use std::convert::Infallible;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{sync_channel, SyncSender, TrySendError};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -47,6 +50,9 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// Exchanges waiting for validation at most; more are forwarded and counted as dropped.
     pub queue: usize,
+    /// Bytes (bodies, headers and targets) waiting for validation at most, whatever their
+    /// count: what bounds the proxy's memory when validation falls behind.
+    pub queue_bytes: usize,
     /// Round-trip bodies through the generated types (loss findings).
     pub round_trip: bool,
 }
@@ -57,6 +63,10 @@ struct State {
     timeout: Duration,
     max_body_bytes: usize,
     queue: SyncSender<findings::Forwarded>,
+    /// What the exchanges in `queue` hold ([`findings::Forwarded::queued_bytes`]); the
+    /// validation thread takes each off when it is done with it.
+    queued_bytes: Arc<AtomicUsize>,
+    queue_bytes: usize,
     summary: Arc<Mutex<Summary>>,
     strict: bool,
 }
@@ -212,7 +222,7 @@ async fn handle(
             Forwarded::Streaming { .. } => Seen::TooLarge,
         },
     };
-    if let Err(TrySendError::Full(_)) = state.queue.try_send(seen) {
+    if !enqueue(&state, seen) {
         state
             .summary
             .lock()
@@ -221,6 +231,30 @@ async fn handle(
     }
     strip_hop_by_hop(&mut parts.headers);
     Ok(Response::from_parts(parts, response_body))
+}
+
+/// Hands an exchange to the validation thread unless the queue is full by count or by bytes:
+/// then it is dropped (the caller counts it), so that validation falling behind never holds
+/// more than `--queue-bytes` nor slows forwarding.
+fn enqueue(state: &State, exchange: findings::Forwarded) -> bool {
+    let bytes = exchange.queued_bytes();
+    let reserved = state
+        .queued_bytes
+        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |queued| {
+            queued
+                .checked_add(bytes)
+                .filter(|total| *total <= state.queue_bytes)
+        });
+    if reserved.is_err() {
+        return false;
+    }
+    match state.queue.try_send(exchange) {
+        Ok(()) => true,
+        Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
+            state.queued_bytes.fetch_sub(bytes, Ordering::AcqRel);
+            false
+        }
+    }
 }
 
 /// Runs the proxy until Ctrl-C or SIGTERM; prints the summary to `stdout`, findings to
@@ -250,6 +284,8 @@ pub fn run(
     };
     let summary = Arc::new(Mutex::new(Summary::default()));
     let (sender, receiver) = sync_channel::<findings::Forwarded>(config.queue.max(1));
+    let queued_bytes = Arc::new(AtomicUsize::new(0));
+    let worker_queued_bytes = Arc::clone(&queued_bytes);
     let worker_summary = Arc::clone(&summary);
     let max_body_bytes = config.max_body_bytes;
     let round_trip = config.round_trip;
@@ -273,7 +309,9 @@ pub fn run(
                 sequence: 0,
             };
             for exchange in receiver {
+                let bytes = exchange.queued_bytes();
                 worker.handle(exchange);
+                worker_queued_bytes.fetch_sub(bytes, Ordering::AcqRel);
             }
             if let Some(record) = worker.record.as_mut() {
                 let _ = record.flush();
@@ -291,6 +329,8 @@ pub fn run(
         timeout: config.timeout,
         max_body_bytes: config.max_body_bytes,
         queue: sender,
+        queued_bytes,
+        queue_bytes: config.queue_bytes,
         summary: Arc::clone(&summary),
         strict: config.strict,
     });
@@ -340,13 +380,21 @@ pub fn run(
 }
 
 /// Validation runs off the response path; where it competes with forwarding for the cores (a
-/// proxy beside its upstream and the test suite on a small CI machine), forwarding goes first:
-/// on Linux each thread has its own nice value and `setpriority(PRIO_PROCESS, 0, ..)` sets the
-/// calling thread's. A failure leaves the thread at its priority, which is only slower.
+/// proxy beside its upstream and the test suite on a small CI machine), forwarding goes first.
+/// On Linux each thread has its own scheduling policy: `SCHED_IDLE` runs the validation thread
+/// only on a core nothing else wants, and a forwarding thread that wakes preempts it at once
+/// (a nice value only lowers its share, and a woken thread may still wait out its slice).
+/// Nice 19 is the fallback where the policy is refused; a failure of both leaves the thread at
+/// its priority, which is only slower.
 #[cfg(target_os = "linux")]
 fn yield_to_forwarding() {
-    // SAFETY: setpriority reads its three integer arguments only; `0` names the calling thread.
-    let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 10) };
+    let parameters = libc::sched_param { sched_priority: 0 };
+    // SAFETY: both calls read their arguments only (`parameters` outlives the call); `0` names
+    // the calling thread.
+    let idle = unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &parameters) };
+    if idle != 0 {
+        let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 19) };
+    }
 }
 
 #[cfg(not(target_os = "linux"))]

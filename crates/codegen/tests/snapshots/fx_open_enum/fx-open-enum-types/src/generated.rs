@@ -391,7 +391,7 @@ pub mod round_trip {
     fn convert<T: ::serde::de::DeserializeOwned + ::serde::Serialize>(
         body: &::serde_json::Value,
     ) -> ::std::result::Result<::serde_json::Value, ::std::string::String> {
-        let typed: T = ::serde_json::from_value(body.clone())
+        let typed = <T as ::serde::Deserialize>::deserialize(body)
             .map_err(|e| e.to_string())?;
         ::serde_json::to_value(&typed).map_err(|e| e.to_string())
     }
