@@ -180,6 +180,10 @@ fn main() {
                 if *name == "proxy" {
                     println!("          {}", validation_summary(&client, proxy.addr).await);
                 }
+                if *name == "Prism" {
+                    // Let Prism's backlog drain before the next runs load the sandbox.
+                    tokio::time::sleep(Duration::from_secs(10)).await;
+                }
                 match p99.iter_mut().find(|(n, _)| n == name) {
                     Some((_, runs)) => runs.push(run.percentile(99.0)),
                     None => p99.push((name, vec![run.percentile(99.0)])),
@@ -263,6 +267,7 @@ fn main() {
             }
             samples
         });
+        let before = validation_counts(&client, proxy.addr).await;
         let run = open_loop(
             &client,
             url,
@@ -270,6 +275,9 @@ fn main() {
             Duration::from_secs(settings.memory_seconds),
         )
         .await;
+        // Give validation the moment it needs to finish the last exchanges of the run.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let after = validation_counts(&client, proxy.addr).await;
         let samples = sampler.join().unwrap();
         let end = rss_kb(pid).unwrap_or(0);
         let start = samples.first().copied().unwrap_or(0);
@@ -287,7 +295,13 @@ fn main() {
         if let Some(error) = &run.first_error {
             println!("  first failure: {error}");
         }
-        println!("  {}", validation_summary(&client, proxy.addr).await);
+        if let (Some(before), Some(after)) = (before, after) {
+            println!(
+                "  during this run the proxy validated {} exchanges and dropped {} (the queue may hold the saturated runs' exchanges at its start)",
+                after.0 - before.0,
+                after.1 - before.1
+            );
+        }
     });
     println!("\nload average at the end: {}", load_average());
     drop(prism);
@@ -515,17 +529,24 @@ async fn get(client: &HttpClient, url: &str) -> Result<(u16, Bytes), String> {
     Ok((status, body))
 }
 
-/// What the proxy's validation thread got through so far (its `/_conformance/summary`).
-async fn validation_summary(client: &HttpClient, proxy: SocketAddr) -> String {
+/// What the proxy's validation thread got through so far (its `/_conformance/summary`):
+/// exchanges validated and dropped.
+async fn validation_counts(client: &HttpClient, proxy: SocketAddr) -> Option<(u64, u64)> {
     let url = format!("http://{proxy}{}", conformance::proxy::SUMMARY_PATH);
-    let summary = match get(client, &url).await {
-        Ok((200, body)) => serde_json::from_slice::<serde_json::Value>(&body).ok(),
-        _ => None,
+    let (200, body) = get(client, &url).await.ok()? else {
+        return None;
     };
-    match summary {
-        Some(summary) => format!(
-            "proxy so far: {} exchanges validated, {} dropped (validation behind)",
-            summary["totals"]["exchanges"], summary["dropped"]
+    let summary: serde_json::Value = serde_json::from_slice(&body).ok()?;
+    Some((
+        summary["totals"]["exchanges"].as_u64()?,
+        summary["dropped"].as_u64()?,
+    ))
+}
+
+async fn validation_summary(client: &HttpClient, proxy: SocketAddr) -> String {
+    match validation_counts(client, proxy).await {
+        Some((validated, dropped)) => format!(
+            "proxy so far: {validated} exchanges validated, {dropped} dropped (validation behind)"
         ),
         None => "proxy summary: unavailable".to_owned(),
     }
