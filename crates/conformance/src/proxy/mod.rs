@@ -63,9 +63,8 @@ struct State {
     timeout: Duration,
     max_body_bytes: usize,
     queue: SyncSender<findings::Forwarded>,
-    /// What the exchanges in `queue` hold ([`findings::Forwarded::queued_bytes`]); the
-    /// validation thread takes each off when it is done with it.
-    queued_bytes: Arc<AtomicUsize>,
+    /// What waits in `queue`; the validation thread takes each exchange off when it is done.
+    backlog: Arc<Backlog>,
     queue_bytes: usize,
     summary: Arc<Mutex<Summary>>,
     strict: bool,
@@ -143,7 +142,10 @@ async fn handle(
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        return Ok(local(StatusCode::OK, summary.to_json(state.strict)));
+        let mut json = summary.to_json(state.strict);
+        json["queued"] = state.backlog.exchanges.load(Ordering::Acquire).into();
+        json["queued_bytes"] = state.backlog.bytes.load(Ordering::Acquire).into();
+        return Ok(local(StatusCode::OK, json));
     }
     let (mut parts, body) = request.into_parts();
     let target = parts
@@ -233,25 +235,39 @@ async fn handle(
     Ok(Response::from_parts(parts, response_body))
 }
 
+/// What waits for validation: exchanges and their [`findings::Forwarded::queued_bytes`]
+/// (served in the summary as `queued` and `queued_bytes`).
+#[derive(Debug, Default)]
+struct Backlog {
+    exchanges: AtomicUsize,
+    bytes: AtomicUsize,
+}
+
 /// Hands an exchange to the validation thread unless the queue is full by count or by bytes:
 /// then it is dropped (the caller counts it), so that validation falling behind never holds
 /// more than `--queue-bytes` nor slows forwarding.
 fn enqueue(state: &State, exchange: findings::Forwarded) -> bool {
     let bytes = exchange.queued_bytes();
-    let reserved = state
-        .queued_bytes
-        .fetch_update(Ordering::AcqRel, Ordering::Acquire, |queued| {
-            queued
-                .checked_add(bytes)
-                .filter(|total| *total <= state.queue_bytes)
-        });
+    let reserved =
+        state
+            .backlog
+            .bytes
+            .fetch_update(Ordering::AcqRel, Ordering::Acquire, |queued| {
+                queued
+                    .checked_add(bytes)
+                    .filter(|total| *total <= state.queue_bytes)
+            });
     if reserved.is_err() {
         return false;
     }
+    // Counted before the send, so that the count never goes below zero when the validation
+    // thread takes the exchange at once.
+    state.backlog.exchanges.fetch_add(1, Ordering::AcqRel);
     match state.queue.try_send(exchange) {
         Ok(()) => true,
         Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
-            state.queued_bytes.fetch_sub(bytes, Ordering::AcqRel);
+            state.backlog.exchanges.fetch_sub(1, Ordering::AcqRel);
+            state.backlog.bytes.fetch_sub(bytes, Ordering::AcqRel);
             false
         }
     }
@@ -284,8 +300,8 @@ pub fn run(
     };
     let summary = Arc::new(Mutex::new(Summary::default()));
     let (sender, receiver) = sync_channel::<findings::Forwarded>(config.queue.max(1));
-    let queued_bytes = Arc::new(AtomicUsize::new(0));
-    let worker_queued_bytes = Arc::clone(&queued_bytes);
+    let backlog = Arc::new(Backlog::default());
+    let worker_backlog = Arc::clone(&backlog);
     let worker_summary = Arc::clone(&summary);
     let max_body_bytes = config.max_body_bytes;
     let round_trip = config.round_trip;
@@ -311,7 +327,8 @@ pub fn run(
             for exchange in receiver {
                 let bytes = exchange.queued_bytes();
                 worker.handle(exchange);
-                worker_queued_bytes.fetch_sub(bytes, Ordering::AcqRel);
+                worker_backlog.bytes.fetch_sub(bytes, Ordering::AcqRel);
+                worker_backlog.exchanges.fetch_sub(1, Ordering::AcqRel);
             }
             if let Some(record) = worker.record.as_mut() {
                 let _ = record.flush();
@@ -329,7 +346,7 @@ pub fn run(
         timeout: config.timeout,
         max_body_bytes: config.max_body_bytes,
         queue: sender,
-        queued_bytes,
+        backlog,
         queue_bytes: config.queue_bytes,
         summary: Arc::clone(&summary),
         strict: config.strict,
