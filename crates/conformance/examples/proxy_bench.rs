@@ -21,9 +21,9 @@
 //! 2. Saturated throughput, closed loop over N connections: direct, proxy, Prism; the proxy's
 //!    share of direct (target: at least 40%) and its ratio to Prism.
 //! 3. The proxy's resident memory (VmRSS) sampled every second over an open-loop run (at
-//!    `--memory-rate`, default `--rate`): start, max and end. Above the rate the validation
-//!    thread keeps up with, its queue (`--queue`, 4,096 exchanges) fills and memory grows to
-//!    that bound; below it memory should stay flat.
+//!    `--memory-rate`, default `--rate`): start, at 10 s, max and end. Above the rate the
+//!    validation thread keeps up with, its queue (`--queue-bytes`, 32 MiB, and `--queue`, 4,096
+//!    exchanges) fills and memory grows to that bound; below it memory should stay flat.
 //!
 //! The load average is printed at the start and the end: figures on a busy machine are lower.
 

@@ -140,7 +140,6 @@ impl Form {
     }
 }
 
-/// `YYYY-MM-DDTHH:MM:SS` followed by nothing or a `.`: the part `%Y…%S` must read exactly.
 const WRITE_FORMAT: &str = "%Y-%m-%dT%H:%M:%S";
 const READ_FORMAT: &str = "%Y-%m-%dT%H:%M:%S%.f";
 static WRITE_ITEMS: OnceLock<Vec<Item<'static>>> = OnceLock::new();
@@ -155,6 +154,7 @@ fn items(
     cell.get_or_init(|| StrftimeItems::new(format).collect())
 }
 
+/// `YYYY-MM-DDTHH:MM:SS` followed by nothing or a `.`: the part `%Y…%S` must read exactly.
 fn plain_date_time(text: &str) -> bool {
     let bytes = text.as_bytes();
     let shape = b"dddd-dd-ddTdd:dd:dd";

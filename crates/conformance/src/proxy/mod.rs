@@ -137,14 +137,18 @@ async fn handle(
     request: Request<Incoming>,
 ) -> Result<Response<Forwarded>, Infallible> {
     if request.uri().path() == SUMMARY_PATH && request.method() == hyper::Method::GET {
+        // The backlog first: the validation thread counts an exchange in the summary before it
+        // takes it off the backlog, so `queued: 0` read first means the summary holds them all.
+        let queued = state.backlog.exchanges.load(Ordering::Acquire);
+        let queued_bytes = state.backlog.bytes.load(Ordering::Acquire);
         let summary = state
             .summary
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
         let mut json = summary.to_json(state.strict);
-        json["queued"] = state.backlog.exchanges.load(Ordering::Acquire).into();
-        json["queued_bytes"] = state.backlog.bytes.load(Ordering::Acquire).into();
+        json["queued"] = queued.into();
+        json["queued_bytes"] = queued_bytes.into();
         return Ok(local(StatusCode::OK, json));
     }
     let (mut parts, body) = request.into_parts();
@@ -358,6 +362,12 @@ pub fn run(
             .map_err(|e| format!("--listen {listen}: {e}"))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         eprintln!("conformance proxy: listening on {address}");
+        if config.queue_bytes < config.max_body_bytes.saturating_mul(2) {
+            eprintln!(
+                "conformance proxy: warning: --queue-bytes {} is under twice --max-body-bytes {}: an exchange larger than the queue's bound is never validated (counted as dropped)",
+                config.queue_bytes, config.max_body_bytes
+            );
+        }
         let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
             .map_err(|e| e.to_string())?;
         loop {
@@ -398,16 +408,18 @@ pub fn run(
 
 /// Validation runs off the response path; where it competes with forwarding for the cores (a
 /// proxy beside its upstream and the test suite on a small CI machine), forwarding goes first.
-/// On Linux each thread has its own scheduling policy: `SCHED_IDLE` runs the validation thread
-/// only on a core nothing else wants, and a forwarding thread that wakes preempts it at once
-/// (a nice value only lowers its share, and a woken thread may still wait out its slice).
+/// On Linux each thread has its own scheduling policy: under `SCHED_IDLE` the validation thread
+/// gets a tiny share of a busy core (weight 3 against 1,024) and a forwarding thread that wakes
+/// preempts it at once (a nice value only lowers its share, and a woken thread may still wait
+/// out its slice). What it cannot validate meanwhile waits in the bounded queue.
 /// Nice 19 is the fallback where the policy is refused; a failure of both leaves the thread at
 /// its priority, which is only slower.
 #[cfg(target_os = "linux")]
 fn yield_to_forwarding() {
-    let parameters = libc::sched_param { sched_priority: 0 };
-    // SAFETY: both calls read their arguments only (`parameters` outlives the call); `0` names
+    // SAFETY: `sched_param` is plain integers, for which zero is valid (musl has more fields
+    // than `sched_priority`, all zero here); both calls read their arguments only; `0` names
     // the calling thread.
+    let parameters: libc::sched_param = unsafe { std::mem::zeroed() };
     let idle = unsafe { libc::sched_setscheduler(0, libc::SCHED_IDLE, &parameters) };
     if idle != 0 {
         let _ = unsafe { libc::setpriority(libc::PRIO_PROCESS, 0, 19) };
