@@ -27,12 +27,12 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 use conformance::proxy::findings::{Forwarded, Seen, Summary, Worker};
 use conformance::{BodyKindArg, Validator};
+use serde_json::Value;
 
 // The `conformance` binary's allocator, so that the figures are the binary's.
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use serde_json::Value;
 
 fn main() {
     let mut iterations: u32 = 5_000;

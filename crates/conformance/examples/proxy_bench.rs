@@ -412,10 +412,7 @@ impl Process {
             .ok_or("nginx is not installed (apt-get install nginx-light)")?;
         let dir = target.join("proxy-bench-nginx");
         std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| e.to_string())?
-            .port();
+        let port = free_port()?;
         let config = format!(
             "daemon off;\nworker_processes 1;\npid {dir}/nginx.pid;\nerror_log {dir}/error.log;\n\
              events {{ worker_connections 1024; }}\n\
@@ -436,21 +433,8 @@ impl Process {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("cannot start nginx: {e}"))?;
-        let process = Process {
-            child,
-            addr: SocketAddr::from(([127, 0, 0, 1], port)),
-        };
-        let started = Instant::now();
-        while std::net::TcpStream::connect(process.addr).is_err() {
-            if started.elapsed() > Duration::from_secs(10) {
-                return Err(format!(
-                    "nginx did not listen within 10 s (see {})",
-                    dir.join("error.log").display()
-                ));
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        Ok(process)
+        Process::listening(child, port, Duration::from_secs(10))
+            .map_err(|e| format!("nginx {e} (see {})", dir.join("error.log").display()))
     }
 
     /// Prism from `target/prism` (installed there with npm when it is not yet).
@@ -474,10 +458,7 @@ impl Process {
                 return Err(format!("npm install failed ({status})"));
             }
         }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .map_err(|e| e.to_string())?
-            .port();
+        let port = free_port()?;
         let child = Command::new(&bin)
             .arg("proxy")
             .arg(spec)
@@ -488,19 +469,34 @@ impl Process {
             .stderr(Stdio::null())
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+        Process::listening(child, port, Duration::from_secs(60)).map_err(|e| format!("Prism {e}"))
+    }
+
+    /// `child`, once it accepts connections on `127.0.0.1:port` (killed if it does not within
+    /// `within`).
+    fn listening(child: Child, port: u16, within: Duration) -> Result<Process, String> {
         let process = Process {
             child,
             addr: SocketAddr::from(([127, 0, 0, 1], port)),
         };
         let started = Instant::now();
         while std::net::TcpStream::connect(process.addr).is_err() {
-            if started.elapsed() > Duration::from_secs(60) {
-                return Err("Prism did not listen within 60 s".into());
+            if started.elapsed() > within {
+                return Err(format!("did not listen within {} s", within.as_secs()));
             }
-            std::thread::sleep(Duration::from_millis(200));
+            std::thread::sleep(Duration::from_millis(50));
         }
         Ok(process)
     }
+}
+
+/// A loopback port free now (bound, read, released) for a child that takes its port as an
+/// argument.
+fn free_port() -> Result<u16, String> {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .map(|addr| addr.port())
+        .map_err(|e| e.to_string())
 }
 
 /// The first line of a child's pipe; the rest is read and dropped on a thread, so that the

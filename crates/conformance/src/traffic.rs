@@ -11,6 +11,7 @@
 //! over the limit. An exchange without a response has its request checked and is counted as
 //! such ([`Summary::unanswered`]).
 
+use std::borrow::Cow;
 use std::fmt;
 use std::io::{self, BufRead};
 
@@ -76,12 +77,14 @@ pub fn media_essence(content_type: &str) -> String {
 
 impl Body {
     /// A body from its text as captured: JSON unless a content type says it is not.
-    pub fn from_captured(text: &str, content_type: Option<&str>) -> Body {
+    /// Borrowed or owned (a proxy's body is borrowed, a capture's owned): copied only when kept
+    /// as text.
+    pub fn from_captured(text: Cow<'_, str>, content_type: Option<&str>) -> Body {
         if text.trim().is_empty() {
             return Body::Absent;
         }
         if content_type.is_some_and(|t| !is_json_media_type(t)) {
-            return Body::Text(text.to_owned());
+            return Body::Text(text.into_owned());
         }
         match jsonschema_oas30::parse_json(text.as_bytes()) {
             Ok(value) => Body::Json(value),
@@ -101,7 +104,7 @@ impl Body {
         } else {
             text
         };
-        Body::from_captured(&text, content_type)
+        Body::from_captured(Cow::Owned(text), content_type)
     }
 }
 
@@ -653,7 +656,7 @@ fn read_ndjson(
             value, text,
         ) {
             (Some(value), _) if !value.is_null() => Body::Json(value),
-            (_, Some(text)) => Body::from_captured(&text, content_type),
+            (_, Some(text)) => Body::from_captured(Cow::Owned(text), content_type),
             _ => Body::Absent,
         };
         let request_body = body(

@@ -175,9 +175,9 @@ impl Worker<'_> {
         exchange.response_content_type =
             header_value(&seen.response_headers, "content-type").map(str::to_owned);
         exchange.request_body =
-            Body::from_captured(&request_text, exchange.request_content_type.as_deref());
+            Body::from_captured(request_text, exchange.request_content_type.as_deref());
         exchange.response_body =
-            Body::from_captured(&response_text, exchange.response_content_type.as_deref());
+            Body::from_captured(response_text, exchange.response_content_type.as_deref());
         let verdict = match traffic::check_exchange(&self.validator, &exchange) {
             Ok((verdict, _)) => verdict,
             Err(error) => {
@@ -246,7 +246,9 @@ impl Worker<'_> {
             .read_to_end(&mut decoded)
         {
             Ok(_) if decoded.len() as u64 >= limit => None,
-            Ok(_) => Some(Cow::Owned(utf8(&decoded).into_owned())),
+            Ok(_) => Some(Cow::Owned(String::from_utf8(decoded).unwrap_or_else(
+                |invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned(),
+            ))),
             // Not gzip after all: validated as sent, so the finding says what is wrong.
             Err(_) => Some(utf8(bytes)),
         }

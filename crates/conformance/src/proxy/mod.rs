@@ -6,8 +6,8 @@
 //! validated), and each exchange is handed, after its response is on its way, to the validation
 //! thread ([`findings`]), which reports in the three classes. The queue between them is bounded
 //! by count (`--queue`) and by bytes (`--queue-bytes`); an exchange that finds it full is
-//! forwarded all the same and counted as dropped, never waited for. Compressed bodies are forwarded as
-//! they are and decoded only to validate them. An unreachable upstream answers 502, one slower
+//! forwarded all the same and counted as dropped, never waited for. Compressed bodies are
+//! forwarded as they are and decoded only to validate them. An unreachable upstream answers 502, one slower
 //! than `--upstream-timeout` 504. `GET /_conformance/summary` returns the counts; Ctrl-C or
 //! SIGTERM prints them and exits 1 when something failed.
 
@@ -62,7 +62,8 @@ struct State {
     client: upstream::UpstreamClient,
     timeout: Duration,
     max_body_bytes: usize,
-    queue: SyncSender<findings::Forwarded>,
+    /// Each exchange with its [`findings::Forwarded::queued_bytes`], computed once.
+    queue: SyncSender<(usize, findings::Forwarded)>,
     /// What waits in `queue`; the validation thread takes each exchange off when it is done.
     backlog: Arc<Backlog>,
     queue_bytes: usize,
@@ -267,7 +268,7 @@ fn enqueue(state: &State, exchange: findings::Forwarded) -> bool {
     // Counted before the send, so that the count never goes below zero when the validation
     // thread takes the exchange at once.
     state.backlog.exchanges.fetch_add(1, Ordering::AcqRel);
-    match state.queue.try_send(exchange) {
+    match state.queue.try_send((bytes, exchange)) {
         Ok(()) => true,
         Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) => {
             state.backlog.exchanges.fetch_sub(1, Ordering::AcqRel);
@@ -303,7 +304,7 @@ pub fn run(
         None => None,
     };
     let summary = Arc::new(Mutex::new(Summary::default()));
-    let (sender, receiver) = sync_channel::<findings::Forwarded>(config.queue.max(1));
+    let (sender, receiver) = sync_channel::<(usize, findings::Forwarded)>(config.queue.max(1));
     let backlog = Arc::new(Backlog::default());
     let worker_backlog = Arc::clone(&backlog);
     let worker_summary = Arc::clone(&summary);
@@ -328,8 +329,7 @@ pub fn run(
                 max_body_bytes,
                 sequence: 0,
             };
-            for exchange in receiver {
-                let bytes = exchange.queued_bytes();
+            for (bytes, exchange) in receiver {
                 worker.handle(exchange);
                 worker_backlog.bytes.fetch_sub(bytes, Ordering::AcqRel);
                 worker_backlog.exchanges.fetch_sub(1, Ordering::AcqRel);
