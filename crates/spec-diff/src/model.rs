@@ -77,15 +77,85 @@ pub enum Kind {
     PropertyRemoved,
     PropertyMadeRequired,
     PropertyMadeOptional,
+    /// A 2xx status is gone: what the client read on success no longer comes.
+    SuccessStatusRemoved,
+    /// A type that neither contains the other (`string` -> `integer`).
     TypeChanged,
+    /// The new type accepts every value of the old (`integer` -> `number`, a type dropped).
+    TypeWidened,
+    /// The old type accepts every value of the new (`number` -> `integer`, a type set).
+    TypeNarrowed,
+    /// A format that neither contains the other (`date` -> `date-time`).
     FormatChanged,
+    /// The new format accepts every value of the old (`int32` -> `int64`, a format dropped).
+    FormatWidened,
+    /// The old format accepts every value of the new (`int64` -> `int32`, a format set).
+    FormatNarrowed,
     EnumValueAdded,
     EnumValueRemoved,
     BoundTightened,
     BoundLoosened,
+    /// A bound changed in a way that neither contains the other (a `pattern` rewritten,
+    /// `multipleOf` 2 -> 3): treated as both tighter and looser.
+    BoundChanged,
     NullableAdded,
     NullableRemoved,
+    /// A security scheme's meaning changed (type, scheme, header name, flows; not its
+    /// description).
     SecurityChanged,
+    SecuritySchemeAdded,
+    SecuritySchemeRemoved,
+    /// An alternative of a security requirement appears (no requirement counts as the
+    /// anonymous alternative `{}`): servers must accept it.
+    SecurityRequirementAdded,
+    /// An alternative of a security requirement is gone: clients using it are refused.
+    SecurityRequirementRemoved,
+    /// A request body or response media type appears (`content` gains a key).
+    MediaTypeAdded,
+    /// A request body or response media type is gone (a whole response body removed too).
+    MediaTypeRemoved,
+    ResponseHeaderAdded,
+    ResponseHeaderRemoved,
+    ResponseHeaderMadeRequired,
+    ResponseHeaderMadeOptional,
+    /// A member of `oneOf`/`anyOf`/`allOf` (matched by `$ref` target or structure) appears.
+    MemberAdded(Combinator),
+    /// A member of `oneOf`/`anyOf`/`allOf` is gone.
+    MemberRemoved(Combinator),
+    /// A `discriminator` added, removed, or its property name or mapping changed.
+    DiscriminatorChanged,
+    DefaultAdded,
+    DefaultRemoved,
+    DefaultChanged,
+    /// How a parameter is written on the wire: `style`, `explode`, `allowReserved`, or
+    /// `content` instead of `schema`.
+    ParameterSerializationChanged,
+    /// A path parameter renamed in the template and in its definition alike: the wire is the
+    /// same.
+    PathParameterRenamed,
+    ReadOnlyAdded,
+    ReadOnlyRemoved,
+    WriteOnlyAdded,
+    WriteOnlyRemoved,
+    /// `servers` (global, path or operation) gains a URL.
+    ServerAdded,
+    /// `servers` loses a URL.
+    ServerRemoved,
+    /// A server variable's default or enum changed, or a variable appears or goes.
+    ServerVariableChanged,
+    /// `deprecated: true` set on an operation, parameter or schema: informational.
+    DeprecationAdded,
+    DeprecationRemoved,
+    /// A deprecated operation removed: still breaking, but announced.
+    DeprecatedOperationRemoved,
+    /// A deprecated parameter removed: still breaking, but announced.
+    DeprecatedParameterRemoved,
+    /// A schema under `components/schemas` renamed (same content, new name): the Rust type's
+    /// name changes, the wire does not.
+    ComponentRenamed,
+    /// The same place now `$ref`s another component, or an inline schema became a `$ref` (or
+    /// back): the schemas are compared as usual, and the Rust type's name changes.
+    ReferenceChanged,
     /// A generator extension (`x-pagination`...) appears where it was not; the name is one of
     /// [`crate::GENERATOR_EXTENSIONS`].
     ExtensionAdded(&'static str),
@@ -117,18 +187,145 @@ impl Kind {
             Kind::PropertyRemoved => "property-removed",
             Kind::PropertyMadeRequired => "property-made-required",
             Kind::PropertyMadeOptional => "property-made-optional",
+            Kind::SuccessStatusRemoved => "success-status-removed",
             Kind::TypeChanged => "type-changed",
+            Kind::TypeWidened => "type-widened",
+            Kind::TypeNarrowed => "type-narrowed",
             Kind::FormatChanged => "format-changed",
+            Kind::FormatWidened => "format-widened",
+            Kind::FormatNarrowed => "format-narrowed",
             Kind::EnumValueAdded => "enum-value-added",
             Kind::EnumValueRemoved => "enum-value-removed",
             Kind::BoundTightened => "bound-tightened",
             Kind::BoundLoosened => "bound-loosened",
+            Kind::BoundChanged => "bound-changed",
             Kind::NullableAdded => "nullable-added",
             Kind::NullableRemoved => "nullable-removed",
             Kind::SecurityChanged => "security-changed",
+            Kind::SecuritySchemeAdded => "security-scheme-added",
+            Kind::SecuritySchemeRemoved => "security-scheme-removed",
+            Kind::SecurityRequirementAdded => "security-requirement-added",
+            Kind::SecurityRequirementRemoved => "security-requirement-removed",
+            Kind::MediaTypeAdded => "media-type-added",
+            Kind::MediaTypeRemoved => "media-type-removed",
+            Kind::ResponseHeaderAdded => "response-header-added",
+            Kind::ResponseHeaderRemoved => "response-header-removed",
+            Kind::ResponseHeaderMadeRequired => "response-header-made-required",
+            Kind::ResponseHeaderMadeOptional => "response-header-made-optional",
+            Kind::MemberAdded(_) => "member-added",
+            Kind::MemberRemoved(_) => "member-removed",
+            Kind::DiscriminatorChanged => "discriminator-changed",
+            Kind::DefaultAdded => "default-added",
+            Kind::DefaultRemoved => "default-removed",
+            Kind::DefaultChanged => "default-changed",
+            Kind::ParameterSerializationChanged => "parameter-serialization-changed",
+            Kind::PathParameterRenamed => "path-parameter-renamed",
+            Kind::ReadOnlyAdded => "read-only-added",
+            Kind::ReadOnlyRemoved => "read-only-removed",
+            Kind::WriteOnlyAdded => "write-only-added",
+            Kind::WriteOnlyRemoved => "write-only-removed",
+            Kind::ServerAdded => "server-added",
+            Kind::ServerRemoved => "server-removed",
+            Kind::ServerVariableChanged => "server-variable-changed",
+            Kind::DeprecationAdded => "deprecation-added",
+            Kind::DeprecationRemoved => "deprecation-removed",
+            Kind::DeprecatedOperationRemoved => "deprecated-operation-removed",
+            Kind::DeprecatedParameterRemoved => "deprecated-parameter-removed",
+            Kind::ComponentRenamed => "component-renamed",
+            Kind::ReferenceChanged => "reference-changed",
             Kind::ExtensionAdded(_) => "extension-added",
             Kind::ExtensionRemoved(_) => "extension-removed",
             Kind::ExtensionChanged(_) => "extension-changed",
+        }
+    }
+
+    /// Every kind, each combinator and generator extension spelled out (for tables and
+    /// tests).
+    pub fn all() -> Vec<Kind> {
+        use Kind::*;
+        let mut kinds = vec![
+            OperationAdded,
+            OperationRemoved,
+            PathChanged,
+            MethodChanged,
+            ParameterAdded,
+            ParameterRemoved,
+            ParameterMadeRequired,
+            ParameterMadeOptional,
+            RequestBodyAdded,
+            RequestBodyRemoved,
+            RequestBodyMadeRequired,
+            RequestBodyMadeOptional,
+            StatusAdded,
+            StatusRemoved,
+            SuccessStatusRemoved,
+            PropertyAdded,
+            PropertyRemoved,
+            PropertyMadeRequired,
+            PropertyMadeOptional,
+            TypeChanged,
+            TypeWidened,
+            TypeNarrowed,
+            FormatChanged,
+            FormatWidened,
+            FormatNarrowed,
+            EnumValueAdded,
+            EnumValueRemoved,
+            BoundTightened,
+            BoundLoosened,
+            BoundChanged,
+            NullableAdded,
+            NullableRemoved,
+            SecurityChanged,
+            SecuritySchemeAdded,
+            SecuritySchemeRemoved,
+            SecurityRequirementAdded,
+            SecurityRequirementRemoved,
+            MediaTypeAdded,
+            MediaTypeRemoved,
+            ResponseHeaderAdded,
+            ResponseHeaderRemoved,
+            ResponseHeaderMadeRequired,
+            ResponseHeaderMadeOptional,
+            DiscriminatorChanged,
+            DefaultAdded,
+            DefaultRemoved,
+            DefaultChanged,
+            ParameterSerializationChanged,
+            PathParameterRenamed,
+            ReadOnlyAdded,
+            ReadOnlyRemoved,
+            WriteOnlyAdded,
+            WriteOnlyRemoved,
+            ServerAdded,
+            ServerRemoved,
+            ServerVariableChanged,
+            DeprecationAdded,
+            DeprecationRemoved,
+            DeprecatedOperationRemoved,
+            DeprecatedParameterRemoved,
+            ComponentRenamed,
+            ReferenceChanged,
+        ];
+        for combinator in Combinator::ALL {
+            kinds.extend([MemberAdded(combinator), MemberRemoved(combinator)]);
+        }
+        for extension in crate::GENERATOR_EXTENSIONS {
+            let name = extension.name;
+            kinds.extend([
+                ExtensionAdded(name),
+                ExtensionRemoved(name),
+                ExtensionChanged(name),
+            ]);
+        }
+        kinds
+    }
+
+    /// The combinator a member change is about.
+    pub fn combinator(self) -> Option<Combinator> {
+        match self {
+            Kind::MemberAdded(combinator) | Kind::MemberRemoved(combinator) => Some(combinator),
+            _ => None,
         }
     }
 
@@ -143,11 +340,42 @@ impl Kind {
     }
 }
 
+/// The schema combinators whose members are compared by identity.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Combinator {
+    OneOf,
+    AnyOf,
+    AllOf,
+}
+
+impl Combinator {
+    pub const ALL: [Combinator; 3] = [Combinator::OneOf, Combinator::AnyOf, Combinator::AllOf];
+
+    /// The schema keyword: `oneOf`...
+    pub fn keyword(self) -> &'static str {
+        match self {
+            Combinator::OneOf => "oneOf",
+            Combinator::AnyOf => "anyOf",
+            Combinator::AllOf => "allOf",
+        }
+    }
+}
+
 /// Where a schema change was found: in what the client sends, or in what the server answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Direction {
     Request,
     Response,
+}
+
+impl Direction {
+    /// `request` or `response`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Request => "request",
+            Direction::Response => "response",
+        }
+    }
 }
 
 /// One change between two versions of a spec.
@@ -159,6 +387,9 @@ pub struct Change {
     pub operation: Option<String>,
     /// JSON pointer into the new spec (into the old one for removals).
     pub pointer: String,
+    /// What the change is about: what clients send (request; also operation-, path- and
+    /// spec-wide changes) or what servers answer (response).
+    pub direction: Direction,
     pub message: String,
     pub impact: Impact,
 }
