@@ -56,271 +56,161 @@ impl Impact {
     }
 }
 
-/// The kinds of change. Schema changes carry the direction they were found in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Kind {
-    OperationAdded,
-    OperationRemoved,
-    PathChanged,
-    MethodChanged,
-    ParameterAdded,
-    ParameterRemoved,
-    ParameterMadeRequired,
-    ParameterMadeOptional,
-    RequestBodyAdded,
-    RequestBodyRemoved,
-    RequestBodyMadeRequired,
-    RequestBodyMadeOptional,
-    StatusAdded,
-    StatusRemoved,
-    PropertyAdded,
-    PropertyRemoved,
-    PropertyMadeRequired,
-    PropertyMadeOptional,
+/// Declares [`Kind`] from one list of its unit kinds with their names, so that the enum,
+/// [`Kind::name`] and [`Kind::all`] cannot drift apart; the kinds carrying a value (a
+/// combinator, an extension) follow the list.
+macro_rules! kinds {
+    ($($(#[$doc:meta])* $kind:ident => $name:literal,)*) => {
+        /// The kinds of change. Schema changes carry the direction they were found in.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+        pub enum Kind {
+            $($(#[$doc])* $kind,)*
+            /// A member of `oneOf`/`anyOf`/`allOf` (matched by `$ref` target or structure)
+            /// appears.
+            MemberAdded(Combinator),
+            /// A member of `oneOf`/`anyOf`/`allOf` is gone.
+            MemberRemoved(Combinator),
+            /// A generator extension (`x-pagination`...) appears where it was not; the name is
+            /// one of [`crate::GENERATOR_EXTENSIONS`].
+            ExtensionAdded(&'static str),
+            /// A generator extension is gone.
+            ExtensionRemoved(&'static str),
+            /// A generator extension's value changed.
+            ExtensionChanged(&'static str),
+        }
+
+        impl Kind {
+            /// `operation-added`, `enum-value-removed`...
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Kind::$kind => $name,)*
+                    Kind::MemberAdded(_) => "member-added",
+                    Kind::MemberRemoved(_) => "member-removed",
+                    Kind::ExtensionAdded(_) => "extension-added",
+                    Kind::ExtensionRemoved(_) => "extension-removed",
+                    Kind::ExtensionChanged(_) => "extension-changed",
+                }
+            }
+
+            /// Every kind, each combinator and generator extension spelled out (for tables
+            /// and tests).
+            pub fn all() -> Vec<Kind> {
+                let mut kinds = vec![$(Kind::$kind,)*];
+                for combinator in Combinator::ALL {
+                    let members = [Kind::MemberAdded(combinator), Kind::MemberRemoved(combinator)];
+                    kinds.extend(members);
+                }
+                for extension in crate::GENERATOR_EXTENSIONS {
+                    let name = extension.name;
+                    kinds.extend([
+                        Kind::ExtensionAdded(name),
+                        Kind::ExtensionRemoved(name),
+                        Kind::ExtensionChanged(name),
+                    ]);
+                }
+                kinds
+            }
+        }
+    };
+}
+
+kinds! {
+    OperationAdded => "operation-added",
+    OperationRemoved => "operation-removed",
+    PathChanged => "path-changed",
+    MethodChanged => "method-changed",
+    ParameterAdded => "parameter-added",
+    ParameterRemoved => "parameter-removed",
+    ParameterMadeRequired => "parameter-made-required",
+    ParameterMadeOptional => "parameter-made-optional",
+    RequestBodyAdded => "request-body-added",
+    RequestBodyRemoved => "request-body-removed",
+    RequestBodyMadeRequired => "request-body-made-required",
+    RequestBodyMadeOptional => "request-body-made-optional",
+    StatusAdded => "status-added",
+    StatusRemoved => "status-removed",
+    PropertyAdded => "property-added",
+    PropertyRemoved => "property-removed",
+    PropertyMadeRequired => "property-made-required",
+    PropertyMadeOptional => "property-made-optional",
     /// A 2xx status is gone: what the client read on success no longer comes.
-    SuccessStatusRemoved,
+    SuccessStatusRemoved => "success-status-removed",
     /// A type that neither contains the other (`string` -> `integer`).
-    TypeChanged,
+    TypeChanged => "type-changed",
     /// The new type accepts every value of the old (`integer` -> `number`, a type dropped).
-    TypeWidened,
+    TypeWidened => "type-widened",
     /// The old type accepts every value of the new (`number` -> `integer`, a type set).
-    TypeNarrowed,
+    TypeNarrowed => "type-narrowed",
     /// A format that neither contains the other (`date` -> `date-time`).
-    FormatChanged,
+    FormatChanged => "format-changed",
     /// The new format accepts every value of the old (`int32` -> `int64`, a format dropped).
-    FormatWidened,
+    FormatWidened => "format-widened",
     /// The old format accepts every value of the new (`int64` -> `int32`, a format set).
-    FormatNarrowed,
-    EnumValueAdded,
-    EnumValueRemoved,
-    BoundTightened,
-    BoundLoosened,
+    FormatNarrowed => "format-narrowed",
+    EnumValueAdded => "enum-value-added",
+    EnumValueRemoved => "enum-value-removed",
+    BoundTightened => "bound-tightened",
+    BoundLoosened => "bound-loosened",
     /// A bound changed in a way that neither contains the other (a `pattern` rewritten,
     /// `multipleOf` 2 -> 3): treated as both tighter and looser.
-    BoundChanged,
-    NullableAdded,
-    NullableRemoved,
+    BoundChanged => "bound-changed",
+    NullableAdded => "nullable-added",
+    NullableRemoved => "nullable-removed",
     /// A security scheme's meaning changed (type, scheme, header name, flows; not its
     /// description).
-    SecurityChanged,
-    SecuritySchemeAdded,
-    SecuritySchemeRemoved,
+    SecurityChanged => "security-changed",
+    SecuritySchemeAdded => "security-scheme-added",
+    SecuritySchemeRemoved => "security-scheme-removed",
     /// An alternative of a security requirement appears (no requirement counts as the
     /// anonymous alternative `{}`): servers must accept it.
-    SecurityRequirementAdded,
+    SecurityRequirementAdded => "security-requirement-added",
     /// An alternative of a security requirement is gone: clients using it are refused.
-    SecurityRequirementRemoved,
+    SecurityRequirementRemoved => "security-requirement-removed",
     /// A request body or response media type appears (`content` gains a key).
-    MediaTypeAdded,
+    MediaTypeAdded => "media-type-added",
     /// A request body or response media type is gone (a whole response body removed too).
-    MediaTypeRemoved,
-    ResponseHeaderAdded,
-    ResponseHeaderRemoved,
-    ResponseHeaderMadeRequired,
-    ResponseHeaderMadeOptional,
-    /// A member of `oneOf`/`anyOf`/`allOf` (matched by `$ref` target or structure) appears.
-    MemberAdded(Combinator),
-    /// A member of `oneOf`/`anyOf`/`allOf` is gone.
-    MemberRemoved(Combinator),
+    MediaTypeRemoved => "media-type-removed",
+    ResponseHeaderAdded => "response-header-added",
+    ResponseHeaderRemoved => "response-header-removed",
+    ResponseHeaderMadeRequired => "response-header-made-required",
+    ResponseHeaderMadeOptional => "response-header-made-optional",
     /// A `discriminator` added, removed, or its property name or mapping changed.
-    DiscriminatorChanged,
-    DefaultAdded,
-    DefaultRemoved,
-    DefaultChanged,
+    DiscriminatorChanged => "discriminator-changed",
+    DefaultAdded => "default-added",
+    DefaultRemoved => "default-removed",
+    DefaultChanged => "default-changed",
     /// How a parameter is written on the wire: `style`, `explode`, `allowReserved`, or
     /// `content` instead of `schema`.
-    ParameterSerializationChanged,
+    ParameterSerializationChanged => "parameter-serialization-changed",
     /// A path parameter renamed in the template and in its definition alike: the wire is the
     /// same.
-    PathParameterRenamed,
-    ReadOnlyAdded,
-    ReadOnlyRemoved,
-    WriteOnlyAdded,
-    WriteOnlyRemoved,
+    PathParameterRenamed => "path-parameter-renamed",
+    ReadOnlyAdded => "read-only-added",
+    ReadOnlyRemoved => "read-only-removed",
+    WriteOnlyAdded => "write-only-added",
+    WriteOnlyRemoved => "write-only-removed",
     /// `servers` (global, path or operation) gains a URL.
-    ServerAdded,
+    ServerAdded => "server-added",
     /// `servers` loses a URL.
-    ServerRemoved,
+    ServerRemoved => "server-removed",
     /// A server variable's default or enum changed, or a variable appears or goes.
-    ServerVariableChanged,
+    ServerVariableChanged => "server-variable-changed",
     /// `deprecated: true` set on an operation, parameter or schema: informational.
-    DeprecationAdded,
-    DeprecationRemoved,
+    DeprecationAdded => "deprecation-added",
+    DeprecationRemoved => "deprecation-removed",
     /// A deprecated operation removed: still breaking, but announced.
-    DeprecatedOperationRemoved,
+    DeprecatedOperationRemoved => "deprecated-operation-removed",
     /// A deprecated parameter removed: still breaking, but announced.
-    DeprecatedParameterRemoved,
+    DeprecatedParameterRemoved => "deprecated-parameter-removed",
     /// A schema under `components/schemas` renamed (same content, new name): the Rust type's
     /// name changes, the wire does not.
-    ComponentRenamed,
+    ComponentRenamed => "component-renamed",
     /// The same place now `$ref`s another component, or an inline schema became a `$ref` (or
     /// back): the schemas are compared as usual, and the Rust type's name changes.
-    ReferenceChanged,
-    /// A generator extension (`x-pagination`...) appears where it was not; the name is one of
-    /// [`crate::GENERATOR_EXTENSIONS`].
-    ExtensionAdded(&'static str),
-    /// A generator extension is gone.
-    ExtensionRemoved(&'static str),
-    /// A generator extension's value changed.
-    ExtensionChanged(&'static str),
+    ReferenceChanged => "reference-changed",
 }
 
 impl Kind {
-    /// `operation-added`, `enum-value-removed`...
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::OperationAdded => "operation-added",
-            Kind::OperationRemoved => "operation-removed",
-            Kind::PathChanged => "path-changed",
-            Kind::MethodChanged => "method-changed",
-            Kind::ParameterAdded => "parameter-added",
-            Kind::ParameterRemoved => "parameter-removed",
-            Kind::ParameterMadeRequired => "parameter-made-required",
-            Kind::ParameterMadeOptional => "parameter-made-optional",
-            Kind::RequestBodyAdded => "request-body-added",
-            Kind::RequestBodyRemoved => "request-body-removed",
-            Kind::RequestBodyMadeRequired => "request-body-made-required",
-            Kind::RequestBodyMadeOptional => "request-body-made-optional",
-            Kind::StatusAdded => "status-added",
-            Kind::StatusRemoved => "status-removed",
-            Kind::PropertyAdded => "property-added",
-            Kind::PropertyRemoved => "property-removed",
-            Kind::PropertyMadeRequired => "property-made-required",
-            Kind::PropertyMadeOptional => "property-made-optional",
-            Kind::SuccessStatusRemoved => "success-status-removed",
-            Kind::TypeChanged => "type-changed",
-            Kind::TypeWidened => "type-widened",
-            Kind::TypeNarrowed => "type-narrowed",
-            Kind::FormatChanged => "format-changed",
-            Kind::FormatWidened => "format-widened",
-            Kind::FormatNarrowed => "format-narrowed",
-            Kind::EnumValueAdded => "enum-value-added",
-            Kind::EnumValueRemoved => "enum-value-removed",
-            Kind::BoundTightened => "bound-tightened",
-            Kind::BoundLoosened => "bound-loosened",
-            Kind::BoundChanged => "bound-changed",
-            Kind::NullableAdded => "nullable-added",
-            Kind::NullableRemoved => "nullable-removed",
-            Kind::SecurityChanged => "security-changed",
-            Kind::SecuritySchemeAdded => "security-scheme-added",
-            Kind::SecuritySchemeRemoved => "security-scheme-removed",
-            Kind::SecurityRequirementAdded => "security-requirement-added",
-            Kind::SecurityRequirementRemoved => "security-requirement-removed",
-            Kind::MediaTypeAdded => "media-type-added",
-            Kind::MediaTypeRemoved => "media-type-removed",
-            Kind::ResponseHeaderAdded => "response-header-added",
-            Kind::ResponseHeaderRemoved => "response-header-removed",
-            Kind::ResponseHeaderMadeRequired => "response-header-made-required",
-            Kind::ResponseHeaderMadeOptional => "response-header-made-optional",
-            Kind::MemberAdded(_) => "member-added",
-            Kind::MemberRemoved(_) => "member-removed",
-            Kind::DiscriminatorChanged => "discriminator-changed",
-            Kind::DefaultAdded => "default-added",
-            Kind::DefaultRemoved => "default-removed",
-            Kind::DefaultChanged => "default-changed",
-            Kind::ParameterSerializationChanged => "parameter-serialization-changed",
-            Kind::PathParameterRenamed => "path-parameter-renamed",
-            Kind::ReadOnlyAdded => "read-only-added",
-            Kind::ReadOnlyRemoved => "read-only-removed",
-            Kind::WriteOnlyAdded => "write-only-added",
-            Kind::WriteOnlyRemoved => "write-only-removed",
-            Kind::ServerAdded => "server-added",
-            Kind::ServerRemoved => "server-removed",
-            Kind::ServerVariableChanged => "server-variable-changed",
-            Kind::DeprecationAdded => "deprecation-added",
-            Kind::DeprecationRemoved => "deprecation-removed",
-            Kind::DeprecatedOperationRemoved => "deprecated-operation-removed",
-            Kind::DeprecatedParameterRemoved => "deprecated-parameter-removed",
-            Kind::ComponentRenamed => "component-renamed",
-            Kind::ReferenceChanged => "reference-changed",
-            Kind::ExtensionAdded(_) => "extension-added",
-            Kind::ExtensionRemoved(_) => "extension-removed",
-            Kind::ExtensionChanged(_) => "extension-changed",
-        }
-    }
-
-    /// Every kind, each combinator and generator extension spelled out (for tables and
-    /// tests).
-    pub fn all() -> Vec<Kind> {
-        use Kind::*;
-        let mut kinds = vec![
-            OperationAdded,
-            OperationRemoved,
-            PathChanged,
-            MethodChanged,
-            ParameterAdded,
-            ParameterRemoved,
-            ParameterMadeRequired,
-            ParameterMadeOptional,
-            RequestBodyAdded,
-            RequestBodyRemoved,
-            RequestBodyMadeRequired,
-            RequestBodyMadeOptional,
-            StatusAdded,
-            StatusRemoved,
-            SuccessStatusRemoved,
-            PropertyAdded,
-            PropertyRemoved,
-            PropertyMadeRequired,
-            PropertyMadeOptional,
-            TypeChanged,
-            TypeWidened,
-            TypeNarrowed,
-            FormatChanged,
-            FormatWidened,
-            FormatNarrowed,
-            EnumValueAdded,
-            EnumValueRemoved,
-            BoundTightened,
-            BoundLoosened,
-            BoundChanged,
-            NullableAdded,
-            NullableRemoved,
-            SecurityChanged,
-            SecuritySchemeAdded,
-            SecuritySchemeRemoved,
-            SecurityRequirementAdded,
-            SecurityRequirementRemoved,
-            MediaTypeAdded,
-            MediaTypeRemoved,
-            ResponseHeaderAdded,
-            ResponseHeaderRemoved,
-            ResponseHeaderMadeRequired,
-            ResponseHeaderMadeOptional,
-            DiscriminatorChanged,
-            DefaultAdded,
-            DefaultRemoved,
-            DefaultChanged,
-            ParameterSerializationChanged,
-            PathParameterRenamed,
-            ReadOnlyAdded,
-            ReadOnlyRemoved,
-            WriteOnlyAdded,
-            WriteOnlyRemoved,
-            ServerAdded,
-            ServerRemoved,
-            ServerVariableChanged,
-            DeprecationAdded,
-            DeprecationRemoved,
-            DeprecatedOperationRemoved,
-            DeprecatedParameterRemoved,
-            ComponentRenamed,
-            ReferenceChanged,
-        ];
-        for combinator in Combinator::ALL {
-            kinds.extend([MemberAdded(combinator), MemberRemoved(combinator)]);
-        }
-        for extension in crate::GENERATOR_EXTENSIONS {
-            let name = extension.name;
-            kinds.extend([
-                ExtensionAdded(name),
-                ExtensionRemoved(name),
-                ExtensionChanged(name),
-            ]);
-        }
-        kinds
-    }
-
     /// The combinator a member change is about.
     pub fn combinator(self) -> Option<Combinator> {
         match self {
