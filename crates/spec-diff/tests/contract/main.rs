@@ -4,6 +4,7 @@
 
 mod support;
 
+mod coverage;
 mod lifecycle;
 mod media_types;
 mod members;
