@@ -33,7 +33,7 @@ use serde_json::Value;
 pub use error::{DiffError, Side};
 pub use extensions::{generator_extension, GeneratorExtension, Site, GENERATOR_EXTENSIONS};
 pub use model::{Bump, Change, Combinator, Direction, Impact, Kind, Severity};
-pub use oasdiff::oasdiff_rules;
+pub use oasdiff::{change_rules, oasdiff_rules};
 pub use output::to_json;
 pub use rules::{generated_api_impact, impact};
 pub use version::{check_version, required_bump, Version, VersionError, VersionShortfall};

@@ -4,7 +4,7 @@
 //! covers in its direction. Kinds oasdiff has no rule for (`path-changed`, the generator
 //! extensions…) list none.
 
-use crate::model::{Combinator, Direction, Kind};
+use crate::model::{Change, Combinator, Direction, Kind};
 
 /// The oasdiff rule ids a kind of change in a direction corresponds to.
 pub fn oasdiff_rules(kind: Kind, direction: Direction) -> &'static [&'static str] {
@@ -414,5 +414,78 @@ pub fn oasdiff_rules(kind: Kind, direction: Direction) -> &'static [&'static str
         (Kind::ComponentRenamed, _) => &["api-schema-removed"],
         (Kind::ReferenceChanged, _) => &[],
         (Kind::ExtensionAdded(_) | Kind::ExtensionRemoved(_) | Kind::ExtensionChanged(_), _) => &[],
+    }
+}
+
+/// The schema keywords oasdiff spells in its ids, longest token first (`max-length` before
+/// `max`).
+const KEYWORD_TOKENS: [(&str, &str); 10] = [
+    ("maxLength", "max-length"),
+    ("minLength", "min-length"),
+    ("maxItems", "max-items"),
+    ("minItems", "min-items"),
+    ("exclusiveMaximum", "exclusive-max"),
+    ("exclusiveMinimum", "exclusive-min"),
+    ("maximum", "max"),
+    ("minimum", "min"),
+    ("pattern", "pattern"),
+    ("enum", "became-enum"),
+];
+
+/// The keyword token an oasdiff id spells, if any.
+fn token_of(id: &str) -> Option<&'static str> {
+    KEYWORD_TOKENS
+        .iter()
+        .map(|(_, token)| *token)
+        .find(|token| id.contains(&format!("-{token}-")) || id.ends_with(&format!("-{token}")))
+}
+
+/// Where an oasdiff id or a change sits, as far as oasdiff's ids tell them apart.
+#[derive(PartialEq)]
+enum Where {
+    Parameter,
+    Header,
+    Elsewhere,
+}
+
+/// The oasdiff rule ids of one change: its kind's ids in its direction, narrowed to the
+/// keyword the change is about (its pointer's last segment: `maxLength` keeps the
+/// `max-length` ids) and to where it sits (a parameter, a header, or a body), when that
+/// leaves any.
+pub fn change_rules(change: &Change) -> Vec<&'static str> {
+    let family = oasdiff_rules(change.kind, change.direction);
+    let keyword = change.pointer.rsplit('/').next().unwrap_or_default();
+    let token = KEYWORD_TOKENS
+        .iter()
+        .find(|(k, _)| *k == keyword)
+        .map(|(_, token)| *token);
+    let by_keyword: Vec<&'static str> = if family.iter().any(|id| token_of(id).is_some()) {
+        family
+            .iter()
+            .copied()
+            .filter(|id| token_of(id) == token)
+            .collect()
+    } else {
+        family.to_vec()
+    };
+    let place = |text: &str, parameter: &str, header: &str| {
+        if text.contains(parameter) {
+            Where::Parameter
+        } else if text.contains(header) {
+            Where::Header
+        } else {
+            Where::Elsewhere
+        }
+    };
+    let here = place(&change.pointer, "/parameters/", "/headers/");
+    let by_place: Vec<&'static str> = by_keyword
+        .iter()
+        .copied()
+        .filter(|id| place(id, "request-parameter-", "header") == here)
+        .collect();
+    if by_place.is_empty() {
+        by_keyword
+    } else {
+        by_place
     }
 }

@@ -5,7 +5,7 @@ use std::fmt;
 use serde_json::{json, Value};
 
 use crate::model::{Change, Severity};
-use crate::oasdiff::oasdiff_rules;
+use crate::oasdiff::change_rules;
 use crate::version::required_bump;
 
 impl fmt::Display for Change {
@@ -25,7 +25,7 @@ impl fmt::Display for Change {
 }
 
 /// The changes as JSON: `{"changes": [{"kind", "operation", "pointer", "direction",
-/// "message", "client", "server", "rust", "oasdiff": [rule ids]}], "breaking": {"client": n,
+/// "message", "client", "server", "rust", "oasdiff": [rule ids: `change_rules`]}], "breaking": {"client": n,
 /// "server": n, "rust": n}, "required_bump": "major|minor|none"}`. Extension changes also
 /// carry `"extension": "x-..."`, member changes `"combinator": "oneOf|anyOf|allOf"`.
 pub fn to_json(changes: &[Change]) -> Value {
@@ -56,7 +56,7 @@ fn change_json(change: &Change) -> Value {
         "client": change.impact.client.as_str(),
         "server": change.impact.server.as_str(),
         "rust": change.impact.rust.as_str(),
-        "oasdiff": oasdiff_rules(change.kind, change.direction),
+        "oasdiff": change_rules(change),
     });
     if let Some(extension) = change.kind.extension() {
         entry["extension"] = Value::String(extension.to_owned());
