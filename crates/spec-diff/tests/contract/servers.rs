@@ -39,3 +39,15 @@ fn an_operation_server_is_compared() {
         Bump::Major,
     );
 }
+
+#[test]
+fn a_path_server_is_compared() {
+    let with_server = edited(&[(
+        "  /pets:\n",
+        "  /pets:\n    servers: [{url: 'https://pets.example.com'}]\n",
+    )]);
+    // Both operations of the path lose it.
+    let (found, bump) = classify_texts(&with_server, BASE);
+    assert_eq!(found, [(Kind::ServerRemoved, Rq, B, C, B)]);
+    assert_eq!(bump, Bump::Major);
+}
