@@ -189,10 +189,18 @@ kinds! {
     ReadOnlyRemoved => "read-only-removed",
     WriteOnlyAdded => "write-only-added",
     WriteOnlyRemoved => "write-only-removed",
-    /// `servers` (global, path or operation) gains a URL.
+    /// The global `servers` gain a URL (a new `Environment` variant or URL function).
     ServerAdded => "server-added",
-    /// `servers` loses a URL.
+    /// The global `servers` lose a URL.
     ServerRemoved => "server-removed",
+    /// The first global server changed: `Environment::default()` and the server crate's
+    /// `BASE_PATH` come from it.
+    DefaultServerChanged => "default-server-changed",
+    /// A path item's or operation's `servers` gain a URL (the generator does not read them;
+    /// clients that follow the spec do).
+    OperationServerAdded => "operation-server-added",
+    /// A path item's or operation's `servers` lose a URL.
+    OperationServerRemoved => "operation-server-removed",
     /// A server variable's default or enum changed, or a variable appears or goes.
     ServerVariableChanged => "server-variable-changed",
     /// `deprecated: true` set on an operation, parameter or schema: informational.

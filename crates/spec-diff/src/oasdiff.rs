@@ -398,7 +398,15 @@ pub fn oasdiff_rules(kind: Kind, direction: Direction) -> &'static [&'static str
             "response-optional-property-became-not-write-only",
             "response-required-property-became-not-write-only",
         ],
-        (Kind::ServerAdded | Kind::ServerRemoved | Kind::ServerVariableChanged, _) => &[],
+        (
+            Kind::ServerAdded
+            | Kind::ServerRemoved
+            | Kind::DefaultServerChanged
+            | Kind::OperationServerAdded
+            | Kind::OperationServerRemoved
+            | Kind::ServerVariableChanged,
+            _,
+        ) => &[],
         (Kind::DeprecationAdded, Rq) => &[
             "endpoint-deprecated",
             "request-parameter-deprecated",

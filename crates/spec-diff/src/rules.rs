@@ -97,8 +97,13 @@ pub fn impact(kind: Kind, direction: Direction) -> Impact {
         (Kind::ReadOnlyAdded | Kind::ReadOnlyRemoved, Rs)
         | (Kind::WriteOnlyAdded | Kind::WriteOnlyRemoved, Rq) => Impact::wire(C, C),
         // A server URL gone or changed: clients calling it fail; servers serve where they do.
-        (Kind::ServerAdded, _) => Impact::wire(C, C),
-        (Kind::ServerRemoved | Kind::ServerVariableChanged, _) => Impact::wire(B, C),
+        (Kind::ServerAdded | Kind::OperationServerAdded, _) => Impact::wire(C, C),
+        (Kind::ServerRemoved | Kind::OperationServerRemoved | Kind::ServerVariableChanged, _) => {
+            Impact::wire(B, C)
+        }
+        // Clients on the default environment call another server; servers route under the
+        // first server's path.
+        (Kind::DefaultServerChanged, _) => Impact::wire(B, B),
         (Kind::DeprecationAdded | Kind::DeprecationRemoved, _) => Impact::wire(C, C),
         (Kind::ComponentRenamed | Kind::ReferenceChanged, _) => Impact::wire(C, C),
         (Kind::ExtensionAdded(_) | Kind::ExtensionRemoved(_) | Kind::ExtensionChanged(_), _) => {
@@ -119,7 +124,7 @@ pub fn impact(kind: Kind, direction: Direction) -> Impact {
 /// `#[non_exhaustive]`) and a new response header (read through `Context`, no new item).
 /// Breaking: a renamed or re-referenced type (`$ref` to another component, a schema
 /// extracted or inlined: typify names inline types after their place), a server added or
-/// removed (`Environment` is exhaustive), a media type (progenitor picks the body type from
+/// removed (`Environment` is exhaustive; path and operation servers are not read), a media type (progenitor picks the body type from
 /// it). A generator extension: its row of [`crate::GENERATOR_EXTENSIONS`].
 pub fn generated_api_impact(kind: Kind) -> Severity {
     match kind {
@@ -136,7 +141,10 @@ pub fn generated_api_impact(kind: Kind) -> Severity {
         | Kind::WriteOnlyRemoved
         | Kind::DefaultChanged
         | Kind::ResponseHeaderAdded
-        | Kind::ServerVariableChanged => C,
+        | Kind::ServerVariableChanged
+        | Kind::DefaultServerChanged
+        | Kind::OperationServerAdded
+        | Kind::OperationServerRemoved => C,
         Kind::BoundTightened
         | Kind::BoundLoosened
         | Kind::BoundChanged

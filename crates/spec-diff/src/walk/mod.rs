@@ -9,6 +9,8 @@ mod members;
 mod schema;
 mod spec_wide;
 
+use spec_wide::ServerSite;
+
 use std::collections::BTreeSet;
 
 use serde_json::{Map, Value};
@@ -151,6 +153,7 @@ impl<'a> Differ<'a> {
         }
         self.security_schemes();
         self.servers_at(
+            ServerSite::Global,
             self.old.get("servers"),
             self.new.get("servers"),
             &Place::request(None, "/servers".into()),
@@ -261,11 +264,13 @@ impl<'a> Differ<'a> {
         self.responses(old, new, &place)?;
         self.security_requirements(old, new, &place);
         self.servers_at(
+            ServerSite::PathOrOperation,
             old.path_item.get("servers"),
             new.path_item.get("servers"),
             &place.at(format!("{}/servers", new.path_item_pointer()), ""),
         );
         self.servers_at(
+            ServerSite::PathOrOperation,
             old.value.get("servers"),
             new.value.get("servers"),
             &place.at(format!("{}/servers", new.pointer()), ""),

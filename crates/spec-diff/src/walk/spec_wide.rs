@@ -97,9 +97,11 @@ impl<'a> Differ<'a> {
     }
 
     /// A `servers` list (global, a path item's or an operation's; `place.pointer` is the
-    /// list's), by URL: added, removed, and each kept server's variables (default and enum).
+    /// list's), by URL: added, removed, and each kept server's variables (default and enum);
+    /// for the global list, its first server too.
     pub(super) fn servers_at(
         &mut self,
+        site: ServerSite,
         old: Option<&'a Value>,
         new: Option<&'a Value>,
         place: &Place<'_>,
@@ -114,11 +116,24 @@ impl<'a> Differ<'a> {
                 .unwrap_or_default()
                 .to_owned()
         };
+        let (added, removed) = match site {
+            ServerSite::Global => (Kind::ServerAdded, Kind::ServerRemoved),
+            ServerSite::PathOrOperation => {
+                (Kind::OperationServerAdded, Kind::OperationServerRemoved)
+            }
+        };
+        if let (ServerSite::Global, Some(o), Some(n)) = (site, old.first(), new.first()) {
+            if url(o) != url(n) {
+                let message = format!("the first (default) server {} -> {}", url(o), url(n));
+                let pointer = format!("{}/0", place.pointer);
+                self.push(Kind::DefaultServerChanged, place, pointer, message);
+            }
+        }
         for (index, server) in new.iter().enumerate() {
             let pointer = format!("{}/{index}", place.pointer);
             let Some(old_server) = old.iter().find(|o| url(o) == url(server)) else {
                 let message = format!("new server {}", url(server));
-                self.push(Kind::ServerAdded, place, pointer, message);
+                self.push(added, place, pointer, message);
                 continue;
             };
             let variables = |s: &'a Value| s.get("variables").and_then(Value::as_object);
@@ -154,7 +169,7 @@ impl<'a> Differ<'a> {
         }
         for server in old.iter().filter(|o| !new.iter().any(|n| url(n) == url(o))) {
             let message = format!("server {} removed", url(server));
-            self.push(Kind::ServerRemoved, place, place.pointer.clone(), message);
+            self.push(removed, place, place.pointer.clone(), message);
         }
     }
 
@@ -184,6 +199,13 @@ impl<'a> Differ<'a> {
             }
         }
     }
+}
+
+/// Which `servers` list: the generator reads only the global one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum ServerSite {
+    Global,
+    PathOrOperation,
 }
 
 /// The keys of either map, each once, the new map's order first.
