@@ -1,7 +1,7 @@
 //! The spec every contract test edits, and the assertions they share.
 
 use serde_json::Value;
-use spec_diff::{diff, required_bump, Bump, Direction, Kind, Severity};
+use spec_diff::{diff, required_bump, Bump, Change, Direction, Kind, Severity};
 
 pub use Direction::{Request as Rq, Response as Rs};
 pub use Severity::{Breaking as B, Compatible as C};
@@ -136,9 +136,14 @@ pub fn classify(edits: &[(&str, &str)]) -> (Vec<Found>, Bump) {
     classify_texts(BASE, &edited(edits))
 }
 
+/// Every change from `old` to `new` (spec texts), as spec-diff gives them.
+pub fn changes_between(old: &str, new: &str) -> Vec<Change> {
+    diff(&doc(old), &doc(new)).unwrap()
+}
+
 /// The distinct classified changes from `old` to `new`, sorted, and the bump.
 pub fn classify_texts(old: &str, new: &str) -> (Vec<Found>, Bump) {
-    let changes = diff(&doc(old), &doc(new)).unwrap();
+    let changes = changes_between(old, new);
     let mut found: Vec<Found> = changes
         .iter()
         .map(|c| {
