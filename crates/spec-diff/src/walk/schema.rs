@@ -61,30 +61,23 @@ impl<'a> Differ<'a> {
         place.pointer = followed.pointer_or(&place.pointer);
         let new = followed.value;
 
+        let nullable = |v: &Value| v.get("nullable").and_then(Value::as_bool).unwrap_or(false);
+        let (old_null, new_null) = (
+            old_wrapper_null || nullable(old),
+            new_wrapper_null || nullable(new),
+        );
+        // `X` facing `allOf: [X, Y]` is the one-member `allOf: [X]`: a member was added (or
+        // removed), the type did not change.
+        if let Some((old_all_of, new_all_of)) = all_of_pair((old_core, old), (new_core, new)) {
+            self.nullability(old_null, new_null, &place);
+            return self.members(&old_all_of, &new_all_of, &place);
+        }
         if !self.types(old, new, &place) {
             return Ok(()); // unrelated types: nothing below compares
         }
         self.formats(old, new, &place);
+        self.nullability(old_null, new_null, &place);
         let what = &place.what;
-        let nullable = |v: &Value| v.get("nullable").and_then(Value::as_bool).unwrap_or(false);
-        match (
-            old_wrapper_null || nullable(old),
-            new_wrapper_null || nullable(new),
-        ) {
-            (false, true) => self.push(
-                Kind::NullableAdded,
-                &place,
-                format!("{}/nullable", place.pointer),
-                format!("{what} may now be null"),
-            ),
-            (true, false) => self.push(
-                Kind::NullableRemoved,
-                &place,
-                format!("{}/nullable", place.pointer),
-                format!("{what} may no longer be null"),
-            ),
-            _ => {}
-        }
         self.deprecation(old, new, &place);
         self.flags(old, new, &place);
         self.enums(old, new, &place);
@@ -96,6 +89,22 @@ impl<'a> Differ<'a> {
             self.schema(o, n, &items)?;
         }
         self.members(old, new, &place)
+    }
+
+    /// `nullable` (or a nullable wrapper) set or cleared.
+    fn nullability(&mut self, old: bool, new: bool, place: &Place<'_>) {
+        let (what, pointer) = (&place.what, format!("{}/nullable", place.pointer));
+        match (old, new) {
+            (false, true) => {
+                let message = format!("{what} may now be null");
+                self.push(Kind::NullableAdded, place, pointer, message);
+            }
+            (true, false) => {
+                let message = format!("{what} may no longer be null");
+                self.push(Kind::NullableRemoved, place, pointer, message);
+            }
+            _ => {}
+        }
     }
 
     /// A reference to another component where there was one (or an inline schema where there
@@ -493,6 +502,23 @@ enum Extra<'s> {
     Some(&'s Value),
     /// `false`.
     Nothing,
+}
+
+/// Two schemas of which exactly one is an `allOf` and the other has no combinator: the other
+/// as the one-member `allOf: [core]` (its `$ref` kept, so members match by identity), and the
+/// `allOf` as it is. `None` for any other pair.
+fn all_of_pair(
+    (old_core, old): (&Value, &Value),
+    (new_core, new): (&Value, &Value),
+) -> Option<(Value, Value)> {
+    let composed = |v: &Value| COMBINATORS.iter().any(|c| v.get(*c).is_some());
+    let all_of = |v: &Value| v.get("allOf").is_some();
+    let as_member = |core: &Value| serde_json::json!({ "allOf": [core] });
+    match (all_of(old), all_of(new)) {
+        (false, true) if !composed(old) => Some((as_member(old_core), new.clone())),
+        (true, false) if !composed(new) => Some((old.clone(), as_member(new_core))),
+        _ => None,
+    }
 }
 
 /// A schema wrapping one other: `allOf: [S]` (a described reference), or `oneOf`/`anyOf`:

@@ -86,3 +86,26 @@ fn a_discriminator_change_breaks_both_sides() {
         Bump::Major,
     );
 }
+
+#[test]
+fn a_reference_wrapped_in_a_longer_all_of_gains_a_member_not_a_type() {
+    let plain = "            schema: {$ref: '#/components/schemas/OwnerUpdate'}";
+    let wrapped = "            schema: {allOf: [{$ref: '#/components/schemas/OwnerUpdate'}, {required: [age]}]}";
+    // A request: one more constraint clients must meet. The Rust type is no longer OwnerUpdate.
+    assert_classified(
+        &[(plain, wrapped)],
+        &[
+            (Kind::MemberAdded(Combinator::AllOf), Rq, B, C, B),
+            (Kind::ReferenceChanged, Rq, C, C, B),
+        ],
+        Bump::Major,
+    );
+    let (found, _) = classify_texts(&edited(&[(plain, wrapped)]), BASE);
+    assert_eq!(
+        found,
+        [
+            (Kind::ReferenceChanged, Rq, C, C, B),
+            (Kind::MemberRemoved(Combinator::AllOf), Rq, C, B, B)
+        ]
+    );
+}
