@@ -11,6 +11,10 @@ use crate::model::{Combinator, Direction, Impact, Kind, Severity};
 ///   narrowing a bound breaks clients; accepting more breaks servers, which must now handle it;
 /// - what a server answers (response): the mirror image; a new enum value in a response is
 ///   compatible for our clients (their enums are open: `Unknown(String)`).
+/// - a type, format or bound is judged the same way: widened or loosened is tightened's mirror
+///   image; only a change that neither contains the other (`string` -> `integer`, a rewritten
+///   `pattern`) breaks both. A `oneOf`/`anyOf` member is one more accepted shape, an `allOf`
+///   member one more constraint.
 /// - removing anything that exists in the generated Rust types (an operation, a parameter, a
 ///   property, a status variant) breaks the code that uses it.
 /// - a generator extension: as its row of [`crate::GENERATOR_EXTENSIONS`] says.
@@ -44,7 +48,7 @@ pub fn impact(kind: Kind, direction: Direction) -> Impact {
         (Kind::PropertyMadeRequired, Rs) => Impact::wire(C, B),
         (Kind::PropertyMadeOptional, Rq) => Impact::wire(C, B),
         (Kind::PropertyMadeOptional, Rs) => Impact::wire(B, C),
-        // Widening what is accepted is narrowing nothing: it is loosening a bound.
+        // Neither contains the other: what one side writes, the other may refuse.
         (Kind::TypeChanged | Kind::FormatChanged | Kind::BoundChanged, _) => Impact::wire(B, B),
         (Kind::EnumValueAdded, Rq) => Impact::wire(C, B),
         (Kind::EnumValueAdded, Rs) => Impact::wire(C, C),
