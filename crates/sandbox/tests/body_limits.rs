@@ -40,7 +40,10 @@ fn the_body_timeouts_are_set_by_flags() {
     let took = started.elapsed();
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(answer.starts_with("HTTP/1.1 408 "), "{answer}");
+    assert!(
+        answer.starts_with("HTTP/1.1 408 "),
+        "{answer:?} after {took:?}"
+    );
     assert!(
         answer.ends_with(r#""message":"`PUT /_sandbox/faults`: the request body stalled: nothing arrived for 250 ms (the limit between parts of a body); 1 bytes had arrived"}}"#),
         "{answer}"
