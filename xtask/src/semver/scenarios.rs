@@ -199,7 +199,73 @@ pub(super) fn scenarios() -> Vec<Scenario> {
             bump: Bump::Major,
             semver_checks_major: false,
         },
+        Scenario {
+            // The wire is the same; the Rust type's name is not.
+            name: "component renamed",
+            api: "publica",
+            edit: |doc| rename_component(doc, "UserCreated", "CreatedUser"),
+            bump: Bump::Major,
+            semver_checks_major: true,
+        },
+        Scenario {
+            name: "composition member added (allOf)",
+            api: "insightiq",
+            edit: |doc| {
+                let status = "/components/schemas/User/properties/status/allOf";
+                array_at(doc, status)?.push(json!({"type": "string", "maxLength": 32}));
+                Ok(())
+            },
+            bump: Bump::Major,
+            semver_checks_major: false,
+        },
+        Scenario {
+            // `request-id` stops being on every response: `Context` no longer carries it, and the
+            // client's `ResponseHeaders` trait goes.
+            name: "response header removed",
+            api: "insightiq",
+            edit: |doc| {
+                at(doc, "/paths/~1users/post/responses/201")?
+                    .as_object_mut()
+                    .and_then(|response| response.remove("headers"))
+                    .map(drop)
+                    .ok_or_else(|| anyhow!("the 201 response of create_user has no headers"))
+            },
+            bump: Bump::Major,
+            semver_checks_major: true,
+        },
     ]
+}
+
+/// Renames the component schema `from` to `to`, and every `$ref` to it.
+fn rename_component(doc: &mut Value, from: &str, to: &str) -> Result<()> {
+    let schemas = at(doc, "/components/schemas")?
+        .as_object_mut()
+        .ok_or_else(|| anyhow!("/components/schemas is not an object"))?;
+    let schema = schemas
+        .remove(from)
+        .ok_or_else(|| anyhow!("the spec has no component {from}"))?;
+    schemas.insert(to.to_owned(), schema);
+    let (old, new) = (
+        format!("#/components/schemas/{from}"),
+        format!("#/components/schemas/{to}"),
+    );
+    fn visit(value: &mut Value, old: &str, new: &str) {
+        match value {
+            Value::Object(members) => {
+                for (name, member) in members.iter_mut() {
+                    if name == "$ref" && member.as_str() == Some(old) {
+                        *member = Value::String(new.to_owned());
+                    } else {
+                        visit(member, old, new);
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| visit(item, old, new)),
+            _ => {}
+        }
+    }
+    visit(doc, &old, &new);
+    Ok(())
 }
 
 #[cfg(test)]
