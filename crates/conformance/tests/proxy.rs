@@ -223,15 +223,24 @@ async fn wrong_upstream(tls: Option<tokio_rustls::TlsAcceptor>) -> SocketAddr {
     addr
 }
 
-async fn answer<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(mut stream: S) {
+/// A request's head, read a byte at a time (so that nothing of the next request is taken);
+/// `None` when the connection ends first.
+async fn read_head<S: tokio::io::AsyncRead + Unpin>(stream: &mut S) -> Option<Vec<u8>> {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
         if stream.read(&mut byte).await.unwrap_or(0) == 0 {
-            return;
+            return None;
         }
         head.push(byte[0]);
     }
+    Some(head)
+}
+
+async fn answer<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(mut stream: S) {
+    let Some(head) = read_head(&mut stream).await else {
+        return;
+    };
     let text = String::from_utf8_lossy(&head);
     let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
     let Some((status, headers, body)) = wrong_answer(&path) else {
@@ -602,13 +611,8 @@ async fn closing_upstream() -> (SocketAddr, std::sync::Arc<std::sync::atomic::At
             counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
             tokio::spawn(async move {
                 for answered in 0..2 {
-                    let mut head = Vec::new();
-                    let mut byte = [0u8; 1];
-                    while !head.ends_with(b"\r\n\r\n") {
-                        if stream.read(&mut byte).await.unwrap_or(0) == 0 {
-                            return;
-                        }
-                        head.push(byte[0]);
+                    if read_head(&mut stream).await.is_none() {
+                        return;
                     }
                     if answered == 1 {
                         return; // closed without an answer
@@ -719,7 +723,7 @@ async fn secrets_are_redacted_in_the_recording_and_the_log_lines() {
         "{err}"
     );
     for listed in [
-        "redacted in the recording and the log: headers: authorization, cookie, proxy-authorization, set-cookie, x-instabot-api-key",
+        "redacted in the recording and the log: headers: authorization, cookie, proxy-authorization, set-cookie, x-api-key, x-instabot-api-key",
         "redacted in the recording and the log: writeOnly members: userPassword",
         "redacted in the recording and the log: pointers: /data/email, /email",
     ] {
@@ -810,4 +814,148 @@ async fn out_of_descriptors_the_proxy_logs_and_pauses_instead_of_spinning() {
         share * 100.0
     );
     assert!(err.contains("serve: accept failed: "), "{err}");
+}
+
+/// Raises this process's descriptor limit to its hard limit when the soft one is under `want`
+/// (children inherit it), saying so; returns the soft limit in force.
+fn raise_descriptor_limit(want: u64) -> u64 {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: both calls only read or write the struct passed.
+    unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        if limit.rlim_cur < want && limit.rlim_cur < limit.rlim_max {
+            eprintln!(
+                "burst test: raising RLIMIT_NOFILE from {} to its hard limit {}",
+                limit.rlim_cur, limit.rlim_max
+            );
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+    limit.rlim_cur as u64
+}
+
+/// `count` connections at once, each one authenticated list request with `Connection: close`;
+/// returns how many got an answer outside 2xx (or none at all), with the first few reasons.
+async fn burst(addr: SocketAddr, count: usize) -> (usize, Vec<String>) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..count {
+        tasks.spawn(async move {
+            let exchange = async {
+                let mut stream = tokio::net::TcpStream::connect(addr)
+                    .await
+                    .map_err(|e| format!("connect: {e}"))?;
+                stream
+                    .write_all(
+                        b"GET /v1/users?limit=1 HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\
+                          x-instabot-api-key: demo-api-key\r\n\
+                          authorization: X-Instabot-Master-Api-Key demo-master-key\r\n\r\n",
+                    )
+                    .await
+                    .map_err(|e| format!("write: {e}"))?;
+                let mut response = Vec::new();
+                stream
+                    .read_to_end(&mut response)
+                    .await
+                    .map_err(|e| format!("read: {e}"))?;
+                let text = String::from_utf8_lossy(&response);
+                if text.starts_with("HTTP/1.1 2") {
+                    Ok(())
+                } else {
+                    Err(text.chars().take(200).collect::<String>())
+                }
+            };
+            tokio::time::timeout(Duration::from_secs(20), exchange)
+                .await
+                .unwrap_or_else(|_| Err("no answer within 20 s".to_owned()))
+        });
+    }
+    let mut failed = 0;
+    let mut reasons = Vec::new();
+    while let Some(result) = tasks.join_next().await {
+        if let Err(reason) = result.unwrap() {
+            failed += 1;
+            if reasons.len() < 5 {
+                reasons.push(reason);
+            }
+        }
+    }
+    (failed, reasons)
+}
+
+fn open_descriptors(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |dir| dir.count())
+}
+
+// On this 2-core machine shared with other builds, a debug build of the sandbox alone did not
+// answer 2,000 connections within 20 s (161 unanswered, direct): not reliable in the default
+// run. `cargo test -p conformance --test proxy -- --ignored two_bursts` runs it.
+#[ignore = "needs idle cores: 2,000 connections to a debug build take over 20 s on 2 busy cores"]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_bursts_of_2000_connections_are_all_answered_2xx_through_the_proxy_and_directly() {
+    const CONNECTIONS: usize = 2_000;
+    let limit = raise_descriptor_limit(3 * CONNECTIONS as u64);
+    assert!(
+        limit >= 3 * CONNECTIONS as u64,
+        "the burst needs {} descriptors; the hard limit is {limit}",
+        3 * CONNECTIONS
+    );
+    let started = std::time::Instant::now();
+    let sandbox = sandbox::TestSandbox::start(sandbox::Api::Instabot)
+        .await
+        .unwrap();
+    let proxy = Proxy::start(
+        "instabot",
+        &format!("http://{}", sandbox.addr()),
+        &["--pool-idle-timeout-ms", "1000", "--no-round-trip"],
+    );
+    let idle = open_descriptors(proxy.child.id());
+    for (name, addr) in [("direct", sandbox.addr()), ("proxy", proxy.addr)] {
+        for round in 1..=2 {
+            let (failed, reasons) = burst(addr, CONNECTIONS).await;
+            eprintln!(
+                "burst test: {name} burst {round}: {failed} of {CONNECTIONS} outside 2xx at {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            assert_eq!(failed, 0, "{name} burst {round}: {reasons:?}");
+            if round == 1 {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
+    }
+    // The pool's idle connections close after --pool-idle-timeout-ms: back near idle.
+    tokio::time::sleep(Duration::from_millis(1_500)).await;
+    let after = open_descriptors(proxy.child.id());
+    eprintln!(
+        "burst test: proxy descriptors idle {idle}, after the bursts {after}, in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert!(after <= idle + 4, "idle {idle}, after {after}");
+    let (code, out, err) = proxy.stop();
+    assert_eq!(code, 0, "{out}{err}");
+    sandbox.shutdown().await.unwrap();
+}
+
+#[test]
+fn a_redact_option_that_is_not_a_pointer_is_a_usage_error() {
+    let (code, out, err) = common::cli(
+        &[
+            "proxy",
+            "--spec",
+            common::spec_path("instabot").to_str().unwrap(),
+            "--upstream",
+            "http://127.0.0.1:9",
+            "--redact",
+            "userPassword",
+        ],
+        "",
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert_eq!(
+        err.trim(),
+        "conformance: --redact userPassword: give a JSON pointer into a body, such as /data/password"
+    );
 }

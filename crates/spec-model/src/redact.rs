@@ -10,7 +10,7 @@
 //! - every header and query parameter a security scheme carries (`apiKey` by its `name` and
 //!   `in`; `http`, `oauth2` and `openIdConnect` by `Authorization`), and the headers that carry
 //!   credentials whatever the spec says (`authorization`, `proxy-authorization`, `cookie`,
-//!   `set-cookie`), and the query keys that conventionally do (`api_key`, `apikey`,
+//!   `set-cookie`, `x-api-key`), and the query keys that conventionally do (`api_key`, `apikey`,
 //!   `access_token`, `token`: a client sending one the spec does not declare still sends a
 //!   secret);
 //! - every object member a schema marks `writeOnly: true` (a password sent, never returned), by
@@ -48,6 +48,7 @@ const CREDENTIAL_HEADERS: &[&str] = &[
     "proxy-authorization",
     "cookie",
     "set-cookie",
+    "x-api-key",
 ];
 
 /// Query keys that carry credentials in any API.
