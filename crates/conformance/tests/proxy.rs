@@ -835,7 +835,7 @@ fn raise_descriptor_limit(want: u64) -> u64 {
             libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
         }
     }
-    limit.rlim_cur as u64
+    limit.rlim_cur
 }
 
 /// `count` connections at once, each one authenticated list request with `Connection: close`;
