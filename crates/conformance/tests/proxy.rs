@@ -890,9 +890,10 @@ fn open_descriptors(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |dir| dir.count())
 }
 
-// On this 2-core machine shared with other builds, a debug build of the sandbox alone did not
-// answer 2,000 connections within 20 s (161 unanswered, direct): not reliable in the default
-// run. `cargo test -p conformance --test proxy -- --ignored two_bursts` runs it.
+// Ignored by default: on this 2-core machine shared with other builds (load average 11), a
+// debug build of the sandbox alone left 161 of 2,000 connections unanswered within 20 s; at a
+// load average of 2 all four bursts were answered 2xx in about 20 s. Run it on idle cores:
+// `cargo test -p conformance --test proxy -- --ignored two_bursts --nocapture`.
 #[ignore = "needs idle cores: 2,000 connections to a debug build take over 20 s on 2 busy cores"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_bursts_of_2000_connections_are_all_answered_2xx_through_the_proxy_and_directly() {
@@ -926,11 +927,22 @@ async fn two_bursts_of_2000_connections_are_all_answered_2xx_through_the_proxy_a
             }
         }
     }
-    // The pool's idle connections close after --pool-idle-timeout-ms: back near idle.
-    tokio::time::sleep(Duration::from_millis(1_500)).await;
-    let after = open_descriptors(proxy.child.id());
+    // At most --pool-max-idle-per-host (32) upstream connections stay pooled; they close once
+    // idle for --pool-idle-timeout-ms (the pool checks at that interval, so within two).
+    let just_after = open_descriptors(proxy.child.id());
+    assert!(
+        just_after <= idle + 32 + 4,
+        "idle {idle}, just after {just_after}"
+    );
+    let mut after = just_after;
+    let waited = std::time::Instant::now();
+    while after > idle + 4 && waited.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        after = open_descriptors(proxy.child.id());
+    }
     eprintln!(
-        "burst test: proxy descriptors idle {idle}, after the bursts {after}, in {:.1} s",
+        "burst test: proxy descriptors idle {idle}, just after the bursts {just_after}, {after} after {:.1} s more; done in {:.1} s",
+        waited.elapsed().as_secs_f64(),
         started.elapsed().as_secs_f64()
     );
     assert!(after <= idle + 4, "idle {idle}, after {after}");
