@@ -473,3 +473,497 @@ async fn a_non_ascii_credential_header_is_malformed_not_missing() {
     );
     server.shutdown().await.unwrap();
 }
+
+/// Body limits short enough for a test: 300 ms between parts of a body, 1.5 s for a whole one.
+fn quick_bodies() -> server_runtime::Limits {
+    server_runtime::Limits {
+        body_idle_timeout: Duration::from_millis(300),
+        body_read_timeout: Duration::from_millis(1500),
+        ..server_runtime::Limits::default()
+    }
+}
+
+/// A sandbox reading bodies within `body_limits`, served with `serve`.
+async fn start_with_bodies(
+    api: Api,
+    body_limits: server_runtime::Limits,
+    serve: ServeOptions,
+) -> Running {
+    let options = sandbox::Options {
+        body_limits,
+        ..sandbox::Options::default()
+    };
+    let router = sandbox::app_with(api, &Credentials::defaults(), &options).unwrap();
+    sandbox::start_app_with(api, "127.0.0.1:0".parse().unwrap(), router, serve)
+        .await
+        .unwrap()
+}
+
+/// Reads whatever answer arrives on `stream` until the server closes it (at most [`PATIENCE`]).
+async fn answer_then_close(stream: &mut TcpStream) -> Answer {
+    let mut bytes = Vec::new();
+    tokio::time::timeout(PATIENCE, stream.read_to_end(&mut bytes))
+        .await
+        .expect("the server answers and closes in time")
+        .unwrap();
+    parse_answer(&bytes)
+}
+
+/// A head promising a 100-byte JSON body, with `auth` (or none) and no `Connection: close`.
+fn head_of_100_bytes(method: &str, target: &str, auth: Option<&str>) -> String {
+    let auth = auth.map(|line| format!("{line}\r\n")).unwrap_or_default();
+    format!(
+        "{method} {target} HTTP/1.1\r\nHost: s\r\n{auth}Content-Type: application/json\r\nContent-Length: 100\r\n\r\n"
+    )
+}
+
+// Issue 25: a body that stops after its first byte is cut by the idle timeout, answered 408
+// in the API's error shape (and in the sandbox's own on its endpoints), the connection closed.
+#[tokio::test]
+async fn a_stalled_body_is_answered_408_and_its_connection_closed() {
+    let server = start_with_bodies(Api::Publica, quick_bodies(), ServeOptions::default()).await;
+    let message = "the request body stalled: nothing arrived for 300 ms (the limit between parts of a body); 1 bytes had arrived";
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let head = head_of_100_bytes("POST", some_path(Api::Publica), Some(PUBLICA_AUTH));
+    stream
+        .write_all(format!("{head}{{").as_bytes())
+        .await
+        .unwrap();
+    let started = Instant::now();
+    let answer = answer_then_close(&mut stream).await;
+    assert_api_error(Api::Publica, &answer, 408, message);
+    assert_eq!(answer.header("connection"), Some("close"));
+    let took = started.elapsed();
+    assert!(took < Duration::from_millis(1200), "cut after {took:?}");
+
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let head = head_of_100_bytes("PUT", "/_sandbox/state", None);
+    stream
+        .write_all(format!("{head}{{").as_bytes())
+        .await
+        .unwrap();
+    let answer = answer_then_close(&mut stream).await;
+    assert_eq!(
+        (answer.status, answer.body),
+        (
+            408,
+            json!({"sandbox_error": {"status": 408, "code": "request_timeout",
+                   "message": format!("`PUT /_sandbox/state`: {message}")}})
+        )
+    );
+    server.shutdown().await.unwrap();
+}
+
+/// Sends `head`, then one byte every 200 ms until the server closes; the answer as read.
+async fn trickle_body(addr: SocketAddr, head: String) -> Answer {
+    let stream = TcpStream::connect(addr).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    writer.write_all(head.as_bytes()).await.unwrap();
+    let trickle = tokio::spawn(async move {
+        for _ in 0..100 {
+            if writer.write_all(b" ").await.is_err() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    });
+    let mut bytes = Vec::new();
+    tokio::time::timeout(PATIENCE, reader.read_to_end(&mut bytes))
+        .await
+        .expect("the server answers and closes in time")
+        .unwrap();
+    trickle.abort();
+    parse_answer(&bytes)
+}
+
+// Issue 25: one byte every 200 ms (well under the idle timeout) is still cut by the deadline
+// for the whole body.
+#[tokio::test]
+async fn a_trickling_body_is_cut_by_the_deadline() {
+    let server = start_with_bodies(Api::Instabot, quick_bodies(), ServeOptions::default()).await;
+    let head = head_of_100_bytes("POST", some_path(Api::Instabot), Some(INSTABOT_AUTH));
+    let started = Instant::now();
+    let answer = trickle_body(server.addr, head).await;
+    let took = started.elapsed();
+    assert_eq!(answer.status, 408, "{answer:?}");
+    let message = answer.body["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "the request body did not arrive within 1500 ms (the limit for a whole body); "
+        ),
+        "{message}"
+    );
+    assert!(
+        took >= Duration::from_millis(1400) && took < Duration::from_millis(3000),
+        "cut after {took:?}"
+    );
+    server.shutdown().await.unwrap();
+}
+
+// Issue 25: 256 stalled bodies (no credentials: half on the API, half on the sandbox's own
+// endpoint) fill every connection slot, yet a normal request is answered once their timeout
+// frees them.
+#[tokio::test]
+async fn stalled_bodies_do_not_keep_a_normal_request_from_being_answered() {
+    let serve = ServeOptions::new().with_max_connections(256);
+    let server = start_with_bodies(Api::Publica, quick_bodies(), serve).await;
+    let mut stalled = Vec::new();
+    for index in 0..256 {
+        let mut stream = TcpStream::connect(server.addr).await.unwrap();
+        let head = if index % 2 == 0 {
+            head_of_100_bytes("POST", some_path(Api::Publica), None)
+        } else {
+            head_of_100_bytes("PUT", "/_sandbox/state", None)
+        };
+        stream
+            .write_all(format!("{head}{{").as_bytes())
+            .await
+            .unwrap();
+        stalled.push(stream);
+    }
+    let started = Instant::now();
+    let answer = send(
+        server.addr,
+        &request(Api::Publica, "GET", some_path(Api::Publica), "", None),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{answer:?}");
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(5), "answered after {took:?}");
+    for stream in &mut stalled {
+        assert!(
+            closed_within(stream, Duration::from_secs(3)).await,
+            "every stalled connection is closed"
+        );
+    }
+    server.shutdown().await.unwrap();
+}
+
+/// The seeds' export of `api` with its first user's id member set to `id`.
+async fn export_with_id(server: &Running, api: Api, member: &str, id: i64) -> Value {
+    let answer = send(
+        server.addr,
+        &request(api, "GET", "/_sandbox/state", "", None),
+    )
+    .await;
+    assert_eq!(answer.status, 200);
+    let mut document = answer.body;
+    document["users"][0][member] = json!(id);
+    document
+}
+
+/// `POST` of a create `body` to `api`'s users.
+async fn create_user(server: &Running, api: Api, body: &str) -> Answer {
+    send(
+        server.addr,
+        &request(api, "POST", some_path(api), "", Some(body)),
+    )
+    .await
+}
+
+// Issue 25: an imported id that leaves no id for a create is refused with its pointer; the
+// last id is handed out once, then creates answer 507 `ids_exhausted` and nothing stored is
+// overwritten.
+#[tokio::test]
+async fn imported_ids_leave_room_and_creates_never_overwrite() {
+    let cases = [
+        (
+            Api::Publica,
+            "id",
+            [
+                r#"{"email": "one@example.com", "external_id": "one"}"#,
+                r#"{"email": "two@example.com", "external_id": "two"}"#,
+            ],
+        ),
+        (
+            Api::Instabot,
+            "objectId",
+            [
+                r#"{"userName": "one", "userPassword": "secret-1"}"#,
+                r#"{"userName": "two", "userPassword": "secret-2"}"#,
+            ],
+        ),
+    ];
+    for (api, member, creates) in cases {
+        let server = start(api).await;
+        let refused = export_with_id(&server, api, member, i64::MAX).await;
+        let answer = send(
+            server.addr,
+            &request(
+                api,
+                "PUT",
+                "/_sandbox/state",
+                "",
+                Some(&refused.to_string()),
+            ),
+        )
+        .await;
+        assert_eq!(
+            (answer.status, answer.body),
+            (
+                400,
+                json!({"sandbox_error": {"status": 400, "code": "invalid_state", "message": format!(
+                    "`PUT /_sandbox/state`: record users/0, at `/users/0/{member}`: {member} {} leaves no id for a create (creates take the id after the largest, and {} is the largest there is)",
+                    i64::MAX, i64::MAX
+                )}})
+            ),
+            "{api:?}"
+        );
+
+        let last_but_one = export_with_id(&server, api, member, i64::MAX - 1).await;
+        let answer = send(
+            server.addr,
+            &request(
+                api,
+                "PUT",
+                "/_sandbox/state",
+                "",
+                Some(&last_but_one.to_string()),
+            ),
+        )
+        .await;
+        assert_eq!(answer.status, 204, "{api:?}: {answer:?}");
+        let first = create_user(&server, api, creates[0]).await;
+        assert!(
+            first.status == 200 || first.status == 201,
+            "{api:?}: {first:?}"
+        );
+        assert_eq!(
+            first.body["data"][member],
+            json!(i64::MAX),
+            "{api:?}: {first:?}"
+        );
+        let second = create_user(&server, api, creates[1]).await;
+        assert_api_error(
+            api,
+            &second,
+            507,
+            &format!(
+                "`create_user`: the sandbox has handed out every {} id up to {} (the largest there is); reset it or import a state with smaller ids",
+                api.name(),
+                i64::MAX
+            ),
+        );
+        let state = send(
+            server.addr,
+            &request(api, "GET", "/_sandbox/state", "", None),
+        )
+        .await
+        .body;
+        let ids: Vec<&Value> = state["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|user| &user[member])
+            .collect();
+        assert!(ids.contains(&&json!(i64::MAX - 1)), "{api:?}: {ids:?}");
+        assert!(ids.contains(&&json!(i64::MAX)), "{api:?}: {ids:?}");
+        assert_eq!(
+            state["users"].as_array().unwrap().len(),
+            last_but_one["users"].as_array().unwrap().len() + 1,
+            "{api:?}: one create, nothing overwritten"
+        );
+        server.shutdown().await.unwrap();
+    }
+}
+
+/// A sandbox of `api` with a memory cap of `max_stored_bytes`.
+async fn start_capped(api: Api, max_stored_bytes: usize) -> Running {
+    let options = sandbox::Options {
+        max_stored_bytes: Some(max_stored_bytes),
+        ..sandbox::Options::default()
+    };
+    let router = sandbox::app_with(api, &Credentials::defaults(), &options).unwrap();
+    sandbox::start_app_with(
+        api,
+        "127.0.0.1:0".parse().unwrap(),
+        router,
+        ServeOptions::default(),
+    )
+    .await
+    .unwrap()
+}
+
+/// A Publica.la state of `users` users, built from the seed user's export.
+async fn publica_state_of(server: &Running, users: usize) -> Value {
+    let seed = export_with_id(server, Api::Publica, "id", 1).await["users"][0].clone();
+    let users: Vec<Value> = (0..users)
+        .map(|index| {
+            let mut user = seed.clone();
+            user["id"] = json!(index + 1);
+            user["email"] = json!(format!("user-{index}@example.com"));
+            user["_sandbox"]["external_id"] = json!(format!("external-{index}"));
+            user
+        })
+        .collect();
+    json!({ "users": users })
+}
+
+/// `PUT path` of `body`, without credentials (the sandbox's endpoints take none).
+fn put(path: &str, body: &str) -> Vec<u8> {
+    format!(
+        "PUT {path} HTTP/1.1\r\nHost: s\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
+}
+
+// Issue 25: `PUT /_sandbox/state` takes back an export over 2 MiB (axum's default limit, once
+// answered with a plain-text 413); a body over its documented limit is refused before it is
+// read, in the sandbox's shape naming the limit; a state over the memory cap is refused.
+#[tokio::test]
+async fn control_endpoints_take_any_export_the_cap_allows_and_refuse_more_in_their_shape() {
+    let server = start_capped(Api::Publica, 4 * 1024 * 1024).await;
+    let document = publica_state_of(&server, 4000).await.to_string();
+    assert!(document.len() > 2 * 1024 * 1024, "{}", document.len());
+    let answer = send(server.addr, &put("/_sandbox/state", &document)).await;
+    assert_eq!(answer.status, 204, "{answer:?}");
+    let export = send(
+        server.addr,
+        b"GET /_sandbox/state HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    assert_eq!(export.body["users"].as_array().unwrap().len(), 4000);
+    let answer = send(
+        server.addr,
+        &put("/_sandbox/state", &export.body.to_string()),
+    )
+    .await;
+    assert_eq!(answer.status, 204, "{answer:?}");
+    server.shutdown().await.unwrap();
+
+    let server = start_capped(Api::Publica, 64 * 1024).await;
+    // About 250 kB of JSON (under the 1 MiB limit), about 160 kB stored (over the cap).
+    let document = publica_state_of(&server, 400).await.to_string();
+    let answer = send(server.addr, &put("/_sandbox/state", &document)).await;
+    let message = answer.body["sandbox_error"]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        (answer.status, answer.body["sandbox_error"]["code"].clone()),
+        (400, json!("invalid_state")),
+        "{answer:?}"
+    );
+    assert!(
+        message.starts_with("`PUT /_sandbox/state`: at ``: the state would hold ")
+            && message.ends_with(" bytes, over the memory cap of 65536 (--max-stored-bytes)"),
+        "{message}"
+    );
+    // 1 MiB is the smallest limit (4 x 64 KiB is less): one byte more is refused on its head.
+    for path in ["/_sandbox/state", "/_sandbox/faults"] {
+        let head = format!(
+            "PUT {path} HTTP/1.1\r\nHost: s\r\nConnection: close\r\nContent-Length: 1048577\r\n\r\n"
+        );
+        let answer = send(server.addr, head.as_bytes()).await;
+        assert_eq!(
+            (answer.status, answer.body),
+            (
+                413,
+                json!({"sandbox_error": {"status": 413, "code": "payload_too_large", "message": format!(
+                    "`PUT {path}`: the request body is larger than 1048576 bytes, the limit of the sandbox's endpoints (4 x --max-stored-bytes, at least 1048576)"
+                )}})
+            )
+        );
+    }
+    server.shutdown().await.unwrap();
+}
+
+// Issue 25: a fault set that does not deserialize is located by its pointer (never the empty
+// one), and a latency over the documented maximum is refused (2^64-1 ms once hung requests).
+#[tokio::test]
+async fn faults_are_located_by_pointer_and_latency_is_bounded() {
+    let server = start(Api::Instabot).await;
+    let cases = [
+        (
+            r#"{"rules": [{"latency_ms": "slow"}]}"#,
+            "/rules/0/latency_ms",
+        ),
+        (
+            r#"{"rules": [{}, {"latency_ms": 18446744073709551615}]}"#,
+            "/rules/1/latency_ms",
+        ),
+        (
+            r#"{"rules": [{"jitter_ms": 300001}]}"#,
+            "/rules/0/jitter_ms",
+        ),
+        (
+            r#"{"rules": [{"error": {"status": 429, "rate": "often"}}]}"#,
+            "/rules/0/error/rate",
+        ),
+        (
+            r#"{"rules": [{"error": {"status": 429}}]}"#,
+            "/rules/0/error",
+        ),
+        (r#"{"rules": [{"latency": 5}]}"#, "/rules/0/latency"),
+        (r#"{"seed": -1}"#, "/seed"),
+        (r#"{"rules": {}}"#, "/rules"),
+    ];
+    for (body, pointer) in cases {
+        let answer = send(server.addr, &put("/_sandbox/faults", body)).await;
+        assert_eq!(answer.status, 400, "{body}: {answer:?}");
+        assert_eq!(answer.body["sandbox_error"]["code"], "invalid_faults");
+        let message = answer.body["sandbox_error"]["message"].as_str().unwrap();
+        assert!(
+            message.starts_with(&format!("`PUT /_sandbox/faults`: at `{pointer}`: ")),
+            "{body}: {message}"
+        );
+    }
+    let answer = send(
+        server.addr,
+        &put("/_sandbox/faults", r#"{"rules": [{"latency_ms": "slow"}]}"#),
+    )
+    .await;
+    assert_eq!(
+        answer.body["sandbox_error"]["message"],
+        "`PUT /_sandbox/faults`: at `/rules/0/latency_ms`: not a fault configuration: invalid type: string \"slow\", expected u64"
+    );
+    let answer = send(
+        server.addr,
+        &put(
+            "/_sandbox/faults",
+            r#"{"rules": [{"latency_ms": 18446744073709551615}]}"#,
+        ),
+    )
+    .await;
+    assert_eq!(
+        answer.body["sandbox_error"]["message"],
+        "`PUT /_sandbox/faults`: at `/rules/0/latency_ms`: 18446744073709551615 ms is over the most a rule may add, 300000 ms"
+    );
+    let answer = send(
+        server.addr,
+        &put("/_sandbox/faults", r#"{"rules": [{"latency_ms": 300000}]}"#),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "the maximum itself is accepted");
+    server.shutdown().await.unwrap();
+}
+
+// Issue 25: the sandbox's endpoints take large bodies and no credentials, so their bodies are
+// read one at a time: a third trickling body, behind two that each take the whole deadline, is
+// refused with 429 `busy` instead of being held in memory beside them.
+#[tokio::test]
+async fn control_bodies_are_read_one_at_a_time() {
+    let server = start_with_bodies(Api::Insightiq, quick_bodies(), ServeOptions::default()).await;
+    let mut readers = Vec::new();
+    for _ in 0..3 {
+        let head = head_of_100_bytes("PUT", "/_sandbox/faults", None);
+        readers.push(tokio::spawn(trickle_body(server.addr, head)));
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let mut answers = Vec::new();
+    for reader in readers {
+        answers.push(reader.await.unwrap());
+    }
+    assert_eq!(answers[0].status, 408, "{:?}", answers[0]);
+    assert_eq!(
+        (answers[2].status, answers[2].header("retry-after")),
+        (429, Some("1"))
+    );
+    assert_eq!(
+        answers[2].body,
+        json!({"sandbox_error": {"status": 429, "code": "busy", "message":
+            "`PUT /_sandbox/faults`: another body sent to the sandbox's endpoints was being read for the whole 1500 ms this one waited; retry"}})
+    );
+    server.shutdown().await.unwrap();
+}

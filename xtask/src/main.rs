@@ -6,9 +6,9 @@ use std::process::ExitCode;
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
+mod delegate;
 mod diff;
 mod generate;
-mod probe;
 mod schemas;
 mod semver;
 mod specs;
@@ -67,14 +67,15 @@ enum Command {
     /// under target/schemas/<api>/.
     Schemas,
     /// Check every documented sample and spec example against the specs and the generated
-    /// types: one row per sample with its verdict, then totals; then the constraint probe's
-    /// table and figures per API. Exit 1 on a verdict that differs from
-    /// spec/samples/manifest.yaml, or a constraint neither enforced nor accepted (or a stale
-    /// accepted entry) in crates/constraint-probe/accepted.yaml.
+    /// types, then the constraint probe (`cargo xtask conformance --help` for its options).
+    ///
+    /// Runs the `xtask-conformance` binary: it builds the HTTP stack that the other commands,
+    /// `codegen` first, do not need.
+    #[command(disable_help_flag = true)]
     Conformance {
-        /// text (default), json, or junit (one test case per sample).
-        #[arg(long, value_enum, default_value_t)]
-        format: conformance::Format,
+        /// Passed on as they are: `--format text|json|junit`, `--help`.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
     },
 }
 
@@ -119,19 +120,7 @@ fn run(root: &Path, command: Command) -> Result<ExitCode> {
             semver::run(root, mode)
         }
         Command::Schemas => schemas::run(root),
-        Command::Conformance { format } => {
-            let (report, code) = conformance::run_all(root, format);
-            print!("{report}");
-            let (table, passes) = probe::run(root)?;
-            // JSON and JUnit output stay parseable: the probe's table goes to stderr with them.
-            if matches!(format, conformance::Format::Text) {
-                print!("{table}");
-            } else {
-                eprint!("{table}");
-            }
-            let code = if code == 0 && !passes { 1 } else { code };
-            Ok(ExitCode::from(u8::try_from(code).unwrap_or(2)))
-        }
+        Command::Conformance { args } => delegate::run(root, "xtask-conformance", &args),
     }
 }
 

@@ -110,19 +110,29 @@ impl Body {
         }
     }
 
-    fn from_text(text: Option<String>, base64: bool, content_type: Option<&str>) -> Body {
+    /// A HAR body: `Err` (the reason) when it is declared base64 but is not base64, which is
+    /// the capture's fault, not the vendor's.
+    fn from_text(
+        text: Option<String>,
+        base64: bool,
+        content_type: Option<&str>,
+    ) -> Result<Body, String> {
         let Some(text) = text else {
-            return Body::Absent;
+            return Ok(Body::Absent);
         };
         let text = if base64 {
-            match decode_base64(&text).and_then(|bytes| String::from_utf8(bytes).ok()) {
-                Some(decoded) => decoded,
-                None => return Body::NotJson("body is not valid base64 UTF-8 text".into()),
+            match String::from_utf8(decode_base64(&text)?) {
+                Ok(decoded) => decoded,
+                Err(_) => {
+                    return Ok(Body::NotJson(
+                        "body is base64 of bytes that are not UTF-8 text".into(),
+                    ))
+                }
             }
         } else {
             text
         };
-        Body::from_captured(Cow::Owned(text), content_type)
+        Ok(Body::from_captured(Cow::Owned(text), content_type))
     }
 }
 
@@ -788,24 +798,26 @@ struct HarText {
 }
 
 impl HarText {
-    /// The body and its content type (`mimeType`, else the `Content-Type` header).
-    fn body(this: Option<HarText>, headers: &[(String, String)]) -> (Body, Option<String>) {
+    /// The body and its content type (`mimeType`, else the `Content-Type` header); `Err` (the
+    /// reason) for a body declared base64 that is not.
+    fn body(
+        this: Option<HarText>,
+        headers: &[(String, String)],
+    ) -> Result<(Body, Option<String>), String> {
         let header = headers
             .iter()
             .find(|(name, _)| name == "content-type")
             .map(|(_, value)| value.clone());
         match this {
-            None => (Body::Absent, header),
+            None => Ok((Body::Absent, header)),
             Some(text) => {
                 let content_type = text.mime_type.filter(|t| !t.is_empty()).or(header);
                 let base64 = text
                     .encoding
                     .as_deref()
                     .is_some_and(|e| e.eq_ignore_ascii_case("base64"));
-                (
-                    Body::from_text(text.text, base64, content_type.as_deref()),
-                    content_type,
-                )
+                let body = Body::from_text(text.text, base64, content_type.as_deref())?;
+                Ok((body, content_type))
             }
         }
     }
@@ -991,10 +1003,24 @@ impl<'de> Visitor<'de> for HarSeed<'_, '_> {
             };
             let request_headers = recorded(entry.request.headers);
             let response_headers = recorded(entry.response.headers);
-            let (request_body, request_content_type) =
-                HarText::body(entry.request.post_data, &request_headers);
-            let (response_body, response_content_type) =
-                HarText::body(entry.response.content, &response_headers);
+            let bodies = HarText::body(entry.request.post_data, &request_headers)
+                .map_err(|reason| format!("`request.postData`: {reason}"))
+                .and_then(|request| {
+                    HarText::body(entry.response.content, &response_headers)
+                        .map(|response| (request, response))
+                        .map_err(|reason| format!("`response.content`: {reason}"))
+                });
+            let ((request_body, request_content_type), (response_body, response_content_type)) =
+                match bodies {
+                    Ok(bodies) => bodies,
+                    Err(reason) => {
+                        *self.stopped = Some(TrafficError::Input(format!(
+                            "entry {}: {reason}",
+                            self.count
+                        )));
+                        return Err(de::Error::custom("stopped"));
+                    }
+                };
             let exchange = Exchange {
                 position: format!("entry {}", self.count),
                 method: entry.request.method,
@@ -1114,29 +1140,31 @@ fn score(template: &[Segment], segments: &[&str]) -> Option<usize> {
     Some(literals)
 }
 
-fn decode_base64(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() / 4 * 3);
-    let mut buffer = 0u32;
-    let mut bits = 0;
-    for byte in text.bytes() {
-        let value = match byte {
-            b'A'..=b'Z' => byte - b'A',
-            b'a'..=b'z' => byte - b'a' + 26,
-            b'0'..=b'9' => byte - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            b'=' | b'\r' | b'\n' | b' ' => continue,
-            _ => return None,
-        };
-        buffer = (buffer << 6) | u32::from(value);
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((buffer >> bits) as u8);
-            buffer &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+/// A HAR body's base64 (RFC 4648, standard or URL-safe alphabet, padding optional, line breaks
+/// ignored), through the `base64` crate: text no encoder could have written (`A`, a bad last
+/// symbol) is refused, never read as an empty or shortened body.
+fn decode_base64(text: &str) -> Result<Vec<u8>, String> {
+    use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+    use base64::Engine as _;
+    const LENIENT: GeneralPurposeConfig =
+        GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent);
+    const STANDARD: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::STANDARD, LENIENT);
+    const URL_SAFE: GeneralPurpose = GeneralPurpose::new(&base64::alphabet::URL_SAFE, LENIENT);
+    let compact: Vec<u8> = text
+        .bytes()
+        .filter(|byte| !matches!(byte, b'\r' | b'\n' | b' ' | b'\t'))
+        .collect();
+    let engine = if compact.iter().any(|byte| matches!(byte, b'-' | b'_')) {
+        &URL_SAFE
+    } else {
+        &STANDARD
+    };
+    engine.decode(&compact).map_err(|error| {
+        format!(
+            "declared base64 (`encoding: base64`) but is not base64 ({} bytes): {error}",
+            compact.len()
+        )
+    })
 }
 
 #[cfg(test)]
@@ -1146,7 +1174,11 @@ mod tests {
     #[test]
     fn base64() {
         assert_eq!(decode_base64("eyJhIjoxfQ==").unwrap(), b"{\"a\":1}");
-        assert!(decode_base64("*").is_none());
+        assert_eq!(decode_base64("eyJhIjox\r\nfQ").unwrap(), b"{\"a\":1}");
+        assert_eq!(decode_base64("-_8").unwrap(), [0xfb, 0xff]);
+        for impossible in ["*", "A", "AB==", "eyJhIjoxfQ=x"] {
+            assert!(decode_base64(impossible).is_err(), "{impossible}");
+        }
     }
 
     #[test]

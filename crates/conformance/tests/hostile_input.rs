@@ -217,3 +217,137 @@ fn a_duplicate_member_is_a_violation_not_the_last_one_wins() {
         "{out}"
     );
 }
+
+/// A HAR capture of one `GET /v1/users/1` answered 200 with `content` as given (JSON text).
+fn har_with_content(content: &str) -> String {
+    format!(
+        r#"{{"log": {{"entries": [{{"request": {{"method": "GET", "url": "https://api.instabot.io/v1/users/1"}}, "response": {{"status": 200, "content": {content}}}}}]}}}}"#
+    )
+}
+
+// Issue 25: a body declared base64 that no encoder could have written (`A` decodes to nothing)
+// is an input error naming the entry, not an empty body that conforms.
+#[test]
+fn impossible_base64_bodies_are_input_errors() {
+    for text in ["A", "AB==", "eyJ*fQ=="] {
+        let capture = har_with_content(&format!(
+            r#"{{"mimeType": "application/json", "encoding": "base64", "text": "{text}"}}"#
+        ));
+        let (code, out, err) = traffic_cli(&capture, &[]);
+        assert_eq!(code, 2, "{text}: {out}{err}");
+        assert!(out.is_empty(), "{text}: {out}");
+        assert!(
+            err.starts_with(
+                "conformance: -: entry 1: `response.content`: declared base64 (`encoding: base64`) but is not base64 ("
+            ),
+            "{text}: {err}"
+        );
+    }
+    // The same body written by an encoder is read: `{"a":1}` is checked, not refused.
+    let capture = har_with_content(
+        r#"{"mimeType": "application/json", "encoding": "base64", "text": "eyJhIjoxfQ=="}"#,
+    );
+    let (code, _, err) = traffic_cli(&capture, &[]);
+    assert_ne!(code, 2, "{err}");
+}
+
+/// What a run of the `conformance` binary as a child gave: its exit code, its standard output
+/// and its peak resident set in KiB (`ru_maxrss` from `wait4`, the figure `VmHWM` shows,
+/// read once the child has exited, so that no race with its exit can lose it).
+#[cfg(target_os = "linux")]
+// The child is reaped by `wait4` (which `Child::wait` cannot do: it gives no resource usage).
+#[allow(clippy::zombie_processes)]
+fn run_measured(
+    args: &[&str],
+    capture: impl Iterator<Item = Vec<u8>> + Send + 'static,
+) -> (i32, Vec<u8>, i64) {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_conformance"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        for line in capture {
+            if stdin.write_all(&line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut stdout = child.stdout.take().unwrap();
+    let mut output = Vec::new();
+    stdout.read_to_end(&mut output).unwrap();
+    writer.join().unwrap();
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    // SAFETY: `rusage` is plain data that `wait4` fills in; the pid is our own child's.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4: {}", io::Error::last_os_error());
+    assert!(libc::WIFEXITED(status), "the child exited by itself");
+    (libc::WEXITSTATUS(status), output, usage.ru_maxrss)
+}
+
+// Issue 25: distinct 1 MiB paths and member names do not make drift's memory or output follow
+// the capture: each finding keeps a summary (prefix, length, stable hash) and says why it has
+// no suggested edit. Before the fix, 400 such paths took 3.1 GB and printed 839 MB.
+#[cfg(target_os = "linux")]
+#[test]
+fn drift_output_and_memory_stay_bounded_whatever_the_capture_holds() {
+    const MIB: usize = 1024 * 1024;
+    const PATHS: usize = 48;
+    const MEMBERS: usize = 24;
+    let capture = (0..PATHS + MEMBERS).map(|index| {
+        let filler = "a".repeat(MIB);
+        let line = if index < PATHS {
+            format!(r#"{{"method":"GET","path":"/v1/nowhere-{index:06}-{filler}","status":404}}"#)
+        } else {
+            format!(
+                r#"{{"method":"POST","path":"/v1/users","status":201,"request_body":{{"userName":"u","userPassword":"p","m{index:06}{filler}":1}}}}"#
+            )
+        };
+        format!("{line}\n").into_bytes()
+    });
+    let spec = spec("instabot");
+    let (code, output, peak_kib) = run_measured(
+        &["drift", "--spec", &spec, "--format", "json", "-"],
+        capture,
+    );
+    assert_eq!(code, 1, "drift found");
+    // Every finding is a few hundred bytes whatever its path or member name: 2 KiB is ample.
+    let findings = PATHS + MEMBERS;
+    assert!(
+        output.len() < findings * 2048,
+        "{} bytes of output for {findings} findings",
+        output.len()
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output).unwrap();
+    let summarised: Vec<&serde_json::Value> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|finding| finding["summarised"] == true)
+        .collect();
+    assert_eq!(
+        summarised.len(),
+        findings,
+        "one finding per distinct long name"
+    );
+    for finding in &summarised {
+        let subject = finding["subject"].as_str().unwrap();
+        assert!(subject.chars().count() < 200, "{subject}");
+        assert!(subject.contains(" bytes, fnv1a64 "), "{subject}");
+        assert!(finding["suggestion"].is_null());
+        assert!(finding["no_suggestion_because"]
+            .as_str()
+            .unwrap()
+            .starts_with("the subject is over 200 characters"));
+    }
+    // About 40 MiB whatever the capture (the 1 MiB line being read, the spec, the runtime);
+    // holding the names whole would take well over 100 MiB for these 72 MiB.
+    assert!(peak_kib < 100 * 1024, "peak resident set {peak_kib} KiB");
+}

@@ -22,6 +22,9 @@ use crate::Api;
 
 /// The statuses a rule may inject (all sandbox-only: the specs do not document them).
 pub const INJECTABLE_STATUSES: [u16; 3] = [429, 500, 503];
+/// The largest `latency_ms` and `jitter_ms` a rule may set: five minutes, longer than any
+/// client waits, so that a typo cannot hold requests for ever.
+pub const MAX_LATENCY_MS: u64 = 300_000;
 
 /// The faults of one API: a seed and the rules, the first rule naming the request's operation
 /// (or naming none) applying.
@@ -88,8 +91,12 @@ impl FaultConfig {
     /// Parses and checks a configuration for `api` (operations named must exist, rates lie in
     /// 0..=1, statuses are injectable).
     pub fn parse(api: Api, text: &str) -> Result<FaultConfig, FaultError> {
-        let config: FaultConfig = serde_json::from_str(text).map_err(|error| FaultError {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|error| FaultError {
             pointer: String::new(),
+            reason: format!("not JSON: {error}"),
+        })?;
+        let config = FaultConfig::deserialize(&value).map_err(|error| FaultError {
+            pointer: locate(&value),
             reason: format!("not a fault configuration: {error}"),
         })?;
         config.check(api)?;
@@ -109,6 +116,19 @@ impl FaultConfig {
                             "{} has no operation `{operation}` (it has {})",
                             api.name(),
                             names.join(", ")
+                        ),
+                    });
+                }
+            }
+            for (member, value) in [
+                ("latency_ms", rule.latency_ms),
+                ("jitter_ms", rule.jitter_ms),
+            ] {
+                if value > MAX_LATENCY_MS {
+                    return Err(FaultError {
+                        pointer: at(member),
+                        reason: format!(
+                            "{value} ms is over the most a rule may add, {MAX_LATENCY_MS} ms"
                         ),
                     });
                 }
@@ -136,6 +156,58 @@ impl FaultConfig {
         }
         Ok(())
     }
+}
+
+/// The JSON pointer of the first member of `value` that does not deserialize as its
+/// [`FaultConfig`] field (serde's own error names no path): an unknown member, or one of the
+/// wrong type; the enclosing object when no single member is at fault (a required one missing).
+fn locate(value: &serde_json::Value) -> String {
+    use serde_json::json;
+    let escape = |name: &str| name.replace('~', "~0").replace('/', "~1");
+    let Some(config) = value.as_object() else {
+        return String::new();
+    };
+    for (name, member) in config {
+        match name.as_str() {
+            // A bad seed falls through to the last arm: its own pointer.
+            "seed" if u64::deserialize(member).is_ok() => {}
+            "rules" => {
+                let Some(rules) = member.as_array() else {
+                    return "/rules".into();
+                };
+                for (index, rule) in rules.iter().enumerate() {
+                    if FaultRule::deserialize(rule).is_ok() {
+                        continue;
+                    }
+                    let at = format!("/rules/{index}");
+                    let Some(rule) = rule.as_object() else {
+                        return at;
+                    };
+                    for (name, field) in rule {
+                        // Every member of a rule is optional: alone, only a bad one fails.
+                        if FaultRule::deserialize(&json!({ name: field })).is_ok() {
+                            continue;
+                        }
+                        let at = format!("{at}/{}", escape(name));
+                        if let (true, Some(error)) = (name == "error", field.as_object()) {
+                            for (name, field) in error {
+                                // The required members given valid values, this one as sent.
+                                let mut trial = json!({"status": 429, "rate": 0.0});
+                                trial[name] = field.clone();
+                                if InjectedError::deserialize(&trial).is_err() {
+                                    return format!("{at}/{}", escape(name));
+                                }
+                            }
+                        }
+                        return at;
+                    }
+                    return at;
+                }
+            }
+            _ => return format!("/{}", escape(name)),
+        }
+    }
+    String::new()
 }
 
 /// An API's faults as they run: the configuration and the generator it seeded.

@@ -277,8 +277,18 @@ impl crate::ApiState for State {
         State::import(document)
     }
 
-    fn router(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
-        insightiq_server::router(sandbox, ServerConfig::new(credentials))
+    fn router(
+        sandbox: Arc<Sandbox>,
+        credentials: types::auth::Credentials,
+        limits: server_runtime::Limits,
+    ) -> Router {
+        insightiq_server::router(
+            sandbox,
+            ServerConfig {
+                credentials,
+                limits,
+            },
+        )
     }
 }
 

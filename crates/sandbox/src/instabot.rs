@@ -42,7 +42,9 @@ pub struct State {
     live_registered: BTreeSet<usize>,
     /// (last change, index) of the live users: `lastUpdated?since=` is a range.
     live_by_updated: BTreeSet<(DateTime<Utc>, usize)>,
-    next_id: i64,
+    /// The objectId the next create takes; `None` once `i64::MAX` is taken (creates are
+    /// refused).
+    next_id: Option<i64>,
     /// What the records and their indexes take, about (the memory cap's measure).
     stored_bytes: usize,
 }
@@ -149,7 +151,13 @@ impl State {
                 updated,
             });
         }
-        state.next_id = state.users.iter().map(Record::id).max().unwrap_or(0) + 1;
+        state.next_id = state
+            .users
+            .iter()
+            .map(Record::id)
+            .max()
+            .unwrap_or(0)
+            .checked_add(1);
         state
     }
 
@@ -175,7 +183,7 @@ impl State {
             live: BTreeSet::new(),
             live_registered: BTreeSet::new(),
             live_by_updated: BTreeSet::new(),
-            next_id: 1,
+            next_id: Some(1),
             stored_bytes: 0,
         }
     }
@@ -217,7 +225,8 @@ impl State {
                     &user.object_id.to_string(),
                 ));
             }
-            state.next_id = state.next_id.max(user.object_id.saturating_add(1));
+            let after = scenario::id_after("users", index, "objectId", user.object_id)?;
+            state.next_id = state.next_id.max(Some(after));
             state.insert(Record {
                 updated: user.update_date.unwrap_or_else(Utc::now),
                 user,
@@ -298,8 +307,18 @@ impl crate::ApiState for State {
         State::import(document)
     }
 
-    fn router(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
-        instabot_server::router(sandbox, ServerConfig::new(credentials))
+    fn router(
+        sandbox: Arc<Sandbox>,
+        credentials: types::auth::Credentials,
+        limits: server_runtime::Limits,
+    ) -> Router {
+        instabot_server::router(
+            sandbox,
+            ServerConfig {
+                credentials,
+                limits,
+            },
+        )
     }
 }
 
@@ -394,13 +413,22 @@ impl InstabotApi for Sandbox {
 
     async fn create_user(
         &self,
-        _ctx: &mut Context,
+        ctx: &mut Context,
         body: types::UserCreateRequest,
     ) -> CreateUserResponse {
         // The page states no uniqueness rule for userName, so none is enforced (README).
         let mut state = self.state();
-        let id = state.next_id;
-        state.next_id += 1;
+        let Some(id) = state.next_id else {
+            // Answered as 507 `ids_exhausted` by the sandbox (this body is replaced).
+            crate::mark_ids_exhausted(&mut ctx.response_headers);
+            return CreateUserResponse::BadRequest(ctx.error(
+                400,
+                "ids_exhausted",
+                "no id left",
+                None,
+            ));
+        };
+        state.next_id = id.checked_add(1);
         let now = instabot_now();
         let mut user = User::new(id, body.user_name)
             .with_create_date(now)

@@ -41,6 +41,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+mod control_body;
 pub mod faults;
 mod fixture;
 pub mod insightiq;
@@ -51,6 +52,9 @@ pub mod scenario;
 mod seeds;
 pub mod shell;
 
+pub use control_body::{
+    control_body_limit, CONTROL_BODY_BYTES_PER_STORED_BYTE, MIN_CONTROL_BODY_BYTES,
+};
 pub use faults::{FaultConfig, FaultError, FaultRule, Faults, InjectedError};
 pub use fixture::TestSandbox;
 pub use shell::{ApiState, Sandbox};
@@ -160,6 +164,9 @@ pub struct Options {
     pub state: Option<serde_json::Value>,
     /// The memory cap; `None`: [`DEFAULT_MAX_STORED_BYTES`].
     pub max_stored_bytes: Option<usize>,
+    /// How request bodies are read: the API's size limit (1 MiB) and, for every endpoint, the
+    /// idle timeout between parts of a body and the deadline for a whole body (10 s, 30 s).
+    pub body_limits: server_runtime::Limits,
 }
 
 /// The sandbox of one API as an axum app: the generated router over the implementation, the
@@ -207,8 +214,14 @@ pub(crate) fn parts(
         sandbox: Arc<Sandbox<S>>,
         credentials: S::Credentials,
         faults: Arc<Faults>,
+        limits: &server_runtime::Limits,
     ) -> Parts {
-        let router = shell::app_with(Arc::clone(&sandbox), credentials, Arc::clone(&faults));
+        let router = shell::app_limited(
+            Arc::clone(&sandbox),
+            credentials,
+            Arc::clone(&faults),
+            limits.clone(),
+        );
         Parts {
             router,
             control: sandbox,
@@ -221,26 +234,42 @@ pub(crate) fn parts(
             prepared::<insightiq::State>(options)?,
             credentials.insightiq.clone(),
             faults,
+            &options.body_limits,
         ),
         Api::Publica => assembled(
             prepared::<publica::State>(options)?,
             credentials.publica.clone(),
             faults,
+            &options.body_limits,
         ),
         Api::Instabot => assembled(
             prepared::<instabot::State>(options)?,
             credentials.instabot.clone(),
             faults,
+            &options.body_limits,
         ),
     })
 }
 
-/// Whether `document` is a state `api` would import (the check `PUT /_sandbox/state` makes).
-pub fn check_state(api: Api, document: &serde_json::Value) -> Result<(), scenario::StateError> {
+/// Whether `document` is a state `api` would import under a memory cap of `max_stored_bytes`
+/// (the check `PUT /_sandbox/state` makes).
+pub fn check_state(
+    api: Api,
+    document: &serde_json::Value,
+    max_stored_bytes: usize,
+) -> Result<(), scenario::StateError> {
+    fn check<S: ApiState>(
+        document: &serde_json::Value,
+        cap: usize,
+    ) -> Result<(), scenario::StateError> {
+        let sandbox = Sandbox::<S>::new();
+        sandbox.set_max_stored_bytes(cap);
+        sandbox.import_state(document)
+    }
     match api {
-        Api::Insightiq => insightiq::State::import(document).map(drop),
-        Api::Publica => publica::State::import(document).map(drop),
-        Api::Instabot => instabot::State::import(document).map(drop),
+        Api::Insightiq => check::<insightiq::State>(document, max_stored_bytes),
+        Api::Publica => check::<publica::State>(document, max_stored_bytes),
+        Api::Instabot => check::<instabot::State>(document, max_stored_bytes),
     }
 }
 
@@ -271,6 +300,7 @@ pub(crate) fn with_extras<S: Control>(
     api: Api,
     state: Arc<S>,
     faults: Arc<Faults>,
+    limits: server_runtime::Limits,
 ) -> Router {
     let reset_faults = Arc::clone(&faults);
     let exported = Arc::clone(&state);
@@ -278,6 +308,9 @@ pub(crate) fn with_extras<S: Control>(
     let imported = Arc::clone(&state);
     let shown = Arc::clone(&faults);
     let replaced = Arc::clone(&faults);
+    // One reader for both endpoints: their bodies are read one at a time.
+    let state_bodies = Arc::new(control_body::ControlBodies::new(state.clone(), limits));
+    let faults_bodies = Arc::clone(&state_bodies);
     router
         .route(
             RESET_PATH,
@@ -299,11 +332,17 @@ pub(crate) fn with_extras<S: Control>(
             STATE_PATH,
             get(move || {
                 let state = Arc::clone(&exported);
-                async move { server_runtime::json_response(StatusCode::OK, &state.export_state()) }
+                async move { get_state(&*state) }
             })
-            .put(move |body: axum::body::Bytes| {
+            .put(move |request: Request| {
                 let state = Arc::clone(&imported);
-                async move { put_state(api, &*state, &body) }
+                let bodies = Arc::clone(&state_bodies);
+                async move {
+                    match bodies.read(STATE_PATH, request).await {
+                        Ok(body) => put_state(api, &*state, &body),
+                        Err(refused) => refused,
+                    }
+                }
             })
             .fallback(|request: Request| async move {
                 sandbox_method_not_allowed(&request, STATE_PATH, "state", "GET, PUT")
@@ -315,9 +354,15 @@ pub(crate) fn with_extras<S: Control>(
                 let faults = Arc::clone(&shown);
                 async move { server_runtime::typed_json(StatusCode::OK, &faults.get()) }
             })
-            .put(move |body: axum::body::Bytes| {
+            .put(move |request: Request| {
                 let faults = Arc::clone(&replaced);
-                async move { put_faults(api, &faults, &body) }
+                let bodies = Arc::clone(&faults_bodies);
+                async move {
+                    match bodies.read(FAULTS_PATH, request).await {
+                        Ok(body) => put_faults(api, &faults, &body),
+                        Err(refused) => refused,
+                    }
+                }
             })
             .fallback(|request: Request| async move {
                 sandbox_method_not_allowed(&request, FAULTS_PATH, "faults", "GET, PUT")
@@ -352,10 +397,47 @@ pub(crate) fn with_extras<S: Control>(
         }))
 }
 
+/// The header a create puts on its answer (through its context) when no id is left: the
+/// generated response types have no 507, so [`memory_cap`] answers it in their place.
+pub(crate) const IDS_EXHAUSTED_MARK: &str = "x-sandbox-ids-exhausted";
+
+/// Marks a create's answer as refused for want of an id (see [`IDS_EXHAUSTED_MARK`]).
+pub(crate) fn mark_ids_exhausted(response_headers: &mut Vec<(String, String)>) {
+    response_headers.push((IDS_EXHAUSTED_MARK.to_owned(), "1".to_owned()));
+}
+
 /// Refuses an operation that adds stored bytes once the state holds its cap (507 in the API's
-/// error shape); every other request passes.
+/// error shape), and answers a create that found no id left with 507 `ids_exhausted`; every
+/// other request passes.
 async fn memory_cap(api: Api, state: &dyn Control, request: Request, next: Next) -> Response {
     let operation = faults::operation_of(api, request.method(), request.uri().path());
+    let response = refuse_when_full(api, state, operation, request, next).await;
+    if !response.headers().contains_key(IDS_EXHAUSTED_MARK) {
+        return response;
+    }
+    let rejection = server_runtime::Rejection::new(
+        StatusCode::INSUFFICIENT_STORAGE,
+        "ids_exhausted",
+        format!(
+            "`{}`: the sandbox has handed out every {} id up to {} (the largest there is); \
+             reset it or import a state with smaller ids",
+            operation.unwrap_or("create"),
+            api.name(),
+            i64::MAX
+        ),
+    );
+    limits::error_response(api, &rejection)
+}
+
+/// The memory cap proper: 507 `storage_cap_reached` for a growing operation once the state
+/// holds its cap.
+async fn refuse_when_full(
+    api: Api,
+    state: &dyn Control,
+    operation: Option<&'static str>,
+    request: Request,
+    next: Next,
+) -> Response {
     if let Some(operation) = operation.filter(|op| state.growing_operations().contains(op)) {
         let (held, cap) = (state.stored_bytes(), state.max_stored_bytes());
         if held >= cap {
@@ -372,6 +454,31 @@ async fn memory_cap(api: Api, state: &dyn Control, request: Request, next: Next)
         }
     }
     next.run(request).await
+}
+
+/// `GET /_sandbox/state`: the export, or 507 `export_too_large` when `PUT /_sandbox/state`
+/// could not take it back.
+fn get_state(state: &dyn Control) -> Response {
+    let bytes = serde_json::to_vec(&state.export_state()).unwrap_or_else(|_| b"null".to_vec());
+    let limit = control_body_limit(state.max_stored_bytes());
+    if bytes.len() > limit {
+        return sandbox_error(
+            StatusCode::INSUFFICIENT_STORAGE,
+            "export_too_large",
+            &format!(
+                "`GET {STATE_PATH}`: the export would be {} bytes, over the {limit} bytes \
+                 `PUT {STATE_PATH}` takes ({CONTROL_BODY_BYTES_PER_STORED_BYTE} x \
+                 --max-stored-bytes), so it could not be imported back; raise \
+                 --max-stored-bytes or reset",
+                bytes.len()
+            ),
+        );
+    }
+    let mut response = Response::new(axum::body::Body::from(bytes));
+    response
+        .headers_mut()
+        .insert("content-type", HeaderValue::from_static("application/json"));
+    response
 }
 
 /// `PUT /_sandbox/state`: the new state (checked whole; nothing changes when it is refused).
@@ -559,4 +666,57 @@ pub async fn start_app_with(
         shutdown: Some(tx),
         task,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A state whose export is `export_bytes` long under a memory cap of 1 byte (limit 1 MiB).
+    struct Exporting {
+        export_bytes: usize,
+    }
+
+    impl Control for Exporting {
+        fn reset(&self) {}
+        fn export_state(&self) -> serde_json::Value {
+            // The two quotes make up the rest.
+            serde_json::Value::String("x".repeat(self.export_bytes - 2))
+        }
+        fn stored_bytes(&self) -> usize {
+            0
+        }
+        fn max_stored_bytes(&self) -> usize {
+            1
+        }
+        fn growing_operations(&self) -> &'static [&'static str] {
+            &[]
+        }
+        fn import_state(&self, _: &serde_json::Value) -> Result<(), scenario::StateError> {
+            Ok(())
+        }
+    }
+
+    #[tokio::test]
+    async fn an_export_that_could_not_be_imported_back_is_refused() {
+        let fits = get_state(&Exporting {
+            export_bytes: MIN_CONTROL_BODY_BYTES,
+        });
+        assert_eq!(fits.status(), StatusCode::OK);
+        let refused = get_state(&Exporting {
+            export_bytes: MIN_CONTROL_BODY_BYTES + 1,
+        });
+        assert_eq!(refused.status(), StatusCode::INSUFFICIENT_STORAGE);
+        let body = axum::body::to_bytes(refused.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(
+            body,
+            json!({"sandbox_error": {"status": 507, "code": "export_too_large", "message":
+                "`GET /_sandbox/state`: the export would be 1048577 bytes, over the 1048576 bytes \
+                 `PUT /_sandbox/state` takes (4 x --max-stored-bytes), so it could not be imported \
+                 back; raise --max-stored-bytes or reset"}})
+        );
+    }
 }

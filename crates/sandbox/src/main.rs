@@ -2,6 +2,7 @@
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::Parser;
 use sandbox::{Api, Credentials, FaultConfig, Options};
@@ -55,6 +56,12 @@ struct Args {
     /// The memory cap on each API's stored bytes: past it, creates get 507 (reads keep working).
     #[arg(long, env = "SANDBOX_MAX_STORED_BYTES", default_value_t = sandbox::DEFAULT_MAX_STORED_BYTES)]
     max_stored_bytes: usize,
+    /// The longest wait for the next part of a request body, in ms: 408 beyond.
+    #[arg(long, env = "SANDBOX_BODY_IDLE_TIMEOUT_MS", default_value_t = 10_000, value_parser = clap::value_parser!(u64).range(1..))]
+    body_idle_timeout_ms: u64,
+    /// The longest a whole request body may take to arrive, in ms: 408 beyond.
+    #[arg(long, env = "SANDBOX_BODY_READ_TIMEOUT_MS", default_value_t = 30_000, value_parser = clap::value_parser!(u64).range(1..))]
+    body_read_timeout_ms: u64,
     /// No request log.
     #[arg(long)]
     quiet: bool,
@@ -151,13 +158,18 @@ fn options(args: &Args, which: Which) -> Result<Vec<(Api, Options)>, String> {
                     faults,
                     state: None,
                     max_stored_bytes: Some(args.max_stored_bytes),
+                    body_limits: server_runtime::Limits {
+                        body_idle_timeout: Duration::from_millis(args.body_idle_timeout_ms),
+                        body_read_timeout: Duration::from_millis(args.body_read_timeout_ms),
+                        ..server_runtime::Limits::default()
+                    },
                 },
             ))
         })
         .collect::<Result<Vec<_>, String>>()
         .and_then(|mut options| {
             if let Some(path) = &args.state {
-                let (api, document) = start_state(which, path)?;
+                let (api, document) = start_state(which, path, args.max_stored_bytes)?;
                 if let Some((_, start)) = options.iter_mut().find(|(a, _)| *a == api) {
                     start.state = Some(document);
                 }
@@ -166,8 +178,13 @@ fn options(args: &Args, which: Which) -> Result<Vec<(Api, Options)>, String> {
         })
 }
 
-/// The `--state` file, read and checked as `PUT /_sandbox/state` checks a document.
-fn start_state(which: Which, path: &std::path::Path) -> Result<(Api, serde_json::Value), String> {
+/// The `--state` file, read and checked as `PUT /_sandbox/state` checks a document (its size
+/// and the memory cap included).
+fn start_state(
+    which: Which,
+    path: &std::path::Path,
+    max_stored_bytes: usize,
+) -> Result<(Api, serde_json::Value), String> {
     let api = match which {
         Which::Insightiq => Api::Insightiq,
         Which::Publica => Api::Publica,
@@ -180,11 +197,25 @@ fn start_state(which: Which, path: &std::path::Path) -> Result<(Api, serde_json:
         }
     };
     let shown = path.display();
-    let text = std::fs::read_to_string(path)
+    // Read no more than `PUT /_sandbox/state` would: the file is not trusted to be small.
+    let limit = sandbox::control_body_limit(max_stored_bytes);
+    let mut text = String::new();
+    std::fs::File::open(path)
+        .and_then(|file| {
+            use std::io::Read as _;
+            file.take(limit as u64 + 1).read_to_string(&mut text)
+        })
         .map_err(|error| format!("--state {shown}: cannot read it: {error}"))?;
+    if text.len() > limit {
+        return Err(format!(
+            "--state {shown}: the file is over {limit} bytes, the most `PUT /_sandbox/state` \
+             takes under --max-stored-bytes {max_stored_bytes} ({} x the cap)",
+            sandbox::CONTROL_BODY_BYTES_PER_STORED_BYTE
+        ));
+    }
     let document: serde_json::Value = serde_json::from_str(&text)
         .map_err(|error| format!("--state {shown}: not JSON: {error}"))?;
-    sandbox::check_state(api, &document)
+    sandbox::check_state(api, &document, max_stored_bytes)
         .map_err(|error| format!("--state {shown}: {} state refused: {error}", api.name()))?;
     Ok((api, document))
 }

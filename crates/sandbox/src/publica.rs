@@ -36,7 +36,8 @@ pub struct State {
     /// the uniqueness checks and lookups, changed in the same critical section as `users`.
     ids_by_email: HashMap<String, i64>,
     ids_by_external_id: HashMap<String, i64>,
-    next_id: i64,
+    /// The id the next create takes; `None` once `i64::MAX` is taken (creates are refused).
+    next_id: Option<i64>,
     /// What the records and their indexes take, about (the memory cap's measure).
     stored_bytes: usize,
 }
@@ -218,7 +219,7 @@ impl State {
             logged_out_at: None,
         };
         let mut state = State {
-            next_id: record.id + 1,
+            next_id: record.id.checked_add(1),
             users: BTreeMap::new(),
             ids_by_email: HashMap::new(),
             ids_by_external_id: HashMap::new(),
@@ -250,7 +251,7 @@ impl State {
             users: BTreeMap::new(),
             ids_by_email: HashMap::new(),
             ids_by_external_id: HashMap::new(),
-            next_id: 1,
+            next_id: Some(1),
             stored_bytes: 0,
         };
         let records = collections.get("users").copied().unwrap_or_default();
@@ -289,7 +290,8 @@ impl State {
                     &own.external_id,
                 ));
             }
-            state.next_id = state.next_id.max(user.id.saturating_add(1));
+            let after = scenario::id_after("users", index, "id", user.id)?;
+            state.next_id = state.next_id.max(Some(after));
             state.insert(Record {
                 id: user.id,
                 uuid: user.uuid,
@@ -410,8 +412,18 @@ impl crate::ApiState for State {
         State::import(document)
     }
 
-    fn router(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
-        publica_server::router(sandbox, ServerConfig::new(credentials))
+    fn router(
+        sandbox: Arc<Sandbox>,
+        credentials: types::auth::Credentials,
+        limits: server_runtime::Limits,
+    ) -> Router {
+        publica_server::router(
+            sandbox,
+            ServerConfig {
+                credentials,
+                limits,
+            },
+        )
     }
 }
 
@@ -452,7 +464,7 @@ impl PublicaApi for Sandbox {
 
     async fn create_user(
         &self,
-        _ctx: &mut Context,
+        ctx: &mut Context,
         body: types::UserCreateRequest,
     ) -> CreateUserResponse {
         let mut state = self.state();
@@ -460,9 +472,19 @@ impl PublicaApi for Sandbox {
         if !taken.is_empty() {
             return CreateUserResponse::UnprocessableEntity(taken_error(&taken));
         }
+        let Some(id) = state.next_id else {
+            // Answered as 507 `ids_exhausted` by the sandbox (this body is replaced).
+            crate::mark_ids_exhausted(&mut ctx.response_headers);
+            return CreateUserResponse::UnprocessableEntity(ctx.error(
+                422,
+                "ids_exhausted",
+                "no id left",
+                None,
+            ));
+        };
         let now = Utc::now();
         let record = Record {
-            id: state.next_id,
+            id,
             uuid: uuid::Uuid::new_v4(),
             external_id: body.external_id.clone(),
             email: body.email.clone(),
@@ -475,7 +497,7 @@ impl PublicaApi for Sandbox {
             deleted_at: None,
             logged_out_at: None,
         };
-        state.next_id += 1;
+        state.next_id = id.checked_add(1);
         let created = record.created();
         state.insert(record);
         CreateUserResponse::Ok(UserCreatedEnvelope::new(SuccessCode::Success, created))

@@ -123,6 +123,28 @@ pub(crate) fn record<R: DeserializeOwned, X: DeserializeOwned + Default>(
     Ok(Imported { resource, sandbox })
 }
 
+/// The id a create takes after an imported `id` (record `index`, at `/{collection}/{index}/{member}`),
+/// or why none could follow it: creates count up from the largest id, and `i64::MAX` is the
+/// largest there is.
+pub(crate) fn id_after(
+    collection: &str,
+    index: usize,
+    member: &str,
+    id: i64,
+) -> Result<i64, StateError> {
+    id.checked_add(1).ok_or_else(|| {
+        error(
+            Some(format!("{collection}/{index}")),
+            format!("/{collection}/{index}/{member}"),
+            format!(
+                "{member} {id} leaves no id for a create (creates take the id after the largest, \
+                 and {} is the largest there is)",
+                i64::MAX
+            ),
+        )
+    })
+}
+
 /// A unique key met twice.
 pub(crate) fn duplicate(collection: &str, index: usize, member: &str, key: &str) -> StateError {
     error(

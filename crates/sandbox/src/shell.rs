@@ -35,8 +35,12 @@ pub trait ApiState: Sized + Send + 'static {
     /// The state a scenario document describes, or why it is refused.
     fn import(document: &Value) -> Result<Self, StateError>;
 
-    /// The generated router over the sandbox.
-    fn router(sandbox: Arc<Sandbox<Self>>, credentials: Self::Credentials) -> Router;
+    /// The generated router over the sandbox, reading request bodies within `limits`.
+    fn router(
+        sandbox: Arc<Sandbox<Self>>,
+        credentials: Self::Credentials,
+        limits: server_runtime::Limits,
+    ) -> Router;
 }
 
 /// One API's sandbox: its state behind one lock (every change is one critical section, so
@@ -104,6 +108,17 @@ impl<S: ApiState> crate::Control for Sandbox<S> {
     fn import_state(&self, document: &Value) -> Result<(), StateError> {
         // Built whole before the swap: a refused import changes nothing.
         let imported = S::import(document)?;
+        let (held, cap) = (imported.stored_bytes(), self.max_stored_bytes());
+        if held > cap {
+            return Err(StateError {
+                record: None,
+                pointer: String::new(),
+                reason: format!(
+                    "the state would hold {held} bytes, over the memory cap of {cap} \
+                     (--max-stored-bytes)"
+                ),
+            });
+        }
         *self.state() = imported;
         Ok(())
     }
@@ -125,6 +140,22 @@ pub fn app_with<S: ApiState>(
     credentials: S::Credentials,
     faults: Arc<Faults>,
 ) -> Router {
-    let router = S::router(Arc::clone(&sandbox), credentials);
-    crate::with_extras(router, S::API, sandbox, faults)
+    app_limited(
+        sandbox,
+        credentials,
+        faults,
+        server_runtime::Limits::default(),
+    )
+}
+
+/// [`app_with`] reading request bodies within `limits` (the control endpoints take their
+/// timeouts, with a size limit of their own: [`crate::control_body_limit`]).
+pub fn app_limited<S: ApiState>(
+    sandbox: Arc<Sandbox<S>>,
+    credentials: S::Credentials,
+    faults: Arc<Faults>,
+    limits: server_runtime::Limits,
+) -> Router {
+    let router = S::router(Arc::clone(&sandbox), credentials, limits.clone());
+    crate::with_extras(router, S::API, sandbox, faults, limits)
 }

@@ -154,3 +154,28 @@ async fn state_file_at_start() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("`/users/0/created_at`"), "{stderr}");
 }
+
+// Issue 25: `--state FILE` is held to `--max-stored-bytes`, as `PUT /_sandbox/state` is.
+#[tokio::test]
+async fn a_start_state_over_the_memory_cap_is_refused() {
+    let seeds = sandbox::TestSandbox::start(sandbox::Api::Insightiq)
+        .await
+        .unwrap();
+    let document = seeds.state();
+    seeds.shutdown().await.unwrap();
+    let path = std::env::temp_dir().join(format!("sandbox-capped-{}.json", std::process::id()));
+    std::fs::write(&path, document.to_string()).unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_sandbox"))
+        .args(["insightiq", "--max-stored-bytes", "1000", "--state"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    let _ = std::fs::remove_file(&path);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("insightiq state refused: at ``: the state would hold ")
+            && stderr.contains(" bytes, over the memory cap of 1000 (--max-stored-bytes)"),
+        "{stderr}"
+    );
+}

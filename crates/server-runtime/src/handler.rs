@@ -2,7 +2,7 @@
 //!
 //! A generated handler only says which inputs its operation takes and which trait method to
 //! call; [`handle`] does the rest, the same way for every operation: a fresh request id,
-//! authentication, the body limit, every rejection answered in the API's error body, a panic in
+//! authentication, the body's size and time limits, every rejection answered in the API's error body, a panic in
 //! the implementation contained as a 500, and the request-id and implementation headers on the
 //! way out.
 
@@ -11,14 +11,14 @@ use std::future::Future;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Path, Request};
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::{
-    catch_panic, finish, from_json, json_body, query_pairs, read_body, read_params,
+    catch_panic, finish, from_json, is_timeout, json_body, query_pairs, read_body, read_params,
     rejection_response, ApiDescription, LazySchema, Limits, ParamSpec, Rejection,
 };
 
@@ -37,7 +37,7 @@ pub struct Input {
     body: Option<Body>,
     request_id: Uuid,
     invalid_input: StatusCode,
-    max_body_bytes: usize,
+    limits: Limits,
     path: Map<String, Value>,
 }
 
@@ -112,7 +112,7 @@ impl Input {
 
     async fn body_bytes(&mut self) -> Result<axum::body::Bytes, Rejection> {
         let body = self.body.take().unwrap_or_else(Body::empty);
-        read_body(body, self.max_body_bytes).await
+        read_body(body, &self.limits).await
     }
 }
 
@@ -146,7 +146,7 @@ where
         body: Some(body),
         request_id,
         invalid_input: endpoint.invalid_input,
-        max_body_bytes: endpoint.limits.max_body_bytes,
+        limits: endpoint.limits.clone(),
         path: Map::new(),
     };
     let outcome = match authenticate(input.headers()) {
@@ -164,12 +164,20 @@ where
         ),
         Err(rejection) => {
             let request_id = request_id.to_string();
-            finish(
+            let mut response = finish(
                 endpoint.api,
                 rejection_response(endpoint.api, &rejection, &request_id),
                 &request_id,
                 &[],
-            )
+            );
+            if is_timeout(&rejection) {
+                // The rest of the body was never read: the connection cannot carry another
+                // request.
+                response
+                    .headers_mut()
+                    .insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            response
         }
     }
 }

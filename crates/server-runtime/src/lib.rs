@@ -14,12 +14,16 @@ use std::future::Future;
 use std::panic::AssertUnwindSafe;
 use std::sync::OnceLock;
 
+mod body;
 mod handler;
 
 pub use axum;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::Response;
+pub use body::{
+    is_timeout, read_body, Limits, DEFAULT_BODY_IDLE_TIMEOUT, DEFAULT_BODY_READ_TIMEOUT,
+};
 use futures_util::FutureExt;
 pub use handler::{handle, Endpoint, Input, Reply};
 pub use serde_json;
@@ -32,21 +36,6 @@ pub struct ApiDescription {
     pub error_template: &'static str,
     /// The response header carrying the request id on every response, if the spec has one.
     pub request_id_header: Option<&'static str>,
-}
-
-/// Server settings that do not come from the spec.
-#[derive(Debug, Clone)]
-pub struct Limits {
-    /// Request bodies larger than this get 413. Default: 1 MiB.
-    pub max_body_bytes: usize,
-}
-
-impl Default for Limits {
-    fn default() -> Self {
-        Limits {
-            max_body_bytes: 1024 * 1024,
-        }
-    }
 }
 
 /// An error the server raises before (or instead of) calling the implementation.
@@ -474,17 +463,6 @@ pub fn query_pairs(
 fn decode_query_text(text: &str) -> Result<String, std::string::FromUtf8Error> {
     let spaced = text.replace('+', " ");
     String::from_utf8(percent_encoding::percent_decode_str(&spaced).collect())
-}
-
-/// Reads a request body of at most `limit` bytes (413 beyond).
-pub async fn read_body(body: Body, limit: usize) -> Result<axum::body::Bytes, Rejection> {
-    axum::body::to_bytes(body, limit).await.map_err(|_| {
-        Rejection::new(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "payload_too_large",
-            format!("the request body is larger than {limit} bytes"),
-        )
-    })
 }
 
 /// Checks the content type, parses and validates a JSON request body.

@@ -15,12 +15,14 @@
 //! changes into the version rule that `cargo xtask codegen` enforces.
 //!
 //! Modules: `model` (kinds, severities, impacts, bumps), `rules` (the classification),
+//! `oasdiff` (oasdiff's rule ids per kind and direction),
 //! `extensions` (the generator extensions' table), `walk` (the comparison of two documents),
 //! `version` (the version rule), `output` (text and JSON).
 
 mod error;
 mod extensions;
 mod model;
+mod oasdiff;
 mod output;
 mod rules;
 mod version;
@@ -30,7 +32,8 @@ use serde_json::Value;
 
 pub use error::{DiffError, Side};
 pub use extensions::{generator_extension, GeneratorExtension, Site, GENERATOR_EXTENSIONS};
-pub use model::{Bump, Change, Direction, Impact, Kind, Severity};
+pub use model::{Bump, Change, Combinator, Direction, Impact, Kind, Severity};
+pub use oasdiff::{change_rules, oasdiff_rules};
 pub use output::to_json;
 pub use rules::{generated_api_impact, impact};
 pub use version::{check_version, required_bump, Version, VersionError, VersionShortfall};

@@ -5,6 +5,7 @@ use std::fmt;
 use serde_json::{json, Value};
 
 use crate::model::{Change, Severity};
+use crate::oasdiff::change_rules;
 use crate::version::required_bump;
 
 impl fmt::Display for Change {
@@ -23,9 +24,10 @@ impl fmt::Display for Change {
     }
 }
 
-/// The changes as JSON: `{"changes": [{"kind", "operation", "pointer", "message", "client",
-/// "server", "rust"}], "breaking": {"client": n, "server": n, "rust": n}, "required_bump":
-/// "major|minor|none"}`. Extension changes also carry `"extension": "x-..."`.
+/// The changes as JSON: `{"changes": [{"kind", "operation", "pointer", "direction",
+/// "message", "client", "server", "rust", "oasdiff": [rule ids: `change_rules`]}], "breaking": {"client": n,
+/// "server": n, "rust": n}, "required_bump": "major|minor|none"}`. Extension changes also
+/// carry `"extension": "x-..."`, member changes `"combinator": "oneOf|anyOf|allOf"`.
 pub fn to_json(changes: &[Change]) -> Value {
     let count = |side: fn(&Change) -> Severity| {
         changes
@@ -49,13 +51,18 @@ fn change_json(change: &Change) -> Value {
         "kind": change.kind.name(),
         "operation": change.operation,
         "pointer": change.pointer,
+        "direction": change.direction.as_str(),
         "message": change.message,
         "client": change.impact.client.as_str(),
         "server": change.impact.server.as_str(),
         "rust": change.impact.rust.as_str(),
+        "oasdiff": change_rules(change),
     });
     if let Some(extension) = change.kind.extension() {
         entry["extension"] = Value::String(extension.to_owned());
+    }
+    if let Some(combinator) = change.kind.combinator() {
+        entry["combinator"] = Value::String(combinator.keyword().to_owned());
     }
     entry
 }

@@ -70,7 +70,7 @@ serde_json = {{ version = "1", features = ["preserve_order"] }}
 }
 
 /// The sibling crates a manifest depends on by path (`path = "../<name>"`).
-fn path_dependencies(manifest: &Path) -> Result<Vec<String>> {
+pub(super) fn path_dependencies(manifest: &Path) -> Result<Vec<String>> {
     let text = std::fs::read_to_string(manifest)
         .with_context(|| format!("cannot read {}", manifest.display()))?;
     Ok(text

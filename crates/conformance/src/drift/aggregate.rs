@@ -1,11 +1,14 @@
 //! Folding each exchange's findings into one [`Finding`] per distinct drift, in bounded memory:
-//! counts, the JSON types seen and a few sample values, never the bodies.
+//! counts, the JSON types seen and a few sample values, never the bodies; every text a finding
+//! keeps from the capture is cut by [`summarise`], so a finding's size has a bound whatever the
+//! capture holds, and the whole report is at most [`MAX_FINDINGS`] of them.
 
 use std::collections::HashMap;
 
 use serde_json::Value;
 use spec_model::unescape_pointer;
 
+use super::summarise::{is_summarised, summarise};
 use super::{suggest, Finding, Kind, Report, Sample};
 use crate::class::Class;
 use crate::traffic::{self, Body, Exchange, Summary, Verdict};
@@ -184,11 +187,16 @@ impl<'v> Aggregator<'v> {
     }
 
     fn observe(&mut self, observation: Observation<'_>) {
+        let summarised = is_summarised(&observation.subject);
+        let subject = match summarise(&observation.subject) {
+            std::borrow::Cow::Owned(summary) => summary,
+            std::borrow::Cow::Borrowed(_) => observation.subject,
+        };
         let key = Key {
             kind: observation.kind,
             operation: observation.operation.map(str::to_owned),
             spec_pointer: observation.spec_pointer,
-            subject: observation.subject,
+            subject,
         };
         if !self.findings.contains_key(&key) && self.findings.len() >= MAX_FINDINGS {
             self.dropped += 1;
@@ -206,9 +214,12 @@ impl<'v> Aggregator<'v> {
             samples: Vec::new(),
             values: Vec::new(),
             other_values: 0,
-            body_pointer: observation.body_pointer.map(str::to_owned),
-            message: observation.message.to_owned(),
+            body_pointer: observation
+                .body_pointer
+                .map(|pointer| summarise(pointer).into_owned()),
+            message: summarise(observation.message).into_owned(),
             suggestion: None,
+            summarised,
         });
         finding.count += 1;
         if let Some(value) = observation.value {
@@ -221,6 +232,7 @@ impl<'v> Aggregator<'v> {
             }
         }
         if let Some(counted) = observation.counted {
+            let counted = summarise(&counted).into_owned();
             match finding.values.iter().position(|(v, _)| *v == counted) {
                 Some(index) => finding.values[index].1 += 1,
                 None if finding.values.len() < MAX_VALUES => finding.values.push((counted, 1)),

@@ -4,11 +4,14 @@
 //! The capture is read and checked by [`traffic`] (the same streaming readers, matching and
 //! validation: one exchange in memory at a time); [`aggregate`] folds each exchange's findings
 //! into counts and a few sample values per finding, [`suggest`] writes the YAML a maintainer can
-//! review and paste, [`render`] prints the report. Drift never edits the spec.
+//! review and paste, [`render`] prints the report. Drift never edits the spec. Text kept from
+//! the capture (paths, member names, messages) is cut by [`summarise`]: a long one is known by
+//! its prefix, length and stable hash, and gets no suggested edit.
 
 pub mod aggregate;
 pub mod render;
 pub mod suggest;
+pub mod summarise;
 
 use std::collections::BTreeSet;
 use std::io::BufRead;
@@ -94,8 +97,12 @@ pub struct Finding {
     pub body_pointer: Option<String>,
     /// The validator's message, as first seen.
     pub message: String,
-    /// The suggested spec edit (YAML, marked for review); `None` for [`Kind::Schema`].
+    /// The suggested spec edit (YAML, marked for review); `None` for [`Kind::Schema`] and for
+    /// a summarised subject.
     pub suggestion: Option<String>,
+    /// Whether `subject` is a summary ([`summarise::summarise`]) of a longer text: such a
+    /// finding gets no suggested edit, as the name or path it would write is not kept.
+    pub summarised: bool,
 }
 
 /// The whole report.

@@ -37,6 +37,19 @@ fn finding_json(spec: &str, finding: &Finding) -> Value {
         "body_pointer": finding.body_pointer,
         "message": finding.message,
         "suggestion": finding.suggestion,
+        "summarised": finding.summarised,
+        "no_suggestion_because": no_suggestion_because(finding),
+    })
+}
+
+/// Why a finding has no suggested edit, when that is because its subject is summarised.
+fn no_suggestion_because(finding: &Finding) -> Option<String> {
+    finding.summarised.then(|| {
+        format!(
+            "the subject is over {} characters and is kept as a summary (prefix, length, \
+             fnv1a64 hash), so no spec edit can be written from it",
+            super::summarise::MAX_TEXT_CHARS
+        )
     })
 }
 
@@ -76,13 +89,18 @@ pub fn text(report: &Report) -> String {
                     let _ = writeln!(out, "    {line}");
                 }
             }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "  {} (no edit suggested: review the spec or the vendor)",
-                    finding.message
-                );
-            }
+            None => match no_suggestion_because(finding) {
+                Some(reason) => {
+                    let _ = writeln!(out, "  {} (no edit suggested: {reason})", finding.message);
+                }
+                None => {
+                    let _ = writeln!(
+                        out,
+                        "  {} (no edit suggested: review the spec or the vendor)",
+                        finding.message
+                    );
+                }
+            },
         }
     }
     if report.dropped > 0 {

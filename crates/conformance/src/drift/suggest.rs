@@ -25,8 +25,12 @@ pub fn edit_pointer(spec: &Spec, finding: &Finding) -> String {
     }
 }
 
-/// The suggested edit, or `None` when drift has none to offer ([`Kind::Schema`]).
+/// The suggested edit, or `None` when drift has none to offer ([`Kind::Schema`], or a subject
+/// kept only as a summary).
 pub fn suggestion(spec: &Spec, finding: &Finding) -> Option<String> {
+    if finding.summarised {
+        return None;
+    }
     let mut out = format!(
         "# review: suggested by conformance drift from {} observation{}\n",
         finding.count,

@@ -99,17 +99,3 @@ impl<'a> Differ<'a> {
         }
     }
 }
-
-/// A `components/securitySchemes` value without the generator extensions, which are
-/// classified on their own.
-pub(super) fn without_generator_extensions(schemes: &Value) -> Value {
-    let mut schemes = schemes.clone();
-    if let Some(map) = schemes.as_object_mut() {
-        for scheme in map.values_mut().filter_map(Value::as_object_mut) {
-            for extension in at(Site::SecurityScheme) {
-                scheme.remove(extension.name);
-            }
-        }
-    }
-    schemes
-}

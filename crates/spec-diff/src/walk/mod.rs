@@ -1,9 +1,15 @@
 //! The walk over two versions of a spec: operations paired by operationId, then their
-//! parameters, bodies and responses (schemas in [`schema`]), security, and the generator
-//! extensions of [`crate::GENERATOR_EXTENSIONS`].
+//! parameters, bodies and responses (media types and headers in [`content`], schemas in
+//! [`schema`], composition members in [`members`]), security, servers and component names
+//! ([`spec_wide`]), and the generator extensions of [`crate::GENERATOR_EXTENSIONS`].
 
+mod content;
 mod extensions;
+mod members;
 mod schema;
+mod spec_wide;
+
+use spec_wide::ServerSite;
 
 use std::collections::BTreeSet;
 
@@ -64,9 +70,41 @@ struct Parameter<'a> {
     pointer: String,
 }
 
-impl Parameter<'_> {
+impl<'a> Parameter<'a> {
     fn required(&self) -> bool {
         self.value.get("required").and_then(Value::as_bool) == Some(true)
+    }
+
+    /// How the value is written: `style`, `explode` and `allowReserved` with OpenAPI's
+    /// defaults filled in, or the media type of `content`.
+    fn serialization(&self) -> String {
+        if let Some(content) = self.value.get("content").and_then(Value::as_object) {
+            let types: Vec<&str> = content.keys().map(String::as_str).collect();
+            return format!("content {}", types.join(", "));
+        }
+        let text = |key: &str| self.value.get(key).and_then(Value::as_str);
+        let flag = |key: &str| self.value.get(key).and_then(Value::as_bool);
+        let style = text("style").unwrap_or(match self.location {
+            "query" | "cookie" => "form",
+            _ => "simple",
+        });
+        let explode = flag("explode").unwrap_or(style == "form");
+        let reserved = flag("allowReserved").unwrap_or(false);
+        format!("style={style} explode={explode} allowReserved={reserved}")
+    }
+
+    /// The parameter's schema and its pointer below the parameter: `schema`, or the schema of
+    /// its one `content` media type.
+    fn schema(&self) -> Option<(&'a Value, String)> {
+        if let Some(schema) = self.value.get("schema") {
+            return Some((schema, "schema".into()));
+        }
+        let (media_type, body) = self.value.get("content")?.as_object()?.iter().next()?;
+        let schema = body.get("schema")?;
+        Some((
+            schema,
+            format!("content/{}/schema", escape_pointer(media_type)),
+        ))
     }
 }
 
@@ -99,15 +137,28 @@ impl<'a> Differ<'a> {
         for old_op in &old_ops {
             let id = old_op.name();
             if !new_ops.iter().any(|o| o.name() == id) {
+                // Removing a deprecated operation still breaks; the deprecation announced it.
+                let (kind, note) = if deprecated(old_op.value) {
+                    (Kind::DeprecatedOperationRemoved, " (deprecated before)")
+                } else {
+                    (Kind::OperationRemoved, "")
+                };
                 self.push(
-                    Kind::OperationRemoved,
+                    kind,
                     &Place::request(Some(&id), old_op.pointer()),
                     old_op.pointer(),
-                    format!("operation {} {} removed", old_op.method, old_op.path),
+                    format!("operation {} {} removed{note}", old_op.method, old_op.path),
                 );
             }
         }
-        self.security();
+        self.security_schemes();
+        self.servers_at(
+            ServerSite::Global,
+            self.old.get("servers"),
+            self.new.get("servers"),
+            &Place::request(None, "/servers".into()),
+        );
+        self.component_names();
         self.spec_extensions();
         Ok(self.changes)
     }
@@ -131,9 +182,27 @@ impl<'a> Differ<'a> {
             kind,
             operation: place.operation.map(str::to_owned),
             pointer,
+            direction: place.direction,
             message,
             impact,
         });
+    }
+
+    /// `deprecated` set or cleared on an operation, parameter or schema (`place.pointer` is
+    /// the object's): informational.
+    fn deprecation(&mut self, old: &Value, new: &Value, place: &Place<'_>) {
+        let pointer = format!("{}/deprecated", place.pointer);
+        match (deprecated(old), deprecated(new)) {
+            (false, true) => {
+                let message = format!("{} is now deprecated", place.what);
+                self.push(Kind::DeprecationAdded, place, pointer, message);
+            }
+            (true, false) => {
+                let message = format!("{} is no longer deprecated", place.what);
+                self.push(Kind::DeprecationRemoved, place, pointer, message);
+            }
+            _ => {}
+        }
     }
 
     /// Follows `value`'s `$ref`s through the document of `side`; `pointer` says where `value`
@@ -165,14 +234,23 @@ impl<'a> Differ<'a> {
         id: &str,
     ) -> Result<(), DiffError> {
         let place = Place::request(Some(id), new.pointer());
-        if old.path != new.path {
+        if path_shape(old.path) != path_shape(new.path) {
             self.push(
                 Kind::PathChanged,
                 &place,
                 new.pointer(),
                 format!("path {} -> {}", old.path, new.path),
             );
+        } else if old.path != new.path {
+            // The same URLs: only the template's parameter names differ.
+            self.push(
+                Kind::PathParameterRenamed,
+                &place,
+                new.pointer(),
+                format!("path {} -> {} (same URLs)", old.path, new.path),
+            );
         }
+        self.deprecation(old.value, new.value, &place.at(new.pointer(), "operation"));
         if old.method != new.method {
             self.push(
                 Kind::MethodChanged,
@@ -184,15 +262,19 @@ impl<'a> Differ<'a> {
         self.parameters(old, new, &place)?;
         self.request_body(old, new, &place)?;
         self.responses(old, new, &place)?;
-        let (old_sec, new_sec) = (old.value.get("security"), new.value.get("security"));
-        if old_sec != new_sec {
-            self.push(
-                Kind::SecurityChanged,
-                &place,
-                format!("{}/security", new.pointer()),
-                format!("security {} -> {}", compact(old_sec), compact(new_sec)),
-            );
-        }
+        self.security_requirements(old, new, &place);
+        self.servers_at(
+            ServerSite::PathOrOperation,
+            old.path_item.get("servers"),
+            new.path_item.get("servers"),
+            &place.at(format!("{}/servers", new.path_item_pointer()), ""),
+        );
+        self.servers_at(
+            ServerSite::PathOrOperation,
+            old.value.get("servers"),
+            new.value.get("servers"),
+            &place.at(format!("{}/servers", new.pointer()), ""),
+        );
         self.extensions(
             crate::Site::Operation,
             Some(old.value),
@@ -246,8 +328,15 @@ impl<'a> Differ<'a> {
     ) -> Result<(), DiffError> {
         let old_params = self.parameter_list(Side::Old, old)?;
         let new_params = self.parameter_list(Side::New, new)?;
-        let same =
-            |a: &Parameter<'_>, b: &Parameter<'_>| a.location == b.location && a.name == b.name;
+        // A path parameter is its position in the template: renamed in both places, it is the
+        // same parameter on the wire.
+        let renamed = path_parameter_renames(old.path, new.path);
+        let same = |a: &Parameter<'_>, b: &Parameter<'_>| {
+            a.location == b.location
+                && (a.name == b.name
+                    || (a.location == "path"
+                        && renamed.iter().any(|(o, n)| *o == a.name && *n == b.name)))
+        };
         for param in &new_params {
             let (location, name) = (param.location, param.name);
             let Some(old_param) = old_params.iter().find(|o| same(o, param)) else {
@@ -289,23 +378,41 @@ impl<'a> Differ<'a> {
                 ),
                 _ => {}
             }
-            if let (Some(old_schema), Some(new_schema)) =
-                (old_param.value.get("schema"), param.value.get("schema"))
-            {
-                let at = place.at(
-                    format!("{}/schema", param.pointer),
-                    format!("{location} parameter `{name}`"),
+            let what = format!("{location} parameter `{name}`");
+            let at = place.at(param.pointer.clone(), what.clone());
+            self.deprecation(old_param.value, param.value, &at);
+            let (old_style, new_style) = (old_param.serialization(), param.serialization());
+            if old_style != new_style {
+                self.push(
+                    Kind::ParameterSerializationChanged,
+                    place,
+                    param.pointer.clone(),
+                    format!("{what}: written as {old_style} -> {new_style}"),
                 );
+            }
+            if let (Some((old_schema, _)), Some((new_schema, new_at))) =
+                (old_param.schema(), param.schema())
+            {
+                let at = place.at(format!("{}/{new_at}", param.pointer), what);
                 self.top_schema(old_schema, new_schema, &at)?;
             }
         }
         for param in &old_params {
-            if !new_params.iter().any(|n| same(n, param)) {
+            if !new_params.iter().any(|n| same(param, n)) {
+                // Still breaking when deprecated before; the deprecation announced it.
+                let (kind, note) = if deprecated(param.value) {
+                    (Kind::DeprecatedParameterRemoved, " (deprecated before)")
+                } else {
+                    (Kind::ParameterRemoved, "")
+                };
                 self.push(
-                    Kind::ParameterRemoved,
+                    kind,
                     place,
                     param.pointer.clone(),
-                    format!("{} parameter `{}` removed", param.location, param.name),
+                    format!(
+                        "{} parameter `{}` removed{note}",
+                        param.location, param.name
+                    ),
                 );
             }
         }
@@ -359,13 +466,7 @@ impl<'a> Differ<'a> {
                         "the request body is now optional".into(),
                     );
                 }
-                if let (Some(os), Some(ns)) = (json_schema(o), json_schema(n)) {
-                    let at = place.at(
-                        format!("{pointer}/content/application~1json/schema"),
-                        "request body",
-                    );
-                    self.top_schema(os, ns, &at)?;
-                }
+                self.content(o, n, &place.at(pointer, "request body"))?;
             }
         }
         Ok(())
@@ -403,18 +504,19 @@ impl<'a> Differ<'a> {
             let old_pointer = format!("{}/responses/{}", old.pointer(), escape_pointer(status));
             let o = self.follow(Side::Old, old_response, &old_pointer)?.value;
             let n = self.follow(Side::New, response, &pointer)?.value;
-            if let (Some(os), Some(ns)) = (json_schema(o), json_schema(n)) {
-                let at = place.at(
-                    format!("{pointer}/content/application~1json/schema"),
-                    format!("response {status}"),
-                );
-                self.top_schema(os, ns, &at)?;
-            }
+            let at = place.at(pointer, format!("response {status}"));
+            self.content(o, n, &at)?;
+            self.headers(o, n, &at)?;
         }
         for status in old_responses.keys() {
             if !new_responses.contains_key(status) {
+                let kind = if status.starts_with('2') {
+                    Kind::SuccessStatusRemoved
+                } else {
+                    Kind::StatusRemoved
+                };
                 self.push(
-                    Kind::StatusRemoved,
+                    kind,
                     &place,
                     format!("{}/responses/{}", old.pointer(), escape_pointer(status)),
                     format!("response status {status} removed"),
@@ -423,41 +525,51 @@ impl<'a> Differ<'a> {
         }
         Ok(())
     }
-
-    /// Spec-wide security: the schemes (their generator extensions are compared on their own)
-    /// and the global requirement.
-    fn security(&mut self) {
-        let spec_wide = Place::request(None, String::new());
-        let schemes = |doc: &Value| {
-            doc.pointer("/components/securitySchemes")
-                .map(extensions::without_generator_extensions)
-        };
-        if schemes(self.old) != schemes(self.new) {
-            self.push(
-                Kind::SecurityChanged,
-                &spec_wide,
-                "/components/securitySchemes".into(),
-                "security schemes changed".into(),
-            );
-        }
-        if self.old.get("security") != self.new.get("security") {
-            self.push(
-                Kind::SecurityChanged,
-                &spec_wide,
-                "/security".into(),
-                format!(
-                    "global security {} -> {}",
-                    compact(self.old.get("security")),
-                    compact(self.new.get("security"))
-                ),
-            );
-        }
-    }
 }
 
-/// The JSON schema of a request body or response.
-fn json_schema(body: &Value) -> Option<&Value> {
-    body.pointer("/content/application~1json/schema")
+/// Whether an operation, parameter or schema says `deprecated: true`.
+fn deprecated(value: &Value) -> bool {
+    value.get("deprecated").and_then(Value::as_bool) == Some(true)
+}
+
+/// A path template with its parameter names left out: `/users/{}/posts`.
+fn path_shape(path: &str) -> String {
+    let mut shape = String::with_capacity(path.len());
+    let mut in_name = false;
+    for c in path.chars() {
+        match c {
+            '{' => {
+                in_name = true;
+                shape.push('{');
+            }
+            '}' => {
+                in_name = false;
+                shape.push('}');
+            }
+            _ if in_name => {}
+            _ => shape.push(c),
+        }
+    }
+    shape
+}
+
+/// The parameter names of a path template, in order.
+fn path_parameters(path: &str) -> impl Iterator<Item = &str> {
+    path.split('{')
+        .skip(1)
+        .filter_map(|part| part.split_once('}').map(|(name, _)| name))
+}
+
+/// (old name, new name) of each path parameter whose name changed between two templates of
+/// the same shape.
+fn path_parameter_renames<'p>(old: &'p str, new: &'p str) -> Vec<(&'p str, &'p str)> {
+    if path_shape(old) != path_shape(new) {
+        return Vec::new();
+    }
+    path_parameters(old)
+        .zip(path_parameters(new))
+        .filter(|(o, n)| o != n)
+        .collect()
 }
 
 /// A value for messages; `(none)` when absent.

@@ -1,6 +1,8 @@
-//! Comparing two schemas found at the same place: type, format, nullability, enums, bounds,
-//! properties, items and combinators, following `$ref`s (a shared component is reported where
-//! it is defined, once per operation using it).
+//! Comparing two schemas found at the same place: type, format, nullability, default,
+//! readOnly/writeOnly, discriminator, enums, bounds, properties, additionalProperties, items
+//! and (in [`super::members`]) combinator members, following `$ref`s (a shared component is
+//! reported where it is defined, once per operation using it). Equivalent spellings of a
+//! nullable or described reference are unwrapped first.
 
 use std::collections::BTreeSet;
 
@@ -31,7 +33,7 @@ impl<'a> Differ<'a> {
     /// Compares two schemas found at the same place. `place.pointer` is where the new schema
     /// is (the `$ref`'s target once followed, so that a change to a shared component is
     /// reported where it was made).
-    fn schema<'v>(
+    pub(super) fn schema<'v>(
         &mut self,
         old: &'v Value,
         new: &'v Value,
@@ -49,78 +51,218 @@ impl<'a> Differ<'a> {
                 return Ok(()); // recursion, or a schema already compared on this path
             }
         }
-        let old = self.follow(Side::Old, old, &place.pointer)?.value;
-        let followed = self.follow(Side::New, new, &place.pointer)?;
+        // A described reference (`allOf: [$ref]`) and a nullable one (`oneOf: [$ref,
+        // {enum: [null]}]`) are the referenced schema, nullable or not.
+        let (old_core, old_wrapper_null) = unwrap(old, new);
+        let (new_core, new_wrapper_null) = unwrap(new, old);
+        self.reference_change(old_core, new_core, &place);
+        let old = self.follow(Side::Old, old_core, &place.pointer)?.value;
+        let followed = self.follow(Side::New, new_core, &place.pointer)?;
         place.pointer = followed.pointer_or(&place.pointer);
-        // allOf with a single $ref (a described reference): compare the referenced schema.
-        let old = self.unwrap_all_of(Side::Old, old, &place.pointer)?;
-        let new = self.unwrap_all_of(Side::New, followed.value, &place.pointer)?;
+        let new = followed.value;
 
-        let text = |v: &Value, key: &str| v.get(key).map(|x| x.to_string());
-        if text(old, "type") != text(new, "type") {
-            self.keyword_changed(Kind::TypeChanged, &place, "type", old, new);
-            return Ok(());
-        }
-        if text(old, "format") != text(new, "format") {
-            self.keyword_changed(Kind::FormatChanged, &place, "format", old, new);
-        }
         let nullable = |v: &Value| v.get("nullable").and_then(Value::as_bool).unwrap_or(false);
-        let what = &place.what;
-        match (nullable(old), nullable(new)) {
-            (false, true) => self.push(
-                Kind::NullableAdded,
-                &place,
-                format!("{}/nullable", place.pointer),
-                format!("{what} may now be null"),
-            ),
-            (true, false) => self.push(
-                Kind::NullableRemoved,
-                &place,
-                format!("{}/nullable", place.pointer),
-                format!("{what} may no longer be null"),
-            ),
-            _ => {}
+        let (old_null, new_null) = (
+            old_wrapper_null || nullable(old),
+            new_wrapper_null || nullable(new),
+        );
+        // `X` facing `allOf: [X, Y]` is the one-member `allOf: [X]`: a member was added (or
+        // removed), the type did not change.
+        if let Some((old_all_of, new_all_of)) = all_of_pair((old_core, old), (new_core, new)) {
+            self.nullability(old_null, new_null, &place);
+            return self.members(&old_all_of, &new_all_of, &place);
         }
+        if !self.types(old, new, &place) {
+            return Ok(()); // unrelated types: nothing below compares
+        }
+        self.formats(old, new, &place);
+        self.nullability(old_null, new_null, &place);
+        let what = &place.what;
+        self.deprecation(old, new, &place);
+        self.flags(old, new, &place);
         self.enums(old, new, &place);
         self.bounds(old, new, &place);
         self.properties(old, new, &place)?;
+        self.additional_properties(old, new, &place)?;
         if let (Some(o), Some(n)) = (old.get("items"), new.get("items")) {
             let items = place.at(format!("{}/items", place.pointer), format!("{what}[]"));
             self.schema(o, n, &items)?;
         }
-        for combinator in ["oneOf", "anyOf", "allOf"] {
-            if let (Some(o), Some(n)) = (
-                old.get(combinator).and_then(Value::as_array),
-                new.get(combinator).and_then(Value::as_array),
-            ) {
-                for (index, (o, n)) in o.iter().zip(n).enumerate() {
-                    let part = place.at(
-                        format!("{}/{combinator}/{index}", place.pointer),
-                        what.clone(),
-                    );
-                    self.schema(o, n, &part)?;
-                }
-            }
-        }
-        Ok(())
+        self.members(old, new, &place)
     }
 
-    /// The referenced schema of an `allOf` holding one `$ref` and nothing else.
-    fn unwrap_all_of<'v>(
-        &self,
-        side: Side,
-        value: &'v Value,
-        pointer: &str,
-    ) -> Result<&'v Value, DiffError>
+    /// `nullable` (or a nullable wrapper) set or cleared.
+    fn nullability(&mut self, old: bool, new: bool, place: &Place<'_>) {
+        let (what, pointer) = (&place.what, format!("{}/nullable", place.pointer));
+        match (old, new) {
+            (false, true) => {
+                let message = format!("{what} may now be null");
+                self.push(Kind::NullableAdded, place, pointer, message);
+            }
+            (true, false) => {
+                let message = format!("{what} may no longer be null");
+                self.push(Kind::NullableRemoved, place, pointer, message);
+            }
+            _ => {}
+        }
+    }
+
+    /// A reference to another component where there was one (or an inline schema where there
+    /// was a reference, or back): the Rust type's name changes even when the schemas are
+    /// equal. A component renamed is reported once, at the component.
+    fn reference_change(&mut self, old: &Value, new: &Value, place: &Place<'_>) {
+        let target = |v: &Value| reference_of(v).and_then(Result::ok).map(str::to_owned);
+        let (o, n) = (target(old), target(new));
+        let renamed = o
+            .as_deref()
+            .zip(n.as_deref())
+            .is_some_and(|(o, n)| self.renamed(o, n));
+        if o == n || renamed {
+            return;
+        }
+        let show = |t: &Option<String>| t.clone().unwrap_or_else(|| "an inline schema".into());
+        let message = format!(
+            "{}: {} -> {} (the Rust type's name changes)",
+            place.what,
+            show(&o),
+            show(&n)
+        );
+        self.push(
+            Kind::ReferenceChanged,
+            place,
+            place.pointer.clone(),
+            message,
+        );
+    }
+
+    /// Whether `old` (a `$ref` of the old spec) was renamed to `new`: the old name is gone,
+    /// the new one is new, and they hold the same schema.
+    pub(super) fn renamed(&self, old: &str, new: &str) -> bool {
+        let at = |doc: &Value, reference: &str| {
+            reference
+                .strip_prefix('#')
+                .and_then(|pointer| doc.pointer(pointer).cloned())
+        };
+        at(self.new, old).is_none()
+            && at(self.old, new).is_none()
+            && at(self.old, old).is_some()
+            && at(self.old, old) == at(self.new, new)
+    }
+
+    /// Compares `type`; false when the types are unrelated (nothing else is compared then).
+    /// `integer` -> `number` widens, the reverse narrows; a type set on a schema that had
+    /// none (and no combinator) narrows, dropped widens.
+    fn types(&mut self, old: &Value, new: &Value, place: &Place<'_>) -> bool {
+        fn text(v: &Value) -> Option<&str> {
+            v.get("type").and_then(Value::as_str)
+        }
+        let open = |v: &Value| !COMBINATORS.iter().any(|c| v.get(*c).is_some());
+        let kind = match (text(old), text(new)) {
+            (o, n) if o == n => return true,
+            (Some("integer"), Some("number")) => Kind::TypeWidened,
+            (Some("number"), Some("integer")) => Kind::TypeNarrowed,
+            (None, Some(_)) if open(old) => Kind::TypeNarrowed,
+            (Some(_), None) if open(new) => Kind::TypeWidened,
+            _ => Kind::TypeChanged,
+        };
+        self.keyword_changed(kind, place, "type", old, new);
+        kind != Kind::TypeChanged
+    }
+
+    /// Compares `format`: dropped widens, set narrows, `int32` -> `int64` and `float` ->
+    /// `double` widen (and back narrow); any other change is unrelated.
+    fn formats(&mut self, old: &Value, new: &Value, place: &Place<'_>) {
+        fn text(v: &Value) -> Option<&str> {
+            v.get("format").and_then(Value::as_str)
+        }
+        let kind = match (text(old), text(new)) {
+            (o, n) if o == n => return,
+            (Some(_), None) | (Some("int32"), Some("int64")) | (Some("float"), Some("double")) => {
+                Kind::FormatWidened
+            }
+            (None, Some(_)) | (Some("int64"), Some("int32")) | (Some("double"), Some("float")) => {
+                Kind::FormatNarrowed
+            }
+            _ => Kind::FormatChanged,
+        };
+        self.keyword_changed(kind, place, "format", old, new);
+    }
+
+    /// `default`, `readOnly`, `writeOnly` and `discriminator`.
+    fn flags(&mut self, old: &Value, new: &Value, place: &Place<'_>) {
+        let what = &place.what;
+        let default_kind = match (old.get("default"), new.get("default")) {
+            (o, n) if o == n => None,
+            (None, Some(_)) => Some(Kind::DefaultAdded),
+            (Some(_), None) => Some(Kind::DefaultRemoved),
+            _ => Some(Kind::DefaultChanged),
+        };
+        if let Some(kind) = default_kind {
+            self.keyword_changed(kind, place, "default", old, new);
+        }
+        let flag = |v: &Value, key: &str| v.get(key).and_then(Value::as_bool).unwrap_or(false);
+        for (keyword, added, removed, meaning) in [
+            (
+                "readOnly",
+                Kind::ReadOnlyAdded,
+                Kind::ReadOnlyRemoved,
+                "sent only in responses",
+            ),
+            (
+                "writeOnly",
+                Kind::WriteOnlyAdded,
+                Kind::WriteOnlyRemoved,
+                "sent only in requests",
+            ),
+        ] {
+            let kind = match (flag(old, keyword), flag(new, keyword)) {
+                (false, true) => added,
+                (true, false) => removed,
+                _ => continue,
+            };
+            let not = if kind == added { "" } else { "no longer " };
+            self.push(
+                kind,
+                place,
+                format!("{}/{keyword}", place.pointer),
+                format!("{what} is {not}{meaning}"),
+            );
+        }
+        if old.get("discriminator") != new.get("discriminator") {
+            self.keyword_changed(Kind::DiscriminatorChanged, place, "discriminator", old, new);
+        }
+    }
+
+    /// `additionalProperties`: absent or `true` accept any member, a schema accepts some,
+    /// `false` none; two schemas are compared.
+    fn additional_properties<'v>(
+        &mut self,
+        old: &'v Value,
+        new: &'v Value,
+        place: &Place<'_>,
+    ) -> Result<(), DiffError>
     where
         'a: 'v,
     {
-        match value.get("allOf").and_then(Value::as_array) {
-            Some(parts) if parts.len() == 1 && value.get("properties").is_none() => Ok(self
-                .follow(side, &parts[0], &format!("{pointer}/allOf/0"))?
-                .value),
-            _ => Ok(value),
-        }
+        let extra = |v: &'v Value| match v.get("additionalProperties") {
+            None | Some(Value::Bool(true)) => Extra::Any,
+            Some(Value::Bool(false)) => Extra::Nothing,
+            Some(schema) => Extra::Some(schema),
+        };
+        let kind = match (extra(old), extra(new)) {
+            (Extra::Some(o), Extra::Some(n)) => {
+                let at = place.at(
+                    format!("{}/additionalProperties", place.pointer),
+                    format!("{}.*", place.what),
+                );
+                return self.schema(o, n, &at);
+            }
+            (Extra::Any, Extra::Any) | (Extra::Nothing, Extra::Nothing) => return Ok(()),
+            (Extra::Any, _) | (Extra::Some(_), Extra::Nothing) => Kind::BoundTightened,
+            _ => Kind::BoundLoosened,
+        };
+        self.keyword_changed(kind, place, "additionalProperties", old, new);
+        Ok(())
     }
 
     fn enums(&mut self, old: &Value, new: &Value, place: &Place<'_>) {
@@ -203,31 +345,67 @@ impl<'a> Differ<'a> {
             };
             self.keyword_changed(kind, place, keyword, old, new);
         }
-        for keyword in [
-            "pattern",
-            "exclusiveMinimum",
-            "exclusiveMaximum",
-            "multipleOf",
-        ] {
-            if old.get(keyword) != new.get(keyword) {
-                // A pattern cannot be compared: any change is treated as tightening.
-                let kind = if new.get(keyword).is_none() {
-                    Kind::BoundLoosened
-                } else {
-                    Kind::BoundTightened
-                };
-                self.keyword_changed(kind, place, keyword, old, new);
-            }
-        }
-        let closed = |v: &Value| v.get("additionalProperties") == Some(&Value::Bool(false));
-        let kind = match (closed(old), closed(new)) {
-            (false, true) => Some(Kind::BoundTightened),
-            (true, false) => Some(Kind::BoundLoosened),
-            _ => None,
+        self.exclusive_bounds(old, new, place);
+        self.multiple_of(old, new, place);
+        self.pattern(old, new, place);
+        let unique = |v: &Value| v.get("uniqueItems").and_then(Value::as_bool) == Some(true);
+        let kind = match (unique(old), unique(new)) {
+            (false, true) => Kind::BoundTightened,
+            (true, false) => Kind::BoundLoosened,
+            _ => return,
         };
-        if let Some(kind) = kind {
-            self.keyword_changed(kind, place, "additionalProperties", old, new);
+        self.keyword_changed(kind, place, "uniqueItems", old, new);
+    }
+
+    /// OpenAPI 3.0's boolean `exclusiveMinimum`/`exclusiveMaximum`: set tightens the bound.
+    fn exclusive_bounds(&mut self, old: &Value, new: &Value, place: &Place<'_>) {
+        for keyword in ["exclusiveMinimum", "exclusiveMaximum"] {
+            let flag = |v: &Value| v.get(keyword).and_then(Value::as_bool) == Some(true);
+            let kind = match (flag(old), flag(new)) {
+                (false, true) => Kind::BoundTightened,
+                (true, false) => Kind::BoundLoosened,
+                _ => continue,
+            };
+            self.keyword_changed(kind, place, keyword, old, new);
         }
+    }
+
+    /// `multipleOf`: the new step a multiple of the old tightens (2 -> 4), a divisor loosens
+    /// (4 -> 2), anything else (2 -> 3) does both.
+    fn multiple_of(&mut self, old: &Value, new: &Value, place: &Place<'_>) {
+        let step = |v: &Value| v.get("multipleOf").and_then(Value::as_f64);
+        let divides = |d: f64, n: f64| d != 0.0 && (n / d - (n / d).round()).abs() < 1e-9;
+        let kind = match (step(old), step(new)) {
+            (o, n) if o == n => return,
+            (None, Some(_)) => Kind::BoundTightened,
+            (Some(_), None) => Kind::BoundLoosened,
+            (Some(o), Some(n)) if divides(o, n) => Kind::BoundTightened,
+            (Some(o), Some(n)) if divides(n, o) => Kind::BoundLoosened,
+            _ => Kind::BoundChanged,
+        };
+        self.keyword_changed(kind, place, "multipleOf", old, new);
+    }
+
+    /// `pattern`: two regular expressions cannot be compared in general, so only added
+    /// (tightens) and removed (loosens) are decided; a rewritten pattern is both, and the
+    /// message says so.
+    fn pattern(&mut self, old: &Value, new: &Value, place: &Place<'_>) {
+        let (kind, note) = match (old.get("pattern"), new.get("pattern")) {
+            (o, n) if o == n => return,
+            (None, Some(_)) => (Kind::BoundTightened, ""),
+            (Some(_), None) => (Kind::BoundLoosened, ""),
+            _ => (
+                Kind::BoundChanged,
+                " (two patterns cannot be compared: treated as tighter and looser)",
+            ),
+        };
+        let message = format!(
+            "{}: pattern {} -> {}{note}",
+            place.what,
+            compact(old.get("pattern")),
+            compact(new.get("pattern"))
+        );
+        self.push(kind, place, format!("{}/pattern", place.pointer), message);
     }
 
     fn properties<'v>(
@@ -310,4 +488,61 @@ fn required(schema: &Value) -> BTreeSet<String> {
         .filter_map(Value::as_str)
         .map(str::to_owned)
         .collect()
+}
+
+/// The schema combinators.
+pub(super) const COMBINATORS: [&str; 3] = ["oneOf", "anyOf", "allOf"];
+
+/// How many undeclared members an object schema accepts (`additionalProperties`).
+#[derive(PartialEq)]
+enum Extra<'s> {
+    /// Absent or `true`.
+    Any,
+    /// A schema.
+    Some(&'s Value),
+    /// `false`.
+    Nothing,
+}
+
+/// Two schemas of which exactly one is an `allOf` and the other has no combinator: the other
+/// as the one-member `allOf: [core]` (its `$ref` kept, so members match by identity), and the
+/// `allOf` as it is. `None` for any other pair.
+fn all_of_pair(
+    (old_core, old): (&Value, &Value),
+    (new_core, new): (&Value, &Value),
+) -> Option<(Value, Value)> {
+    let composed = |v: &Value| COMBINATORS.iter().any(|c| v.get(*c).is_some());
+    let all_of = |v: &Value| v.get("allOf").is_some();
+    let as_member = |core: &Value| serde_json::json!({ "allOf": [core] });
+    match (all_of(old), all_of(new)) {
+        (false, true) if !composed(old) => Some((as_member(old_core), new.clone())),
+        (true, false) if !composed(new) => Some((old.clone(), as_member(new_core))),
+        _ => None,
+    }
+}
+
+/// A schema wrapping one other: `allOf: [S]` (a described reference), or `oneOf`/`anyOf`:
+/// `[S, {enum: [null]}]` (a nullable one, in either order). Returns `S` and whether the
+/// wrapper makes it nullable; anything else is itself. A wrapper is kept when the other
+/// version uses the same combinator, so that its members are compared one to one.
+fn unwrap<'v>(schema: &'v Value, other: &Value) -> (&'v Value, bool) {
+    let nullable = schema.get("nullable").and_then(Value::as_bool) == Some(true);
+    let members = |keyword: &str| {
+        schema
+            .get(keyword)
+            .and_then(Value::as_array)
+            .filter(|_| other.get(keyword).is_none() && schema.get("properties").is_none())
+    };
+    if let Some([only]) = members("allOf").map(Vec::as_slice) {
+        return (only, nullable);
+    }
+    let is_null = |v: &Value| v.get("enum") == Some(&Value::Array(vec![Value::Null]));
+    for keyword in ["oneOf", "anyOf"] {
+        match members(keyword).map(Vec::as_slice) {
+            Some([a, b]) if is_null(b) => return (a, true),
+            Some([a, b]) if is_null(a) => return (b, true),
+            _ => {}
+        }
+    }
+    (schema, false)
 }

@@ -111,12 +111,12 @@ pub trait FxErrorTemplateApi: Send + Sync + 'static {
 pub struct ServerConfig {
     /// The only credentials accepted.
     pub credentials: types::auth::Credentials,
-    /// Request size limits.
+    /// Request body limits: its size, and the time it may take to arrive.
     pub limits: ::server_runtime::Limits,
 }
 
 impl ServerConfig {
-    /// Accepts `credentials`, with the default limits (1 MiB bodies).
+    /// Accepts `credentials`, with the default limits (1 MiB bodies, 10 s idle, 30 s in all).
     pub fn new(credentials: types::auth::Credentials) -> Self {
         ServerConfig {
             credentials,
