@@ -90,8 +90,9 @@ struct ProxyArgs {
     #[arg(long, value_name = "MS", default_value_t = 10_000)]
     body_idle_timeout_ms: u64,
     /// Answer 408 (and close the connection) when a request body is not complete this long
-    /// after its head: a body sent a byte at a time does not hold a connection.
-    #[arg(long, value_name = "MS", default_value_t = 60_000)]
+    /// after its head: a body sent a byte at a time does not hold a connection. The default
+    /// is the servers' (`server_runtime::Limits::body_read_timeout`).
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
     body_deadline_ms: u64,
     /// Close an upstream connection idle this long; keep it under the upstream's keep-alive
     /// timeout (the sandbox's is 10 s), so that a connection it closed is not reused.
