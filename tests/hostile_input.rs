@@ -363,10 +363,7 @@ async fn closed_within(stream: &mut TcpStream, within: Duration) -> bool {
 }
 
 fn quick(options: ServeOptions) -> ServeOptions {
-    ServeOptions {
-        header_read_timeout: Duration::from_millis(300),
-        ..options
-    }
+    options.with_header_read_timeout(Duration::from_millis(300))
 }
 
 // Defect 2: half-sent heads and idle keep-alive connections are closed by the timer.
@@ -403,11 +400,9 @@ async fn stalled_and_idle_connections_are_closed() {
 // Defect 2: at most `max_connections` are served; the next waits instead of taking a slot.
 #[tokio::test]
 async fn connections_beyond_the_cap_wait_their_turn() {
-    let options = ServeOptions {
-        max_connections: 2,
-        header_read_timeout: Duration::from_secs(30),
-        ..ServeOptions::default()
-    };
+    let options = ServeOptions::new()
+        .with_max_connections(2)
+        .with_header_read_timeout(Duration::from_secs(30));
     let server = start_with(Api::Publica, options).await;
     let mut holders = Vec::new();
     for _ in 0..2 {
@@ -438,11 +433,9 @@ async fn connections_beyond_the_cap_wait_their_turn() {
 // Defect 2: shutdown does not wait for ever on a connection that never finishes its head.
 #[tokio::test]
 async fn shutdown_is_bounded_by_its_grace() {
-    let options = ServeOptions {
-        header_read_timeout: Duration::from_secs(60),
-        shutdown_grace: Duration::from_millis(200),
-        ..ServeOptions::default()
-    };
+    let options = ServeOptions::new()
+        .with_header_read_timeout(Duration::from_secs(60))
+        .with_shutdown_grace(Duration::from_millis(200));
     let server = start_with(Api::Instabot, options).await;
     let mut stalled = TcpStream::connect(server.addr).await.unwrap();
     stalled.write_all(b"GET /v1/us").await.unwrap();
@@ -612,10 +605,7 @@ async fn a_trickling_body_is_cut_by_the_deadline() {
 // frees them.
 #[tokio::test]
 async fn stalled_bodies_do_not_keep_a_normal_request_from_being_answered() {
-    let serve = ServeOptions {
-        max_connections: 256,
-        ..ServeOptions::default()
-    };
+    let serve = ServeOptions::new().with_max_connections(256);
     let server = start_with_bodies(Api::Publica, quick_bodies(), serve).await;
     let mut stalled = Vec::new();
     for index in 0..256 {

@@ -121,6 +121,7 @@ fn main() {
             record: None,
             max_body_bytes: 1 << 20,
             sequence: 0,
+            redaction: Default::default(),
         };
         let elapsed = time(iterations, || worker.handle(forwarded.clone()));
         let totals = summary.lock().unwrap().totals;

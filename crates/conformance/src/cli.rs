@@ -86,6 +86,29 @@ struct ProxyArgs {
     /// Do not round-trip bodies through the generated types (no loss findings).
     #[arg(long)]
     no_round_trip: bool,
+    /// Answer 408 (and close the connection) when a request body sends nothing for this long.
+    #[arg(long, value_name = "MS", default_value_t = 10_000)]
+    body_idle_timeout_ms: u64,
+    /// Answer 408 (and close the connection) when a request body is not complete this long
+    /// after its head: a body sent a byte at a time does not hold a connection. The default
+    /// is the servers' (`server_runtime::Limits::body_read_timeout`).
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    body_deadline_ms: u64,
+    /// Close an upstream connection idle this long; keep it under the upstream's keep-alive
+    /// timeout (the sandbox's is 10 s), so that a connection it closed is not reused.
+    #[arg(long, value_name = "MS", default_value_t = 4_000)]
+    pool_idle_timeout_ms: u64,
+    /// Idle upstream connections kept at most (what a burst opened beyond it is closed).
+    #[arg(long, value_name = "N", default_value_t = 32)]
+    pool_max_idle_per_host: usize,
+    /// Client connections served at once; more wait in the listen backlog.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    max_connections: usize,
+    /// Also redact this member of request and response bodies in the recording and the log
+    /// (a JSON pointer from the body's root; repeatable). Secret headers, query keys and
+    /// `writeOnly` members of the spec are always redacted; the list is printed at start.
+    #[arg(long, value_name = "POINTER")]
+    redact: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -216,6 +239,16 @@ pub fn run(
                 queue: args.queue,
                 queue_bytes: args.queue_bytes,
                 round_trip: types.is_some() && !args.no_round_trip,
+                body_timers: crate::proxy::body::Timers {
+                    idle: std::time::Duration::from_millis(args.body_idle_timeout_ms),
+                    total: std::time::Duration::from_millis(args.body_deadline_ms),
+                },
+                pool: crate::proxy::upstream::Pool {
+                    idle_timeout: std::time::Duration::from_millis(args.pool_idle_timeout_ms),
+                    max_idle_per_host: args.pool_max_idle_per_host,
+                },
+                max_connections: args.max_connections,
+                redact: args.redact,
             },
             stdout,
             Box::new(std::io::stderr()),

@@ -35,6 +35,7 @@ pub mod roundtrip;
 pub mod samples;
 pub mod traffic;
 pub mod undocumented;
+mod unique_keys;
 pub mod validate;
 
 pub use class::{Class, ClassCounts};

@@ -86,9 +86,27 @@ impl Body {
         if content_type.is_some_and(|t| !is_json_media_type(t)) {
             return Body::Text(text.into_owned());
         }
-        match jsonschema_oas30::parse_json(text.as_bytes()) {
+        // The one parse of every captured or proxied JSON body (traffic, drift, the proxy):
+        // duplicate keys refused, as the generated types refuse them.
+        match crate::unique_keys::parse(text.as_bytes()) {
             Ok(value) => Body::Json(value),
             Err(error) => Body::NotJson(format!("body is not JSON: {error}")),
+        }
+    }
+
+    /// A body from its bytes as sent on the wire (the proxy): a JSON body that is not UTF-8 is
+    /// a violation (RFC 8259 section 8.1), not decoded with replacement characters; a text body
+    /// of another media type is kept lossily, since it is not validated.
+    pub fn from_captured_bytes(bytes: &[u8], content_type: Option<&str>) -> Body {
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Body::from_captured(Cow::Borrowed(text), content_type),
+            Err(_) if content_type.is_some_and(|t| !is_json_media_type(t)) => {
+                Body::from_captured(String::from_utf8_lossy(bytes), content_type)
+            }
+            Err(error) => Body::NotJson(format!(
+                "body is not JSON: it is not UTF-8 (an invalid byte at offset {})",
+                error.valid_up_to()
+            )),
         }
     }
 

@@ -200,6 +200,24 @@ fn integers_are_read_as_openapi_3_0_reads_them() {
     assert_eq!(code, 0, "{out}{err}");
 }
 
+// Issue 25: a member named twice is a violation in the one parse of traffic, drift and the
+// proxy (serde_json alone keeps the last `data`, a valid user here).
+#[test]
+fn a_duplicate_member_is_a_violation_not_the_last_one_wins() {
+    let body = r#"{\"apiStatusCode\": \"Success\", \"data\": \"x\", \"data\": {\"objectId\": 1}}"#;
+    let line = format!(
+        r#"{{"method": "GET", "path": "/v1/users/1", "status": 200, "response_body_text": "{body}"}}"#
+    );
+    let (code, out, err) = traffic_cli(&line, &[]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains(
+            "violation /: body is not JSON: the member `data` appears twice in one object"
+        ),
+        "{out}"
+    );
+}
+
 /// A HAR capture of one `GET /v1/users/1` answered 200 with `content` as given (JSON text).
 fn har_with_content(content: &str) -> String {
     format!(

@@ -160,6 +160,39 @@ fn wrong_answer(path: &str) -> Option<Answer> {
             user["data"]["description"] = json!("x".repeat(4096));
             (200, vec![json_type], user.to_string().into_bytes())
         }
+        // Invalid UTF-8 inside a string of an otherwise valid body.
+        "/v1/users/6" => {
+            let text = instabot_user(json!({}))
+                .to_string()
+                .replace("User First", "User \u{1}");
+            let bytes = text
+                .into_bytes()
+                .into_iter()
+                .map(|b| if b == 1 { 0xff } else { b })
+                .collect();
+            (200, vec![json_type], bytes)
+        }
+        // Two gzip members: a reader of the first alone sees half a body.
+        "/v1/users/7" => {
+            let text = instabot_user(json!({"secondMember": 1})).to_string();
+            let (first, second) = text.split_at(text.len() / 2);
+            let mut bytes = gzip(first.as_bytes());
+            bytes.extend(gzip(second.as_bytes()));
+            (
+                200,
+                vec![json_type, ("content-encoding", "gzip".to_owned())],
+                bytes,
+            )
+        }
+        // `data` twice: serde_json alone keeps the last, which is a valid user.
+        "/v1/users/8" => {
+            let user = instabot_user(json!({}));
+            let text = format!(
+                "{{\"apiStatusCode\":\"Success\",\"data\":\"x\",\"data\":{}}}",
+                user["data"]
+            );
+            (200, vec![json_type], text.into_bytes())
+        }
         "/v1/users/stall" => return None,
         _ => (404, vec![json_type], b"{}".to_vec()),
     })
@@ -190,15 +223,24 @@ async fn wrong_upstream(tls: Option<tokio_rustls::TlsAcceptor>) -> SocketAddr {
     addr
 }
 
-async fn answer<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(mut stream: S) {
+/// A request's head, read a byte at a time (so that nothing of the next request is taken);
+/// `None` when the connection ends first.
+async fn read_head<S: tokio::io::AsyncRead + Unpin>(stream: &mut S) -> Option<Vec<u8>> {
     let mut head = Vec::new();
     let mut byte = [0u8; 1];
     while !head.ends_with(b"\r\n\r\n") {
         if stream.read(&mut byte).await.unwrap_or(0) == 0 {
-            return;
+            return None;
         }
         head.push(byte[0]);
     }
+    Some(head)
+}
+
+async fn answer<S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin>(mut stream: S) {
+    let Some(head) = read_head(&mut stream).await else {
+        return;
+    };
     let text = String::from_utf8_lossy(&head);
     let path = text.split_whitespace().nth(1).unwrap_or("/").to_owned();
     let Some((status, headers, body)) = wrong_answer(&path) else {
@@ -454,4 +496,478 @@ async fn a_queue_over_its_byte_bound_drops_the_exchange_and_still_forwards_it() 
         "{err}"
     );
     assert_eq!(code, 1, "the validated 404 is a finding: {out}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn what_a_client_cannot_read_is_a_violation() {
+    let upstream = wrong_upstream(None).await;
+    let proxy = Proxy::start("instabot", &format!("http://{upstream}"), &[]);
+    let client = reqwest::Client::new();
+    for n in 6..=8 {
+        let path = format!("/v1/users/{n}");
+        let response = client.get(proxy.url(&path)).send().await.unwrap();
+        let (status, _, body) = wrong_answer(&path).unwrap();
+        assert_eq!(response.status().as_u16(), status);
+        assert_eq!(
+            response.bytes().await.unwrap().as_ref(),
+            &body[..],
+            "{path}"
+        );
+    }
+    let summary = summary(&proxy).await;
+    let get_user = &summary["operations"]["get_user"];
+    assert_eq!(get_user["exchanges"], 3, "{summary}");
+    assert_eq!(get_user["violation"], 2, "{summary}"); // not UTF-8, duplicate key
+    assert_eq!(get_user["undocumented"], 1, "{summary}"); // the second gzip member's
+    let (code, out, err) = proxy.stop();
+    assert_eq!(code, 1, "{out}{err}");
+    for line in [
+        "GET /v1/users/6 -> 200: get_user response violation /: body is not JSON: it is not UTF-8 (an invalid byte at offset ",
+        "GET /v1/users/7 -> 200: get_user response undocumented /data/secondMember",
+        "GET /v1/users/8 -> 200: get_user response violation /: body is not JSON: the member `data` appears twice in one object",
+    ] {
+        assert!(err.contains(line), "missing `{line}` in:\n{err}");
+    }
+}
+
+/// Sends `request` on a raw connection to `addr` and reads until the server closes or `limit`
+/// passes; returns the response text and how long it took.
+async fn raw_exchange(addr: SocketAddr, parts: &[&[u8]], pause: Duration) -> (String, Duration) {
+    let started = std::time::Instant::now();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    for part in parts {
+        if stream.write_all(part).await.is_err() {
+            break;
+        }
+        tokio::time::sleep(pause).await;
+    }
+    let mut response = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut response))
+        .await
+        .expect("the proxy closes the connection within 10 s");
+    (
+        String::from_utf8_lossy(&response).into_owned(),
+        started.elapsed(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_body_that_stalls_or_trickles_is_cut_and_a_broken_chunk_is_the_clients_fault() {
+    let upstream = wrong_upstream(None).await;
+    let proxy = Proxy::start(
+        "instabot",
+        &format!("http://{upstream}"),
+        &[
+            "--body-idle-timeout-ms",
+            "300",
+            "--body-deadline-ms",
+            "1200",
+        ],
+    );
+    let head = b"POST /v1/users HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n";
+    // One byte of 100, then nothing: cut by the idle timer.
+    let (response, took) = raw_exchange(proxy.addr, &[head, b"{"], Duration::ZERO).await;
+    assert!(response.starts_with("HTTP/1.1 408 "), "{response}");
+    assert!(
+        response.to_ascii_lowercase().contains("connection: close"),
+        "{response}"
+    );
+    assert!(
+        response.contains(r#""error":"request_timeout""#)
+            && response.contains("no part of the body arrived for 300 ms"),
+        "{response}"
+    );
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    // A byte every 200 ms never trips the idle timer: the deadline cuts it.
+    let bytes: Vec<&[u8]> = std::iter::once(&head[..])
+        .chain(std::iter::repeat_n(&b" "[..], 20))
+        .collect();
+    let (response, took) = raw_exchange(proxy.addr, &bytes, Duration::from_millis(200)).await;
+    assert!(response.starts_with("HTTP/1.1 408 "), "{response}");
+    assert!(
+        response.contains("the body was not complete within 1200 ms"),
+        "{response}"
+    );
+    assert!(took < Duration::from_secs(5), "{took:?}");
+    // A chunk size that is not hexadecimal: 400, not the upstream's 502.
+    let chunked: &[u8] = b"POST /v1/users HTTP/1.1\r\nhost: x\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n";
+    let (response, _) = raw_exchange(proxy.addr, &[chunked], Duration::ZERO).await;
+    assert!(response.starts_with("HTTP/1.1 400 "), "{response}");
+    assert!(response.contains(r#""error":"bad_request""#), "{response}");
+    let (code, out, err) = proxy.stop();
+    assert_eq!(code, 0, "nothing reached validation: {out}{err}");
+}
+
+/// An upstream that answers the first request of each connection (keep-alive) and closes the
+/// connection on the second without answering: the race of a keep-alive timeout. Counts the
+/// connections it accepted.
+async fn closing_upstream() -> (SocketAddr, std::sync::Arc<std::sync::atomic::AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = std::sync::Arc::clone(&accepted);
+    tokio::spawn(async move {
+        while let Ok((mut stream, _)) = listener.accept().await {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            tokio::spawn(async move {
+                for answered in 0..2 {
+                    if read_head(&mut stream).await.is_none() {
+                        return;
+                    }
+                    if answered == 1 {
+                        return; // closed without an answer
+                    }
+                    let body = b"{}";
+                    let response = format!(
+                        "HTTP/1.1 404 X\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n",
+                        body.len()
+                    );
+                    let _ = stream.write_all(response.as_bytes()).await;
+                    let _ = stream.write_all(body).await;
+                }
+            });
+        }
+    });
+    (addr, accepted)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_lost_on_a_reused_connection_is_sent_again_when_idempotent() {
+    let (upstream, accepted) = closing_upstream().await;
+    let proxy = Proxy::start("instabot", &format!("http://{upstream}"), &[]);
+    let client = reqwest::Client::new();
+    // The second GET goes out on the pooled connection, which the upstream closes: sent again
+    // on a new one, the client sees the answer.
+    for _ in 0..2 {
+        let response = client.get(proxy.url("/v1/users/9")).send().await.unwrap();
+        assert_eq!(response.status(), 404);
+    }
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+    // The retried GET's connection is pooled with one answer given; a POST on it is lost the
+    // same way, and is not sent twice: 502, and no third connection.
+    let response = client
+        .post(proxy.url("/v1/users/9/restore"))
+        .header("content-type", "application/json")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 502);
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 2);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["error"], "bad_gateway", "{body}");
+    proxy.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn secrets_are_redacted_in_the_recording_and_the_log_lines() {
+    let sandbox = sandbox::TestSandbox::start(sandbox::Api::Instabot)
+        .await
+        .unwrap();
+    let record = std::env::temp_dir().join(format!(
+        "conformance-proxy-secrets-{}.ndjson",
+        std::process::id()
+    ));
+    let proxy = Proxy::start(
+        "instabot",
+        &format!("http://{}", sandbox.addr()),
+        &[
+            "--record",
+            record.to_str().unwrap(),
+            "--redact",
+            "/data/email",
+            "--redact",
+            "/email",
+        ],
+    );
+    let client = reqwest::Client::new();
+    let created = client
+        .post(proxy.url("/v1/users"))
+        .header("X-Instabot-Api-Key", "demo-api-key")
+        .header("Authorization", "X-Instabot-Master-Api-Key demo-master-key")
+        .json(&json!({"userName": "secretive", "userPassword": "pw-s3cret-1", "email": "who@example.com"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(created.status().is_success(), "{}", created.status());
+    // A credential in the query of a path no operation has: the finding line names the target.
+    client
+        .get(proxy.url("/v1/nothing?api_key=qs-s3cret-2"))
+        .header("X-Instabot-Api-Key", "demo-api-key")
+        .header("Authorization", "X-Instabot-Master-Api-Key demo-master-key")
+        .send()
+        .await
+        .unwrap();
+    summary(&proxy).await;
+    let (_, out, err) = proxy.stop();
+    let recording = std::fs::read_to_string(&record).unwrap();
+    std::fs::remove_file(&record).ok();
+    sandbox.shutdown().await.unwrap();
+    for secret in [
+        "pw-s3cret-1",
+        "qs-s3cret-2",
+        "demo-master-key",
+        "who@example.com",
+    ] {
+        assert!(!recording.contains(secret), "{secret} in {recording}");
+        assert!(!err.contains(secret), "{secret} in {err}");
+        assert!(!out.contains(secret), "{secret} in {out}");
+    }
+    assert!(
+        recording.contains(r#"\"userPassword\":\"[redacted]\""#),
+        "{recording}"
+    );
+    assert!(recording.contains("api_key=[redacted]"), "{recording}");
+    assert!(
+        err.contains("GET /v1/nothing?api_key=[redacted] -> 404"),
+        "{err}"
+    );
+    for listed in [
+        "redacted in the recording and the log: headers: authorization, cookie, proxy-authorization, set-cookie, x-api-key, x-instabot-api-key",
+        "redacted in the recording and the log: writeOnly members: userPassword",
+        "redacted in the recording and the log: pointers: /data/email, /email",
+    ] {
+        assert!(err.contains(listed), "missing `{listed}` in:\n{err}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn out_of_descriptors_the_proxy_logs_and_pauses_instead_of_spinning() {
+    let upstream = wrong_upstream(None).await;
+    let spec = common::spec_path("instabot");
+    let mut command = Command::new(env!("CARGO_BIN_EXE_conformance"));
+    command
+        .args(["proxy", "--spec", spec.to_str().unwrap()])
+        .args(["--upstream", &format!("http://{upstream}")])
+        .args(["--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    // SAFETY: `setrlimit` is async-signal-safe and only reads its argument.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        command.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 48,
+                rlim_max: 48,
+            };
+            if libc::setrlimit(libc::RLIMIT_NOFILE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let mut child = command.spawn().unwrap();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let addr: SocketAddr = line
+        .trim()
+        .strip_prefix("conformance proxy: listening on ")
+        .unwrap_or_else(|| panic!("first line: {line}"))
+        .parse()
+        .unwrap();
+    let proxy = Proxy {
+        child,
+        addr,
+        stderr,
+    };
+    // More idle connections than descriptors: accepting fails with EMFILE until they close.
+    let mut held = Vec::new();
+    for _ in 0..80 {
+        held.push(tokio::net::TcpStream::connect(proxy.addr).await.unwrap());
+    }
+    let cpu = || {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", proxy.child.id())).unwrap();
+        let fields: Vec<u64> = stat
+            .rsplit(')')
+            .next()
+            .unwrap()
+            .split_whitespace()
+            .skip(11)
+            .take(2)
+            .map(|f| f.parse().unwrap())
+            .collect();
+        fields[0] + fields[1]
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let (before, started) = (cpu(), std::time::Instant::now());
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let ticks = cpu() - before;
+    let elapsed = started.elapsed();
+    // SAFETY: sysconf reads a constant.
+    let per_second = unsafe { libc::sysconf(libc::_SC_CLK_TCK) } as f64;
+    let share = ticks as f64 / per_second / elapsed.as_secs_f64();
+    drop(held);
+    // Once the descriptors are back, the proxy serves again.
+    let response = tokio::time::timeout(
+        Duration::from_secs(10),
+        reqwest::get(proxy.url("/v1/users/9")),
+    )
+    .await
+    .expect("served within 10 s once descriptors are free")
+    .unwrap();
+    assert_eq!(response.status(), 404);
+    let (_, _, err) = proxy.stop();
+    assert!(
+        share < 0.2,
+        "the proxy used {:.0}% of a core while out of descriptors",
+        share * 100.0
+    );
+    assert!(err.contains("serve: accept failed: "), "{err}");
+}
+
+/// Raises this process's descriptor limit to its hard limit when the soft one is under `want`
+/// (children inherit it), saying so; returns the soft limit in force.
+fn raise_descriptor_limit(want: u64) -> u64 {
+    let mut limit = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: both calls only read or write the struct passed.
+    unsafe {
+        libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);
+        if limit.rlim_cur < want && limit.rlim_cur < limit.rlim_max {
+            eprintln!(
+                "burst test: raising RLIMIT_NOFILE from {} to its hard limit {}",
+                limit.rlim_cur, limit.rlim_max
+            );
+            limit.rlim_cur = limit.rlim_max;
+            libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
+        }
+    }
+    limit.rlim_cur
+}
+
+/// `count` connections at once, each one authenticated list request with `Connection: close`;
+/// returns how many got an answer outside 2xx (or none at all), with the first few reasons.
+async fn burst(addr: SocketAddr, count: usize) -> (usize, Vec<String>) {
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..count {
+        tasks.spawn(async move {
+            let exchange = async {
+                let mut stream = tokio::net::TcpStream::connect(addr)
+                    .await
+                    .map_err(|e| format!("connect: {e}"))?;
+                stream
+                    .write_all(
+                        b"GET /v1/users?limit=1 HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\
+                          x-instabot-api-key: demo-api-key\r\n\
+                          authorization: X-Instabot-Master-Api-Key demo-master-key\r\n\r\n",
+                    )
+                    .await
+                    .map_err(|e| format!("write: {e}"))?;
+                let mut response = Vec::new();
+                stream
+                    .read_to_end(&mut response)
+                    .await
+                    .map_err(|e| format!("read: {e}"))?;
+                let text = String::from_utf8_lossy(&response);
+                if text.starts_with("HTTP/1.1 2") {
+                    Ok(())
+                } else {
+                    Err(text.chars().take(200).collect::<String>())
+                }
+            };
+            tokio::time::timeout(Duration::from_secs(20), exchange)
+                .await
+                .unwrap_or_else(|_| Err("no answer within 20 s".to_owned()))
+        });
+    }
+    let mut failed = 0;
+    let mut reasons = Vec::new();
+    while let Some(result) = tasks.join_next().await {
+        if let Err(reason) = result.unwrap() {
+            failed += 1;
+            if reasons.len() < 5 {
+                reasons.push(reason);
+            }
+        }
+    }
+    (failed, reasons)
+}
+
+fn open_descriptors(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |dir| dir.count())
+}
+
+// Ignored by default: on this 2-core machine shared with other builds (load average 11), a
+// debug build of the sandbox alone left 161 of 2,000 connections unanswered within 20 s; at a
+// load average of 2 all four bursts were answered 2xx in about 20 s. Run it on idle cores:
+// `cargo test -p conformance --test proxy -- --ignored two_bursts --nocapture`.
+#[ignore = "needs idle cores: 2,000 connections to a debug build take over 20 s on 2 busy cores"]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_bursts_of_2000_connections_are_all_answered_2xx_through_the_proxy_and_directly() {
+    const CONNECTIONS: usize = 2_000;
+    let limit = raise_descriptor_limit(3 * CONNECTIONS as u64);
+    assert!(
+        limit >= 3 * CONNECTIONS as u64,
+        "the burst needs {} descriptors; the hard limit is {limit}",
+        3 * CONNECTIONS
+    );
+    let started = std::time::Instant::now();
+    let sandbox = sandbox::TestSandbox::start(sandbox::Api::Instabot)
+        .await
+        .unwrap();
+    let proxy = Proxy::start(
+        "instabot",
+        &format!("http://{}", sandbox.addr()),
+        &["--pool-idle-timeout-ms", "1000", "--no-round-trip"],
+    );
+    let idle = open_descriptors(proxy.child.id());
+    for (name, addr) in [("direct", sandbox.addr()), ("proxy", proxy.addr)] {
+        for round in 1..=2 {
+            let (failed, reasons) = burst(addr, CONNECTIONS).await;
+            eprintln!(
+                "burst test: {name} burst {round}: {failed} of {CONNECTIONS} outside 2xx at {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+            assert_eq!(failed, 0, "{name} burst {round}: {reasons:?}");
+            if round == 1 {
+                tokio::time::sleep(Duration::from_secs(2)).await;
+            }
+        }
+    }
+    // At most --pool-max-idle-per-host (32) upstream connections stay pooled; they close once
+    // idle for --pool-idle-timeout-ms (the pool checks at that interval, so within two).
+    let just_after = open_descriptors(proxy.child.id());
+    assert!(
+        just_after <= idle + 32 + 4,
+        "idle {idle}, just after {just_after}"
+    );
+    let mut after = just_after;
+    let waited = std::time::Instant::now();
+    while after > idle + 4 && waited.elapsed() < Duration::from_secs(5) {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        after = open_descriptors(proxy.child.id());
+    }
+    eprintln!(
+        "burst test: proxy descriptors idle {idle}, just after the bursts {just_after}, {after} after {:.1} s more; done in {:.1} s",
+        waited.elapsed().as_secs_f64(),
+        started.elapsed().as_secs_f64()
+    );
+    assert!(after <= idle + 4, "idle {idle}, after {after}");
+    let (code, out, err) = proxy.stop();
+    assert_eq!(code, 0, "{out}{err}");
+    sandbox.shutdown().await.unwrap();
+}
+
+#[test]
+fn a_redact_option_that_is_not_a_pointer_is_a_usage_error() {
+    let (code, out, err) = common::cli(
+        &[
+            "proxy",
+            "--spec",
+            common::spec_path("instabot").to_str().unwrap(),
+            "--upstream",
+            "http://127.0.0.1:9",
+            "--redact",
+            "userPassword",
+        ],
+        "",
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert_eq!(
+        err.trim(),
+        "conformance: --redact userPassword: give a JSON pointer into a body, such as /data/password"
+    );
 }

@@ -23,7 +23,7 @@
 //! bounded shutdown ([`server_runtime::serve`]).
 
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Instant;
 
 use serde_json::json;
@@ -529,12 +529,31 @@ pub fn sandbox_error(status: StatusCode, code: &str, message: &str) -> Response 
     )
 }
 
-/// One log line per request. APIs whose spec declares no request-id header get an
-/// `x-request-id`, so that a log line can still be matched to a response.
+/// What the request log leaves out of a target: the secrets `api`'s spec declares, by the one
+/// function the conformance proxy's recording uses too ([`spec_model::redact`]).
+fn redaction(api: Api) -> &'static spec_model::redact::Redaction {
+    static REDACTIONS: [OnceLock<spec_model::redact::Redaction>; 3] =
+        [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+    let index = Api::ALL.iter().position(|a| *a == api).unwrap_or_default();
+    REDACTIONS[index].get_or_init(|| {
+        spec_model::parse(format!("spec/{}.yaml", api.name()), api.spec().into())
+            .map(|spec| spec_model::redact::Redaction::from_spec(&spec))
+            // The spec compiled in always parses (the sandbox's tests load it); were it not
+            // to, the defaults (credential headers and query keys) still apply.
+            .unwrap_or_default()
+    })
+}
+
+/// One log line per request: the target with its secret query values redacted. APIs whose
+/// spec declares no request-id header get an `x-request-id`, so that a log line can still be
+/// matched to a response.
 async fn log_request(api: Api, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().clone();
-    let path = request.uri().path().to_owned();
+    let target = request.uri().path_and_query().map_or_else(
+        || "/".to_owned(),
+        |p| redaction(api).target(p.as_str()).into_owned(),
+    );
     let mut response = next.run(request).await;
     let request_id = match response.headers().get("request-id") {
         Some(id) => id.to_str().unwrap_or("-").to_owned(),
@@ -549,7 +568,7 @@ async fn log_request(api: Api, request: Request, next: Next) -> Response {
     tracing::info!(
         api = api.name(),
         method = %method,
-        path = %path,
+        target = %target,
         status = response.status().as_u16(),
         latency_us = started.elapsed().as_micros() as u64,
         request_id = %request_id,

@@ -1,5 +1,5 @@
-//! Serving a router on a socket so that no client can hold the server: what `axum::serve` does,
-//! plus the bounds it lacks.
+//! Serving a router (or any hyper service: the conformance proxy) on a socket so that no client
+//! can hold the server: what `axum::serve` does, plus the bounds it lacks.
 //!
 //! `axum::serve` gives hyper no timer, so hyper's header-read timeout never fires: a client that
 //! sends half its headers and stops holds its connection (and a file descriptor) for ever, and a
@@ -10,12 +10,19 @@
 //! - at most [`ServeOptions::max_connections`] connections are served at once; beyond that,
 //!   new connections wait in the listen backlog (accepting pauses) instead of taking descriptors;
 //! - on shutdown, accepting stops, connections finish the request in flight and close, and after
-//!   [`ServeOptions::shutdown_grace`] the rest are dropped.
+//!   [`ServeOptions::shutdown_grace`] the rest are dropped;
+//! - an `accept` error (out of descriptors, a connection reset before it was accepted) is printed
+//!   on stderr and accepting pauses [`ACCEPT_ERROR_BACKOFF`], instead of retrying at once and
+//!   spinning a core while descriptors are exhausted.
 
+use std::error::Error as StdError;
 use std::future::Future;
 use std::time::Duration;
 
 use axum::Router;
+use hyper::body::{Body, Incoming};
+use hyper::service::Service;
+use hyper::{Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -26,8 +33,14 @@ use tokio::task::JoinSet;
 /// own to name it.
 pub use tokio::net::TcpListener;
 
-/// The bounds [`serve`] holds every connection to.
+/// How long accepting pauses after an `accept` error.
+pub const ACCEPT_ERROR_BACKOFF: Duration = Duration::from_millis(100);
+
+/// The bounds [`serve`] holds every connection to. Built with [`ServeOptions::new`] (the
+/// defaults) and the `with_` methods; `#[non_exhaustive]` so that a new bound is not a breaking
+/// change.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct ServeOptions {
     /// Time for a request's head (request line and headers) to arrive, and for an idle
     /// keep-alive connection to start its next request. Default: 10 s.
@@ -41,14 +54,41 @@ pub struct ServeOptions {
     pub max_headers: usize,
 }
 
-impl Default for ServeOptions {
-    fn default() -> Self {
+impl ServeOptions {
+    /// The defaults (see each field).
+    pub fn new() -> Self {
         ServeOptions {
             header_read_timeout: Duration::from_secs(10),
             max_connections: 256,
             shutdown_grace: Duration::from_secs(5),
             max_headers: 1024,
         }
+    }
+
+    pub fn with_header_read_timeout(mut self, timeout: Duration) -> Self {
+        self.header_read_timeout = timeout;
+        self
+    }
+
+    pub fn with_max_connections(mut self, connections: usize) -> Self {
+        self.max_connections = connections;
+        self
+    }
+
+    pub fn with_shutdown_grace(mut self, grace: Duration) -> Self {
+        self.shutdown_grace = grace;
+        self
+    }
+
+    pub fn with_max_headers(mut self, headers: usize) -> Self {
+        self.max_headers = headers;
+        self
+    }
+}
+
+impl Default for ServeOptions {
+    fn default() -> Self {
+        ServeOptions::new()
     }
 }
 
@@ -60,6 +100,31 @@ pub async fn serve(
     options: ServeOptions,
     shutdown: impl Future<Output = ()> + Send,
 ) -> std::io::Result<()> {
+    serve_service(
+        listener,
+        TowerToHyperService::new(router),
+        options,
+        shutdown,
+    )
+    .await
+}
+
+/// [`serve`] for any hyper service: what a server that is not an axum router (the conformance
+/// proxy) is served with, under the same bounds.
+pub async fn serve_service<S, B>(
+    listener: TcpListener,
+    service: S,
+    options: ServeOptions,
+    shutdown: impl Future<Output = ()> + Send,
+) -> std::io::Result<()>
+where
+    S: Service<Request<Incoming>, Response = Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<Box<dyn StdError + Send + Sync>>,
+    B: Body + Send + 'static,
+    B::Data: Send,
+    B::Error: Into<Box<dyn StdError + Send + Sync>>,
+{
     let mut builder = hyper::server::conn::http1::Builder::new();
     builder
         .timer(TokioTimer::new())
@@ -85,14 +150,15 @@ pub async fn serve(
                 Err(error) => {
                     // Out of descriptors or a connection reset before accept: wait, go on.
                     report_accept_error(&error);
-                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    tokio::time::sleep(ACCEPT_ERROR_BACKOFF).await;
                     continue;
                 }
             },
             () = &mut shutdown => break,
         };
-        let service = TowerToHyperService::new(router.clone());
-        let connection = builder.serve_connection(TokioIo::new(stream), service);
+        // Answers go out as they are written (the proxy forwards small bodies one frame each).
+        let _ = stream.set_nodelay(true);
+        let connection = builder.serve_connection(TokioIo::new(stream), service.clone());
         let watched = graceful.watch(connection);
         connections.spawn(async move {
             // An error here is the client's (reset, timeout, malformed head): nothing to do.

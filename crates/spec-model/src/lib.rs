@@ -10,6 +10,7 @@ pub mod depth;
 mod locate;
 mod operations;
 pub mod pagination;
+pub mod redact;
 pub mod refs;
 pub mod timestamps;
 

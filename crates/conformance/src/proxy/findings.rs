@@ -13,7 +13,8 @@ use serde_json::{json, Value};
 use crate::class::{Class, ClassCounts};
 use crate::output::escape_controls;
 use crate::traffic::{self, header_value, Body, Exchange, Verdict, RECORDED_HEADERS};
-use crate::validate::Validator;
+use crate::validate::{Validator, Violation};
+use spec_model::redact::{Redaction, REDACTED};
 
 /// A body as the proxy saw it.
 #[derive(Debug, Clone)]
@@ -105,19 +106,6 @@ impl Summary {
     }
 }
 
-/// Headers that carry credentials: kept in a recording by name only.
-pub fn is_credential(name: &str) -> bool {
-    matches!(
-        name,
-        "authorization"
-            | "proxy-authorization"
-            | "cookie"
-            | "set-cookie"
-            | "x-user-token"
-            | "x-api-key"
-    ) || name.starts_with("x-instabot-")
-}
-
 /// The validation thread's state.
 pub struct Worker<'t> {
     pub validator: Validator<'t>,
@@ -127,6 +115,8 @@ pub struct Worker<'t> {
     /// Decoded bodies are bounded too (a gzip bomb is not validated).
     pub max_body_bytes: usize,
     pub sequence: u64,
+    /// What the recording and the log lines leave out.
+    pub redaction: Redaction,
 }
 
 impl Worker<'_> {
@@ -137,15 +127,20 @@ impl Worker<'_> {
             .or_else(|| header_value(&seen.response_headers, "x-request-id"))
             .unwrap_or("-")
             .to_owned();
-        let head = format!("{} {} -> {}", seen.method, seen.target, seen.status);
+        let head = format!(
+            "{} {} -> {}",
+            seen.method,
+            self.redaction.target(&seen.target),
+            seen.status
+        );
         let request = self.body(&seen.request_headers, &seen.request_body);
         let response = self.body(&seen.response_headers, &seen.response_body);
-        if let Some(record) = self.record.as_mut() {
-            let line = record_line(&seen, request.as_deref(), response.as_deref());
-            let _ = writeln!(record, "{line}");
-            let _ = record.flush();
-        }
-        let (Some(request_text), Some(response_text)) = (request, response) else {
+        let (Some(request_bytes), Some(response_bytes)) = (request, response) else {
+            if let Some(record) = self.record.as_mut() {
+                let line = record_line(&self.redaction, &seen, None, None);
+                let _ = writeln!(record, "{line}");
+                let _ = record.flush();
+            }
             let _ = writeln!(
                 self.log,
                 "conformance proxy: {}: not validated: a body is over {} bytes (request-id {request_id})",
@@ -175,9 +170,19 @@ impl Worker<'_> {
         exchange.response_content_type =
             header_value(&seen.response_headers, "content-type").map(str::to_owned);
         exchange.request_body =
-            Body::from_captured(request_text, exchange.request_content_type.as_deref());
+            Body::from_captured_bytes(&request_bytes, exchange.request_content_type.as_deref());
         exchange.response_body =
-            Body::from_captured(response_text, exchange.response_content_type.as_deref());
+            Body::from_captured_bytes(&response_bytes, exchange.response_content_type.as_deref());
+        if let Some(record) = self.record.as_mut() {
+            let line = record_line(
+                &self.redaction,
+                &seen,
+                Some((&exchange.request_body, &request_bytes)),
+                Some((&exchange.response_body, &response_bytes)),
+            );
+            let _ = writeln!(record, "{line}");
+            let _ = record.flush();
+        }
         let verdict = match traffic::check_exchange(&self.validator, &exchange) {
             Ok((verdict, _)) => verdict,
             Err(error) => {
@@ -212,7 +217,7 @@ impl Worker<'_> {
                             "conformance proxy: {}: {} {side} {} (request-id {request_id})",
                             escape_controls(&head, false),
                             operation.name,
-                            escape_controls(&finding.to_string(), false)
+                            escape_controls(&self.finding_text(finding), false)
                         );
                     }
                 }
@@ -228,50 +233,63 @@ impl Worker<'_> {
         summary.totals.classes.merge(&counts);
     }
 
-    /// A body's text for validation: decoded when gzip, `None` when over the cap; borrowed
-    /// when it is UTF-8 as sent (the common case: no copy of the body).
-    fn body<'s>(&self, headers: &[(String, String)], seen: &'s Seen) -> Option<Cow<'s, str>> {
+    /// A finding as logged: its message left out when it is about a secret member (a message
+    /// may quote the value).
+    fn finding_text(&self, finding: &Violation) -> String {
+        if self.redaction.covers_pointer(&finding.pointer) {
+            format!(
+                "{} {}: {} (the message is left out: the member is secret)",
+                finding.class,
+                crate::validate::display_pointer(&finding.pointer),
+                finding.keyword
+            )
+        } else {
+            finding.to_string()
+        }
+    }
+
+    /// A body's bytes for validation: decoded when gzip (every member of a multi-member body,
+    /// as a client's decoder reads it), `None` when over the cap, borrowed when not compressed
+    /// (the common case: no copy of the body).
+    fn body<'s>(&self, headers: &[(String, String)], seen: &'s Seen) -> Option<Cow<'s, [u8]>> {
         let Seen::Bytes(bytes) = seen else {
             return None;
         };
         let gzip = header_value(headers, "content-encoding")
             .is_some_and(|e| e.trim().eq_ignore_ascii_case("gzip"));
         if !gzip {
-            return Some(utf8(bytes));
+            return Some(Cow::Borrowed(&bytes[..]));
         }
         let mut decoded = Vec::new();
         let limit = self.max_body_bytes as u64 + 1;
-        match flate2::read::GzDecoder::new(&bytes[..])
+        match flate2::read::MultiGzDecoder::new(&bytes[..])
             .take(limit)
             .read_to_end(&mut decoded)
         {
             Ok(_) if decoded.len() as u64 >= limit => None,
-            Ok(_) => Some(Cow::Owned(String::from_utf8(decoded).unwrap_or_else(
-                |invalid| String::from_utf8_lossy(invalid.as_bytes()).into_owned(),
-            ))),
+            Ok(_) => Some(Cow::Owned(decoded)),
             // Not gzip after all: validated as sent, so the finding says what is wrong.
-            Err(_) => Some(utf8(bytes)),
+            Err(_) => Some(Cow::Borrowed(&bytes[..])),
         }
     }
 }
 
-/// `bytes` as text; invalid UTF-8 replaced (the parser then reports the body). The strict
-/// check first: it is several times faster than the lossy one on valid text.
-fn utf8(bytes: &[u8]) -> Cow<'_, str> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => Cow::Borrowed(text),
-        Err(_) => String::from_utf8_lossy(bytes),
-    }
-}
-
 /// One line of the extended NDJSON capture (see [`traffic::CaptureFormat::Ndjson`]): bodies as
-/// text (decoded), the recorded headers, credentials redacted.
-fn record_line(seen: &Forwarded, request: Option<&str>, response: Option<&str>) -> String {
+/// text (decoded), the recorded headers; what `redaction` names is written as `[redacted]`
+/// (secret headers by name only, secret query values, `writeOnly` members and `--redact`
+/// pointers of JSON bodies). A body that is not JSON is written as it is (lossy UTF-8): its
+/// members cannot be told apart. `None` bodies were over the cap and are left out.
+fn record_line(
+    redaction: &Redaction,
+    seen: &Forwarded,
+    request: Option<(&Body, &[u8])>,
+    response: Option<(&Body, &[u8])>,
+) -> String {
     let headers = |list: &[(String, String)]| {
         let mut map = serde_json::Map::new();
         for (name, value) in list {
-            if is_credential(name) {
-                map.insert(name.clone(), json!("[redacted]"));
+            if redaction.is_secret_header(name) {
+                map.insert(name.clone(), json!(REDACTED));
             } else if RECORDED_HEADERS.contains(&name.as_str()) {
                 map.insert(name.clone(), json!(value));
             }
@@ -280,7 +298,7 @@ fn record_line(seen: &Forwarded, request: Option<&str>, response: Option<&str>) 
     };
     let mut line = json!({
         "method": seen.method,
-        "path": seen.target,
+        "path": redaction.target(&seen.target),
         "status": seen.status,
         "request_headers": headers(&seen.request_headers),
         "response_headers": headers(&seen.response_headers),
@@ -289,11 +307,23 @@ fn record_line(seen: &Forwarded, request: Option<&str>, response: Option<&str>) 
         ("request", &seen.request_headers, request),
         ("response", &seen.response_headers, response),
     ];
-    for (side, list, text) in fields {
+    for (side, list, body) in fields {
         if let Some(content_type) = header_value(list, "content-type") {
             line[format!("{side}_content_type")] = json!(content_type);
         }
-        if let Some(text) = text.filter(|t| !t.is_empty()) {
+        let text = match body {
+            Some((Body::Json(value), raw)) => {
+                let mut copy = value.clone();
+                if redaction.body(&mut copy) {
+                    copy.to_string()
+                } else {
+                    String::from_utf8_lossy(raw).into_owned()
+                }
+            }
+            Some((_, raw)) => String::from_utf8_lossy(raw).into_owned(),
+            None => continue,
+        };
+        if !text.is_empty() {
             line[format!("{side}_body_text")] = json!(text);
         }
     }

@@ -10,6 +10,13 @@
 //! forwarded as they are and decoded only to validate them. An unreachable upstream answers 502, one slower
 //! than `--upstream-timeout` 504. `GET /_conformance/summary` returns the counts; Ctrl-C or
 //! SIGTERM prints them and exits 1 when something failed.
+//!
+//! The proxy is served by [`server_runtime::serve::serve_service`], like every server of the
+//! project: a connection cap (`--max-connections`), a header-read timeout, a bounded shutdown
+//! and a pause after `accept` errors. A request body is read under an idle timer and a
+//! deadline ([`body::Timers`]); one that runs out is answered `408 request_timeout` with
+//! `Connection: close`, and a body whose framing is broken (a malformed chunk) `400
+//! bad_request`: both are the client's doing, never the upstream's `502`.
 
 pub mod body;
 pub mod findings;
@@ -28,9 +35,11 @@ use bytes::Bytes;
 use hyper::body::Incoming;
 use hyper::header::{HeaderMap, HeaderName, HeaderValue, CONNECTION, CONTENT_TYPE, HOST};
 use hyper::{Request, Response, StatusCode, Uri};
-use hyper_util::rt::{TokioIo, TokioTimer};
 
-use body::{collect_bounded, Forwarded};
+use server_runtime::serve::ServeOptions;
+use spec_model::redact::Redaction;
+
+use body::{collect_bounded, BodyError, Forwarded, Timed, Timers};
 use findings::{Seen, Summary, Worker};
 
 /// Where the summary is served (outside every API's paths: no spec has a `/_conformance` path).
@@ -55,6 +64,15 @@ pub struct Config {
     pub queue_bytes: usize,
     /// Round-trip bodies through the generated types (loss findings).
     pub round_trip: bool,
+    /// The timers a request body is read under.
+    pub body_timers: Timers,
+    /// The upstream connection pool's bounds.
+    pub pool: upstream::Pool,
+    /// Client connections served at once (more wait in the listen backlog).
+    pub max_connections: usize,
+    /// JSON pointers into bodies redacted in the recording and the log lines, beyond what the
+    /// spec marks secret ([`spec_model::redact`]).
+    pub redact: Vec<String>,
 }
 
 struct State {
@@ -62,6 +80,7 @@ struct State {
     client: upstream::UpstreamClient,
     timeout: Duration,
     max_body_bytes: usize,
+    body_timers: Timers,
     /// Each exchange with its [`findings::Forwarded::queued_bytes`], computed once.
     queue: SyncSender<(usize, findings::Forwarded)>,
     /// What waits in `queue`; the validation thread takes each exchange off when it is done.
@@ -164,9 +183,14 @@ async fn handle(
             serde_json::json!({"error": "bad_gateway", "message": message}),
         ))
     };
-    let request_body = match collect_bounded(body, state.max_body_bytes).await {
+    let request_body = match collect_bounded(
+        Timed::new(body, Some(state.body_timers)),
+        state.max_body_bytes,
+    )
+    .await
+    {
         Ok(body) => body,
-        Err(error) => return bad_gateway(format!("reading the request body: {error}")),
+        Err(error) => return Ok(unreadable_request(&error)),
     };
     let request_seen = match &request_body {
         Forwarded::Whole(bytes) => Seen::Bytes(bytes.clone()),
@@ -180,10 +204,12 @@ async fn handle(
     parts.headers.remove(HOST);
     parts.version = hyper::Version::HTTP_11;
     let method = parts.method.to_string();
-    let forwarded = state
-        .client
-        .request(Request::from_parts(parts, request_body));
-    let response = match tokio::time::timeout(state.timeout, forwarded).await {
+    let response = match tokio::time::timeout(
+        state.timeout,
+        send_with_one_retry(&state.client, parts, request_body),
+    )
+    .await
+    {
         Err(_) => {
             return Ok(local(
                 StatusCode::GATEWAY_TIMEOUT,
@@ -204,7 +230,7 @@ async fn handle(
     let (mut parts, body) = response.into_parts();
     let response_body = match tokio::time::timeout(
         state.timeout,
-        collect_bounded(body, state.max_body_bytes),
+        collect_bounded(Timed::new(body, None), state.max_body_bytes),
     )
     .await
     {
@@ -238,6 +264,54 @@ async fn handle(
     }
     strip_hop_by_hop(&mut parts.headers);
     Ok(Response::from_parts(parts, response_body))
+}
+
+/// The answer to a request whose body could not be read: the client's doing, so 408 when it
+/// stalled (the connection is closed: the rest of the body is not waited for) and 400 when its
+/// framing is broken.
+fn unreadable_request(error: &BodyError) -> Response<Forwarded> {
+    if error.is_timeout() {
+        let mut response = local(
+            StatusCode::REQUEST_TIMEOUT,
+            serde_json::json!({"error": "request_timeout", "message": format!("reading the request body: {error}")}),
+        );
+        response
+            .headers_mut()
+            .insert(CONNECTION, HeaderValue::from_static("close"));
+        return response;
+    }
+    local(
+        StatusCode::BAD_REQUEST,
+        serde_json::json!({"error": "bad_request", "message": format!("reading the request body: {error}")}),
+    )
+}
+
+/// Sends the request; sends it once more when it failed in a way [`upstream::retryable`] allows
+/// and its body is whole in memory (a streamed body is already spent).
+async fn send_with_one_retry(
+    client: &upstream::UpstreamClient,
+    parts: hyper::http::request::Parts,
+    body: Forwarded,
+) -> Result<Response<Incoming>, hyper_util::client::legacy::Error> {
+    let again = match &body {
+        Forwarded::Whole(bytes) => {
+            let mut copy = Request::new(Forwarded::Whole(bytes.clone()));
+            *copy.method_mut() = parts.method.clone();
+            *copy.uri_mut() = parts.uri.clone();
+            *copy.version_mut() = parts.version;
+            *copy.headers_mut() = parts.headers.clone();
+            Some(copy)
+        }
+        Forwarded::Streaming { .. } => None,
+    };
+    let method = parts.method.clone();
+    match client.request(Request::from_parts(parts, body)).await {
+        Err(error) if upstream::retryable(&method, &error) => match again {
+            Some(again) => client.request(again).await,
+            None => Err(error),
+        },
+        result => result,
+    }
 }
 
 /// What waits for validation: exchanges and their [`findings::Forwarded::queued_bytes`]
@@ -296,7 +370,17 @@ pub fn run(
             config.upstream
         ));
     }
-    let client = upstream::client(config.upstream_ca.as_deref())?;
+    let client = upstream::client(config.upstream_ca.as_deref(), config.pool)?;
+    let mut redaction = Redaction::from_spec(&spec);
+    for pointer in &config.redact {
+        if !pointer.starts_with('/') {
+            return Err(format!(
+                "--redact {pointer}: give a JSON pointer into a body, such as /data/password"
+            ));
+        }
+        redaction = redaction.with_pointer(pointer.clone());
+    }
+    let redaction_list = redaction.describe();
     let record = match &config.record {
         Some(path) => Some(Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).map_err(|e| format!("--record {}: {e}", path.display()))?,
@@ -328,6 +412,7 @@ pub fn run(
                 record,
                 max_body_bytes,
                 sequence: 0,
+                redaction,
             };
             for (bytes, exchange) in receiver {
                 worker.handle(exchange);
@@ -349,6 +434,7 @@ pub fn run(
         client,
         timeout: config.timeout,
         max_body_bytes: config.max_body_bytes,
+        body_timers: config.body_timers,
         queue: sender,
         backlog,
         queue_bytes: config.queue_bytes,
@@ -357,11 +443,14 @@ pub fn run(
     });
     let listen = config.listen;
     let served: Result<(), String> = runtime.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(listen)
+        let listener = server_runtime::serve::TcpListener::bind(listen)
             .await
             .map_err(|e| format!("--listen {listen}: {e}"))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         eprintln!("conformance proxy: listening on {address}");
+        for line in &redaction_list {
+            eprintln!("conformance proxy: redacted in the recording and the log: {line}");
+        }
         if config.queue_bytes < config.max_body_bytes.saturating_mul(2) {
             eprintln!(
                 "conformance proxy: warning: --queue-bytes {} is under twice --max-body-bytes {}: an exchange larger than the queue's bound is never validated (counted as dropped)",
@@ -370,26 +459,21 @@ pub fn run(
         }
         let mut terminate = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
             .map_err(|e| e.to_string())?;
-        loop {
+        let stopped = async move {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => break,
-                _ = terminate.recv() => break,
-                accepted = listener.accept() => {
-                    let Ok((stream, _)) = accepted else { continue };
-                    let _ = stream.set_nodelay(true);
-                    let state = Arc::clone(&state);
-                    tokio::spawn(async move {
-                        let service = hyper::service::service_fn(move |request| handle(Arc::clone(&state), request));
-                        let _ = hyper::server::conn::http1::Builder::new()
-                            .timer(TokioTimer::new())
-                            .header_read_timeout(Duration::from_secs(30))
-                            .serve_connection(TokioIo::new(stream), service)
-                            .await;
-                    });
-                }
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
             }
-        }
-        Ok(())
+        };
+        let service =
+            hyper::service::service_fn(move |request| handle(Arc::clone(&state), request));
+        let options = ServeOptions::new()
+            .with_max_connections(config.max_connections)
+            // In-flight requests get the time to finish, but a shutdown never waits longer.
+            .with_shutdown_grace(Duration::from_secs(2));
+        server_runtime::serve::serve_service(listener, service, options, stopped)
+            .await
+            .map_err(|e| e.to_string())
     });
     // In-flight connections hold the last senders; stop them, then let validation drain.
     runtime.shutdown_timeout(Duration::from_secs(2));

@@ -1,12 +1,22 @@
 //! The client the proxy forwards with: plain HTTP, or HTTPS through rustls with the system's
-//! roots or a private CA (`--upstream-ca`).
+//! roots or a private CA (`--upstream-ca`); its pool of idle connections, and which failures a
+//! request is sent again after.
+//!
+//! Servers close idle keep-alive connections (the sandbox after 10 s, many after 5 to 60 s),
+//! and a connection the upstream has just closed, taken from the pool, fails the request sent
+//! on it. So the pool drops a connection idle for `--pool-idle-timeout-ms` (default 4 s, under
+//! the keep-alives usually met), keeps at most `--pool-max-idle-per-host` (default 32) idle
+//! connections (what a burst leaves is closed, not held), and a request that failed because
+//! its connection closed under it is sent once more when that cannot do harm ([`retryable`]).
+//! hyper-util already sends again a request its pool found closed before writing any of it.
 
 use std::path::Path;
+use std::time::Duration;
 
 use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioTimer};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 
@@ -14,8 +24,17 @@ use super::body::Forwarded;
 
 pub type UpstreamClient = Client<HttpsConnector<HttpConnector>, Forwarded>;
 
+/// The pool's bounds.
+#[derive(Debug, Clone, Copy)]
+pub struct Pool {
+    /// An idle connection is closed after this long.
+    pub idle_timeout: Duration,
+    /// Idle connections kept per upstream host at most.
+    pub max_idle_per_host: usize,
+}
+
 /// A client trusting `ca` (PEM, one or more certificates) or, without it, the system's roots.
-pub fn client(ca: Option<&Path>) -> Result<UpstreamClient, String> {
+pub fn client(ca: Option<&Path>, pool: Pool) -> Result<UpstreamClient, String> {
     let mut roots = rustls::RootCertStore::empty();
     match ca {
         Some(path) => {
@@ -57,5 +76,47 @@ pub fn client(ca: Option<&Path>) -> Result<UpstreamClient, String> {
         .https_or_http()
         .enable_http1()
         .wrap_connector(http);
-    Ok(Client::builder(TokioExecutor::new()).build(connector))
+    Ok(Client::builder(TokioExecutor::new())
+        // Without a timer the pool never expires an idle connection.
+        .pool_timer(TokioTimer::new())
+        .pool_idle_timeout(pool.idle_timeout)
+        .pool_max_idle_per_host(pool.max_idle_per_host)
+        .retry_canceled_requests(true)
+        .build(connector))
+}
+
+/// Whether a request that failed with `error` is sent once more: only an idempotent one (RFC
+/// 9110 section 9.2.2: sending it twice does what sending it once does), and only when the
+/// connection closed or was reset before an answer began (the keep-alive race: the upstream
+/// closed an idle connection as the request was written on it). A refused connection or a
+/// timeout is not retried: a second try would meet the same.
+pub fn retryable(method: &hyper::Method, error: &hyper_util::client::legacy::Error) -> bool {
+    use hyper::Method;
+    let idempotent = matches!(
+        *method,
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE | Method::PUT | Method::DELETE
+    );
+    if !idempotent || error.is_connect() {
+        return false;
+    }
+    let mut source = std::error::Error::source(error);
+    while let Some(inner) = source {
+        if let Some(hyper) = inner.downcast_ref::<hyper::Error>() {
+            if hyper.is_incomplete_message() || hyper.is_canceled() || hyper.is_closed() {
+                return true;
+            }
+        }
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            if matches!(
+                io.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+            ) {
+                return true;
+            }
+        }
+        source = inner.source();
+    }
+    false
 }
