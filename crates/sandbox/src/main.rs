@@ -256,15 +256,23 @@ async fn run(args: Args, which: Which, options: Vec<(Api, Options)>) -> std::io:
             .map(|(_, options)| options.clone())
             .unwrap_or_default();
         let server = sandbox::start_with(api, addr, credentials.clone(), start).await?;
-        println!("{}", banner(&server, &args));
+        announce(&banner(&server, &args));
         running.push(server);
     }
     let _ = tokio::signal::ctrl_c().await;
-    println!("shutting down");
+    announce("shutting down");
     for server in running {
         server.shutdown().await?;
     }
     Ok(())
+}
+
+/// Prints a line for whoever watches stdout. Informational only: a closed or full stdout (a
+/// parent that read the banner's first line and went away) must not stop the servers, as a
+/// failed `println!` would by panicking.
+fn announce(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
 fn banner(server: &sandbox::Running, args: &Args) -> String {

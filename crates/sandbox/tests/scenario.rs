@@ -179,3 +179,44 @@ async fn a_start_state_over_the_memory_cap_is_refused() {
         "{stderr}"
     );
 }
+
+/// A parent that reads the banner's first line and closes its end of stdout (a test harness,
+/// a script that only wanted the URL) must not stop the servers: the banner's next line, and
+/// "shutting down", go to a closed pipe.
+#[test]
+fn the_servers_outlive_a_closed_stdout() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sandbox"))
+        .args(["publica", "--listen", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap(); // the reader, and the pipe, are dropped here
+    let url = first
+        .split_whitespace()
+        .find(|word| word.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no URL in the banner {first:?}"));
+    let addr = url.trim_start_matches("http://").trim_end_matches('/');
+    std::thread::sleep(std::time::Duration::from_millis(200)); // the banner's second line
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(std::time::Duration::from_secs(10)))
+        .unwrap();
+    stream
+        .write_all(b"GET /_sandbox/state HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n")
+        .unwrap();
+    let mut answer = String::new();
+    let read = stream.read_to_string(&mut answer);
+    let exited = child.try_wait().unwrap();
+    child.kill().ok();
+    child.wait().unwrap();
+    assert!(exited.is_none(), "the sandbox exited: {exited:?}");
+    read.unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200 "), "{answer:?}");
+}
