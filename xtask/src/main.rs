@@ -125,11 +125,19 @@ fn run(root: &Path, command: Command) -> Result<ExitCode> {
 }
 
 /// The workspace root: `XTASK_ROOT` (tests run the binary against a scratch copy), else the
-/// parent of this package.
+/// parent of this package's directory as cargo names it when it runs the binary (`cargo
+/// xtask`), else as it was when the binary was compiled. The run-time name comes first: the
+/// fourth-API test builds a scratch copy whose artifacts share this workspace's build hashes,
+/// and a binary compiled there must still work on the workspace that runs it.
 fn workspace_root() -> PathBuf {
     if let Some(root) = std::env::var_os("XTASK_ROOT") {
         return PathBuf::from(root);
     }
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
-    manifest_dir.parent().unwrap_or(manifest_dir).to_owned()
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest_dir
+        .parent()
+        .map(Path::to_owned)
+        .unwrap_or(manifest_dir)
 }

@@ -9,8 +9,14 @@
 //! Ignored in `cargo test --workspace`: the copy's crates have the workspace's build hashes, so
 //! its build replaces their artifacts with ones compiled from other paths, and doctests
 //! compiled later in the same run fail to link (E0460, "found possibly newer version of
-//! crate"). `.ci/run` runs it after the test command:
+//! crate"). `.ci/run` runs it last, alone:
 //! `cargo test -p xtask --test fourth_api -- --ignored`.
+//!
+//! The replaced artifacts' fingerprints name the copy's sources (they sit under the target
+//! directory, so cargo records them relative to it), and a later build of the workspace took
+//! them as fresh: the workspace's own `xtask` ran on the copy's specs and git history. So the
+//! test deletes the copy when it passes, which makes every such fingerprint stale; a failed run
+//! leaves it for inspection, and the next build after `rm -r target/fourth-api` is clean.
 
 mod common;
 
@@ -152,4 +158,7 @@ fn a_fourth_spec_is_generated_built_and_checked_without_a_hand_edit() {
     assert!(ok, "conformance:\n{stdout}\n{stderr}");
     let acme_rows = stdout.lines().filter(|l| l.contains("acme")).count();
     assert!(acme_rows >= 3, "the acme examples are checked:\n{stdout}");
+
+    // The artifacts built from the copy must not pass for the workspace's own (module docs).
+    std::fs::remove_dir_all(root).unwrap();
 }

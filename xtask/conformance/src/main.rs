@@ -48,15 +48,18 @@ fn main() -> ExitCode {
 }
 
 /// The workspace root: `XTASK_ROOT` (set by `xtask`, and by tests running against a scratch
-/// copy), else two levels above this package.
+/// copy), else two levels above this package's directory as cargo names it at run time, or as
+/// it was at compile time (see `xtask`'s `workspace_root`).
 fn workspace_root() -> PathBuf {
     if let Some(root) = std::env::var_os("XTASK_ROOT") {
         return PathBuf::from(root);
     }
-    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest_dir = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest_dir
         .ancestors()
         .nth(2)
+        .map(Path::to_owned)
         .unwrap_or(manifest_dir)
-        .to_owned()
 }
