@@ -363,3 +363,33 @@ fn a_ref_alias_cycle_is_reported_with_the_pointer_chain() {
         "{problems:?}"
     );
 }
+
+/// The secrets each spec declares are what recordings and logs redact (`spec_model::redact`):
+/// every credential header or query key of a security scheme, and every password, which the
+/// specs mark `writeOnly` (a member that never comes back in an answer).
+#[test]
+fn every_password_and_credential_the_specs_declare_is_redacted() {
+    let expected: [(&str, &[&str], &[&str]); 3] = [
+        ("insightiq", &["authorization"], &[]),
+        ("publica", &["x-user-token"], &["new_password"]),
+        (
+            "instabot",
+            &["x-instabot-api-key", "authorization"],
+            &["userPassword"],
+        ),
+    ];
+    for (api, headers, members) in expected {
+        let spec = load(spec_dir().join(format!("{api}.yaml"))).unwrap();
+        let redaction = spec_model::redact::Redaction::from_spec(&spec);
+        for header in headers {
+            assert!(redaction.is_secret_header(header), "{api}: {header}");
+        }
+        for member in members {
+            let pointer = format!("/{member}");
+            assert!(redaction.covers_pointer(&pointer), "{api}: {member}");
+            let mut body = serde_json::json!({ *member: "s3cret" });
+            assert!(redaction.body(&mut body), "{api}: {member}");
+            assert_ne!(body[*member], "s3cret", "{api}: {member}");
+        }
+    }
+}

@@ -31,7 +31,7 @@ management system, ensuring secure and efficient access to your platform's resou
 Make sure you generated the api_token on your store.
 
 
-Version: 5.0.0*/
+Version: 5.1.0*/
     pub struct Client {
         pub(crate) baseurl: String,
         pub(crate) client: reqwest::Client,
@@ -65,7 +65,7 @@ Version: 5.0.0*/
 
     impl ClientInfo<client_runtime::Runtime> for Client {
         fn api_version() -> &'static str {
-            "5.0.0"
+            "5.1.0"
         }
 
         fn baseurl(&self) -> &str {
@@ -503,7 +503,7 @@ impl progenitor_client::ClientHooks<client_runtime::Runtime> for positional::Cli
         self.inner.execute(&self.client, request, info.operation_id).await
     }
 }
-/** Client for the Publica.la Integration API - Users (version 5.0.0): one method per operation, each returning a request builder (see [`operations`]).
+/** Client for the Publica.la Integration API - Users (version 5.1.0): one method per operation, each returning a request builder (see [`operations`]).
 
 Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.*/
 #[derive(Clone, Debug)]
@@ -543,7 +543,7 @@ impl Client {
             base_url: base_url.to_owned(),
             credentials: ::std::option::Option::None,
             options: client_runtime::ClientOptions::default()
-                .user_agent("publica-client/5.0.0"),
+                .user_agent("publica-client/5.1.0"),
         }
     }
 
@@ -559,7 +559,7 @@ impl Client {
 }
 /** Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
 
-Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `publica-client/5.0.0`, [`RetryPolicy::standard`], tokio's sleep.*/
+Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `publica-client/5.1.0`, [`RetryPolicy::standard`], tokio's sleep.*/
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `.build()`"]
 pub struct ClientBuilder {

@@ -495,7 +495,8 @@ static CREATE_USER_BODY_SCHEMA: LazySchema = LazySchema::new(
         },
         "new_password": {
           "type": "string",
-          "description": "Recommended."
+          "writeOnly": true,
+          "description": "Recommended. Write-only: a password the user logs in with, sent to set it and never part of an answer (the page shows it only in requests), so recordings and logs redact it."
         },
         "sessions_limit": {
           "type": [
@@ -583,7 +584,8 @@ static UPDATE_USER_BODY_SCHEMA: LazySchema = LazySchema::new(
         },
         "new_password": {
           "type": "string",
-          "description": "Recommended."
+          "writeOnly": true,
+          "description": "Recommended. Write-only: a password the user logs in with, sent to set it and never part of an answer (the page shows it only in requests), so recordings and logs redact it."
         },
         "sessions_limit": {
           "type": [

@@ -439,7 +439,7 @@ pub struct UserCreateRequest {
     pub email: ::std::string::String,
     /// Required. Your platform's identifier for the user.
     pub external_id: ::std::string::String,
-    /// Recommended.
+    /// Recommended. Write-only: a password the user logs in with, sent to set it and never part of an answer (the page shows it only in requests), so recordings and logs redact it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_password: ::std::option::Option<::std::string::String>,
     /// Accepted date format: yyyy-mm-dd. The sample sends an empty string.
@@ -671,7 +671,7 @@ pub struct UserUpdateRequest {
     pub email: ::std::string::String,
     /// Required. Your platform's identifier for the user.
     pub external_id: ::std::string::String,
-    /// Recommended.
+    /// Recommended. Write-only: a password the user logs in with, sent to set it and never part of an answer (the page shows it only in requests), so recordings and logs redact it.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub new_password: ::std::option::Option<::std::string::String>,
     /// Accepted date format: yyyy-mm-dd, or an empty string.
@@ -922,7 +922,7 @@ impl UserCreateRequest {
         self
     }
 
-    /// Sets `new_password`: Recommended.
+    /// Sets `new_password`: Recommended. Write-only: a password the user logs in with, sent to set it and never part of an answer (the page shows it only in requests), so recordings and logs redact it.
     #[must_use]
     pub fn with_new_password(
         mut self,
@@ -1219,7 +1219,7 @@ impl UserUpdateRequest {
         self
     }
 
-    /// Sets `new_password`: Recommended.
+    /// Sets `new_password`: Recommended. Write-only: a password the user logs in with, sent to set it and never part of an answer (the page shows it only in requests), so recordings and logs redact it.
     #[must_use]
     pub fn with_new_password(
         mut self,
