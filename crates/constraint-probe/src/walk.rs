@@ -216,4 +216,3 @@ pub(crate) fn rust_name<'a>(type_names: &'a [String], component: &str) -> Option
         })
         .map(String::as_str)
 }
-

@@ -34,4 +34,3 @@ impl Validator {
             .map_err(Clone::clone)
     }
 }
-

@@ -486,4 +486,3 @@ pub fn edits_of(document: &Value) -> Vec<Edit> {
     }
     edits
 }
-
