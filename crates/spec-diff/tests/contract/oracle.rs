@@ -14,12 +14,19 @@
 //!
 //! The client column means "the generated clients and any client that follows the spec".
 //! **Fails**: a column spec-diff calls compatible that an instance shows broken, unless
-//! [`EXCEPTIONS`] lists the kind as a deliberate tolerance with its reason. **Reported only**:
-//! a column spec-diff calls breaking that no instance witnesses. Instances judge validity
-//! alone; several breaks are about meaning (a `default` changes what an absent member means, a
-//! discriminator picks the variant, a rewritten `pattern` is breaking because two patterns
-//! cannot be compared), and the builder does not reach every value (`oneOf` alternatives,
+//! [`EXCEPTIONS`] lists the kind as a deliberate tolerance with its reason. **Reported only**
+//! (counted per kind, direction and column): a column spec-diff calls breaking that no instance
+//! witnesses. Instances judge validity alone; several breaks are about meaning (a `default`
+//! changes what an absent member means, `readOnly` in a request asks clients to stop sending a
+//! member, a rewritten `pattern` is breaking because two patterns cannot be compared), and the
+//! builder does not reach every value (nested `oneOf` alternatives, members behind a `$ref`,
 //! repeated array items), so an unwitnessed break is a limit of the instances, not of the rule.
+//!
+//! The generated clients' other tolerance, `null` in an optional member read as absent, needs
+//! no exception: spec-diff's client column also speaks for clients that follow the spec, which
+//! refuse a `null` the old schema did not allow, so `nullable-added` in a response is breaking
+//! for clients and the instances agree.
+//!
 //! The test prints how many schema edits it checked and how many it built no instance for, and
 //! holds the checked share to [`FLOOR_PERCENT`].
 
