@@ -3,8 +3,9 @@
 //! For every schema the generated types cover (each component, each inline request or response
 //! body, each path and query parameter) and every constraint the spec states on it, the probe
 //! builds one JSON instance that satisfies the spec and one that breaks exactly that constraint
-//! (both checked against the project's own OpenAPI-to-JSON-Schema conversion, so a probe never
-//! rests on a wrong instance), and asks the generated code whether it accepts each:
+//! (both built by `schema-instances` and checked against the project's own OpenAPI-to-JSON-Schema
+//! conversion, so a probe never rests on a wrong instance), and asks the generated code whether
+//! it accepts each:
 //!
 //! - schemas and bodies: deserialization into the generated type ([`Types`]);
 //! - parameters, client side: whether the client argument's Rust type can hold the value
@@ -16,7 +17,6 @@
 //! `accepted.yaml` ([`accepted`]); [`Report`] counts what is neither, and stale entries.
 
 pub mod accepted;
-mod instance;
 mod params;
 mod report;
 pub mod structure;

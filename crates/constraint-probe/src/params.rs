@@ -15,8 +15,9 @@ use serde_json::Value;
 use server_runtime::{LazySchema, ParamSpec};
 use spec_model::Spec;
 
-use crate::instance::Direction;
-use crate::walk::{self, judge, Validator, Walk};
+use schema_instances::{Direction, Validator, Walk};
+
+use crate::walk::judge;
 use crate::{Outcome, Row, Side, Types};
 
 /// Every parameter of every operation, once per place it is defined (a shared parameter is
@@ -67,7 +68,7 @@ fn parameter(spec: &Spec, operation: &str, param: &Parameter, types: &dyn Types)
         direction: Direction::Request,
         parameter: true,
     };
-    let probes = match walk::probes(spec, &schema_pointer, walk) {
+    let probes = match schema_instances::probes(spec, &schema_pointer, walk) {
         Ok(probes) => probes,
         Err(why) => {
             rows.push(row(

@@ -96,7 +96,10 @@ pub fn impact(kind: Kind, direction: Direction) -> Impact {
         (Kind::ParameterSerializationChanged, _) => Impact::wire(B, B),
         (Kind::PathParameterRenamed, _) => Impact::wire(C, C),
         // readOnly: not sent in requests; writeOnly: not sent in responses.
-        (Kind::ReadOnlyAdded, Rq) | (Kind::WriteOnlyAdded, Rs) => Impact::wire(B, C),
+        (Kind::WriteOnlyAdded, Rs) => Impact::wire(B, C),
+        // Clients must stop sending it, and a member servers required may now be left out
+        // (it leaves the request's `required`): the oracle's instances show the second.
+        (Kind::ReadOnlyAdded, Rq) => Impact::wire(B, B),
         (Kind::ReadOnlyRemoved, Rq) | (Kind::WriteOnlyRemoved, Rs) => Impact::wire(C, B),
         (Kind::ReadOnlyAdded | Kind::ReadOnlyRemoved, Rs)
         | (Kind::WriteOnlyAdded | Kind::WriteOnlyRemoved, Rq) => Impact::wire(C, C),

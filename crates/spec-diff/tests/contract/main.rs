@@ -2,6 +2,7 @@
 //! asserting kind, direction, the three columns and the bump, and the edits that must not be
 //! reported (one binary, a module per class).
 
+mod edit_space;
 mod support;
 
 mod coverage;
@@ -11,6 +12,7 @@ mod members;
 mod names;
 mod no_false_alarms;
 mod oasdiff;
+mod oracle;
 mod parameters;
 mod response_headers;
 mod schema_keywords;

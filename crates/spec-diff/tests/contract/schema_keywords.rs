@@ -165,13 +165,18 @@ fn a_required_response_member_made_write_only_stops_being_sent() {
         &[(Kind::WriteOnlyAdded, Rs, B, C, C)],
         Bump::Major,
     );
-    // readOnly on a request member: clients must stop sending it.
+}
+
+#[test]
+fn a_required_request_member_made_read_only_breaks_clients_and_servers() {
+    // Clients must stop sending it; servers, which required it, now get requests without it
+    // (a readOnly member leaves a request's `required`).
     assert_classified(
         &[(
             "        name: {type: string, description: The name.}",
             "        name: {type: string, readOnly: true}",
         )],
-        &[(Kind::ReadOnlyAdded, Rq, B, C, C)],
+        &[(Kind::ReadOnlyAdded, Rq, B, B, C)],
         Bump::Major,
     );
 }

@@ -1,5 +1,5 @@
 //! Instances that satisfy a schema: the probe's starting point. Each is checked against the
-//! project's JSON Schema conversion before use (`walk::Validator`), so a guess here that is
+//! project's JSON Schema conversion before use ([`crate::Validator`]), so a guess here that is
 //! wrong shows up as a row that was not probed, never as a false verdict.
 
 use serde_json::{json, Map, Value};
