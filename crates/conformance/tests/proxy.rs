@@ -890,10 +890,11 @@ fn open_descriptors(pid: u32) -> usize {
     std::fs::read_dir(format!("/proc/{pid}/fd")).map_or(0, |dir| dir.count())
 }
 
-// Ignored by default: on this 2-core machine shared with other builds (load average 11), a
-// debug build of the sandbox alone left 161 of 2,000 connections unanswered within 20 s; at a
-// load average of 2 all four bursts were answered 2xx in about 20 s. Run it on idle cores:
-// `cargo test -p conformance --test proxy -- --ignored two_bursts --nocapture`.
+// Ignored in the test command: on this 2-core machine shared with other builds (load average
+// 11), a debug build of the sandbox alone left 161 of 2,000 connections unanswered within 20 s;
+// at a load average of 1-2 all four bursts were answered 2xx in 20-41 s. `.ci/run` runs it
+// alone, after the test command: `cargo test -p conformance --test proxy -- --ignored
+// two_bursts --nocapture`.
 #[ignore = "needs idle cores: 2,000 connections to a debug build take over 20 s on 2 busy cores"]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_bursts_of_2000_connections_are_all_answered_2xx_through_the_proxy_and_directly() {
@@ -927,13 +928,11 @@ async fn two_bursts_of_2000_connections_are_all_answered_2xx_through_the_proxy_a
             }
         }
     }
-    // At most --pool-max-idle-per-host (32) upstream connections stay pooled; they close once
-    // idle for --pool-idle-timeout-ms (the pool checks at that interval, so within two).
+    // Just after the bursts the proxy still holds the pooled upstream connections (at most
+    // --pool-max-idle-per-host, 32) and downstream ones its clients closed but it has not reaped
+    // yet (59 seen at a load average of 1.6), so that figure is printed, not bounded; what is
+    // bounded is the count once the pool's idle timer (--pool-idle-timeout-ms) has run.
     let just_after = open_descriptors(proxy.child.id());
-    assert!(
-        just_after <= idle + 32 + 4,
-        "idle {idle}, just after {just_after}"
-    );
     let mut after = just_after;
     let waited = std::time::Instant::now();
     while after > idle + 4 && waited.elapsed() < Duration::from_secs(5) {
