@@ -17,11 +17,7 @@ pub fn spawn_binary(api: &str, args: &[&str], env: &[(&str, &str)]) -> (Child, S
     let mut child = command.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut first = String::new();
-    let mut reader = BufReader::new(stdout);
-    reader.read_line(&mut first).unwrap();
-    // Keep reading what the binary prints after its first line (the banner's second line):
-    // with the pipe closed, its next write fails and it exits.
-    std::thread::spawn(move || std::io::copy(&mut reader, &mut std::io::sink()));
+    BufReader::new(stdout).read_line(&mut first).unwrap();
     let url = first
         .split_whitespace()
         .find(|word| word.starts_with("http://"))
