@@ -126,12 +126,16 @@ fn a_duplicate_operation_id_is_reported() {
 }
 
 #[test]
-fn an_operation_without_security_is_reported() {
+fn a_spec_without_security_is_told_once_which_schemes_are_supported() {
     let problems = problems_after("insightiq", "security:\n  - basicAuth: []\n", "");
-    assert_eq!(problems.len(), 6, "{problems:?}");
-    assert!(problems
-        .iter()
-        .all(|p| p.message.contains("has no security requirement")));
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert_eq!(problems[0].pointer, "/info");
+    assert!(problems[0]
+        .message
+        .contains("states no security requirement"));
+    assert!(problems[0]
+        .message
+        .contains("`type: http, scheme: basic` and `type: apiKey, in: header`"));
 }
 
 #[test]

@@ -34,14 +34,22 @@ pub fn run(root: &Path, check: bool) -> Result<ExitCode> {
         eprintln!("nothing was written (see `cargo xtask diff`)");
         return Ok(ExitCode::FAILURE);
     }
-    let apis = match codegen::generate_dir(&root.join("spec")) {
-        Ok(apis) => apis,
-        Err(error) => {
-            eprintln!("error: {error}");
-            eprintln!("nothing was written");
-            return Ok(ExitCode::FAILURE);
+    // Loaded with paths relative to the root, as the checks above were: a generator error names
+    // `spec/<api>.yaml`, not where the checkout happens to be.
+    let mut apis = Vec::new();
+    for loaded in crate::specs::load_all(root)? {
+        let generated = loaded
+            .map_err(|error| error.to_string())
+            .and_then(|spec| codegen::generate(&spec).map_err(|error| error.to_string()));
+        match generated {
+            Ok(api) => apis.push(api),
+            Err(error) => {
+                eprintln!("error: {error}");
+                eprintln!("nothing was written");
+                return Ok(ExitCode::FAILURE);
+            }
         }
-    };
+    }
     let mut files: Vec<codegen::GeneratedFile> =
         apis.iter().flat_map(|a| a.files.clone()).collect();
     let registry = codegen::registry(&apis);

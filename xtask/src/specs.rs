@@ -28,11 +28,20 @@ pub fn problems(root: &Path) -> Result<Vec<String>> {
     let mut problems = Vec::new();
     for loaded in load_all(root)? {
         match loaded {
-            Ok(spec) => problems.extend(spec_model::check(&spec).iter().map(ToString::to_string)),
+            Ok(spec) => problems.extend(problems_of(&spec).iter().map(ToString::to_string)),
             Err(error) => problems.push(error.to_string()),
         }
     }
     Ok(problems)
+}
+
+/// The spec's invariants, then what the generators need of it: one list, so that a spec written
+/// elsewhere learns everything it must change in one run.
+fn problems_of(spec: &Spec) -> Vec<spec_model::Problem> {
+    let mut problems = spec_model::check(spec);
+    problems.extend(codegen::conventions::check(spec));
+    problems.sort_by_key(|p| p.line.unwrap_or(usize::MAX));
+    problems
 }
 
 /// `cargo xtask specs`: loads and checks every spec and prints what it defines; exit 1 on any
@@ -60,7 +69,7 @@ pub fn run(root: &Path) -> Result<ExitCode> {
         for op in spec.operations() {
             println!("    {:<28} {:<6} {}", op.name(), op.method, op.path);
         }
-        for problem in spec_model::check(&spec) {
+        for problem in problems_of(&spec) {
             eprintln!("error: {problem}");
             failed = true;
         }

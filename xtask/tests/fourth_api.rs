@@ -1,6 +1,8 @@
 //! The set of APIs is the set of `spec/*.yaml` files. A fourth spec added to a scratch copy of
 //! the workspace gets its three crates and its registry entry from `cargo xtask codegen`, builds,
-//! and has its examples checked by `cargo xtask conformance`, with no hand edit anywhere.
+//! and has its examples checked by `cargo xtask conformance`, with no hand edit anywhere; and
+//! the corpus specs written by others that pass the checks (`corpus.rs`) give crates that pass
+//! clippy.
 //!
 //! The scratch copy shares the workspace's build directory (`CARGO_BUILD_BUILD_DIR`), so only
 //! the copy's own crates are compiled, while its binaries go to a target directory of its own
@@ -24,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::git;
+use common::{git, GENERATE_WHEN_FIXED};
 
 fn workspace() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap()
@@ -38,6 +40,10 @@ fn build_dir() -> PathBuf {
 
 /// A copy of every file git tracks in the workspace, committed on `main`, at a fixed place in
 /// the build directory (so that its crates keep their build hashes from run to run).
+/// The tests of this file share one scratch copy (and the build directory's artifacts of the
+/// copy's crates): they take turns.
+static ALONE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 fn scratch_workspace() -> PathBuf {
     let listed = Command::new("git")
         .args(["ls-files", "-z"])
@@ -111,6 +117,9 @@ fn drain(mut pipe: impl std::io::Read + Send + 'static) -> std::thread::JoinHand
 #[test]
 #[ignore = "shares the build directory; run alone after the workspace's tests (see the module docs)"]
 fn a_fourth_spec_is_generated_built_and_checked_without_a_hand_edit() {
+    let _alone = ALONE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     let scratch = scratch_workspace();
     let root = scratch.as_path();
     std::fs::copy(
@@ -160,5 +169,42 @@ fn a_fourth_spec_is_generated_built_and_checked_without_a_hand_edit() {
     assert!(acme_rows >= 3, "the acme examples are checked:\n{stdout}");
 
     // The artifacts built from the copy must not pass for the workspace's own (module docs).
+    std::fs::remove_dir_all(root).unwrap();
+}
+
+/// The corpus specs that generate (see `corpus.rs`) give crates that build and pass clippy, all
+/// targets, warnings denied: a spec that passes the checks never yields code that does not
+/// compile.
+#[test]
+#[ignore = "shares the build directory; run alone after the workspace's tests (see the module docs)"]
+fn the_corpus_generates_crates_that_pass_clippy() {
+    let _alone = ALONE
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let scratch = scratch_workspace();
+    let root = scratch.as_path();
+    for name in GENERATE_WHEN_FIXED {
+        std::fs::copy(
+            workspace().join(format!("xtask/tests/corpus/fixed/{name}.yaml")),
+            root.join(format!("spec/{name}.yaml")),
+        )
+        .unwrap();
+    }
+    let limit = Duration::from_secs(1200);
+    let (ok, stdout, stderr) = cargo(root, &["xtask", "codegen"], limit);
+    assert!(ok, "codegen:\n{stdout}\n{stderr}");
+
+    let mut args = vec!["clippy".to_owned(), "--all-targets".to_owned()];
+    for name in GENERATE_WHEN_FIXED {
+        for kind in ["types", "client", "server"] {
+            args.push("-p".into());
+            args.push(format!("{}-{kind}", name.replace('_', "-")));
+        }
+    }
+    args.extend(["--".into(), "-D".into(), "warnings".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (ok, stdout, stderr) = cargo(root, &args, limit);
+    assert!(ok, "clippy:\n{stdout}\n{stderr}");
+
     std::fs::remove_dir_all(root).unwrap();
 }

@@ -10,6 +10,7 @@
 //! Every emitter reads the [`model::ApiModel`] and nothing else; see `ARCHITECTURE.md`.
 
 mod adapter;
+pub mod conventions;
 mod docs;
 mod emit;
 pub mod files;

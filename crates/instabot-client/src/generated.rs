@@ -107,13 +107,12 @@ Sends a `GET` request to `/users`
 Arguments:
 - `limit`: Number of users to return. The page's sample call passes limit=20 to retrieve the first 20 users; it gives no bounds and no default.
 - `resolve`: Available options for resolve query parameter:
-- organizations: returns list of organizations user belongs to
-- userSegments: returns list of user segments user belongs to
-- conversations: returns list of conversations user has engaged with
+  - organizations: returns list of organizations user belongs to
+  - userSegments: returns list of user segments user belongs to
+  - conversations: returns list of conversations user has engaged with
 
-You must include the resolve=conversations in your API request in order to receive the
-conversations, sessions, goalnodes, and responses objects in the returned user object.
-
+  You must include the resolve=conversations in your API request in order to receive the
+  conversations, sessions, goalnodes, and responses objects in the returned user object.
 - `skip`: Number of users to skip. The page's sample call passes skip=0.
 - `type_`: all: Return both anonymous, and registered users.
 */
@@ -301,13 +300,12 @@ Sends a `GET` request to `/users/{objectId}`
 Arguments:
 - `object_id`: The {OBJECT_ID} identifier of the user object.
 - `resolve`: Available options for resolve query parameter:
-- organizations: returns list of organizations user belongs to
-- userSegments: returns list of user segments user belongs to
-- conversations: returns list of conversations user has engaged with
+  - organizations: returns list of organizations user belongs to
+  - userSegments: returns list of user segments user belongs to
+  - conversations: returns list of conversations user has engaged with
 
-You must include the resolve=conversations in your API request in order to receive the
-conversations, sessions, goalnodes, and responses objects in the returned user object.
-
+  You must include the resolve=conversations in your API request in order to receive the
+  conversations, sessions, goalnodes, and responses objects in the returned user object.
 */
         pub async fn get_user<'a>(
             &'a self,

@@ -8,6 +8,11 @@ use serde_json::Value;
 
 use crate::{escape_pointer, Spec};
 
+/// What to write when security is missing, and which schemes the generators support.
+const SECURITY_HELP: &str = "add a top-level `security: [{<scheme>: []}]` naming a scheme of \
+    `components/securitySchemes`; the generators support `type: http, scheme: basic` and \
+    `type: apiKey, in: header` (see spec/README.md, \"What the generators support\")";
+
 /// One broken invariant, with where it is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {
@@ -82,12 +87,29 @@ fn check_operations(spec: &Spec, out: &mut Vec<(String, String)>) {
     // typed model lists a path's methods in a fixed order, not the file's).
     let mut operations = spec.operations();
     operations.sort_by_key(|op| spec.line_of(&op.pointer()).unwrap_or(usize::MAX));
+    // A spec that states no security at all is told so once, not once per operation.
+    let global_security_missing_everywhere = spec.document.get("security").is_none()
+        && !operations.is_empty()
+        && operations
+            .iter()
+            .all(|op| op.value.get("security").is_none());
+    if global_security_missing_everywhere {
+        out.push((
+            "/info".into(),
+            format!("the spec states no security requirement; {SECURITY_HELP}"),
+        ));
+    }
     for op in operations {
         let pointer = op.pointer();
         let raw = op.value;
 
         match &op.operation.operation_id {
-            None => out.push((pointer.clone(), "operation has no operationId".into())),
+            None => out.push((
+                pointer.clone(),
+                "operation has no operationId: add `operationId: <verb_noun>` in snake_case (it \
+                 names the generated methods)"
+                    .into(),
+            )),
             Some(id) => match seen.get(id) {
                 Some(first) => out.push((
                     format!("{pointer}/operationId"),
@@ -118,10 +140,15 @@ fn check_operations(spec: &Spec, out: &mut Vec<(String, String)>) {
                     }
                 }
             }
-            _ => out.push((
+            _ if !global_security_missing_everywhere => out.push((
                 pointer.clone(),
-                format!("operation `{}` has no security requirement", op.name()),
+                format!(
+                    "operation `{}` has no security requirement: public operations are not \
+                     generated; {SECURITY_HELP}",
+                    op.name()
+                ),
             )),
+            _ => {}
         }
 
         check_responses(spec, &op.name(), &pointer, raw, out);
@@ -150,9 +177,16 @@ fn check_responses(
     let mut error_schemas: Vec<(String, &Value)> = Vec::new();
     let mut has_success = false;
     for (status, response) in responses {
-        let response_pointer = format!("{pointer}/responses/{}", escape_pointer(status));
-        let response = follow(spec, response);
+        let here = format!("{pointer}/responses/{}", escape_pointer(status));
+        // A shared response (`$ref`) is reported where it is written.
+        let (response_pointer, response) = match spec.follow(response) {
+            Ok(followed) => (followed.pointer_or(&here), followed.value),
+            Err(_) => (here, response),
+        };
         let is_success = status.starts_with('2');
+        // Informational and redirect answers carry neither (the generator conventions refuse
+        // them, with the reason).
+        let is_error = status.starts_with('4') || status.starts_with('5') || status == "default";
         has_success |= is_success;
         let Some(content) = response.get("content").and_then(Value::as_object) else {
             continue;
@@ -161,12 +195,11 @@ fn check_responses(
             let media_pointer =
                 format!("{response_pointer}/content/{}", escape_pointer(media_type));
             if let Some(schema) = media.get("schema") {
-                let bucket = if is_success {
-                    &mut success_schemas
-                } else {
-                    &mut error_schemas
-                };
-                bucket.push((media_pointer.clone(), schema));
+                if is_success {
+                    success_schemas.push((media_pointer.clone(), schema));
+                } else if is_error {
+                    error_schemas.push((media_pointer.clone(), schema));
+                }
             }
             let has_example = media.get("example").is_some()
                 || media
@@ -176,7 +209,10 @@ fn check_responses(
             if is_success && !has_example {
                 out.push((
                     media_pointer,
-                    format!("success body of `{name}` ({status}) has no example"),
+                    format!(
+                        "success body of `{name}` ({status}) has no example: add `example:` (or \
+                         named `examples:`) beside its `schema`, with a body the API sends"
+                    ),
                 ));
             }
         }
@@ -184,7 +220,10 @@ fn check_responses(
     if !has_success {
         out.push((
             format!("{pointer}/responses"),
-            format!("operation `{name}` documents no 2xx response"),
+            format!(
+                "operation `{name}` documents no 2xx response: add the status it answers on \
+                 success (e.g. `'200'` with its body, or `'204'`)"
+            ),
         ));
     }
     for (kind, schemas) in [("success", success_schemas), ("error", error_schemas)] {
@@ -201,9 +240,4 @@ fn check_responses(
             }
         }
     }
-}
-
-/// Follows a `$ref` chain to the object it names (a broken one is reported by `check_refs`).
-fn follow<'a>(spec: &'a Spec, value: &'a Value) -> &'a Value {
-    spec.follow(value).map_or(value, |followed| followed.value)
 }

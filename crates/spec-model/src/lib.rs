@@ -36,6 +36,8 @@ pub struct Spec {
     /// The same document as a JSON tree, for `$ref` resolution and JSON pointers.
     pub document: serde_json::Value,
     source: String,
+    /// Each pointer's line, read from `source` the first time a message needs one.
+    lines: std::sync::OnceLock<locate::Lines>,
 }
 
 /// Why a spec could not be loaded.
@@ -171,6 +173,7 @@ pub fn parse(path: impl AsRef<Path>, source: String) -> Result<Spec, LoadError> 
         openapi,
         document,
         source,
+        lines: std::sync::OnceLock::new(),
     })
 }
 
@@ -266,9 +269,12 @@ impl Spec {
         follow(&self.document, value)
     }
 
-    /// The 1-based line of the spec text a JSON pointer points at (best effort: block-style YAML).
+    /// The 1-based line of the spec text a JSON pointer points at (a member's key, a sequence's
+    /// item); `None` for the root and for a pointer into nothing.
     pub fn line_of(&self, pointer: &str) -> Option<usize> {
-        locate::line_of(&self.source, pointer)
+        self.lines
+            .get_or_init(|| locate::Lines::of(&self.source))
+            .line_of(pointer)
     }
 
     /// `file:line` (or just `file`) for a JSON pointer, for messages.

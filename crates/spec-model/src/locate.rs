@@ -1,121 +1,155 @@
-//! Maps a JSON pointer to a line of block-style YAML, for error messages.
+//! Maps a JSON pointer to its line in the spec's text, for error messages.
 //!
-//! A best-effort scanner, not a YAML parser: it walks the pointer one segment at a time, looking
-//! for `key:` among the children of the current node, or the n-th `- ` item of a sequence. The
-//! specs are written in block style, where this is exact; anywhere else it returns `None`.
+//! The text is read once more by a YAML parser that reports positions (`yaml-rust2`'s marked
+//! events): every key and every sequence item gets the line it starts on. This holds for block
+//! YAML, flow YAML and JSON alike (a vendor's published spec is often JSON saved as `.yaml`).
+//! A pointer to a mapping member is the line of its key; to a sequence item, the line of the
+//! item. The root has no line.
 
-#[derive(Clone, Copy)]
-struct Node {
-    /// Line of the node's key (or of its `- ` item marker); `None` for the document root.
-    line: Option<usize>,
-    indent: isize,
-    /// For a sequence item, the column its inline mapping starts at (`- key: v`).
-    item_column: Option<isize>,
+use std::collections::HashMap;
+
+use yaml_rust2::parser::{MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+use yaml_rust2::Event;
+
+/// Every pointer of a document with its 1-based line.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Lines {
+    by_pointer: HashMap<String, usize>,
 }
 
-pub(crate) fn line_of(source: &str, pointer: &str) -> Option<usize> {
-    let lines: Vec<&str> = source.lines().collect();
-    let mut node = Node {
-        line: None,
-        indent: -1,
-        item_column: None,
-    };
-    for raw in pointer.split('/').skip(1) {
-        let segment = crate::unescape_pointer(raw);
-        node = child(&lines, node, &segment)?;
-    }
-    node.line.map(|l| l + 1)
-}
-
-fn indent_of(line: &str) -> isize {
-    (line.len() - line.trim_start().len()) as isize
-}
-
-fn is_content(line: &str) -> bool {
-    let t = line.trim_start();
-    !t.is_empty() && !t.starts_with('#')
-}
-
-fn key_matches(text: &str, segment: &str) -> bool {
-    ["", "'", "\""]
-        .iter()
-        .any(|q| text.starts_with(&format!("{q}{segment}{q}:")))
-}
-
-fn child(lines: &[&str], node: Node, segment: &str) -> Option<Node> {
-    // An item's first key sits on the item line itself.
-    if let (Some(line), Some(column)) = (node.line, node.item_column) {
-        if key_matches(&lines[line][column as usize..], segment) {
-            return Some(Node {
-                line: Some(line),
-                indent: column,
-                item_column: None,
-            });
+impl Lines {
+    /// Reads `source`; a text the parser refuses yields what was read before the error (the spec
+    /// was already parsed by `serde_yaml`, so this is only a fallback for exotic YAML).
+    pub(crate) fn of(source: &str) -> Lines {
+        let mut walker = Walker::default();
+        let _partial_is_enough = Parser::new_from_str(source).load(&mut walker, false);
+        Lines {
+            by_pointer: walker.lines,
         }
     }
-    let first = node.line.map_or(0, |l| l + 1);
-    let index: Option<usize> = segment.parse().ok();
-    let mut items_seen = 0usize;
-    let mut child_indent: Option<isize> = None;
-    for (number, line) in lines.iter().enumerate().skip(first) {
-        if !is_content(line) {
-            continue;
-        }
-        let indent = indent_of(line);
-        let text = line.trim_start();
-        let is_item = text.starts_with("- ") || text == "-";
-        // A key's sequence may sit at the key's own indentation (`key:\n- a`).
-        let inside = indent > node.indent
-            || (indent == node.indent
-                && is_item
-                && node.item_column.is_none()
-                && node.line.is_some());
-        if !inside {
-            return None;
-        }
-        let level = *child_indent.get_or_insert(indent);
-        if indent != level {
-            continue;
-        }
-        match index {
-            Some(wanted) if is_item => {
-                if items_seen == wanted {
-                    return Some(Node {
-                        line: Some(number),
-                        indent,
-                        item_column: Some(indent + 2),
-                    });
-                }
-                items_seen += 1;
+
+    pub(crate) fn line_of(&self, pointer: &str) -> Option<usize> {
+        self.by_pointer.get(pointer).copied()
+    }
+}
+
+enum Frame {
+    Mapping {
+        pointer: String,
+        /// The key whose value comes next; `None` while a key is expected.
+        key: Option<String>,
+    },
+    Sequence {
+        pointer: String,
+        next_index: usize,
+    },
+    /// A complex (non-scalar) key, whose content has no pointer.
+    Ignored,
+}
+
+#[derive(Default)]
+struct Walker {
+    stack: Vec<Frame>,
+    lines: HashMap<String, usize>,
+}
+
+impl Walker {
+    /// The pointer of the node starting now (recording the line of a sequence item), or `None`
+    /// when the node is a mapping key (recorded as its member's line) or inside an ignored key.
+    fn node_pointer(&mut self, event: &Event, line: usize) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Ignored) => None,
+            Some(Frame::Sequence {
+                pointer,
+                next_index,
+            }) => {
+                let item = format!("{pointer}/{next_index}");
+                *next_index += 1;
+                self.lines.entry(item.clone()).or_insert(line);
+                Some(item)
             }
-            _ if key_matches(text, segment) => {
-                return Some(Node {
-                    line: Some(number),
-                    indent,
-                    item_column: None,
-                })
+            Some(Frame::Mapping { pointer, key }) => match key.take() {
+                Some(key) => Some(format!("{pointer}/{}", crate::escape_pointer(&key))),
+                None => {
+                    if let Event::Scalar(text, ..) = event {
+                        let member = format!("{pointer}/{}", crate::escape_pointer(text));
+                        self.lines.entry(member).or_insert(line);
+                        *key = Some(text.clone());
+                    } else {
+                        // The value after a complex key has no pointer either.
+                        *key = Some(String::new());
+                    }
+                    None
+                }
+            },
+        }
+    }
+}
+
+impl MarkedEventReceiver for Walker {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        match event {
+            Event::Scalar(..) | Event::Alias(_) => {
+                self.node_pointer(&event, mark.line());
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let is_key = matches!(self.stack.last(), Some(Frame::Mapping { key: None, .. }));
+                let pointer = self.node_pointer(&event, mark.line());
+                self.stack.push(match (pointer, is_key, &event) {
+                    (Some(pointer), false, Event::MappingStart(..)) => {
+                        Frame::Mapping { pointer, key: None }
+                    }
+                    (Some(pointer), false, _) => Frame::Sequence {
+                        pointer,
+                        next_index: 0,
+                    },
+                    _ => Frame::Ignored,
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
             }
             _ => {}
         }
     }
-    None
 }
 
 #[cfg(test)]
 mod tests {
-    use super::line_of;
+    use super::Lines;
 
     const YAML: &str =
         "a:\n  b:\n    - x: 1\n      y: 2\n    - x: 3\n  'c/d':\n  - 5\n  - 6\ne: 1\n";
 
     #[test]
     fn finds_keys_items_and_escaped_segments() {
-        assert_eq!(line_of(YAML, "/a"), Some(1));
-        assert_eq!(line_of(YAML, "/a/b/0/x"), Some(3));
-        assert_eq!(line_of(YAML, "/a/b/0/y"), Some(4));
-        assert_eq!(line_of(YAML, "/a/b/1/x"), Some(5));
-        assert_eq!(line_of(YAML, "/a/c~1d/1"), Some(8));
-        assert_eq!(line_of(YAML, "/e"), Some(9));
-        assert_eq!(line_of(YAML, "/a/missing"), None);
+        let lines = Lines::of(YAML);
+        assert_eq!(lines.line_of("/a"), Some(1));
+        assert_eq!(lines.line_of("/a/b/0"), Some(3));
+        assert_eq!(lines.line_of("/a/b/0/x"), Some(3));
+        assert_eq!(lines.line_of("/a/b/0/y"), Some(4));
+        assert_eq!(lines.line_of("/a/b/1/x"), Some(5));
+        assert_eq!(lines.line_of("/a/c~1d/1"), Some(8));
+        assert_eq!(lines.line_of("/e"), Some(9));
+        assert_eq!(lines.line_of("/a/missing"), None);
+        assert_eq!(lines.line_of(""), None);
+    }
+
+    #[test]
+    fn finds_members_of_json_text() {
+        let json = "{\n  \"paths\": {\n    \"/uno\": {\n      \"get\": {\n        \"operationId\": \"uno\",\n        \"tags\": [\"a\",\n          \"b\"]\n      }\n    }\n  }\n}\n";
+        let lines = Lines::of(json);
+        assert_eq!(lines.line_of("/paths"), Some(2));
+        assert_eq!(lines.line_of("/paths/~1uno/get"), Some(4));
+        assert_eq!(lines.line_of("/paths/~1uno/get/operationId"), Some(5));
+        assert_eq!(lines.line_of("/paths/~1uno/get/tags/1"), Some(7));
+    }
+
+    #[test]
+    fn a_complex_key_does_not_shift_its_siblings() {
+        let lines = Lines::of("? [a, b]\n: 1\nc: 2\n");
+        assert_eq!(lines.line_of("/c"), Some(3));
     }
 }

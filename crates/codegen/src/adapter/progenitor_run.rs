@@ -36,8 +36,50 @@ fn generate_tokens(
     timestamps: Option<&Timestamps>,
 ) -> Result<proc_macro2::TokenStream, String> {
     Generator::new(&settings(timestamps))
-        .generate_tokens(spec)
+        .generate_tokens(&with_list_ready_parameter_docs(spec))
         .map_err(|e| e.to_string())
+}
+
+/// progenitor writes each parameter's description as an item of an `Arguments:` list in the
+/// method's docs: a description of several lines needs its later lines indented to stay in
+/// the item (else rustdoc and `clippy::doc_lazy_continuation` read them as a new paragraph).
+fn with_list_ready_parameter_docs(spec: &OpenAPI) -> OpenAPI {
+    fn indent(parameter: &mut openapiv3::ReferenceOr<openapiv3::Parameter>) {
+        if let openapiv3::ReferenceOr::Item(parameter) = parameter {
+            let data = match parameter {
+                openapiv3::Parameter::Query { parameter_data, .. }
+                | openapiv3::Parameter::Header { parameter_data, .. }
+                | openapiv3::Parameter::Path { parameter_data, .. }
+                | openapiv3::Parameter::Cookie { parameter_data, .. } => parameter_data,
+            };
+            if let Some(description) = &mut data.description {
+                *description = description.trim_end().replace('\n', "\n  ");
+            }
+        }
+    }
+    let mut spec = spec.clone();
+    for (_, item) in spec.paths.paths.iter_mut() {
+        if let openapiv3::ReferenceOr::Item(item) = item {
+            item.parameters.iter_mut().for_each(indent);
+            let operations = [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ];
+            for operation in operations.into_iter().flatten() {
+                operation.parameters.iter_mut().for_each(indent);
+            }
+        }
+    }
+    if let Some(components) = &mut spec.components {
+        components.parameters.values_mut().for_each(indent);
+    }
+    spec
 }
 
 /// Runs progenitor. A panic or an error inside progenitor or typify becomes a [`CodegenError`]

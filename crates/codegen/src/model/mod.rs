@@ -8,10 +8,10 @@
 mod build;
 mod constraints;
 mod pagination;
-mod security;
+pub(crate) mod security;
 mod servers;
 mod shapes;
-mod status;
+pub(crate) mod status;
 mod timestamps;
 
 use serde_json::Value;
