@@ -97,3 +97,23 @@ fn an_alias_cycle_is_refused_by_specs_and_codegen_with_its_chain() {
     assert!(stderr.contains(&format!("error: {error}\n")), "{stderr}");
     assert_refused_before_the_version_gate(root, &[error]);
 }
+
+/// A version cargo cannot read would be written into the generated `Cargo.toml`, and cargo
+/// could then not load the workspace at all (`cargo xtask codegen` included): it is a located
+/// spec error, with the version to write, and nothing is written.
+#[test]
+fn a_version_that_is_not_semver_is_refused_before_anything_is_written() {
+    let scratch = scratch_repository();
+    let root = scratch.path();
+    let text = edit(root, "publica", "  version: 5.1.0", "  version: '5.1'");
+    let line = line_of(&text, "version: '5.1'");
+    let (ok, stdout, stderr) = xtask(root, &["codegen"]);
+    assert!(!ok, "codegen must refuse:\n{stdout}\n{stderr}");
+    let error = format!(
+        "error: spec/publica.yaml:{line}: /info/version: info.version `5.1` is not a semantic version (MAJOR.MINOR.PATCH, e.g. `5.1.0`)"
+    );
+    assert!(stderr.contains(&error), "{stderr}");
+    assert_eq!(stderr.matches("error: ").count(), 1, "{stderr}");
+    assert!(stderr.contains("nothing was written"), "{stderr}");
+    assert!(!root.join("crates").exists(), "nothing may be written");
+}
