@@ -84,6 +84,8 @@ struct Pending {
     write: Option<(String, Value)>,
     /// Operations already on the way here (no cycles).
     visited: Vec<usize>,
+    /// What makes this flow's written values its own ([`unique`]).
+    tag: String,
 }
 
 /// Runs every flow.
@@ -109,9 +111,10 @@ pub async fn run(runner: &mut Runner<'_, '_>, plans: &[OperationPlan<'_>]) {
         let Some(values) = plan.base_values(spec) else {
             continue;
         };
+        let tag = format!("{nonce}-{root}");
         let body = plan
             .base_body(spec)
-            .map(|body| unique(runner, plan, body, &format!("{nonce}-{root}")));
+            .map(|body| unique(runner, plan, body, &tag));
         let mut stack = vec![Pending {
             flow: plan.op.name.clone(),
             step: 1,
@@ -120,6 +123,7 @@ pub async fn run(runner: &mut Runner<'_, '_>, plans: &[OperationPlan<'_>]) {
             body,
             write: None,
             visited: vec![root],
+            tag,
         }];
         while let Some(pending) = stack.pop() {
             let plan = &plans[pending.plan];
@@ -153,10 +157,10 @@ pub async fn run(runner: &mut Runner<'_, '_>, plans: &[OperationPlan<'_>]) {
             if !(200..300).contains(&sent.status) || pending.visited.len() >= MAX_DEPTH {
                 continue;
             }
-            let write = match (plan.op.method, &sent.request_body) {
-                ("get", _) => pending.write.clone(),
-                (_, Some(body)) => Some((plan.op.name.clone(), body.clone())),
-                _ => None,
+            let write = match &sent.request_body {
+                _ if plan.op.method.eq_ignore_ascii_case("get") => pending.write.clone(),
+                Some(body) => Some((plan.op.name.clone(), declared_only(spec, plan, body))),
+                None => None,
             };
             let answered = plan.op.response(sent.status).map(|r| r.key.clone());
             let mut children: Vec<Pending> = Vec::new();
@@ -183,7 +187,9 @@ pub async fn run(runner: &mut Runner<'_, '_>, plans: &[OperationPlan<'_>]) {
                 }
                 let body = match &link.request_body {
                     Some(template) => Some(fill(template, &sent, &pending.values)),
-                    None => target.base_body(spec),
+                    None => target
+                        .base_body(spec)
+                        .map(|body| unique(runner, target, body, &pending.tag)),
                 };
                 let mut visited = pending.visited.clone();
                 visited.push(next);
@@ -195,11 +201,20 @@ pub async fn run(runner: &mut Runner<'_, '_>, plans: &[OperationPlan<'_>]) {
                     body,
                     write: write.clone(),
                     visited,
+                    tag: pending.tag.clone(),
                 });
             }
-            // Depth first; a destructive sibling runs after the others (it ends the resource).
-            children.sort_by_key(|child| std::cmp::Reverse(plans[child.plan].destructive));
-            stack.extend(children);
+            // Depth first. Among siblings reads go first (they see this step's write before a
+            // sibling changes it), destructive steps last (they end the resource).
+            children.sort_by_key(|child| {
+                let target = &plans[child.plan];
+                match (target.destructive, target.op.method.eq_ignore_ascii_case("get")) {
+                    (true, _) => 2,
+                    (false, true) => 0,
+                    (false, false) => 1,
+                }
+            });
+            stack.extend(children.into_iter().rev());
         }
     }
 }
@@ -338,6 +353,33 @@ fn same(written: &Value, shown: &Value) -> bool {
     }
 }
 
+/// The `properties` of the request body schema at `schema`.
+fn declared<'s>(spec: &'s Spec, schema: &str) -> Option<&'s serde_json::Map<String, Value>> {
+    spec.document
+        .pointer(schema)
+        .map(|node| spec.follow(node).map(|f| f.value).unwrap_or(node))
+        .and_then(|node| node.get("properties"))
+        .and_then(Value::as_object)
+}
+
+/// The members of a written body the request schema declares: an undeclared member is not
+/// stored, so no read has to show it.
+fn declared_only(spec: &Spec, plan: &OperationPlan<'_>, body: &Value) -> Value {
+    let (Some(schema), Value::Object(members)) = (&plan.body_schema, body) else {
+        return body.clone();
+    };
+    let Some(names) = declared(spec, schema) else {
+        return body.clone();
+    };
+    Value::Object(
+        members
+            .iter()
+            .filter(|(name, _)| names.contains_key(*name))
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect(),
+    )
+}
+
 /// The first request of a flow made unique, so that a create does not meet the seeds' record
 /// (an e-mail address gets a tag in its local part, an id-like text a suffix); kept only when
 /// the validator still accepts it.
@@ -349,12 +391,7 @@ fn unique(runner: &Runner<'_, '_>, plan: &OperationPlan<'_>, body: Value, tag: &
     let Value::Object(members) = &body else {
         return body;
     };
-    let declared = spec
-        .document
-        .pointer(schema)
-        .map(|node| spec.follow(node).map(|f| f.value).unwrap_or(node))
-        .and_then(|node| node.get("properties"))
-        .and_then(Value::as_object);
+    let declared = declared(spec, schema);
     let mut edited = members.clone();
     for (name, value) in members {
         let Value::String(text) = value else { continue };
