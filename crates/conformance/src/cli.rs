@@ -344,7 +344,9 @@ fn verify(
     };
     if let Some(floor) = args.fail_under {
         if !(0.0..=100.0).contains(&floor) {
-            return Err(format!("--fail-under {floor}: give a percentage from 0 to 100"));
+            return Err(format!(
+                "--fail-under {floor}: give a percentage from 0 to 100"
+            ));
         }
     }
     let options = verify::Options {
@@ -377,11 +379,13 @@ fn verify(
     stdout
         .write_all(text.as_bytes())
         .map_err(|e| e.to_string())?;
-    Ok(if render::failures(&report, &gates, args.strict).is_empty() {
-        EXIT_OK
-    } else {
-        EXIT_VIOLATION
-    })
+    Ok(
+        if render::failures(&report, &gates, args.strict).is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_VIOLATION
+        },
+    )
 }
 
 fn load(path: &Path) -> Result<spec_model::Spec, String> {

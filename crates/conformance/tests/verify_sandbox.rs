@@ -38,8 +38,9 @@ async fn verify_sandbox(api: Api) -> (verify::Report, String) {
     let mut report = verify::verify_router(&validator, router, api.base_path(), &options)
         .await
         .expect("verify runs");
-    let entries = unreached::load(&common::workspace_root().join("crates/conformance/verify-unreached.yaml"))
-        .expect("the unreached list reads");
+    let entries =
+        unreached::load(&common::workspace_root().join("crates/conformance/verify-unreached.yaml"))
+            .expect("the unreached list reads");
     report.stale = unreached::apply(&entries, api.name(), &mut report.coverage);
     let gates = render::Gates {
         require_listed: true,
@@ -58,7 +59,11 @@ async fn holds(api: Api) {
     };
     assert!(report.requests > 20, "{text}");
     assert!(report.stopped.is_none(), "{text}");
-    assert_eq!(render::failures(&report, &gates, false), Vec::<String>::new(), "{text}");
+    assert_eq!(
+        render::failures(&report, &gates, false),
+        Vec::<String>::new(),
+        "{text}"
+    );
 }
 
 #[tokio::test]

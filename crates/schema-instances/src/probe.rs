@@ -313,7 +313,11 @@ impl Walker<'_> {
         let flag = |name: &str| node.get(name).and_then(Value::as_bool) == Some(true);
         let number = |keyword: &str, exclusive: &str, inward: f64| {
             let bound = node.get(keyword).and_then(Value::as_f64)?;
-            let at = if flag(exclusive) { bound + inward } else { bound };
+            let at = if flag(exclusive) {
+                bound + inward
+            } else {
+                bound
+            };
             Some(instance::as_json_number(at, integer))
         };
         if let Some(at) = number("minimum", "exclusiveMinimum", step) {

@@ -180,7 +180,9 @@ pub fn place(
                 let key = text("name").to_owned();
                 match text("in") {
                     "query" => placed.query.push((key, value)),
-                    "cookie" => placed.headers.push(("cookie".into(), format!("{key}={value}"))),
+                    "cookie" => placed
+                        .headers
+                        .push(("cookie".into(), format!("{key}={value}"))),
                     _ => placed.headers.push((key.to_ascii_lowercase(), value)),
                 }
             }

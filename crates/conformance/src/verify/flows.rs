@@ -208,7 +208,10 @@ pub async fn run(runner: &mut Runner<'_, '_>, plans: &[OperationPlan<'_>]) {
             // sibling changes it), destructive steps last (they end the resource).
             children.sort_by_key(|child| {
                 let target = &plans[child.plan];
-                match (target.destructive, target.op.method.eq_ignore_ascii_case("get")) {
+                match (
+                    target.destructive,
+                    target.op.method.eq_ignore_ascii_case("get"),
+                ) {
                     (true, _) => 2,
                     (false, true) => 0,
                     (false, false) => 1,
@@ -275,7 +278,10 @@ fn reflects(
         .collect();
     let mut best: Option<(usize, String, &serde_json::Map<String, Value>)> = None;
     objects(read, String::new(), 0, &mut |pointer, object| {
-        let score = scalars.iter().filter(|(k, _)| object.contains_key(*k)).count();
+        let score = scalars
+            .iter()
+            .filter(|(k, _)| object.contains_key(*k))
+            .count();
         if score > best.as_ref().map_or(0, |b| b.0) {
             best = Some((score, pointer, object));
         }
@@ -325,7 +331,12 @@ fn objects<'a>(
         Value::Object(map) => {
             visit(pointer.clone(), map);
             for (key, member) in map {
-                objects(member, format!("{pointer}/{}", escape_pointer(key)), depth + 1, visit);
+                objects(
+                    member,
+                    format!("{pointer}/{}", escape_pointer(key)),
+                    depth + 1,
+                    visit,
+                );
             }
         }
         Value::Array(items) => {
@@ -348,7 +359,9 @@ fn same(written: &Value, shown: &Value) -> bool {
     };
     match (written, shown) {
         (Value::Number(a), Value::Number(b)) => a.as_f64() == b.as_f64(),
-        (Value::Bool(_), _) | (_, Value::Bool(_)) => flag(written).is_some() && flag(written) == flag(shown),
+        (Value::Bool(_), _) | (_, Value::Bool(_)) => {
+            flag(written).is_some() && flag(written) == flag(shown)
+        }
         _ => written == shown,
     }
 }
@@ -409,7 +422,11 @@ fn unique(runner: &Runner<'_, '_>, plan: &OperationPlan<'_>, body: Value, tag: &
             },
             Some("uuid") if text.len() == 36 => {
                 let digits: String = tag.chars().filter(char::is_ascii_digit).collect();
-                format!("{}{:0>12}", &text[..24], &digits[digits.len().saturating_sub(12)..])
+                format!(
+                    "{}{:0>12}",
+                    &text[..24],
+                    &digits[digits.len().saturating_sub(12)..]
+                )
             }
             None if name.to_ascii_lowercase().contains("id")
                 || name.to_ascii_lowercase().contains("name") =>
@@ -423,7 +440,12 @@ fn unique(runner: &Runner<'_, '_>, plan: &OperationPlan<'_>, body: Value, tag: &
     let edited = Value::Object(edited);
     let accepted = runner
         .validator
-        .check(plan.op, crate::validate::BodyKind::Request, spec_body, Some(&edited))
+        .check(
+            plan.op,
+            crate::validate::BodyKind::Request,
+            spec_body,
+            Some(&edited),
+        )
         .is_ok_and(|outcome| outcome.conforms());
     if accepted {
         edited

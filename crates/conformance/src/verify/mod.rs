@@ -318,9 +318,10 @@ impl Runner<'_, '_> {
         ) {
             Ok(placed) => placed,
             Err(reason) => {
-                self.report
-                    .left_out
-                    .push((plan.op.name.clone(), format!("{}: {reason}", planned.purpose)));
+                self.report.left_out.push((
+                    plan.op.name.clone(),
+                    format!("{}: {reason}", planned.purpose),
+                ));
                 return None;
             }
         };
@@ -414,7 +415,14 @@ impl Runner<'_, '_> {
         let verdict = match traffic::check_exchange(self.validator, exchange) {
             Ok((verdict, _)) => verdict,
             Err(error) => {
-                self.finding(op, planned, path, exchange.status, "spec", error.to_string());
+                self.finding(
+                    op,
+                    planned,
+                    path,
+                    exchange.status,
+                    "spec",
+                    error.to_string(),
+                );
                 return;
             }
         };
@@ -430,7 +438,8 @@ impl Runner<'_, '_> {
                 ..
             } => {
                 if operation.name != op.name {
-                    let message = format!("the path matched `{}`, not `{}`", operation.name, op.name);
+                    let message =
+                        format!("the path matched `{}`, not `{}`", operation.name, op.name);
                     self.finding(op, planned, path, exchange.status, "operation", message);
                     return;
                 }
@@ -498,7 +507,10 @@ impl Runner<'_, '_> {
         };
         match tokio::time::timeout(self.options.request_timeout, sending).await {
             Ok(result) => result,
-            Err(_) => Err(format!("no answer within {:?}", self.options.request_timeout)),
+            Err(_) => Err(format!(
+                "no answer within {:?}",
+                self.options.request_timeout
+            )),
         }
     }
 }

@@ -144,7 +144,8 @@ pub fn refused(
                 schema_instances::Direction::Request,
             );
             let node = spec.document.pointer(&param.schema).unwrap_or(&Value::Null);
-            let Some(unknown) = unknown_value(spec, node).filter(|v| judge.satisfied(v) == Ok(true))
+            let Some(unknown) =
+                unknown_value(spec, node).filter(|v| judge.satisfied(v) == Ok(true))
             else {
                 left_out.push(format!("unknown id: no unused value for `{}`", param.name));
                 continue;
@@ -170,7 +171,10 @@ fn unknown_value(spec: &Spec, node: &Value) -> Option<Value> {
     let node = spec.follow(node).map(|f| f.value).unwrap_or(node);
     match node.get("type").and_then(Value::as_str) {
         Some("integer") | Some("number") => {
-            let max = node.get("maximum").and_then(Value::as_i64).unwrap_or(i64::MAX);
+            let max = node
+                .get("maximum")
+                .and_then(Value::as_i64)
+                .unwrap_or(i64::MAX);
             Some(json!(max.min(987_654_321_987)))
         }
         Some("string") | None => Some(match node.get("format").and_then(Value::as_str) {

@@ -119,7 +119,12 @@ impl<'v> OperationPlan<'v> {
         candidates
             .iter()
             .copied()
-            .filter(|status| self.op.responses.iter().any(|r| r.key == status.to_string()))
+            .filter(|status| {
+                self.op
+                    .responses
+                    .iter()
+                    .any(|r| r.key == status.to_string())
+            })
             .collect()
     }
 

@@ -223,7 +223,10 @@ pub fn junit(report: &Report, gates: &Gates, strict: bool) -> String {
     }
     for stale in &report.stale {
         failed += 1;
-        let name = format!("unreached list {} {}", stale.entry.operation, stale.entry.status);
+        let name = format!(
+            "unreached list {} {}",
+            stale.entry.operation, stale.entry.status
+        );
         cases.push_str(&junit_case(&classname, &name, Some(("stale", &stale.why))));
     }
     let total = report.coverage.rows.len() + report.findings.len() + report.stale.len();

@@ -14,15 +14,26 @@ pub enum Purpose {
     /// An example of the spec (a named request body example, or a parameter's).
     Example(String),
     /// A value exactly at a bound, or a value an enum or `nullable` allows: accepted.
-    Boundary { pointer: String, constraint: String },
+    Boundary {
+        pointer: String,
+        constraint: String,
+    },
     /// Input that breaks one constraint: refused with a documented 400/422.
-    Invalid { pointer: String, constraint: String },
+    Invalid {
+        pointer: String,
+        constraint: String,
+    },
     NoCredentials,
     WrongCredentials,
     /// A path parameter no resource has: 404.
-    UnknownId { parameter: String },
+    UnknownId {
+        parameter: String,
+    },
     /// A step of a flow along the spec's `links`.
-    Flow { flow: String, step: usize },
+    Flow {
+        flow: String,
+        step: usize,
+    },
     /// A request of `--setup`.
     Setup(usize),
 }

@@ -105,7 +105,11 @@ pub async fn send(runner: &mut Runner<'_, '_>, setup: &Setup) -> Result<(), Veri
             for (index, request) in requests.iter().enumerate() {
                 let method = Method::from_bytes(request.method.to_ascii_uppercase().as_bytes())
                     .map_err(|_| {
-                        VerifyError::Setup(format!("request {}: method `{}`", index + 1, request.method))
+                        VerifyError::Setup(format!(
+                            "request {}: method `{}`",
+                            index + 1,
+                            request.method
+                        ))
                     })?;
                 let requirements = match runner
                     .validator
@@ -117,9 +121,13 @@ pub async fn send(runner: &mut Runner<'_, '_>, setup: &Setup) -> Result<(), Veri
                     ),
                     _ => auth::requirements(spec, &Value::Null),
                 };
-                let placed =
-                    auth::place(spec, &requirements, &runner.options.credentials, Auth::Valid)
-                        .map_err(VerifyError::Setup)?;
+                let placed = auth::place(
+                    spec,
+                    &requirements,
+                    &runner.options.credentials,
+                    Auth::Valid,
+                )
+                .map_err(VerifyError::Setup)?;
                 let mut query: Vec<(String, String)> = request
                     .query
                     .iter()

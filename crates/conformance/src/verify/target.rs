@@ -137,7 +137,9 @@ impl UrlTarget {
             .parse()
             .map_err(|e| format!("--url {url}: not a URL: {e}"))?;
         let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
-            return Err(format!("--url {url}: give an absolute http:// or https:// URL"));
+            return Err(format!(
+                "--url {url}: give an absolute http:// or https:// URL"
+            ));
         };
         if scheme != "http" && scheme != "https" {
             return Err(format!("--url {url}: only http and https are supported"));
