@@ -142,7 +142,7 @@ pub async fn send(runner: &mut Runner<'_, '_>, setup: &Setup) -> Result<(), Veri
                 let path: String = request
                     .path
                     .split('/')
-                    .map(|segment| encode_segment(segment))
+                    .map(encode_segment)
                     .collect::<Vec<_>>()
                     .join("/");
                 let outgoing = Outgoing {
