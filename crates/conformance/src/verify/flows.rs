@@ -453,3 +453,46 @@ fn unique(runner: &Runner<'_, '_>, plan: &OperationPlan<'_>, body: Value, tag: &
         body
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn sent() -> Sent {
+        Sent {
+            status: 201,
+            body: Some(json!({"data": {"objectId": 7}})),
+            request_body: Some(json!({"email": "a@example.com"})),
+        }
+    }
+
+    #[test]
+    fn runtime_expressions_carry_values_from_the_answer_and_the_request() {
+        let values = BTreeMap::from([("objectId".to_owned(), json!(3))]);
+        let sent = sent();
+        let at = |text: &str| evaluate(&json!(text), &sent, &values);
+        assert_eq!(at("$response.body#/data/objectId"), Some(json!(7)));
+        assert_eq!(at("$request.body#/email"), Some(json!("a@example.com")));
+        assert_eq!(at("$request.path.objectId"), Some(json!(3)));
+        assert_eq!(at("$statusCode"), Some(json!(201)));
+        assert_eq!(at("$response.body#/missing"), None);
+        assert_eq!(at("constant"), Some(json!("constant")));
+        let body = fill(
+            &json!({"user_id": "$response.body#/data/objectId", "products": ["IDENTITY"]}),
+            &sent,
+            &values,
+        );
+        assert_eq!(body, json!({"user_id": 7, "products": ["IDENTITY"]}));
+    }
+
+    #[test]
+    fn flags_written_as_numbers_read_as_booleans_are_the_same() {
+        assert!(same(&json!(1), &json!(true)));
+        assert!(same(&json!(0), &json!(false)));
+        assert!(!same(&json!(1), &json!(false)));
+        assert!(same(&json!(2), &json!(2.0)));
+        assert!(!same(&json!("a"), &json!("b")));
+    }
+}
