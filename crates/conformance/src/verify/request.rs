@@ -62,8 +62,12 @@ impl fmt::Display for Purpose {
 /// Which statuses a request may get.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expect {
-    /// Any status the operation documents, except a refusal of the credentials (401, 403).
+    /// Any status the operation documents, except a refusal of the credentials (401, 403): a
+    /// write may be refused for the state it meets (a taken e-mail address).
     Accepted,
+    /// As [`Expect::Accepted`], and not a refusal of the input (400, 422) either: a read sent
+    /// valid input.
+    InputAccepted,
     /// A documented success (2xx): a flow step.
     Success,
     /// One of these (documented) statuses.
@@ -75,6 +79,7 @@ impl Expect {
     pub fn met(&self, status: u16, documented: bool) -> bool {
         match self {
             Expect::Accepted => documented && status != 401 && status != 403,
+            Expect::InputAccepted => documented && ![400, 401, 403, 422].contains(&status),
             Expect::Success => documented && (200..300).contains(&status),
             Expect::OneOf(statuses) => statuses.contains(&status),
         }
@@ -85,6 +90,9 @@ impl fmt::Display for Expect {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Expect::Accepted => f.write_str("a documented status other than 401/403"),
+            Expect::InputAccepted => {
+                f.write_str("a documented status other than 400/401/403/422 (valid input)")
+            }
             Expect::Success => f.write_str("a documented 2xx"),
             Expect::OneOf(statuses) => {
                 let list: Vec<String> = statuses.iter().map(u16::to_string).collect();
@@ -166,6 +174,16 @@ pub fn wire_text(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_read_with_valid_input_may_not_be_refused_for_it() {
+        assert!(Expect::Accepted.met(422, true));
+        assert!(!Expect::InputAccepted.met(422, true));
+        assert!(!Expect::InputAccepted.met(400, true));
+        assert!(Expect::InputAccepted.met(404, true));
+        assert!(!Expect::InputAccepted.met(418, false));
+        assert!(!Expect::Accepted.met(401, true));
+    }
 
     #[test]
     fn path_values_are_encoded_as_segments() {
