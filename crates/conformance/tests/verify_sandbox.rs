@@ -59,6 +59,9 @@ async fn holds(api: Api) {
     };
     assert!(report.requests > 20, "{text}");
     assert!(report.stopped.is_none(), "{text}");
+    // Every link of the spec was followed by a flow step that was answered.
+    assert!(report.links_declared > 0, "{text}");
+    assert_eq!(report.links_followed.len(), report.links_declared, "{text}");
     assert_eq!(
         render::failures(&report, &gates, false),
         Vec::<String>::new(),

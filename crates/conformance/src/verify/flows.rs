@@ -86,6 +86,8 @@ struct Pending {
     visited: Vec<usize>,
     /// What makes this flow's written values its own ([`unique`]).
     tag: String,
+    /// The link this step follows (`operation.link`), none for a flow's first step.
+    link: Option<String>,
 }
 
 /// Runs every flow.
@@ -98,6 +100,7 @@ pub async fn run(runner: &mut Runner<'_, '_>, plans: &[OperationPlan<'_>]) {
         .map(|l| l.operation_id.as_str())
         .collect();
     let index = |name: &str| plans.iter().position(|p| p.op.name == name);
+    runner.report.links_declared = all.iter().map(Vec::len).sum();
     let nonce = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() % 1_000_000);
@@ -124,6 +127,7 @@ pub async fn run(runner: &mut Runner<'_, '_>, plans: &[OperationPlan<'_>]) {
             write: None,
             visited: vec![root],
             tag,
+            link: None,
         }];
         while let Some(pending) = stack.pop() {
             let plan = &plans[pending.plan];
@@ -149,6 +153,9 @@ pub async fn run(runner: &mut Runner<'_, '_>, plans: &[OperationPlan<'_>]) {
             let Some(sent) = runner.send(plan, &planned).await else {
                 continue;
             };
+            if let Some(link) = &pending.link {
+                runner.report.links_followed.insert(link.clone());
+            }
             if plan.op.method.eq_ignore_ascii_case("get") {
                 if let (Some((writer, written)), Some(read)) = (&pending.write, &sent.body) {
                     reflects(runner, plan, &planned, writer, written, read);
@@ -202,6 +209,7 @@ pub async fn run(runner: &mut Runner<'_, '_>, plans: &[OperationPlan<'_>]) {
                     write: write.clone(),
                     visited,
                     tag: pending.tag.clone(),
+                    link: Some(format!("{}.{}", plan.op.name, link.name)),
                 });
             }
             // Depth first. Among siblings reads go first (they see this step's write before a

@@ -147,6 +147,10 @@ pub struct Report {
     pub stopped: Option<String>,
     /// Flow steps sent.
     pub flow_steps: usize,
+    /// The `links` of the spec's success answers.
+    pub links_declared: usize,
+    /// The links a flow step was sent along and answered (`operation.link`).
+    pub links_followed: std::collections::BTreeSet<String>,
     pub elapsed: Duration,
     /// Entries of the unreached list that no longer hold ([`unreached::apply`]).
     pub stale: Vec<unreached::Stale>,
@@ -216,6 +220,8 @@ pub async fn run(
             left_out: Vec::new(),
             stopped: None,
             flow_steps: 0,
+            links_declared: 0,
+            links_followed: Default::default(),
             elapsed: Duration::ZERO,
             stale: Vec::new(),
         },

@@ -57,10 +57,12 @@ pub fn render(report: &Report, format: Format, gates: &Gates, strict: bool) -> S
 
 pub fn text(report: &Report, gates: &Gates, strict: bool) -> String {
     let mut out = format!(
-        "verify {}: {} requests ({} flow steps) in {:.1} s\n",
+        "verify {}: {} requests ({} flow steps, {} of {} links followed) in {:.1} s\n",
         report.api,
         report.requests,
         report.flow_steps,
+        report.links_followed.len(),
+        report.links_declared,
         report.elapsed.as_secs_f64()
     );
     for finding in &report.findings {
@@ -169,6 +171,10 @@ pub fn json(report: &Report, gates: &Gates, strict: bool) -> Value {
         "api": report.api,
         "requests": report.requests,
         "flow_steps": report.flow_steps,
+        "links": {
+            "declared": report.links_declared,
+            "followed": report.links_followed,
+        },
         "elapsed_ms": report.elapsed.as_millis() as u64,
         "counts": output::counts_json(&report.counts()),
         "findings": findings,
