@@ -48,13 +48,14 @@ fn a_duplicate_operation_id_is_a_located_spec_error() {
     let text = edit(
         root,
         "publica",
-        "operationId: reactivate_user",
-        "operationId: deactivate_user",
+        // At the operation's own indentation: the spec's links name operations too.
+        "\n      operationId: reactivate_user",
+        "\n      operationId: deactivate_user",
     );
     let lines: Vec<usize> = text
         .lines()
         .enumerate()
-        .filter(|(_, l)| l.contains("operationId: deactivate_user"))
+        .filter(|(_, l)| *l == "      operationId: deactivate_user")
         .map(|(index, _)| index + 1)
         .collect();
     let (first, line) = (lines[0], lines[1]);

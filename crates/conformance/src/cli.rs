@@ -49,6 +49,59 @@ enum Command {
     /// A validating proxy: forwards to the upstream and reports every exchange's findings;
     /// Ctrl-C or SIGTERM prints the summary (exit 1 if something failed).
     Proxy(ProxyArgs),
+    /// Drives a running implementation with requests built from the spec (examples, bounds,
+    /// documented refusals, flows along `links`) and reports what it gets wrong, with the
+    /// coverage of operation × documented status. Exit 0: nothing failed; 1: a violation or a
+    /// loss, a stale or missing unreached entry, or coverage under --fail-under.
+    Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+struct VerifyArgs {
+    /// The OpenAPI spec (YAML).
+    #[arg(long, value_name = "FILE")]
+    spec: PathBuf,
+    /// The implementation's base URL, base path included (http://127.0.0.1:8080/v1). Requests
+    /// go there and nowhere else.
+    #[arg(long, value_name = "URL")]
+    url: String,
+    /// A security scheme's value (its name in the spec; `user:password` for HTTP basic);
+    /// repeatable. The environment variable CONFORMANCE_CREDENTIAL_<SCHEME> (upper case) is
+    /// read for a scheme not given here, and keeps the value out of the process list. Values
+    /// are never printed.
+    #[arg(long = "credential", value_name = "SCHEME=VALUE")]
+    credentials: Vec<String>,
+    /// Requests sent at most (setup included); the run stops there and says so.
+    #[arg(long, value_name = "N", default_value_t = crate::verify::DEFAULT_MAX_REQUESTS)]
+    max_requests: usize,
+    /// No request is started after this many seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::verify::DEFAULT_MAX_DURATION.as_secs())]
+    max_duration_s: u64,
+    /// A request not answered within this is a finding.
+    #[arg(long, value_name = "MS", default_value_t = crate::verify::DEFAULT_REQUEST_TIMEOUT.as_millis() as u64)]
+    request_timeout_ms: u64,
+    /// Also send destructive operations (delete, deactivate, disconnect, force logout).
+    #[arg(long)]
+    allow_destructive: bool,
+    /// Preconditions: a list of requests sent first, or a sandbox scenario document
+    /// (PUT /_sandbox/state).
+    #[arg(long, value_name = "FILE")]
+    setup: Option<PathBuf>,
+    /// The committed list of statuses expected to stay unreached: a status neither reached
+    /// nor listed fails, and so does a stale entry (now reached, or naming nothing).
+    #[arg(long, value_name = "FILE")]
+    unreached: Option<PathBuf>,
+    /// Fail when fewer than PERCENT of the documented statuses are reached.
+    #[arg(long, value_name = "PERCENT")]
+    fail_under: Option<f64>,
+    /// Undocumented members fail too.
+    #[arg(long)]
+    strict: bool,
+    /// Do not round-trip bodies through the generated types (no loss findings).
+    #[arg(long)]
+    no_round_trip: bool,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -226,6 +279,7 @@ pub fn run(
         Command::Traffic(args) => traffic(args, types, stdin, stdout),
         Command::Report(args) => report(args, types, stdout),
         Command::Drift(args) => drift(args, stdin, stdout),
+        Command::Verify(args) => verify(args, types, stdout),
         Command::Proxy(args) => crate::proxy::run(
             crate::proxy::Config {
                 spec: args.spec,
@@ -266,6 +320,72 @@ pub fn run(
             EXIT_USAGE
         }
     }
+}
+
+fn verify(
+    args: VerifyArgs,
+    types: Option<&dyn TypedRoundTrip>,
+    stdout: &mut dyn Write,
+) -> Result<i32, String> {
+    use crate::verify::{self, render, unreached};
+    let spec = load(&args.spec)?;
+    let mut credentials = verify::Credentials::new();
+    for assignment in &args.credentials {
+        credentials.add_assignment(assignment)?;
+    }
+    credentials.add_from_env(&spec);
+    let entries = match &args.unreached {
+        Some(path) => Some(unreached::load(path).map_err(|e| e.to_string())?),
+        None => None,
+    };
+    let setup = match &args.setup {
+        Some(path) => Some(verify::Setup::load(path)?),
+        None => None,
+    };
+    if let Some(floor) = args.fail_under {
+        if !(0.0..=100.0).contains(&floor) {
+            return Err(format!(
+                "--fail-under {floor}: give a percentage from 0 to 100"
+            ));
+        }
+    }
+    let options = verify::Options {
+        credentials,
+        max_requests: args.max_requests,
+        max_duration: std::time::Duration::from_secs(args.max_duration_s),
+        request_timeout: std::time::Duration::from_millis(args.request_timeout_ms),
+        allow_destructive: args.allow_destructive,
+        setup,
+        step_hook: None,
+    };
+    let target = verify::UrlTarget::new(&args.url)?;
+    let validator = Validator::new(spec).with_types(if args.no_round_trip { None } else { types });
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let mut report = runtime
+        .block_on(verify::run(&validator, &target, &options))
+        .map_err(|e| e.to_string())?;
+    if let Some(entries) = &entries {
+        let api = report.api.clone();
+        report.stale = unreached::apply(entries, &api, &mut report.coverage);
+    }
+    let gates = render::Gates {
+        require_listed: entries.is_some(),
+        fail_under: args.fail_under,
+    };
+    let text = render::render(&report, args.format, &gates, args.strict);
+    stdout
+        .write_all(text.as_bytes())
+        .map_err(|e| e.to_string())?;
+    Ok(
+        if render::failures(&report, &gates, args.strict).is_empty() {
+            EXIT_OK
+        } else {
+            EXIT_VIOLATION
+        },
+    )
 }
 
 fn load(path: &Path) -> Result<spec_model::Spec, String> {

@@ -10,7 +10,10 @@
 //!   examples against the verdicts of `spec/samples/manifest.yaml`;
 //! - [`drift`]: what a capture shows that the spec does not describe, aggregated, with spec
 //!   locations and suggested edits;
-//! - [`cli`]: the `conformance` command (`validate`, `traffic`, `report`, `drift`, `proxy`).
+//! - [`verify`]: drives an implementation (a URL, or an axum `Router` in process) with requests
+//!   built from the spec and reports what it gets wrong, with a coverage table;
+//! - [`cli`]: the `conformance` command (`validate`, `traffic`, `report`, `drift`, `proxy`,
+//!   `verify`).
 //!
 //! Benchmarks (examples; see their headers): `cargo run --release -p conformance --example
 //! bench -- --lines 80000` (validation against a bare parse; `traffic` and `drift` over the same
@@ -37,6 +40,7 @@ pub mod traffic;
 pub mod undocumented;
 mod unique_keys;
 pub mod validate;
+pub mod verify;
 
 pub use class::{Class, ClassCounts};
 pub use generated::GeneratedTypes;

@@ -7,6 +7,8 @@
 //! - [`probes`]: per constraint the schema states, a pair of whole instances of its root, one
 //!   that satisfies the schema and one that breaks exactly that constraint (or one that a
 //!   constraint only allows: `nullable`, an enum's value);
+//! - [`boundaries`]: per bound a schema states, a whole instance with the value exactly at it
+//!   (what `conformance verify` sends as a request a server must accept);
 //! - [`Validator`]: the project's JSON Schema of a root, which judges both.
 //!
 //! The constraint probe asks the generated code about these pairs; spec-diff's oracle asks two
@@ -17,5 +19,5 @@ mod probe;
 mod validator;
 
 pub use instance::{valid, Direction};
-pub use probe::{probes, Probe, Walk};
+pub use probe::{boundaries, probes, Probe, Walk};
 pub use validator::Validator;

@@ -50,10 +50,43 @@ pub fn probes(spec: &Spec, root: &str, walk: Walk) -> Result<Vec<Probe>, String>
         walk,
         base,
         probes: Vec::new(),
+        boundaries: false,
     };
     walker.visit(root.to_owned(), Vec::new(), Place::Root);
     Ok(walker.probes)
 }
+
+/// Per bound a schema states (`minimum`, `maximum`, `minLength`, `maxLength`, `minItems`,
+/// `maxItems`), a whole instance of its root with that value exactly at the bound: what a
+/// server must accept. Each is a [`Probe`] that only allows (`invalid` is `None`), its
+/// constraint `boundary(<keyword>)`; like [`probes`], judge it with [`crate::Validator`] before
+/// use (another constraint at the same place may refuse it).
+pub fn boundaries(spec: &Spec, root: &str, walk: Walk) -> Result<Vec<Probe>, String> {
+    let node = spec
+        .document
+        .pointer(root)
+        .ok_or_else(|| format!("no schema at {root}"))?;
+    let base = instance::valid(spec, node, walk.direction).ok_or_else(|| {
+        "the probe cannot build an instance that satisfies this schema".to_owned()
+    })?;
+    let mut walker = Walker {
+        spec,
+        walk,
+        base,
+        probes: Vec::new(),
+        boundaries: true,
+    };
+    walker.visit(root.to_owned(), Vec::new(), Place::Root);
+    walker
+        .probes
+        .retain(|probe| probe.constraint.starts_with("boundary("));
+    Ok(walker.probes)
+}
+
+/// Items an array boundary instance holds at most (a `maxItems` beyond it is not probed).
+const MAX_BOUNDARY_ITEMS: u64 = 1000;
+/// Characters a string boundary instance holds at most.
+const MAX_BOUNDARY_LENGTH: u64 = 64 * 1024;
 
 /// Where a visited node sits: an optional member's `Option<T>` reads `null` as absent, which is a
 /// different finding (`optional-not-nullable`) from a required member that takes `null`.
@@ -69,6 +102,8 @@ struct Walker<'a> {
     walk: Walk,
     base: Value,
     probes: Vec<Probe>,
+    /// Also push the instances at each bound ([`boundaries`]).
+    boundaries: bool,
 }
 
 impl Walker<'_> {
@@ -131,6 +166,9 @@ impl Walker<'_> {
         }
         let integer = kind == Some("integer");
         let step = if integer { 1.0 } else { 0.5 };
+        if self.boundaries {
+            self.bound_instances(node, &pointer, &path, &current, integer, step);
+        }
         if let Some(min) = node.get("minimum").and_then(Value::as_f64) {
             let bad = if flag("exclusiveMinimum") {
                 min
@@ -258,6 +296,69 @@ impl Walker<'_> {
             for index in 0..parts.len() {
                 let part = if root { Place::Required } else { place };
                 self.visit(format!("{pointer}/allOf/{index}"), path.clone(), part);
+            }
+        }
+    }
+
+    /// The instances exactly at each bound of `node` (the value at `path` is `current`).
+    fn bound_instances(
+        &mut self,
+        node: &Value,
+        pointer: &str,
+        path: &[Step],
+        current: &Value,
+        integer: bool,
+        step: f64,
+    ) {
+        let flag = |name: &str| node.get(name).and_then(Value::as_bool) == Some(true);
+        let number = |keyword: &str, exclusive: &str, inward: f64| {
+            let bound = node.get(keyword).and_then(Value::as_f64)?;
+            let at = if flag(exclusive) {
+                bound + inward
+            } else {
+                bound
+            };
+            Some(instance::as_json_number(at, integer))
+        };
+        if let Some(at) = number("minimum", "exclusiveMinimum", step) {
+            self.allows(pointer, "boundary(minimum)", path, at);
+        }
+        if let Some(at) = number("maximum", "exclusiveMaximum", -step) {
+            self.allows(pointer, "boundary(maximum)", path, at);
+        }
+        let count = |keyword: &str, cap: u64| {
+            node.get(keyword)
+                .and_then(Value::as_u64)
+                .filter(|n| *n <= cap)
+        };
+        if let Value::String(text) = current {
+            let seed = text.chars().next().unwrap_or('x');
+            for keyword in ["minLength", "maxLength"] {
+                if let Some(length) = count(keyword, MAX_BOUNDARY_LENGTH) {
+                    let mut exact: String = text.chars().take(length as usize).collect();
+                    while exact.chars().count() < length as usize {
+                        exact.push(seed);
+                    }
+                    self.allows(pointer, &format!("boundary({keyword})"), path, json!(exact));
+                }
+            }
+        }
+        if let (Value::Array(items), Some(first)) = (current, current.get(0)) {
+            for keyword in ["minItems", "maxItems"] {
+                if let Some(length) = count(keyword, MAX_BOUNDARY_ITEMS) {
+                    let exact: Vec<Value> = items
+                        .iter()
+                        .cloned()
+                        .chain(std::iter::repeat(first.clone()))
+                        .take(length as usize)
+                        .collect();
+                    self.allows(
+                        pointer,
+                        &format!("boundary({keyword})"),
+                        path,
+                        Value::Array(exact),
+                    );
+                }
             }
         }
     }

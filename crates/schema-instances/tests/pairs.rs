@@ -75,3 +75,34 @@ fn each_breaking_probe_is_refused_and_its_base_accepted() {
         }
     }
 }
+
+#[test]
+fn boundary_instances_sit_exactly_at_each_bound_and_satisfy_the_schema() {
+    let spec = spec();
+    let walk = Walk {
+        direction: Direction::Response,
+        parameter: false,
+    };
+    let found = schema_instances::boundaries(&spec, ROOT, walk).unwrap();
+    let shown: Vec<(&str, &serde_json::Value)> = found
+        .iter()
+        .map(|probe| (probe.constraint.as_str(), &probe.valid))
+        .collect();
+    assert_eq!(
+        shown,
+        vec![
+            ("boundary(minimum)", &json!({"id": 1, "name": "text"})),
+            ("boundary(maxLength)", &json!({"id": 1, "name": "textt"})),
+        ]
+    );
+    let validator = Validator::convert(&spec, ROOT, Direction::Response);
+    for probe in &found {
+        assert!(probe.invalid.is_none());
+        assert_eq!(validator.satisfied(&probe.valid), Ok(true), "{probe:?}");
+    }
+    // The plain probes are unchanged: no boundary among them.
+    assert!(probes(&spec, ROOT, walk)
+        .unwrap()
+        .iter()
+        .all(|probe| !probe.constraint.starts_with("boundary(")));
+}

@@ -370,7 +370,8 @@ pub fn run(
             config.upstream
         ));
     }
-    let client = upstream::client(config.upstream_ca.as_deref(), config.pool)?;
+    let client: upstream::UpstreamClient =
+        upstream::client(config.upstream_ca.as_deref(), config.pool)?;
     let mut redaction = Redaction::from_spec(&spec);
     for pointer in &config.redact {
         if !pointer.starts_with('/') {

@@ -33,8 +33,16 @@ pub struct Pool {
     pub max_idle_per_host: usize,
 }
 
-/// A client trusting `ca` (PEM, one or more certificates) or, without it, the system's roots.
-pub fn client(ca: Option<&Path>, pool: Pool) -> Result<UpstreamClient, String> {
+/// A client trusting `ca` (PEM, one or more certificates) or, without it, the system's roots
+/// (the proxy's [`UpstreamClient`]; `conformance verify` sends whole bodies through the same).
+pub fn client<B>(
+    ca: Option<&Path>,
+    pool: Pool,
+) -> Result<Client<HttpsConnector<HttpConnector>, B>, String>
+where
+    B: hyper::body::Body + Send + 'static,
+    B::Data: Send,
+{
     let mut roots = rustls::RootCertStore::empty();
     match ca {
         Some(path) => {
