@@ -72,8 +72,7 @@ async fn create_user_posts_the_documented_body() {
     let recorder = Recorder::always(Canned::json(200, created)).await;
     let request = create_request();
     let envelope = client(&recorder)
-        .create_user()
-        .body(request.clone())
+        .create_user(request.clone())
         .send()
         .await
         .unwrap();
@@ -97,8 +96,7 @@ async fn update_user_puts_the_body_and_reads_204() {
     ))
     .unwrap();
     let response = client(&recorder)
-        .update_user(923242)
-        .body(body.clone())
+        .update_user(923242, body.clone())
         .send()
         .await
         .unwrap();
@@ -165,8 +163,7 @@ async fn the_validation_error_is_typed_with_its_fields() {
                       "errors": {"email": ["The email field is required."]}});
     let recorder = Recorder::always(Canned::json(422, body)).await;
     let error = client(&recorder)
-        .create_user()
-        .body(create_request())
+        .create_user(create_request())
         .send()
         .await
         .unwrap_err();
@@ -213,10 +210,10 @@ async fn call(client: &Client, operation: &str) -> Result<Value, Error<types::Er
     }
     Ok(match operation {
         "list_users" => done(client.list_users().send().await?),
-        "create_user" => done(client.create_user().body(create_request()).send().await?),
+        "create_user" => done(client.create_user(create_request()).send().await?),
         "update_user" => {
             let body: types::UserUpdateRequest = serde_json::from_value(update_request()).unwrap();
-            done(client.update_user(41).body(body.clone()).send().await?)
+            done(client.update_user(41, body.clone()).send().await?)
         }
         "deactivate_user" => done(client.deactivate_user(42).send().await?),
         "reactivate_user" => done(client.reactivate_user(43).send().await?),
@@ -339,8 +336,7 @@ async fn every_documented_response_sample_deserializes_through_the_client() {
     ))
     .await;
     let created = client(&recorder)
-        .create_user()
-        .body(create_request())
+        .create_user(create_request())
         .send()
         .await
         .unwrap();

@@ -659,7 +659,7 @@ Returns the request builder [`operations::CreateUser`]: set the optional paramet
 
 # Parameters
 
-- body (required, `.body(...)`): `types::UserCreateRequest`.
+- `body` (required, the last argument of this method): `types::UserCreateRequest`.
 
 # Example
 
@@ -668,15 +668,18 @@ Returns the request builder [`operations::CreateUser`]: set the optional paramet
 use insightiq_client::types;
 // The body, here from the spec's example; `types::UserCreateRequest::new(...)` builds one in code.
 let body: types::UserCreateRequest = serde_json::from_value(serde_json::json!({"name":"John Doe","external_id":"179a0bb4-c572-4477-9457-7dacf1b84848"}))?;
-let response = client.create_user().body(body).send().await?;
+let response = client.create_user(body).send().await?;
 println!("{:?}", response.into_inner());
 # Ok(())
 # }
 ```*/
-    pub fn create_user(&self) -> operations::CreateUser<'_> {
+    pub fn create_user(
+        &self,
+        body: types::UserCreateRequest,
+    ) -> operations::CreateUser<'_> {
         operations::CreateUser {
             client: self,
-            body: ::std::option::Option::None,
+            body,
         }
     }
     /** Retrieve a user by external ID
@@ -719,7 +722,7 @@ Returns the request builder [`operations::CreateSdkToken`]: set the optional par
 
 # Parameters
 
-- body (required, `.body(...)`): `types::SdkTokenRequest`.
+- `body` (required, the last argument of this method): `types::SdkTokenRequest`.
 
 # Example
 
@@ -728,15 +731,18 @@ Returns the request builder [`operations::CreateSdkToken`]: set the optional par
 use insightiq_client::types;
 // The body, here from the spec's example; `types::SdkTokenRequest::new(...)` builds one in code.
 let body: types::SdkTokenRequest = serde_json::from_value(serde_json::json!({"user_id":"9546b4fe-cef7-48c4-ab9f-960dd0080728","products":["IDENTITY","IDENTITY.AUDIENCE","ENGAGEMENT","ENGAGEMENT.AUDIENCE","INCOME","PUBLISH.CONTENT","ACTIVITY"]}))?;
-let response = client.create_sdk_token().body(body).send().await?;
+let response = client.create_sdk_token(body).send().await?;
 println!("{:?}", response.into_inner());
 # Ok(())
 # }
 ```*/
-    pub fn create_sdk_token(&self) -> operations::CreateSdkToken<'_> {
+    pub fn create_sdk_token(
+        &self,
+        body: types::SdkTokenRequest,
+    ) -> operations::CreateSdkToken<'_> {
         operations::CreateSdkToken {
             client: self,
-            body: ::std::option::Option::None,
+            body,
         }
     }
     /** Disconnect an account
@@ -753,7 +759,7 @@ Returns the request builder [`operations::DisconnectAccount`]: set the optional 
 # Parameters
 
 - `id` (path required, an argument of this method): Unique identifier for the account.
-- body (required, `.body(...)`): `types::EmptyObject`.
+- `body` (required, the last argument of this method): `types::EmptyObject`.
 
 # Example
 
@@ -762,7 +768,7 @@ Returns the request builder [`operations::DisconnectAccount`]: set the optional 
 use insightiq_client::types;
 // The body, here from the spec's example; `types::EmptyObject::new(...)` builds one in code.
 let body: types::EmptyObject = serde_json::from_value(serde_json::json!({}))?;
-let response = client.disconnect_account("f5e89cea-18b6-4479-a4dd-64a48217e759").body(body).send().await?;
+let response = client.disconnect_account("f5e89cea-18b6-4479-a4dd-64a48217e759", body).send().await?;
 println!("{:?}", response.into_inner());
 # Ok(())
 # }
@@ -770,11 +776,12 @@ println!("{:?}", response.into_inner());
     pub fn disconnect_account(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
+        body: types::EmptyObject,
     ) -> operations::DisconnectAccount<'_> {
         operations::DisconnectAccount {
             client: self,
             id: id.into(),
-            body: ::std::option::Option::None,
+            body,
         }
     }
     /** Retrieve a profile
@@ -861,27 +868,16 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct CreateUser<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) body: ::std::option::Option<types::UserCreateRequest>,
+        pub(crate) body: types::UserCreateRequest,
     }
 
     impl<'a> CreateUser<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::UserCreateRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::User>, Error<types::Error>> {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`create_user`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+            let body = self.body;
             let json = ::serde_json::to_value(&body)
                 .map_err(|e| Error::InvalidRequest(
                     format!("`create_user`: the request body cannot be serialized: {e}"),
@@ -934,27 +930,16 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct CreateSdkToken<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) body: ::std::option::Option<types::SdkTokenRequest>,
+        pub(crate) body: types::SdkTokenRequest,
     }
 
     impl<'a> CreateSdkToken<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::SdkTokenRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::SdkToken>, Error<types::Error>> {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`create_sdk_token`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+            let body = self.body;
             self.client.inner.create_sdk_token(&body).await
         }
     }
@@ -965,27 +950,16 @@ pub mod operations {
     pub struct DisconnectAccount<'a> {
         pub(crate) client: &'a Client,
         pub(crate) id: ::std::string::String,
-        pub(crate) body: ::std::option::Option<types::EmptyObject>,
+        pub(crate) body: types::EmptyObject,
     }
 
     impl<'a> DisconnectAccount<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::EmptyObject) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::Account>, Error<types::Error>> {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`disconnect_account`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+            let body = self.body;
             self.client.inner.disconnect_account(&self.id, &body).await
         }
     }

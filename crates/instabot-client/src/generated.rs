@@ -763,7 +763,7 @@ Returns the request builder [`operations::CreateUser`]: set the optional paramet
 
 # Parameters
 
-- body (required, `.body(...)`): `types::UserCreateRequest`.
+- `body` (required, the last argument of this method): `types::UserCreateRequest`.
 
 # Example
 
@@ -772,15 +772,18 @@ Returns the request builder [`operations::CreateUser`]: set the optional paramet
 use instabot_client::types;
 // The body, here from the spec's example; `types::UserCreateRequest::new(...)` builds one in code.
 let body: types::UserCreateRequest = serde_json::from_value(serde_json::json!({"email":"user1@example.com","phone":"","photoFile":{"objectId":322673813},"userName":"user1","userPassword":"password","name":"User First","description":"First user"}))?;
-let response = client.create_user().body(body).send().await?;
+let response = client.create_user(body).send().await?;
 println!("{:?}", response.into_inner());
 # Ok(())
 # }
 ```*/
-    pub fn create_user(&self) -> operations::CreateUser<'_> {
+    pub fn create_user(
+        &self,
+        body: types::UserCreateRequest,
+    ) -> operations::CreateUser<'_> {
         operations::CreateUser {
             client: self,
-            body: ::std::option::Option::None,
+            body,
         }
     }
     /** Get Users updated since a datetime
@@ -855,7 +858,7 @@ Returns the request builder [`operations::UpdateUser`]: set the optional paramet
 # Parameters
 
 - `objectId` (path required, an argument of this method): The {OBJECT_ID} identifier of the user object.
-- body (required, `.body(...)`): `types::UserUpdateRequest`.
+- `body` (required, the last argument of this method): `types::UserUpdateRequest`.
 
 # Example
 
@@ -864,16 +867,20 @@ Returns the request builder [`operations::UpdateUser`]: set the optional paramet
 use instabot_client::types;
 // The body, here from the spec's example; `types::UserUpdateRequest::new(...)` builds one in code.
 let body: types::UserUpdateRequest = serde_json::from_value(serde_json::json!({"email":"user1@example.com","phone":null,"photoFile":{"objectId":322673813},"username":"user1","name":"User First","description":"Sample user description"}))?;
-let response = client.update_user(322673814).body(body).send().await?;
+let response = client.update_user(322673814, body).send().await?;
 println!("{:?}", response.into_inner());
 # Ok(())
 # }
 ```*/
-    pub fn update_user(&self, object_id: i64) -> operations::UpdateUser<'_> {
+    pub fn update_user(
+        &self,
+        object_id: i64,
+        body: types::UserUpdateRequest,
+    ) -> operations::UpdateUser<'_> {
         operations::UpdateUser {
             client: self,
             object_id,
-            body: ::std::option::Option::None,
+            body,
         }
     }
     /** Restore User
@@ -1098,16 +1105,10 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct CreateUser<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) body: ::std::option::Option<types::UserCreateRequest>,
+        pub(crate) body: types::UserCreateRequest,
     }
 
     impl<'a> CreateUser<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::UserCreateRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
@@ -1116,12 +1117,7 @@ pub mod operations {
             ResponseValue<types::UserCreatedEnvelope>,
             Error<types::Error>,
         > {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`create_user`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+            let body = self.body;
             self.client.inner.create_user(&body).await
         }
     }
@@ -1184,16 +1180,10 @@ pub mod operations {
     pub struct UpdateUser<'a> {
         pub(crate) client: &'a Client,
         pub(crate) object_id: i64,
-        pub(crate) body: ::std::option::Option<types::UserUpdateRequest>,
+        pub(crate) body: types::UserUpdateRequest,
     }
 
     impl<'a> UpdateUser<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::UserUpdateRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
@@ -1202,12 +1192,7 @@ pub mod operations {
             ResponseValue<types::ObjectIdEnvelope>,
             Error<types::Error>,
         > {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`update_user`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+            let body = self.body;
             self.client.inner.update_user(self.object_id, &body).await
         }
     }

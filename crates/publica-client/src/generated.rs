@@ -682,7 +682,7 @@ Returns the request builder [`operations::CreateUser`]: set the optional paramet
 
 # Parameters
 
-- body (required, `.body(...)`): `types::UserCreateRequest`.
+- `body` (required, the last argument of this method): `types::UserCreateRequest`.
 
 # Example
 
@@ -691,15 +691,18 @@ Returns the request builder [`operations::CreateUser`]: set the optional paramet
 use publica_client::types;
 // The body, here from the spec's example; `types::UserCreateRequest::new(...)` builds one in code.
 let body: types::UserCreateRequest = serde_json::from_value(serde_json::json!({"email":"user@example.com","external_id":"user-id-in-your-platform","new_password":"Abcd1234","sessions_limit":null,"assign_new_plan":null,"new_plan_custom_valid_to":"","admin":false,"plan_admin":false,"only_sees_readable":true}))?;
-let response = client.create_user().body(body).send().await?;
+let response = client.create_user(body).send().await?;
 println!("{:?}", response.into_inner());
 # Ok(())
 # }
 ```*/
-    pub fn create_user(&self) -> operations::CreateUser<'_> {
+    pub fn create_user(
+        &self,
+        body: types::UserCreateRequest,
+    ) -> operations::CreateUser<'_> {
         operations::CreateUser {
             client: self,
-            body: ::std::option::Option::None,
+            body,
         }
     }
     /** Update
@@ -713,7 +716,7 @@ Returns the request builder [`operations::UpdateUser`]: set the optional paramet
 # Parameters
 
 - `user_id` (path required, an argument of this method): The user's id. The page gives no type for it; integer like the id of Deactivate and Reactivate and the id of the user objects.
-- body (required, `.body(...)`): `types::UserUpdateRequest`.
+- `body` (required, the last argument of this method): `types::UserUpdateRequest`.
 
 # Example
 
@@ -722,16 +725,20 @@ Returns the request builder [`operations::UpdateUser`]: set the optional paramet
 use publica_client::types;
 // The body, here from the spec's example; `types::UserUpdateRequest::new(...)` builds one in code.
 let body: types::UserUpdateRequest = serde_json::from_value(serde_json::json!({"email":"user@example.com","external_id":"user-id-in-your-platform","new_password":"Abcd1234","sessions_limit":null,"assign_new_plan":null,"new_plan_custom_valid_to":"","admin":0,"plan_admin":0,"only_sees_readable":1}))?;
-let response = client.update_user(923242).body(body).send().await?;
+let response = client.update_user(923242, body).send().await?;
 println!("{:?}", response.into_inner());
 # Ok(())
 # }
 ```*/
-    pub fn update_user(&self, user_id: i64) -> operations::UpdateUser<'_> {
+    pub fn update_user(
+        &self,
+        user_id: i64,
+        body: types::UserUpdateRequest,
+    ) -> operations::UpdateUser<'_> {
         operations::UpdateUser {
             client: self,
             user_id,
-            body: ::std::option::Option::None,
+            body,
         }
     }
     /** Deactivate
@@ -875,16 +882,10 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct CreateUser<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) body: ::std::option::Option<types::UserCreateRequest>,
+        pub(crate) body: types::UserCreateRequest,
     }
 
     impl<'a> CreateUser<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::UserCreateRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
@@ -893,12 +894,7 @@ pub mod operations {
             ResponseValue<types::UserCreatedEnvelope>,
             Error<types::Error>,
         > {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`create_user`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+            let body = self.body;
             let json = ::serde_json::to_value(&body)
                 .map_err(|e| Error::InvalidRequest(
                     format!("`create_user`: the request body cannot be serialized: {e}"),
@@ -934,27 +930,16 @@ pub mod operations {
     pub struct UpdateUser<'a> {
         pub(crate) client: &'a Client,
         pub(crate) user_id: i64,
-        pub(crate) body: ::std::option::Option<types::UserUpdateRequest>,
+        pub(crate) body: types::UserUpdateRequest,
     }
 
     impl<'a> UpdateUser<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::UserUpdateRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<()>, Error<types::Error>> {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`update_user`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+            let body = self.body;
             let json = ::serde_json::to_value(&body)
                 .map_err(|e| Error::InvalidRequest(
                     format!("`update_user`: the request body cannot be serialized: {e}"),

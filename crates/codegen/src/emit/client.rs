@@ -441,13 +441,34 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
         "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse std::time::Duration;\n\nuse {krate}::{{types::{{self, auth::Credentials}}, Client, RetryPolicy, {base_import}{header_import}}};\n\nlet credentials = Credentials::new({args});\nlet client = Client::builder({base_url})\n    .credentials(&credentials)\n    .timeout(Duration::from_secs(10))\n    .retry(RetryPolicy::standard().max_attempts(5))\n    .user_agent(\"my-service/1.0\")\n    .build()?;\n{setup}// {label}\nlet response = client.{call}.send().await?;\n{header_line}let body = response.into_inner();\n# let _ = body;\n{stream}# Ok(())\n# }}\n```",
         args = model.credentials_placeholders(),
     );
+    let required_body = required_body_example(model, &krate);
     Ok(format!(
-        "HTTP client for the {title}, generated from `spec/{api}.yaml`.\n\nOne method per operation on [`Client`]; it takes the required path and query parameters and\nreturns a request builder ([`operations`]) with a setter per optional parameter and\n`.body(...)`. `.send().await` checks every value against the spec's bounds (a value out of\nbounds is refused before any request, naming the parameter and the bound) and sends it; paged\nlists also have `.stream()`. The request and response types are in [`types`] (the `{types}`\ncrate, shared with `{server}`): `#[non_exhaustive]` structs built with `X::new(required…)`\nand `with_…` setters.\n\nEvery call goes through [`client_runtime`]'s runtime: the retry policy ([`RetryPolicy::standard`]\nby default: three attempts, exponential backoff with jitter, `Retry-After` honoured up to 20 s;\nconnect errors and 429 retried for every method, 5xx and timeouts only for GET, HEAD, PUT and\nDELETE unless the policy opts in), the timeouts and user agent of [`Client::builder`], and one\n`tracing` span per call named `operation` (fields `api`, `operation_id`, `method`, `path`,\n`status`, `latency_ms`, `attempts`, `request_id`).\n\n{example}",
+        "HTTP client for the {title}, generated from `spec/{api}.yaml`.\n\nOne method per operation on [`Client`]; it takes the required path and query parameters and\nreturns a request builder ([`operations`]) with a setter per optional parameter and\n`.body(...)`. `.send().await` checks every value against the spec's bounds (a value out of\nbounds is refused before any request, naming the parameter and the bound) and sends it; paged\nlists also have `.stream()`. The request and response types are in [`types`] (the `{types}`\ncrate, shared with `{server}`): `#[non_exhaustive]` structs built with `X::new(required…)`\nand `with_…` setters.\n\nEvery call goes through [`client_runtime`]'s runtime: the retry policy ([`RetryPolicy::standard`]\nby default: three attempts, exponential backoff with jitter, `Retry-After` honoured up to 20 s;\nconnect errors and 429 retried for every method, 5xx and timeouts only for GET, HEAD, PUT and\nDELETE unless the policy opts in), the timeouts and user agent of [`Client::builder`], and one\n`tracing` span per call named `operation` (fields `api`, `operation_id`, `method`, `path`,\n`status`, `latency_ms`, `attempts`, `request_id`).\n\n{example}{required_body}",
         title = model.title,
         api = model.api,
         types = model.names.types_crate,
         server = model.names.server_crate,
     ))
+}
+
+/// The section showing that a required body is an argument: the call with it compiles, the
+/// call without it does not (a `compile_fail` doctest, independent of rustc's message text).
+fn required_body_example(model: &ApiModel, krate: &str) -> String {
+    let Some(op) = model.operations.iter().find(|op| {
+        op.body.as_ref().is_some_and(|b| b.required)
+            && op.parameters.iter().all(|p| p.client_arg.optional)
+    }) else {
+        return String::new();
+    };
+    let body = op.body.as_ref().expect("found with a body");
+    let ty = quote::ToTokens::to_token_stream(&body.owned_type)
+        .to_string()
+        .replace(' ', "");
+    let id = &op.id;
+    let ty = ty.strip_prefix("types::").unwrap_or(&ty);
+    format!(
+        "\n\n# Required inputs are arguments\n\nA required body is the last argument of its operation method, like a required path or\nquery parameter:\n\n```no_run\n# async fn example(client: &{krate}::Client, body: {krate}::types::{ty}) -> Result<(), Box<dyn std::error::Error>> {{\nlet response = client.{id}(body).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```\n\nso leaving it out does not compile:\n\n```compile_fail\n# async fn example(client: &{krate}::Client) -> Result<(), Box<dyn std::error::Error>> {{\nlet response = client.{id}().send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```"
+    )
 }
 
 /// The first operation without a body whose required parameters take literals, else the

@@ -32,11 +32,11 @@ pub fn method_doc(op: &Operation, krate: &str) -> String {
                 .to_string()
                 .replace(' ', "");
             doc.push_str(&format!(
-                "\n- body ({}, `.body(...)`): `{ty}`.",
+                "\n- `body` ({}): `{ty}`.",
                 if body.required {
-                    "required"
+                    "required, the last argument of this method"
                 } else {
-                    "optional"
+                    "optional, `.body(...)`"
                 }
             ));
         }
@@ -147,7 +147,11 @@ pub fn call(op: &Operation) -> Call {
         setup = format!(
             "// The body, here from the spec's example; `{ty}::new(...)` builds one in code.\nlet body: {ty} = serde_json::from_value(serde_json::json!({example}))?;\n"
         );
-        setters.push_str(".body(body)");
+        if body.required {
+            args.push("body".to_owned());
+        } else {
+            setters.push_str(".body(body)");
+        }
     }
     Call {
         setup,

@@ -116,11 +116,19 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
         .collect();
 
     // The Client method.
-    let args = required.iter().map(|h| {
-        let ident = &h.param.ident;
-        let ty = &h.argument;
-        quote!(#ident: #ty)
-    });
+    let required_body = op.body.as_ref().filter(|b| b.required);
+    let mut args: Vec<TokenStream> = required
+        .iter()
+        .map(|h| {
+            let ident = &h.param.ident;
+            let ty = &h.argument;
+            quote!(#ident: #ty)
+        })
+        .collect();
+    if let Some(body) = required_body {
+        let ty = &body.owned_type;
+        args.push(quote!(body: #ty));
+    }
     let inits = held.iter().map(|h| {
         let ident = &h.param.ident;
         match (h.param.client_arg.optional, h.converts) {
@@ -129,10 +137,15 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
             (false, false) => quote!(#ident),
         }
     });
-    let body_init = op
-        .body
-        .as_ref()
-        .map(|_| quote!(body: ::std::option::Option::None,));
+    // A required body is an argument (leaving it out is a compile error); an optional one a
+    // setter.
+    let body_init = op.body.as_ref().map(|b| {
+        if b.required {
+            quote!(body,)
+        } else {
+            quote!(body: None,)
+        }
+    });
     let method_doc = super::operation_docs::method_doc(op, krate);
     let method = quote! {
         #[doc = #method_doc]
@@ -157,7 +170,11 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
     });
     let body_field = op.body.as_ref().map(|b| {
         let ty = &b.owned_type;
-        quote!(pub(crate) body: ::std::option::Option<#ty>,)
+        if b.required {
+            quote!(pub(crate) body: #ty,)
+        } else {
+            quote!(pub(crate) body: Option<#ty>,)
+        }
     });
     let setters = optional.iter().map(|h| {
         let ident = &h.param.ident;
@@ -176,20 +193,12 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
             }
         }
     });
-    let body_setter = op.body.as_ref().map(|b| {
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let ty = &b.owned_type;
-        let doc = format!(
-            "The request body{}.",
-            if b.required {
-                " (required: `send()` refuses to go without it)"
-            } else {
-                ""
-            }
-        );
         quote! {
-            #[doc = #doc]
+            /// The request body (optional: without it the request sends the type's default).
             pub fn body(mut self, value: #ty) -> Self {
-                self.body = ::std::option::Option::Some(value);
+                self.body = Some(value);
                 self
             }
         }
@@ -215,10 +224,9 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
         }
     }
     let body_check = op.body.as_ref().map(|b| {
-        let missing = format!("`{id}`: the request body is required: set it with `.body(...)`");
         let take = if b.required {
             quote! {
-                let body = self.body.ok_or_else(|| Error::InvalidRequest(#missing.to_owned()))?;
+                let body = self.body;
             }
         } else {
             quote! {

@@ -299,7 +299,7 @@ Returns the request builder [`operations::CreateThing`]: set the optional parame
 
 # Parameters
 
-- body (required, `.body(...)`): `types::CreateThingBody`.
+- `body` (required, the last argument of this method): `types::CreateThingBody`.
 
 # Example
 
@@ -308,15 +308,18 @@ Returns the request builder [`operations::CreateThing`]: set the optional parame
 use fx_error_template_client::types;
 // The body, here from the spec's example; `types::CreateThingBody::new(...)` builds one in code.
 let body: types::CreateThingBody = serde_json::from_value(serde_json::json!({"name":"lamp"}))?;
-let response = client.create_thing().body(body).send().await?;
+let response = client.create_thing(body).send().await?;
 println!("{:?}", response.into_inner());
 # Ok(())
 # }
 ```*/
-    pub fn create_thing(&self) -> operations::CreateThing<'_> {
+    pub fn create_thing(
+        &self,
+        body: types::CreateThingBody,
+    ) -> operations::CreateThing<'_> {
         operations::CreateThing {
             client: self,
-            body: ::std::option::Option::None,
+            body,
         }
     }
 }
@@ -331,16 +334,10 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct CreateThing<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) body: ::std::option::Option<types::CreateThingBody>,
+        pub(crate) body: types::CreateThingBody,
     }
 
     impl<'a> CreateThing<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::CreateThingBody) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
@@ -349,12 +346,7 @@ pub mod operations {
             ResponseValue<types::CreateThingResponse>,
             Error<types::Error>,
         > {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`create_thing`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+            let body = self.body;
             let json = ::serde_json::to_value(&body)
                 .map_err(|e| Error::InvalidRequest(
                     format!("`create_thing`: the request body cannot be serialized: {e}"),

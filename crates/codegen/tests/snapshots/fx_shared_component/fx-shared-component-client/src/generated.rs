@@ -345,7 +345,7 @@ Returns the request builder [`operations::CreateNote`]: set the optional paramet
 
 # Parameters
 
-- body (required, `.body(...)`): `types::Note`.
+- `body` (required, the last argument of this method): `types::Note`.
 
 # Example
 
@@ -354,15 +354,15 @@ Returns the request builder [`operations::CreateNote`]: set the optional paramet
 use fx_shared_component_client::types;
 // The body, here from the spec's example; `types::Note::new(...)` builds one in code.
 let body: types::Note = serde_json::from_value(serde_json::json!({"text":"hello"}))?;
-let response = client.create_note().body(body).send().await?;
+let response = client.create_note(body).send().await?;
 println!("{:?}", response.into_inner());
 # Ok(())
 # }
 ```*/
-    pub fn create_note(&self) -> operations::CreateNote<'_> {
+    pub fn create_note(&self, body: types::Note) -> operations::CreateNote<'_> {
         operations::CreateNote {
             client: self,
-            body: ::std::option::Option::None,
+            body,
         }
     }
     /** `PUT /notes/{id}`
@@ -372,7 +372,7 @@ Returns the request builder [`operations::ReplaceNote`]: set the optional parame
 # Parameters
 
 - `id` (path required, an argument of this method): (the spec gives no description).
-- body (required, `.body(...)`): `types::Note`.
+- `body` (required, the last argument of this method): `types::Note`.
 
 # Example
 
@@ -381,7 +381,7 @@ Returns the request builder [`operations::ReplaceNote`]: set the optional parame
 use fx_shared_component_client::types;
 // The body, here from the spec's example; `types::Note::new(...)` builds one in code.
 let body: types::Note = serde_json::from_value(serde_json::json!({}))?;
-let response = client.replace_note("9bd39495-ad21-40f7-a8a6-9c8cf9d6a822").body(body).send().await?;
+let response = client.replace_note("9bd39495-ad21-40f7-a8a6-9c8cf9d6a822", body).send().await?;
 println!("{:?}", response.into_inner());
 # Ok(())
 # }
@@ -389,11 +389,12 @@ println!("{:?}", response.into_inner());
     pub fn replace_note(
         &self,
         id: impl ::std::convert::Into<::std::string::String>,
+        body: types::Note,
     ) -> operations::ReplaceNote<'_> {
         operations::ReplaceNote {
             client: self,
             id: id.into(),
-            body: ::std::option::Option::None,
+            body,
         }
     }
 }
@@ -408,27 +409,16 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct CreateNote<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) body: ::std::option::Option<types::Note>,
+        pub(crate) body: types::Note,
     }
 
     impl<'a> CreateNote<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::Note) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::Note>, Error<types::Error>> {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`create_note`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+            let body = self.body;
             let json = ::serde_json::to_value(&body)
                 .map_err(|e| Error::InvalidRequest(
                     format!("`create_note`: the request body cannot be serialized: {e}"),
@@ -464,27 +454,16 @@ pub mod operations {
     pub struct ReplaceNote<'a> {
         pub(crate) client: &'a Client,
         pub(crate) id: ::std::string::String,
-        pub(crate) body: ::std::option::Option<types::Note>,
+        pub(crate) body: types::Note,
     }
 
     impl<'a> ReplaceNote<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::Note) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
         ) -> ::std::result::Result<ResponseValue<types::Note>, Error<types::Error>> {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`replace_note`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+            let body = self.body;
             let json = ::serde_json::to_value(&body)
                 .map_err(|e| Error::InvalidRequest(
                     format!("`replace_note`: the request body cannot be serialized: {e}"),
