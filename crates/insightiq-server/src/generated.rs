@@ -359,76 +359,82 @@ impl Context {
             .expect("the spec's x-error-template matches its Error schema")
     }
 }
-/** The insightIQ API - users, SDK tokens, accounts, profiles as a Rust trait: implement it, then serve it with [`router`].
 
-Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).*/
+/// The insightIQ API - users, SDK tokens, accounts, profiles as a Rust trait: implement it, then serve it with [`router`].
+///
+/// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).
 pub trait InsightiqApi: Send + Sync + 'static {
-    /** Create a user
-
-Create a User.
-
-`POST /users`*/
+    /// Create a user
+    ///
+    /// Create a User.
+    ///
+    /// `POST /users`
     fn create_user(
         &self,
         ctx: &mut Context,
         body: types::UserCreateRequest,
     ) -> impl ::std::future::Future<Output = CreateUserResponse> + Send;
-    /** Retrieve a user by external ID
 
-Retrieve the information of the User with the supplied External id.
-
-`GET /users/external_id/{external_id}`*/
+    /// Retrieve a user by external ID
+    ///
+    /// Retrieve the information of the User with the supplied External id.
+    ///
+    /// `GET /users/external_id/{external_id}`
     fn get_user_by_external_id(
         &self,
         ctx: &mut Context,
         external_id: ::std::string::String,
     ) -> impl ::std::future::Future<Output = GetUserByExternalIdResponse> + Send;
-    /** Create an SDK token
 
-Creates the Connect SDK Token. This is required while initializing the Connect SDK.
-
-`POST /sdk-tokens`*/
+    /// Create an SDK token
+    ///
+    /// Creates the Connect SDK Token. This is required while initializing the Connect SDK.
+    ///
+    /// `POST /sdk-tokens`
     fn create_sdk_token(
         &self,
         ctx: &mut Context,
         body: types::SdkTokenRequest,
     ) -> impl ::std::future::Future<Output = CreateSdkTokenResponse> + Send;
-    /** Disconnect an account
 
-Disconnect the supplied account id. An Account represents the user account on the work
-platform end.
-
-Triggers the "ACCOUNTS.DISCONNECTED" webhook.
-
-`POST /accounts/{id}/disconnect`*/
+    /// Disconnect an account
+    ///
+    /// Disconnect the supplied account id. An Account represents the user account on the work
+    /// platform end.
+    ///
+    /// Triggers the "ACCOUNTS.DISCONNECTED" webhook.
+    ///
+    /// `POST /accounts/{id}/disconnect`
     fn disconnect_account(
         &self,
         ctx: &mut Context,
         id: ::std::string::String,
         body: types::EmptyObject,
     ) -> impl ::std::future::Future<Output = DisconnectAccountResponse> + Send;
-    /** Retrieve a profile
 
-Retrieve the information of the Profile with the supplied Profile id. Profile object
-contains information related to the identity of the user like name, address, contact
-details, etc. The data in a profile is tied to a particular work platform account that the
-user has connected to via Connect SDK.
-
-Usually used in conjunction with the "PROFILES.*" webhooks.
-
-`GET /profiles/{id}`*/
+    /// Retrieve a profile
+    ///
+    /// Retrieve the information of the Profile with the supplied Profile id. Profile object
+    /// contains information related to the identity of the user like name, address, contact
+    /// details, etc. The data in a profile is tied to a particular work platform account that the
+    /// user has connected to via Connect SDK.
+    ///
+    /// Usually used in conjunction with the "PROFILES.*" webhooks.
+    ///
+    /// `GET /profiles/{id}`
     fn get_profile(
         &self,
         ctx: &mut Context,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<Output = GetProfileResponse> + Send;
-    /** Retrieve all profiles
 
-Lists all Profiles. Profile object contains information related to the identity of the
-user like name, address, contact details, etc. The data in a profile is tied to a particular
-work platform account that the user has connected to via Connect SDK.
-
-`GET /profiles`*/
+    /// Retrieve all profiles
+    ///
+    /// Lists all Profiles. Profile object contains information related to the identity of the
+    /// user like name, address, contact details, etc. The data in a profile is tied to a particular
+    /// work platform account that the user has connected to via Connect SDK.
+    ///
+    /// `GET /profiles`
     fn list_profiles(
         &self,
         ctx: &mut Context,

@@ -276,13 +276,13 @@ pub struct ListUsersQuery {
     /// Number of users to skip. The page's sample call passes skip=0.
     #[serde(rename = "skip", default)]
     pub skip: Option<i64>,
-    /** Available options for resolve query parameter:
-- organizations: returns list of organizations user belongs to
-- userSegments: returns list of user segments user belongs to
-- conversations: returns list of conversations user has engaged with
-
-You must include the resolve=conversations in your API request in order to receive the
-conversations, sessions, goalnodes, and responses objects in the returned user object.*/
+    /// Available options for resolve query parameter:
+    /// - organizations: returns list of organizations user belongs to
+    /// - userSegments: returns list of user segments user belongs to
+    /// - conversations: returns list of conversations user has engaged with
+    ///
+    /// You must include the resolve=conversations in your API request in order to receive the
+    /// conversations, sessions, goalnodes, and responses objects in the returned user object.
     #[serde(rename = "resolve", default)]
     pub resolve: Option<types::ListUsersResolve>,
 }
@@ -362,13 +362,13 @@ impl ListUsersUpdatedSinceQuery {
 #[derive(Debug, Clone, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetUserQuery {
-    /** Available options for resolve query parameter:
-- organizations: returns list of organizations user belongs to
-- userSegments: returns list of user segments user belongs to
-- conversations: returns list of conversations user has engaged with
-
-You must include the resolve=conversations in your API request in order to receive the
-conversations, sessions, goalnodes, and responses objects in the returned user object.*/
+    /// Available options for resolve query parameter:
+    /// - organizations: returns list of organizations user belongs to
+    /// - userSegments: returns list of user segments user belongs to
+    /// - conversations: returns list of conversations user has engaged with
+    ///
+    /// You must include the resolve=conversations in your API request in order to receive the
+    /// conversations, sessions, goalnodes, and responses objects in the returned user object.
     #[serde(rename = "resolve", default)]
     pub resolve: Option<types::GetUserResolve>,
 }
@@ -444,82 +444,89 @@ impl Context {
             .expect("the spec's x-error-template matches its Error schema")
     }
 }
-/** The Instabot Users Object API as a Rust trait: implement it, then serve it with [`router`].
 
-Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).*/
+/// The Instabot Users Object API as a Rust trait: implement it, then serve it with [`router`].
+///
+/// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).
 pub trait InstabotApi: Send + Sync + 'static {
-    /** Get Users List
-
-List of Users can be retrieved by any of two methods described in the Searching for
-Objects guide. Here is the sample call that retrieves first 20 users from the system:
-`GET /users?type=all&limit=20&skip=0`.
-
-`GET /users`*/
+    /// Get Users List
+    ///
+    /// List of Users can be retrieved by any of two methods described in the Searching for
+    /// Objects guide. Here is the sample call that retrieves first 20 users from the system:
+    /// `GET /users?type=all&limit=20&skip=0`.
+    ///
+    /// `GET /users`
     fn list_users(
         &self,
         ctx: &mut Context,
         query: ListUsersQuery,
     ) -> impl ::std::future::Future<Output = ListUsersResponse> + Send;
-    /** Create User
 
-To create a user, send POST request with JSON defining the user. Please note that the
-userName and userPassword fields are required for user creation.
-
-`POST /users`*/
+    /// Create User
+    ///
+    /// To create a user, send POST request with JSON defining the user. Please note that the
+    /// userName and userPassword fields are required for user creation.
+    ///
+    /// `POST /users`
     fn create_user(
         &self,
         ctx: &mut Context,
         body: types::UserCreateRequest,
     ) -> impl ::std::future::Future<Output = CreateUserResponse> + Send;
-    /** Get Users updated since a datetime
 
-The lastUpdated users endpoint, and the since query parameter can be used to restrict the
-returned users to only those users with updated/changed information since the datetime
-specified.
-
-`GET /users/lastUpdated`*/
+    /// Get Users updated since a datetime
+    ///
+    /// The lastUpdated users endpoint, and the since query parameter can be used to restrict the
+    /// returned users to only those users with updated/changed information since the datetime
+    /// specified.
+    ///
+    /// `GET /users/lastUpdated`
     fn list_users_updated_since(
         &self,
         ctx: &mut Context,
         query: ListUsersUpdatedSinceQuery,
     ) -> impl ::std::future::Future<Output = ListUsersUpdatedSinceResponse> + Send;
-    /** Get User
 
-To get information about the user call GET method using as {OBJECT_ID} identifier of the object you need to retrieve.
-
-`GET /users/{objectId}`*/
+    /// Get User
+    ///
+    /// To get information about the user call GET method using as {OBJECT_ID} identifier of the object you need to retrieve.
+    ///
+    /// `GET /users/{objectId}`
     fn get_user(
         &self,
         ctx: &mut Context,
         object_id: i64,
         query: GetUserQuery,
     ) -> impl ::std::future::Future<Output = GetUserResponse> + Send;
-    /** Update User
 
-To update the user object, send a PUT request with the {OBJECT_ID} identifier of the user object you want to update.
-
-`PUT /users/{objectId}`*/
+    /// Update User
+    ///
+    /// To update the user object, send a PUT request with the {OBJECT_ID} identifier of the user object you want to update.
+    ///
+    /// `PUT /users/{objectId}`
     fn update_user(
         &self,
         ctx: &mut Context,
         object_id: i64,
         body: types::UserUpdateRequest,
     ) -> impl ::std::future::Future<Output = UpdateUserResponse> + Send;
-    /** Restore User
 
-If you want to restore a deleted user object, send a POST request using the {OBJECT_ID} identifier of the deleted object.
-
-`POST /users/{objectId}`*/
+    /// Restore User
+    ///
+    /// If you want to restore a deleted user object, send a POST request using the {OBJECT_ID} identifier of the deleted object.
+    ///
+    /// `POST /users/{objectId}`
     fn restore_user(
         &self,
         ctx: &mut Context,
         object_id: i64,
     ) -> impl ::std::future::Future<Output = RestoreUserResponse> + Send;
-    /** Delete User
 
-User can be deleted by sending a DELETE request using the {OBJECT_ID} identifier of the object you want to delete.
-
-`DELETE /users/{objectId}`*/
+    /// Delete User
+    ///
+    /// User can be deleted by sending a DELETE request using the {OBJECT_ID} identifier of the object you want to delete.
+    ///
+    /// `DELETE /users/{objectId}`
     fn delete_user(
         &self,
         ctx: &mut Context,

@@ -330,71 +330,77 @@ impl Context {
             .expect("the spec's x-error-template matches its Error schema")
     }
 }
-/** The Publica.la Integration API - Users as a Rust trait: implement it, then serve it with [`router`].
 
-Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).*/
+/// The Publica.la Integration API - Users as a Rust trait: implement it, then serve it with [`router`].
+///
+/// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).
 pub trait PublicaApi: Send + Sync + 'static {
-    /** Retrieve
-
-Using query parameter you can filter by email, deactivated and admins users.
-
-`GET /integration-api/v1/dashboard/users`*/
+    /// Retrieve
+    ///
+    /// Using query parameter you can filter by email, deactivated and admins users.
+    ///
+    /// `GET /integration-api/v1/dashboard/users`
     fn list_users(
         &self,
         ctx: &mut Context,
         query: ListUsersQuery,
     ) -> impl ::std::future::Future<Output = ListUsersResponse> + Send;
-    /** Create
 
-Create a user account on your platform.
-
-`POST /integration-api/v1/dashboard/users`*/
+    /// Create
+    ///
+    /// Create a user account on your platform.
+    ///
+    /// `POST /integration-api/v1/dashboard/users`
     fn create_user(
         &self,
         ctx: &mut Context,
         body: types::UserCreateRequest,
     ) -> impl ::std::future::Future<Output = CreateUserResponse> + Send;
-    /** Update
 
-Update a user account on your platform.
-
-`PUT /integration-api/v1/dashboard/users/{user_id}`*/
+    /// Update
+    ///
+    /// Update a user account on your platform.
+    ///
+    /// `PUT /integration-api/v1/dashboard/users/{user_id}`
     fn update_user(
         &self,
         ctx: &mut Context,
         user_id: i64,
         body: types::UserUpdateRequest,
     ) -> impl ::std::future::Future<Output = UpdateUserResponse> + Send;
-    /** Deactivate
 
-This endpoint enables you to deactivate an user. A deactivated user can not log in through any means.
-
-`DELETE /integration-api/v1/dashboard/users/{user_id}`*/
+    /// Deactivate
+    ///
+    /// This endpoint enables you to deactivate an user. A deactivated user can not log in through any means.
+    ///
+    /// `DELETE /integration-api/v1/dashboard/users/{user_id}`
     fn deactivate_user(
         &self,
         ctx: &mut Context,
         user_id: i64,
     ) -> impl ::std::future::Future<Output = DeactivateUserResponse> + Send;
-    /** Reactivate
 
-Reactivate a deactivated user.
-
-`PUT /integration-api/v1/dashboard/users/{user_id}/re-activate`*/
+    /// Reactivate
+    ///
+    /// Reactivate a deactivated user.
+    ///
+    /// `PUT /integration-api/v1/dashboard/users/{user_id}/re-activate`
     fn reactivate_user(
         &self,
         ctx: &mut Context,
         user_id: i64,
     ) -> impl ::std::future::Future<Output = ReactivateUserResponse> + Send;
-    /** Force Logout
 
-After logging out, the user will be redirected to the initial URL on its next interaction
-with the system.
-
-The endpoint receives as user identifier the ID or the external_id. Keep in mind that in
-the case the external-auth-token is used then the external_id is the UUID contained in the
-token.
-
-`POST /integration-api/v1/users/{user_id}/force-logout`*/
+    /// Force Logout
+    ///
+    /// After logging out, the user will be redirected to the initial URL on its next interaction
+    /// with the system.
+    ///
+    /// The endpoint receives as user identifier the ID or the external_id. Keep in mind that in
+    /// the case the external-auth-token is used then the external_id is the UUID contained in the
+    /// token.
+    ///
+    /// `POST /integration-api/v1/users/{user_id}/force-logout`
     fn force_logout_user(
         &self,
         ctx: &mut Context,

@@ -26,6 +26,10 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
             #use_types
             pub use progenitor_client::{ByteStream, Error, ResponseValue};
 
+            use std::fmt;
+            use std::sync::Arc;
+            use std::time::Duration;
+
             /// progenitor's positional client: one method per operation, every parameter an
             /// argument. Private: [`Client`]'s request builders check the values and call it.
             mod positional {
@@ -119,7 +123,7 @@ fn environments(model: &ApiModel) -> TokenStream {
             #[doc = #doc]
             ///
             #(#[doc = #docs])*
-            pub fn #function(#(#params),*) -> ::std::string::String {
+            pub fn #function(#(#params),*) -> String {
                 #url.to_owned() #(#replaces)*
             }
 
@@ -139,8 +143,8 @@ fn public_client(model: &ApiModel) -> TokenStream {
     );
     let api = &model.api;
     let request_id_header = match &model.request_id_header {
-        Some(name) => quote!(::std::option::Option::Some(#name)),
-        None => quote!(::std::option::Option::None),
+        Some(name) => quote!(Some(#name)),
+        None => quote!(None),
     };
     let user_agent = format!("{}/{}", model.names.client_crate, model.version);
     let builder_doc = format!(
@@ -177,8 +181,8 @@ fn public_client(model: &ApiModel) -> TokenStream {
             /// [`Client::builder`] returns that as an error instead.
             pub fn new(base_url: &str) -> Self {
                 match Self::builder(base_url).build() {
-                    ::std::result::Result::Ok(client) => client,
-                    ::std::result::Result::Err(error) => panic!("{error}"),
+                    Ok(client) => client,
+                    Err(error) => panic!("{error}"),
                 }
             }
 
@@ -194,7 +198,7 @@ fn public_client(model: &ApiModel) -> TokenStream {
             pub fn builder(base_url: &str) -> ClientBuilder {
                 ClientBuilder {
                     base_url: base_url.to_owned(),
-                    credentials: ::std::option::Option::None,
+                    credentials: None,
                     options: client_runtime::ClientOptions::default().user_agent(#user_agent),
                 }
             }
@@ -214,13 +218,13 @@ fn public_client(model: &ApiModel) -> TokenStream {
         #[derive(Clone)]
         #[must_use = "a builder does nothing until `.build()`"]
         pub struct ClientBuilder {
-            base_url: ::std::string::String,
-            credentials: ::std::option::Option<types::auth::Credentials>,
+            base_url: String,
+            credentials: Option<types::auth::Credentials>,
             options: client_runtime::ClientOptions,
         }
 
-        impl ::std::fmt::Debug for ClientBuilder {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        impl fmt::Debug for ClientBuilder {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct("ClientBuilder")
                     .field("base_url", &self.base_url)
                     .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
@@ -233,18 +237,18 @@ fn public_client(model: &ApiModel) -> TokenStream {
             /// The credentials sent with every request (their headers are marked sensitive, so
             /// they never appear in `Debug` output or logs).
             pub fn credentials(mut self, credentials: &types::auth::Credentials) -> Self {
-                self.credentials = ::std::option::Option::Some(credentials.clone());
+                self.credentials = Some(credentials.clone());
                 self
             }
 
             /// The longest one attempt may take, from connecting to the end of the response.
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            pub fn timeout(mut self, timeout: Duration) -> Self {
                 self.options = self.options.timeout(timeout);
                 self
             }
 
             /// The longest connecting may take.
-            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            pub fn connect_timeout(mut self, timeout: Duration) -> Self {
                 self.options = self.options.connect_timeout(timeout);
                 self
             }
@@ -256,23 +260,23 @@ fn public_client(model: &ApiModel) -> TokenStream {
             }
 
             /// The `User-Agent` header of every request.
-            pub fn user_agent(mut self, user_agent: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
                 self.options = self.options.user_agent(user_agent);
                 self
             }
 
             /// How the client waits between attempts (a test passes one that records the waits
             /// instead of sleeping).
-            pub fn sleep(mut self, sleep: ::std::sync::Arc<dyn Sleep>) -> Self {
+            pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
                 self.options = self.options.sleep(sleep);
                 self
             }
 
             /// The client, or why it cannot be built (a credential that is no header value, the
             /// TLS backend).
-            pub fn build(self) -> ::std::result::Result<Client, ClientSetupError> {
+            pub fn build(self) -> Result<Client, ClientSetupError> {
                 let mut headers = reqwest::header::HeaderMap::new();
-                if let ::std::option::Option::Some(credentials) = &self.credentials {
+                if let Some(credentials) = &self.credentials {
                     for (name, value) in credentials.to_headers() {
                         let mut value = reqwest::header::HeaderValue::from_str(value.expose())
                             .map_err(|_| ClientSetupError::InvalidHeader { header: name })?;
@@ -282,7 +286,7 @@ fn public_client(model: &ApiModel) -> TokenStream {
                 }
                 let http = self.options.http_client(headers).map_err(ClientSetupError::Build)?;
                 let runtime = self.options.runtime(#api, #request_id_header);
-                ::std::result::Result::Ok(Client {
+                Ok(Client {
                     inner: positional::Client::new_with_client(&self.base_url, http, runtime),
                 })
             }
@@ -305,8 +309,8 @@ fn credentials_constructor() -> TokenStream {
             Build(reqwest::Error),
         }
 
-        impl ::std::fmt::Display for ClientSetupError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        impl fmt::Display for ClientSetupError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match self {
                     ClientSetupError::InvalidHeader { header } => {
                         write!(f, "the credentials cannot be sent in the `{header}` header")
@@ -325,7 +329,7 @@ fn credentials_constructor() -> TokenStream {
             pub fn with_credentials(
                 base_url: &str,
                 credentials: &types::auth::Credentials,
-            ) -> ::std::result::Result<Self, ClientSetupError> {
+            ) -> Result<Self, ClientSetupError> {
                 Self::builder(base_url).credentials(credentials).build()
             }
         }
@@ -353,24 +357,24 @@ fn response_headers_trait(model: &ApiModel) -> TokenStream {
         /// deserialize) has no headers: the methods return `None` for it.
         pub trait ResponseHeaders {
             /// A response header by lower-case name, if the response carried it as text.
-            fn documented_header(&self, name: &str) -> ::std::option::Option<&str>;
+            fn documented_header(&self, name: &str) -> Option<&str>;
 
             #(
                 #[doc = #docs]
-                fn #methods(&self) -> ::std::option::Option<&str> {
+                fn #methods(&self) -> Option<&str> {
                     self.documented_header(#names)
                 }
             )*
         }
 
         impl<T> ResponseHeaders for ResponseValue<T> {
-            fn documented_header(&self, name: &str) -> ::std::option::Option<&str> {
+            fn documented_header(&self, name: &str) -> Option<&str> {
                 self.headers().get(name).and_then(|v| v.to_str().ok())
             }
         }
 
         impl<E> ResponseHeaders for Error<E> {
-            fn documented_header(&self, name: &str) -> ::std::option::Option<&str> {
+            fn documented_header(&self, name: &str) -> Option<&str> {
                 let headers = match self {
                     Error::ErrorResponse(response) => response.headers(),
                     Error::UnexpectedResponse(response) => response.headers(),
@@ -408,7 +412,8 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
             "the spec has no operation for the crate's doc example",
         )
     })?;
-    let operation_docs::Call { setup, call } = operation_docs::call(op);
+    let body_line = super::constructors::shortest_line(model, op);
+    let operation_docs::Call { setup, call } = operation_docs::call(op, body_line.as_deref());
     let label = op.summary.clone().unwrap_or_else(|| op.id.clone());
     let stream = model
         .operations

@@ -39,10 +39,23 @@ pub fn operations(model: &ApiModel) -> Result<TokenStream, CodegenError> {
                 ),
             ));
         }
-        let (method, builder) = operation(op, &krate);
+        let body_line = super::constructors::shortest_line(model, op);
+        let (method, builder) = operation(op, &krate, body_line.as_deref());
         methods.push(method);
         builders.push(builder);
     }
+    // Only where some `send()` checks a bound (a bounded parameter may be a type that holds it).
+    let checks_bounds = model.operations.iter().any(|op| {
+        op.parameters.iter().any(|p| p.client_check().is_some())
+            || op.body.as_ref().is_some_and(|b| !b.bounds.is_empty())
+    });
+    let bounds_use = if checks_bounds {
+        quote!(
+            use crate::bounds::{self, Bound};
+        )
+    } else {
+        TokenStream::new()
+    };
     Ok(quote! {
         impl Client {
             #(#methods)*
@@ -52,6 +65,7 @@ pub fn operations(model: &ApiModel) -> Result<TokenStream, CodegenError> {
         /// name, sent with `.send()`.
         pub mod operations {
             use crate::{types, Client, Error, ResponseValue};
+            #bounds_use
 
             #(#builders)*
         }
@@ -73,17 +87,9 @@ pub(super) fn held(param: &Parameter) -> Held<'_> {
     let inner = option_inner(&param.client_type).unwrap_or_else(|| param.client_type.clone());
     let owned_inner = option_inner(&param.owned_type).unwrap_or_else(|| param.owned_type.clone());
     let (stored, argument, converts) = match param.client_arg.value {
-        ArgValue::Str => (
-            quote!(::std::string::String),
-            quote!(impl ::std::convert::Into<::std::string::String>),
-            true,
-        ),
+        ArgValue::Str => (quote!(String), quote!(impl Into<String>), true),
         ArgValue::Integer(IntegerRepr::NonZeroU64) => (quote!(u64), quote!(u64), false),
-        ArgValue::TypesValue => (
-            quote!(#owned_inner),
-            quote!(impl ::std::convert::Into<#owned_inner>),
-            true,
-        ),
+        ArgValue::TypesValue => (quote!(#owned_inner), quote!(impl Into<#owned_inner>), true),
         _ if param.client_arg.by_reference => (quote!(#owned_inner), quote!(#owned_inner), false),
         _ => (quote!(#inner), quote!(#inner), false),
     };
@@ -99,7 +105,7 @@ pub(super) fn builder_ident(op: &Operation) -> syn::Ident {
     format_ident!("{}", op.id.to_upper_camel_case())
 }
 
-fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
+fn operation(op: &Operation, krate: &str, body_line: Option<&str>) -> (TokenStream, TokenStream) {
     let name = format_ident!("{}", op.id);
     let builder = builder_ident(op);
     let id = &op.id;
@@ -132,7 +138,7 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
     let inits = held.iter().map(|h| {
         let ident = &h.param.ident;
         match (h.param.client_arg.optional, h.converts) {
-            (true, _) => quote!(#ident: ::std::option::Option::None),
+            (true, _) => quote!(#ident: None),
             (false, true) => quote!(#ident: #ident.into()),
             (false, false) => quote!(#ident),
         }
@@ -146,7 +152,7 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
             quote!(body: None,)
         }
     });
-    let method_doc = super::operation_docs::method_doc(op, krate);
+    let method_doc = super::operation_docs::method_doc(op, krate, body_line);
     let method = quote! {
         #[doc = #method_doc]
         pub fn #name(&self, #(#args),*) -> operations::#builder<'_> {
@@ -163,7 +169,7 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
         let ident = &h.param.ident;
         let stored = &h.stored;
         if h.param.client_arg.optional {
-            quote!(pub(crate) #ident: ::std::option::Option<#stored>,)
+            quote!(pub(crate) #ident: Option<#stored>,)
         } else {
             quote!(pub(crate) #ident: #stored,)
         }
@@ -188,7 +194,7 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
         quote! {
             #[doc = #doc]
             pub fn #ident(mut self, value: #ty) -> Self {
-                self.#ident = ::std::option::Option::Some(#value);
+                self.#ident = Some(#value);
                 self
             }
         }
@@ -238,15 +244,14 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
         } else {
             let entries = b.bounds.iter().map(|bound| {
                 let path = &bound.path;
-                // The model leaves body patterns to the types crate's own checks.
-                let literal = bounds::literal(&bound.constraints, false);
+                let literal = bounds::literal(&bound.constraints, true);
                 quote!((&[#(#path),*], #literal))
             });
             let unserializable = format!("`{id}`: the request body cannot be serialized: {{e}}");
             quote! {
                 let json = ::serde_json::to_value(&body)
                     .map_err(|e| Error::InvalidRequest(format!(#unserializable)))?;
-                crate::bounds::check_body(#id, &json, &[#(#entries),*]).map_err(Error::InvalidRequest)?;
+                bounds::check_body(#id, &json, &[#(#entries),*]).map_err(Error::InvalidRequest)?;
             }
         };
         quote!(#take #bounded)
@@ -279,7 +284,7 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
 
             /// Checks every value against the spec's bounds (an error names the parameter or
             /// body member and the bound; nothing is sent then), and sends the request.
-            pub async fn send(self) -> ::std::result::Result<ResponseValue<#success>, Error<#error>> {
+            pub async fn send(self) -> Result<ResponseValue<#success>, Error<#error>> {
                 #(#checks)*
                 #body_check
                 self.client.inner.#name(#(#call_args),*).await
@@ -300,18 +305,24 @@ fn check(op: &Operation, h: &Held) -> TokenStream {
     let test = match p.client_check() {
         Some(ClientCheck::Number(constraints)) => {
             let literal = bounds::literal(&constraints, false);
-            quote!(crate::bounds::check_number(#id, #what, crate::bounds::AsNumber::as_number(value), &#literal).map_err(Error::InvalidRequest)?;)
+            quote!(bounds::check_number(#id, #what, bounds::AsNumber::as_number(value), &#literal).map_err(Error::InvalidRequest)?;)
         }
         Some(ClientCheck::Text(constraints)) => {
             let literal = bounds::literal(&constraints, true);
-            quote!(crate::bounds::check_text(#id, #what, value, &#literal).map_err(Error::InvalidRequest)?;)
+            // A types-crate newtype (a constrained string) is text through `Deref`.
+            let text = if p.client_arg.value == ArgValue::TypesValue {
+                quote!(value.as_str())
+            } else {
+                quote!(value)
+            };
+            quote!(bounds::check_text(#id, #what, #text, &#literal).map_err(Error::InvalidRequest)?;)
         }
         None => TokenStream::new(),
     };
     let mut out = if test.is_empty() {
         TokenStream::new()
     } else if p.client_arg.optional {
-        quote!(if let ::std::option::Option::Some(value) = &self.#ident { #test })
+        quote!(if let Some(value) = &self.#ident { #test })
     } else {
         quote!({ let value = &self.#ident; #test })
     };
@@ -321,8 +332,8 @@ fn check(op: &Operation, h: &Held) -> TokenStream {
         out.extend(if p.client_arg.optional {
             quote! {
                 let #ident = match self.#ident {
-                    ::std::option::Option::Some(value) => ::std::option::Option::Some(::std::num::NonZeroU64::new(value) #refuse),
-                    ::std::option::Option::None => ::std::option::Option::None,
+                    Some(value) => Some(::std::num::NonZeroU64::new(value) #refuse),
+                    None => None,
                 };
             }
         } else {

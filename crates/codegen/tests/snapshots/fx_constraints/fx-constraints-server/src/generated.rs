@@ -140,9 +140,10 @@ impl Context {
             .expect("the spec's x-error-template matches its Error schema")
     }
 }
-/** The Constraints fixture API as a Rust trait: implement it, then serve it with [`router`].
 
-Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).*/
+/// The Constraints fixture API as a Rust trait: implement it, then serve it with [`router`].
+///
+/// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).
 pub trait FxConstraintsApi: Send + Sync + 'static {
     /// `GET /things`
     fn list_things(

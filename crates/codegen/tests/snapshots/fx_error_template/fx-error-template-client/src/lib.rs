@@ -29,8 +29,7 @@
 //!     .retry(RetryPolicy::standard().max_attempts(5))
 //!     .user_agent("my-service/1.0")
 //!     .build()?;
-//! // The body, here from the spec's example; `types::CreateThingBody::new(...)` builds one in code.
-//! let body: types::CreateThingBody = serde_json::from_value(serde_json::json!({"name":"lamp"}))?;
+//! let body = types::CreateThingBody::new("lamp");
 //! // create_thing
 //! let response = client.create_thing(body).send().await?;
 //! let body = response.into_inner();

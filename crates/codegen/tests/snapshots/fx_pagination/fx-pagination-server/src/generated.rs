@@ -216,9 +216,10 @@ impl Context {
             .expect("the spec's x-error-template matches its Error schema")
     }
 }
-/** The Pagination fixture API as a Rust trait: implement it, then serve it with [`router`].
 
-Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).*/
+/// The Pagination fixture API as a Rust trait: implement it, then serve it with [`router`].
+///
+/// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).
 pub trait FxPaginationApi: Send + Sync + 'static {
     /// `GET /things`
     fn list_things(

@@ -29,8 +29,7 @@
 //!     .retry(RetryPolicy::standard().max_attempts(5))
 //!     .user_agent("my-service/1.0")
 //!     .build()?;
-//! // The body, here from the spec's example; `types::Note::new(...)` builds one in code.
-//! let body: types::Note = serde_json::from_value(serde_json::json!({"text":"hello"}))?;
+//! let body = types::Note::new("hello");
 //! // create_note
 //! let response = client.create_note(body).send().await?;
 //! let body = response.into_inner();

@@ -18,6 +18,10 @@ pub struct Note {
 }
 
 /// `NoteText`
+///
+/// Built from plain text with `From` (`"text".into()`); the spec's bound is
+/// checked when a request carrying it is sent or read, and `"text".parse()`
+/// checks it at once.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -50,23 +54,15 @@ impl ::std::str::FromStr for NoteText {
     }
 }
 
-impl ::std::convert::TryFrom<&str> for NoteText {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<&str> for NoteText {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String> for NoteText {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for NoteText {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
 }
 

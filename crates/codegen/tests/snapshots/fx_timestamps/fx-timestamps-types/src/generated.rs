@@ -49,6 +49,10 @@ pub struct Event {
 }
 
 /// `ListEventsSince`
+///
+/// Built from plain text with `From` (`"text".into()`); the spec's bound is
+/// checked when a request carrying it is sent or read, and `"text".parse()`
+/// checks it at once.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -91,23 +95,15 @@ impl ::std::str::FromStr for ListEventsSince {
     }
 }
 
-impl ::std::convert::TryFrom<&str> for ListEventsSince {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<&str> for ListEventsSince {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String> for ListEventsSince {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for ListEventsSince {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
 }
 
@@ -370,8 +366,9 @@ pub mod auth {
 
     impl ::std::error::Error for AuthError {}
 }
-/** Date-times as the Timestamps fixture API writes them (`x-timestamp-form` in the spec): written with 3 fractional digits and no UTC offset (read as UTC when absent); read with 0 to 9 fractional digits. Every date-time
-field reads and writes through this module (`#[serde(with = "crate::timestamp")]`).*/
+
+/// Date-times as the Timestamps fixture API writes them (`x-timestamp-form` in the spec): written with 3 fractional digits and no UTC offset (read as UTC when absent); read with 0 to 9 fractional digits. Every date-time
+/// field reads and writes through this module (`#[serde(with = "crate::timestamp")]`).
 pub mod timestamp {
     /// The API's form.
     pub const FORM: ::timestamp_form::Form = ::timestamp_form::Form::new(
