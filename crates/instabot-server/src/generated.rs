@@ -1120,26 +1120,12 @@ pub fn router<T: InstabotApi>(
             "/v1/users",
             routing::get(handle_list_users::<T>)
                 .post(handle_create_user::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("GET, POST"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "GET, POST")),
         )
         .route(
             "/v1/users/lastUpdated",
             routing::get(handle_list_users_updated_since::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("GET"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "GET")),
         )
         .route(
             "/v1/users/{objectId}",
@@ -1147,22 +1133,10 @@ pub fn router<T: InstabotApi>(
                 .put(handle_update_user::<T>)
                 .post(handle_restore_user::<T>)
                 .delete(handle_delete_user::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("DELETE, GET, POST, PUT"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(
+                    ::server_runtime::method_not_allowed(&API, "DELETE, GET, POST, PUT"),
+                ),
         )
-        .fallback(|request: Request| async move {
-            ::server_runtime::not_routed(
-                &API,
-                StatusCode::NOT_FOUND,
-                None,
-                request.uri().path(),
-            )
-        })
+        .fallback(::server_runtime::not_found(&API))
         .with_state(shared)
 }

@@ -935,59 +935,24 @@ pub fn router<T: PublicaApi>(
             "/integration-api/v1/dashboard/users",
             routing::get(handle_list_users::<T>)
                 .post(handle_create_user::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("GET, POST"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "GET, POST")),
         )
         .route(
             "/integration-api/v1/dashboard/users/{user_id}",
             routing::put(handle_update_user::<T>)
                 .delete(handle_deactivate_user::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("DELETE, PUT"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "DELETE, PUT")),
         )
         .route(
             "/integration-api/v1/dashboard/users/{user_id}/re-activate",
             routing::put(handle_reactivate_user::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("PUT"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "PUT")),
         )
         .route(
             "/integration-api/v1/users/{user_id}/force-logout",
             routing::post(handle_force_logout_user::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("POST"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "POST")),
         )
-        .fallback(|request: Request| async move {
-            ::server_runtime::not_routed(
-                &API,
-                StatusCode::NOT_FOUND,
-                None,
-                request.uri().path(),
-            )
-        })
+        .fallback(::server_runtime::not_found(&API))
         .with_state(shared)
 }

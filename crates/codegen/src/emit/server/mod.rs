@@ -63,9 +63,7 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
         quote! {
             .route(
                 #path,
-                #(#chain)*.fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(&API, StatusCode::METHOD_NOT_ALLOWED, Some(#allow), request.uri().path())
-                }),
+                #(#chain)*.fallback(::server_runtime::method_not_allowed(&API, #allow)),
             )
         }
     });
@@ -171,9 +169,7 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
             let shared = Arc::new(Shared { api, config });
             ::server_runtime::axum::Router::new()
                 #(#route_calls)*
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(&API, StatusCode::NOT_FOUND, None, request.uri().path())
-                })
+                .fallback(::server_runtime::not_found(&API))
                 .with_state(shared)
         }
     };
