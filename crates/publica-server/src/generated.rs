@@ -8,7 +8,7 @@ use ::server_runtime::axum::http::{HeaderMap, StatusCode};
 use ::server_runtime::axum::response::{IntoResponse, Response};
 use ::server_runtime::axum::routing;
 use ::server_runtime::{
-    ApiDescription, Endpoint, LazySchema, ParamKind, ParamSpec, Rejection,
+    ApiDescription, Endpoint, LazySchema, ParamKind, ParamSpec, Input, Rejection, Reply,
 };
 
 /// The type of [`Context::request_id`], so implementations need no uuid dependency.
@@ -432,6 +432,40 @@ struct Shared<T> {
     config: ServerConfig,
 }
 
+impl<T> Shared<T> {
+    /// The outline every handler shares, so that each states only its inputs and its
+    /// call: the API's endpoint (error shape, limits, `invalid_input` for a rejected
+    /// input), authentication, a fresh [`Context`], then `operation`.
+    async fn handle<R, F, Fut>(
+        &self,
+        invalid_input: StatusCode,
+        request: Request,
+        operation: F,
+    ) -> Response
+    where
+        R: IntoResponse,
+        F: FnOnce(Input, Context) -> Fut,
+        Fut: ::std::future::Future<Output = Result<Reply<R>, Rejection>>,
+    {
+        let endpoint = Endpoint {
+            api: &API,
+            invalid_input,
+            limits: &self.config.limits,
+        };
+        let authenticate = |headers: &HeaderMap| authenticate(&self.config, headers);
+        ::server_runtime::handle(
+                endpoint,
+                request,
+                authenticate,
+                |input, credentials| {
+                    let ctx = Context::new(credentials, input.request_id());
+                    operation(input, ctx)
+                },
+            )
+            .await
+    }
+}
+
 static API: ApiDescription = ApiDescription {
     error_template: r#"{
   "message": "{message}",
@@ -758,22 +792,15 @@ async fn handle_list_users<T: PublicaApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 let query: ListUsersQuery = input.query(LIST_USERS_QUERY)?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.list_users(&mut ctx, query).await;
+                let response = api.list_users(&mut ctx, query).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -784,24 +811,17 @@ async fn handle_create_user<T: PublicaApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::UNPROCESSABLE_ENTITY,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::UNPROCESSABLE_ENTITY,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.no_query()?;
                 let body: types::UserCreateRequest = input
                     .json_body(&CREATE_USER_BODY_SCHEMA, true)
                     .await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.create_user(&mut ctx, body).await;
+                let response = api.create_user(&mut ctx, body).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -812,26 +832,19 @@ async fn handle_update_user<T: PublicaApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::UNPROCESSABLE_ENTITY,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::UNPROCESSABLE_ENTITY,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(UPDATE_USER_PATH).await?;
                 let user_id: i64 = input.path_param("user_id")?;
                 input.no_query()?;
                 let body: types::UserUpdateRequest = input
                     .json_body(&UPDATE_USER_BODY_SCHEMA, true)
                     .await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.update_user(&mut ctx, user_id, body).await;
+                let response = api.update_user(&mut ctx, user_id, body).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -842,24 +855,17 @@ async fn handle_deactivate_user<T: PublicaApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(DEACTIVATE_USER_PATH).await?;
                 let user_id: i64 = input.path_param("user_id")?;
                 input.no_query()?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.deactivate_user(&mut ctx, user_id).await;
+                let response = api.deactivate_user(&mut ctx, user_id).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -870,24 +876,17 @@ async fn handle_reactivate_user<T: PublicaApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(REACTIVATE_USER_PATH).await?;
                 let user_id: i64 = input.path_param("user_id")?;
                 input.no_query()?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.reactivate_user(&mut ctx, user_id).await;
+                let response = api.reactivate_user(&mut ctx, user_id).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -898,24 +897,17 @@ async fn handle_force_logout_user<T: PublicaApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(FORCE_LOGOUT_USER_PATH).await?;
                 let user_id: ::std::string::String = input.path_param("user_id")?;
                 input.no_query()?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.force_logout_user(&mut ctx, user_id).await;
+                let response = api.force_logout_user(&mut ctx, user_id).await;
                 Ok(ctx.reply(response))
             },
         )

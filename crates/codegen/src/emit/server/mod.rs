@@ -77,7 +77,9 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
         runtime_imports.push(format_ident!("ParamKind"));
         runtime_imports.push(format_ident!("ParamSpec"));
     }
+    runtime_imports.push(format_ident!("Input"));
     runtime_imports.push(format_ident!("Rejection"));
+    runtime_imports.push(format_ident!("Reply"));
     let use_types = use_types(model, &model.names.client_crate);
     let context = context(model);
     let authenticate = auth::authenticate_fn(model);
@@ -147,6 +149,26 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
         struct Shared<T> {
             api: Arc<T>,
             config: ServerConfig,
+        }
+
+        impl<T> Shared<T> {
+            /// The outline every handler shares, so that each states only its inputs and its
+            /// call: the API's endpoint (error shape, limits, `invalid_input` for a rejected
+            /// input), authentication, a fresh [`Context`], then `operation`.
+            async fn handle<R, F, Fut>(&self, invalid_input: StatusCode, request: Request, operation: F) -> Response
+            where
+                R: IntoResponse,
+                F: FnOnce(Input, Context) -> Fut,
+                Fut: ::std::future::Future<Output = Result<Reply<R>, Rejection>>,
+            {
+                let endpoint = Endpoint { api: &API, invalid_input, limits: &self.config.limits };
+                let authenticate = |headers: &HeaderMap| authenticate(&self.config, headers);
+                ::server_runtime::handle(endpoint, request, authenticate, |input, credentials| {
+                    let ctx = Context::new(credentials, input.request_id());
+                    operation(input, ctx)
+                })
+                .await
+            }
         }
 
         static API: ApiDescription = ApiDescription {
