@@ -1112,12 +1112,12 @@ impl Account {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
 pub struct AccountBuilder<
-    CreatedAtState = builder::Missing,
-    IdState = builder::Missing,
-    StatusState = builder::Missing,
-    UpdatedAtState = builder::Missing,
-    UserState = builder::Missing,
-    WorkPlatformState = builder::Missing,
+    CreatedAtState,
+    IdState,
+    StatusState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
 > {
     created_at: CreatedAtState,
     id: IdState,
@@ -1405,7 +1405,18 @@ impl Account {
     /// ```compile_fail
     /// let _ = insightiq_types::Account::new("text", "text", "text", "text", "text", "text");
     /// ```
-    pub fn builder() -> AccountBuilder {
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn builder() -> AccountBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
         AccountBuilder {
             created_at: builder::Missing,
             id: builder::Missing,
@@ -1649,11 +1660,11 @@ impl ErrorError {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
 pub struct ErrorErrorBuilder<
-    ErrorCodeState = builder::Missing,
-    HttpStatusCodeState = builder::Missing,
-    MessageState = builder::Missing,
-    RequestIdState = builder::Missing,
-    TypeState = builder::Missing,
+    ErrorCodeState,
+    HttpStatusCodeState,
+    MessageState,
+    RequestIdState,
+    TypeState,
 > {
     error_code: ErrorCodeState,
     http_status_code: HttpStatusCodeState,
@@ -1879,7 +1890,17 @@ impl ErrorError {
     /// ```compile_fail
     /// let _ = insightiq_types::ErrorError::new("text", "text", "text", "text", "text");
     /// ```
-    pub fn builder() -> ErrorErrorBuilder {
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn builder() -> ErrorErrorBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
         ErrorErrorBuilder {
             error_code: builder::Missing,
             http_status_code: builder::Missing,
@@ -2289,14 +2310,14 @@ impl Profile {
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
 pub struct ProfileBuilder<
-    AccountState = builder::Missing,
-    CreatedAtState = builder::Missing,
-    GenderState = builder::Missing,
-    IdState = builder::Missing,
-    PlatformUsernameState = builder::Missing,
-    UpdatedAtState = builder::Missing,
-    UserState = builder::Missing,
-    WorkPlatformState = builder::Missing,
+    AccountState,
+    CreatedAtState,
+    GenderState,
+    IdState,
+    PlatformUsernameState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
 > {
     account: AccountState,
     created_at: CreatedAtState,
@@ -2765,7 +2786,20 @@ impl Profile {
     /// ```compile_fail
     /// let _ = insightiq_types::Profile::new("text", "text", "text", "text", "text", "text", "text", "text");
     /// ```
-    pub fn builder() -> ProfileBuilder {
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn builder() -> ProfileBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
         ProfileBuilder {
             account: builder::Missing,
             created_at: builder::Missing,
@@ -3065,12 +3099,12 @@ impl User {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
 pub struct UserBuilder<
-    CreatedAtState = builder::Missing,
-    ExternalIdState = builder::Missing,
-    IdState = builder::Missing,
-    NameState = builder::Missing,
-    StatusState = builder::Missing,
-    UpdatedAtState = builder::Missing,
+    CreatedAtState,
+    ExternalIdState,
+    IdState,
+    NameState,
+    StatusState,
+    UpdatedAtState,
 > {
     created_at: CreatedAtState,
     external_id: ExternalIdState,
@@ -3358,7 +3392,18 @@ impl User {
     /// ```compile_fail
     /// let _ = insightiq_types::User::new("text", "text", "text", "text", "text", "text");
     /// ```
-    pub fn builder() -> UserBuilder {
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn builder() -> UserBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
         UserBuilder {
             created_at: builder::Missing,
             external_id: builder::Missing,
@@ -3538,11 +3583,7 @@ impl WorkPlatformAttribute {}
 /// Builds a [`WorkPlatformAttribute`] naming each required member, so two of the same type cannot be swapped: `WorkPlatformAttribute::builder().id(..).logo_url(..).name(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
-pub struct WorkPlatformAttributeBuilder<
-    IdState = builder::Missing,
-    LogoUrlState = builder::Missing,
-    NameState = builder::Missing,
-> {
+pub struct WorkPlatformAttributeBuilder<IdState, LogoUrlState, NameState> {
     id: IdState,
     logo_url: LogoUrlState,
     name: NameState,
@@ -3621,7 +3662,11 @@ impl WorkPlatformAttribute {
     /// ```compile_fail
     /// let _ = insightiq_types::WorkPlatformAttribute::new("text", "text", "text");
     /// ```
-    pub fn builder() -> WorkPlatformAttributeBuilder {
+    pub fn builder() -> WorkPlatformAttributeBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
         WorkPlatformAttributeBuilder {
             id: builder::Missing,
             logo_url: builder::Missing,

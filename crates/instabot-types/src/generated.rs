@@ -1313,10 +1313,7 @@ impl Error {}
 /// Builds a [`Error`] naming each required member, so two of the same type cannot be swapped: `Error::builder().api_status_code(..).message(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
-pub struct ErrorBuilder<
-    ApiStatusCodeState = builder::Missing,
-    MessageState = builder::Missing,
-> {
+pub struct ErrorBuilder<ApiStatusCodeState, MessageState> {
     api_status_code: ApiStatusCodeState,
     message: MessageState,
 }
@@ -1364,7 +1361,7 @@ impl Error {
     /// ```compile_fail
     /// let _ = instabot_types::Error::new("text", "text");
     /// ```
-    pub fn builder() -> ErrorBuilder {
+    pub fn builder() -> ErrorBuilder<builder::Missing, builder::Missing> {
         ErrorBuilder {
             api_status_code: builder::Missing,
             message: builder::Missing,
@@ -1971,10 +1968,7 @@ impl UserCreateRequest {
 /// Builds a [`UserCreateRequest`] naming each required member, so two of the same type cannot be swapped: `UserCreateRequest::builder().user_name(..).user_password(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
-pub struct UserCreateRequestBuilder<
-    UserNameState = builder::Missing,
-    UserPasswordState = builder::Missing,
-> {
+pub struct UserCreateRequestBuilder<UserNameState, UserPasswordState> {
     user_name: UserNameState,
     user_password: UserPasswordState,
 }
@@ -2028,7 +2022,7 @@ impl UserCreateRequest {
     /// ```compile_fail
     /// let _ = instabot_types::UserCreateRequest::new("text", "text");
     /// ```
-    pub fn builder() -> UserCreateRequestBuilder {
+    pub fn builder() -> UserCreateRequestBuilder<builder::Missing, builder::Missing> {
         UserCreateRequestBuilder {
             user_name: builder::Missing,
             user_password: builder::Missing,

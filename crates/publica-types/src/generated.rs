@@ -936,10 +936,7 @@ impl UserCreateRequest {
 /// Builds a [`UserCreateRequest`] naming each required member, so two of the same type cannot be swapped: `UserCreateRequest::builder().email(..).external_id(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
-pub struct UserCreateRequestBuilder<
-    EmailState = builder::Missing,
-    ExternalIdState = builder::Missing,
-> {
+pub struct UserCreateRequestBuilder<EmailState, ExternalIdState> {
     email: EmailState,
     external_id: ExternalIdState,
 }
@@ -994,7 +991,7 @@ impl UserCreateRequest {
     /// ```compile_fail
     /// let _ = publica_types::UserCreateRequest::new("text", "text");
     /// ```
-    pub fn builder() -> UserCreateRequestBuilder {
+    pub fn builder() -> UserCreateRequestBuilder<builder::Missing, builder::Missing> {
         UserCreateRequestBuilder {
             email: builder::Missing,
             external_id: builder::Missing,
@@ -1007,17 +1004,17 @@ impl UserCreated {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
 pub struct UserCreatedBuilder<
-    AdminState = builder::Missing,
-    CreatedAtState = builder::Missing,
-    DeletedAtState = builder::Missing,
-    EmailState = builder::Missing,
-    IdState = builder::Missing,
-    OnlySeesReadableState = builder::Missing,
-    PictureState = builder::Missing,
-    PlanAdminState = builder::Missing,
-    SessionsLimitState = builder::Missing,
-    UpdatedAtState = builder::Missing,
-    UuidState = builder::Missing,
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
 > {
     admin: AdminState,
     created_at: CreatedAtState,
@@ -1745,7 +1742,23 @@ impl UserCreated {
     /// ```compile_fail
     /// let _ = publica_types::UserCreated::new("text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text");
     /// ```
-    pub fn builder() -> UserCreatedBuilder {
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn builder() -> UserCreatedBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
         UserCreatedBuilder {
             admin: builder::Missing,
             created_at: builder::Missing,
@@ -1810,27 +1823,27 @@ impl UserListItem {}
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
 pub struct UserListItemBuilder<
-    AdminState = builder::Missing,
-    CanBeEditedState = builder::Missing,
-    CreatedAtState = builder::Missing,
-    CreatedAtDateStringState = builder::Missing,
-    DeletedAtState = builder::Missing,
-    EmailState = builder::Missing,
-    IdState = builder::Missing,
-    ImpersonateState = builder::Missing,
-    IpRangesState = builder::Missing,
-    OnlySeesReadableState = builder::Missing,
-    PictureState = builder::Missing,
-    PlanAdminState = builder::Missing,
-    PurchasedIssuesWithCancelledState = builder::Missing,
-    PurchasedIssuesWithCancelledCountState = builder::Missing,
-    ReferrersState = builder::Missing,
-    SessionsState = builder::Missing,
-    SessionsLimitState = builder::Missing,
-    UpdatedAtState = builder::Missing,
-    UserPlansState = builder::Missing,
-    UserPlansCountState = builder::Missing,
-    UuidState = builder::Missing,
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
 > {
     admin: AdminState,
     can_be_edited: CanBeEditedState,
@@ -4061,7 +4074,33 @@ impl UserListItem {
     /// ```compile_fail
     /// let _ = publica_types::UserListItem::new("text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text");
     /// ```
-    pub fn builder() -> UserListItemBuilder {
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn builder() -> UserListItemBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
         UserListItemBuilder {
             admin: builder::Missing,
             can_be_edited: builder::Missing,
@@ -4192,11 +4231,7 @@ impl UserUpdateRequest {
 /// Builds a [`UserUpdateRequest`] naming each required member, so two of the same type cannot be swapped: `UserUpdateRequest::builder().email(..).external_id(..).only_sees_readable(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
-pub struct UserUpdateRequestBuilder<
-    EmailState = builder::Missing,
-    ExternalIdState = builder::Missing,
-    OnlySeesReadableState = builder::Missing,
-> {
+pub struct UserUpdateRequestBuilder<EmailState, ExternalIdState, OnlySeesReadableState> {
     email: EmailState,
     external_id: ExternalIdState,
     only_sees_readable: OnlySeesReadableState,
@@ -4290,7 +4325,11 @@ impl UserUpdateRequest {
     /// ```compile_fail
     /// let _ = publica_types::UserUpdateRequest::new("text", "text", "text");
     /// ```
-    pub fn builder() -> UserUpdateRequestBuilder {
+    pub fn builder() -> UserUpdateRequestBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
         UserUpdateRequestBuilder {
             email: builder::Missing,
             external_id: builder::Missing,

@@ -7,7 +7,9 @@
 //! [`builder::Missing`] until its setter runs, and `build()` exists only once every one is set,
 //! so a missing member is a compile error, as a missing `new` argument was. Optional members
 //! keep their `with_…` setters on the built struct, so a new optional member is still a minor
-//! release; a new required member adds a type parameter (major, as a `new` argument was).
+//! release; a new required member adds a type parameter (major, as a `new` argument was). The
+//! parameters have no defaults, so cargo-semver-checks sees that one
+//! (`type_requires_more_generic_type_params`), not only spec-diff.
 
 use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
@@ -127,12 +129,13 @@ pub fn builder(shape: &Shape, krate: &str) -> TokenStream {
          `with_…` setters. There is no positional constructor:\n\n```compile_fail\nlet _ = \
          {krate}::{ident}::new({positional});\n```"
     );
+    let missing = states.iter().map(|_| quote!(builder::Missing));
     let starts = names.iter().map(|n| quote!(#n: builder::Missing));
     quote! {
         #[doc = #doc]
         #[derive(Debug, Clone)]
         #[must_use = "a builder does nothing until `build()`"]
-        pub struct #builder<#(#states = builder::Missing),*> {
+        pub struct #builder<#(#states),*> {
             #(#names: #states,)*
         }
 
@@ -152,7 +155,8 @@ pub fn builder(shape: &Shape, krate: &str) -> TokenStream {
 
         impl #ident {
             #[doc = #entry_doc]
-            pub fn builder() -> #builder {
+            #complex
+            pub fn builder() -> #builder<#(#missing),*> {
                 #builder { #(#starts,)* }
             }
         }

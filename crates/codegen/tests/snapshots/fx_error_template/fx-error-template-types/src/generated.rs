@@ -203,11 +203,7 @@ impl Error {
 /// Builds a [`Error`] naming each required member, so two of the same type cannot be swapped: `Error::builder().message(..).reason(..).status(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
-pub struct ErrorBuilder<
-    MessageState = builder::Missing,
-    ReasonState = builder::Missing,
-    StatusState = builder::Missing,
-> {
+pub struct ErrorBuilder<MessageState, ReasonState, StatusState> {
     message: MessageState,
     reason: ReasonState,
     status: StatusState,
@@ -283,7 +279,11 @@ impl Error {
     /// ```compile_fail
     /// let _ = fx_error_template_types::Error::new("text", "text", "text");
     /// ```
-    pub fn builder() -> ErrorBuilder {
+    pub fn builder() -> ErrorBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
         ErrorBuilder {
             message: builder::Missing,
             reason: builder::Missing,
