@@ -400,3 +400,46 @@ fn the_token_never_appears_in_debug_output() {
     // A token that cannot be a header value is refused, not sent mangled.
     assert!(Client::with_credentials(DEFAULT_SERVER_URL, &Credentials::new("a\nb")).is_err());
 }
+
+/// The builder takes plain text for a constrained member (`new_plan_custom_valid_to`, a
+/// `pattern`); the client checks the pattern before sending, naming the member and the bound,
+/// and a value that matches is sent as given.
+#[tokio::test]
+async fn a_patterned_member_built_from_text_is_checked_before_sending() {
+    let recorder = Recorder::always(Canned::json(
+        200,
+        sample("publica/create_user.response-200.json"),
+    ))
+    .await;
+    let request = |valid_to: &str| {
+        types::UserCreateRequest::builder()
+            .email("ada@example.com")
+            .external_id("ada-1")
+            .build()
+            .with_new_plan_custom_valid_to(valid_to)
+    };
+    let error = client(&recorder)
+        .create_user(request("next tuesday"))
+        .send()
+        .await
+        .unwrap_err();
+    match error {
+        Error::InvalidRequest(message) => {
+            assert!(message.contains("`create_user`"), "{message}");
+            assert!(message.contains("/new_plan_custom_valid_to"), "{message}");
+            assert!(message.contains("pattern"), "{message}");
+        }
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+    assert!(recorder.requests().is_empty(), "nothing is sent");
+
+    client(&recorder)
+        .create_user(request("2030-01-31"))
+        .send()
+        .await
+        .unwrap();
+    let sent = recorder.single();
+    assert_eq!(sent.json()["new_plan_custom_valid_to"], "2030-01-31");
+    assert_eq!(sent.json()["email"], "ada@example.com");
+    assert_eq!(sent.json()["external_id"], "ada-1");
+}
