@@ -809,7 +809,7 @@ mod resilience {
             .await;
         assert_eq!(
             recorder.single().header("user-agent"),
-            Some("insightiq-client/4.0.0")
+            Some("insightiq-client/5.0.0")
         );
     }
 

@@ -34,7 +34,7 @@ mod positional {
     /// Please quote this request while requesting support."
     ///
     ///
-    /// Version: 4.0.0
+    /// Version: 5.0.0
     pub struct Client {
         pub(crate) baseurl: String,
         pub(crate) client: reqwest::Client,
@@ -68,7 +68,7 @@ mod positional {
 
     impl ClientInfo<client_runtime::Runtime> for Client {
         fn api_version() -> &'static str {
-            "4.0.0"
+            "5.0.0"
         }
 
         fn baseurl(&self) -> &str {
@@ -517,7 +517,7 @@ impl progenitor_client::ClientHooks<client_runtime::Runtime> for positional::Cli
     }
 }
 
-/// Client for the insightIQ API - users, SDK tokens, accounts, profiles (version 4.0.0): one method per operation, each returning a request builder (see [`operations`]).
+/// Client for the insightIQ API - users, SDK tokens, accounts, profiles (version 5.0.0): one method per operation, each returning a request builder (see [`operations`]).
 ///
 /// Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.
 #[derive(Clone, Debug)]
@@ -557,7 +557,7 @@ impl Client {
             base_url: base_url.to_owned(),
             credentials: None,
             options: client_runtime::ClientOptions::default()
-                .user_agent("insightiq-client/4.0.0"),
+                .user_agent("insightiq-client/5.0.0"),
         }
     }
 
@@ -574,7 +574,7 @@ impl Client {
 
 /// Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
 ///
-/// Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `insightiq-client/4.0.0`, [`RetryPolicy::standard`], tokio's sleep.
+/// Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `insightiq-client/5.0.0`, [`RetryPolicy::standard`], tokio's sleep.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `.build()`"]
 pub struct ClientBuilder {
