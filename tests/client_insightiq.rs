@@ -34,8 +34,7 @@ async fn create_user_sends_post_users_with_the_body_and_basic_auth() {
     let body: types::UserCreateRequest =
         serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
     let user = client(&recorder)
-        .create_user()
-        .body(body.clone())
+        .create_user(body.clone())
         .send()
         .await
         .unwrap();
@@ -84,8 +83,7 @@ async fn create_sdk_token_sends_the_products() {
     let request = sample("insightiq/create_sdk_token.request.json");
     let body: types::SdkTokenRequest = serde_json::from_value(request.clone()).unwrap();
     let token = client(&recorder)
-        .create_sdk_token()
-        .body(body.clone())
+        .create_sdk_token(body.clone())
         .send()
         .await
         .unwrap();
@@ -110,8 +108,10 @@ async fn disconnect_account_posts_an_empty_object() {
     ))
     .await;
     let account = client(&recorder)
-        .disconnect_account("f5e89cea-18b6-4479-a4dd-64a48217e759")
-        .body(types::EmptyObject(Default::default()))
+        .disconnect_account(
+            "f5e89cea-18b6-4479-a4dd-64a48217e759",
+            types::EmptyObject(Default::default()),
+        )
         .send()
         .await
         .unwrap();
@@ -203,18 +203,17 @@ async fn call(
         "create_user" => {
             let body: types::UserCreateRequest =
                 serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
-            done(client.create_user().body(body.clone()).send().await?)
+            done(client.create_user(body.clone()).send().await?)
         }
         "get_user_by_external_id" => done(client.get_user_by_external_id("ext-7").send().await?),
         "create_sdk_token" => {
             let body: types::SdkTokenRequest =
                 serde_json::from_value(sample("insightiq/create_sdk_token.request.json")).unwrap();
-            done(client.create_sdk_token().body(body.clone()).send().await?)
+            done(client.create_sdk_token(body.clone()).send().await?)
         }
         "disconnect_account" => done(
             client
-                .disconnect_account("acc-7")
-                .body(types::EmptyObject(Default::default()))
+                .disconnect_account("acc-7", types::EmptyObject(Default::default()))
                 .send()
                 .await?,
         ),
@@ -375,8 +374,7 @@ async fn an_enum_value_the_spec_does_not_list_is_kept_as_unknown() {
     account["status"] = json!("SUSPENDED_BY_PLATFORM");
     let recorder = Recorder::always(ok(200, account)).await;
     let account = client(&recorder)
-        .disconnect_account("x")
-        .body(types::EmptyObject(Default::default()))
+        .disconnect_account("x", types::EmptyObject(Default::default()))
         .send()
         .await
         .unwrap();
@@ -498,8 +496,7 @@ async fn unknown_values_of_nullable_and_nested_enums_are_kept() {
     let body: types::UserCreateRequest =
         serde_json::from_value(sample("insightiq/create_user.request.json")).unwrap();
     let user = client(&recorder)
-        .create_user()
-        .body(body.clone())
+        .create_user(body.clone())
         .send()
         .await
         .unwrap();
@@ -761,8 +758,7 @@ mod resilience {
         let recorder = failing_first(1, created.clone()).await;
         let sleep = Arc::new(RecordingSleep::default());
         let error = client(&recorder, &sleep, RetryPolicy::standard())
-            .create_user()
-            .body(body.clone())
+            .create_user(body.clone())
             .send()
             .await
             .unwrap_err();
@@ -776,8 +772,7 @@ mod resilience {
         let recorder = failing_first(1, created).await;
         let policy = RetryPolicy::standard().retry_post_on_server_error(true);
         let user = client(&recorder, &sleep, policy)
-            .create_user()
-            .body(body)
+            .create_user(body)
             .send()
             .await
             .unwrap();
@@ -814,7 +809,7 @@ mod resilience {
             .await;
         assert_eq!(
             recorder.single().header("user-agent"),
-            Some("insightiq-client/4.0.0")
+            Some("insightiq-client/5.0.0")
         );
     }
 

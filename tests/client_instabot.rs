@@ -50,8 +50,7 @@ async fn create_user_sends_both_headers_and_the_body() {
     ))
     .unwrap();
     let created = client(&recorder)
-        .create_user()
-        .body(body.clone())
+        .create_user(body.clone())
         .send()
         .await
         .unwrap();
@@ -169,8 +168,7 @@ async fn get_update_delete_and_restore_use_the_object_id() {
     .unwrap();
     assert_eq!(
         client
-            .update_user(322673814)
-            .body(update.clone())
+            .update_user(322673814, update.clone())
             .send()
             .await
             .unwrap()
@@ -374,7 +372,7 @@ async fn call(client: &Client, operation: &str) -> Result<Value, Error<types::Er
     Ok(match operation {
         "create_user" => {
             let body: types::UserCreateRequest = serde_json::from_value(create_request()).unwrap();
-            done(client.create_user().body(body.clone()).send().await?)
+            done(client.create_user(body.clone()).send().await?)
         }
         "list_users" => done(
             client
@@ -392,7 +390,7 @@ async fn call(client: &Client, operation: &str) -> Result<Value, Error<types::Er
         }
         "update_user" => {
             let body: types::UserUpdateRequest = serde_json::from_value(update_request()).unwrap();
-            done(client.update_user(11).body(body.clone()).send().await?)
+            done(client.update_user(11, body.clone()).send().await?)
         }
         "delete_user" => done(client.delete_user(12).send().await?),
         "restore_user" => done(client.restore_user(13).send().await?),
@@ -530,8 +528,7 @@ async fn every_documented_response_sample_deserializes_through_the_client() {
     .await;
     let body: types::UserCreateRequest = serde_json::from_value(create_request()).unwrap();
     let created = client(&recorder)
-        .create_user()
-        .body(body.clone())
+        .create_user(body.clone())
         .send()
         .await
         .unwrap();

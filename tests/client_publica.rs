@@ -72,8 +72,7 @@ async fn create_user_posts_the_documented_body() {
     let recorder = Recorder::always(Canned::json(200, created)).await;
     let request = create_request();
     let envelope = client(&recorder)
-        .create_user()
-        .body(request.clone())
+        .create_user(request.clone())
         .send()
         .await
         .unwrap();
@@ -97,8 +96,7 @@ async fn update_user_puts_the_body_and_reads_204() {
     ))
     .unwrap();
     let response = client(&recorder)
-        .update_user(923242)
-        .body(body.clone())
+        .update_user(923242, body.clone())
         .send()
         .await
         .unwrap();
@@ -165,8 +163,7 @@ async fn the_validation_error_is_typed_with_its_fields() {
                       "errors": {"email": ["The email field is required."]}});
     let recorder = Recorder::always(Canned::json(422, body)).await;
     let error = client(&recorder)
-        .create_user()
-        .body(create_request())
+        .create_user(create_request())
         .send()
         .await
         .unwrap_err();
@@ -213,10 +210,10 @@ async fn call(client: &Client, operation: &str) -> Result<Value, Error<types::Er
     }
     Ok(match operation {
         "list_users" => done(client.list_users().send().await?),
-        "create_user" => done(client.create_user().body(create_request()).send().await?),
+        "create_user" => done(client.create_user(create_request()).send().await?),
         "update_user" => {
             let body: types::UserUpdateRequest = serde_json::from_value(update_request()).unwrap();
-            done(client.update_user(41).body(body.clone()).send().await?)
+            done(client.update_user(41, body.clone()).send().await?)
         }
         "deactivate_user" => done(client.deactivate_user(42).send().await?),
         "reactivate_user" => done(client.reactivate_user(43).send().await?),
@@ -339,8 +336,7 @@ async fn every_documented_response_sample_deserializes_through_the_client() {
     ))
     .await;
     let created = client(&recorder)
-        .create_user()
-        .body(create_request())
+        .create_user(create_request())
         .send()
         .await
         .unwrap();
@@ -403,4 +399,47 @@ fn the_token_never_appears_in_debug_output() {
     assert!(!shown.contains("secret-token-123"), "{shown}");
     // A token that cannot be a header value is refused, not sent mangled.
     assert!(Client::with_credentials(DEFAULT_SERVER_URL, &Credentials::new("a\nb")).is_err());
+}
+
+/// The builder takes plain text for a constrained member (`new_plan_custom_valid_to`, a
+/// `pattern`); the client checks the pattern before sending, naming the member and the bound,
+/// and a value that matches is sent as given.
+#[tokio::test]
+async fn a_patterned_member_built_from_text_is_checked_before_sending() {
+    let recorder = Recorder::always(Canned::json(
+        200,
+        sample("publica/create_user.response-200.json"),
+    ))
+    .await;
+    let request = |valid_to: &str| {
+        types::UserCreateRequest::builder()
+            .email("ada@example.com")
+            .external_id("ada-1")
+            .build()
+            .with_new_plan_custom_valid_to(valid_to)
+    };
+    let error = client(&recorder)
+        .create_user(request("next tuesday"))
+        .send()
+        .await
+        .unwrap_err();
+    match error {
+        Error::InvalidRequest(message) => {
+            assert!(message.contains("`create_user`"), "{message}");
+            assert!(message.contains("/new_plan_custom_valid_to"), "{message}");
+            assert!(message.contains("pattern"), "{message}");
+        }
+        other => panic!("expected InvalidRequest, got {other:?}"),
+    }
+    assert!(recorder.requests().is_empty(), "nothing is sent");
+
+    client(&recorder)
+        .create_user(request("2030-01-31"))
+        .send()
+        .await
+        .unwrap();
+    let sent = recorder.single();
+    assert_eq!(sent.json()["new_plan_custom_valid_to"], "2030-01-31");
+    assert_eq!(sent.json()["email"], "ada@example.com");
+    assert_eq!(sent.json()["external_id"], "ada-1");
 }

@@ -34,7 +34,7 @@ async fn insightiq_one_external_id_one_user() {
                         .unwrap(),
                     format!("racer {i}"),
                 );
-                client.create_user().body(request.clone()).send().await
+                client.create_user(request.clone()).send().await
             })
         })
         .collect();
@@ -78,7 +78,7 @@ async fn publica_one_email_one_user() {
                     "email": "race@example.com", "external_id": format!("racer-{i}")
                 }))
                 .unwrap();
-                client.create_user().body(request.clone()).send().await
+                client.create_user(request.clone()).send().await
             })
         })
         .collect();

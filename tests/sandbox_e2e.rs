@@ -66,12 +66,7 @@ mod insightiq {
                 .unwrap(),
             "Grace Hopper",
         );
-        let created = client
-            .create_user()
-            .body(request.clone())
-            .send()
-            .await
-            .unwrap();
+        let created = client.create_user(request.clone()).send().await.unwrap();
         assert_eq!(created.status().as_u16(), 201);
         assert_eq!(created.status, types::UserStatus::Active);
         assert_eq!(created.name, "Grace Hopper");
@@ -83,8 +78,7 @@ mod insightiq {
         assert_eq!(fetched.id, created.id);
         // The same external_id again: 400 naming the duplicate.
         let error = client
-            .create_user()
-            .body(request.clone())
+            .create_user(request.clone())
             .send()
             .await
             .unwrap_err();
@@ -103,8 +97,7 @@ mod insightiq {
 
         // SDK token: for an existing user, seven days ahead.
         let token = client
-            .create_sdk_token()
-            .body(types::SdkTokenRequest::new(
+            .create_sdk_token(types::SdkTokenRequest::new(
                 vec![types::Product::Identity, types::Product::Engagement],
                 created.id.to_string(),
             ))
@@ -114,8 +107,7 @@ mod insightiq {
         let days = (token.expires_at - chrono::Utc::now()).num_hours();
         assert!((7 * 24 - 1..=7 * 24).contains(&days), "{days} hours");
         let error = client
-            .create_sdk_token()
-            .body(types::SdkTokenRequest::new(
+            .create_sdk_token(types::SdkTokenRequest::new(
                 vec![types::Product::Identity],
                 uuid::Uuid::new_v4().to_string(),
             ))
@@ -147,8 +139,7 @@ mod insightiq {
         // Disconnect: NOT_CONNECTED and a later updated_at.
         let account = "f5e89cea-18b6-4479-a4dd-64a48217e759";
         let disconnected = client
-            .disconnect_account(account)
-            .body(types::EmptyObject(Default::default()))
+            .disconnect_account(account, types::EmptyObject(Default::default()))
             .send()
             .await
             .unwrap();
@@ -157,8 +148,10 @@ mod insightiq {
             "2022-03-29T17:47:45.428046Z".parse().unwrap();
         assert!(disconnected.updated_at > documented);
         let error = client
-            .disconnect_account(uuid::Uuid::new_v4().to_string())
-            .body(types::EmptyObject(Default::default()))
+            .disconnect_account(
+                uuid::Uuid::new_v4().to_string(),
+                types::EmptyObject(Default::default()),
+            )
             .send()
             .await
             .unwrap_err();
@@ -253,12 +246,7 @@ mod insightiq {
                 .unwrap(),
             "R",
         );
-        client
-            .create_user()
-            .body(request.clone())
-            .send()
-            .await
-            .unwrap();
+        client.create_user(request.clone()).send().await.unwrap();
         let reset = raw(
             "POST",
             &format!("http://{}{}", server.addr, sandbox::RESET_PATH),
@@ -317,8 +305,7 @@ mod publica {
         assert_eq!(list.data.paginator.data[0].id, 923242);
 
         let created = client
-            .create_user()
-            .body(new_user("ada@example.com", "ada"))
+            .create_user(new_user("ada@example.com", "ada"))
             .send()
             .await
             .unwrap();
@@ -327,15 +314,13 @@ mod publica {
         assert_eq!(created.data.created_at.timezone, "UTC");
         // Duplicates: 422 with the field.
         let error = client
-            .create_user()
-            .body(new_user("ADA@example.com", "other"))
+            .create_user(new_user("ADA@example.com", "other"))
             .send()
             .await
             .unwrap_err();
         assert_eq!(field_errors(&error), (422, vec!["email".to_string()]));
         let error = client
-            .create_user()
-            .body(new_user("new@example.com", "ada"))
+            .create_user(new_user("new@example.com", "ada"))
             .send()
             .await
             .unwrap_err();
@@ -389,8 +374,7 @@ mod publica {
         .unwrap();
         assert_eq!(
             client
-                .update_user(id)
-                .body(update.clone())
+                .update_user(id, update.clone())
                 .send()
                 .await
                 .unwrap()
@@ -406,8 +390,7 @@ mod publica {
             .unwrap();
         assert_eq!(after.data.paginator.data[0].id, id);
         let error = client
-            .update_user(999)
-            .body(update.clone())
+            .update_user(999, update.clone())
             .send()
             .await
             .unwrap_err();
@@ -519,12 +502,7 @@ mod instabot {
 
         // Create: 201 with the new objectId; the password is never returned.
         let before = chrono::Utc::now();
-        let created = client
-            .create_user()
-            .body(new_user("grace"))
-            .send()
-            .await
-            .unwrap();
+        let created = client.create_user(new_user("grace")).send().await.unwrap();
         assert_eq!(created.status().as_u16(), 201);
         let id = created.0.data.object_id;
         let response = raw(
@@ -557,8 +535,7 @@ mod instabot {
             serde_json::from_value(json!({"name": "Grace H.", "phone": "+1 555 0100"})).unwrap();
         assert_eq!(
             client
-                .update_user(id)
-                .body(update.clone())
+                .update_user(id, update.clone())
                 .send()
                 .await
                 .unwrap()
@@ -645,12 +622,7 @@ mod instabot {
         let server = start(Api::Instabot).await;
         let client = client(&server);
         for name in ["u1", "u2", "u3", "u4"] {
-            client
-                .create_user()
-                .body(new_user(name))
-                .send()
-                .await
-                .unwrap();
+            client.create_user(new_user(name)).send().await.unwrap();
         }
         // Registered users: the documented one and four new ones.
         let page = client.list_users().limit(2).skip(2).send().await.unwrap();

@@ -189,8 +189,7 @@ async fn every_operation_round_trips_typed_values() {
     let server = Server::start().await;
     let client = server.client();
     let created = client
-        .create_user()
-        .body(types::UserCreateRequest::new(
+        .create_user(types::UserCreateRequest::new(
             "ada-1"
                 .parse::<types::UserCreateRequestExternalId>()
                 .unwrap(),
@@ -213,8 +212,7 @@ async fn every_operation_round_trips_typed_values() {
     assert_eq!(user.external_id, "ext 42/x", "path parameters are decoded");
 
     let token = client
-        .create_sdk_token()
-        .body(types::SdkTokenRequest::new(
+        .create_sdk_token(types::SdkTokenRequest::new(
             vec![types::Product::Identity, types::Product::EngagementAudience],
             "u1",
         ))
@@ -225,8 +223,7 @@ async fn every_operation_round_trips_typed_values() {
 
     let id = "f5e89cea-18b6-4479-a4dd-64a48217e759";
     let account = client
-        .disconnect_account(id)
-        .body(types::EmptyObject(Default::default()))
+        .disconnect_account(id, types::EmptyObject(Default::default()))
         .send()
         .await
         .unwrap();
@@ -258,8 +255,7 @@ async fn the_request_id_is_on_success_and_on_errors() {
     assert_eq!(user.request_id(), Some(IMPLEMENTATION_REQUEST_ID));
     // An error the implementation returns.
     let error = client
-        .disconnect_account("missing")
-        .body(types::EmptyObject(Default::default()))
+        .disconnect_account("missing", types::EmptyObject(Default::default()))
         .send()
         .await
         .unwrap_err();

@@ -176,8 +176,7 @@ async fn every_operation_round_trips_typed_values() {
         serde_json::from_value(json!({"userName": "seven77", "userPassword": "pw"})).unwrap();
     assert_eq!(
         client
-            .create_user()
-            .body(body.clone())
+            .create_user(body.clone())
             .send()
             .await
             .unwrap()
@@ -208,8 +207,7 @@ async fn every_operation_round_trips_typed_values() {
         serde_json::from_value(json!({"email": "new@example.com"})).unwrap();
     assert_eq!(
         client
-            .update_user(9)
-            .body(update.clone())
+            .update_user(9, update.clone())
             .send()
             .await
             .unwrap()

@@ -150,12 +150,7 @@ async fn every_operation_round_trips_typed_values() {
     assert_eq!(first.email, "who@example.com");
     assert!(matches!(first.admin, types::FlexibleBoolean::Boolean(true)));
 
-    let created = client
-        .create_user()
-        .body(create_body())
-        .send()
-        .await
-        .unwrap();
+    let created = client.create_user(create_body()).send().await.unwrap();
     assert_eq!(created.data.email, "new@example.com");
     assert_eq!(created.data.sessions_limit, Some(3));
 
@@ -165,8 +160,7 @@ async fn every_operation_round_trips_typed_values() {
     }))
     .unwrap();
     let response = client
-        .update_user(923242)
-        .body(update.clone())
+        .update_user(923242, update.clone())
         .send()
         .await
         .unwrap();

@@ -30,6 +30,136 @@ pub struct Bound {
     pub max_items: Option<u64>,
 }
 
+/// The constructors the generated clients write, one per kind of bound, combined with
+/// [`Bound::and`]: `Bound::between(1.0, 100.0)`, `Bound::max_length(100)`,
+/// `Bound::max_length(100).and(Bound::pattern("^a"))`.
+impl Bound {
+    /// No bound at all.
+    pub const NONE: Bound = Bound {
+        minimum: None,
+        exclusive_minimum: false,
+        maximum: None,
+        exclusive_maximum: false,
+        min_length: None,
+        max_length: None,
+        pattern: None,
+        min_items: None,
+        max_items: None,
+    };
+
+    /// `minimum` and `maximum`, both inclusive.
+    pub const fn between(minimum: f64, maximum: f64) -> Bound {
+        Bound::at_least(minimum).and(Bound::at_most(maximum))
+    }
+
+    /// `minimum` (inclusive).
+    pub const fn at_least(minimum: f64) -> Bound {
+        Bound {
+            minimum: Some(minimum),
+            ..Bound::NONE
+        }
+    }
+
+    /// `minimum` with OpenAPI 3.0's `exclusiveMinimum: true`.
+    pub const fn greater_than(minimum: f64) -> Bound {
+        Bound {
+            minimum: Some(minimum),
+            exclusive_minimum: true,
+            ..Bound::NONE
+        }
+    }
+
+    /// `maximum` (inclusive).
+    pub const fn at_most(maximum: f64) -> Bound {
+        Bound {
+            maximum: Some(maximum),
+            ..Bound::NONE
+        }
+    }
+
+    /// `maximum` with OpenAPI 3.0's `exclusiveMaximum: true`.
+    pub const fn less_than(maximum: f64) -> Bound {
+        Bound {
+            maximum: Some(maximum),
+            exclusive_maximum: true,
+            ..Bound::NONE
+        }
+    }
+
+    /// `minLength`, in characters.
+    pub const fn min_length(characters: u64) -> Bound {
+        Bound {
+            min_length: Some(characters),
+            ..Bound::NONE
+        }
+    }
+
+    /// `maxLength`, in characters.
+    pub const fn max_length(characters: u64) -> Bound {
+        Bound {
+            max_length: Some(characters),
+            ..Bound::NONE
+        }
+    }
+
+    /// `pattern` (ECMA 262).
+    pub const fn pattern(pattern: &'static str) -> Bound {
+        Bound {
+            pattern: Some(pattern),
+            ..Bound::NONE
+        }
+    }
+
+    /// `minItems`.
+    pub const fn min_items(items: u64) -> Bound {
+        Bound {
+            min_items: Some(items),
+            ..Bound::NONE
+        }
+    }
+
+    /// `maxItems`.
+    pub const fn max_items(items: u64) -> Bound {
+        Bound {
+            max_items: Some(items),
+            ..Bound::NONE
+        }
+    }
+
+    /// Both bounds; where both state the same keyword, `other`'s.
+    pub const fn and(self, other: Bound) -> Bound {
+        Bound {
+            minimum: or_f64(other.minimum, self.minimum),
+            exclusive_minimum: self.exclusive_minimum || other.exclusive_minimum,
+            maximum: or_f64(other.maximum, self.maximum),
+            exclusive_maximum: self.exclusive_maximum || other.exclusive_maximum,
+            min_length: or_u64(other.min_length, self.min_length),
+            max_length: or_u64(other.max_length, self.max_length),
+            pattern: match other.pattern {
+                Some(p) => Some(p),
+                None => self.pattern,
+            },
+            min_items: or_u64(other.min_items, self.min_items),
+            max_items: or_u64(other.max_items, self.max_items),
+        }
+    }
+}
+
+// `Option::or` is not `const`.
+const fn or_f64(first: Option<f64>, second: Option<f64>) -> Option<f64> {
+    match first {
+        Some(v) => Some(v),
+        None => second,
+    }
+}
+
+const fn or_u64(first: Option<u64>, second: Option<u64>) -> Option<u64> {
+    match first {
+        Some(v) => Some(v),
+        None => second,
+    }
+}
+
 /// A number a bound can be compared with.
 pub trait AsNumber {
     /// The value as `f64` (exact for every bound the specs write).
@@ -202,6 +332,40 @@ fn check_at(
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn the_constructors_state_one_keyword_each_and_combine() {
+        // Usable in a `const` (the generated clients' bounds need no allocation).
+        const RANGE: Bound = Bound::between(1.0, 100.0);
+        assert_eq!(
+            RANGE,
+            Bound {
+                minimum: Some(1.0),
+                maximum: Some(100.0),
+                ..Bound::NONE
+            }
+        );
+        let text = Bound::min_length(2)
+            .and(Bound::max_length(100))
+            .and(Bound::pattern("^a"));
+        assert_eq!(
+            text,
+            Bound {
+                min_length: Some(2),
+                max_length: Some(100),
+                pattern: Some("^a"),
+                ..Bound::NONE
+            }
+        );
+        assert!(Bound::greater_than(0.0).exclusive_minimum);
+        assert!(Bound::less_than(1.0).exclusive_maximum);
+        assert_eq!(
+            Bound::max_items(3).and(Bound::min_items(1)).min_items,
+            Some(1)
+        );
+        let error = check_text("op", "parameter `q`", "abc", &Bound::max_length(2)).unwrap_err();
+        assert!(error.contains("at most 2 (maxLength)"), "{error}");
+    }
 
     const LIMIT: Bound = Bound {
         minimum: Some(1.0),

@@ -31,3 +31,13 @@ impl ApiNames {
         )
     }
 }
+
+/// A model type as compact text (`types::UserCreateRequest`, `::std::string::String`), for docs
+/// and for comparing two members' types.
+pub fn type_text(ty: &syn::Type) -> String {
+    quote::ToTokens::to_token_stream(ty)
+        .to_string()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect()
+}

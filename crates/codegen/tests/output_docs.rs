@@ -58,6 +58,8 @@ fn query_field_docs(server_code: &str) -> BTreeMap<(String, String), String> {
                             ..
                         }) = &nv.value
                         {
+                            // One attribute per doc line.
+                            doc.push(' ');
                             doc.push_str(text.value().trim());
                         }
                     }

@@ -115,6 +115,7 @@ fn every_emitter_entry_point_takes_the_model() {
                     "&Parameter",
                     "&Pagination",
                     "&Constraints",
+                    "&Shape",
                 ]
                 .contains(&ty)
             });
@@ -162,4 +163,31 @@ fn the_rules_catch_what_they_forbid() {
     assert!(READS_GENERATED_TEXT.iter().any(|p| line.contains(p)));
     let line = "fn f(spec: &Spec) { spec.document.pointer(\"/x\"); }";
     assert!(NOT_IN_EMITTERS.iter().any(|p| line.contains(p)));
+}
+
+/// Generated code documents with `///` lines, as hand-written code does: no `/** … */` block
+/// (prettyplease's form for a multi-line `#[doc]`), in the committed crates and the snapshots.
+#[test]
+fn generated_docs_are_line_comments() {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let crates = manifest.parent().unwrap();
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(crates).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let generated = ["-types", "-client", "-server"]
+            .iter()
+            .any(|suffix| name.ends_with(suffix));
+        if generated && path.join("src").is_dir() {
+            rust_files(&path.join("src"), &mut files);
+        }
+    }
+    rust_files(&manifest.join("tests/snapshots"), &mut files);
+    assert!(files.len() > 20, "generated files found: {}", files.len());
+    let blocks: Vec<String> = files
+        .iter()
+        .filter(|file| std::fs::read_to_string(file).unwrap().contains("/**"))
+        .map(|file| file.display().to_string())
+        .collect();
+    assert!(blocks.is_empty(), "`/**` docs in:\n{}", blocks.join("\n"));
 }

@@ -3,6 +3,10 @@
 pub use insightiq_types as types;
 pub use progenitor_client::{ByteStream, Error, ResponseValue};
 
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
 /// progenitor's positional client: one method per operation, every parameter an
 /// argument. Private: [`Client`]'s request builders check the values and call it.
 mod positional {
@@ -21,16 +25,16 @@ mod positional {
     use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 
     #[derive(Clone, Debug)]
-    /** Client for insightIQ API - users, SDK tokens, accounts, profiles
-
-insightIQ's Connect API, as captured from the documentation pages for users, SDK tokens,
-accounts and identity profiles.
-
-Every response carries a `request-id` header: "Unique ID associated with this request.
-Please quote this request while requesting support."
-
-
-Version: 4.0.0*/
+    /// Client for insightIQ API - users, SDK tokens, accounts, profiles
+    ///
+    /// insightIQ's Connect API, as captured from the documentation pages for users, SDK tokens,
+    /// accounts and identity profiles.
+    ///
+    /// Every response carries a `request-id` header: "Unique ID associated with this request.
+    /// Please quote this request while requesting support."
+    ///
+    ///
+    /// Version: 5.0.0
     pub struct Client {
         pub(crate) baseurl: String,
         pub(crate) client: reqwest::Client,
@@ -64,7 +68,7 @@ Version: 4.0.0*/
 
     impl ClientInfo<client_runtime::Runtime> for Client {
         fn api_version() -> &'static str {
-            "4.0.0"
+            "5.0.0"
         }
 
         fn baseurl(&self) -> &str {
@@ -97,15 +101,15 @@ Version: 4.0.0*/
         reason = "progenitor declares <'a> on every operation method and formats every path parameter with to_string()"
     )]
     impl Client {
-        /** Create a user
-
-Create a User.
-
-Sends a `POST` request to `/users`
-
-Arguments:
-- `body`: Payload of the User going to create.
-*/
+        /// Create a user
+        ///
+        /// Create a User.
+        ///
+        /// Sends a `POST` request to `/users`
+        ///
+        /// Arguments:
+        /// - `body`: Payload of the User going to create.
+        ///
         pub async fn create_user<'a>(
             &'a self,
             body: &'a types::UserCreateRequest,
@@ -153,15 +157,16 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Retrieve a user by external ID
 
-Retrieve the information of the User with the supplied External id.
-
-Sends a `GET` request to `/users/external_id/{external_id}`
-
-Arguments:
-- `external_id`: Unique ID for the user supplied by you
-*/
+        /// Retrieve a user by external ID
+        ///
+        /// Retrieve the information of the User with the supplied External id.
+        ///
+        /// Sends a `GET` request to `/users/external_id/{external_id}`
+        ///
+        /// Arguments:
+        /// - `external_id`: Unique ID for the user supplied by you
+        ///
         pub async fn get_user_by_external_id<'a>(
             &'a self,
             external_id: &'a str,
@@ -218,15 +223,16 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Create an SDK token
 
-Creates the Connect SDK Token. This is required while initializing the Connect SDK.
-
-Sends a `POST` request to `/sdk-tokens`
-
-Arguments:
-- `body`: Payload of the SDK Token going to create.
-*/
+        /// Create an SDK token
+        ///
+        /// Creates the Connect SDK Token. This is required while initializing the Connect SDK.
+        ///
+        /// Sends a `POST` request to `/sdk-tokens`
+        ///
+        /// Arguments:
+        /// - `body`: Payload of the SDK Token going to create.
+        ///
         pub async fn create_sdk_token<'a>(
             &'a self,
             body: &'a types::SdkTokenRequest,
@@ -274,20 +280,21 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Disconnect an account
 
-Disconnect the supplied account id. An Account represents the user account on the work
-platform end.
-
-Triggers the "ACCOUNTS.DISCONNECTED" webhook.
-
-
-Sends a `POST` request to `/accounts/{id}/disconnect`
-
-Arguments:
-- `id`: Unique identifier for the account.
-- `body`: Empty JSON
-*/
+        /// Disconnect an account
+        ///
+        /// Disconnect the supplied account id. An Account represents the user account on the work
+        /// platform end.
+        ///
+        /// Triggers the "ACCOUNTS.DISCONNECTED" webhook.
+        ///
+        ///
+        /// Sends a `POST` request to `/accounts/{id}/disconnect`
+        ///
+        /// Arguments:
+        /// - `id`: Unique identifier for the account.
+        /// - `body`: Empty JSON
+        ///
         pub async fn disconnect_account<'a>(
             &'a self,
             id: &'a str,
@@ -345,21 +352,22 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Retrieve a profile
 
-Retrieve the information of the Profile with the supplied Profile id. Profile object
-contains information related to the identity of the user like name, address, contact
-details, etc. The data in a profile is tied to a particular work platform account that the
-user has connected to via Connect SDK.
-
-Usually used in conjunction with the "PROFILES.*" webhooks.
-
-
-Sends a `GET` request to `/profiles/{id}`
-
-Arguments:
-- `id`: Unique identifier for the profile.
-*/
+        /// Retrieve a profile
+        ///
+        /// Retrieve the information of the Profile with the supplied Profile id. Profile object
+        /// contains information related to the identity of the user like name, address, contact
+        /// details, etc. The data in a profile is tied to a particular work platform account that the
+        /// user has connected to via Connect SDK.
+        ///
+        /// Usually used in conjunction with the "PROFILES.*" webhooks.
+        ///
+        ///
+        /// Sends a `GET` request to `/profiles/{id}`
+        ///
+        /// Arguments:
+        /// - `id`: Unique identifier for the profile.
+        ///
         pub async fn get_profile<'a>(
             &'a self,
             id: &'a str,
@@ -415,22 +423,23 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Retrieve all profiles
 
-Lists all Profiles. Profile object contains information related to the identity of the
-user like name, address, contact details, etc. The data in a profile is tied to a particular
-work platform account that the user has connected to via Connect SDK.
-
-
-Sends a `GET` request to `/profiles`
-
-Arguments:
-- `account_id`: Unique ID of the connected account.
-- `limit`: The number of objects to be returned. It can be between 1 to 100. The default value is 10.
-- `offset`: The number of objects to skip. Use this argument for pagination. The default value is 0.
-- `user_id`: Unique ID of the user.
-- `work_platform_id`: Unique ID of the work platform.
-*/
+        /// Retrieve all profiles
+        ///
+        /// Lists all Profiles. Profile object contains information related to the identity of the
+        /// user like name, address, contact details, etc. The data in a profile is tied to a particular
+        /// work platform account that the user has connected to via Connect SDK.
+        ///
+        ///
+        /// Sends a `GET` request to `/profiles`
+        ///
+        /// Arguments:
+        /// - `account_id`: Unique ID of the connected account.
+        /// - `limit`: The number of objects to be returned. It can be between 1 to 100. The default value is 10.
+        /// - `offset`: The number of objects to skip. Use this argument for pagination. The default value is 0.
+        /// - `user_id`: Unique ID of the user.
+        /// - `work_platform_id`: Unique ID of the work platform.
+        ///
         pub async fn list_profiles<'a>(
             &'a self,
             account_id: Option<&'a ::uuid::Uuid>,
@@ -507,9 +516,10 @@ impl progenitor_client::ClientHooks<client_runtime::Runtime> for positional::Cli
         self.inner.execute(&self.client, request, info.operation_id).await
     }
 }
-/** Client for the insightIQ API - users, SDK tokens, accounts, profiles (version 4.0.0): one method per operation, each returning a request builder (see [`operations`]).
 
-Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.*/
+/// Client for the insightIQ API - users, SDK tokens, accounts, profiles (version 5.0.0): one method per operation, each returning a request builder (see [`operations`]).
+///
+/// Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: positional::Client,
@@ -525,8 +535,8 @@ impl Client {
     /// [`Client::builder`] returns that as an error instead.
     pub fn new(base_url: &str) -> Self {
         match Self::builder(base_url).build() {
-            ::std::result::Result::Ok(client) => client,
-            ::std::result::Result::Err(error) => panic!("{error}"),
+            Ok(client) => client,
+            Err(error) => panic!("{error}"),
         }
     }
 
@@ -534,7 +544,7 @@ impl Client {
     /// default headers), with [`RetryPolicy::standard`].
     pub fn new_with_client(base_url: &str, client: reqwest::Client) -> Self {
         let runtime = client_runtime::ClientOptions::default()
-            .runtime("insightiq", ::std::option::Option::Some("request-id"));
+            .runtime("insightiq", Some("request-id"));
         Self {
             inner: positional::Client::new_with_client(base_url, client, runtime),
         }
@@ -545,9 +555,9 @@ impl Client {
     pub fn builder(base_url: &str) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.to_owned(),
-            credentials: ::std::option::Option::None,
+            credentials: None,
             options: client_runtime::ClientOptions::default()
-                .user_agent("insightiq-client/4.0.0"),
+                .user_agent("insightiq-client/5.0.0"),
         }
     }
 
@@ -561,19 +571,20 @@ impl Client {
         progenitor_client::ClientInfo::inner(&self.inner).policy()
     }
 }
-/** Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
 
-Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `insightiq-client/4.0.0`, [`RetryPolicy::standard`], tokio's sleep.*/
+/// Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
+///
+/// Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `insightiq-client/5.0.0`, [`RetryPolicy::standard`], tokio's sleep.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `.build()`"]
 pub struct ClientBuilder {
-    base_url: ::std::string::String,
-    credentials: ::std::option::Option<types::auth::Credentials>,
+    base_url: String,
+    credentials: Option<types::auth::Credentials>,
     options: client_runtime::ClientOptions,
 }
 
-impl ::std::fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
@@ -586,18 +597,18 @@ impl ClientBuilder {
     /// The credentials sent with every request (their headers are marked sensitive, so
     /// they never appear in `Debug` output or logs).
     pub fn credentials(mut self, credentials: &types::auth::Credentials) -> Self {
-        self.credentials = ::std::option::Option::Some(credentials.clone());
+        self.credentials = Some(credentials.clone());
         self
     }
 
     /// The longest one attempt may take, from connecting to the end of the response.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+    pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// The longest connecting may take.
-    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.connect_timeout(timeout);
         self
     }
@@ -609,26 +620,23 @@ impl ClientBuilder {
     }
 
     /// The `User-Agent` header of every request.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.options = self.options.user_agent(user_agent);
         self
     }
 
     /// How the client waits between attempts (a test passes one that records the waits
     /// instead of sleeping).
-    pub fn sleep(mut self, sleep: ::std::sync::Arc<dyn Sleep>) -> Self {
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
         self.options = self.options.sleep(sleep);
         self
     }
 
     /// The client, or why it cannot be built (a credential that is no header value, the
     /// TLS backend).
-    pub fn build(self) -> ::std::result::Result<Client, ClientSetupError> {
+    pub fn build(self) -> Result<Client, ClientSetupError> {
         let mut headers = reqwest::header::HeaderMap::new();
-        if let ::std::option::Option::Some(credentials) = &self.credentials {
+        if let Some(credentials) = &self.credentials {
             for (name, value) in credentials.to_headers() {
                 let mut value = reqwest::header::HeaderValue::from_str(value.expose())
                     .map_err(|_| ClientSetupError::InvalidHeader {
@@ -639,214 +647,219 @@ impl ClientBuilder {
             }
         }
         let http = self.options.http_client(headers).map_err(ClientSetupError::Build)?;
-        let runtime = self
-            .options
-            .runtime("insightiq", ::std::option::Option::Some("request-id"));
-        ::std::result::Result::Ok(Client {
+        let runtime = self.options.runtime("insightiq", Some("request-id"));
+        Ok(Client {
             inner: positional::Client::new_with_client(&self.base_url, http, runtime),
         })
     }
 }
 
 impl Client {
-    /** Create a user
-
-Create a User.
-
-`POST /users`
-
-Returns the request builder [`operations::CreateUser`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- body (required, `.body(...)`): `types::UserCreateRequest`.
-
-# Example
-
-```no_run
-# async fn example(client: &insightiq_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-use insightiq_client::types;
-// The body, here from the spec's example; `types::UserCreateRequest::new(...)` builds one in code.
-let body: types::UserCreateRequest = serde_json::from_value(serde_json::json!({"name":"John Doe","external_id":"179a0bb4-c572-4477-9457-7dacf1b84848"}))?;
-let response = client.create_user().body(body).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
-    pub fn create_user(&self) -> operations::CreateUser<'_> {
+    /// Create a user
+    ///
+    /// Create a User.
+    ///
+    /// `POST /users`
+    ///
+    /// Returns the request builder [`operations::CreateUser`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (required, the last argument of this method): `types::UserCreateRequest`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &insightiq_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use insightiq_client::types;
+    /// let body = types::UserCreateRequest::new("179a0bb4-c572-4477-9457-7dacf1b84848", "John Doe");
+    /// let response = client.create_user(body).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_user(
+        &self,
+        body: types::UserCreateRequest,
+    ) -> operations::CreateUser<'_> {
         operations::CreateUser {
             client: self,
-            body: ::std::option::Option::None,
+            body,
         }
     }
-    /** Retrieve a user by external ID
 
-Retrieve the information of the User with the supplied External id.
-
-`GET /users/external_id/{external_id}`
-
-Returns the request builder [`operations::GetUserByExternalId`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `external_id` (path required, an argument of this method): Unique ID for the user supplied by you.
-
-# Example
-
-```no_run
-# async fn example(client: &insightiq_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.get_user_by_external_id("154813a5-d26e-42f2-8b1d-ebbed59b062d").send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// Retrieve a user by external ID
+    ///
+    /// Retrieve the information of the User with the supplied External id.
+    ///
+    /// `GET /users/external_id/{external_id}`
+    ///
+    /// Returns the request builder [`operations::GetUserByExternalId`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `external_id` (path required, an argument of this method): Unique ID for the user supplied by you.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &insightiq_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_user_by_external_id("154813a5-d26e-42f2-8b1d-ebbed59b062d").send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user_by_external_id(
         &self,
-        external_id: impl ::std::convert::Into<::std::string::String>,
+        external_id: impl Into<String>,
     ) -> operations::GetUserByExternalId<'_> {
         operations::GetUserByExternalId {
             client: self,
             external_id: external_id.into(),
         }
     }
-    /** Create an SDK token
 
-Creates the Connect SDK Token. This is required while initializing the Connect SDK.
-
-`POST /sdk-tokens`
-
-Returns the request builder [`operations::CreateSdkToken`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- body (required, `.body(...)`): `types::SdkTokenRequest`.
-
-# Example
-
-```no_run
-# async fn example(client: &insightiq_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-use insightiq_client::types;
-// The body, here from the spec's example; `types::SdkTokenRequest::new(...)` builds one in code.
-let body: types::SdkTokenRequest = serde_json::from_value(serde_json::json!({"user_id":"9546b4fe-cef7-48c4-ab9f-960dd0080728","products":["IDENTITY","IDENTITY.AUDIENCE","ENGAGEMENT","ENGAGEMENT.AUDIENCE","INCOME","PUBLISH.CONTENT","ACTIVITY"]}))?;
-let response = client.create_sdk_token().body(body).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
-    pub fn create_sdk_token(&self) -> operations::CreateSdkToken<'_> {
+    /// Create an SDK token
+    ///
+    /// Creates the Connect SDK Token. This is required while initializing the Connect SDK.
+    ///
+    /// `POST /sdk-tokens`
+    ///
+    /// Returns the request builder [`operations::CreateSdkToken`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (required, the last argument of this method): `types::SdkTokenRequest`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &insightiq_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use insightiq_client::types;
+    /// let body = types::SdkTokenRequest::new(serde_json::from_value::<Vec<types::Product>>(serde_json::json!(["IDENTITY","IDENTITY.AUDIENCE","ENGAGEMENT","ENGAGEMENT.AUDIENCE","INCOME","PUBLISH.CONTENT","ACTIVITY"]))?, "9546b4fe-cef7-48c4-ab9f-960dd0080728");
+    /// let response = client.create_sdk_token(body).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_sdk_token(
+        &self,
+        body: types::SdkTokenRequest,
+    ) -> operations::CreateSdkToken<'_> {
         operations::CreateSdkToken {
             client: self,
-            body: ::std::option::Option::None,
+            body,
         }
     }
-    /** Disconnect an account
 
-Disconnect the supplied account id. An Account represents the user account on the work
-platform end.
-
-Triggers the "ACCOUNTS.DISCONNECTED" webhook.
-
-`POST /accounts/{id}/disconnect`
-
-Returns the request builder [`operations::DisconnectAccount`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `id` (path required, an argument of this method): Unique identifier for the account.
-- body (required, `.body(...)`): `types::EmptyObject`.
-
-# Example
-
-```no_run
-# async fn example(client: &insightiq_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-use insightiq_client::types;
-// The body, here from the spec's example; `types::EmptyObject::new(...)` builds one in code.
-let body: types::EmptyObject = serde_json::from_value(serde_json::json!({}))?;
-let response = client.disconnect_account("f5e89cea-18b6-4479-a4dd-64a48217e759").body(body).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// Disconnect an account
+    ///
+    /// Disconnect the supplied account id. An Account represents the user account on the work
+    /// platform end.
+    ///
+    /// Triggers the "ACCOUNTS.DISCONNECTED" webhook.
+    ///
+    /// `POST /accounts/{id}/disconnect`
+    ///
+    /// Returns the request builder [`operations::DisconnectAccount`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `id` (path required, an argument of this method): Unique identifier for the account.
+    /// - `body` (required, the last argument of this method): `types::EmptyObject`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &insightiq_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use insightiq_client::types;
+    /// // The body, here from the spec's example.
+    /// let body: types::EmptyObject = serde_json::from_value(serde_json::json!({}))?;
+    /// let response = client.disconnect_account("f5e89cea-18b6-4479-a4dd-64a48217e759", body).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn disconnect_account(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
+        body: types::EmptyObject,
     ) -> operations::DisconnectAccount<'_> {
         operations::DisconnectAccount {
             client: self,
             id: id.into(),
-            body: ::std::option::Option::None,
+            body,
         }
     }
-    /** Retrieve a profile
 
-Retrieve the information of the Profile with the supplied Profile id. Profile object
-contains information related to the identity of the user like name, address, contact
-details, etc. The data in a profile is tied to a particular work platform account that the
-user has connected to via Connect SDK.
-
-Usually used in conjunction with the "PROFILES.*" webhooks.
-
-`GET /profiles/{id}`
-
-Returns the request builder [`operations::GetProfile`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `id` (path required, an argument of this method): Unique identifier for the profile.
-
-# Example
-
-```no_run
-# async fn example(client: &insightiq_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.get_profile("9bd39495-ad21-40f7-a8a6-9c8cf9d6a822").send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
-    pub fn get_profile(
-        &self,
-        id: impl ::std::convert::Into<::std::string::String>,
-    ) -> operations::GetProfile<'_> {
+    /// Retrieve a profile
+    ///
+    /// Retrieve the information of the Profile with the supplied Profile id. Profile object
+    /// contains information related to the identity of the user like name, address, contact
+    /// details, etc. The data in a profile is tied to a particular work platform account that the
+    /// user has connected to via Connect SDK.
+    ///
+    /// Usually used in conjunction with the "PROFILES.*" webhooks.
+    ///
+    /// `GET /profiles/{id}`
+    ///
+    /// Returns the request builder [`operations::GetProfile`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `id` (path required, an argument of this method): Unique identifier for the profile.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &insightiq_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_profile("9bd39495-ad21-40f7-a8a6-9c8cf9d6a822").send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn get_profile(&self, id: impl Into<String>) -> operations::GetProfile<'_> {
         operations::GetProfile {
             client: self,
             id: id.into(),
         }
     }
-    /** Retrieve all profiles
 
-Lists all Profiles. Profile object contains information related to the identity of the
-user like name, address, contact details, etc. The data in a profile is tied to a particular
-work platform account that the user has connected to via Connect SDK.
-
-`GET /profiles`
-
-Returns the request builder [`operations::ListProfiles`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `limit` (query optional, `.limit(...)`): The number of objects to be returned. It can be between 1 to 100. The default value is 10. Bounds: 1 to 100 (checked before sending). Default: `10`.
-- `offset` (query optional, `.offset(...)`): The number of objects to skip. Use this argument for pagination. The default value is 0. Bounds: at least 0 (checked before sending). Default: `0`.
-- `user_id` (query optional, `.user_id(...)`): Unique ID of the user.
-- `work_platform_id` (query optional, `.work_platform_id(...)`): Unique ID of the work platform.
-- `account_id` (query optional, `.account_id(...)`): Unique ID of the connected account.
-
-# Example
-
-```no_run
-# async fn example(client: &insightiq_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.list_profiles().limit(10).offset(0).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// Retrieve all profiles
+    ///
+    /// Lists all Profiles. Profile object contains information related to the identity of the
+    /// user like name, address, contact details, etc. The data in a profile is tied to a particular
+    /// work platform account that the user has connected to via Connect SDK.
+    ///
+    /// `GET /profiles`
+    ///
+    /// Returns the request builder [`operations::ListProfiles`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `limit` (query optional, `.limit(...)`): The number of objects to be returned. It can be between 1 to 100. The default value is 10. Bounds: 1 to 100 (checked before sending). Default: `10`.
+    /// - `offset` (query optional, `.offset(...)`): The number of objects to skip. Use this argument for pagination. The default value is 0. Bounds: at least 0 (checked before sending). Default: `0`.
+    /// - `user_id` (query optional, `.user_id(...)`): Unique ID of the user.
+    /// - `work_platform_id` (query optional, `.work_platform_id(...)`): Unique ID of the work platform.
+    /// - `account_id` (query optional, `.account_id(...)`): Unique ID of the connected account.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &insightiq_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_profiles().limit(10).offset(0).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_profiles(&self) -> operations::ListProfiles<'_> {
         operations::ListProfiles {
             client: self,
-            limit: ::std::option::Option::None,
-            offset: ::std::option::Option::None,
-            user_id: ::std::option::Option::None,
-            work_platform_id: ::std::option::Option::None,
-            account_id: ::std::option::Option::None,
+            limit: None,
+            offset: None,
+            user_id: None,
+            work_platform_id: None,
+            account_id: None,
         }
     }
 }
@@ -855,56 +868,31 @@ println!("{:?}", response.into_inner());
 /// name, sent with `.send()`.
 pub mod operations {
     use crate::{types, Client, Error, ResponseValue};
+    use crate::bounds::{self, Bound};
 
     /// The request of [`Client::create_user`]: set optional parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct CreateUser<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) body: ::std::option::Option<types::UserCreateRequest>,
+        pub(crate) body: types::UserCreateRequest,
     }
 
     impl<'a> CreateUser<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::UserCreateRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::User>, Error<types::Error>> {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`create_user`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+        ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
+            let body = self.body;
             let json = ::serde_json::to_value(&body)
                 .map_err(|e| Error::InvalidRequest(
                     format!("`create_user`: the request body cannot be serialized: {e}"),
                 ))?;
-            crate::bounds::check_body(
+            bounds::check_body(
                     "create_user",
                     &json,
-                    &[
-                        (
-                            &["external_id"],
-                            crate::bounds::Bound {
-                                minimum: ::std::option::Option::None,
-                                exclusive_minimum: false,
-                                maximum: ::std::option::Option::None,
-                                exclusive_maximum: false,
-                                min_length: ::std::option::Option::None,
-                                max_length: ::std::option::Option::Some(100u64),
-                                pattern: ::std::option::Option::None,
-                                min_items: ::std::option::Option::None,
-                                max_items: ::std::option::Option::None,
-                            },
-                        ),
-                    ],
+                    &[(&["external_id"], Bound::max_length(100))],
                 )
                 .map_err(Error::InvalidRequest)?;
             self.client.inner.create_user(&body).await
@@ -916,7 +904,7 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct GetUserByExternalId<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) external_id: ::std::string::String,
+        pub(crate) external_id: String,
     }
 
     impl<'a> GetUserByExternalId<'a> {
@@ -924,7 +912,7 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::User>, Error<types::Error>> {
+        ) -> Result<ResponseValue<types::User>, Error<types::Error>> {
             self.client.inner.get_user_by_external_id(&self.external_id).await
         }
     }
@@ -934,27 +922,16 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct CreateSdkToken<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) body: ::std::option::Option<types::SdkTokenRequest>,
+        pub(crate) body: types::SdkTokenRequest,
     }
 
     impl<'a> CreateSdkToken<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::SdkTokenRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::SdkToken>, Error<types::Error>> {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`create_sdk_token`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+        ) -> Result<ResponseValue<types::SdkToken>, Error<types::Error>> {
+            let body = self.body;
             self.client.inner.create_sdk_token(&body).await
         }
     }
@@ -964,28 +941,17 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct DisconnectAccount<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) id: ::std::string::String,
-        pub(crate) body: ::std::option::Option<types::EmptyObject>,
+        pub(crate) id: String,
+        pub(crate) body: types::EmptyObject,
     }
 
     impl<'a> DisconnectAccount<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::EmptyObject) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::Account>, Error<types::Error>> {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`disconnect_account`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+        ) -> Result<ResponseValue<types::Account>, Error<types::Error>> {
+            let body = self.body;
             self.client.inner.disconnect_account(&self.id, &body).await
         }
     }
@@ -995,7 +961,7 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct GetProfile<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) id: ::std::string::String,
+        pub(crate) id: String,
     }
 
     impl<'a> GetProfile<'a> {
@@ -1003,7 +969,7 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::Profile>, Error<types::Error>> {
+        ) -> Result<ResponseValue<types::Profile>, Error<types::Error>> {
             self.client.inner.get_profile(&self.id).await
         }
     }
@@ -1013,47 +979,41 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct ListProfiles<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) limit: ::std::option::Option<u64>,
-        pub(crate) offset: ::std::option::Option<i64>,
-        pub(crate) user_id: ::std::option::Option<::std::string::String>,
-        pub(crate) work_platform_id: ::std::option::Option<::std::string::String>,
-        pub(crate) account_id: ::std::option::Option<::uuid::Uuid>,
+        pub(crate) limit: Option<u64>,
+        pub(crate) offset: Option<i64>,
+        pub(crate) user_id: Option<String>,
+        pub(crate) work_platform_id: Option<String>,
+        pub(crate) account_id: Option<::uuid::Uuid>,
     }
 
     impl<'a> ListProfiles<'a> {
         /// The `limit` query parameter: The number of objects to be returned. It can be between 1 to 100. The default value is 10. Bounds: 1 to 100 (checked before sending). Default: `10`.
         pub fn limit(mut self, value: u64) -> Self {
-            self.limit = ::std::option::Option::Some(value);
+            self.limit = Some(value);
             self
         }
 
         /// The `offset` query parameter: The number of objects to skip. Use this argument for pagination. The default value is 0. Bounds: at least 0 (checked before sending). Default: `0`.
         pub fn offset(mut self, value: i64) -> Self {
-            self.offset = ::std::option::Option::Some(value);
+            self.offset = Some(value);
             self
         }
 
         /// The `user_id` query parameter: Unique ID of the user.
-        pub fn user_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.user_id = ::std::option::Option::Some(value.into());
+        pub fn user_id(mut self, value: impl Into<String>) -> Self {
+            self.user_id = Some(value.into());
             self
         }
 
         /// The `work_platform_id` query parameter: Unique ID of the work platform.
-        pub fn work_platform_id(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.work_platform_id = ::std::option::Option::Some(value.into());
+        pub fn work_platform_id(mut self, value: impl Into<String>) -> Self {
+            self.work_platform_id = Some(value.into());
             self
         }
 
         /// The `account_id` query parameter: Unique ID of the connected account.
         pub fn account_id(mut self, value: ::uuid::Uuid) -> Self {
-            self.account_id = ::std::option::Option::Some(value);
+            self.account_id = Some(value);
             self
         }
 
@@ -1061,32 +1021,19 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::ProfileList>,
-            Error<types::Error>,
-        > {
-            if let ::std::option::Option::Some(value) = &self.limit {
-                crate::bounds::check_number(
+        ) -> Result<ResponseValue<types::ProfileList>, Error<types::Error>> {
+            if let Some(value) = &self.limit {
+                bounds::check_number(
                         "list_profiles",
                         "parameter `limit`",
-                        crate::bounds::AsNumber::as_number(value),
-                        &crate::bounds::Bound {
-                            minimum: ::std::option::Option::Some(1f64),
-                            exclusive_minimum: false,
-                            maximum: ::std::option::Option::Some(100f64),
-                            exclusive_maximum: false,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            min_items: ::std::option::Option::None,
-                            max_items: ::std::option::Option::None,
-                        },
+                        bounds::AsNumber::as_number(value),
+                        &Bound::between(1.0, 100.0),
                     )
                     .map_err(Error::InvalidRequest)?;
             }
             let limit = match self.limit {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         ::std::num::NonZeroU64::new(value)
                             .ok_or_else(|| Error::InvalidRequest(
                                 "`list_profiles`: parameter `limit` is 0, but the spec requires it to be at least 1"
@@ -1094,24 +1041,14 @@ pub mod operations {
                             ))?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             };
-            if let ::std::option::Option::Some(value) = &self.offset {
-                crate::bounds::check_number(
+            if let Some(value) = &self.offset {
+                bounds::check_number(
                         "list_profiles",
                         "parameter `offset`",
-                        crate::bounds::AsNumber::as_number(value),
-                        &crate::bounds::Bound {
-                            minimum: ::std::option::Option::Some(0f64),
-                            exclusive_minimum: false,
-                            maximum: ::std::option::Option::None,
-                            exclusive_maximum: false,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            min_items: ::std::option::Option::None,
-                            max_items: ::std::option::Option::None,
-                        },
+                        bounds::AsNumber::as_number(value),
+                        &Bound::at_least(0.0),
                     )
                     .map_err(Error::InvalidRequest)?;
             }
@@ -1134,22 +1071,19 @@ pub mod operations {
         pub fn stream(
             self,
         ) -> impl ::futures_core::Stream<
-            Item = ::std::result::Result<types::Profile, Error<types::Error>>,
+            Item = Result<types::Profile, Error<types::Error>>,
         > + Unpin + 'a {
             let page_size: u64 = self.limit.unwrap_or(10u64);
             let pages = ::futures_util::stream::try_unfold(
-                ::std::option::Option::Some(0u64),
+                Some(0u64),
                 move |offset| {
                     let mut request = self.clone();
                     async move {
-                        let ::std::option::Option::Some(offset) = offset else {
-                            return Ok::<
-                                _,
-                                Error<types::Error>,
-                            >(::std::option::Option::None);
+                        let Some(offset) = offset else {
+                            return Ok::<_, Error<types::Error>>(None);
                         };
-                        request.offset = ::std::option::Option::Some(
-                            ::std::convert::TryInto::try_into(offset)
+                        request.offset = Some(
+                            TryInto::try_into(offset)
                                 .map_err(|_| Error::InvalidRequest(
                                     format!(
                                         "`list_profiles`: offset {offset} does not fit the `offset` parameter"
@@ -1161,12 +1095,12 @@ pub mod operations {
                         let next = if items.len() as u64 >= page_size
                             && !items.is_empty()
                         {
-                            ::std::option::Option::Some(offset + items.len() as u64)
+                            Some(offset + items.len() as u64)
                         } else {
-                            ::std::option::Option::None
+                            None
                         };
                         Ok(
-                            ::std::option::Option::Some((
+                            Some((
                                 ::futures_util::stream::iter(items.into_iter().map(Ok)),
                                 next,
                             )),
@@ -1227,8 +1161,8 @@ pub enum ClientSetupError {
     Build(reqwest::Error),
 }
 
-impl ::std::fmt::Display for ClientSetupError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl fmt::Display for ClientSetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientSetupError::InvalidHeader { header } => {
                 write!(f, "the credentials cannot be sent in the `{header}` header")
@@ -1246,7 +1180,7 @@ impl Client {
     pub fn with_credentials(
         base_url: &str,
         credentials: &types::auth::Credentials,
-    ) -> ::std::result::Result<Self, ClientSetupError> {
+    ) -> Result<Self, ClientSetupError> {
         Self::builder(base_url).credentials(credentials).build()
     }
 }
@@ -1258,22 +1192,22 @@ impl Client {
 /// deserialize) has no headers: the methods return `None` for it.
 pub trait ResponseHeaders {
     /// A response header by lower-case name, if the response carried it as text.
-    fn documented_header(&self, name: &str) -> ::std::option::Option<&str>;
+    fn documented_header(&self, name: &str) -> Option<&str>;
 
     /// The `request-id` response header: Unique ID associated with this request. Please quote this request while requesting support.
-    fn request_id(&self) -> ::std::option::Option<&str> {
+    fn request_id(&self) -> Option<&str> {
         self.documented_header("request-id")
     }
 }
 
 impl<T> ResponseHeaders for ResponseValue<T> {
-    fn documented_header(&self, name: &str) -> ::std::option::Option<&str> {
+    fn documented_header(&self, name: &str) -> Option<&str> {
         self.headers().get(name).and_then(|v| v.to_str().ok())
     }
 }
 
 impl<E> ResponseHeaders for Error<E> {
-    fn documented_header(&self, name: &str) -> ::std::option::Option<&str> {
+    fn documented_header(&self, name: &str) -> Option<&str> {
         let headers = match self {
             Error::ErrorResponse(response) => response.headers(),
             Error::UnexpectedResponse(response) => response.headers(),

@@ -43,6 +43,29 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Required inputs are arguments
+//!
+//! A required body is the last argument of its operation method, like a required path or
+//! query parameter:
+//!
+//! ```no_run
+//! # async fn example(client: &insightiq_client::Client, body: insightiq_client::types::UserCreateRequest) -> Result<(), Box<dyn std::error::Error>> {
+//! let response = client.create_user(body).send().await?;
+//! # let _ = response;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! so leaving it out does not compile:
+//!
+//! ```compile_fail
+//! # async fn example(client: &insightiq_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! let response = client.create_user().send().await?;
+//! # let _ = response;
+//! # Ok(())
+//! # }
+//! ```
 
 #[rustfmt::skip]
 mod generated;

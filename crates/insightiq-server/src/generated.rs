@@ -8,7 +8,7 @@ use ::server_runtime::axum::http::{HeaderMap, StatusCode};
 use ::server_runtime::axum::response::{IntoResponse, Response};
 use ::server_runtime::axum::routing;
 use ::server_runtime::{
-    ApiDescription, Endpoint, LazySchema, ParamKind, ParamSpec, Rejection,
+    ApiDescription, Endpoint, LazySchema, ParamKind, ParamSpec, Input, Rejection, Reply,
 };
 
 /// The type of [`Context::request_id`], so implementations need no uuid dependency.
@@ -359,76 +359,82 @@ impl Context {
             .expect("the spec's x-error-template matches its Error schema")
     }
 }
-/** The insightIQ API - users, SDK tokens, accounts, profiles as a Rust trait: implement it, then serve it with [`router`].
 
-Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).*/
+/// The insightIQ API - users, SDK tokens, accounts, profiles as a Rust trait: implement it, then serve it with [`router`].
+///
+/// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).
 pub trait InsightiqApi: Send + Sync + 'static {
-    /** Create a user
-
-Create a User.
-
-`POST /users`*/
+    /// Create a user
+    ///
+    /// Create a User.
+    ///
+    /// `POST /users`
     fn create_user(
         &self,
         ctx: &mut Context,
         body: types::UserCreateRequest,
     ) -> impl ::std::future::Future<Output = CreateUserResponse> + Send;
-    /** Retrieve a user by external ID
 
-Retrieve the information of the User with the supplied External id.
-
-`GET /users/external_id/{external_id}`*/
+    /// Retrieve a user by external ID
+    ///
+    /// Retrieve the information of the User with the supplied External id.
+    ///
+    /// `GET /users/external_id/{external_id}`
     fn get_user_by_external_id(
         &self,
         ctx: &mut Context,
         external_id: ::std::string::String,
     ) -> impl ::std::future::Future<Output = GetUserByExternalIdResponse> + Send;
-    /** Create an SDK token
 
-Creates the Connect SDK Token. This is required while initializing the Connect SDK.
-
-`POST /sdk-tokens`*/
+    /// Create an SDK token
+    ///
+    /// Creates the Connect SDK Token. This is required while initializing the Connect SDK.
+    ///
+    /// `POST /sdk-tokens`
     fn create_sdk_token(
         &self,
         ctx: &mut Context,
         body: types::SdkTokenRequest,
     ) -> impl ::std::future::Future<Output = CreateSdkTokenResponse> + Send;
-    /** Disconnect an account
 
-Disconnect the supplied account id. An Account represents the user account on the work
-platform end.
-
-Triggers the "ACCOUNTS.DISCONNECTED" webhook.
-
-`POST /accounts/{id}/disconnect`*/
+    /// Disconnect an account
+    ///
+    /// Disconnect the supplied account id. An Account represents the user account on the work
+    /// platform end.
+    ///
+    /// Triggers the "ACCOUNTS.DISCONNECTED" webhook.
+    ///
+    /// `POST /accounts/{id}/disconnect`
     fn disconnect_account(
         &self,
         ctx: &mut Context,
         id: ::std::string::String,
         body: types::EmptyObject,
     ) -> impl ::std::future::Future<Output = DisconnectAccountResponse> + Send;
-    /** Retrieve a profile
 
-Retrieve the information of the Profile with the supplied Profile id. Profile object
-contains information related to the identity of the user like name, address, contact
-details, etc. The data in a profile is tied to a particular work platform account that the
-user has connected to via Connect SDK.
-
-Usually used in conjunction with the "PROFILES.*" webhooks.
-
-`GET /profiles/{id}`*/
+    /// Retrieve a profile
+    ///
+    /// Retrieve the information of the Profile with the supplied Profile id. Profile object
+    /// contains information related to the identity of the user like name, address, contact
+    /// details, etc. The data in a profile is tied to a particular work platform account that the
+    /// user has connected to via Connect SDK.
+    ///
+    /// Usually used in conjunction with the "PROFILES.*" webhooks.
+    ///
+    /// `GET /profiles/{id}`
     fn get_profile(
         &self,
         ctx: &mut Context,
         id: ::std::string::String,
     ) -> impl ::std::future::Future<Output = GetProfileResponse> + Send;
-    /** Retrieve all profiles
 
-Lists all Profiles. Profile object contains information related to the identity of the
-user like name, address, contact details, etc. The data in a profile is tied to a particular
-work platform account that the user has connected to via Connect SDK.
-
-`GET /profiles`*/
+    /// Retrieve all profiles
+    ///
+    /// Lists all Profiles. Profile object contains information related to the identity of the
+    /// user like name, address, contact details, etc. The data in a profile is tied to a particular
+    /// work platform account that the user has connected to via Connect SDK.
+    ///
+    /// `GET /profiles`
     fn list_profiles(
         &self,
         ctx: &mut Context,
@@ -458,6 +464,40 @@ impl ServerConfig {
 struct Shared<T> {
     api: Arc<T>,
     config: ServerConfig,
+}
+
+impl<T> Shared<T> {
+    /// The outline every handler shares, so that each states only its inputs and its
+    /// call: the API's endpoint (error shape, limits, `invalid_input` for a rejected
+    /// input), authentication, a fresh [`Context`], then `operation`.
+    async fn handle<R, F, Fut>(
+        &self,
+        invalid_input: StatusCode,
+        request: Request,
+        operation: F,
+    ) -> Response
+    where
+        R: IntoResponse,
+        F: FnOnce(Input, Context) -> Fut,
+        Fut: ::std::future::Future<Output = Result<Reply<R>, Rejection>>,
+    {
+        let endpoint = Endpoint {
+            api: &API,
+            invalid_input,
+            limits: &self.config.limits,
+        };
+        let authenticate = |headers: &HeaderMap| authenticate(&self.config, headers);
+        ::server_runtime::handle(
+                endpoint,
+                request,
+                authenticate,
+                |input, credentials| {
+                    let ctx = Context::new(credentials, input.request_id());
+                    operation(input, ctx)
+                },
+            )
+            .await
+    }
 }
 
 static API: ApiDescription = ApiDescription {
@@ -708,24 +748,17 @@ async fn handle_create_user<T: InsightiqApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.no_query()?;
                 let body: types::UserCreateRequest = input
                     .json_body(&CREATE_USER_BODY_SCHEMA, true)
                     .await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.create_user(&mut ctx, body).await;
+                let response = api.create_user(&mut ctx, body).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -736,28 +769,18 @@ async fn handle_get_user_by_external_id<T: InsightiqApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(GET_USER_BY_EXTERNAL_ID_PATH).await?;
                 let external_id: ::std::string::String = input
                     .path_param("external_id")?;
                 input.no_query()?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared
-                    .api
-                    .get_user_by_external_id(&mut ctx, external_id)
-                    .await;
+                let response = api.get_user_by_external_id(&mut ctx, external_id).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -768,24 +791,17 @@ async fn handle_create_sdk_token<T: InsightiqApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.no_query()?;
                 let body: types::SdkTokenRequest = input
                     .json_body(&CREATE_SDK_TOKEN_BODY_SCHEMA, true)
                     .await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.create_sdk_token(&mut ctx, body).await;
+                let response = api.create_sdk_token(&mut ctx, body).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -796,26 +812,19 @@ async fn handle_disconnect_account<T: InsightiqApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(DISCONNECT_ACCOUNT_PATH).await?;
                 let id: ::std::string::String = input.path_param("id")?;
                 input.no_query()?;
                 let body: types::EmptyObject = input
                     .json_body(&DISCONNECT_ACCOUNT_BODY_SCHEMA, true)
                     .await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.disconnect_account(&mut ctx, id, body).await;
+                let response = api.disconnect_account(&mut ctx, id, body).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -826,24 +835,17 @@ async fn handle_get_profile<T: InsightiqApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(GET_PROFILE_PATH).await?;
                 let id: ::std::string::String = input.path_param("id")?;
                 input.no_query()?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.get_profile(&mut ctx, id).await;
+                let response = api.get_profile(&mut ctx, id).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -854,22 +856,15 @@ async fn handle_list_profiles<T: InsightiqApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 let query: ListProfilesQuery = input.query(LIST_PROFILES_QUERY)?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.list_profiles(&mut ctx, query).await;
+                let response = api.list_profiles(&mut ctx, query).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -888,82 +883,33 @@ pub fn router<T: InsightiqApi>(
         .route(
             "/v1/accounts/{id}/disconnect",
             routing::post(handle_disconnect_account::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("POST"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "POST")),
         )
         .route(
             "/v1/profiles",
             routing::get(handle_list_profiles::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("GET"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "GET")),
         )
         .route(
             "/v1/profiles/{id}",
             routing::get(handle_get_profile::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("GET"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "GET")),
         )
         .route(
             "/v1/sdk-tokens",
             routing::post(handle_create_sdk_token::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("POST"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "POST")),
         )
         .route(
             "/v1/users",
             routing::post(handle_create_user::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("POST"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "POST")),
         )
         .route(
             "/v1/users/external_id/{external_id}",
             routing::get(handle_get_user_by_external_id::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("GET"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "GET")),
         )
-        .fallback(|request: Request| async move {
-            ::server_runtime::not_routed(
-                &API,
-                StatusCode::NOT_FOUND,
-                None,
-                request.uri().path(),
-            )
-        })
+        .fallback(::server_runtime::not_found(&API))
         .with_state(shared)
 }

@@ -883,6 +883,10 @@ pub struct UserCreateRequest {
 }
 
 /// Unique ID for the user supplied by you. Avoid passing PII such as the user's email or phone number as the external ID.
+///
+/// Built from plain text with `From` (`"text".into()`); the spec's bound is
+/// checked when a request carrying it is sent or read, and `"text".parse()`
+/// checks it at once.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -915,23 +919,15 @@ impl ::std::str::FromStr for UserCreateRequestExternalId {
     }
 }
 
-impl ::std::convert::TryFrom<&str> for UserCreateRequestExternalId {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<&str> for UserCreateRequestExternalId {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String> for UserCreateRequestExternalId {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for UserCreateRequestExternalId {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
 }
 
@@ -1111,30 +1107,323 @@ pub mod error {
     }
 }
 
+impl Account {}
+/// Builds a [`Account`] naming each required member, so two of the same type cannot be swapped: `Account::builder().created_at(..).id(..).status(..).updated_at(..).user(..).work_platform(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct AccountBuilder<
+    CreatedAtState,
+    IdState,
+    StatusState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> {
+    created_at: CreatedAtState,
+    id: IdState,
+    status: StatusState,
+    updated_at: UpdatedAtState,
+    user: UserState,
+    work_platform: WorkPlatformState,
+}
+
+impl<
+    IdState,
+    StatusState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> AccountBuilder<
+    builder::Missing,
+    IdState,
+    StatusState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> {
+    /// Sets `created_at` (required): Account creation time (UTC date and time in ISO 8601 format)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn created_at(
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> AccountBuilder<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+        IdState,
+        StatusState,
+        UpdatedAtState,
+        UserState,
+        WorkPlatformState,
+    > {
+        AccountBuilder {
+            created_at: value.into(),
+            id: self.id,
+            status: self.status,
+            updated_at: self.updated_at,
+            user: self.user,
+            work_platform: self.work_platform,
+        }
+    }
+}
+
+impl<
+    CreatedAtState,
+    StatusState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> AccountBuilder<
+    CreatedAtState,
+    builder::Missing,
+    StatusState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> {
+    /// Sets `id` (required): Unique ID of the connected account.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn id(
+        self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> AccountBuilder<
+        CreatedAtState,
+        ::uuid::Uuid,
+        StatusState,
+        UpdatedAtState,
+        UserState,
+        WorkPlatformState,
+    > {
+        AccountBuilder {
+            created_at: self.created_at,
+            id: value.into(),
+            status: self.status,
+            updated_at: self.updated_at,
+            user: self.user,
+            work_platform: self.work_platform,
+        }
+    }
+}
+
+impl<
+    CreatedAtState,
+    IdState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> AccountBuilder<
+    CreatedAtState,
+    IdState,
+    builder::Missing,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> {
+    /// Sets `status` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn status(
+        self,
+        value: impl Into<AccountStatus>,
+    ) -> AccountBuilder<
+        CreatedAtState,
+        IdState,
+        AccountStatus,
+        UpdatedAtState,
+        UserState,
+        WorkPlatformState,
+    > {
+        AccountBuilder {
+            created_at: self.created_at,
+            id: self.id,
+            status: value.into(),
+            updated_at: self.updated_at,
+            user: self.user,
+            work_platform: self.work_platform,
+        }
+    }
+}
+
+impl<
+    CreatedAtState,
+    IdState,
+    StatusState,
+    UserState,
+    WorkPlatformState,
+> AccountBuilder<
+    CreatedAtState,
+    IdState,
+    StatusState,
+    builder::Missing,
+    UserState,
+    WorkPlatformState,
+> {
+    /// Sets `updated_at` (required): Account updation time (UTC date and time in ISO 8601 format)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn updated_at(
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> AccountBuilder<
+        CreatedAtState,
+        IdState,
+        StatusState,
+        ::chrono::DateTime<::chrono::offset::Utc>,
+        UserState,
+        WorkPlatformState,
+    > {
+        AccountBuilder {
+            created_at: self.created_at,
+            id: self.id,
+            status: self.status,
+            updated_at: value.into(),
+            user: self.user,
+            work_platform: self.work_platform,
+        }
+    }
+}
+
+impl<
+    CreatedAtState,
+    IdState,
+    StatusState,
+    UpdatedAtState,
+    WorkPlatformState,
+> AccountBuilder<
+    CreatedAtState,
+    IdState,
+    StatusState,
+    UpdatedAtState,
+    builder::Missing,
+    WorkPlatformState,
+> {
+    /// Sets `user` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn user(
+        self,
+        value: impl Into<UserAttribute>,
+    ) -> AccountBuilder<
+        CreatedAtState,
+        IdState,
+        StatusState,
+        UpdatedAtState,
+        UserAttribute,
+        WorkPlatformState,
+    > {
+        AccountBuilder {
+            created_at: self.created_at,
+            id: self.id,
+            status: self.status,
+            updated_at: self.updated_at,
+            user: value.into(),
+            work_platform: self.work_platform,
+        }
+    }
+}
+
+impl<
+    CreatedAtState,
+    IdState,
+    StatusState,
+    UpdatedAtState,
+    UserState,
+> AccountBuilder<
+    CreatedAtState,
+    IdState,
+    StatusState,
+    UpdatedAtState,
+    UserState,
+    builder::Missing,
+> {
+    /// Sets `work_platform` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn work_platform(
+        self,
+        value: impl Into<WorkPlatformAttribute>,
+    ) -> AccountBuilder<
+        CreatedAtState,
+        IdState,
+        StatusState,
+        UpdatedAtState,
+        UserState,
+        WorkPlatformAttribute,
+    > {
+        AccountBuilder {
+            created_at: self.created_at,
+            id: self.id,
+            status: self.status,
+            updated_at: self.updated_at,
+            user: self.user,
+            work_platform: value.into(),
+        }
+    }
+}
+
+#[allow(
+    clippy::type_complexity,
+    reason = "the typestate: one type parameter per required member"
+)]
+impl AccountBuilder<
+    ::chrono::DateTime<::chrono::offset::Utc>,
+    ::uuid::Uuid,
+    AccountStatus,
+    ::chrono::DateTime<::chrono::offset::Utc>,
+    UserAttribute,
+    WorkPlatformAttribute,
+> {
+    /// The struct, every required member set; the optional ones start unset (or at the
+    /// spec's default).
+    pub fn build(self) -> Account {
+        Account {
+            created_at: self.created_at,
+            id: self.id,
+            status: self.status,
+            updated_at: self.updated_at,
+            user: self.user,
+            work_platform: self.work_platform,
+        }
+    }
+}
+
 impl Account {
-    /// A `Account` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    /// A builder naming each required member (two of them share a type, so a positional `new` could swap them); optional members are set on the built `Account` with its `with_…` setters. There is no positional constructor:
     ///
-    /// - `created_at`: Account creation time (UTC date and time in ISO 8601 format)
-    /// - `id`: Unique ID of the connected account.
-    /// - `status`: (undocumented)
-    /// - `updated_at`: Account updation time (UTC date and time in ISO 8601 format)
-    /// - `user`: (undocumented)
-    /// - `work_platform`: (undocumented)
-    pub fn new(
-        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        status: impl ::std::convert::Into<AccountStatus>,
-        updated_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-        user: impl ::std::convert::Into<UserAttribute>,
-        work_platform: impl ::std::convert::Into<WorkPlatformAttribute>,
-    ) -> Self {
-        Self {
-            created_at: created_at.into(),
-            id: id.into(),
-            status: status.into(),
-            updated_at: updated_at.into(),
-            user: user.into(),
-            work_platform: work_platform.into(),
+    /// ```compile_fail
+    /// let _ = insightiq_types::Account::new("text", "text", "text", "text", "text", "text");
+    /// ```
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn builder() -> AccountBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
+        AccountBuilder {
+            created_at: builder::Missing,
+            id: builder::Missing,
+            status: builder::Missing,
+            updated_at: builder::Missing,
+            user: builder::Missing,
+            work_platform: builder::Missing,
         }
     }
 }
@@ -1349,31 +1638,6 @@ impl Error {
 }
 
 impl ErrorError {
-    /// A `ErrorError` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `error_code`: Machine-readable reason.
-    /// - `http_status_code`: The HTTP status code.
-    /// - `message`: Human-readable reason.
-    /// - `request_id`: Same as the request-id response header.
-    /// - `type`: Class of the error (invalid_request_error, authentication_error, api_error).
-    pub fn new(
-        error_code: impl ::std::convert::Into<::std::string::String>,
-        http_status_code: impl ::std::convert::Into<i64>,
-        message: impl ::std::convert::Into<::std::string::String>,
-        request_id: impl ::std::convert::Into<::uuid::Uuid>,
-        type_: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            code: ::std::default::Default::default(),
-            error_code: error_code.into(),
-            http_status_code: http_status_code.into(),
-            message: message.into(),
-            request_id: request_id.into(),
-            status_code: ::std::default::Default::default(),
-            type_: type_.into(),
-        }
-    }
-
     /// Sets `code`: Same as error_code (kept for compatibility).
     #[must_use]
     pub fn with_code(
@@ -1389,6 +1653,261 @@ impl ErrorError {
     pub fn with_status_code(mut self, value: impl ::std::convert::Into<i64>) -> Self {
         self.status_code = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+/// Builds a [`ErrorError`] naming each required member, so two of the same type cannot be swapped: `ErrorError::builder().error_code(..).http_status_code(..).message(..).request_id(..).type(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ErrorErrorBuilder<
+    ErrorCodeState,
+    HttpStatusCodeState,
+    MessageState,
+    RequestIdState,
+    TypeState,
+> {
+    error_code: ErrorCodeState,
+    http_status_code: HttpStatusCodeState,
+    message: MessageState,
+    request_id: RequestIdState,
+    type_: TypeState,
+}
+
+impl<
+    HttpStatusCodeState,
+    MessageState,
+    RequestIdState,
+    TypeState,
+> ErrorErrorBuilder<
+    builder::Missing,
+    HttpStatusCodeState,
+    MessageState,
+    RequestIdState,
+    TypeState,
+> {
+    /// Sets `error_code` (required): Machine-readable reason.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn error_code(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> ErrorErrorBuilder<
+        ::std::string::String,
+        HttpStatusCodeState,
+        MessageState,
+        RequestIdState,
+        TypeState,
+    > {
+        ErrorErrorBuilder {
+            error_code: value.into(),
+            http_status_code: self.http_status_code,
+            message: self.message,
+            request_id: self.request_id,
+            type_: self.type_,
+        }
+    }
+}
+
+impl<
+    ErrorCodeState,
+    MessageState,
+    RequestIdState,
+    TypeState,
+> ErrorErrorBuilder<
+    ErrorCodeState,
+    builder::Missing,
+    MessageState,
+    RequestIdState,
+    TypeState,
+> {
+    /// Sets `http_status_code` (required): The HTTP status code.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn http_status_code(
+        self,
+        value: impl Into<i64>,
+    ) -> ErrorErrorBuilder<
+        ErrorCodeState,
+        i64,
+        MessageState,
+        RequestIdState,
+        TypeState,
+    > {
+        ErrorErrorBuilder {
+            error_code: self.error_code,
+            http_status_code: value.into(),
+            message: self.message,
+            request_id: self.request_id,
+            type_: self.type_,
+        }
+    }
+}
+
+impl<
+    ErrorCodeState,
+    HttpStatusCodeState,
+    RequestIdState,
+    TypeState,
+> ErrorErrorBuilder<
+    ErrorCodeState,
+    HttpStatusCodeState,
+    builder::Missing,
+    RequestIdState,
+    TypeState,
+> {
+    /// Sets `message` (required): Human-readable reason.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn message(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> ErrorErrorBuilder<
+        ErrorCodeState,
+        HttpStatusCodeState,
+        ::std::string::String,
+        RequestIdState,
+        TypeState,
+    > {
+        ErrorErrorBuilder {
+            error_code: self.error_code,
+            http_status_code: self.http_status_code,
+            message: value.into(),
+            request_id: self.request_id,
+            type_: self.type_,
+        }
+    }
+}
+
+impl<
+    ErrorCodeState,
+    HttpStatusCodeState,
+    MessageState,
+    TypeState,
+> ErrorErrorBuilder<
+    ErrorCodeState,
+    HttpStatusCodeState,
+    MessageState,
+    builder::Missing,
+    TypeState,
+> {
+    /// Sets `request_id` (required): Same as the request-id response header.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn request_id(
+        self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> ErrorErrorBuilder<
+        ErrorCodeState,
+        HttpStatusCodeState,
+        MessageState,
+        ::uuid::Uuid,
+        TypeState,
+    > {
+        ErrorErrorBuilder {
+            error_code: self.error_code,
+            http_status_code: self.http_status_code,
+            message: self.message,
+            request_id: value.into(),
+            type_: self.type_,
+        }
+    }
+}
+
+impl<
+    ErrorCodeState,
+    HttpStatusCodeState,
+    MessageState,
+    RequestIdState,
+> ErrorErrorBuilder<
+    ErrorCodeState,
+    HttpStatusCodeState,
+    MessageState,
+    RequestIdState,
+    builder::Missing,
+> {
+    /// Sets `type` (required): Class of the error (invalid_request_error, authentication_error, api_error).
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn type_(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> ErrorErrorBuilder<
+        ErrorCodeState,
+        HttpStatusCodeState,
+        MessageState,
+        RequestIdState,
+        ::std::string::String,
+    > {
+        ErrorErrorBuilder {
+            error_code: self.error_code,
+            http_status_code: self.http_status_code,
+            message: self.message,
+            request_id: self.request_id,
+            type_: value.into(),
+        }
+    }
+}
+
+#[allow(
+    clippy::type_complexity,
+    reason = "the typestate: one type parameter per required member"
+)]
+impl ErrorErrorBuilder<
+    ::std::string::String,
+    i64,
+    ::std::string::String,
+    ::uuid::Uuid,
+    ::std::string::String,
+> {
+    /// The struct, every required member set; the optional ones start unset (or at the
+    /// spec's default).
+    pub fn build(self) -> ErrorError {
+        ErrorError {
+            error_code: self.error_code,
+            http_status_code: self.http_status_code,
+            message: self.message,
+            request_id: self.request_id,
+            type_: self.type_,
+            code: ::std::default::Default::default(),
+            status_code: ::std::default::Default::default(),
+        }
+    }
+}
+
+impl ErrorError {
+    /// A builder naming each required member (two of them share a type, so a positional `new` could swap them); optional members are set on the built `ErrorError` with its `with_…` setters. There is no positional constructor:
+    ///
+    /// ```compile_fail
+    /// let _ = insightiq_types::ErrorError::new("text", "text", "text", "text", "text");
+    /// ```
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn builder() -> ErrorErrorBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
+        ErrorErrorBuilder {
+            error_code: builder::Missing,
+            http_status_code: builder::Missing,
+            message: builder::Missing,
+            request_id: builder::Missing,
+            type_: builder::Missing,
+        }
     }
 }
 
@@ -1502,73 +2021,6 @@ impl PhoneNumber {
 }
 
 impl Profile {
-    /// A `Profile` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `account`: (undocumented)
-    /// - `created_at`: Profile creation time (UTC date and time in ISO 8601 format)
-    /// - `gender`: (undocumented)
-    /// - `id`: Unique ID of the profile.
-    /// - `platform_username`: Username of the connected account. This is used to uniquely identify a user on any platform and usually the name that is present in the URLs, used to tag a user etc.
-    /// - `updated_at`: Profile updation time (UTC date and time in ISO 8601 format)
-    /// - `user`: (undocumented)
-    /// - `work_platform`: (undocumented)
-    #[allow(
-        clippy::too_many_arguments,
-        reason = "one argument per required member of the schema"
-    )]
-    pub fn new(
-        account: impl ::std::convert::Into<AccountAttribute>,
-        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-        gender: impl ::std::convert::Into<Gender>,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        platform_username: impl ::std::convert::Into<
-            ::std::option::Option<::std::string::String>,
-        >,
-        updated_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-        user: impl ::std::convert::Into<UserAttribute>,
-        work_platform: impl ::std::convert::Into<WorkPlatformAttribute>,
-    ) -> Self {
-        Self {
-            account: account.into(),
-            addresses: ::std::default::Default::default(),
-            category: ::std::default::Default::default(),
-            certifications: ::std::default::Default::default(),
-            country: ::std::default::Default::default(),
-            created_at: created_at.into(),
-            date_of_birth: ::std::default::Default::default(),
-            education: ::std::default::Default::default(),
-            emails: ::std::default::Default::default(),
-            external_id: ::std::default::Default::default(),
-            first_name: ::std::default::Default::default(),
-            full_name: ::std::default::Default::default(),
-            gender: gender.into(),
-            honors: ::std::default::Default::default(),
-            id: id.into(),
-            image_url: ::std::default::Default::default(),
-            introduction: ::std::default::Default::default(),
-            is_business: ::std::default::Default::default(),
-            is_verified: ::std::default::Default::default(),
-            last_name: ::std::default::Default::default(),
-            nick_name: ::std::default::Default::default(),
-            phone_numbers: ::std::default::Default::default(),
-            platform_account_type: ::std::default::Default::default(),
-            platform_profile_id: ::std::default::Default::default(),
-            platform_profile_name: ::std::default::Default::default(),
-            platform_profile_published_at: ::std::default::Default::default(),
-            platform_username: platform_username.into(),
-            projects: ::std::default::Default::default(),
-            publications: ::std::default::Default::default(),
-            reputation: ::std::default::Default::default(),
-            updated_at: updated_at.into(),
-            url: ::std::default::Default::default(),
-            user: user.into(),
-            volunteer_experiences: ::std::default::Default::default(),
-            website: ::std::default::Default::default(),
-            work_experiences: ::std::default::Default::default(),
-            work_platform: work_platform.into(),
-        }
-    }
-
     /// Sets `addresses`: Addresses object.
     #[must_use]
     pub fn with_addresses(
@@ -1854,6 +2306,513 @@ impl Profile {
     }
 }
 
+/// Builds a [`Profile`] naming each required member, so two of the same type cannot be swapped: `Profile::builder().account(..).created_at(..).gender(..).id(..).platform_username(..).updated_at(..).user(..).work_platform(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ProfileBuilder<
+    AccountState,
+    CreatedAtState,
+    GenderState,
+    IdState,
+    PlatformUsernameState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> {
+    account: AccountState,
+    created_at: CreatedAtState,
+    gender: GenderState,
+    id: IdState,
+    platform_username: PlatformUsernameState,
+    updated_at: UpdatedAtState,
+    user: UserState,
+    work_platform: WorkPlatformState,
+}
+
+impl<
+    CreatedAtState,
+    GenderState,
+    IdState,
+    PlatformUsernameState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> ProfileBuilder<
+    builder::Missing,
+    CreatedAtState,
+    GenderState,
+    IdState,
+    PlatformUsernameState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> {
+    /// Sets `account` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn account(
+        self,
+        value: impl Into<AccountAttribute>,
+    ) -> ProfileBuilder<
+        AccountAttribute,
+        CreatedAtState,
+        GenderState,
+        IdState,
+        PlatformUsernameState,
+        UpdatedAtState,
+        UserState,
+        WorkPlatformState,
+    > {
+        ProfileBuilder {
+            account: value.into(),
+            created_at: self.created_at,
+            gender: self.gender,
+            id: self.id,
+            platform_username: self.platform_username,
+            updated_at: self.updated_at,
+            user: self.user,
+            work_platform: self.work_platform,
+        }
+    }
+}
+
+impl<
+    AccountState,
+    GenderState,
+    IdState,
+    PlatformUsernameState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> ProfileBuilder<
+    AccountState,
+    builder::Missing,
+    GenderState,
+    IdState,
+    PlatformUsernameState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> {
+    /// Sets `created_at` (required): Profile creation time (UTC date and time in ISO 8601 format)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn created_at(
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> ProfileBuilder<
+        AccountState,
+        ::chrono::DateTime<::chrono::offset::Utc>,
+        GenderState,
+        IdState,
+        PlatformUsernameState,
+        UpdatedAtState,
+        UserState,
+        WorkPlatformState,
+    > {
+        ProfileBuilder {
+            account: self.account,
+            created_at: value.into(),
+            gender: self.gender,
+            id: self.id,
+            platform_username: self.platform_username,
+            updated_at: self.updated_at,
+            user: self.user,
+            work_platform: self.work_platform,
+        }
+    }
+}
+
+impl<
+    AccountState,
+    CreatedAtState,
+    IdState,
+    PlatformUsernameState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> ProfileBuilder<
+    AccountState,
+    CreatedAtState,
+    builder::Missing,
+    IdState,
+    PlatformUsernameState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> {
+    /// Sets `gender` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn gender(
+        self,
+        value: impl Into<Gender>,
+    ) -> ProfileBuilder<
+        AccountState,
+        CreatedAtState,
+        Gender,
+        IdState,
+        PlatformUsernameState,
+        UpdatedAtState,
+        UserState,
+        WorkPlatformState,
+    > {
+        ProfileBuilder {
+            account: self.account,
+            created_at: self.created_at,
+            gender: value.into(),
+            id: self.id,
+            platform_username: self.platform_username,
+            updated_at: self.updated_at,
+            user: self.user,
+            work_platform: self.work_platform,
+        }
+    }
+}
+
+impl<
+    AccountState,
+    CreatedAtState,
+    GenderState,
+    PlatformUsernameState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> ProfileBuilder<
+    AccountState,
+    CreatedAtState,
+    GenderState,
+    builder::Missing,
+    PlatformUsernameState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> {
+    /// Sets `id` (required): Unique ID of the profile.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn id(
+        self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> ProfileBuilder<
+        AccountState,
+        CreatedAtState,
+        GenderState,
+        ::uuid::Uuid,
+        PlatformUsernameState,
+        UpdatedAtState,
+        UserState,
+        WorkPlatformState,
+    > {
+        ProfileBuilder {
+            account: self.account,
+            created_at: self.created_at,
+            gender: self.gender,
+            id: value.into(),
+            platform_username: self.platform_username,
+            updated_at: self.updated_at,
+            user: self.user,
+            work_platform: self.work_platform,
+        }
+    }
+}
+
+impl<
+    AccountState,
+    CreatedAtState,
+    GenderState,
+    IdState,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> ProfileBuilder<
+    AccountState,
+    CreatedAtState,
+    GenderState,
+    IdState,
+    builder::Missing,
+    UpdatedAtState,
+    UserState,
+    WorkPlatformState,
+> {
+    /// Sets `platform_username` (required): Username of the connected account. This is used to uniquely identify a user on any platform and usually the name that is present in the URLs, used to tag a user etc.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn platform_username(
+        self,
+        value: impl Into<::std::option::Option<::std::string::String>>,
+    ) -> ProfileBuilder<
+        AccountState,
+        CreatedAtState,
+        GenderState,
+        IdState,
+        ::std::option::Option<::std::string::String>,
+        UpdatedAtState,
+        UserState,
+        WorkPlatformState,
+    > {
+        ProfileBuilder {
+            account: self.account,
+            created_at: self.created_at,
+            gender: self.gender,
+            id: self.id,
+            platform_username: value.into(),
+            updated_at: self.updated_at,
+            user: self.user,
+            work_platform: self.work_platform,
+        }
+    }
+}
+
+impl<
+    AccountState,
+    CreatedAtState,
+    GenderState,
+    IdState,
+    PlatformUsernameState,
+    UserState,
+    WorkPlatformState,
+> ProfileBuilder<
+    AccountState,
+    CreatedAtState,
+    GenderState,
+    IdState,
+    PlatformUsernameState,
+    builder::Missing,
+    UserState,
+    WorkPlatformState,
+> {
+    /// Sets `updated_at` (required): Profile updation time (UTC date and time in ISO 8601 format)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn updated_at(
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> ProfileBuilder<
+        AccountState,
+        CreatedAtState,
+        GenderState,
+        IdState,
+        PlatformUsernameState,
+        ::chrono::DateTime<::chrono::offset::Utc>,
+        UserState,
+        WorkPlatformState,
+    > {
+        ProfileBuilder {
+            account: self.account,
+            created_at: self.created_at,
+            gender: self.gender,
+            id: self.id,
+            platform_username: self.platform_username,
+            updated_at: value.into(),
+            user: self.user,
+            work_platform: self.work_platform,
+        }
+    }
+}
+
+impl<
+    AccountState,
+    CreatedAtState,
+    GenderState,
+    IdState,
+    PlatformUsernameState,
+    UpdatedAtState,
+    WorkPlatformState,
+> ProfileBuilder<
+    AccountState,
+    CreatedAtState,
+    GenderState,
+    IdState,
+    PlatformUsernameState,
+    UpdatedAtState,
+    builder::Missing,
+    WorkPlatformState,
+> {
+    /// Sets `user` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn user(
+        self,
+        value: impl Into<UserAttribute>,
+    ) -> ProfileBuilder<
+        AccountState,
+        CreatedAtState,
+        GenderState,
+        IdState,
+        PlatformUsernameState,
+        UpdatedAtState,
+        UserAttribute,
+        WorkPlatformState,
+    > {
+        ProfileBuilder {
+            account: self.account,
+            created_at: self.created_at,
+            gender: self.gender,
+            id: self.id,
+            platform_username: self.platform_username,
+            updated_at: self.updated_at,
+            user: value.into(),
+            work_platform: self.work_platform,
+        }
+    }
+}
+
+impl<
+    AccountState,
+    CreatedAtState,
+    GenderState,
+    IdState,
+    PlatformUsernameState,
+    UpdatedAtState,
+    UserState,
+> ProfileBuilder<
+    AccountState,
+    CreatedAtState,
+    GenderState,
+    IdState,
+    PlatformUsernameState,
+    UpdatedAtState,
+    UserState,
+    builder::Missing,
+> {
+    /// Sets `work_platform` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn work_platform(
+        self,
+        value: impl Into<WorkPlatformAttribute>,
+    ) -> ProfileBuilder<
+        AccountState,
+        CreatedAtState,
+        GenderState,
+        IdState,
+        PlatformUsernameState,
+        UpdatedAtState,
+        UserState,
+        WorkPlatformAttribute,
+    > {
+        ProfileBuilder {
+            account: self.account,
+            created_at: self.created_at,
+            gender: self.gender,
+            id: self.id,
+            platform_username: self.platform_username,
+            updated_at: self.updated_at,
+            user: self.user,
+            work_platform: value.into(),
+        }
+    }
+}
+
+#[allow(
+    clippy::type_complexity,
+    reason = "the typestate: one type parameter per required member"
+)]
+impl ProfileBuilder<
+    AccountAttribute,
+    ::chrono::DateTime<::chrono::offset::Utc>,
+    Gender,
+    ::uuid::Uuid,
+    ::std::option::Option<::std::string::String>,
+    ::chrono::DateTime<::chrono::offset::Utc>,
+    UserAttribute,
+    WorkPlatformAttribute,
+> {
+    /// The struct, every required member set; the optional ones start unset (or at the
+    /// spec's default).
+    pub fn build(self) -> Profile {
+        Profile {
+            account: self.account,
+            created_at: self.created_at,
+            gender: self.gender,
+            id: self.id,
+            platform_username: self.platform_username,
+            updated_at: self.updated_at,
+            user: self.user,
+            work_platform: self.work_platform,
+            addresses: ::std::default::Default::default(),
+            category: ::std::default::Default::default(),
+            certifications: ::std::default::Default::default(),
+            country: ::std::default::Default::default(),
+            date_of_birth: ::std::default::Default::default(),
+            education: ::std::default::Default::default(),
+            emails: ::std::default::Default::default(),
+            external_id: ::std::default::Default::default(),
+            first_name: ::std::default::Default::default(),
+            full_name: ::std::default::Default::default(),
+            honors: ::std::default::Default::default(),
+            image_url: ::std::default::Default::default(),
+            introduction: ::std::default::Default::default(),
+            is_business: ::std::default::Default::default(),
+            is_verified: ::std::default::Default::default(),
+            last_name: ::std::default::Default::default(),
+            nick_name: ::std::default::Default::default(),
+            phone_numbers: ::std::default::Default::default(),
+            platform_account_type: ::std::default::Default::default(),
+            platform_profile_id: ::std::default::Default::default(),
+            platform_profile_name: ::std::default::Default::default(),
+            platform_profile_published_at: ::std::default::Default::default(),
+            projects: ::std::default::Default::default(),
+            publications: ::std::default::Default::default(),
+            reputation: ::std::default::Default::default(),
+            url: ::std::default::Default::default(),
+            volunteer_experiences: ::std::default::Default::default(),
+            website: ::std::default::Default::default(),
+            work_experiences: ::std::default::Default::default(),
+        }
+    }
+}
+
+impl Profile {
+    /// A builder naming each required member (two of them share a type, so a positional `new` could swap them); optional members are set on the built `Profile` with its `with_…` setters. There is no positional constructor:
+    ///
+    /// ```compile_fail
+    /// let _ = insightiq_types::Profile::new("text", "text", "text", "text", "text", "text", "text", "text");
+    /// ```
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn builder() -> ProfileBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
+        ProfileBuilder {
+            account: builder::Missing,
+            created_at: builder::Missing,
+            gender: builder::Missing,
+            id: builder::Missing,
+            platform_username: builder::Missing,
+            updated_at: builder::Missing,
+            user: builder::Missing,
+            work_platform: builder::Missing,
+        }
+    }
+}
+
 impl ProfileList {
     /// A `ProfileList` from its required members (it has none); the optional ones start unset (or at the spec's default) and have `with_…` setters.
     #[must_use]
@@ -2135,30 +3094,323 @@ impl SdkTokenRequest {
     }
 }
 
+impl User {}
+/// Builds a [`User`] naming each required member, so two of the same type cannot be swapped: `User::builder().created_at(..).external_id(..).id(..).name(..).status(..).updated_at(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UserBuilder<
+    CreatedAtState,
+    ExternalIdState,
+    IdState,
+    NameState,
+    StatusState,
+    UpdatedAtState,
+> {
+    created_at: CreatedAtState,
+    external_id: ExternalIdState,
+    id: IdState,
+    name: NameState,
+    status: StatusState,
+    updated_at: UpdatedAtState,
+}
+
+impl<
+    ExternalIdState,
+    IdState,
+    NameState,
+    StatusState,
+    UpdatedAtState,
+> UserBuilder<
+    builder::Missing,
+    ExternalIdState,
+    IdState,
+    NameState,
+    StatusState,
+    UpdatedAtState,
+> {
+    /// Sets `created_at` (required): User creation timestamp (UTC date and time in ISO 8601 format)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn created_at(
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> UserBuilder<
+        ::chrono::DateTime<::chrono::offset::Utc>,
+        ExternalIdState,
+        IdState,
+        NameState,
+        StatusState,
+        UpdatedAtState,
+    > {
+        UserBuilder {
+            created_at: value.into(),
+            external_id: self.external_id,
+            id: self.id,
+            name: self.name,
+            status: self.status,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+impl<
+    CreatedAtState,
+    IdState,
+    NameState,
+    StatusState,
+    UpdatedAtState,
+> UserBuilder<
+    CreatedAtState,
+    builder::Missing,
+    IdState,
+    NameState,
+    StatusState,
+    UpdatedAtState,
+> {
+    /// Sets `external_id` (required): External ID of the user as supplied by you.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn external_id(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> UserBuilder<
+        CreatedAtState,
+        ::std::string::String,
+        IdState,
+        NameState,
+        StatusState,
+        UpdatedAtState,
+    > {
+        UserBuilder {
+            created_at: self.created_at,
+            external_id: value.into(),
+            id: self.id,
+            name: self.name,
+            status: self.status,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+impl<
+    CreatedAtState,
+    ExternalIdState,
+    NameState,
+    StatusState,
+    UpdatedAtState,
+> UserBuilder<
+    CreatedAtState,
+    ExternalIdState,
+    builder::Missing,
+    NameState,
+    StatusState,
+    UpdatedAtState,
+> {
+    /// Sets `id` (required): Unique ID of the user.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn id(
+        self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> UserBuilder<
+        CreatedAtState,
+        ExternalIdState,
+        ::uuid::Uuid,
+        NameState,
+        StatusState,
+        UpdatedAtState,
+    > {
+        UserBuilder {
+            created_at: self.created_at,
+            external_id: self.external_id,
+            id: value.into(),
+            name: self.name,
+            status: self.status,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+impl<
+    CreatedAtState,
+    ExternalIdState,
+    IdState,
+    StatusState,
+    UpdatedAtState,
+> UserBuilder<
+    CreatedAtState,
+    ExternalIdState,
+    IdState,
+    builder::Missing,
+    StatusState,
+    UpdatedAtState,
+> {
+    /// Sets `name` (required): Name of the user.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn name(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> UserBuilder<
+        CreatedAtState,
+        ExternalIdState,
+        IdState,
+        ::std::string::String,
+        StatusState,
+        UpdatedAtState,
+    > {
+        UserBuilder {
+            created_at: self.created_at,
+            external_id: self.external_id,
+            id: self.id,
+            name: value.into(),
+            status: self.status,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+impl<
+    CreatedAtState,
+    ExternalIdState,
+    IdState,
+    NameState,
+    UpdatedAtState,
+> UserBuilder<
+    CreatedAtState,
+    ExternalIdState,
+    IdState,
+    NameState,
+    builder::Missing,
+    UpdatedAtState,
+> {
+    /// Sets `status` (required): User status on Connect.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn status(
+        self,
+        value: impl Into<UserStatus>,
+    ) -> UserBuilder<
+        CreatedAtState,
+        ExternalIdState,
+        IdState,
+        NameState,
+        UserStatus,
+        UpdatedAtState,
+    > {
+        UserBuilder {
+            created_at: self.created_at,
+            external_id: self.external_id,
+            id: self.id,
+            name: self.name,
+            status: value.into(),
+            updated_at: self.updated_at,
+        }
+    }
+}
+
+impl<
+    CreatedAtState,
+    ExternalIdState,
+    IdState,
+    NameState,
+    StatusState,
+> UserBuilder<
+    CreatedAtState,
+    ExternalIdState,
+    IdState,
+    NameState,
+    StatusState,
+    builder::Missing,
+> {
+    /// Sets `updated_at` (required): User updation timestamp (UTC date and time in ISO 8601 format)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn updated_at(
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> UserBuilder<
+        CreatedAtState,
+        ExternalIdState,
+        IdState,
+        NameState,
+        StatusState,
+        ::chrono::DateTime<::chrono::offset::Utc>,
+    > {
+        UserBuilder {
+            created_at: self.created_at,
+            external_id: self.external_id,
+            id: self.id,
+            name: self.name,
+            status: self.status,
+            updated_at: value.into(),
+        }
+    }
+}
+
+#[allow(
+    clippy::type_complexity,
+    reason = "the typestate: one type parameter per required member"
+)]
+impl UserBuilder<
+    ::chrono::DateTime<::chrono::offset::Utc>,
+    ::std::string::String,
+    ::uuid::Uuid,
+    ::std::string::String,
+    UserStatus,
+    ::chrono::DateTime<::chrono::offset::Utc>,
+> {
+    /// The struct, every required member set; the optional ones start unset (or at the
+    /// spec's default).
+    pub fn build(self) -> User {
+        User {
+            created_at: self.created_at,
+            external_id: self.external_id,
+            id: self.id,
+            name: self.name,
+            status: self.status,
+            updated_at: self.updated_at,
+        }
+    }
+}
+
 impl User {
-    /// A `User` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    /// A builder naming each required member (two of them share a type, so a positional `new` could swap them); optional members are set on the built `User` with its `with_…` setters. There is no positional constructor:
     ///
-    /// - `created_at`: User creation timestamp (UTC date and time in ISO 8601 format)
-    /// - `external_id`: External ID of the user as supplied by you.
-    /// - `id`: Unique ID of the user.
-    /// - `name`: Name of the user.
-    /// - `status`: User status on Connect.
-    /// - `updated_at`: User updation timestamp (UTC date and time in ISO 8601 format)
-    pub fn new(
-        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-        external_id: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        name: impl ::std::convert::Into<::std::string::String>,
-        status: impl ::std::convert::Into<UserStatus>,
-        updated_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-    ) -> Self {
-        Self {
-            created_at: created_at.into(),
-            external_id: external_id.into(),
-            id: id.into(),
-            name: name.into(),
-            status: status.into(),
-            updated_at: updated_at.into(),
+    /// ```compile_fail
+    /// let _ = insightiq_types::User::new("text", "text", "text", "text", "text", "text");
+    /// ```
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn builder() -> UserBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
+        UserBuilder {
+            created_at: builder::Missing,
+            external_id: builder::Missing,
+            id: builder::Missing,
+            name: builder::Missing,
+            status: builder::Missing,
+            updated_at: builder::Missing,
         }
     }
 }
@@ -2327,69 +3579,123 @@ impl WorkExperience {
     }
 }
 
-impl WorkPlatformAttribute {
-    /// A `WorkPlatformAttribute` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `id`: Unique ID of the work platform.
-    /// - `logo_url`: Image URL of the work platform logo.
-    /// - `name`: Name of the work platform.
-    pub fn new(
-        id: impl ::std::convert::Into<::uuid::Uuid>,
-        logo_url: impl ::std::convert::Into<::std::string::String>,
-        name: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            logo_url: logo_url.into(),
-            name: name.into(),
+impl WorkPlatformAttribute {}
+/// Builds a [`WorkPlatformAttribute`] naming each required member, so two of the same type cannot be swapped: `WorkPlatformAttribute::builder().id(..).logo_url(..).name(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct WorkPlatformAttributeBuilder<IdState, LogoUrlState, NameState> {
+    id: IdState,
+    logo_url: LogoUrlState,
+    name: NameState,
+}
+
+impl<
+    LogoUrlState,
+    NameState,
+> WorkPlatformAttributeBuilder<builder::Missing, LogoUrlState, NameState> {
+    /// Sets `id` (required): Unique ID of the work platform.
+    pub fn id(
+        self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> WorkPlatformAttributeBuilder<::uuid::Uuid, LogoUrlState, NameState> {
+        WorkPlatformAttributeBuilder {
+            id: value.into(),
+            logo_url: self.logo_url,
+            name: self.name,
         }
     }
 }
 
+impl<
+    IdState,
+    NameState,
+> WorkPlatformAttributeBuilder<IdState, builder::Missing, NameState> {
+    /// Sets `logo_url` (required): Image URL of the work platform logo.
+    pub fn logo_url(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> WorkPlatformAttributeBuilder<IdState, ::std::string::String, NameState> {
+        WorkPlatformAttributeBuilder {
+            id: self.id,
+            logo_url: value.into(),
+            name: self.name,
+        }
+    }
+}
+
+impl<
+    IdState,
+    LogoUrlState,
+> WorkPlatformAttributeBuilder<IdState, LogoUrlState, builder::Missing> {
+    /// Sets `name` (required): Name of the work platform.
+    pub fn name(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> WorkPlatformAttributeBuilder<IdState, LogoUrlState, ::std::string::String> {
+        WorkPlatformAttributeBuilder {
+            id: self.id,
+            logo_url: self.logo_url,
+            name: value.into(),
+        }
+    }
+}
+
+impl WorkPlatformAttributeBuilder<
+    ::uuid::Uuid,
+    ::std::string::String,
+    ::std::string::String,
+> {
+    /// The struct, every required member set; the optional ones start unset (or at the
+    /// spec's default).
+    pub fn build(self) -> WorkPlatformAttribute {
+        WorkPlatformAttribute {
+            id: self.id,
+            logo_url: self.logo_url,
+            name: self.name,
+        }
+    }
+}
+
+impl WorkPlatformAttribute {
+    /// A builder naming each required member (two of them share a type, so a positional `new` could swap them); optional members are set on the built `WorkPlatformAttribute` with its `with_…` setters. There is no positional constructor:
+    ///
+    /// ```compile_fail
+    /// let _ = insightiq_types::WorkPlatformAttribute::new("text", "text", "text");
+    /// ```
+    pub fn builder() -> WorkPlatformAttributeBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
+        WorkPlatformAttributeBuilder {
+            id: builder::Missing,
+            logo_url: builder::Missing,
+            name: builder::Missing,
+        }
+    }
+}
+
+/// What the typestate builders (`X::builder()`) share.
+pub mod builder {
+    /// A required member not given to a builder yet: `build()` exists only once no
+    /// member is `Missing`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Missing;
+}
+
 /// Credentials, as the spec's security schemes define them.
 pub mod auth {
-    /// A secret value (password, API key, token). `Debug` never shows it.
-    #[derive(Clone)]
-    pub struct Secret(::std::string::String);
-
-    impl Secret {
-        /// Wraps a secret value.
-        pub fn new(value: impl Into<::std::string::String>) -> Self {
-            Secret(value.into())
-        }
-
-        /// The secret value itself.
-        pub fn expose(&self) -> &str {
-            &self.0
-        }
-    }
-
-    impl ::std::fmt::Debug for Secret {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("Secret(<redacted>)")
-        }
-    }
-
-    impl ::std::convert::From<::std::string::String> for Secret {
-        fn from(value: ::std::string::String) -> Self {
-            Secret(value)
-        }
-    }
-
-    impl ::std::convert::From<&str> for Secret {
-        fn from(value: &str) -> Self {
-            Secret(value.to_owned())
-        }
-    }
+    /// The secret value and the header errors every API's credentials share.
+    pub use ::secret::{AuthError, Secret};
 
     /// The credentials every operation requires, all together.
     #[derive(Clone)]
     pub struct Credentials {
-        /** Scheme `basicAuth`: Basic authentication is a simple authentication scheme built into the HTTP protocol. To use
-it, send your HTTP requests with an Authorization header that contains the word Basic
-followed by a space and a base64-encoded string username:password.
-
-Example: Authorization: Basic ZGVtbzpwQDU1dzByZA==*/
+        /// Scheme `basicAuth`: Basic authentication is a simple authentication scheme built into the HTTP protocol. To use
+        /// it, send your HTTP requests with an Authorization header that contains the word Basic
+        /// followed by a space and a base64-encoded string username:password.
+        ///
+        /// Example: Authorization: Basic ZGVtbzpwQDU1dzByZA==
         ///
         /// The HTTP basic user name.
         pub username: ::std::string::String,
@@ -2471,41 +3777,10 @@ Example: Authorization: Basic ZGVtbzpwQDU1dzByZA==*/
             Ok(Credentials { username, password })
         }
     }
-
-    /// Why request headers do not carry credentials.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub enum AuthError {
-        /// A header the security scheme requires is absent.
-        Missing {
-            /// The header's lower-case name.
-            header: &'static str,
-        },
-        /// A header is present but not in the scheme's form.
-        Malformed {
-            /// The header's lower-case name.
-            header: &'static str,
-            /// What is wrong with it.
-            reason: &'static str,
-        },
-    }
-
-    impl ::std::fmt::Display for AuthError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                AuthError::Missing { header } => {
-                    write!(f, "the `{header}` header is missing")
-                }
-                AuthError::Malformed { header, reason } => {
-                    write!(f, "the `{header}` header is malformed: {reason}")
-                }
-            }
-        }
-    }
-
-    impl ::std::error::Error for AuthError {}
 }
-/** Date-times as the insightIQ API - users, SDK tokens, accounts, profiles writes them (`x-timestamp-form` in the spec): written with 6 fractional digits and no UTC offset (read as UTC when absent); read with 0 to 9 fractional digits. Every date-time
-field reads and writes through this module (`#[serde(with = "crate::timestamp")]`).*/
+
+/// Date-times as the insightIQ API - users, SDK tokens, accounts, profiles writes them (`x-timestamp-form` in the spec): written with 6 fractional digits and no UTC offset (read as UTC when absent); read with 0 to 9 fractional digits. Every date-time
+/// field reads and writes through this module (`#[serde(with = "crate::timestamp")]`).
 pub mod timestamp {
     /// The API's form.
     pub const FORM: ::timestamp_form::Form = ::timestamp_form::Form::new(

@@ -12,6 +12,24 @@
 //!   release (24 structs).
 //! - [`schema_types`] reaches each schema type by name; the default-off `schemars` feature
 //!   derives `schemars::JsonSchema` on every schema type.
+//!
+//! # Building a request body
+//!
+//! The shortest line for each request body of the spec. Constrained strings (a
+//! `maxLength`, a `pattern`) take plain text; the client checks the bound before sending and the
+//! server when it reads the request, each error naming the member and the bound. Where two
+//! required members share a type, `X::builder()` names them, so they cannot be swapped.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use insightiq_types as types;
+//! let request_0 = types::UserCreateRequest::new("179a0bb4-c572-4477-9457-7dacf1b84848", "John Doe");
+//! let request_1 = types::SdkTokenRequest::new(serde_json::from_value::<Vec<types::Product>>(serde_json::json!(["IDENTITY","IDENTITY.AUDIENCE","ENGAGEMENT","ENGAGEMENT.AUDIENCE","INCOME","PUBLISH.CONTENT","ACTIVITY"]))?, "9546b4fe-cef7-48c4-ab9f-960dd0080728");
+//! # let _ = request_0;
+//! # let _ = request_1;
+//! # Ok(())
+//! # }
+//! ```
 
 #[rustfmt::skip]
 mod generated;

@@ -3,6 +3,10 @@
 pub use instabot_types as types;
 pub use progenitor_client::{ByteStream, Error, ResponseValue};
 
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
 /// progenitor's positional client: one method per operation, every parameter an
 /// argument. Private: [`Client`]'s request builders check the values and call it.
 mod positional {
@@ -21,14 +25,14 @@ mod positional {
     use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 
     #[derive(Clone, Debug)]
-    /** Client for Instabot Users Object API
-
-The Users Object API provides methods for managing your users in Instabot. To understand basic
-principles of working with objects it is recommended to read the Working with Objects guide
-first.
-
-
-Version: 5.0.0*/
+    /// Client for Instabot Users Object API
+    ///
+    /// The Users Object API provides methods for managing your users in Instabot. To understand basic
+    /// principles of working with objects it is recommended to read the Working with Objects guide
+    /// first.
+    ///
+    ///
+    /// Version: 6.0.0
     pub struct Client {
         pub(crate) baseurl: String,
         pub(crate) client: reqwest::Client,
@@ -62,7 +66,7 @@ Version: 5.0.0*/
 
     impl ClientInfo<client_runtime::Runtime> for Client {
         fn api_version() -> &'static str {
-            "5.0.0"
+            "6.0.0"
         }
 
         fn baseurl(&self) -> &str {
@@ -95,27 +99,27 @@ Version: 5.0.0*/
         reason = "progenitor declares <'a> on every operation method and formats every path parameter with to_string()"
     )]
     impl Client {
-        /** Get Users List
-
-List of Users can be retrieved by any of two methods described in the Searching for
-Objects guide. Here is the sample call that retrieves first 20 users from the system:
-`GET /users?type=all&limit=20&skip=0`.
-
-
-Sends a `GET` request to `/users`
-
-Arguments:
-- `limit`: Number of users to return. The page's sample call passes limit=20 to retrieve the first 20 users; it gives no bounds and no default.
-- `resolve`: Available options for resolve query parameter:
-  - organizations: returns list of organizations user belongs to
-  - userSegments: returns list of user segments user belongs to
-  - conversations: returns list of conversations user has engaged with
-
-  You must include the resolve=conversations in your API request in order to receive the
-  conversations, sessions, goalnodes, and responses objects in the returned user object.
-- `skip`: Number of users to skip. The page's sample call passes skip=0.
-- `type_`: all: Return both anonymous, and registered users.
-*/
+        /// Get Users List
+        ///
+        /// List of Users can be retrieved by any of two methods described in the Searching for
+        /// Objects guide. Here is the sample call that retrieves first 20 users from the system:
+        /// `GET /users?type=all&limit=20&skip=0`.
+        ///
+        ///
+        /// Sends a `GET` request to `/users`
+        ///
+        /// Arguments:
+        /// - `limit`: Number of users to return. The page's sample call passes limit=20 to retrieve the first 20 users; it gives no bounds and no default.
+        /// - `resolve`: Available options for resolve query parameter:
+        ///   - organizations: returns list of organizations user belongs to
+        ///   - userSegments: returns list of user segments user belongs to
+        ///   - conversations: returns list of conversations user has engaged with
+        ///
+        ///   You must include the resolve=conversations in your API request in order to receive the
+        ///   conversations, sessions, goalnodes, and responses objects in the returned user object.
+        /// - `skip`: Number of users to skip. The page's sample call passes skip=0.
+        /// - `type_`: all: Return both anonymous, and registered users.
+        ///
         pub async fn list_users<'a>(
             &'a self,
             limit: Option<::std::num::NonZeroU64>,
@@ -169,17 +173,18 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Create User
 
-To create a user, send POST request with JSON defining the user. Please note that the
-userName and userPassword fields are required for user creation.
-
-
-Sends a `POST` request to `/users`
-
-Arguments:
-- `body`: JSON defining the user.
-*/
+        /// Create User
+        ///
+        /// To create a user, send POST request with JSON defining the user. Please note that the
+        /// userName and userPassword fields are required for user creation.
+        ///
+        ///
+        /// Sends a `POST` request to `/users`
+        ///
+        /// Arguments:
+        /// - `body`: JSON defining the user.
+        ///
         pub async fn create_user<'a>(
             &'a self,
             body: &'a types::UserCreateRequest,
@@ -227,18 +232,19 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Get Users updated since a datetime
 
-The lastUpdated users endpoint, and the since query parameter can be used to restrict the
-returned users to only those users with updated/changed information since the datetime
-specified.
-
-
-Sends a `GET` request to `/users/lastUpdated`
-
-Arguments:
-- `since`: Restricts the returned users to only those users with updated/changed information since the datetime specified (ISO-8601, e.g. 2017-03-30T14:44:55).
-*/
+        /// Get Users updated since a datetime
+        ///
+        /// The lastUpdated users endpoint, and the since query parameter can be used to restrict the
+        /// returned users to only those users with updated/changed information since the datetime
+        /// specified.
+        ///
+        ///
+        /// Sends a `GET` request to `/users/lastUpdated`
+        ///
+        /// Arguments:
+        /// - `since`: Restricts the returned users to only those users with updated/changed information since the datetime specified (ISO-8601, e.g. 2017-03-30T14:44:55).
+        ///
         pub async fn list_users_updated_since<'a>(
             &'a self,
             since: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -291,22 +297,23 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Get User
 
-To get information about the user call GET method using as {OBJECT_ID} identifier of the object you need to retrieve.
-
-Sends a `GET` request to `/users/{objectId}`
-
-Arguments:
-- `object_id`: The {OBJECT_ID} identifier of the user object.
-- `resolve`: Available options for resolve query parameter:
-  - organizations: returns list of organizations user belongs to
-  - userSegments: returns list of user segments user belongs to
-  - conversations: returns list of conversations user has engaged with
-
-  You must include the resolve=conversations in your API request in order to receive the
-  conversations, sessions, goalnodes, and responses objects in the returned user object.
-*/
+        /// Get User
+        ///
+        /// To get information about the user call GET method using as {OBJECT_ID} identifier of the object you need to retrieve.
+        ///
+        /// Sends a `GET` request to `/users/{objectId}`
+        ///
+        /// Arguments:
+        /// - `object_id`: The {OBJECT_ID} identifier of the user object.
+        /// - `resolve`: Available options for resolve query parameter:
+        ///   - organizations: returns list of organizations user belongs to
+        ///   - userSegments: returns list of user segments user belongs to
+        ///   - conversations: returns list of conversations user has engaged with
+        ///
+        ///   You must include the resolve=conversations in your API request in order to receive the
+        ///   conversations, sessions, goalnodes, and responses objects in the returned user object.
+        ///
         pub async fn get_user<'a>(
             &'a self,
             object_id: i64,
@@ -364,16 +371,17 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Update User
 
-To update the user object, send a PUT request with the {OBJECT_ID} identifier of the user object you want to update.
-
-Sends a `PUT` request to `/users/{objectId}`
-
-Arguments:
-- `object_id`: The {OBJECT_ID} identifier of the user object.
-- `body`: JSON defining the user fields to update.
-*/
+        /// Update User
+        ///
+        /// To update the user object, send a PUT request with the {OBJECT_ID} identifier of the user object you want to update.
+        ///
+        /// Sends a `PUT` request to `/users/{objectId}`
+        ///
+        /// Arguments:
+        /// - `object_id`: The {OBJECT_ID} identifier of the user object.
+        /// - `body`: JSON defining the user fields to update.
+        ///
         pub async fn update_user<'a>(
             &'a self,
             object_id: i64,
@@ -431,15 +439,16 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Restore User
 
-If you want to restore a deleted user object, send a POST request using the {OBJECT_ID} identifier of the deleted object.
-
-Sends a `POST` request to `/users/{objectId}`
-
-Arguments:
-- `object_id`: The {OBJECT_ID} identifier of the user object.
-*/
+        /// Restore User
+        ///
+        /// If you want to restore a deleted user object, send a POST request using the {OBJECT_ID} identifier of the deleted object.
+        ///
+        /// Sends a `POST` request to `/users/{objectId}`
+        ///
+        /// Arguments:
+        /// - `object_id`: The {OBJECT_ID} identifier of the user object.
+        ///
         pub async fn restore_user<'a>(
             &'a self,
             object_id: i64,
@@ -495,15 +504,16 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Delete User
 
-User can be deleted by sending a DELETE request using the {OBJECT_ID} identifier of the object you want to delete.
-
-Sends a `DELETE` request to `/users/{objectId}`
-
-Arguments:
-- `object_id`: The {OBJECT_ID} identifier of the user object.
-*/
+        /// Delete User
+        ///
+        /// User can be deleted by sending a DELETE request using the {OBJECT_ID} identifier of the object you want to delete.
+        ///
+        /// Sends a `DELETE` request to `/users/{objectId}`
+        ///
+        /// Arguments:
+        /// - `object_id`: The {OBJECT_ID} identifier of the user object.
+        ///
         pub async fn delete_user<'a>(
             &'a self,
             object_id: i64,
@@ -575,9 +585,10 @@ impl progenitor_client::ClientHooks<client_runtime::Runtime> for positional::Cli
         self.inner.execute(&self.client, request, info.operation_id).await
     }
 }
-/** Client for the Instabot Users Object API (version 5.0.0): one method per operation, each returning a request builder (see [`operations`]).
 
-Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.*/
+/// Client for the Instabot Users Object API (version 6.0.0): one method per operation, each returning a request builder (see [`operations`]).
+///
+/// Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: positional::Client,
@@ -593,16 +604,15 @@ impl Client {
     /// [`Client::builder`] returns that as an error instead.
     pub fn new(base_url: &str) -> Self {
         match Self::builder(base_url).build() {
-            ::std::result::Result::Ok(client) => client,
-            ::std::result::Result::Err(error) => panic!("{error}"),
+            Ok(client) => client,
+            Err(error) => panic!("{error}"),
         }
     }
 
     /// A client for `base_url` over an existing `reqwest::Client` (its timeouts, its
     /// default headers), with [`RetryPolicy::standard`].
     pub fn new_with_client(base_url: &str, client: reqwest::Client) -> Self {
-        let runtime = client_runtime::ClientOptions::default()
-            .runtime("instabot", ::std::option::Option::None);
+        let runtime = client_runtime::ClientOptions::default().runtime("instabot", None);
         Self {
             inner: positional::Client::new_with_client(base_url, client, runtime),
         }
@@ -613,9 +623,9 @@ impl Client {
     pub fn builder(base_url: &str) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.to_owned(),
-            credentials: ::std::option::Option::None,
+            credentials: None,
             options: client_runtime::ClientOptions::default()
-                .user_agent("instabot-client/5.0.0"),
+                .user_agent("instabot-client/6.0.0"),
         }
     }
 
@@ -629,19 +639,20 @@ impl Client {
         progenitor_client::ClientInfo::inner(&self.inner).policy()
     }
 }
-/** Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
 
-Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `instabot-client/5.0.0`, [`RetryPolicy::standard`], tokio's sleep.*/
+/// Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
+///
+/// Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `instabot-client/6.0.0`, [`RetryPolicy::standard`], tokio's sleep.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `.build()`"]
 pub struct ClientBuilder {
-    base_url: ::std::string::String,
-    credentials: ::std::option::Option<types::auth::Credentials>,
+    base_url: String,
+    credentials: Option<types::auth::Credentials>,
     options: client_runtime::ClientOptions,
 }
 
-impl ::std::fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
@@ -654,18 +665,18 @@ impl ClientBuilder {
     /// The credentials sent with every request (their headers are marked sensitive, so
     /// they never appear in `Debug` output or logs).
     pub fn credentials(mut self, credentials: &types::auth::Credentials) -> Self {
-        self.credentials = ::std::option::Option::Some(credentials.clone());
+        self.credentials = Some(credentials.clone());
         self
     }
 
     /// The longest one attempt may take, from connecting to the end of the response.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+    pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// The longest connecting may take.
-    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.connect_timeout(timeout);
         self
     }
@@ -677,26 +688,23 @@ impl ClientBuilder {
     }
 
     /// The `User-Agent` header of every request.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.options = self.options.user_agent(user_agent);
         self
     }
 
     /// How the client waits between attempts (a test passes one that records the waits
     /// instead of sleeping).
-    pub fn sleep(mut self, sleep: ::std::sync::Arc<dyn Sleep>) -> Self {
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
         self.options = self.options.sleep(sleep);
         self
     }
 
     /// The client, or why it cannot be built (a credential that is no header value, the
     /// TLS backend).
-    pub fn build(self) -> ::std::result::Result<Client, ClientSetupError> {
+    pub fn build(self) -> Result<Client, ClientSetupError> {
         let mut headers = reqwest::header::HeaderMap::new();
-        if let ::std::option::Option::Some(credentials) = &self.credentials {
+        if let Some(credentials) = &self.credentials {
             for (name, value) in credentials.to_headers() {
                 let mut value = reqwest::header::HeaderValue::from_str(value.expose())
                     .map_err(|_| ClientSetupError::InvalidHeader {
@@ -707,103 +715,107 @@ impl ClientBuilder {
             }
         }
         let http = self.options.http_client(headers).map_err(ClientSetupError::Build)?;
-        let runtime = self.options.runtime("instabot", ::std::option::Option::None);
-        ::std::result::Result::Ok(Client {
+        let runtime = self.options.runtime("instabot", None);
+        Ok(Client {
             inner: positional::Client::new_with_client(&self.base_url, http, runtime),
         })
     }
 }
 
 impl Client {
-    /** Get Users List
-
-List of Users can be retrieved by any of two methods described in the Searching for
-Objects guide. Here is the sample call that retrieves first 20 users from the system:
-`GET /users?type=all&limit=20&skip=0`.
-
-`GET /users`
-
-Returns the request builder [`operations::ListUsers`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `type` (query optional, `.type_(...)`): all: Return both anonymous, and registered users.
-- `limit` (query optional, `.limit(...)`): Number of users to return. The page's sample call passes limit=20 to retrieve the first 20 users; it gives no bounds and no default. Bounds: 1 to 100 (checked before sending).
-- `skip` (query optional, `.skip(...)`): Number of users to skip. The page's sample call passes skip=0. Bounds: at least 0 (checked before sending). Default: `0`.
-- `resolve` (query optional, `.resolve(...)`): Available options for resolve query parameter: - organizations: returns list of organizations user belongs to - userSegments: returns list of user segments user belongs to - conversations: returns list of conversations user has engaged with  You must include the resolve=conversations in your API request in order to receive the conversations, sessions, goalnodes, and responses objects in the returned user object.
-
-# Example
-
-```no_run
-# async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.list_users().limit(20).skip(0).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// Get Users List
+    ///
+    /// List of Users can be retrieved by any of two methods described in the Searching for
+    /// Objects guide. Here is the sample call that retrieves first 20 users from the system:
+    /// `GET /users?type=all&limit=20&skip=0`.
+    ///
+    /// `GET /users`
+    ///
+    /// Returns the request builder [`operations::ListUsers`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `type` (query optional, `.type_(...)`): all: Return both anonymous, and registered users.
+    /// - `limit` (query optional, `.limit(...)`): Number of users to return. The page's sample call passes limit=20 to retrieve the first 20 users; it gives no bounds and no default. Bounds: 1 to 100 (checked before sending).
+    /// - `skip` (query optional, `.skip(...)`): Number of users to skip. The page's sample call passes skip=0. Bounds: at least 0 (checked before sending). Default: `0`.
+    /// - `resolve` (query optional, `.resolve(...)`): Available options for resolve query parameter: - organizations: returns list of organizations user belongs to - userSegments: returns list of user segments user belongs to - conversations: returns list of conversations user has engaged with  You must include the resolve=conversations in your API request in order to receive the conversations, sessions, goalnodes, and responses objects in the returned user object.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_users().limit(20).skip(0).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_users(&self) -> operations::ListUsers<'_> {
         operations::ListUsers {
             client: self,
-            type_: ::std::option::Option::None,
-            limit: ::std::option::Option::None,
-            skip: ::std::option::Option::None,
-            resolve: ::std::option::Option::None,
+            type_: None,
+            limit: None,
+            skip: None,
+            resolve: None,
         }
     }
-    /** Create User
 
-To create a user, send POST request with JSON defining the user. Please note that the
-userName and userPassword fields are required for user creation.
-
-`POST /users`
-
-Returns the request builder [`operations::CreateUser`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- body (required, `.body(...)`): `types::UserCreateRequest`.
-
-# Example
-
-```no_run
-# async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-use instabot_client::types;
-// The body, here from the spec's example; `types::UserCreateRequest::new(...)` builds one in code.
-let body: types::UserCreateRequest = serde_json::from_value(serde_json::json!({"email":"user1@example.com","phone":"","photoFile":{"objectId":322673813},"userName":"user1","userPassword":"password","name":"User First","description":"First user"}))?;
-let response = client.create_user().body(body).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
-    pub fn create_user(&self) -> operations::CreateUser<'_> {
+    /// Create User
+    ///
+    /// To create a user, send POST request with JSON defining the user. Please note that the
+    /// userName and userPassword fields are required for user creation.
+    ///
+    /// `POST /users`
+    ///
+    /// Returns the request builder [`operations::CreateUser`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (required, the last argument of this method): `types::UserCreateRequest`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use instabot_client::types;
+    /// let body = types::UserCreateRequest::builder().user_name("text").user_password("text").build();
+    /// let response = client.create_user(body).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_user(
+        &self,
+        body: types::UserCreateRequest,
+    ) -> operations::CreateUser<'_> {
         operations::CreateUser {
             client: self,
-            body: ::std::option::Option::None,
+            body,
         }
     }
-    /** Get Users updated since a datetime
 
-The lastUpdated users endpoint, and the since query parameter can be used to restrict the
-returned users to only those users with updated/changed information since the datetime
-specified.
-
-`GET /users/lastUpdated`
-
-Returns the request builder [`operations::ListUsersUpdatedSince`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `since` (query required, an argument of this method): Restricts the returned users to only those users with updated/changed information since the datetime specified (ISO-8601, e.g. 2017-03-30T14:44:55). Bounds: pattern `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$` (checked before sending).
-
-# Example
-
-```no_run
-# async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.list_users_updated_since(serde_json::from_value(serde_json::json!("2017-03-30T14:44:55"))?).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// Get Users updated since a datetime
+    ///
+    /// The lastUpdated users endpoint, and the since query parameter can be used to restrict the
+    /// returned users to only those users with updated/changed information since the datetime
+    /// specified.
+    ///
+    /// `GET /users/lastUpdated`
+    ///
+    /// Returns the request builder [`operations::ListUsersUpdatedSince`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `since` (query required, an argument of this method): Restricts the returned users to only those users with updated/changed information since the datetime specified (ISO-8601, e.g. 2017-03-30T14:44:55). Bounds: pattern `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$` (checked before sending).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_users_updated_since(serde_json::from_value(serde_json::json!("2017-03-30T14:44:55"))?).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_users_updated_since(
         &self,
         since: ::chrono::DateTime<::chrono::offset::Utc>,
@@ -813,115 +825,122 @@ println!("{:?}", response.into_inner());
             since,
         }
     }
-    /** Get User
 
-To get information about the user call GET method using as {OBJECT_ID} identifier of the object you need to retrieve.
-
-`GET /users/{objectId}`
-
-Returns the request builder [`operations::GetUser`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `objectId` (path required, an argument of this method): The {OBJECT_ID} identifier of the user object.
-- `resolve` (query optional, `.resolve(...)`): Available options for resolve query parameter: - organizations: returns list of organizations user belongs to - userSegments: returns list of user segments user belongs to - conversations: returns list of conversations user has engaged with  You must include the resolve=conversations in your API request in order to receive the conversations, sessions, goalnodes, and responses objects in the returned user object.
-
-# Example
-
-```no_run
-# async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.get_user(322673814).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// Get User
+    ///
+    /// To get information about the user call GET method using as {OBJECT_ID} identifier of the object you need to retrieve.
+    ///
+    /// `GET /users/{objectId}`
+    ///
+    /// Returns the request builder [`operations::GetUser`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `objectId` (path required, an argument of this method): The {OBJECT_ID} identifier of the user object.
+    /// - `resolve` (query optional, `.resolve(...)`): Available options for resolve query parameter: - organizations: returns list of organizations user belongs to - userSegments: returns list of user segments user belongs to - conversations: returns list of conversations user has engaged with  You must include the resolve=conversations in your API request in order to receive the conversations, sessions, goalnodes, and responses objects in the returned user object.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.get_user(322673814).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn get_user(&self, object_id: i64) -> operations::GetUser<'_> {
         operations::GetUser {
             client: self,
             object_id,
-            resolve: ::std::option::Option::None,
+            resolve: None,
         }
     }
-    /** Update User
 
-To update the user object, send a PUT request with the {OBJECT_ID} identifier of the user object you want to update.
-
-`PUT /users/{objectId}`
-
-Returns the request builder [`operations::UpdateUser`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `objectId` (path required, an argument of this method): The {OBJECT_ID} identifier of the user object.
-- body (required, `.body(...)`): `types::UserUpdateRequest`.
-
-# Example
-
-```no_run
-# async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-use instabot_client::types;
-// The body, here from the spec's example; `types::UserUpdateRequest::new(...)` builds one in code.
-let body: types::UserUpdateRequest = serde_json::from_value(serde_json::json!({"email":"user1@example.com","phone":null,"photoFile":{"objectId":322673813},"username":"user1","name":"User First","description":"Sample user description"}))?;
-let response = client.update_user(322673814).body(body).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
-    pub fn update_user(&self, object_id: i64) -> operations::UpdateUser<'_> {
+    /// Update User
+    ///
+    /// To update the user object, send a PUT request with the {OBJECT_ID} identifier of the user object you want to update.
+    ///
+    /// `PUT /users/{objectId}`
+    ///
+    /// Returns the request builder [`operations::UpdateUser`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `objectId` (path required, an argument of this method): The {OBJECT_ID} identifier of the user object.
+    /// - `body` (required, the last argument of this method): `types::UserUpdateRequest`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use instabot_client::types;
+    /// let body = types::UserUpdateRequest::new();
+    /// let response = client.update_user(322673814, body).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_user(
+        &self,
+        object_id: i64,
+        body: types::UserUpdateRequest,
+    ) -> operations::UpdateUser<'_> {
         operations::UpdateUser {
             client: self,
             object_id,
-            body: ::std::option::Option::None,
+            body,
         }
     }
-    /** Restore User
 
-If you want to restore a deleted user object, send a POST request using the {OBJECT_ID} identifier of the deleted object.
-
-`POST /users/{objectId}`
-
-Returns the request builder [`operations::RestoreUser`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `objectId` (path required, an argument of this method): The {OBJECT_ID} identifier of the user object.
-
-# Example
-
-```no_run
-# async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.restore_user(322673814).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// Restore User
+    ///
+    /// If you want to restore a deleted user object, send a POST request using the {OBJECT_ID} identifier of the deleted object.
+    ///
+    /// `POST /users/{objectId}`
+    ///
+    /// Returns the request builder [`operations::RestoreUser`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `objectId` (path required, an argument of this method): The {OBJECT_ID} identifier of the user object.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.restore_user(322673814).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn restore_user(&self, object_id: i64) -> operations::RestoreUser<'_> {
         operations::RestoreUser {
             client: self,
             object_id,
         }
     }
-    /** Delete User
 
-User can be deleted by sending a DELETE request using the {OBJECT_ID} identifier of the object you want to delete.
-
-`DELETE /users/{objectId}`
-
-Returns the request builder [`operations::DeleteUser`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `objectId` (path required, an argument of this method): The {OBJECT_ID} identifier of the user object.
-
-# Example
-
-```no_run
-# async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.delete_user(322673814).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// Delete User
+    ///
+    /// User can be deleted by sending a DELETE request using the {OBJECT_ID} identifier of the object you want to delete.
+    ///
+    /// `DELETE /users/{objectId}`
+    ///
+    /// Returns the request builder [`operations::DeleteUser`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `objectId` (path required, an argument of this method): The {OBJECT_ID} identifier of the user object.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &instabot_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.delete_user(322673814).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn delete_user(&self, object_id: i64) -> operations::DeleteUser<'_> {
         operations::DeleteUser {
             client: self,
@@ -934,46 +953,41 @@ println!("{:?}", response.into_inner());
 /// name, sent with `.send()`.
 pub mod operations {
     use crate::{types, Client, Error, ResponseValue};
+    use crate::bounds::{self, Bound};
 
     /// The request of [`Client::list_users`]: set optional parameters, then `.send().await` (or `.stream()` for every item).
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct ListUsers<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) type_: ::std::option::Option<types::ListUsersType>,
-        pub(crate) limit: ::std::option::Option<u64>,
-        pub(crate) skip: ::std::option::Option<i64>,
-        pub(crate) resolve: ::std::option::Option<types::ListUsersResolve>,
+        pub(crate) type_: Option<types::ListUsersType>,
+        pub(crate) limit: Option<u64>,
+        pub(crate) skip: Option<i64>,
+        pub(crate) resolve: Option<types::ListUsersResolve>,
     }
 
     impl<'a> ListUsers<'a> {
         /// The `type` query parameter: all: Return both anonymous, and registered users.
-        pub fn type_(
-            mut self,
-            value: impl ::std::convert::Into<types::ListUsersType>,
-        ) -> Self {
-            self.type_ = ::std::option::Option::Some(value.into());
+        pub fn type_(mut self, value: impl Into<types::ListUsersType>) -> Self {
+            self.type_ = Some(value.into());
             self
         }
 
         /// The `limit` query parameter: Number of users to return. The page's sample call passes limit=20 to retrieve the first 20 users; it gives no bounds and no default. Bounds: 1 to 100 (checked before sending).
         pub fn limit(mut self, value: u64) -> Self {
-            self.limit = ::std::option::Option::Some(value);
+            self.limit = Some(value);
             self
         }
 
         /// The `skip` query parameter: Number of users to skip. The page's sample call passes skip=0. Bounds: at least 0 (checked before sending). Default: `0`.
         pub fn skip(mut self, value: i64) -> Self {
-            self.skip = ::std::option::Option::Some(value);
+            self.skip = Some(value);
             self
         }
 
         /// The `resolve` query parameter: Available options for resolve query parameter: - organizations: returns list of organizations user belongs to - userSegments: returns list of user segments user belongs to - conversations: returns list of conversations user has engaged with  You must include the resolve=conversations in your API request in order to receive the conversations, sessions, goalnodes, and responses objects in the returned user object.
-        pub fn resolve(
-            mut self,
-            value: impl ::std::convert::Into<types::ListUsersResolve>,
-        ) -> Self {
-            self.resolve = ::std::option::Option::Some(value.into());
+        pub fn resolve(mut self, value: impl Into<types::ListUsersResolve>) -> Self {
+            self.resolve = Some(value.into());
             self
         }
 
@@ -981,32 +995,19 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UserListEnvelope>,
-            Error<types::Error>,
-        > {
-            if let ::std::option::Option::Some(value) = &self.limit {
-                crate::bounds::check_number(
+        ) -> Result<ResponseValue<types::UserListEnvelope>, Error<types::Error>> {
+            if let Some(value) = &self.limit {
+                bounds::check_number(
                         "list_users",
                         "parameter `limit`",
-                        crate::bounds::AsNumber::as_number(value),
-                        &crate::bounds::Bound {
-                            minimum: ::std::option::Option::Some(1f64),
-                            exclusive_minimum: false,
-                            maximum: ::std::option::Option::Some(100f64),
-                            exclusive_maximum: false,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            min_items: ::std::option::Option::None,
-                            max_items: ::std::option::Option::None,
-                        },
+                        bounds::AsNumber::as_number(value),
+                        &Bound::between(1.0, 100.0),
                     )
                     .map_err(Error::InvalidRequest)?;
             }
             let limit = match self.limit {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         ::std::num::NonZeroU64::new(value)
                             .ok_or_else(|| Error::InvalidRequest(
                                 "`list_users`: parameter `limit` is 0, but the spec requires it to be at least 1"
@@ -1014,24 +1015,14 @@ pub mod operations {
                             ))?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             };
-            if let ::std::option::Option::Some(value) = &self.skip {
-                crate::bounds::check_number(
+            if let Some(value) = &self.skip {
+                bounds::check_number(
                         "list_users",
                         "parameter `skip`",
-                        crate::bounds::AsNumber::as_number(value),
-                        &crate::bounds::Bound {
-                            minimum: ::std::option::Option::Some(0f64),
-                            exclusive_minimum: false,
-                            maximum: ::std::option::Option::None,
-                            exclusive_maximum: false,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            min_items: ::std::option::Option::None,
-                            max_items: ::std::option::Option::None,
-                        },
+                        bounds::AsNumber::as_number(value),
+                        &Bound::at_least(0.0),
                     )
                     .map_err(Error::InvalidRequest)?;
             }
@@ -1048,21 +1039,18 @@ pub mod operations {
         pub fn stream(
             self,
         ) -> impl ::futures_core::Stream<
-            Item = ::std::result::Result<types::User, Error<types::Error>>,
+            Item = Result<types::User, Error<types::Error>>,
         > + Unpin + 'a {
             let pages = ::futures_util::stream::try_unfold(
-                ::std::option::Option::Some(0u64),
+                Some(0u64),
                 move |offset| {
                     let mut request = self.clone();
                     async move {
-                        let ::std::option::Option::Some(offset) = offset else {
-                            return Ok::<
-                                _,
-                                Error<types::Error>,
-                            >(::std::option::Option::None);
+                        let Some(offset) = offset else {
+                            return Ok::<_, Error<types::Error>>(None);
                         };
-                        request.skip = ::std::option::Option::Some(
-                            ::std::convert::TryInto::try_into(offset)
+                        request.skip = Some(
+                            TryInto::try_into(offset)
                                 .map_err(|_| Error::InvalidRequest(
                                     format!(
                                         "`list_users`: offset {offset} does not fit the `skip` parameter"
@@ -1074,12 +1062,12 @@ pub mod operations {
                         let next = if page.has_more_records.unwrap_or(false)
                             && !items.is_empty()
                         {
-                            ::std::option::Option::Some(offset + items.len() as u64)
+                            Some(offset + items.len() as u64)
                         } else {
-                            ::std::option::Option::None
+                            None
                         };
                         Ok(
-                            ::std::option::Option::Some((
+                            Some((
                                 ::futures_util::stream::iter(items.into_iter().map(Ok)),
                                 next,
                             )),
@@ -1096,30 +1084,16 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct CreateUser<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) body: ::std::option::Option<types::UserCreateRequest>,
+        pub(crate) body: types::UserCreateRequest,
     }
 
     impl<'a> CreateUser<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::UserCreateRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UserCreatedEnvelope>,
-            Error<types::Error>,
-        > {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`create_user`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+        ) -> Result<ResponseValue<types::UserCreatedEnvelope>, Error<types::Error>> {
+            let body = self.body;
             self.client.inner.create_user(&body).await
         }
     }
@@ -1137,10 +1111,7 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UserListEnvelope>,
-            Error<types::Error>,
-        > {
+        ) -> Result<ResponseValue<types::UserListEnvelope>, Error<types::Error>> {
             self.client.inner.list_users_updated_since(self.since).await
         }
     }
@@ -1151,16 +1122,13 @@ pub mod operations {
     pub struct GetUser<'a> {
         pub(crate) client: &'a Client,
         pub(crate) object_id: i64,
-        pub(crate) resolve: ::std::option::Option<types::GetUserResolve>,
+        pub(crate) resolve: Option<types::GetUserResolve>,
     }
 
     impl<'a> GetUser<'a> {
         /// The `resolve` query parameter: Available options for resolve query parameter: - organizations: returns list of organizations user belongs to - userSegments: returns list of user segments user belongs to - conversations: returns list of conversations user has engaged with  You must include the resolve=conversations in your API request in order to receive the conversations, sessions, goalnodes, and responses objects in the returned user object.
-        pub fn resolve(
-            mut self,
-            value: impl ::std::convert::Into<types::GetUserResolve>,
-        ) -> Self {
-            self.resolve = ::std::option::Option::Some(value.into());
+        pub fn resolve(mut self, value: impl Into<types::GetUserResolve>) -> Self {
+            self.resolve = Some(value.into());
             self
         }
 
@@ -1168,10 +1136,7 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UserEnvelope>,
-            Error<types::Error>,
-        > {
+        ) -> Result<ResponseValue<types::UserEnvelope>, Error<types::Error>> {
             self.client.inner.get_user(self.object_id, self.resolve).await
         }
     }
@@ -1182,30 +1147,16 @@ pub mod operations {
     pub struct UpdateUser<'a> {
         pub(crate) client: &'a Client,
         pub(crate) object_id: i64,
-        pub(crate) body: ::std::option::Option<types::UserUpdateRequest>,
+        pub(crate) body: types::UserUpdateRequest,
     }
 
     impl<'a> UpdateUser<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::UserUpdateRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::ObjectIdEnvelope>,
-            Error<types::Error>,
-        > {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`update_user`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+        ) -> Result<ResponseValue<types::ObjectIdEnvelope>, Error<types::Error>> {
+            let body = self.body;
             self.client.inner.update_user(self.object_id, &body).await
         }
     }
@@ -1223,10 +1174,7 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::ObjectIdEnvelope>,
-            Error<types::Error>,
-        > {
+        ) -> Result<ResponseValue<types::ObjectIdEnvelope>, Error<types::Error>> {
             self.client.inner.restore_user(self.object_id).await
         }
     }
@@ -1244,10 +1192,7 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::ObjectIdEnvelope>,
-            Error<types::Error>,
-        > {
+        ) -> Result<ResponseValue<types::ObjectIdEnvelope>, Error<types::Error>> {
             self.client.inner.delete_user(self.object_id).await
         }
     }
@@ -1291,8 +1236,8 @@ pub enum ClientSetupError {
     Build(reqwest::Error),
 }
 
-impl ::std::fmt::Display for ClientSetupError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl fmt::Display for ClientSetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientSetupError::InvalidHeader { header } => {
                 write!(f, "the credentials cannot be sent in the `{header}` header")
@@ -1310,7 +1255,7 @@ impl Client {
     pub fn with_credentials(
         base_url: &str,
         credentials: &types::auth::Credentials,
-    ) -> ::std::result::Result<Self, ClientSetupError> {
+    ) -> Result<Self, ClientSetupError> {
         Self::builder(base_url).credentials(credentials).build()
     }
 }

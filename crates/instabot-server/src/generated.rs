@@ -8,7 +8,7 @@ use ::server_runtime::axum::http::{HeaderMap, StatusCode};
 use ::server_runtime::axum::response::{IntoResponse, Response};
 use ::server_runtime::axum::routing;
 use ::server_runtime::{
-    ApiDescription, Endpoint, LazySchema, ParamKind, ParamSpec, Rejection,
+    ApiDescription, Endpoint, LazySchema, ParamKind, ParamSpec, Input, Rejection, Reply,
 };
 
 /// The type of [`Context::request_id`], so implementations need no uuid dependency.
@@ -276,13 +276,13 @@ pub struct ListUsersQuery {
     /// Number of users to skip. The page's sample call passes skip=0.
     #[serde(rename = "skip", default)]
     pub skip: Option<i64>,
-    /** Available options for resolve query parameter:
-- organizations: returns list of organizations user belongs to
-- userSegments: returns list of user segments user belongs to
-- conversations: returns list of conversations user has engaged with
-
-You must include the resolve=conversations in your API request in order to receive the
-conversations, sessions, goalnodes, and responses objects in the returned user object.*/
+    /// Available options for resolve query parameter:
+    /// - organizations: returns list of organizations user belongs to
+    /// - userSegments: returns list of user segments user belongs to
+    /// - conversations: returns list of conversations user has engaged with
+    ///
+    /// You must include the resolve=conversations in your API request in order to receive the
+    /// conversations, sessions, goalnodes, and responses objects in the returned user object.
     #[serde(rename = "resolve", default)]
     pub resolve: Option<types::ListUsersResolve>,
 }
@@ -362,13 +362,13 @@ impl ListUsersUpdatedSinceQuery {
 #[derive(Debug, Clone, Default, ::serde::Deserialize)]
 #[non_exhaustive]
 pub struct GetUserQuery {
-    /** Available options for resolve query parameter:
-- organizations: returns list of organizations user belongs to
-- userSegments: returns list of user segments user belongs to
-- conversations: returns list of conversations user has engaged with
-
-You must include the resolve=conversations in your API request in order to receive the
-conversations, sessions, goalnodes, and responses objects in the returned user object.*/
+    /// Available options for resolve query parameter:
+    /// - organizations: returns list of organizations user belongs to
+    /// - userSegments: returns list of user segments user belongs to
+    /// - conversations: returns list of conversations user has engaged with
+    ///
+    /// You must include the resolve=conversations in your API request in order to receive the
+    /// conversations, sessions, goalnodes, and responses objects in the returned user object.
     #[serde(rename = "resolve", default)]
     pub resolve: Option<types::GetUserResolve>,
 }
@@ -444,82 +444,89 @@ impl Context {
             .expect("the spec's x-error-template matches its Error schema")
     }
 }
-/** The Instabot Users Object API as a Rust trait: implement it, then serve it with [`router`].
 
-Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).*/
+/// The Instabot Users Object API as a Rust trait: implement it, then serve it with [`router`].
+///
+/// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).
 pub trait InstabotApi: Send + Sync + 'static {
-    /** Get Users List
-
-List of Users can be retrieved by any of two methods described in the Searching for
-Objects guide. Here is the sample call that retrieves first 20 users from the system:
-`GET /users?type=all&limit=20&skip=0`.
-
-`GET /users`*/
+    /// Get Users List
+    ///
+    /// List of Users can be retrieved by any of two methods described in the Searching for
+    /// Objects guide. Here is the sample call that retrieves first 20 users from the system:
+    /// `GET /users?type=all&limit=20&skip=0`.
+    ///
+    /// `GET /users`
     fn list_users(
         &self,
         ctx: &mut Context,
         query: ListUsersQuery,
     ) -> impl ::std::future::Future<Output = ListUsersResponse> + Send;
-    /** Create User
 
-To create a user, send POST request with JSON defining the user. Please note that the
-userName and userPassword fields are required for user creation.
-
-`POST /users`*/
+    /// Create User
+    ///
+    /// To create a user, send POST request with JSON defining the user. Please note that the
+    /// userName and userPassword fields are required for user creation.
+    ///
+    /// `POST /users`
     fn create_user(
         &self,
         ctx: &mut Context,
         body: types::UserCreateRequest,
     ) -> impl ::std::future::Future<Output = CreateUserResponse> + Send;
-    /** Get Users updated since a datetime
 
-The lastUpdated users endpoint, and the since query parameter can be used to restrict the
-returned users to only those users with updated/changed information since the datetime
-specified.
-
-`GET /users/lastUpdated`*/
+    /// Get Users updated since a datetime
+    ///
+    /// The lastUpdated users endpoint, and the since query parameter can be used to restrict the
+    /// returned users to only those users with updated/changed information since the datetime
+    /// specified.
+    ///
+    /// `GET /users/lastUpdated`
     fn list_users_updated_since(
         &self,
         ctx: &mut Context,
         query: ListUsersUpdatedSinceQuery,
     ) -> impl ::std::future::Future<Output = ListUsersUpdatedSinceResponse> + Send;
-    /** Get User
 
-To get information about the user call GET method using as {OBJECT_ID} identifier of the object you need to retrieve.
-
-`GET /users/{objectId}`*/
+    /// Get User
+    ///
+    /// To get information about the user call GET method using as {OBJECT_ID} identifier of the object you need to retrieve.
+    ///
+    /// `GET /users/{objectId}`
     fn get_user(
         &self,
         ctx: &mut Context,
         object_id: i64,
         query: GetUserQuery,
     ) -> impl ::std::future::Future<Output = GetUserResponse> + Send;
-    /** Update User
 
-To update the user object, send a PUT request with the {OBJECT_ID} identifier of the user object you want to update.
-
-`PUT /users/{objectId}`*/
+    /// Update User
+    ///
+    /// To update the user object, send a PUT request with the {OBJECT_ID} identifier of the user object you want to update.
+    ///
+    /// `PUT /users/{objectId}`
     fn update_user(
         &self,
         ctx: &mut Context,
         object_id: i64,
         body: types::UserUpdateRequest,
     ) -> impl ::std::future::Future<Output = UpdateUserResponse> + Send;
-    /** Restore User
 
-If you want to restore a deleted user object, send a POST request using the {OBJECT_ID} identifier of the deleted object.
-
-`POST /users/{objectId}`*/
+    /// Restore User
+    ///
+    /// If you want to restore a deleted user object, send a POST request using the {OBJECT_ID} identifier of the deleted object.
+    ///
+    /// `POST /users/{objectId}`
     fn restore_user(
         &self,
         ctx: &mut Context,
         object_id: i64,
     ) -> impl ::std::future::Future<Output = RestoreUserResponse> + Send;
-    /** Delete User
 
-User can be deleted by sending a DELETE request using the {OBJECT_ID} identifier of the object you want to delete.
-
-`DELETE /users/{objectId}`*/
+    /// Delete User
+    ///
+    /// User can be deleted by sending a DELETE request using the {OBJECT_ID} identifier of the object you want to delete.
+    ///
+    /// `DELETE /users/{objectId}`
     fn delete_user(
         &self,
         ctx: &mut Context,
@@ -549,6 +556,40 @@ impl ServerConfig {
 struct Shared<T> {
     api: Arc<T>,
     config: ServerConfig,
+}
+
+impl<T> Shared<T> {
+    /// The outline every handler shares, so that each states only its inputs and its
+    /// call: the API's endpoint (error shape, limits, `invalid_input` for a rejected
+    /// input), authentication, a fresh [`Context`], then `operation`.
+    async fn handle<R, F, Fut>(
+        &self,
+        invalid_input: StatusCode,
+        request: Request,
+        operation: F,
+    ) -> Response
+    where
+        R: IntoResponse,
+        F: FnOnce(Input, Context) -> Fut,
+        Fut: ::std::future::Future<Output = Result<Reply<R>, Rejection>>,
+    {
+        let endpoint = Endpoint {
+            api: &API,
+            invalid_input,
+            limits: &self.config.limits,
+        };
+        let authenticate = |headers: &HeaderMap| authenticate(&self.config, headers);
+        ::server_runtime::handle(
+                endpoint,
+                request,
+                authenticate,
+                |input, credentials| {
+                    let ctx = Context::new(credentials, input.request_id());
+                    operation(input, ctx)
+                },
+            )
+            .await
+    }
 }
 
 static API: ApiDescription = ApiDescription {
@@ -906,22 +947,15 @@ async fn handle_list_users<T: InstabotApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 let query: ListUsersQuery = input.query(LIST_USERS_QUERY)?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.list_users(&mut ctx, query).await;
+                let response = api.list_users(&mut ctx, query).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -932,24 +966,17 @@ async fn handle_create_user<T: InstabotApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.no_query()?;
                 let body: types::UserCreateRequest = input
                     .json_body(&CREATE_USER_BODY_SCHEMA, true)
                     .await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.create_user(&mut ctx, body).await;
+                let response = api.create_user(&mut ctx, body).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -960,26 +987,16 @@ async fn handle_list_users_updated_since<T: InstabotApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 let query: ListUsersUpdatedSinceQuery = input
                     .query(LIST_USERS_UPDATED_SINCE_QUERY)?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared
-                    .api
-                    .list_users_updated_since(&mut ctx, query)
-                    .await;
+                let response = api.list_users_updated_since(&mut ctx, query).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -990,24 +1007,17 @@ async fn handle_get_user<T: InstabotApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(GET_USER_PATH).await?;
                 let object_id: i64 = input.path_param("objectId")?;
                 let query: GetUserQuery = input.query(GET_USER_QUERY)?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.get_user(&mut ctx, object_id, query).await;
+                let response = api.get_user(&mut ctx, object_id, query).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -1018,26 +1028,19 @@ async fn handle_update_user<T: InstabotApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(UPDATE_USER_PATH).await?;
                 let object_id: i64 = input.path_param("objectId")?;
                 input.no_query()?;
                 let body: types::UserUpdateRequest = input
                     .json_body(&UPDATE_USER_BODY_SCHEMA, true)
                     .await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.update_user(&mut ctx, object_id, body).await;
+                let response = api.update_user(&mut ctx, object_id, body).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -1048,24 +1051,17 @@ async fn handle_restore_user<T: InstabotApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(RESTORE_USER_PATH).await?;
                 let object_id: i64 = input.path_param("objectId")?;
                 input.no_query()?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.restore_user(&mut ctx, object_id).await;
+                let response = api.restore_user(&mut ctx, object_id).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -1076,24 +1072,17 @@ async fn handle_delete_user<T: InstabotApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(DELETE_USER_PATH).await?;
                 let object_id: i64 = input.path_param("objectId")?;
                 input.no_query()?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.delete_user(&mut ctx, object_id).await;
+                let response = api.delete_user(&mut ctx, object_id).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -1113,26 +1102,12 @@ pub fn router<T: InstabotApi>(
             "/v1/users",
             routing::get(handle_list_users::<T>)
                 .post(handle_create_user::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("GET, POST"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "GET, POST")),
         )
         .route(
             "/v1/users/lastUpdated",
             routing::get(handle_list_users_updated_since::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("GET"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "GET")),
         )
         .route(
             "/v1/users/{objectId}",
@@ -1140,22 +1115,10 @@ pub fn router<T: InstabotApi>(
                 .put(handle_update_user::<T>)
                 .post(handle_restore_user::<T>)
                 .delete(handle_delete_user::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("DELETE, GET, POST, PUT"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(
+                    ::server_runtime::method_not_allowed(&API, "DELETE, GET, POST, PUT"),
+                ),
         )
-        .fallback(|request: Request| async move {
-            ::server_runtime::not_routed(
-                &API,
-                StatusCode::NOT_FOUND,
-                None,
-                request.uri().path(),
-            )
-        })
+        .fallback(::server_runtime::not_found(&API))
         .with_state(shared)
 }

@@ -450,6 +450,10 @@ impl ::std::convert::TryFrom<::std::string::String> for ListUsersType {
 }
 
 /// `ListUsersUpdatedSinceSince`
+///
+/// Built from plain text with `From` (`"text".into()`); the spec's bound is
+/// checked when a request carrying it is sent or read, and `"text".parse()`
+/// checks it at once.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -492,23 +496,15 @@ impl ::std::str::FromStr for ListUsersUpdatedSinceSince {
     }
 }
 
-impl ::std::convert::TryFrom<&str> for ListUsersUpdatedSinceSince {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<&str> for ListUsersUpdatedSinceSince {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String> for ListUsersUpdatedSinceSince {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for ListUsersUpdatedSinceSince {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
 }
 
@@ -1313,18 +1309,62 @@ impl Conversation {
     }
 }
 
+impl Error {}
+/// Builds a [`Error`] naming each required member, so two of the same type cannot be swapped: `Error::builder().api_status_code(..).message(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ErrorBuilder<ApiStatusCodeState, MessageState> {
+    api_status_code: ApiStatusCodeState,
+    message: MessageState,
+}
+
+impl<MessageState> ErrorBuilder<builder::Missing, MessageState> {
+    /// Sets `api_status_code` (required): Status of the API call.
+    pub fn api_status_code(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> ErrorBuilder<::std::string::String, MessageState> {
+        ErrorBuilder {
+            api_status_code: value.into(),
+            message: self.message,
+        }
+    }
+}
+
+impl<ApiStatusCodeState> ErrorBuilder<ApiStatusCodeState, builder::Missing> {
+    /// Sets `message` (required): Human-readable reason.
+    pub fn message(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> ErrorBuilder<ApiStatusCodeState, ::std::string::String> {
+        ErrorBuilder {
+            api_status_code: self.api_status_code,
+            message: value.into(),
+        }
+    }
+}
+
+impl ErrorBuilder<::std::string::String, ::std::string::String> {
+    /// The struct, every required member set; the optional ones start unset (or at the
+    /// spec's default).
+    pub fn build(self) -> Error {
+        Error {
+            api_status_code: self.api_status_code,
+            message: self.message,
+        }
+    }
+}
+
 impl Error {
-    /// A `Error` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
+    /// A builder naming each required member (two of them share a type, so a positional `new` could swap them); optional members are set on the built `Error` with its `with_…` setters. There is no positional constructor:
     ///
-    /// - `api_status_code`: Status of the API call.
-    /// - `message`: Human-readable reason.
-    pub fn new(
-        api_status_code: impl ::std::convert::Into<::std::string::String>,
-        message: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            api_status_code: api_status_code.into(),
-            message: message.into(),
+    /// ```compile_fail
+    /// let _ = instabot_types::Error::new("text", "text");
+    /// ```
+    pub fn builder() -> ErrorBuilder<builder::Missing, builder::Missing> {
+        ErrorBuilder {
+            api_status_code: builder::Missing,
+            message: builder::Missing,
         }
     }
 }
@@ -1862,26 +1902,6 @@ impl User {
 }
 
 impl UserCreateRequest {
-    /// A `UserCreateRequest` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `user_name`: Unique user name
-    /// - `user_password`: User password should be passed during user creation. Never returned by other methods.
-    pub fn new(
-        user_name: impl ::std::convert::Into<::std::string::String>,
-        user_password: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            custom_properties: ::std::default::Default::default(),
-            description: ::std::default::Default::default(),
-            email: ::std::default::Default::default(),
-            name: ::std::default::Default::default(),
-            phone: ::std::default::Default::default(),
-            photo_file: ::std::default::Default::default(),
-            user_name: user_name.into(),
-            user_password: user_password.into(),
-        }
-    }
-
     /// Sets `custom_properties`: Custom properties
     #[must_use]
     pub fn with_custom_properties(
@@ -1942,6 +1962,71 @@ impl UserCreateRequest {
     ) -> Self {
         self.photo_file = ::std::option::Option::Some(value.into());
         self
+    }
+}
+
+/// Builds a [`UserCreateRequest`] naming each required member, so two of the same type cannot be swapped: `UserCreateRequest::builder().user_name(..).user_password(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UserCreateRequestBuilder<UserNameState, UserPasswordState> {
+    user_name: UserNameState,
+    user_password: UserPasswordState,
+}
+
+impl<UserPasswordState> UserCreateRequestBuilder<builder::Missing, UserPasswordState> {
+    /// Sets `user_name` (required): Unique user name
+    pub fn user_name(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> UserCreateRequestBuilder<::std::string::String, UserPasswordState> {
+        UserCreateRequestBuilder {
+            user_name: value.into(),
+            user_password: self.user_password,
+        }
+    }
+}
+
+impl<UserNameState> UserCreateRequestBuilder<UserNameState, builder::Missing> {
+    /// Sets `user_password` (required): User password should be passed during user creation. Never returned by other methods.
+    pub fn user_password(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> UserCreateRequestBuilder<UserNameState, ::std::string::String> {
+        UserCreateRequestBuilder {
+            user_name: self.user_name,
+            user_password: value.into(),
+        }
+    }
+}
+
+impl UserCreateRequestBuilder<::std::string::String, ::std::string::String> {
+    /// The struct, every required member set; the optional ones start unset (or at the
+    /// spec's default).
+    pub fn build(self) -> UserCreateRequest {
+        UserCreateRequest {
+            user_name: self.user_name,
+            user_password: self.user_password,
+            custom_properties: ::std::default::Default::default(),
+            description: ::std::default::Default::default(),
+            email: ::std::default::Default::default(),
+            name: ::std::default::Default::default(),
+            phone: ::std::default::Default::default(),
+            photo_file: ::std::default::Default::default(),
+        }
+    }
+}
+
+impl UserCreateRequest {
+    /// A builder naming each required member (two of them share a type, so a positional `new` could swap them); optional members are set on the built `UserCreateRequest` with its `with_…` setters. There is no positional constructor:
+    ///
+    /// ```compile_fail
+    /// let _ = instabot_types::UserCreateRequest::new("text", "text");
+    /// ```
+    pub fn builder() -> UserCreateRequestBuilder<builder::Missing, builder::Missing> {
+        UserCreateRequestBuilder {
+            user_name: builder::Missing,
+            user_password: builder::Missing,
+        }
     }
 }
 
@@ -2198,41 +2283,18 @@ impl VisitInfo {
     }
 }
 
+/// What the typestate builders (`X::builder()`) share.
+pub mod builder {
+    /// A required member not given to a builder yet: `build()` exists only once no
+    /// member is `Missing`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Missing;
+}
+
 /// Credentials, as the spec's security schemes define them.
 pub mod auth {
-    /// A secret value (password, API key, token). `Debug` never shows it.
-    #[derive(Clone)]
-    pub struct Secret(::std::string::String);
-
-    impl Secret {
-        /// Wraps a secret value.
-        pub fn new(value: impl Into<::std::string::String>) -> Self {
-            Secret(value.into())
-        }
-
-        /// The secret value itself.
-        pub fn expose(&self) -> &str {
-            &self.0
-        }
-    }
-
-    impl ::std::fmt::Debug for Secret {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("Secret(<redacted>)")
-        }
-    }
-
-    impl ::std::convert::From<::std::string::String> for Secret {
-        fn from(value: ::std::string::String) -> Self {
-            Secret(value)
-        }
-    }
-
-    impl ::std::convert::From<&str> for Secret {
-        fn from(value: &str) -> Self {
-            Secret(value.to_owned())
-        }
-    }
+    /// The secret value and the header errors every API's credentials share.
+    pub use ::secret::{AuthError, Secret};
 
     /// The credentials every operation requires, all together.
     #[derive(Clone)]
@@ -2324,41 +2386,10 @@ pub mod auth {
             })
         }
     }
-
-    /// Why request headers do not carry credentials.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub enum AuthError {
-        /// A header the security scheme requires is absent.
-        Missing {
-            /// The header's lower-case name.
-            header: &'static str,
-        },
-        /// A header is present but not in the scheme's form.
-        Malformed {
-            /// The header's lower-case name.
-            header: &'static str,
-            /// What is wrong with it.
-            reason: &'static str,
-        },
-    }
-
-    impl ::std::fmt::Display for AuthError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                AuthError::Missing { header } => {
-                    write!(f, "the `{header}` header is missing")
-                }
-                AuthError::Malformed { header, reason } => {
-                    write!(f, "the `{header}` header is malformed: {reason}")
-                }
-            }
-        }
-    }
-
-    impl ::std::error::Error for AuthError {}
 }
-/** Date-times as the Instabot Users Object API writes them (`x-timestamp-form` in the spec): written with fractional seconds with trailing zeros trimmed and `Z`; read with 0 to 9 fractional digits. Every date-time
-field reads and writes through this module (`#[serde(with = "crate::timestamp")]`).*/
+
+/// Date-times as the Instabot Users Object API writes them (`x-timestamp-form` in the spec): written with fractional seconds with trailing zeros trimmed and `Z`; read with 0 to 9 fractional digits. Every date-time
+/// field reads and writes through this module (`#[serde(with = "crate::timestamp")]`).
 pub mod timestamp {
     /// The API's form.
     pub const FORM: ::timestamp_form::Form = ::timestamp_form::Form::new(

@@ -3,6 +3,10 @@
 pub use publica_types as types;
 pub use progenitor_client::{ByteStream, Error, ResponseValue};
 
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
 /// progenitor's positional client: one method per operation, every parameter an
 /// argument. Private: [`Client`]'s request builders check the values and call it.
 mod positional {
@@ -21,17 +25,17 @@ mod positional {
     use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 
     #[derive(Clone, Debug)]
-    /** Client for Publica.la Integration API - Users
-
-The Users API offers tools for managing user accounts on your platform. It includes
-functionality for creating, updating, deactivating, and reactivating users, as well as managing
-user sessions and permissions. This documentation will assist you in maintaining a robust user
-management system, ensuring secure and efficient access to your platform's resources.
-
-Make sure you generated the api_token on your store.
-
-
-Version: 5.1.0*/
+    /// Client for Publica.la Integration API - Users
+    ///
+    /// The Users API offers tools for managing user accounts on your platform. It includes
+    /// functionality for creating, updating, deactivating, and reactivating users, as well as managing
+    /// user sessions and permissions. This documentation will assist you in maintaining a robust user
+    /// management system, ensuring secure and efficient access to your platform's resources.
+    ///
+    /// Make sure you generated the api_token on your store.
+    ///
+    ///
+    /// Version: 6.0.0
     pub struct Client {
         pub(crate) baseurl: String,
         pub(crate) client: reqwest::Client,
@@ -65,7 +69,7 @@ Version: 5.1.0*/
 
     impl ClientInfo<client_runtime::Runtime> for Client {
         fn api_version() -> &'static str {
-            "5.1.0"
+            "6.0.0"
         }
 
         fn baseurl(&self) -> &str {
@@ -98,16 +102,16 @@ Version: 5.1.0*/
         reason = "progenitor declares <'a> on every operation method and formats every path parameter with to_string()"
     )]
     impl Client {
-        /** Retrieve
-
-Using query parameter you can filter by email, deactivated and admins users.
-
-Sends a `GET` request to `/integration-api/v1/dashboard/users`
-
-Arguments:
-- `email`: Filter by email.
-- `query`: Filter deactivated or admins users.
-*/
+        /// Retrieve
+        ///
+        /// Using query parameter you can filter by email, deactivated and admins users.
+        ///
+        /// Sends a `GET` request to `/integration-api/v1/dashboard/users`
+        ///
+        /// Arguments:
+        /// - `email`: Filter by email.
+        /// - `query`: Filter deactivated or admins users.
+        ///
         pub async fn list_users<'a>(
             &'a self,
             email: Option<&'a str>,
@@ -164,13 +168,14 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Create
 
-Create a user account on your platform.
-
-Sends a `POST` request to `/integration-api/v1/dashboard/users`
-
-*/
+        /// Create
+        ///
+        /// Create a user account on your platform.
+        ///
+        /// Sends a `POST` request to `/integration-api/v1/dashboard/users`
+        ///
+        ///
         pub async fn create_user<'a>(
             &'a self,
             body: &'a types::UserCreateRequest,
@@ -218,16 +223,17 @@ Sends a `POST` request to `/integration-api/v1/dashboard/users`
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Update
 
-Update a user account on your platform.
-
-Sends a `PUT` request to `/integration-api/v1/dashboard/users/{user_id}`
-
-Arguments:
-- `user_id`: The user's id. The page gives no type for it; integer like the id of Deactivate and Reactivate and the id of the user objects.
-- `body`
-*/
+        /// Update
+        ///
+        /// Update a user account on your platform.
+        ///
+        /// Sends a `PUT` request to `/integration-api/v1/dashboard/users/{user_id}`
+        ///
+        /// Arguments:
+        /// - `user_id`: The user's id. The page gives no type for it; integer like the id of Deactivate and Reactivate and the id of the user objects.
+        /// - `body`
+        ///
         pub async fn update_user<'a>(
             &'a self,
             user_id: i64,
@@ -286,15 +292,16 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Deactivate
 
-This endpoint enables you to deactivate an user. A deactivated user can not log in through any means.
-
-Sends a `DELETE` request to `/integration-api/v1/dashboard/users/{user_id}`
-
-Arguments:
-- `user_id`: The user's id (example /integration-api/v1/dashboard/users/923242).
-*/
+        /// Deactivate
+        ///
+        /// This endpoint enables you to deactivate an user. A deactivated user can not log in through any means.
+        ///
+        /// Sends a `DELETE` request to `/integration-api/v1/dashboard/users/{user_id}`
+        ///
+        /// Arguments:
+        /// - `user_id`: The user's id (example /integration-api/v1/dashboard/users/923242).
+        ///
         pub async fn deactivate_user<'a>(
             &'a self,
             user_id: i64,
@@ -351,15 +358,16 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Reactivate
 
-Reactivate a deactivated user.
-
-Sends a `PUT` request to `/integration-api/v1/dashboard/users/{user_id}/re-activate`
-
-Arguments:
-- `user_id`: The user's id (example /integration-api/v1/dashboard/users/923242/re-activate).
-*/
+        /// Reactivate
+        ///
+        /// Reactivate a deactivated user.
+        ///
+        /// Sends a `PUT` request to `/integration-api/v1/dashboard/users/{user_id}/re-activate`
+        ///
+        /// Arguments:
+        /// - `user_id`: The user's id (example /integration-api/v1/dashboard/users/923242/re-activate).
+        ///
         pub async fn reactivate_user<'a>(
             &'a self,
             user_id: i64,
@@ -416,21 +424,22 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Force Logout
 
-After logging out, the user will be redirected to the initial URL on its next interaction
-with the system.
-
-The endpoint receives as user identifier the ID or the external_id. Keep in mind that in
-the case the external-auth-token is used then the external_id is the UUID contained in the
-token.
-
-
-Sends a `POST` request to `/integration-api/v1/users/{user_id}/force-logout`
-
-Arguments:
-- `user_id`: The user's ID or external_id.
-*/
+        /// Force Logout
+        ///
+        /// After logging out, the user will be redirected to the initial URL on its next interaction
+        /// with the system.
+        ///
+        /// The endpoint receives as user identifier the ID or the external_id. Keep in mind that in
+        /// the case the external-auth-token is used then the external_id is the UUID contained in the
+        /// token.
+        ///
+        ///
+        /// Sends a `POST` request to `/integration-api/v1/users/{user_id}/force-logout`
+        ///
+        /// Arguments:
+        /// - `user_id`: The user's ID or external_id.
+        ///
         pub async fn force_logout_user<'a>(
             &'a self,
             user_id: &'a str,
@@ -503,9 +512,10 @@ impl progenitor_client::ClientHooks<client_runtime::Runtime> for positional::Cli
         self.inner.execute(&self.client, request, info.operation_id).await
     }
 }
-/** Client for the Publica.la Integration API - Users (version 5.1.0): one method per operation, each returning a request builder (see [`operations`]).
 
-Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.*/
+/// Client for the Publica.la Integration API - Users (version 6.0.0): one method per operation, each returning a request builder (see [`operations`]).
+///
+/// Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: positional::Client,
@@ -521,16 +531,15 @@ impl Client {
     /// [`Client::builder`] returns that as an error instead.
     pub fn new(base_url: &str) -> Self {
         match Self::builder(base_url).build() {
-            ::std::result::Result::Ok(client) => client,
-            ::std::result::Result::Err(error) => panic!("{error}"),
+            Ok(client) => client,
+            Err(error) => panic!("{error}"),
         }
     }
 
     /// A client for `base_url` over an existing `reqwest::Client` (its timeouts, its
     /// default headers), with [`RetryPolicy::standard`].
     pub fn new_with_client(base_url: &str, client: reqwest::Client) -> Self {
-        let runtime = client_runtime::ClientOptions::default()
-            .runtime("publica", ::std::option::Option::None);
+        let runtime = client_runtime::ClientOptions::default().runtime("publica", None);
         Self {
             inner: positional::Client::new_with_client(base_url, client, runtime),
         }
@@ -541,9 +550,9 @@ impl Client {
     pub fn builder(base_url: &str) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.to_owned(),
-            credentials: ::std::option::Option::None,
+            credentials: None,
             options: client_runtime::ClientOptions::default()
-                .user_agent("publica-client/5.1.0"),
+                .user_agent("publica-client/6.0.0"),
         }
     }
 
@@ -557,19 +566,20 @@ impl Client {
         progenitor_client::ClientInfo::inner(&self.inner).policy()
     }
 }
-/** Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
 
-Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `publica-client/5.1.0`, [`RetryPolicy::standard`], tokio's sleep.*/
+/// Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
+///
+/// Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `publica-client/6.0.0`, [`RetryPolicy::standard`], tokio's sleep.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `.build()`"]
 pub struct ClientBuilder {
-    base_url: ::std::string::String,
-    credentials: ::std::option::Option<types::auth::Credentials>,
+    base_url: String,
+    credentials: Option<types::auth::Credentials>,
     options: client_runtime::ClientOptions,
 }
 
-impl ::std::fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
@@ -582,18 +592,18 @@ impl ClientBuilder {
     /// The credentials sent with every request (their headers are marked sensitive, so
     /// they never appear in `Debug` output or logs).
     pub fn credentials(mut self, credentials: &types::auth::Credentials) -> Self {
-        self.credentials = ::std::option::Option::Some(credentials.clone());
+        self.credentials = Some(credentials.clone());
         self
     }
 
     /// The longest one attempt may take, from connecting to the end of the response.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+    pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// The longest connecting may take.
-    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.connect_timeout(timeout);
         self
     }
@@ -605,26 +615,23 @@ impl ClientBuilder {
     }
 
     /// The `User-Agent` header of every request.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.options = self.options.user_agent(user_agent);
         self
     }
 
     /// How the client waits between attempts (a test passes one that records the waits
     /// instead of sleeping).
-    pub fn sleep(mut self, sleep: ::std::sync::Arc<dyn Sleep>) -> Self {
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
         self.options = self.options.sleep(sleep);
         self
     }
 
     /// The client, or why it cannot be built (a credential that is no header value, the
     /// TLS backend).
-    pub fn build(self) -> ::std::result::Result<Client, ClientSetupError> {
+    pub fn build(self) -> Result<Client, ClientSetupError> {
         let mut headers = reqwest::header::HeaderMap::new();
-        if let ::std::option::Option::Some(credentials) = &self.credentials {
+        if let Some(credentials) = &self.credentials {
             for (name, value) in credentials.to_headers() {
                 let mut value = reqwest::header::HeaderValue::from_str(value.expose())
                     .map_err(|_| ClientSetupError::InvalidHeader {
@@ -635,188 +642,198 @@ impl ClientBuilder {
             }
         }
         let http = self.options.http_client(headers).map_err(ClientSetupError::Build)?;
-        let runtime = self.options.runtime("publica", ::std::option::Option::None);
-        ::std::result::Result::Ok(Client {
+        let runtime = self.options.runtime("publica", None);
+        Ok(Client {
             inner: positional::Client::new_with_client(&self.base_url, http, runtime),
         })
     }
 }
 
 impl Client {
-    /** Retrieve
-
-Using query parameter you can filter by email, deactivated and admins users.
-
-`GET /integration-api/v1/dashboard/users`
-
-Returns the request builder [`operations::ListUsers`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `email` (query optional, `.email(...)`): Filter by email.
-- `query` (query optional, `.query(...)`): Filter deactivated or admins users.
-
-# Example
-
-```no_run
-# async fn example(client: &publica_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.list_users().email("user@example.com").send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// Retrieve
+    ///
+    /// Using query parameter you can filter by email, deactivated and admins users.
+    ///
+    /// `GET /integration-api/v1/dashboard/users`
+    ///
+    /// Returns the request builder [`operations::ListUsers`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `email` (query optional, `.email(...)`): Filter by email.
+    /// - `query` (query optional, `.query(...)`): Filter deactivated or admins users.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &publica_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_users().email("user@example.com").send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_users(&self) -> operations::ListUsers<'_> {
         operations::ListUsers {
             client: self,
-            email: ::std::option::Option::None,
-            query: ::std::option::Option::None,
+            email: None,
+            query: None,
         }
     }
-    /** Create
 
-Create a user account on your platform.
-
-`POST /integration-api/v1/dashboard/users`
-
-Returns the request builder [`operations::CreateUser`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- body (required, `.body(...)`): `types::UserCreateRequest`.
-
-# Example
-
-```no_run
-# async fn example(client: &publica_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-use publica_client::types;
-// The body, here from the spec's example; `types::UserCreateRequest::new(...)` builds one in code.
-let body: types::UserCreateRequest = serde_json::from_value(serde_json::json!({"email":"user@example.com","external_id":"user-id-in-your-platform","new_password":"Abcd1234","sessions_limit":null,"assign_new_plan":null,"new_plan_custom_valid_to":"","admin":false,"plan_admin":false,"only_sees_readable":true}))?;
-let response = client.create_user().body(body).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
-    pub fn create_user(&self) -> operations::CreateUser<'_> {
+    /// Create
+    ///
+    /// Create a user account on your platform.
+    ///
+    /// `POST /integration-api/v1/dashboard/users`
+    ///
+    /// Returns the request builder [`operations::CreateUser`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (required, the last argument of this method): `types::UserCreateRequest`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &publica_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use publica_client::types;
+    /// let body = types::UserCreateRequest::builder().email("user@example.com").external_id("user-id-in-your-platform").build();
+    /// let response = client.create_user(body).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_user(
+        &self,
+        body: types::UserCreateRequest,
+    ) -> operations::CreateUser<'_> {
         operations::CreateUser {
             client: self,
-            body: ::std::option::Option::None,
+            body,
         }
     }
-    /** Update
 
-Update a user account on your platform.
-
-`PUT /integration-api/v1/dashboard/users/{user_id}`
-
-Returns the request builder [`operations::UpdateUser`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `user_id` (path required, an argument of this method): The user's id. The page gives no type for it; integer like the id of Deactivate and Reactivate and the id of the user objects.
-- body (required, `.body(...)`): `types::UserUpdateRequest`.
-
-# Example
-
-```no_run
-# async fn example(client: &publica_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-use publica_client::types;
-// The body, here from the spec's example; `types::UserUpdateRequest::new(...)` builds one in code.
-let body: types::UserUpdateRequest = serde_json::from_value(serde_json::json!({"email":"user@example.com","external_id":"user-id-in-your-platform","new_password":"Abcd1234","sessions_limit":null,"assign_new_plan":null,"new_plan_custom_valid_to":"","admin":0,"plan_admin":0,"only_sees_readable":1}))?;
-let response = client.update_user(923242).body(body).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
-    pub fn update_user(&self, user_id: i64) -> operations::UpdateUser<'_> {
+    /// Update
+    ///
+    /// Update a user account on your platform.
+    ///
+    /// `PUT /integration-api/v1/dashboard/users/{user_id}`
+    ///
+    /// Returns the request builder [`operations::UpdateUser`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `user_id` (path required, an argument of this method): The user's id. The page gives no type for it; integer like the id of Deactivate and Reactivate and the id of the user objects.
+    /// - `body` (required, the last argument of this method): `types::UserUpdateRequest`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &publica_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use publica_client::types;
+    /// let body = types::UserUpdateRequest::builder().email("user@example.com").external_id("user-id-in-your-platform").only_sees_readable(serde_json::from_value::<types::FlexibleBoolean>(serde_json::json!(1))?).build();
+    /// let response = client.update_user(923242, body).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn update_user(
+        &self,
+        user_id: i64,
+        body: types::UserUpdateRequest,
+    ) -> operations::UpdateUser<'_> {
         operations::UpdateUser {
             client: self,
             user_id,
-            body: ::std::option::Option::None,
+            body,
         }
     }
-    /** Deactivate
 
-This endpoint enables you to deactivate an user. A deactivated user can not log in through any means.
-
-`DELETE /integration-api/v1/dashboard/users/{user_id}`
-
-Returns the request builder [`operations::DeactivateUser`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `user_id` (path required, an argument of this method): The user's id (example /integration-api/v1/dashboard/users/923242).
-
-# Example
-
-```no_run
-# async fn example(client: &publica_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.deactivate_user(923242).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// Deactivate
+    ///
+    /// This endpoint enables you to deactivate an user. A deactivated user can not log in through any means.
+    ///
+    /// `DELETE /integration-api/v1/dashboard/users/{user_id}`
+    ///
+    /// Returns the request builder [`operations::DeactivateUser`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `user_id` (path required, an argument of this method): The user's id (example /integration-api/v1/dashboard/users/923242).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &publica_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.deactivate_user(923242).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn deactivate_user(&self, user_id: i64) -> operations::DeactivateUser<'_> {
         operations::DeactivateUser {
             client: self,
             user_id,
         }
     }
-    /** Reactivate
 
-Reactivate a deactivated user.
-
-`PUT /integration-api/v1/dashboard/users/{user_id}/re-activate`
-
-Returns the request builder [`operations::ReactivateUser`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `user_id` (path required, an argument of this method): The user's id (example /integration-api/v1/dashboard/users/923242/re-activate).
-
-# Example
-
-```no_run
-# async fn example(client: &publica_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.reactivate_user(923242).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// Reactivate
+    ///
+    /// Reactivate a deactivated user.
+    ///
+    /// `PUT /integration-api/v1/dashboard/users/{user_id}/re-activate`
+    ///
+    /// Returns the request builder [`operations::ReactivateUser`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `user_id` (path required, an argument of this method): The user's id (example /integration-api/v1/dashboard/users/923242/re-activate).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &publica_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.reactivate_user(923242).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn reactivate_user(&self, user_id: i64) -> operations::ReactivateUser<'_> {
         operations::ReactivateUser {
             client: self,
             user_id,
         }
     }
-    /** Force Logout
 
-After logging out, the user will be redirected to the initial URL on its next interaction
-with the system.
-
-The endpoint receives as user identifier the ID or the external_id. Keep in mind that in
-the case the external-auth-token is used then the external_id is the UUID contained in the
-token.
-
-`POST /integration-api/v1/users/{user_id}/force-logout`
-
-Returns the request builder [`operations::ForceLogoutUser`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `user_id` (path required, an argument of this method): The user's ID or external_id.
-
-# Example
-
-```no_run
-# async fn example(client: &publica_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.force_logout_user("923242").send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// Force Logout
+    ///
+    /// After logging out, the user will be redirected to the initial URL on its next interaction
+    /// with the system.
+    ///
+    /// The endpoint receives as user identifier the ID or the external_id. Keep in mind that in
+    /// the case the external-auth-token is used then the external_id is the UUID contained in the
+    /// token.
+    ///
+    /// `POST /integration-api/v1/users/{user_id}/force-logout`
+    ///
+    /// Returns the request builder [`operations::ForceLogoutUser`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `user_id` (path required, an argument of this method): The user's ID or external_id.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &publica_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.force_logout_user("923242").send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn force_logout_user(
         &self,
-        user_id: impl ::std::convert::Into<::std::string::String>,
+        user_id: impl Into<String>,
     ) -> operations::ForceLogoutUser<'_> {
         operations::ForceLogoutUser {
             client: self,
@@ -829,32 +846,27 @@ println!("{:?}", response.into_inner());
 /// name, sent with `.send()`.
 pub mod operations {
     use crate::{types, Client, Error, ResponseValue};
+    use crate::bounds::{self, Bound};
 
     /// The request of [`Client::list_users`]: set optional parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct ListUsers<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) email: ::std::option::Option<::std::string::String>,
-        pub(crate) query: ::std::option::Option<types::ListUsersQuery>,
+        pub(crate) email: Option<String>,
+        pub(crate) query: Option<types::ListUsersQuery>,
     }
 
     impl<'a> ListUsers<'a> {
         /// The `email` query parameter: Filter by email.
-        pub fn email(
-            mut self,
-            value: impl ::std::convert::Into<::std::string::String>,
-        ) -> Self {
-            self.email = ::std::option::Option::Some(value.into());
+        pub fn email(mut self, value: impl Into<String>) -> Self {
+            self.email = Some(value.into());
             self
         }
 
         /// The `query` query parameter: Filter deactivated or admins users.
-        pub fn query(
-            mut self,
-            value: impl ::std::convert::Into<types::ListUsersQuery>,
-        ) -> Self {
-            self.query = ::std::option::Option::Some(value.into());
+        pub fn query(mut self, value: impl Into<types::ListUsersQuery>) -> Self {
+            self.query = Some(value.into());
             self
         }
 
@@ -862,10 +874,7 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UserListEnvelope>,
-            Error<types::Error>,
-        > {
+        ) -> Result<ResponseValue<types::UserListEnvelope>, Error<types::Error>> {
             self.client.inner.list_users(self.email.as_deref(), self.query).await
         }
     }
@@ -875,51 +884,28 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct CreateUser<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) body: ::std::option::Option<types::UserCreateRequest>,
+        pub(crate) body: types::UserCreateRequest,
     }
 
     impl<'a> CreateUser<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::UserCreateRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UserCreatedEnvelope>,
-            Error<types::Error>,
-        > {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`create_user`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+        ) -> Result<ResponseValue<types::UserCreatedEnvelope>, Error<types::Error>> {
+            let body = self.body;
             let json = ::serde_json::to_value(&body)
                 .map_err(|e| Error::InvalidRequest(
                     format!("`create_user`: the request body cannot be serialized: {e}"),
                 ))?;
-            crate::bounds::check_body(
+            bounds::check_body(
                     "create_user",
                     &json,
                     &[
+                        (&["sessions_limit"], Bound::at_most(999999.0)),
                         (
-                            &["sessions_limit"],
-                            crate::bounds::Bound {
-                                minimum: ::std::option::Option::None,
-                                exclusive_minimum: false,
-                                maximum: ::std::option::Option::Some(999999f64),
-                                exclusive_maximum: false,
-                                min_length: ::std::option::Option::None,
-                                max_length: ::std::option::Option::None,
-                                pattern: ::std::option::Option::None,
-                                min_items: ::std::option::Option::None,
-                                max_items: ::std::option::Option::None,
-                            },
+                            &["new_plan_custom_valid_to"],
+                            Bound::pattern("^(\\d{4}-\\d{2}-\\d{2})?$"),
                         ),
                     ],
                 )
@@ -934,48 +920,26 @@ pub mod operations {
     pub struct UpdateUser<'a> {
         pub(crate) client: &'a Client,
         pub(crate) user_id: i64,
-        pub(crate) body: ::std::option::Option<types::UserUpdateRequest>,
+        pub(crate) body: types::UserUpdateRequest,
     }
 
     impl<'a> UpdateUser<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::UserUpdateRequest) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
-        pub async fn send(
-            self,
-        ) -> ::std::result::Result<ResponseValue<()>, Error<types::Error>> {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`update_user`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+        pub async fn send(self) -> Result<ResponseValue<()>, Error<types::Error>> {
+            let body = self.body;
             let json = ::serde_json::to_value(&body)
                 .map_err(|e| Error::InvalidRequest(
                     format!("`update_user`: the request body cannot be serialized: {e}"),
                 ))?;
-            crate::bounds::check_body(
+            bounds::check_body(
                     "update_user",
                     &json,
                     &[
+                        (&["sessions_limit"], Bound::at_most(999999.0)),
                         (
-                            &["sessions_limit"],
-                            crate::bounds::Bound {
-                                minimum: ::std::option::Option::None,
-                                exclusive_minimum: false,
-                                maximum: ::std::option::Option::Some(999999f64),
-                                exclusive_maximum: false,
-                                min_length: ::std::option::Option::None,
-                                max_length: ::std::option::Option::None,
-                                pattern: ::std::option::Option::None,
-                                min_items: ::std::option::Option::None,
-                                max_items: ::std::option::Option::None,
-                            },
+                            &["new_plan_custom_valid_to"],
+                            Bound::pattern("^(\\d{4}-\\d{2}-\\d{2})?$"),
                         ),
                     ],
                 )
@@ -997,10 +961,7 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::EmptyDataEnvelope>,
-            Error<types::Error>,
-        > {
+        ) -> Result<ResponseValue<types::EmptyDataEnvelope>, Error<types::Error>> {
             self.client.inner.deactivate_user(self.user_id).await
         }
     }
@@ -1018,10 +979,7 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::UserReactivatedEnvelope>,
-            Error<types::Error>,
-        > {
+        ) -> Result<ResponseValue<types::UserReactivatedEnvelope>, Error<types::Error>> {
             self.client.inner.reactivate_user(self.user_id).await
         }
     }
@@ -1031,7 +989,7 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct ForceLogoutUser<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) user_id: ::std::string::String,
+        pub(crate) user_id: String,
     }
 
     impl<'a> ForceLogoutUser<'a> {
@@ -1039,10 +997,7 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::EmptyDataEnvelope>,
-            Error<types::Error>,
-        > {
+        ) -> Result<ResponseValue<types::EmptyDataEnvelope>, Error<types::Error>> {
             self.client.inner.force_logout_user(&self.user_id).await
         }
     }
@@ -1057,7 +1012,7 @@ pub use client_runtime::bounds;
 /// The base URL of the server `https://{store_domain}` (Your store. The page gives no base URL; its only absolute URL is the impersonate sample (<https://example.publica.la/impersonate/take/53114>), so the API is assumed to be served from the store's own domain.).
 ///
 /// - `store_domain`: Your store's domain. (default `example.publica.la`)
-pub fn server_url(store_domain: &str) -> ::std::string::String {
+pub fn server_url(store_domain: &str) -> String {
     "https://{store_domain}".to_owned().replace("{store_domain}", store_domain)
 }
 
@@ -1076,8 +1031,8 @@ pub enum ClientSetupError {
     Build(reqwest::Error),
 }
 
-impl ::std::fmt::Display for ClientSetupError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl fmt::Display for ClientSetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientSetupError::InvalidHeader { header } => {
                 write!(f, "the credentials cannot be sent in the `{header}` header")
@@ -1095,7 +1050,7 @@ impl Client {
     pub fn with_credentials(
         base_url: &str,
         credentials: &types::auth::Credentials,
-    ) -> ::std::result::Result<Self, ClientSetupError> {
+    ) -> Result<Self, ClientSetupError> {
         Self::builder(base_url).credentials(credentials).build()
     }
 }

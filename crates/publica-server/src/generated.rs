@@ -8,7 +8,7 @@ use ::server_runtime::axum::http::{HeaderMap, StatusCode};
 use ::server_runtime::axum::response::{IntoResponse, Response};
 use ::server_runtime::axum::routing;
 use ::server_runtime::{
-    ApiDescription, Endpoint, LazySchema, ParamKind, ParamSpec, Rejection,
+    ApiDescription, Endpoint, LazySchema, ParamKind, ParamSpec, Input, Rejection, Reply,
 };
 
 /// The type of [`Context::request_id`], so implementations need no uuid dependency.
@@ -330,71 +330,77 @@ impl Context {
             .expect("the spec's x-error-template matches its Error schema")
     }
 }
-/** The Publica.la Integration API - Users as a Rust trait: implement it, then serve it with [`router`].
 
-Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).*/
+/// The Publica.la Integration API - Users as a Rust trait: implement it, then serve it with [`router`].
+///
+/// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).
 pub trait PublicaApi: Send + Sync + 'static {
-    /** Retrieve
-
-Using query parameter you can filter by email, deactivated and admins users.
-
-`GET /integration-api/v1/dashboard/users`*/
+    /// Retrieve
+    ///
+    /// Using query parameter you can filter by email, deactivated and admins users.
+    ///
+    /// `GET /integration-api/v1/dashboard/users`
     fn list_users(
         &self,
         ctx: &mut Context,
         query: ListUsersQuery,
     ) -> impl ::std::future::Future<Output = ListUsersResponse> + Send;
-    /** Create
 
-Create a user account on your platform.
-
-`POST /integration-api/v1/dashboard/users`*/
+    /// Create
+    ///
+    /// Create a user account on your platform.
+    ///
+    /// `POST /integration-api/v1/dashboard/users`
     fn create_user(
         &self,
         ctx: &mut Context,
         body: types::UserCreateRequest,
     ) -> impl ::std::future::Future<Output = CreateUserResponse> + Send;
-    /** Update
 
-Update a user account on your platform.
-
-`PUT /integration-api/v1/dashboard/users/{user_id}`*/
+    /// Update
+    ///
+    /// Update a user account on your platform.
+    ///
+    /// `PUT /integration-api/v1/dashboard/users/{user_id}`
     fn update_user(
         &self,
         ctx: &mut Context,
         user_id: i64,
         body: types::UserUpdateRequest,
     ) -> impl ::std::future::Future<Output = UpdateUserResponse> + Send;
-    /** Deactivate
 
-This endpoint enables you to deactivate an user. A deactivated user can not log in through any means.
-
-`DELETE /integration-api/v1/dashboard/users/{user_id}`*/
+    /// Deactivate
+    ///
+    /// This endpoint enables you to deactivate an user. A deactivated user can not log in through any means.
+    ///
+    /// `DELETE /integration-api/v1/dashboard/users/{user_id}`
     fn deactivate_user(
         &self,
         ctx: &mut Context,
         user_id: i64,
     ) -> impl ::std::future::Future<Output = DeactivateUserResponse> + Send;
-    /** Reactivate
 
-Reactivate a deactivated user.
-
-`PUT /integration-api/v1/dashboard/users/{user_id}/re-activate`*/
+    /// Reactivate
+    ///
+    /// Reactivate a deactivated user.
+    ///
+    /// `PUT /integration-api/v1/dashboard/users/{user_id}/re-activate`
     fn reactivate_user(
         &self,
         ctx: &mut Context,
         user_id: i64,
     ) -> impl ::std::future::Future<Output = ReactivateUserResponse> + Send;
-    /** Force Logout
 
-After logging out, the user will be redirected to the initial URL on its next interaction
-with the system.
-
-The endpoint receives as user identifier the ID or the external_id. Keep in mind that in
-the case the external-auth-token is used then the external_id is the UUID contained in the
-token.
-
-`POST /integration-api/v1/users/{user_id}/force-logout`*/
+    /// Force Logout
+    ///
+    /// After logging out, the user will be redirected to the initial URL on its next interaction
+    /// with the system.
+    ///
+    /// The endpoint receives as user identifier the ID or the external_id. Keep in mind that in
+    /// the case the external-auth-token is used then the external_id is the UUID contained in the
+    /// token.
+    ///
+    /// `POST /integration-api/v1/users/{user_id}/force-logout`
     fn force_logout_user(
         &self,
         ctx: &mut Context,
@@ -424,6 +430,40 @@ impl ServerConfig {
 struct Shared<T> {
     api: Arc<T>,
     config: ServerConfig,
+}
+
+impl<T> Shared<T> {
+    /// The outline every handler shares, so that each states only its inputs and its
+    /// call: the API's endpoint (error shape, limits, `invalid_input` for a rejected
+    /// input), authentication, a fresh [`Context`], then `operation`.
+    async fn handle<R, F, Fut>(
+        &self,
+        invalid_input: StatusCode,
+        request: Request,
+        operation: F,
+    ) -> Response
+    where
+        R: IntoResponse,
+        F: FnOnce(Input, Context) -> Fut,
+        Fut: ::std::future::Future<Output = Result<Reply<R>, Rejection>>,
+    {
+        let endpoint = Endpoint {
+            api: &API,
+            invalid_input,
+            limits: &self.config.limits,
+        };
+        let authenticate = |headers: &HeaderMap| authenticate(&self.config, headers);
+        ::server_runtime::handle(
+                endpoint,
+                request,
+                authenticate,
+                |input, credentials| {
+                    let ctx = Context::new(credentials, input.request_id());
+                    operation(input, ctx)
+                },
+            )
+            .await
+    }
 }
 
 static API: ApiDescription = ApiDescription {
@@ -752,22 +792,15 @@ async fn handle_list_users<T: PublicaApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 let query: ListUsersQuery = input.query(LIST_USERS_QUERY)?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.list_users(&mut ctx, query).await;
+                let response = api.list_users(&mut ctx, query).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -778,24 +811,17 @@ async fn handle_create_user<T: PublicaApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::UNPROCESSABLE_ENTITY,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::UNPROCESSABLE_ENTITY,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.no_query()?;
                 let body: types::UserCreateRequest = input
                     .json_body(&CREATE_USER_BODY_SCHEMA, true)
                     .await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.create_user(&mut ctx, body).await;
+                let response = api.create_user(&mut ctx, body).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -806,26 +832,19 @@ async fn handle_update_user<T: PublicaApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::UNPROCESSABLE_ENTITY,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::UNPROCESSABLE_ENTITY,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(UPDATE_USER_PATH).await?;
                 let user_id: i64 = input.path_param("user_id")?;
                 input.no_query()?;
                 let body: types::UserUpdateRequest = input
                     .json_body(&UPDATE_USER_BODY_SCHEMA, true)
                     .await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.update_user(&mut ctx, user_id, body).await;
+                let response = api.update_user(&mut ctx, user_id, body).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -836,24 +855,17 @@ async fn handle_deactivate_user<T: PublicaApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(DEACTIVATE_USER_PATH).await?;
                 let user_id: i64 = input.path_param("user_id")?;
                 input.no_query()?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.deactivate_user(&mut ctx, user_id).await;
+                let response = api.deactivate_user(&mut ctx, user_id).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -864,24 +876,17 @@ async fn handle_reactivate_user<T: PublicaApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(REACTIVATE_USER_PATH).await?;
                 let user_id: i64 = input.path_param("user_id")?;
                 input.no_query()?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.reactivate_user(&mut ctx, user_id).await;
+                let response = api.reactivate_user(&mut ctx, user_id).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -892,24 +897,17 @@ async fn handle_force_logout_user<T: PublicaApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(FORCE_LOGOUT_USER_PATH).await?;
                 let user_id: ::std::string::String = input.path_param("user_id")?;
                 input.no_query()?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.force_logout_user(&mut ctx, user_id).await;
+                let response = api.force_logout_user(&mut ctx, user_id).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -929,59 +927,24 @@ pub fn router<T: PublicaApi>(
             "/integration-api/v1/dashboard/users",
             routing::get(handle_list_users::<T>)
                 .post(handle_create_user::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("GET, POST"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "GET, POST")),
         )
         .route(
             "/integration-api/v1/dashboard/users/{user_id}",
             routing::put(handle_update_user::<T>)
                 .delete(handle_deactivate_user::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("DELETE, PUT"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "DELETE, PUT")),
         )
         .route(
             "/integration-api/v1/dashboard/users/{user_id}/re-activate",
             routing::put(handle_reactivate_user::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("PUT"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "PUT")),
         )
         .route(
             "/integration-api/v1/users/{user_id}/force-logout",
             routing::post(handle_force_logout_user::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("POST"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "POST")),
         )
-        .fallback(|request: Request| async move {
-            ::server_runtime::not_routed(
-                &API,
-                StatusCode::NOT_FOUND,
-                None,
-                request.uri().path(),
-            )
-        })
+        .fallback(::server_runtime::not_found(&API))
         .with_state(shared)
 }

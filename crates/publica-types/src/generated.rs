@@ -13,6 +13,10 @@ pub struct DateObject {
 }
 
 /// Date and time in the timezone below, YYYY-MM-DD hh:mm:ss.
+///
+/// Built from plain text with `From` (`"text".into()`); the spec's bound is
+/// checked when a request carrying it is sent or read, and `"text".parse()`
+/// checks it at once.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -52,23 +56,15 @@ impl ::std::str::FromStr for DateObjectDate {
     }
 }
 
-impl ::std::convert::TryFrom<&str> for DateObjectDate {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<&str> for DateObjectDate {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String> for DateObjectDate {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for DateObjectDate {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
 }
 
@@ -288,6 +284,10 @@ pub struct NullableDateObjectInner {
 }
 
 /// Date and time in the timezone below, YYYY-MM-DD hh:mm:ss.
+///
+/// Built from plain text with `From` (`"text".into()`); the spec's bound is
+/// checked when a request carrying it is sent or read, and `"text".parse()`
+/// checks it at once.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -327,23 +327,15 @@ impl ::std::str::FromStr for NullableDateObjectInnerDate {
     }
 }
 
-impl ::std::convert::TryFrom<&str> for NullableDateObjectInnerDate {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<&str> for NullableDateObjectInnerDate {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String> for NullableDateObjectInnerDate {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for NullableDateObjectInnerDate {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
 }
 
@@ -457,6 +449,10 @@ pub struct UserCreateRequest {
 }
 
 /// Accepted date format: yyyy-mm-dd. The sample sends an empty string.
+///
+/// Built from plain text with `From` (`"text".into()`); the spec's bound is
+/// checked when a request carrying it is sent or read, and `"text".parse()`
+/// checks it at once.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -492,24 +488,16 @@ impl ::std::str::FromStr for UserCreateRequestNewPlanCustomValidTo {
     }
 }
 
-impl ::std::convert::TryFrom<&str> for UserCreateRequestNewPlanCustomValidTo {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<&str> for UserCreateRequestNewPlanCustomValidTo {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::std::convert::From<::std::string::String>
 for UserCreateRequestNewPlanCustomValidTo {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
 }
 
@@ -693,6 +681,10 @@ pub struct UserUpdateRequest {
 }
 
 /// Accepted date format: yyyy-mm-dd, or an empty string.
+///
+/// Built from plain text with `From` (`"text".into()`); the spec's bound is
+/// checked when a request carrying it is sent or read, and `"text".parse()`
+/// checks it at once.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -728,24 +720,16 @@ impl ::std::str::FromStr for UserUpdateRequestNewPlanCustomValidTo {
     }
 }
 
-impl ::std::convert::TryFrom<&str> for UserUpdateRequestNewPlanCustomValidTo {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<&str> for UserUpdateRequestNewPlanCustomValidTo {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String>
+impl ::std::convert::From<::std::string::String>
 for UserUpdateRequestNewPlanCustomValidTo {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
 }
 
@@ -881,27 +865,6 @@ impl NullableDateObjectInner {
 }
 
 impl UserCreateRequest {
-    /// A `UserCreateRequest` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `email`: Required.
-    /// - `external_id`: Required. Your platform's identifier for the user.
-    pub fn new(
-        email: impl ::std::convert::Into<::std::string::String>,
-        external_id: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        Self {
-            admin: ::std::default::Default::default(),
-            assign_new_plan: ::std::default::Default::default(),
-            email: email.into(),
-            external_id: external_id.into(),
-            new_password: ::std::default::Default::default(),
-            new_plan_custom_valid_to: ::std::default::Default::default(),
-            only_sees_readable: ::std::default::Default::default(),
-            plan_admin: ::std::default::Default::default(),
-            sessions_limit: ::std::default::Default::default(),
-        }
-    }
-
     /// Sets `admin`.
     #[must_use]
     pub fn with_admin(
@@ -970,49 +933,844 @@ impl UserCreateRequest {
     }
 }
 
-impl UserCreated {
-    /// A `UserCreated` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
+/// Builds a [`UserCreateRequest`] naming each required member, so two of the same type cannot be swapped: `UserCreateRequest::builder().email(..).external_id(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UserCreateRequestBuilder<EmailState, ExternalIdState> {
+    email: EmailState,
+    external_id: ExternalIdState,
+}
+
+impl<ExternalIdState> UserCreateRequestBuilder<builder::Missing, ExternalIdState> {
+    /// Sets `email` (required): Required.
+    pub fn email(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> UserCreateRequestBuilder<::std::string::String, ExternalIdState> {
+        UserCreateRequestBuilder {
+            email: value.into(),
+            external_id: self.external_id,
+        }
+    }
+}
+
+impl<EmailState> UserCreateRequestBuilder<EmailState, builder::Missing> {
+    /// Sets `external_id` (required): Required. Your platform's identifier for the user.
+    pub fn external_id(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> UserCreateRequestBuilder<EmailState, ::std::string::String> {
+        UserCreateRequestBuilder {
+            email: self.email,
+            external_id: value.into(),
+        }
+    }
+}
+
+impl UserCreateRequestBuilder<::std::string::String, ::std::string::String> {
+    /// The struct, every required member set; the optional ones start unset (or at the
+    /// spec's default).
+    pub fn build(self) -> UserCreateRequest {
+        UserCreateRequest {
+            email: self.email,
+            external_id: self.external_id,
+            admin: ::std::default::Default::default(),
+            assign_new_plan: ::std::default::Default::default(),
+            new_password: ::std::default::Default::default(),
+            new_plan_custom_valid_to: ::std::default::Default::default(),
+            only_sees_readable: ::std::default::Default::default(),
+            plan_admin: ::std::default::Default::default(),
+            sessions_limit: ::std::default::Default::default(),
+        }
+    }
+}
+
+impl UserCreateRequest {
+    /// A builder naming each required member (two of them share a type, so a positional `new` could swap them); optional members are set on the built `UserCreateRequest` with its `with_…` setters. There is no positional constructor:
     ///
-    /// - `admin`: (undocumented)
-    /// - `created_at`: Creation date.
-    /// - `deleted_at`: (undocumented)
-    /// - `email`: (undocumented)
-    /// - `id`: (undocumented)
-    /// - `only_sees_readable`: (undocumented)
-    /// - `picture`: Avatar URL.
-    /// - `plan_admin`: (undocumented)
-    /// - `sessions_limit`: Maximum simultaneous sessions, or null for no limit.
-    /// - `updated_at`: Last update date.
-    /// - `uuid`: (undocumented)
+    /// ```compile_fail
+    /// let _ = publica_types::UserCreateRequest::new("text", "text");
+    /// ```
+    pub fn builder() -> UserCreateRequestBuilder<builder::Missing, builder::Missing> {
+        UserCreateRequestBuilder {
+            email: builder::Missing,
+            external_id: builder::Missing,
+        }
+    }
+}
+
+impl UserCreated {}
+/// Builds a [`UserCreated`] naming each required member, so two of the same type cannot be swapped: `UserCreated::builder().admin(..).created_at(..).deleted_at(..).email(..).id(..).only_sees_readable(..).picture(..).plan_admin(..).sessions_limit(..).updated_at(..).uuid(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UserCreatedBuilder<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> {
+    admin: AdminState,
+    created_at: CreatedAtState,
+    deleted_at: DeletedAtState,
+    email: EmailState,
+    id: IdState,
+    only_sees_readable: OnlySeesReadableState,
+    picture: PictureState,
+    plan_admin: PlanAdminState,
+    sessions_limit: SessionsLimitState,
+    updated_at: UpdatedAtState,
+    uuid: UuidState,
+}
+
+impl<
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> UserCreatedBuilder<
+    builder::Missing,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> {
+    /// Sets `admin` (required): (undocumented)
     #[allow(
-        clippy::too_many_arguments,
-        reason = "one argument per required member of the schema"
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
     )]
-    pub fn new(
-        admin: impl ::std::convert::Into<FlexibleBoolean>,
-        created_at: impl ::std::convert::Into<DateObject>,
-        deleted_at: impl ::std::convert::Into<NullableDateObject>,
-        email: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<i64>,
-        only_sees_readable: impl ::std::convert::Into<FlexibleBoolean>,
-        picture: impl ::std::convert::Into<::std::string::String>,
-        plan_admin: impl ::std::convert::Into<FlexibleBoolean>,
-        sessions_limit: impl ::std::convert::Into<::std::option::Option<i64>>,
-        updated_at: impl ::std::convert::Into<DateObject>,
-        uuid: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        Self {
-            admin: admin.into(),
-            created_at: created_at.into(),
-            deleted_at: deleted_at.into(),
-            email: email.into(),
-            id: id.into(),
-            only_sees_readable: only_sees_readable.into(),
-            picture: picture.into(),
-            plan_admin: plan_admin.into(),
-            sessions_limit: sessions_limit.into(),
-            updated_at: updated_at.into(),
-            uuid: uuid.into(),
+    pub fn admin(
+        self,
+        value: impl Into<FlexibleBoolean>,
+    ) -> UserCreatedBuilder<
+        FlexibleBoolean,
+        CreatedAtState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UuidState,
+    > {
+        UserCreatedBuilder {
+            admin: value.into(),
+            created_at: self.created_at,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> UserCreatedBuilder<
+    AdminState,
+    builder::Missing,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> {
+    /// Sets `created_at` (required): Creation date.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn created_at(
+        self,
+        value: impl Into<DateObject>,
+    ) -> UserCreatedBuilder<
+        AdminState,
+        DateObject,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UuidState,
+    > {
+        UserCreatedBuilder {
+            admin: self.admin,
+            created_at: value.into(),
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CreatedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> UserCreatedBuilder<
+    AdminState,
+    CreatedAtState,
+    builder::Missing,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> {
+    /// Sets `deleted_at` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn deleted_at(
+        self,
+        value: impl Into<NullableDateObject>,
+    ) -> UserCreatedBuilder<
+        AdminState,
+        CreatedAtState,
+        NullableDateObject,
+        EmailState,
+        IdState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UuidState,
+    > {
+        UserCreatedBuilder {
+            admin: self.admin,
+            created_at: self.created_at,
+            deleted_at: value.into(),
+            email: self.email,
+            id: self.id,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> UserCreatedBuilder<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    builder::Missing,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> {
+    /// Sets `email` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn email(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> UserCreatedBuilder<
+        AdminState,
+        CreatedAtState,
+        DeletedAtState,
+        ::std::string::String,
+        IdState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UuidState,
+    > {
+        UserCreatedBuilder {
+            admin: self.admin,
+            created_at: self.created_at,
+            deleted_at: self.deleted_at,
+            email: value.into(),
+            id: self.id,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> UserCreatedBuilder<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    builder::Missing,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> {
+    /// Sets `id` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn id(
+        self,
+        value: impl Into<i64>,
+    ) -> UserCreatedBuilder<
+        AdminState,
+        CreatedAtState,
+        DeletedAtState,
+        EmailState,
+        i64,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UuidState,
+    > {
+        UserCreatedBuilder {
+            admin: self.admin,
+            created_at: self.created_at,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: value.into(),
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> UserCreatedBuilder<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    builder::Missing,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> {
+    /// Sets `only_sees_readable` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn only_sees_readable(
+        self,
+        value: impl Into<FlexibleBoolean>,
+    ) -> UserCreatedBuilder<
+        AdminState,
+        CreatedAtState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        FlexibleBoolean,
+        PictureState,
+        PlanAdminState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UuidState,
+    > {
+        UserCreatedBuilder {
+            admin: self.admin,
+            created_at: self.created_at,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            only_sees_readable: value.into(),
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> UserCreatedBuilder<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    builder::Missing,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> {
+    /// Sets `picture` (required): Avatar URL.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn picture(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> UserCreatedBuilder<
+        AdminState,
+        CreatedAtState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        OnlySeesReadableState,
+        ::std::string::String,
+        PlanAdminState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UuidState,
+    > {
+        UserCreatedBuilder {
+            admin: self.admin,
+            created_at: self.created_at,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            only_sees_readable: self.only_sees_readable,
+            picture: value.into(),
+            plan_admin: self.plan_admin,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> UserCreatedBuilder<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    builder::Missing,
+    SessionsLimitState,
+    UpdatedAtState,
+    UuidState,
+> {
+    /// Sets `plan_admin` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn plan_admin(
+        self,
+        value: impl Into<FlexibleBoolean>,
+    ) -> UserCreatedBuilder<
+        AdminState,
+        CreatedAtState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        OnlySeesReadableState,
+        PictureState,
+        FlexibleBoolean,
+        SessionsLimitState,
+        UpdatedAtState,
+        UuidState,
+    > {
+        UserCreatedBuilder {
+            admin: self.admin,
+            created_at: self.created_at,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: value.into(),
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    UpdatedAtState,
+    UuidState,
+> UserCreatedBuilder<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    builder::Missing,
+    UpdatedAtState,
+    UuidState,
+> {
+    /// Sets `sessions_limit` (required): Maximum simultaneous sessions, or null for no limit.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn sessions_limit(
+        self,
+        value: impl Into<::std::option::Option<i64>>,
+    ) -> UserCreatedBuilder<
+        AdminState,
+        CreatedAtState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        ::std::option::Option<i64>,
+        UpdatedAtState,
+        UuidState,
+    > {
+        UserCreatedBuilder {
+            admin: self.admin,
+            created_at: self.created_at,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            sessions_limit: value.into(),
+            updated_at: self.updated_at,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UuidState,
+> UserCreatedBuilder<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    builder::Missing,
+    UuidState,
+> {
+    /// Sets `updated_at` (required): Last update date.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn updated_at(
+        self,
+        value: impl Into<DateObject>,
+    ) -> UserCreatedBuilder<
+        AdminState,
+        CreatedAtState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        SessionsLimitState,
+        DateObject,
+        UuidState,
+    > {
+        UserCreatedBuilder {
+            admin: self.admin,
+            created_at: self.created_at,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            sessions_limit: self.sessions_limit,
+            updated_at: value.into(),
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+> UserCreatedBuilder<
+    AdminState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    SessionsLimitState,
+    UpdatedAtState,
+    builder::Missing,
+> {
+    /// Sets `uuid` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn uuid(
+        self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> UserCreatedBuilder<
+        AdminState,
+        CreatedAtState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        SessionsLimitState,
+        UpdatedAtState,
+        ::uuid::Uuid,
+    > {
+        UserCreatedBuilder {
+            admin: self.admin,
+            created_at: self.created_at,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            uuid: value.into(),
+        }
+    }
+}
+
+#[allow(
+    clippy::type_complexity,
+    reason = "the typestate: one type parameter per required member"
+)]
+impl UserCreatedBuilder<
+    FlexibleBoolean,
+    DateObject,
+    NullableDateObject,
+    ::std::string::String,
+    i64,
+    FlexibleBoolean,
+    ::std::string::String,
+    FlexibleBoolean,
+    ::std::option::Option<i64>,
+    DateObject,
+    ::uuid::Uuid,
+> {
+    /// The struct, every required member set; the optional ones start unset (or at the
+    /// spec's default).
+    pub fn build(self) -> UserCreated {
+        UserCreated {
+            admin: self.admin,
+            created_at: self.created_at,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl UserCreated {
+    /// A builder naming each required member (two of them share a type, so a positional `new` could swap them); optional members are set on the built `UserCreated` with its `with_…` setters. There is no positional constructor:
+    ///
+    /// ```compile_fail
+    /// let _ = publica_types::UserCreated::new("text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text");
+    /// ```
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn builder() -> UserCreatedBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
+        UserCreatedBuilder {
+            admin: builder::Missing,
+            created_at: builder::Missing,
+            deleted_at: builder::Missing,
+            email: builder::Missing,
+            id: builder::Missing,
+            only_sees_readable: builder::Missing,
+            picture: builder::Missing,
+            plan_admin: builder::Missing,
+            sessions_limit: builder::Missing,
+            updated_at: builder::Missing,
+            uuid: builder::Missing,
         }
     }
 }
@@ -1060,84 +1818,2311 @@ impl UserListEnvelope {
     }
 }
 
-impl UserListItem {
-    /// A `UserListItem` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `admin`: (undocumented)
-    /// - `can_be_edited`: (undocumented)
-    /// - `created_at`: Creation date.
-    /// - `created_at_date_string`: (undocumented)
-    /// - `deleted_at`: Deactivation date, or null.
-    /// - `email`: (undocumented)
-    /// - `id`: (undocumented)
-    /// - `impersonate`: Impersonation URL.
-    /// - `ip_ranges`: Shape of the items not documented; the sample sends [].
-    /// - `only_sees_readable`: (undocumented)
-    /// - `picture`: Avatar URL.
-    /// - `plan_admin`: (undocumented)
-    /// - `purchased_issues_with_cancelled`: Shape of the items not documented; the sample sends [].
-    /// - `purchased_issues_with_cancelled_count`: (undocumented)
-    /// - `referrers`: Shape of the items not documented; the sample sends [].
-    /// - `sessions`: Shape not documented; the sample sends null.
-    /// - `sessions_limit`: Maximum simultaneous sessions, or null for no limit.
-    /// - `updated_at`: Last update date.
-    /// - `user_plans`: Shape of the items not documented; the sample sends [].
-    /// - `user_plans_count`: (undocumented)
-    /// - `uuid`: (undocumented)
+impl UserListItem {}
+/// Builds a [`UserListItem`] naming each required member, so two of the same type cannot be swapped: `UserListItem::builder().admin(..).can_be_edited(..).created_at(..).created_at_date_string(..).deleted_at(..).email(..).id(..).impersonate(..).ip_ranges(..).only_sees_readable(..).picture(..).plan_admin(..).purchased_issues_with_cancelled(..).purchased_issues_with_cancelled_count(..).referrers(..).sessions(..).sessions_limit(..).updated_at(..).user_plans(..).user_plans_count(..).uuid(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    admin: AdminState,
+    can_be_edited: CanBeEditedState,
+    created_at: CreatedAtState,
+    created_at_date_string: CreatedAtDateStringState,
+    deleted_at: DeletedAtState,
+    email: EmailState,
+    id: IdState,
+    impersonate: ImpersonateState,
+    ip_ranges: IpRangesState,
+    only_sees_readable: OnlySeesReadableState,
+    picture: PictureState,
+    plan_admin: PlanAdminState,
+    purchased_issues_with_cancelled: PurchasedIssuesWithCancelledState,
+    purchased_issues_with_cancelled_count: PurchasedIssuesWithCancelledCountState,
+    referrers: ReferrersState,
+    sessions: SessionsState,
+    sessions_limit: SessionsLimitState,
+    updated_at: UpdatedAtState,
+    user_plans: UserPlansState,
+    user_plans_count: UserPlansCountState,
+    uuid: UuidState,
+}
+
+impl<
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    builder::Missing,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `admin` (required): (undocumented)
     #[allow(
-        clippy::too_many_arguments,
-        reason = "one argument per required member of the schema"
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
     )]
-    pub fn new(
-        admin: impl ::std::convert::Into<FlexibleBoolean>,
-        can_be_edited: impl ::std::convert::Into<bool>,
-        created_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-        created_at_date_string: impl ::std::convert::Into<::chrono::naive::NaiveDate>,
-        deleted_at: impl ::std::convert::Into<
+    pub fn admin(
+        self,
+        value: impl Into<FlexibleBoolean>,
+    ) -> UserListItemBuilder<
+        FlexibleBoolean,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: value.into(),
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    builder::Missing,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `can_be_edited` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn can_be_edited(
+        self,
+        value: impl Into<bool>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        bool,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: value.into(),
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    builder::Missing,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `created_at` (required): Creation date.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn created_at(
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        ::chrono::DateTime<::chrono::offset::Utc>,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: value.into(),
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    builder::Missing,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `created_at_date_string` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn created_at_date_string(
+        self,
+        value: impl Into<::chrono::naive::NaiveDate>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        ::chrono::naive::NaiveDate,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: value.into(),
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    builder::Missing,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `deleted_at` (required): Deactivation date, or null.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn deleted_at(
+        self,
+        value: impl Into<
             ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
         >,
-        email: impl ::std::convert::Into<::std::string::String>,
-        id: impl ::std::convert::Into<i64>,
-        impersonate: impl ::std::convert::Into<::std::string::String>,
-        ip_ranges: impl ::std::convert::Into<::std::vec::Vec<::serde_json::Value>>,
-        only_sees_readable: impl ::std::convert::Into<FlexibleBoolean>,
-        picture: impl ::std::convert::Into<::std::string::String>,
-        plan_admin: impl ::std::convert::Into<FlexibleBoolean>,
-        purchased_issues_with_cancelled: impl ::std::convert::Into<
-            ::std::vec::Vec<::serde_json::Value>,
-        >,
-        purchased_issues_with_cancelled_count: impl ::std::convert::Into<i64>,
-        referrers: impl ::std::convert::Into<::std::vec::Vec<::serde_json::Value>>,
-        sessions: impl ::std::convert::Into<::serde_json::Value>,
-        sessions_limit: impl ::std::convert::Into<::std::option::Option<i64>>,
-        updated_at: impl ::std::convert::Into<::chrono::DateTime<::chrono::offset::Utc>>,
-        user_plans: impl ::std::convert::Into<::std::vec::Vec<::serde_json::Value>>,
-        user_plans_count: impl ::std::convert::Into<i64>,
-        uuid: impl ::std::convert::Into<::uuid::Uuid>,
-    ) -> Self {
-        Self {
-            admin: admin.into(),
-            can_be_edited: can_be_edited.into(),
-            created_at: created_at.into(),
-            created_at_date_string: created_at_date_string.into(),
-            deleted_at: deleted_at.into(),
-            email: email.into(),
-            id: id.into(),
-            impersonate: impersonate.into(),
-            ip_ranges: ip_ranges.into(),
-            only_sees_readable: only_sees_readable.into(),
-            picture: picture.into(),
-            plan_admin: plan_admin.into(),
-            purchased_issues_with_cancelled: purchased_issues_with_cancelled.into(),
-            purchased_issues_with_cancelled_count: purchased_issues_with_cancelled_count
-                .into(),
-            referrers: referrers.into(),
-            sessions: sessions.into(),
-            sessions_limit: sessions_limit.into(),
-            updated_at: updated_at.into(),
-            user_plans: user_plans.into(),
-            user_plans_count: user_plans_count.into(),
-            uuid: uuid.into(),
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: value.into(),
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    builder::Missing,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `email` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn email(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        ::std::string::String,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: value.into(),
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    builder::Missing,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `id` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn id(
+        self,
+        value: impl Into<i64>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        i64,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: value.into(),
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    builder::Missing,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `impersonate` (required): Impersonation URL.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn impersonate(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ::std::string::String,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: value.into(),
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    builder::Missing,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `ip_ranges` (required): Shape of the items not documented; the sample sends [].
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn ip_ranges(
+        self,
+        value: impl Into<::std::vec::Vec<::serde_json::Value>>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        ::std::vec::Vec<::serde_json::Value>,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: value.into(),
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    builder::Missing,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `only_sees_readable` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn only_sees_readable(
+        self,
+        value: impl Into<FlexibleBoolean>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        FlexibleBoolean,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: value.into(),
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    builder::Missing,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `picture` (required): Avatar URL.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn picture(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        ::std::string::String,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: value.into(),
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    builder::Missing,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `plan_admin` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn plan_admin(
+        self,
+        value: impl Into<FlexibleBoolean>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        FlexibleBoolean,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: value.into(),
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    builder::Missing,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `purchased_issues_with_cancelled` (required): Shape of the items not documented; the sample sends [].
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn purchased_issues_with_cancelled(
+        self,
+        value: impl Into<::std::vec::Vec<::serde_json::Value>>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        ::std::vec::Vec<::serde_json::Value>,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: value.into(),
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    builder::Missing,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `purchased_issues_with_cancelled_count` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn purchased_issues_with_cancelled_count(
+        self,
+        value: impl Into<i64>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        i64,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: value.into(),
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    builder::Missing,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `referrers` (required): Shape of the items not documented; the sample sends [].
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn referrers(
+        self,
+        value: impl Into<::std::vec::Vec<::serde_json::Value>>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ::std::vec::Vec<::serde_json::Value>,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: value.into(),
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    builder::Missing,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `sessions` (required): Shape not documented; the sample sends null.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn sessions(
+        self,
+        value: impl Into<::serde_json::Value>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        ::serde_json::Value,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: value.into(),
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    builder::Missing,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `sessions_limit` (required): Maximum simultaneous sessions, or null for no limit.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn sessions_limit(
+        self,
+        value: impl Into<::std::option::Option<i64>>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        ::std::option::Option<i64>,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: value.into(),
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    builder::Missing,
+    UserPlansState,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `updated_at` (required): Last update date.
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn updated_at(
+        self,
+        value: impl Into<::chrono::DateTime<::chrono::offset::Utc>>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        ::chrono::DateTime<::chrono::offset::Utc>,
+        UserPlansState,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: value.into(),
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansCountState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    builder::Missing,
+    UserPlansCountState,
+    UuidState,
+> {
+    /// Sets `user_plans` (required): Shape of the items not documented; the sample sends [].
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn user_plans(
+        self,
+        value: impl Into<::std::vec::Vec<::serde_json::Value>>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        ::std::vec::Vec<::serde_json::Value>,
+        UserPlansCountState,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: value.into(),
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UuidState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    builder::Missing,
+    UuidState,
+> {
+    /// Sets `user_plans_count` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn user_plans_count(
+        self,
+        value: impl Into<i64>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        i64,
+        UuidState,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: value.into(),
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+> UserListItemBuilder<
+    AdminState,
+    CanBeEditedState,
+    CreatedAtState,
+    CreatedAtDateStringState,
+    DeletedAtState,
+    EmailState,
+    IdState,
+    ImpersonateState,
+    IpRangesState,
+    OnlySeesReadableState,
+    PictureState,
+    PlanAdminState,
+    PurchasedIssuesWithCancelledState,
+    PurchasedIssuesWithCancelledCountState,
+    ReferrersState,
+    SessionsState,
+    SessionsLimitState,
+    UpdatedAtState,
+    UserPlansState,
+    UserPlansCountState,
+    builder::Missing,
+> {
+    /// Sets `uuid` (required): (undocumented)
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn uuid(
+        self,
+        value: impl Into<::uuid::Uuid>,
+    ) -> UserListItemBuilder<
+        AdminState,
+        CanBeEditedState,
+        CreatedAtState,
+        CreatedAtDateStringState,
+        DeletedAtState,
+        EmailState,
+        IdState,
+        ImpersonateState,
+        IpRangesState,
+        OnlySeesReadableState,
+        PictureState,
+        PlanAdminState,
+        PurchasedIssuesWithCancelledState,
+        PurchasedIssuesWithCancelledCountState,
+        ReferrersState,
+        SessionsState,
+        SessionsLimitState,
+        UpdatedAtState,
+        UserPlansState,
+        UserPlansCountState,
+        ::uuid::Uuid,
+    > {
+        UserListItemBuilder {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: value.into(),
+        }
+    }
+}
+
+#[allow(
+    clippy::type_complexity,
+    reason = "the typestate: one type parameter per required member"
+)]
+impl UserListItemBuilder<
+    FlexibleBoolean,
+    bool,
+    ::chrono::DateTime<::chrono::offset::Utc>,
+    ::chrono::naive::NaiveDate,
+    ::std::option::Option<::chrono::DateTime<::chrono::offset::Utc>>,
+    ::std::string::String,
+    i64,
+    ::std::string::String,
+    ::std::vec::Vec<::serde_json::Value>,
+    FlexibleBoolean,
+    ::std::string::String,
+    FlexibleBoolean,
+    ::std::vec::Vec<::serde_json::Value>,
+    i64,
+    ::std::vec::Vec<::serde_json::Value>,
+    ::serde_json::Value,
+    ::std::option::Option<i64>,
+    ::chrono::DateTime<::chrono::offset::Utc>,
+    ::std::vec::Vec<::serde_json::Value>,
+    i64,
+    ::uuid::Uuid,
+> {
+    /// The struct, every required member set; the optional ones start unset (or at the
+    /// spec's default).
+    pub fn build(self) -> UserListItem {
+        UserListItem {
+            admin: self.admin,
+            can_be_edited: self.can_be_edited,
+            created_at: self.created_at,
+            created_at_date_string: self.created_at_date_string,
+            deleted_at: self.deleted_at,
+            email: self.email,
+            id: self.id,
+            impersonate: self.impersonate,
+            ip_ranges: self.ip_ranges,
+            only_sees_readable: self.only_sees_readable,
+            picture: self.picture,
+            plan_admin: self.plan_admin,
+            purchased_issues_with_cancelled: self.purchased_issues_with_cancelled,
+            purchased_issues_with_cancelled_count: self
+                .purchased_issues_with_cancelled_count,
+            referrers: self.referrers,
+            sessions: self.sessions,
+            sessions_limit: self.sessions_limit,
+            updated_at: self.updated_at,
+            user_plans: self.user_plans,
+            user_plans_count: self.user_plans_count,
+            uuid: self.uuid,
+        }
+    }
+}
+
+impl UserListItem {
+    /// A builder naming each required member (two of them share a type, so a positional `new` could swap them); optional members are set on the built `UserListItem` with its `with_…` setters. There is no positional constructor:
+    ///
+    /// ```compile_fail
+    /// let _ = publica_types::UserListItem::new("text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text", "text");
+    /// ```
+    #[allow(
+        clippy::type_complexity,
+        reason = "the typestate: one type parameter per required member"
+    )]
+    pub fn builder() -> UserListItemBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
+        UserListItemBuilder {
+            admin: builder::Missing,
+            can_be_edited: builder::Missing,
+            created_at: builder::Missing,
+            created_at_date_string: builder::Missing,
+            deleted_at: builder::Missing,
+            email: builder::Missing,
+            id: builder::Missing,
+            impersonate: builder::Missing,
+            ip_ranges: builder::Missing,
+            only_sees_readable: builder::Missing,
+            picture: builder::Missing,
+            plan_admin: builder::Missing,
+            purchased_issues_with_cancelled: builder::Missing,
+            purchased_issues_with_cancelled_count: builder::Missing,
+            referrers: builder::Missing,
+            sessions: builder::Missing,
+            sessions_limit: builder::Missing,
+            updated_at: builder::Missing,
+            user_plans: builder::Missing,
+            user_plans_count: builder::Missing,
+            uuid: builder::Missing,
         }
     }
 }
@@ -1175,30 +4160,6 @@ impl UserReactivatedEnvelope {
 }
 
 impl UserUpdateRequest {
-    /// A `UserUpdateRequest` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `email`: Required.
-    /// - `external_id`: Required. Your platform's identifier for the user.
-    /// - `only_sees_readable`: Required 1 or 0
-    pub fn new(
-        email: impl ::std::convert::Into<::std::string::String>,
-        external_id: impl ::std::convert::Into<::std::string::String>,
-        only_sees_readable: impl ::std::convert::Into<FlexibleBoolean>,
-    ) -> Self {
-        Self {
-            admin: ::std::default::Default::default(),
-            assign_new_plan: ::std::default::Default::default(),
-            email: email.into(),
-            external_id: external_id.into(),
-            new_password: ::std::default::Default::default(),
-            new_plan_custom_valid_to: ::std::default::Default::default(),
-            only_sees_readable: only_sees_readable.into(),
-            plan_admin: ::std::default::Default::default(),
-            sessions_limit: ::std::default::Default::default(),
-            user_plan_name: ::std::default::Default::default(),
-        }
-    }
-
     /// Sets `admin`: 1 or 0
     #[must_use]
     pub fn with_admin(
@@ -1267,41 +4228,128 @@ impl UserUpdateRequest {
     }
 }
 
+/// Builds a [`UserUpdateRequest`] naming each required member, so two of the same type cannot be swapped: `UserUpdateRequest::builder().email(..).external_id(..).only_sees_readable(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct UserUpdateRequestBuilder<EmailState, ExternalIdState, OnlySeesReadableState> {
+    email: EmailState,
+    external_id: ExternalIdState,
+    only_sees_readable: OnlySeesReadableState,
+}
+
+impl<
+    ExternalIdState,
+    OnlySeesReadableState,
+> UserUpdateRequestBuilder<builder::Missing, ExternalIdState, OnlySeesReadableState> {
+    /// Sets `email` (required): Required.
+    pub fn email(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> UserUpdateRequestBuilder<
+        ::std::string::String,
+        ExternalIdState,
+        OnlySeesReadableState,
+    > {
+        UserUpdateRequestBuilder {
+            email: value.into(),
+            external_id: self.external_id,
+            only_sees_readable: self.only_sees_readable,
+        }
+    }
+}
+
+impl<
+    EmailState,
+    OnlySeesReadableState,
+> UserUpdateRequestBuilder<EmailState, builder::Missing, OnlySeesReadableState> {
+    /// Sets `external_id` (required): Required. Your platform's identifier for the user.
+    pub fn external_id(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> UserUpdateRequestBuilder<
+        EmailState,
+        ::std::string::String,
+        OnlySeesReadableState,
+    > {
+        UserUpdateRequestBuilder {
+            email: self.email,
+            external_id: value.into(),
+            only_sees_readable: self.only_sees_readable,
+        }
+    }
+}
+
+impl<
+    EmailState,
+    ExternalIdState,
+> UserUpdateRequestBuilder<EmailState, ExternalIdState, builder::Missing> {
+    /// Sets `only_sees_readable` (required): Required 1 or 0
+    pub fn only_sees_readable(
+        self,
+        value: impl Into<FlexibleBoolean>,
+    ) -> UserUpdateRequestBuilder<EmailState, ExternalIdState, FlexibleBoolean> {
+        UserUpdateRequestBuilder {
+            email: self.email,
+            external_id: self.external_id,
+            only_sees_readable: value.into(),
+        }
+    }
+}
+
+impl UserUpdateRequestBuilder<
+    ::std::string::String,
+    ::std::string::String,
+    FlexibleBoolean,
+> {
+    /// The struct, every required member set; the optional ones start unset (or at the
+    /// spec's default).
+    pub fn build(self) -> UserUpdateRequest {
+        UserUpdateRequest {
+            email: self.email,
+            external_id: self.external_id,
+            only_sees_readable: self.only_sees_readable,
+            admin: ::std::default::Default::default(),
+            assign_new_plan: ::std::default::Default::default(),
+            new_password: ::std::default::Default::default(),
+            new_plan_custom_valid_to: ::std::default::Default::default(),
+            plan_admin: ::std::default::Default::default(),
+            sessions_limit: ::std::default::Default::default(),
+            user_plan_name: ::std::default::Default::default(),
+        }
+    }
+}
+
+impl UserUpdateRequest {
+    /// A builder naming each required member (two of them share a type, so a positional `new` could swap them); optional members are set on the built `UserUpdateRequest` with its `with_…` setters. There is no positional constructor:
+    ///
+    /// ```compile_fail
+    /// let _ = publica_types::UserUpdateRequest::new("text", "text", "text");
+    /// ```
+    pub fn builder() -> UserUpdateRequestBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
+        UserUpdateRequestBuilder {
+            email: builder::Missing,
+            external_id: builder::Missing,
+            only_sees_readable: builder::Missing,
+        }
+    }
+}
+
+/// What the typestate builders (`X::builder()`) share.
+pub mod builder {
+    /// A required member not given to a builder yet: `build()` exists only once no
+    /// member is `Missing`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Missing;
+}
+
 /// Credentials, as the spec's security schemes define them.
 pub mod auth {
-    /// A secret value (password, API key, token). `Debug` never shows it.
-    #[derive(Clone)]
-    pub struct Secret(::std::string::String);
-
-    impl Secret {
-        /// Wraps a secret value.
-        pub fn new(value: impl Into<::std::string::String>) -> Self {
-            Secret(value.into())
-        }
-
-        /// The secret value itself.
-        pub fn expose(&self) -> &str {
-            &self.0
-        }
-    }
-
-    impl ::std::fmt::Debug for Secret {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("Secret(<redacted>)")
-        }
-    }
-
-    impl ::std::convert::From<::std::string::String> for Secret {
-        fn from(value: ::std::string::String) -> Self {
-            Secret(value)
-        }
-    }
-
-    impl ::std::convert::From<&str> for Secret {
-        fn from(value: &str) -> Self {
-            Secret(value.to_owned())
-        }
-    }
+    /// The secret value and the header errors every API's credentials share.
+    pub use ::secret::{AuthError, Secret};
 
     /// The credentials every operation requires, all together.
     #[derive(Clone)]
@@ -1357,41 +4405,10 @@ pub mod auth {
             Ok(Credentials { user_token })
         }
     }
-
-    /// Why request headers do not carry credentials.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub enum AuthError {
-        /// A header the security scheme requires is absent.
-        Missing {
-            /// The header's lower-case name.
-            header: &'static str,
-        },
-        /// A header is present but not in the scheme's form.
-        Malformed {
-            /// The header's lower-case name.
-            header: &'static str,
-            /// What is wrong with it.
-            reason: &'static str,
-        },
-    }
-
-    impl ::std::fmt::Display for AuthError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                AuthError::Missing { header } => {
-                    write!(f, "the `{header}` header is missing")
-                }
-                AuthError::Malformed { header, reason } => {
-                    write!(f, "the `{header}` header is malformed: {reason}")
-                }
-            }
-        }
-    }
-
-    impl ::std::error::Error for AuthError {}
 }
-/** Date-times as the Publica.la Integration API - Users writes them (`x-timestamp-form` in the spec): written with 6 fractional digits and `Z`; read with 0 to 9 fractional digits. Every date-time
-field reads and writes through this module (`#[serde(with = "crate::timestamp")]`).*/
+
+/// Date-times as the Publica.la Integration API - Users writes them (`x-timestamp-form` in the spec): written with 6 fractional digits and `Z`; read with 0 to 9 fractional digits. Every date-time
+/// field reads and writes through this module (`#[serde(with = "crate::timestamp")]`).
 pub mod timestamp {
     /// The API's form.
     pub const FORM: ::timestamp_form::Form = ::timestamp_form::Form::new(

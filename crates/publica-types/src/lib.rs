@@ -12,6 +12,24 @@
 //!   release (13 structs).
 //! - [`schema_types`] reaches each schema type by name; the default-off `schemars` feature
 //!   derives `schemars::JsonSchema` on every schema type.
+//!
+//! # Building a request body
+//!
+//! The shortest line for each request body of the spec. Constrained strings (a
+//! `maxLength`, a `pattern`) take plain text; the client checks the bound before sending and the
+//! server when it reads the request, each error naming the member and the bound. Where two
+//! required members share a type, `X::builder()` names them, so they cannot be swapped.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use publica_types as types;
+//! let request_0 = types::UserCreateRequest::builder().email("user@example.com").external_id("user-id-in-your-platform").build();
+//! let request_1 = types::UserUpdateRequest::builder().email("user@example.com").external_id("user-id-in-your-platform").only_sees_readable(serde_json::from_value::<types::FlexibleBoolean>(serde_json::json!(1))?).build();
+//! # let _ = request_0;
+//! # let _ = request_1;
+//! # Ok(())
+//! # }
+//! ```
 
 #[rustfmt::skip]
 mod generated;

@@ -79,14 +79,14 @@ impl State {
         // external ids, so the sandbox uses the user's id (README: decisions).
         let mut reference = |id: uuid::Uuid, name: &str, created_at: &DateTime<Utc>| {
             users.entry(id).or_insert_with(|| {
-                User::new(
-                    *created_at,
-                    id.to_string(),
-                    id,
-                    name,
-                    UserStatus::Active,
-                    *created_at,
-                )
+                User::builder()
+                    .created_at(*created_at)
+                    .external_id(id.to_string())
+                    .id(id)
+                    .name(name)
+                    .status(UserStatus::Active)
+                    .updated_at(*created_at)
+                    .build()
             });
         };
         for profile in &list.data {
@@ -98,14 +98,14 @@ impl State {
             &disconnected.created_at,
         );
         for profile in &list.data {
-            let account = Account::new(
-                profile.created_at,
-                profile.account.id,
-                AccountStatus::Connected,
-                profile.updated_at,
-                profile.user.clone(),
-                profile.work_platform.clone(),
-            );
+            let account = Account::builder()
+                .created_at(profile.created_at)
+                .id(profile.account.id)
+                .status(AccountStatus::Connected)
+                .updated_at(profile.updated_at)
+                .user(profile.user.clone())
+                .work_platform(profile.work_platform.clone())
+                .build();
             accounts.insert(account.id, account);
         }
         // The disconnect sample shows the account after the call: before it, it was connected.
@@ -315,14 +315,14 @@ impl InsightiqApi for Sandbox {
             ));
         }
         let now = timestamp(chrono::Utc::now());
-        let user = User::new(
-            now,
-            external_id,
-            uuid::Uuid::new_v4(),
-            body.name.clone(),
-            UserStatus::Active,
-            now,
-        );
+        let user = User::builder()
+            .created_at(now)
+            .external_id(external_id)
+            .id(uuid::Uuid::new_v4())
+            .name(body.name.clone())
+            .status(UserStatus::Active)
+            .updated_at(now)
+            .build();
         state
             .user_ids_by_external_id
             .insert(external_id.to_owned(), user.id);

@@ -132,46 +132,49 @@ impl Record {
 
     /// As the create endpoint answers (dates as objects).
     fn created(&self) -> UserCreated {
-        UserCreated::new(
-            self.admin,
-            date_object(&self.created_at),
-            nullable_date_object(self.deleted_at.as_ref()),
-            self.email.clone(),
-            self.id,
-            self.only_sees_readable,
-            self.picture(),
-            self.plan_admin,
-            self.sessions_limit,
-            date_object(&self.updated_at),
-            self.uuid,
-        )
+        UserCreated::builder()
+            .admin(self.admin)
+            .created_at(date_object(&self.created_at))
+            .deleted_at(nullable_date_object(self.deleted_at.as_ref()))
+            .email(self.email.clone())
+            .id(self.id)
+            .only_sees_readable(self.only_sees_readable)
+            .picture(self.picture())
+            .plan_admin(self.plan_admin)
+            .sessions_limit(self.sessions_limit)
+            .updated_at(date_object(&self.updated_at))
+            .uuid(self.uuid)
+            .build()
     }
 
     /// As the list endpoint answers (dates as strings, only_sees_readable as 0/1).
     fn listed(&self) -> UserListItem {
-        UserListItem::new(
-            self.admin,
-            true,
-            self.created_at,
-            self.created_at.date_naive(),
-            self.deleted_at,
-            self.email.clone(),
-            self.id,
-            format!("https://example.publica.la/impersonate/take/{}", self.id),
-            Vec::new(),
-            flag_integer(self.only_sees_readable),
-            self.picture(),
-            self.plan_admin,
-            Vec::new(),
-            0,
-            Vec::new(),
-            Value::Null,
-            self.sessions_limit,
-            self.updated_at,
-            Vec::new(),
-            0,
-            self.uuid,
-        )
+        UserListItem::builder()
+            .admin(self.admin)
+            .can_be_edited(true)
+            .created_at(self.created_at)
+            .created_at_date_string(self.created_at.date_naive())
+            .deleted_at(self.deleted_at)
+            .email(self.email.clone())
+            .id(self.id)
+            .impersonate(format!(
+                "https://example.publica.la/impersonate/take/{}",
+                self.id
+            ))
+            .ip_ranges(Vec::new())
+            .only_sees_readable(flag_integer(self.only_sees_readable))
+            .picture(self.picture())
+            .plan_admin(self.plan_admin)
+            .purchased_issues_with_cancelled(Vec::new())
+            .purchased_issues_with_cancelled_count(0)
+            .referrers(Vec::new())
+            .sessions(Value::Null)
+            .sessions_limit(self.sessions_limit)
+            .updated_at(self.updated_at)
+            .user_plans(Vec::new())
+            .user_plans_count(0)
+            .uuid(self.uuid)
+            .build()
     }
 }
 

@@ -16,6 +16,7 @@ use std::sync::OnceLock;
 
 mod body;
 mod handler;
+mod routing;
 
 pub use axum;
 use axum::body::Body;
@@ -26,6 +27,7 @@ pub use body::{
 };
 use futures_util::FutureExt;
 pub use handler::{handle, Endpoint, Input, Reply};
+pub use routing::{method_not_allowed, not_found};
 pub use serde_json;
 use serde_json::{Map, Value};
 

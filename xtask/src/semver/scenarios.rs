@@ -62,7 +62,10 @@ pub(super) fn scenarios() -> Vec<Scenario> {
             semver_checks_major: false,
         },
         Scenario {
-            name: "request property added (optional)",
+            // `UserCreateRequest` has two required strings, so it is built with the typestate
+            // `builder()`: the new member is a `with_locale` setter on the built struct and a
+            // default in `build()`, not a builder type parameter, hence minor.
+            name: "request property added (optional; struct built with builder())",
             api: "publica",
             edit: |doc| {
                 let properties = "/components/schemas/UserCreateRequest/properties";
@@ -72,7 +75,8 @@ pub(super) fn scenarios() -> Vec<Scenario> {
             semver_checks_major: false,
         },
         Scenario {
-            name: "request property added (required)",
+            // A new required member is a new type parameter of the builder: major.
+            name: "request property added (required; a builder type parameter)",
             api: "publica",
             edit: |doc| {
                 let properties = "/components/schemas/UserCreateRequest/properties";

@@ -10,6 +10,7 @@
 mod allows;
 mod enums;
 mod guard;
+mod plain_newtypes;
 mod progenitor_run;
 mod schemars;
 mod serde_attrs;
@@ -36,6 +37,8 @@ pub struct Adapted {
     /// Schema types by Rust name, in progenitor's order.
     pub type_names: Vec<String>,
     pub open_enums: Vec<String>,
+    /// The constrained string newtypes, built from plain text (`plain_newtypes.rs`).
+    pub plain_newtypes: std::collections::BTreeSet<String>,
     /// The record structs, with their required and optional members.
     pub shapes: Vec<Shape>,
     /// The positional client method of each operation, by operationId.
@@ -96,6 +99,7 @@ pub fn adapt(spec: &Spec, timestamps: Option<&Timestamps>) -> Result<Adapted, Co
         None => Vec::new(),
     };
     let shapes = shapes::with_final_types(shapes, &types);
+    let plain_newtypes = plain_newtypes::plain_from_text(&mut types);
     schemars::derive_json_schema(&mut types);
     let type_names = types
         .iter()
@@ -123,6 +127,7 @@ pub fn adapt(spec: &Spec, timestamps: Option<&Timestamps>) -> Result<Adapted, Co
         code: ProgenitorCode { types, client },
         type_names,
         open_enums,
+        plain_newtypes,
         shapes,
         methods,
         instants,

@@ -15,39 +15,59 @@ pub fn needed(model: &ApiModel) -> bool {
     })
 }
 
-/// `bounds::Bound { .. }` for `constraints`; the pattern only when the client checks it
-/// (`with_pattern`: a text argument, not a type that already enforces it).
+/// The `Bound` of `constraints` through `client_runtime`'s const constructors
+/// (`Bound::between(1.0, 100.0)`, `Bound::max_length(100).and(Bound::pattern(".."))`); the
+/// pattern only when the client checks it (`with_pattern`).
 pub fn literal(constraints: &Constraints, with_pattern: bool) -> TokenStream {
-    let f = |v: Option<f64>| match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
+    let number = |v: f64| -> TokenStream {
+        format!("{v:?}")
+            .parse()
+            .expect("a finite f64 prints as a literal")
     };
-    let u = |v: Option<u64>| match v {
-        Some(v) => quote!(::std::option::Option::Some(#v)),
-        None => quote!(::std::option::Option::None),
-    };
-    let (minimum, maximum) = (f(constraints.minimum), f(constraints.maximum));
-    let (min_length, max_length) = (u(constraints.min_length), u(constraints.max_length));
-    let (min_items, max_items) = (u(constraints.min_items), u(constraints.max_items));
-    let (exclusive_minimum, exclusive_maximum) =
-        (constraints.exclusive_minimum, constraints.exclusive_maximum);
-    let pattern = match constraints.pattern.as_ref().filter(|_| with_pattern) {
-        Some(p) => quote!(::std::option::Option::Some(#p)),
-        None => quote!(::std::option::Option::None),
-    };
-    quote! {
-        crate::bounds::Bound {
-            minimum: #minimum,
-            exclusive_minimum: #exclusive_minimum,
-            maximum: #maximum,
-            exclusive_maximum: #exclusive_maximum,
-            min_length: #min_length,
-            max_length: #max_length,
-            pattern: #pattern,
-            min_items: #min_items,
-            max_items: #max_items,
+    let c = constraints;
+    let mut parts: Vec<TokenStream> = Vec::new();
+    match (c.minimum, c.maximum) {
+        (Some(min), Some(max)) if !c.exclusive_minimum && !c.exclusive_maximum => {
+            let (min, max) = (number(min), number(max));
+            parts.push(quote!(Bound::between(#min, #max)));
+        }
+        (min, max) => {
+            if let Some(min) = min {
+                let min = number(min);
+                parts.push(if c.exclusive_minimum {
+                    quote!(Bound::greater_than(#min))
+                } else {
+                    quote!(Bound::at_least(#min))
+                });
+            }
+            if let Some(max) = max {
+                let max = number(max);
+                parts.push(if c.exclusive_maximum {
+                    quote!(Bound::less_than(#max))
+                } else {
+                    quote!(Bound::at_most(#max))
+                });
+            }
         }
     }
+    let counts = [
+        (c.min_length, quote!(min_length)),
+        (c.max_length, quote!(max_length)),
+        (c.min_items, quote!(min_items)),
+        (c.max_items, quote!(max_items)),
+    ];
+    for (value, constructor) in counts {
+        if let Some(value) = value {
+            let value = proc_macro2::Literal::u64_unsuffixed(value);
+            parts.push(quote!(Bound::#constructor(#value)));
+        }
+    }
+    if let Some(pattern) = c.pattern.as_ref().filter(|_| with_pattern) {
+        parts.push(quote!(Bound::pattern(#pattern)));
+    }
+    let mut parts = parts.into_iter();
+    let first = parts.next().unwrap_or_else(|| quote!(Bound::NONE));
+    quote!(#first #(.and(#parts))*)
 }
 
 /// `pub use client_runtime::bounds;` (nothing when no operation has a bound).

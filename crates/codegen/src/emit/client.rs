@@ -26,6 +26,10 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
             #use_types
             pub use progenitor_client::{ByteStream, Error, ResponseValue};
 
+            use std::fmt;
+            use std::sync::Arc;
+            use std::time::Duration;
+
             /// progenitor's positional client: one method per operation, every parameter an
             /// argument. Private: [`Client`]'s request builders check the values and call it.
             mod positional {
@@ -119,7 +123,7 @@ fn environments(model: &ApiModel) -> TokenStream {
             #[doc = #doc]
             ///
             #(#[doc = #docs])*
-            pub fn #function(#(#params),*) -> ::std::string::String {
+            pub fn #function(#(#params),*) -> String {
                 #url.to_owned() #(#replaces)*
             }
 
@@ -139,8 +143,8 @@ fn public_client(model: &ApiModel) -> TokenStream {
     );
     let api = &model.api;
     let request_id_header = match &model.request_id_header {
-        Some(name) => quote!(::std::option::Option::Some(#name)),
-        None => quote!(::std::option::Option::None),
+        Some(name) => quote!(Some(#name)),
+        None => quote!(None),
     };
     let user_agent = format!("{}/{}", model.names.client_crate, model.version);
     let builder_doc = format!(
@@ -177,8 +181,8 @@ fn public_client(model: &ApiModel) -> TokenStream {
             /// [`Client::builder`] returns that as an error instead.
             pub fn new(base_url: &str) -> Self {
                 match Self::builder(base_url).build() {
-                    ::std::result::Result::Ok(client) => client,
-                    ::std::result::Result::Err(error) => panic!("{error}"),
+                    Ok(client) => client,
+                    Err(error) => panic!("{error}"),
                 }
             }
 
@@ -194,7 +198,7 @@ fn public_client(model: &ApiModel) -> TokenStream {
             pub fn builder(base_url: &str) -> ClientBuilder {
                 ClientBuilder {
                     base_url: base_url.to_owned(),
-                    credentials: ::std::option::Option::None,
+                    credentials: None,
                     options: client_runtime::ClientOptions::default().user_agent(#user_agent),
                 }
             }
@@ -214,13 +218,13 @@ fn public_client(model: &ApiModel) -> TokenStream {
         #[derive(Clone)]
         #[must_use = "a builder does nothing until `.build()`"]
         pub struct ClientBuilder {
-            base_url: ::std::string::String,
-            credentials: ::std::option::Option<types::auth::Credentials>,
+            base_url: String,
+            credentials: Option<types::auth::Credentials>,
             options: client_runtime::ClientOptions,
         }
 
-        impl ::std::fmt::Debug for ClientBuilder {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        impl fmt::Debug for ClientBuilder {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.debug_struct("ClientBuilder")
                     .field("base_url", &self.base_url)
                     .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
@@ -233,18 +237,18 @@ fn public_client(model: &ApiModel) -> TokenStream {
             /// The credentials sent with every request (their headers are marked sensitive, so
             /// they never appear in `Debug` output or logs).
             pub fn credentials(mut self, credentials: &types::auth::Credentials) -> Self {
-                self.credentials = ::std::option::Option::Some(credentials.clone());
+                self.credentials = Some(credentials.clone());
                 self
             }
 
             /// The longest one attempt may take, from connecting to the end of the response.
-            pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            pub fn timeout(mut self, timeout: Duration) -> Self {
                 self.options = self.options.timeout(timeout);
                 self
             }
 
             /// The longest connecting may take.
-            pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+            pub fn connect_timeout(mut self, timeout: Duration) -> Self {
                 self.options = self.options.connect_timeout(timeout);
                 self
             }
@@ -256,23 +260,23 @@ fn public_client(model: &ApiModel) -> TokenStream {
             }
 
             /// The `User-Agent` header of every request.
-            pub fn user_agent(mut self, user_agent: impl ::std::convert::Into<::std::string::String>) -> Self {
+            pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
                 self.options = self.options.user_agent(user_agent);
                 self
             }
 
             /// How the client waits between attempts (a test passes one that records the waits
             /// instead of sleeping).
-            pub fn sleep(mut self, sleep: ::std::sync::Arc<dyn Sleep>) -> Self {
+            pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
                 self.options = self.options.sleep(sleep);
                 self
             }
 
             /// The client, or why it cannot be built (a credential that is no header value, the
             /// TLS backend).
-            pub fn build(self) -> ::std::result::Result<Client, ClientSetupError> {
+            pub fn build(self) -> Result<Client, ClientSetupError> {
                 let mut headers = reqwest::header::HeaderMap::new();
-                if let ::std::option::Option::Some(credentials) = &self.credentials {
+                if let Some(credentials) = &self.credentials {
                     for (name, value) in credentials.to_headers() {
                         let mut value = reqwest::header::HeaderValue::from_str(value.expose())
                             .map_err(|_| ClientSetupError::InvalidHeader { header: name })?;
@@ -282,7 +286,7 @@ fn public_client(model: &ApiModel) -> TokenStream {
                 }
                 let http = self.options.http_client(headers).map_err(ClientSetupError::Build)?;
                 let runtime = self.options.runtime(#api, #request_id_header);
-                ::std::result::Result::Ok(Client {
+                Ok(Client {
                     inner: positional::Client::new_with_client(&self.base_url, http, runtime),
                 })
             }
@@ -305,8 +309,8 @@ fn credentials_constructor() -> TokenStream {
             Build(reqwest::Error),
         }
 
-        impl ::std::fmt::Display for ClientSetupError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        impl fmt::Display for ClientSetupError {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match self {
                     ClientSetupError::InvalidHeader { header } => {
                         write!(f, "the credentials cannot be sent in the `{header}` header")
@@ -325,7 +329,7 @@ fn credentials_constructor() -> TokenStream {
             pub fn with_credentials(
                 base_url: &str,
                 credentials: &types::auth::Credentials,
-            ) -> ::std::result::Result<Self, ClientSetupError> {
+            ) -> Result<Self, ClientSetupError> {
                 Self::builder(base_url).credentials(credentials).build()
             }
         }
@@ -353,24 +357,24 @@ fn response_headers_trait(model: &ApiModel) -> TokenStream {
         /// deserialize) has no headers: the methods return `None` for it.
         pub trait ResponseHeaders {
             /// A response header by lower-case name, if the response carried it as text.
-            fn documented_header(&self, name: &str) -> ::std::option::Option<&str>;
+            fn documented_header(&self, name: &str) -> Option<&str>;
 
             #(
                 #[doc = #docs]
-                fn #methods(&self) -> ::std::option::Option<&str> {
+                fn #methods(&self) -> Option<&str> {
                     self.documented_header(#names)
                 }
             )*
         }
 
         impl<T> ResponseHeaders for ResponseValue<T> {
-            fn documented_header(&self, name: &str) -> ::std::option::Option<&str> {
+            fn documented_header(&self, name: &str) -> Option<&str> {
                 self.headers().get(name).and_then(|v| v.to_str().ok())
             }
         }
 
         impl<E> ResponseHeaders for Error<E> {
-            fn documented_header(&self, name: &str) -> ::std::option::Option<&str> {
+            fn documented_header(&self, name: &str) -> Option<&str> {
                 let headers = match self {
                     Error::ErrorResponse(response) => response.headers(),
                     Error::UnexpectedResponse(response) => response.headers(),
@@ -408,7 +412,8 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
             "the spec has no operation for the crate's doc example",
         )
     })?;
-    let operation_docs::Call { setup, call } = operation_docs::call(op);
+    let body_line = super::constructors::shortest_line(model, op);
+    let operation_docs::Call { setup, call } = operation_docs::call(op, body_line.as_deref());
     let label = op.summary.clone().unwrap_or_else(|| op.id.clone());
     let stream = model
         .operations
@@ -441,13 +446,34 @@ fn docs(model: &ApiModel) -> Result<String, CodegenError> {
         "```no_run\n# async fn example() -> Result<(), Box<dyn std::error::Error>> {{\nuse std::time::Duration;\n\nuse {krate}::{{types::{{self, auth::Credentials}}, Client, RetryPolicy, {base_import}{header_import}}};\n\nlet credentials = Credentials::new({args});\nlet client = Client::builder({base_url})\n    .credentials(&credentials)\n    .timeout(Duration::from_secs(10))\n    .retry(RetryPolicy::standard().max_attempts(5))\n    .user_agent(\"my-service/1.0\")\n    .build()?;\n{setup}// {label}\nlet response = client.{call}.send().await?;\n{header_line}let body = response.into_inner();\n# let _ = body;\n{stream}# Ok(())\n# }}\n```",
         args = model.credentials_placeholders(),
     );
+    let required_body = required_body_example(model, &krate);
     Ok(format!(
-        "HTTP client for the {title}, generated from `spec/{api}.yaml`.\n\nOne method per operation on [`Client`]; it takes the required path and query parameters and\nreturns a request builder ([`operations`]) with a setter per optional parameter and\n`.body(...)`. `.send().await` checks every value against the spec's bounds (a value out of\nbounds is refused before any request, naming the parameter and the bound) and sends it; paged\nlists also have `.stream()`. The request and response types are in [`types`] (the `{types}`\ncrate, shared with `{server}`): `#[non_exhaustive]` structs built with `X::new(required…)`\nand `with_…` setters.\n\nEvery call goes through [`client_runtime`]'s runtime: the retry policy ([`RetryPolicy::standard`]\nby default: three attempts, exponential backoff with jitter, `Retry-After` honoured up to 20 s;\nconnect errors and 429 retried for every method, 5xx and timeouts only for GET, HEAD, PUT and\nDELETE unless the policy opts in), the timeouts and user agent of [`Client::builder`], and one\n`tracing` span per call named `operation` (fields `api`, `operation_id`, `method`, `path`,\n`status`, `latency_ms`, `attempts`, `request_id`).\n\n{example}",
+        "HTTP client for the {title}, generated from `spec/{api}.yaml`.\n\nOne method per operation on [`Client`]; it takes the required path and query parameters and\nreturns a request builder ([`operations`]) with a setter per optional parameter and\n`.body(...)`. `.send().await` checks every value against the spec's bounds (a value out of\nbounds is refused before any request, naming the parameter and the bound) and sends it; paged\nlists also have `.stream()`. The request and response types are in [`types`] (the `{types}`\ncrate, shared with `{server}`): `#[non_exhaustive]` structs built with `X::new(required…)`\nand `with_…` setters.\n\nEvery call goes through [`client_runtime`]'s runtime: the retry policy ([`RetryPolicy::standard`]\nby default: three attempts, exponential backoff with jitter, `Retry-After` honoured up to 20 s;\nconnect errors and 429 retried for every method, 5xx and timeouts only for GET, HEAD, PUT and\nDELETE unless the policy opts in), the timeouts and user agent of [`Client::builder`], and one\n`tracing` span per call named `operation` (fields `api`, `operation_id`, `method`, `path`,\n`status`, `latency_ms`, `attempts`, `request_id`).\n\n{example}{required_body}",
         title = model.title,
         api = model.api,
         types = model.names.types_crate,
         server = model.names.server_crate,
     ))
+}
+
+/// The section showing that a required body is an argument: the call with it compiles, the
+/// call without it does not (a `compile_fail` doctest, independent of rustc's message text).
+fn required_body_example(model: &ApiModel, krate: &str) -> String {
+    let Some(op) = model.operations.iter().find(|op| {
+        op.body.as_ref().is_some_and(|b| b.required)
+            && op.parameters.iter().all(|p| p.client_arg.optional)
+    }) else {
+        return String::new();
+    };
+    let body = op.body.as_ref().expect("found with a body");
+    let ty = quote::ToTokens::to_token_stream(&body.owned_type)
+        .to_string()
+        .replace(' ', "");
+    let id = &op.id;
+    let ty = ty.strip_prefix("types::").unwrap_or(&ty);
+    format!(
+        "\n\n# Required inputs are arguments\n\nA required body is the last argument of its operation method, like a required path or\nquery parameter:\n\n```no_run\n# async fn example(client: &{krate}::Client, body: {krate}::types::{ty}) -> Result<(), Box<dyn std::error::Error>> {{\nlet response = client.{id}(body).send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```\n\nso leaving it out does not compile:\n\n```compile_fail\n# async fn example(client: &{krate}::Client) -> Result<(), Box<dyn std::error::Error>> {{\nlet response = client.{id}().send().await?;\n# let _ = response;\n# Ok(())\n# }}\n```"
+    )
 }
 
 /// The first operation without a body whose required parameters take literals, else the

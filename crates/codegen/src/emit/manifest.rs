@@ -20,7 +20,8 @@ pub fn manifest(model: &ApiModel, kind: CrateKind, dir: &Path, runtime_dir: &Pat
             &names.types_crate,
             format!("Types of the {title} (generated from spec/{api}.yaml)"),
             format!(
-                "base64 = \"0.22\"\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{}{}",
+                "base64 = \"0.22\"\nsecret = {{ path = \"{}\" }}\nserde = {{ version = \"1\", features = [\"derive\"] }}\nserde_json = \"1\"\n{}{}",
+                render::relative_path(dir, &runtime_dir.with_file_name("secret")).display(),
                 external(model.dependencies.types),
                 timestamp_form(model.dependencies.types, dir, runtime_dir),
             ),

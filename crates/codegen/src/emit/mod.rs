@@ -20,6 +20,7 @@ mod server;
 mod streams;
 mod timestamps;
 mod types_crate;
+mod typestate;
 
 use std::path::Path;
 

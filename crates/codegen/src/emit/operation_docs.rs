@@ -6,7 +6,7 @@ use serde_json::Value;
 use crate::model::{ArgValue, Constraints, Operation, Parameter};
 
 /// The doc text of `Client::<operation>`.
-pub fn method_doc(op: &Operation, krate: &str) -> String {
+pub fn method_doc(op: &Operation, krate: &str, body_line: Option<&str>) -> String {
     let mut doc = op.doc();
     let builder = super::operations::builder_ident(op);
     doc.push_str(&format!(
@@ -32,16 +32,19 @@ pub fn method_doc(op: &Operation, krate: &str) -> String {
                 .to_string()
                 .replace(' ', "");
             doc.push_str(&format!(
-                "\n- body ({}, `.body(...)`): `{ty}`.",
+                "\n- `body` ({}): `{ty}`.",
                 if body.required {
-                    "required"
+                    "required, the last argument of this method"
                 } else {
-                    "optional"
+                    "optional, `.body(...)`"
                 }
             ));
         }
     }
-    doc.push_str(&format!("\n\n# Example\n\n{}", example(op, krate)));
+    doc.push_str(&format!(
+        "\n\n# Example\n\n{}",
+        example(op, krate, body_line)
+    ));
     doc
 }
 
@@ -121,7 +124,9 @@ pub struct Call {
     pub call: String,
 }
 
-pub fn call(op: &Operation) -> Call {
+/// `body_line` builds the body in code (the types' shortest constructor line); without one the
+/// body comes from the spec's example through serde.
+pub fn call(op: &Operation, body_line: Option<&str>) -> Call {
     let mut args = Vec::new();
     let mut setters = String::new();
     let mut shown = 0;
@@ -144,10 +149,17 @@ pub fn call(op: &Operation) -> Call {
             .example
             .clone()
             .unwrap_or(Value::Object(Default::default()));
-        setup = format!(
-            "// The body, here from the spec's example; `{ty}::new(...)` builds one in code.\nlet body: {ty} = serde_json::from_value(serde_json::json!({example}))?;\n"
-        );
-        setters.push_str(".body(body)");
+        setup = match body_line {
+            Some(line) => format!("let body = {line};\n"),
+            None => format!(
+                "// The body, here from the spec's example.\nlet body: {ty} = serde_json::from_value(serde_json::json!({example}))?;\n"
+            ),
+        };
+        if body.required {
+            args.push("body".to_owned());
+        } else {
+            setters.push_str(".body(body)");
+        }
     }
     Call {
         setup,
@@ -194,8 +206,8 @@ fn integer(param: &Parameter) -> Option<i64> {
 }
 
 /// The `no_run` example of one operation.
-fn example(op: &Operation, krate: &str) -> String {
-    let Call { setup, call } = call(op);
+fn example(op: &Operation, krate: &str, body_line: Option<&str>) -> String {
+    let Call { setup, call } = call(op, body_line);
     let types = if op.body.is_some() {
         format!("use {krate}::types;\n")
     } else {

@@ -39,10 +39,23 @@ pub fn operations(model: &ApiModel) -> Result<TokenStream, CodegenError> {
                 ),
             ));
         }
-        let (method, builder) = operation(op, &krate);
+        let body_line = super::constructors::shortest_line(model, op);
+        let (method, builder) = operation(op, &krate, body_line.as_deref());
         methods.push(method);
         builders.push(builder);
     }
+    // Only where some `send()` checks a bound (a bounded parameter may be a type that holds it).
+    let checks_bounds = model.operations.iter().any(|op| {
+        op.parameters.iter().any(|p| p.client_check().is_some())
+            || op.body.as_ref().is_some_and(|b| !b.bounds.is_empty())
+    });
+    let bounds_use = if checks_bounds {
+        quote!(
+            use crate::bounds::{self, Bound};
+        )
+    } else {
+        TokenStream::new()
+    };
     Ok(quote! {
         impl Client {
             #(#methods)*
@@ -52,6 +65,7 @@ pub fn operations(model: &ApiModel) -> Result<TokenStream, CodegenError> {
         /// name, sent with `.send()`.
         pub mod operations {
             use crate::{types, Client, Error, ResponseValue};
+            #bounds_use
 
             #(#builders)*
         }
@@ -73,17 +87,9 @@ pub(super) fn held(param: &Parameter) -> Held<'_> {
     let inner = option_inner(&param.client_type).unwrap_or_else(|| param.client_type.clone());
     let owned_inner = option_inner(&param.owned_type).unwrap_or_else(|| param.owned_type.clone());
     let (stored, argument, converts) = match param.client_arg.value {
-        ArgValue::Str => (
-            quote!(::std::string::String),
-            quote!(impl ::std::convert::Into<::std::string::String>),
-            true,
-        ),
+        ArgValue::Str => (quote!(String), quote!(impl Into<String>), true),
         ArgValue::Integer(IntegerRepr::NonZeroU64) => (quote!(u64), quote!(u64), false),
-        ArgValue::TypesValue => (
-            quote!(#owned_inner),
-            quote!(impl ::std::convert::Into<#owned_inner>),
-            true,
-        ),
+        ArgValue::TypesValue => (quote!(#owned_inner), quote!(impl Into<#owned_inner>), true),
         _ if param.client_arg.by_reference => (quote!(#owned_inner), quote!(#owned_inner), false),
         _ => (quote!(#inner), quote!(#inner), false),
     };
@@ -99,7 +105,7 @@ pub(super) fn builder_ident(op: &Operation) -> syn::Ident {
     format_ident!("{}", op.id.to_upper_camel_case())
 }
 
-fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
+fn operation(op: &Operation, krate: &str, body_line: Option<&str>) -> (TokenStream, TokenStream) {
     let name = format_ident!("{}", op.id);
     let builder = builder_ident(op);
     let id = &op.id;
@@ -116,24 +122,37 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
         .collect();
 
     // The Client method.
-    let args = required.iter().map(|h| {
-        let ident = &h.param.ident;
-        let ty = &h.argument;
-        quote!(#ident: #ty)
-    });
+    let required_body = op.body.as_ref().filter(|b| b.required);
+    let mut args: Vec<TokenStream> = required
+        .iter()
+        .map(|h| {
+            let ident = &h.param.ident;
+            let ty = &h.argument;
+            quote!(#ident: #ty)
+        })
+        .collect();
+    if let Some(body) = required_body {
+        let ty = &body.owned_type;
+        args.push(quote!(body: #ty));
+    }
     let inits = held.iter().map(|h| {
         let ident = &h.param.ident;
         match (h.param.client_arg.optional, h.converts) {
-            (true, _) => quote!(#ident: ::std::option::Option::None),
+            (true, _) => quote!(#ident: None),
             (false, true) => quote!(#ident: #ident.into()),
             (false, false) => quote!(#ident),
         }
     });
-    let body_init = op
-        .body
-        .as_ref()
-        .map(|_| quote!(body: ::std::option::Option::None,));
-    let method_doc = super::operation_docs::method_doc(op, krate);
+    // A required body is an argument (leaving it out is a compile error); an optional one a
+    // setter.
+    let body_init = op.body.as_ref().map(|b| {
+        if b.required {
+            quote!(body,)
+        } else {
+            quote!(body: None,)
+        }
+    });
+    let method_doc = super::operation_docs::method_doc(op, krate, body_line);
     let method = quote! {
         #[doc = #method_doc]
         pub fn #name(&self, #(#args),*) -> operations::#builder<'_> {
@@ -150,14 +169,18 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
         let ident = &h.param.ident;
         let stored = &h.stored;
         if h.param.client_arg.optional {
-            quote!(pub(crate) #ident: ::std::option::Option<#stored>,)
+            quote!(pub(crate) #ident: Option<#stored>,)
         } else {
             quote!(pub(crate) #ident: #stored,)
         }
     });
     let body_field = op.body.as_ref().map(|b| {
         let ty = &b.owned_type;
-        quote!(pub(crate) body: ::std::option::Option<#ty>,)
+        if b.required {
+            quote!(pub(crate) body: #ty,)
+        } else {
+            quote!(pub(crate) body: Option<#ty>,)
+        }
     });
     let setters = optional.iter().map(|h| {
         let ident = &h.param.ident;
@@ -171,25 +194,17 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
         quote! {
             #[doc = #doc]
             pub fn #ident(mut self, value: #ty) -> Self {
-                self.#ident = ::std::option::Option::Some(#value);
+                self.#ident = Some(#value);
                 self
             }
         }
     });
-    let body_setter = op.body.as_ref().map(|b| {
+    let body_setter = op.body.as_ref().filter(|b| !b.required).map(|b| {
         let ty = &b.owned_type;
-        let doc = format!(
-            "The request body{}.",
-            if b.required {
-                " (required: `send()` refuses to go without it)"
-            } else {
-                ""
-            }
-        );
         quote! {
-            #[doc = #doc]
+            /// The request body (optional: without it the request sends the type's default).
             pub fn body(mut self, value: #ty) -> Self {
-                self.body = ::std::option::Option::Some(value);
+                self.body = Some(value);
                 self
             }
         }
@@ -215,10 +230,9 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
         }
     }
     let body_check = op.body.as_ref().map(|b| {
-        let missing = format!("`{id}`: the request body is required: set it with `.body(...)`");
         let take = if b.required {
             quote! {
-                let body = self.body.ok_or_else(|| Error::InvalidRequest(#missing.to_owned()))?;
+                let body = self.body;
             }
         } else {
             quote! {
@@ -230,15 +244,14 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
         } else {
             let entries = b.bounds.iter().map(|bound| {
                 let path = &bound.path;
-                // The model leaves body patterns to the types crate's own checks.
-                let literal = bounds::literal(&bound.constraints, false);
+                let literal = bounds::literal(&bound.constraints, true);
                 quote!((&[#(#path),*], #literal))
             });
             let unserializable = format!("`{id}`: the request body cannot be serialized: {{e}}");
             quote! {
                 let json = ::serde_json::to_value(&body)
                     .map_err(|e| Error::InvalidRequest(format!(#unserializable)))?;
-                crate::bounds::check_body(#id, &json, &[#(#entries),*]).map_err(Error::InvalidRequest)?;
+                bounds::check_body(#id, &json, &[#(#entries),*]).map_err(Error::InvalidRequest)?;
             }
         };
         quote!(#take #bounded)
@@ -271,7 +284,7 @@ fn operation(op: &Operation, krate: &str) -> (TokenStream, TokenStream) {
 
             /// Checks every value against the spec's bounds (an error names the parameter or
             /// body member and the bound; nothing is sent then), and sends the request.
-            pub async fn send(self) -> ::std::result::Result<ResponseValue<#success>, Error<#error>> {
+            pub async fn send(self) -> Result<ResponseValue<#success>, Error<#error>> {
                 #(#checks)*
                 #body_check
                 self.client.inner.#name(#(#call_args),*).await
@@ -292,18 +305,24 @@ fn check(op: &Operation, h: &Held) -> TokenStream {
     let test = match p.client_check() {
         Some(ClientCheck::Number(constraints)) => {
             let literal = bounds::literal(&constraints, false);
-            quote!(crate::bounds::check_number(#id, #what, crate::bounds::AsNumber::as_number(value), &#literal).map_err(Error::InvalidRequest)?;)
+            quote!(bounds::check_number(#id, #what, bounds::AsNumber::as_number(value), &#literal).map_err(Error::InvalidRequest)?;)
         }
         Some(ClientCheck::Text(constraints)) => {
             let literal = bounds::literal(&constraints, true);
-            quote!(crate::bounds::check_text(#id, #what, value, &#literal).map_err(Error::InvalidRequest)?;)
+            // A types-crate newtype (a constrained string) is text through `Deref`.
+            let text = if p.client_arg.value == ArgValue::TypesValue {
+                quote!(value.as_str())
+            } else {
+                quote!(value)
+            };
+            quote!(bounds::check_text(#id, #what, #text, &#literal).map_err(Error::InvalidRequest)?;)
         }
         None => TokenStream::new(),
     };
     let mut out = if test.is_empty() {
         TokenStream::new()
     } else if p.client_arg.optional {
-        quote!(if let ::std::option::Option::Some(value) = &self.#ident { #test })
+        quote!(if let Some(value) = &self.#ident { #test })
     } else {
         quote!({ let value = &self.#ident; #test })
     };
@@ -313,8 +332,8 @@ fn check(op: &Operation, h: &Held) -> TokenStream {
         out.extend(if p.client_arg.optional {
             quote! {
                 let #ident = match self.#ident {
-                    ::std::option::Option::Some(value) => ::std::option::Option::Some(::std::num::NonZeroU64::new(value) #refuse),
-                    ::std::option::Option::None => ::std::option::Option::None,
+                    Some(value) => Some(::std::num::NonZeroU64::new(value) #refuse),
+                    None => None,
                 };
             }
         } else {

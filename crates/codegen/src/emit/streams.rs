@@ -26,12 +26,12 @@ pub fn stream(op: &Operation, paging: &Pagination, held: &[Held]) -> TokenStream
                         "`{id}`: offset {{offset}} does not fit the `{}` parameter",
                         paging.offset
                     );
-                    quote!(::std::convert::TryInto::try_into(offset)
+                    quote!(TryInto::try_into(offset)
                         .map_err(|_| Error::InvalidRequest(format!(#message)))?)
                 }
             };
             if h.param.client_arg.optional {
-                quote!(request.#ident = ::std::option::Option::Some(#value);)
+                quote!(request.#ident = Some(#value);)
             } else {
                 quote!(request.#ident = #value;)
             }
@@ -63,13 +63,13 @@ pub fn stream(op: &Operation, paging: &Pagination, held: &[Held]) -> TokenStream
                             TokenStream::new()
                         }
                         _ => {
-                            quote!(.and_then(|l| ::std::convert::TryInto::<u64>::try_into(l).ok()))
+                            quote!(.and_then(|l| TryInto::<u64>::try_into(l).ok()))
                         }
                     };
                     if h.param.client_arg.optional {
                         quote!(self.#ident #as_u64 .unwrap_or(#default))
                     } else {
-                        quote!(::std::option::Option::Some(self.#ident) #as_u64 .unwrap_or(#default))
+                        quote!(Some(self.#ident) #as_u64 .unwrap_or(#default))
                     }
                 }
                 None => quote!(#default),
@@ -93,23 +93,23 @@ pub fn stream(op: &Operation, paging: &Pagination, held: &[Held]) -> TokenStream
         ///
         /// Each page is checked and sent as `send()` does; the stream ends after the first
         /// error, which it yields.
-        pub fn stream(self) -> impl ::futures_core::Stream<Item = ::std::result::Result<types::#item_type, #error_type>> + Unpin + 'a {
+        pub fn stream(self) -> impl ::futures_core::Stream<Item = Result<types::#item_type, #error_type>> + Unpin + 'a {
             #page_size
-            let pages = ::futures_util::stream::try_unfold(::std::option::Option::Some(0u64), move |offset| {
+            let pages = ::futures_util::stream::try_unfold(Some(0u64), move |offset| {
                 let mut request = self.clone();
                 async move {
-                    let ::std::option::Option::Some(offset) = offset else {
-                        return Ok::<_, #error_type>(::std::option::Option::None);
+                    let Some(offset) = offset else {
+                        return Ok::<_, #error_type>(None);
                     };
                     #set_offset
                     let page = request.send().await?.into_inner();
                     let items = page.#items_field;
                     let next = if #next {
-                        ::std::option::Option::Some(offset + items.len() as u64)
+                        Some(offset + items.len() as u64)
                     } else {
-                        ::std::option::Option::None
+                        None
                     };
-                    Ok(::std::option::Option::Some((::futures_util::stream::iter(items.into_iter().map(Ok)), next)))
+                    Ok(Some((::futures_util::stream::iter(items.into_iter().map(Ok)), next)))
                 }
             });
             Box::pin(::futures_util::TryStreamExt::try_flatten(pages))

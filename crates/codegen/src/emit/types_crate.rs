@@ -28,8 +28,25 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
 }
 
 fn docs(model: &ApiModel) -> String {
+    let lines = constructors::shortest_lines(model);
+    let requests = if lines.is_empty() {
+        String::new()
+    } else {
+        let krate = model.names.types_crate.replace('-', "_");
+        let lets: String = lines
+            .iter()
+            .enumerate()
+            .map(|(i, line)| format!("let request_{i} = {line};\n"))
+            .collect();
+        let uses: String = (0..lines.len())
+            .map(|i| format!("# let _ = request_{i};\n"))
+            .collect();
+        format!(
+            "\n\n# Building a request body\n\nThe shortest line for each request body of the spec. Constrained strings (a\n`maxLength`, a `pattern`) take plain text; the client checks the bound before sending and the\nserver when it reads the request, each error naming the member and the bound. Where two\nrequired members share a type, `X::builder()` names them, so they cannot be swapped.\n\n```\n# fn main() -> Result<(), Box<dyn std::error::Error>> {{\nuse {krate} as types;\n{lets}{uses}# Ok(())\n# }}\n```"
+        )
+    };
     format!(
-        "Types of the {title}, generated from `spec/{api}.yaml`.\n\nShared by `{client}` and `{server}`: one Rust type per schema of the spec, plus\n[`auth::Credentials`] for its security schemes.\n\n- Enums are open: a value the spec does not list deserializes into an `Unknown(String)`\n  variant instead of failing ({count} enums).\n- A required, nullable field whose key is missing reads as `None`.\n- Structs are `#[non_exhaustive]`: build one with `X::new(required members…)` and the\n  `with_…` setters of its optional members, so a property the vendor adds later is a minor\n  release ({shapes} structs).\n- [`schema_types`] reaches each schema type by name; the default-off `schemars` feature\n  derives `schemars::JsonSchema` on every schema type.",
+        "Types of the {title}, generated from `spec/{api}.yaml`.\n\nShared by `{client}` and `{server}`: one Rust type per schema of the spec, plus\n[`auth::Credentials`] for its security schemes.\n\n- Enums are open: a value the spec does not list deserializes into an `Unknown(String)`\n  variant instead of failing ({count} enums).\n- A required, nullable field whose key is missing reads as `None`.\n- Structs are `#[non_exhaustive]`: build one with `X::new(required members…)` and the\n  `with_…` setters of its optional members, so a property the vendor adds later is a minor\n  release ({shapes} structs).\n- [`schema_types`] reaches each schema type by name; the default-off `schemars` feature\n  derives `schemars::JsonSchema` on every schema type.{requests}",
         title = model.title,
         api = model.api,
         client = model.names.client_crate,

@@ -87,6 +87,7 @@ pub fn build(spec: &Spec) -> Result<ApiModel, CodegenError> {
         error_template,
         type_names: adapted.type_names,
         open_enums: adapted.open_enums,
+        plain_newtypes: adapted.plain_newtypes,
         shapes: adapted.shapes,
         dependencies: Dependencies {
             types: adapted.types_crates,

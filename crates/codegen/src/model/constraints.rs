@@ -52,14 +52,6 @@ impl Constraints {
     pub fn is_empty(&self) -> bool {
         *self == Constraints::default()
     }
-
-    /// The same bounds without the pattern (for values whose type already enforces it).
-    pub fn without_pattern(&self) -> Constraints {
-        Constraints {
-            pattern: None,
-            ..self.clone()
-        }
-    }
 }
 
 /// Bounds on one place inside a request body.
@@ -84,8 +76,8 @@ impl BodyBound {
 const MAX_DEPTH: usize = 16;
 
 /// Every bounded place of a body schema: properties (and `allOf` members) followed through
-/// `$ref`s, array items as `*`. Patterns are left out: a string with a pattern is a types-crate
-/// newtype that already refuses a value that does not match when it is built.
+/// `$ref`s, array items as `*`. Patterns included: the types crate's constrained strings are
+/// built from plain text (`From`), so the client checks them before sending.
 pub fn body_bounds(spec: &Spec, schema: &Value) -> Vec<BodyBound> {
     let mut out = Vec::new();
     collect(spec, schema, &mut Vec::new(), &mut out, 0);
@@ -106,7 +98,7 @@ fn collect(
         return; // spec-model's check reports a broken or cyclic reference.
     };
     let schema = followed.value;
-    let constraints = Constraints::of(schema).without_pattern();
+    let constraints = Constraints::of(schema);
     if !constraints.is_empty() {
         out.push(BodyBound {
             path: path.clone(),

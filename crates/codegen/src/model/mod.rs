@@ -53,6 +53,9 @@ pub struct ApiModel {
     /// The types crate's schema types and open enums, by Rust name.
     pub type_names: Vec<String>,
     pub open_enums: Vec<String>,
+    /// The constrained string newtypes (`maxLength`, `pattern`), built from plain text with
+    /// `From`; the client checks their bounds before sending.
+    pub plain_newtypes: std::collections::BTreeSet<String>,
     /// The types crate's record structs (`#[non_exhaustive]`, built through constructors).
     pub shapes: Vec<Shape>,
     /// progenitor's code, post-processed by the adapter, for the emitters to place.
@@ -262,7 +265,9 @@ impl Parameter {
         if numeric && (c.minimum.is_some() || c.maximum.is_some()) {
             return Some(ClientCheck::Number(c.clone()));
         }
-        let text = self.client_arg.value == ArgValue::Str;
+        // A types value with a length or pattern is a constrained string built from plain text.
+        let text = self.client_arg.value == ArgValue::Str
+            || (self.client_arg.value == ArgValue::TypesValue && self.kind == ParamKind::String);
         if text && (c.min_length.is_some() || c.max_length.is_some() || c.pattern.is_some()) {
             return Some(ClientCheck::Text(c.clone()));
         }

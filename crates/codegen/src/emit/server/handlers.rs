@@ -1,5 +1,6 @@
-//! Per operation: the trait method, its query struct, and a thin handler that takes the
-//! operation's inputs and calls the trait through `server_runtime::handle`.
+//! Per operation: the trait method, its query struct, and a thin handler that reads the
+//! operation's inputs and calls the trait inside the crate's one outline (`Shared::handle`, over
+//! `server_runtime::handle`).
 
 use heck::{ToShoutySnakeCase, ToUpperCamelCase};
 use proc_macro2::TokenStream;
@@ -85,19 +86,13 @@ pub fn operation_code(
         fn #op_ident(&self, #(#method_params),*) -> impl ::std::future::Future<Output = #response> + Send;
     };
     let invalid_input = &op.invalid_input_status;
+    // The outline (endpoint, authentication, context) is `Shared::handle`, once per crate.
     let handler = quote! {
         async fn #handler_ident<T: #trait_name>(State(shared): State<Arc<Shared<T>>>, request: Request) -> Response {
-            let shared = &*shared;
-            let endpoint = Endpoint {
-                api: &API,
-                invalid_input: StatusCode::#invalid_input,
-                limits: &shared.config.limits,
-            };
-            let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-            ::server_runtime::handle(endpoint, request, authenticate, |mut input, credentials| async move {
+            let api = &*shared.api;
+            shared.handle(StatusCode::#invalid_input, request, |mut input, mut ctx| async move {
                 #(#steps)*
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.#op_ident(#(#call_args),*).await;
+                let response = api.#op_ident(#(#call_args),*).await;
                 Ok(ctx.reply(response))
             })
             .await

@@ -63,9 +63,7 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
         quote! {
             .route(
                 #path,
-                #(#chain)*.fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(&API, StatusCode::METHOD_NOT_ALLOWED, Some(#allow), request.uri().path())
-                }),
+                #(#chain)*.fallback(::server_runtime::method_not_allowed(&API, #allow)),
             )
         }
     });
@@ -79,7 +77,9 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
         runtime_imports.push(format_ident!("ParamKind"));
         runtime_imports.push(format_ident!("ParamSpec"));
     }
+    runtime_imports.push(format_ident!("Input"));
     runtime_imports.push(format_ident!("Rejection"));
+    runtime_imports.push(format_ident!("Reply"));
     let use_types = use_types(model, &model.names.client_crate);
     let context = context(model);
     let authenticate = auth::authenticate_fn(model);
@@ -151,6 +151,26 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
             config: ServerConfig,
         }
 
+        impl<T> Shared<T> {
+            /// The outline every handler shares, so that each states only its inputs and its
+            /// call: the API's endpoint (error shape, limits, `invalid_input` for a rejected
+            /// input), authentication, a fresh [`Context`], then `operation`.
+            async fn handle<R, F, Fut>(&self, invalid_input: StatusCode, request: Request, operation: F) -> Response
+            where
+                R: IntoResponse,
+                F: FnOnce(Input, Context) -> Fut,
+                Fut: ::std::future::Future<Output = Result<Reply<R>, Rejection>>,
+            {
+                let endpoint = Endpoint { api: &API, invalid_input, limits: &self.config.limits };
+                let authenticate = |headers: &HeaderMap| authenticate(&self.config, headers);
+                ::server_runtime::handle(endpoint, request, authenticate, |input, credentials| {
+                    let ctx = Context::new(credentials, input.request_id());
+                    operation(input, ctx)
+                })
+                .await
+            }
+        }
+
         static API: ApiDescription = ApiDescription {
             error_template: #error_template,
             request_id_header: #request_id_header,
@@ -171,9 +191,7 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
             let shared = Arc::new(Shared { api, config });
             ::server_runtime::axum::Router::new()
                 #(#route_calls)*
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(&API, StatusCode::NOT_FOUND, None, request.uri().path())
-                })
+                .fallback(::server_runtime::not_found(&API))
                 .with_state(shared)
         }
     };

@@ -3,6 +3,10 @@
 pub use fx_constraints_types as types;
 pub use progenitor_client::{ByteStream, Error, ResponseValue};
 
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
 /// progenitor's positional client: one method per operation, every parameter an
 /// argument. Private: [`Client`]'s request builders check the values and call it.
 mod positional {
@@ -21,11 +25,11 @@ mod positional {
     use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 
     #[derive(Clone, Debug)]
-    /** Client for Constraints fixture API
-
-One schema per kind of constraint the generated types keep or lose, for the constraint probe.
-
-Version: 1.0.0*/
+    /// Client for Constraints fixture API
+    ///
+    /// One schema per kind of constraint the generated types keep or lose, for the constraint probe.
+    ///
+    /// Version: 1.0.0
     pub struct Client {
         pub(crate) baseurl: String,
         pub(crate) client: reqwest::Client,
@@ -92,12 +96,12 @@ Version: 1.0.0*/
         reason = "progenitor declares <'a> on every operation method and formats every path parameter with to_string()"
     )]
     impl Client {
-        /** Sends a `GET` request to `/things`
-
-Arguments:
-- `limit`: Page size, 1 to 100.
-- `prefix`: Three capital letters.
-*/
+        /// Sends a `GET` request to `/things`
+        ///
+        /// Arguments:
+        /// - `limit`: Page size, 1 to 100.
+        /// - `prefix`: Three capital letters.
+        ///
         pub async fn list_things<'a>(
             &'a self,
             limit: Option<::std::num::NonZeroU64>,
@@ -156,9 +160,10 @@ impl progenitor_client::ClientHooks<client_runtime::Runtime> for positional::Cli
         self.inner.execute(&self.client, request, info.operation_id).await
     }
 }
-/** Client for the Constraints fixture API (version 1.0.0): one method per operation, each returning a request builder (see [`operations`]).
 
-Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.*/
+/// Client for the Constraints fixture API (version 1.0.0): one method per operation, each returning a request builder (see [`operations`]).
+///
+/// Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: positional::Client,
@@ -174,8 +179,8 @@ impl Client {
     /// [`Client::builder`] returns that as an error instead.
     pub fn new(base_url: &str) -> Self {
         match Self::builder(base_url).build() {
-            ::std::result::Result::Ok(client) => client,
-            ::std::result::Result::Err(error) => panic!("{error}"),
+            Ok(client) => client,
+            Err(error) => panic!("{error}"),
         }
     }
 
@@ -183,7 +188,7 @@ impl Client {
     /// default headers), with [`RetryPolicy::standard`].
     pub fn new_with_client(base_url: &str, client: reqwest::Client) -> Self {
         let runtime = client_runtime::ClientOptions::default()
-            .runtime("fx_constraints", ::std::option::Option::None);
+            .runtime("fx_constraints", None);
         Self {
             inner: positional::Client::new_with_client(base_url, client, runtime),
         }
@@ -194,7 +199,7 @@ impl Client {
     pub fn builder(base_url: &str) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.to_owned(),
-            credentials: ::std::option::Option::None,
+            credentials: None,
             options: client_runtime::ClientOptions::default()
                 .user_agent("fx-constraints-client/1.0.0"),
         }
@@ -210,19 +215,20 @@ impl Client {
         progenitor_client::ClientInfo::inner(&self.inner).policy()
     }
 }
-/** Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
 
-Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `fx-constraints-client/1.0.0`, [`RetryPolicy::standard`], tokio's sleep.*/
+/// Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
+///
+/// Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `fx-constraints-client/1.0.0`, [`RetryPolicy::standard`], tokio's sleep.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `.build()`"]
 pub struct ClientBuilder {
-    base_url: ::std::string::String,
-    credentials: ::std::option::Option<types::auth::Credentials>,
+    base_url: String,
+    credentials: Option<types::auth::Credentials>,
     options: client_runtime::ClientOptions,
 }
 
-impl ::std::fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
@@ -235,18 +241,18 @@ impl ClientBuilder {
     /// The credentials sent with every request (their headers are marked sensitive, so
     /// they never appear in `Debug` output or logs).
     pub fn credentials(mut self, credentials: &types::auth::Credentials) -> Self {
-        self.credentials = ::std::option::Option::Some(credentials.clone());
+        self.credentials = Some(credentials.clone());
         self
     }
 
     /// The longest one attempt may take, from connecting to the end of the response.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+    pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// The longest connecting may take.
-    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.connect_timeout(timeout);
         self
     }
@@ -258,26 +264,23 @@ impl ClientBuilder {
     }
 
     /// The `User-Agent` header of every request.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.options = self.options.user_agent(user_agent);
         self
     }
 
     /// How the client waits between attempts (a test passes one that records the waits
     /// instead of sleeping).
-    pub fn sleep(mut self, sleep: ::std::sync::Arc<dyn Sleep>) -> Self {
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
         self.options = self.options.sleep(sleep);
         self
     }
 
     /// The client, or why it cannot be built (a credential that is no header value, the
     /// TLS backend).
-    pub fn build(self) -> ::std::result::Result<Client, ClientSetupError> {
+    pub fn build(self) -> Result<Client, ClientSetupError> {
         let mut headers = reqwest::header::HeaderMap::new();
-        if let ::std::option::Option::Some(credentials) = &self.credentials {
+        if let Some(credentials) = &self.credentials {
             for (name, value) in credentials.to_headers() {
                 let mut value = reqwest::header::HeaderValue::from_str(value.expose())
                     .map_err(|_| ClientSetupError::InvalidHeader {
@@ -288,39 +291,37 @@ impl ClientBuilder {
             }
         }
         let http = self.options.http_client(headers).map_err(ClientSetupError::Build)?;
-        let runtime = self
-            .options
-            .runtime("fx_constraints", ::std::option::Option::None);
-        ::std::result::Result::Ok(Client {
+        let runtime = self.options.runtime("fx_constraints", None);
+        Ok(Client {
             inner: positional::Client::new_with_client(&self.base_url, http, runtime),
         })
     }
 }
 
 impl Client {
-    /** `GET /things`
-
-Returns the request builder [`operations::ListThings`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `limit` (query optional, `.limit(...)`): Page size, 1 to 100. Bounds: 1 to 100 (checked before sending).
-- `prefix` (query optional, `.prefix(...)`): Three capital letters. Bounds: pattern `^[A-Z]{3}$` (checked before sending).
-
-# Example
-
-```no_run
-# async fn example(client: &fx_constraints_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.list_things().limit(1).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// `GET /things`
+    ///
+    /// Returns the request builder [`operations::ListThings`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `limit` (query optional, `.limit(...)`): Page size, 1 to 100. Bounds: 1 to 100 (checked before sending).
+    /// - `prefix` (query optional, `.prefix(...)`): Three capital letters. Bounds: pattern `^[A-Z]{3}$` (checked before sending).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fx_constraints_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_things().limit(1).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_things(&self) -> operations::ListThings<'_> {
         operations::ListThings {
             client: self,
-            limit: ::std::option::Option::None,
-            prefix: ::std::option::Option::None,
+            limit: None,
+            prefix: None,
         }
     }
 }
@@ -329,26 +330,27 @@ println!("{:?}", response.into_inner());
 /// name, sent with `.send()`.
 pub mod operations {
     use crate::{types, Client, Error, ResponseValue};
+    use crate::bounds::{self, Bound};
 
     /// The request of [`Client::list_things`]: set optional parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct ListThings<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) limit: ::std::option::Option<u64>,
-        pub(crate) prefix: ::std::option::Option<types::ListThingsPrefix>,
+        pub(crate) limit: Option<u64>,
+        pub(crate) prefix: Option<types::ListThingsPrefix>,
     }
 
     impl<'a> ListThings<'a> {
         /// The `limit` query parameter: Page size, 1 to 100. Bounds: 1 to 100 (checked before sending).
         pub fn limit(mut self, value: u64) -> Self {
-            self.limit = ::std::option::Option::Some(value);
+            self.limit = Some(value);
             self
         }
 
         /// The `prefix` query parameter: Three capital letters. Bounds: pattern `^[A-Z]{3}$` (checked before sending).
         pub fn prefix(mut self, value: types::ListThingsPrefix) -> Self {
-            self.prefix = ::std::option::Option::Some(value);
+            self.prefix = Some(value);
             self
         }
 
@@ -356,29 +358,19 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::Thing>, Error<types::Error>> {
-            if let ::std::option::Option::Some(value) = &self.limit {
-                crate::bounds::check_number(
+        ) -> Result<ResponseValue<types::Thing>, Error<types::Error>> {
+            if let Some(value) = &self.limit {
+                bounds::check_number(
                         "list_things",
                         "parameter `limit`",
-                        crate::bounds::AsNumber::as_number(value),
-                        &crate::bounds::Bound {
-                            minimum: ::std::option::Option::Some(1f64),
-                            exclusive_minimum: false,
-                            maximum: ::std::option::Option::Some(100f64),
-                            exclusive_maximum: false,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            min_items: ::std::option::Option::None,
-                            max_items: ::std::option::Option::None,
-                        },
+                        bounds::AsNumber::as_number(value),
+                        &Bound::between(1.0, 100.0),
                     )
                     .map_err(Error::InvalidRequest)?;
             }
             let limit = match self.limit {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         ::std::num::NonZeroU64::new(value)
                             .ok_or_else(|| Error::InvalidRequest(
                                 "`list_things`: parameter `limit` is 0, but the spec requires it to be at least 1"
@@ -386,7 +378,7 @@ pub mod operations {
                             ))?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             };
             self.client.inner.list_things(limit, self.prefix.as_ref()).await
         }
@@ -431,8 +423,8 @@ pub enum ClientSetupError {
     Build(reqwest::Error),
 }
 
-impl ::std::fmt::Display for ClientSetupError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl fmt::Display for ClientSetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientSetupError::InvalidHeader { header } => {
                 write!(f, "the credentials cannot be sent in the `{header}` header")
@@ -450,7 +442,7 @@ impl Client {
     pub fn with_credentials(
         base_url: &str,
         credentials: &types::auth::Credentials,
-    ) -> ::std::result::Result<Self, ClientSetupError> {
+    ) -> Result<Self, ClientSetupError> {
         Self::builder(base_url).credentials(credentials).build()
     }
 }

@@ -8,6 +8,10 @@ pub struct Error {
 }
 
 /// `ListThingsPrefix`
+///
+/// Built from plain text with `From` (`"text".into()`); the spec's bound is
+/// checked when a request carrying it is sent or read, and `"text".parse()`
+/// checks it at once.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -42,23 +46,15 @@ impl ::std::str::FromStr for ListThingsPrefix {
     }
 }
 
-impl ::std::convert::TryFrom<&str> for ListThingsPrefix {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<&str> for ListThingsPrefix {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String> for ListThingsPrefix {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for ListThingsPrefix {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
 }
 
@@ -108,6 +104,10 @@ pub struct Thing {
 }
 
 /// A pattern.
+///
+/// Built from plain text with `From` (`"text".into()`); the spec's bound is
+/// checked when a request carrying it is sent or read, and `"text".parse()`
+/// checks it at once.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -142,23 +142,15 @@ impl ::std::str::FromStr for ThingCode {
     }
 }
 
-impl ::std::convert::TryFrom<&str> for ThingCode {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<&str> for ThingCode {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String> for ThingCode {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for ThingCode {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
 }
 
@@ -220,6 +212,10 @@ impl<'de> ::serde::Deserialize<'de> for ThingLevel {
 }
 
 /// A pattern with a length.
+///
+/// Built from plain text with `From` (`"text".into()`); the spec's bound is
+/// checked when a request carrying it is sent or read, and `"text".parse()`
+/// checks it at once.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -258,23 +254,15 @@ impl ::std::str::FromStr for ThingNote {
     }
 }
 
-impl ::std::convert::TryFrom<&str> for ThingNote {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<&str> for ThingNote {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String> for ThingNote {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for ThingNote {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
 }
 
@@ -489,39 +477,8 @@ impl Thing {
 
 /// Credentials, as the spec's security schemes define them.
 pub mod auth {
-    /// A secret value (password, API key, token). `Debug` never shows it.
-    #[derive(Clone)]
-    pub struct Secret(::std::string::String);
-
-    impl Secret {
-        /// Wraps a secret value.
-        pub fn new(value: impl Into<::std::string::String>) -> Self {
-            Secret(value.into())
-        }
-
-        /// The secret value itself.
-        pub fn expose(&self) -> &str {
-            &self.0
-        }
-    }
-
-    impl ::std::fmt::Debug for Secret {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("Secret(<redacted>)")
-        }
-    }
-
-    impl ::std::convert::From<::std::string::String> for Secret {
-        fn from(value: ::std::string::String) -> Self {
-            Secret(value)
-        }
-    }
-
-    impl ::std::convert::From<&str> for Secret {
-        fn from(value: &str) -> Self {
-            Secret(value.to_owned())
-        }
-    }
+    /// The secret value and the header errors every API's credentials share.
+    pub use ::secret::{AuthError, Secret};
 
     /// The credentials every operation requires, all together.
     #[derive(Clone)]
@@ -608,38 +565,6 @@ pub mod auth {
             Ok(Credentials { username, password })
         }
     }
-
-    /// Why request headers do not carry credentials.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub enum AuthError {
-        /// A header the security scheme requires is absent.
-        Missing {
-            /// The header's lower-case name.
-            header: &'static str,
-        },
-        /// A header is present but not in the scheme's form.
-        Malformed {
-            /// The header's lower-case name.
-            header: &'static str,
-            /// What is wrong with it.
-            reason: &'static str,
-        },
-    }
-
-    impl ::std::fmt::Display for AuthError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                AuthError::Missing { header } => {
-                    write!(f, "the `{header}` header is missing")
-                }
-                AuthError::Malformed { header, reason } => {
-                    write!(f, "the `{header}` header is malformed: {reason}")
-                }
-            }
-        }
-    }
-
-    impl ::std::error::Error for AuthError {}
 }
 
 /// Round trips of bodies through the generated types, for conformance checks.

@@ -29,12 +29,34 @@
 //!     .retry(RetryPolicy::standard().max_attempts(5))
 //!     .user_agent("my-service/1.0")
 //!     .build()?;
-//! // The body, here from the spec's example; `types::CreateThingBody::new(...)` builds one in code.
-//! let body: types::CreateThingBody = serde_json::from_value(serde_json::json!({"name":"lamp"}))?;
+//! let body = types::CreateThingBody::new("lamp");
 //! // create_thing
-//! let response = client.create_thing().body(body).send().await?;
+//! let response = client.create_thing(body).send().await?;
 //! let body = response.into_inner();
 //! # let _ = body;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Required inputs are arguments
+//!
+//! A required body is the last argument of its operation method, like a required path or
+//! query parameter:
+//!
+//! ```no_run
+//! # async fn example(client: &fx_error_template_client::Client, body: fx_error_template_client::types::CreateThingBody) -> Result<(), Box<dyn std::error::Error>> {
+//! let response = client.create_thing(body).send().await?;
+//! # let _ = response;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! so leaving it out does not compile:
+//!
+//! ```compile_fail
+//! # async fn example(client: &fx_error_template_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! let response = client.create_thing().send().await?;
+//! # let _ = response;
 //! # Ok(())
 //! # }
 //! ```

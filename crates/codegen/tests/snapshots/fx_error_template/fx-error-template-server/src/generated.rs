@@ -7,7 +7,7 @@ use ::server_runtime::axum::extract::{Request, State};
 use ::server_runtime::axum::http::{HeaderMap, StatusCode};
 use ::server_runtime::axum::response::{IntoResponse, Response};
 use ::server_runtime::axum::routing;
-use ::server_runtime::{ApiDescription, Endpoint, LazySchema, Rejection};
+use ::server_runtime::{ApiDescription, Endpoint, LazySchema, Input, Rejection, Reply};
 
 /// The type of [`Context::request_id`], so implementations need no uuid dependency.
 pub use ::server_runtime::Uuid;
@@ -94,9 +94,10 @@ impl Context {
             .expect("the spec's x-error-template matches its Error schema")
     }
 }
-/** The Error template fixture API as a Rust trait: implement it, then serve it with [`router`].
 
-Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).*/
+/// The Error template fixture API as a Rust trait: implement it, then serve it with [`router`].
+///
+/// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).
 pub trait FxErrorTemplateApi: Send + Sync + 'static {
     /// `POST /things`
     fn create_thing(
@@ -128,6 +129,40 @@ impl ServerConfig {
 struct Shared<T> {
     api: Arc<T>,
     config: ServerConfig,
+}
+
+impl<T> Shared<T> {
+    /// The outline every handler shares, so that each states only its inputs and its
+    /// call: the API's endpoint (error shape, limits, `invalid_input` for a rejected
+    /// input), authentication, a fresh [`Context`], then `operation`.
+    async fn handle<R, F, Fut>(
+        &self,
+        invalid_input: StatusCode,
+        request: Request,
+        operation: F,
+    ) -> Response
+    where
+        R: IntoResponse,
+        F: FnOnce(Input, Context) -> Fut,
+        Fut: ::std::future::Future<Output = Result<Reply<R>, Rejection>>,
+    {
+        let endpoint = Endpoint {
+            api: &API,
+            invalid_input,
+            limits: &self.config.limits,
+        };
+        let authenticate = |headers: &HeaderMap| authenticate(&self.config, headers);
+        ::server_runtime::handle(
+                endpoint,
+                request,
+                authenticate,
+                |input, credentials| {
+                    let ctx = Context::new(credentials, input.request_id());
+                    operation(input, ctx)
+                },
+            )
+            .await
+    }
 }
 
 static API: ApiDescription = ApiDescription {
@@ -208,24 +243,17 @@ async fn handle_create_thing<T: FxErrorTemplateApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::UNPROCESSABLE_ENTITY,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::UNPROCESSABLE_ENTITY,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.no_query()?;
                 let body: types::CreateThingBody = input
                     .json_body(&CREATE_THING_BODY_SCHEMA, true)
                     .await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.create_thing(&mut ctx, body).await;
+                let response = api.create_thing(&mut ctx, body).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -244,22 +272,8 @@ pub fn router<T: FxErrorTemplateApi>(
         .route(
             "/things",
             routing::post(handle_create_thing::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("POST"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "POST")),
         )
-        .fallback(|request: Request| async move {
-            ::server_runtime::not_routed(
-                &API,
-                StatusCode::NOT_FOUND,
-                None,
-                request.uri().path(),
-            )
-        })
+        .fallback(::server_runtime::not_found(&API))
         .with_state(shared)
 }

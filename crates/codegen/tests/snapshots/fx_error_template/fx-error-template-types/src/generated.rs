@@ -8,6 +8,10 @@ pub struct CreateThingBody {
 }
 
 /// `CreateThingBodyName`
+///
+/// Built from plain text with `From` (`"text".into()`); the spec's bound is
+/// checked when a request carrying it is sent or read, and `"text".parse()`
+/// checks it at once.
 #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
 #[serde(transparent)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -40,23 +44,15 @@ impl ::std::str::FromStr for CreateThingBodyName {
     }
 }
 
-impl ::std::convert::TryFrom<&str> for CreateThingBodyName {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: &str,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<&str> for CreateThingBodyName {
+    fn from(value: &str) -> Self {
+        Self(value.to_owned())
     }
 }
 
-impl ::std::convert::TryFrom<::std::string::String> for CreateThingBodyName {
-    type Error = self::error::ConversionError;
-
-    fn try_from(
-        value: ::std::string::String,
-    ) -> ::std::result::Result<Self, self::error::ConversionError> {
-        value.parse()
+impl ::std::convert::From<::std::string::String> for CreateThingBodyName {
+    fn from(value: ::std::string::String) -> Self {
+        Self(value)
     }
 }
 
@@ -158,27 +154,6 @@ impl CreateThingResponse {
 }
 
 impl Error {
-    /// A `Error` from its required members; the optional ones start unset (or at the spec's default) and have `with_…` setters.
-    ///
-    /// - `message`: (undocumented)
-    /// - `reason`: (undocumented)
-    /// - `status`: (undocumented)
-    pub fn new(
-        message: impl ::std::convert::Into<::std::string::String>,
-        reason: impl ::std::convert::Into<::std::string::String>,
-        status: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        Self {
-            category: ::std::default::Default::default(),
-            code: ::std::default::Default::default(),
-            errors: ::std::default::Default::default(),
-            message: message.into(),
-            reason: reason.into(),
-            request_id: ::std::default::Default::default(),
-            status: status.into(),
-        }
-    }
-
     /// Sets `category`.
     #[must_use]
     pub fn with_category(
@@ -225,41 +200,110 @@ impl Error {
     }
 }
 
+/// Builds a [`Error`] naming each required member, so two of the same type cannot be swapped: `Error::builder().message(..).reason(..).status(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
+#[derive(Debug, Clone)]
+#[must_use = "a builder does nothing until `build()`"]
+pub struct ErrorBuilder<MessageState, ReasonState, StatusState> {
+    message: MessageState,
+    reason: ReasonState,
+    status: StatusState,
+}
+
+impl<ReasonState, StatusState> ErrorBuilder<builder::Missing, ReasonState, StatusState> {
+    /// Sets `message` (required): (undocumented)
+    pub fn message(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> ErrorBuilder<::std::string::String, ReasonState, StatusState> {
+        ErrorBuilder {
+            message: value.into(),
+            reason: self.reason,
+            status: self.status,
+        }
+    }
+}
+
+impl<
+    MessageState,
+    StatusState,
+> ErrorBuilder<MessageState, builder::Missing, StatusState> {
+    /// Sets `reason` (required): (undocumented)
+    pub fn reason(
+        self,
+        value: impl Into<::std::string::String>,
+    ) -> ErrorBuilder<MessageState, ::std::string::String, StatusState> {
+        ErrorBuilder {
+            message: self.message,
+            reason: value.into(),
+            status: self.status,
+        }
+    }
+}
+
+impl<
+    MessageState,
+    ReasonState,
+> ErrorBuilder<MessageState, ReasonState, builder::Missing> {
+    /// Sets `status` (required): (undocumented)
+    pub fn status(
+        self,
+        value: impl Into<i64>,
+    ) -> ErrorBuilder<MessageState, ReasonState, i64> {
+        ErrorBuilder {
+            message: self.message,
+            reason: self.reason,
+            status: value.into(),
+        }
+    }
+}
+
+impl ErrorBuilder<::std::string::String, ::std::string::String, i64> {
+    /// The struct, every required member set; the optional ones start unset (or at the
+    /// spec's default).
+    pub fn build(self) -> Error {
+        Error {
+            message: self.message,
+            reason: self.reason,
+            status: self.status,
+            category: ::std::default::Default::default(),
+            code: ::std::default::Default::default(),
+            errors: ::std::default::Default::default(),
+            request_id: ::std::default::Default::default(),
+        }
+    }
+}
+
+impl Error {
+    /// A builder naming each required member (two of them share a type, so a positional `new` could swap them); optional members are set on the built `Error` with its `with_…` setters. There is no positional constructor:
+    ///
+    /// ```compile_fail
+    /// let _ = fx_error_template_types::Error::new("text", "text", "text");
+    /// ```
+    pub fn builder() -> ErrorBuilder<
+        builder::Missing,
+        builder::Missing,
+        builder::Missing,
+    > {
+        ErrorBuilder {
+            message: builder::Missing,
+            reason: builder::Missing,
+            status: builder::Missing,
+        }
+    }
+}
+
+/// What the typestate builders (`X::builder()`) share.
+pub mod builder {
+    /// A required member not given to a builder yet: `build()` exists only once no
+    /// member is `Missing`.
+    #[derive(Debug, Clone, Copy, Default)]
+    pub struct Missing;
+}
+
 /// Credentials, as the spec's security schemes define them.
 pub mod auth {
-    /// A secret value (password, API key, token). `Debug` never shows it.
-    #[derive(Clone)]
-    pub struct Secret(::std::string::String);
-
-    impl Secret {
-        /// Wraps a secret value.
-        pub fn new(value: impl Into<::std::string::String>) -> Self {
-            Secret(value.into())
-        }
-
-        /// The secret value itself.
-        pub fn expose(&self) -> &str {
-            &self.0
-        }
-    }
-
-    impl ::std::fmt::Debug for Secret {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("Secret(<redacted>)")
-        }
-    }
-
-    impl ::std::convert::From<::std::string::String> for Secret {
-        fn from(value: ::std::string::String) -> Self {
-            Secret(value)
-        }
-    }
-
-    impl ::std::convert::From<&str> for Secret {
-        fn from(value: &str) -> Self {
-            Secret(value.to_owned())
-        }
-    }
+    /// The secret value and the header errors every API's credentials share.
+    pub use ::secret::{AuthError, Secret};
 
     /// The credentials every operation requires, all together.
     #[derive(Clone)]
@@ -346,38 +390,6 @@ pub mod auth {
             Ok(Credentials { username, password })
         }
     }
-
-    /// Why request headers do not carry credentials.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub enum AuthError {
-        /// A header the security scheme requires is absent.
-        Missing {
-            /// The header's lower-case name.
-            header: &'static str,
-        },
-        /// A header is present but not in the scheme's form.
-        Malformed {
-            /// The header's lower-case name.
-            header: &'static str,
-            /// What is wrong with it.
-            reason: &'static str,
-        },
-    }
-
-    impl ::std::fmt::Display for AuthError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                AuthError::Missing { header } => {
-                    write!(f, "the `{header}` header is missing")
-                }
-                AuthError::Malformed { header, reason } => {
-                    write!(f, "the `{header}` header is malformed: {reason}")
-                }
-            }
-        }
-    }
-
-    impl ::std::error::Error for AuthError {}
 }
 
 /// Round trips of bodies through the generated types, for conformance checks.

@@ -3,6 +3,10 @@
 pub use fx_pagination_types as types;
 pub use progenitor_client::{ByteStream, Error, ResponseValue};
 
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
 /// progenitor's positional client: one method per operation, every parameter an
 /// argument. Private: [`Client`]'s request builders check the values and call it.
 mod positional {
@@ -21,11 +25,11 @@ mod positional {
     use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 
     #[derive(Clone, Debug)]
-    /** Client for Pagination fixture API
-
-x-pagination with a default page size (short page ends) and with a has-more flag.
-
-Version: 1.0.0*/
+    /// Client for Pagination fixture API
+    ///
+    /// x-pagination with a default page size (short page ends) and with a has-more flag.
+    ///
+    /// Version: 1.0.0
     pub struct Client {
         pub(crate) baseurl: String,
         pub(crate) client: reqwest::Client,
@@ -92,13 +96,13 @@ Version: 1.0.0*/
         reason = "progenitor declares <'a> on every operation method and formats every path parameter with to_string()"
     )]
     impl Client {
-        /** Sends a `GET` request to `/things`
-
-Arguments:
-- `kind`: Only things of this kind.
-- `limit`: Page size.
-- `offset`: Items to skip.
-*/
+        /// Sends a `GET` request to `/things`
+        ///
+        /// Arguments:
+        /// - `kind`: Only things of this kind.
+        /// - `limit`: Page size.
+        /// - `offset`: Items to skip.
+        ///
         pub async fn list_things<'a>(
             &'a self,
             kind: Option<types::Kind>,
@@ -143,9 +147,10 @@ Arguments:
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Sends a `GET` request to `/widgets`
 
-*/
+        /// Sends a `GET` request to `/widgets`
+        ///
+        ///
         pub async fn list_widgets<'a>(
             &'a self,
             limit: Option<::std::num::NonZeroU64>,
@@ -204,9 +209,10 @@ impl progenitor_client::ClientHooks<client_runtime::Runtime> for positional::Cli
         self.inner.execute(&self.client, request, info.operation_id).await
     }
 }
-/** Client for the Pagination fixture API (version 1.0.0): one method per operation, each returning a request builder (see [`operations`]).
 
-Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.*/
+/// Client for the Pagination fixture API (version 1.0.0): one method per operation, each returning a request builder (see [`operations`]).
+///
+/// Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: positional::Client,
@@ -222,8 +228,8 @@ impl Client {
     /// [`Client::builder`] returns that as an error instead.
     pub fn new(base_url: &str) -> Self {
         match Self::builder(base_url).build() {
-            ::std::result::Result::Ok(client) => client,
-            ::std::result::Result::Err(error) => panic!("{error}"),
+            Ok(client) => client,
+            Err(error) => panic!("{error}"),
         }
     }
 
@@ -231,7 +237,7 @@ impl Client {
     /// default headers), with [`RetryPolicy::standard`].
     pub fn new_with_client(base_url: &str, client: reqwest::Client) -> Self {
         let runtime = client_runtime::ClientOptions::default()
-            .runtime("fx_pagination", ::std::option::Option::None);
+            .runtime("fx_pagination", None);
         Self {
             inner: positional::Client::new_with_client(base_url, client, runtime),
         }
@@ -242,7 +248,7 @@ impl Client {
     pub fn builder(base_url: &str) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.to_owned(),
-            credentials: ::std::option::Option::None,
+            credentials: None,
             options: client_runtime::ClientOptions::default()
                 .user_agent("fx-pagination-client/1.0.0"),
         }
@@ -258,19 +264,20 @@ impl Client {
         progenitor_client::ClientInfo::inner(&self.inner).policy()
     }
 }
-/** Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
 
-Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `fx-pagination-client/1.0.0`, [`RetryPolicy::standard`], tokio's sleep.*/
+/// Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
+///
+/// Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `fx-pagination-client/1.0.0`, [`RetryPolicy::standard`], tokio's sleep.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `.build()`"]
 pub struct ClientBuilder {
-    base_url: ::std::string::String,
-    credentials: ::std::option::Option<types::auth::Credentials>,
+    base_url: String,
+    credentials: Option<types::auth::Credentials>,
     options: client_runtime::ClientOptions,
 }
 
-impl ::std::fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
@@ -283,18 +290,18 @@ impl ClientBuilder {
     /// The credentials sent with every request (their headers are marked sensitive, so
     /// they never appear in `Debug` output or logs).
     pub fn credentials(mut self, credentials: &types::auth::Credentials) -> Self {
-        self.credentials = ::std::option::Option::Some(credentials.clone());
+        self.credentials = Some(credentials.clone());
         self
     }
 
     /// The longest one attempt may take, from connecting to the end of the response.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+    pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// The longest connecting may take.
-    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.connect_timeout(timeout);
         self
     }
@@ -306,26 +313,23 @@ impl ClientBuilder {
     }
 
     /// The `User-Agent` header of every request.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.options = self.options.user_agent(user_agent);
         self
     }
 
     /// How the client waits between attempts (a test passes one that records the waits
     /// instead of sleeping).
-    pub fn sleep(mut self, sleep: ::std::sync::Arc<dyn Sleep>) -> Self {
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
         self.options = self.options.sleep(sleep);
         self
     }
 
     /// The client, or why it cannot be built (a credential that is no header value, the
     /// TLS backend).
-    pub fn build(self) -> ::std::result::Result<Client, ClientSetupError> {
+    pub fn build(self) -> Result<Client, ClientSetupError> {
         let mut headers = reqwest::header::HeaderMap::new();
-        if let ::std::option::Option::Some(credentials) = &self.credentials {
+        if let Some(credentials) = &self.credentials {
             for (name, value) in credentials.to_headers() {
                 let mut value = reqwest::header::HeaderValue::from_str(value.expose())
                     .map_err(|_| ClientSetupError::InvalidHeader {
@@ -336,64 +340,65 @@ impl ClientBuilder {
             }
         }
         let http = self.options.http_client(headers).map_err(ClientSetupError::Build)?;
-        let runtime = self.options.runtime("fx_pagination", ::std::option::Option::None);
-        ::std::result::Result::Ok(Client {
+        let runtime = self.options.runtime("fx_pagination", None);
+        Ok(Client {
             inner: positional::Client::new_with_client(&self.base_url, http, runtime),
         })
     }
 }
 
 impl Client {
-    /** `GET /things`
-
-Returns the request builder [`operations::ListThings`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `limit` (query optional, `.limit(...)`): Page size. Bounds: 1 to 100 (checked before sending). Default: `20`.
-- `offset` (query optional, `.offset(...)`): Items to skip. Bounds: at least 0 (checked before sending). Default: `0`.
-- `kind` (query optional, `.kind(...)`): Only things of this kind.
-
-# Example
-
-```no_run
-# async fn example(client: &fx_pagination_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.list_things().limit(20).offset(0).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// `GET /things`
+    ///
+    /// Returns the request builder [`operations::ListThings`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `limit` (query optional, `.limit(...)`): Page size. Bounds: 1 to 100 (checked before sending). Default: `20`.
+    /// - `offset` (query optional, `.offset(...)`): Items to skip. Bounds: at least 0 (checked before sending). Default: `0`.
+    /// - `kind` (query optional, `.kind(...)`): Only things of this kind.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fx_pagination_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_things().limit(20).offset(0).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_things(&self) -> operations::ListThings<'_> {
         operations::ListThings {
             client: self,
-            limit: ::std::option::Option::None,
-            offset: ::std::option::Option::None,
-            kind: ::std::option::Option::None,
+            limit: None,
+            offset: None,
+            kind: None,
         }
     }
-    /** `GET /widgets`
 
-Returns the request builder [`operations::ListWidgets`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `limit` (query optional, `.limit(...)`): (the spec gives no description). Bounds: at least 1 (checked before sending).
-- `skip` (query optional, `.skip(...)`): (the spec gives no description). Bounds: at least 0 (checked before sending).
-
-# Example
-
-```no_run
-# async fn example(client: &fx_pagination_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-let response = client.list_widgets().limit(1).skip(0).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// `GET /widgets`
+    ///
+    /// Returns the request builder [`operations::ListWidgets`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `limit` (query optional, `.limit(...)`): (the spec gives no description). Bounds: at least 1 (checked before sending).
+    /// - `skip` (query optional, `.skip(...)`): (the spec gives no description). Bounds: at least 0 (checked before sending).
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fx_pagination_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// let response = client.list_widgets().limit(1).skip(0).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn list_widgets(&self) -> operations::ListWidgets<'_> {
         operations::ListWidgets {
             client: self,
-            limit: ::std::option::Option::None,
-            skip: ::std::option::Option::None,
+            limit: None,
+            skip: None,
         }
     }
 }
@@ -402,33 +407,34 @@ println!("{:?}", response.into_inner());
 /// name, sent with `.send()`.
 pub mod operations {
     use crate::{types, Client, Error, ResponseValue};
+    use crate::bounds::{self, Bound};
 
     /// The request of [`Client::list_things`]: set optional parameters, then `.send().await` (or `.stream()` for every item).
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct ListThings<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) limit: ::std::option::Option<u64>,
-        pub(crate) offset: ::std::option::Option<i64>,
-        pub(crate) kind: ::std::option::Option<types::Kind>,
+        pub(crate) limit: Option<u64>,
+        pub(crate) offset: Option<i64>,
+        pub(crate) kind: Option<types::Kind>,
     }
 
     impl<'a> ListThings<'a> {
         /// The `limit` query parameter: Page size. Bounds: 1 to 100 (checked before sending). Default: `20`.
         pub fn limit(mut self, value: u64) -> Self {
-            self.limit = ::std::option::Option::Some(value);
+            self.limit = Some(value);
             self
         }
 
         /// The `offset` query parameter: Items to skip. Bounds: at least 0 (checked before sending). Default: `0`.
         pub fn offset(mut self, value: i64) -> Self {
-            self.offset = ::std::option::Option::Some(value);
+            self.offset = Some(value);
             self
         }
 
         /// The `kind` query parameter: Only things of this kind.
-        pub fn kind(mut self, value: impl ::std::convert::Into<types::Kind>) -> Self {
-            self.kind = ::std::option::Option::Some(value.into());
+        pub fn kind(mut self, value: impl Into<types::Kind>) -> Self {
+            self.kind = Some(value.into());
             self
         }
 
@@ -436,32 +442,19 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::ThingPage>,
-            Error<types::Error>,
-        > {
-            if let ::std::option::Option::Some(value) = &self.limit {
-                crate::bounds::check_number(
+        ) -> Result<ResponseValue<types::ThingPage>, Error<types::Error>> {
+            if let Some(value) = &self.limit {
+                bounds::check_number(
                         "list_things",
                         "parameter `limit`",
-                        crate::bounds::AsNumber::as_number(value),
-                        &crate::bounds::Bound {
-                            minimum: ::std::option::Option::Some(1f64),
-                            exclusive_minimum: false,
-                            maximum: ::std::option::Option::Some(100f64),
-                            exclusive_maximum: false,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            min_items: ::std::option::Option::None,
-                            max_items: ::std::option::Option::None,
-                        },
+                        bounds::AsNumber::as_number(value),
+                        &Bound::between(1.0, 100.0),
                     )
                     .map_err(Error::InvalidRequest)?;
             }
             let limit = match self.limit {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         ::std::num::NonZeroU64::new(value)
                             .ok_or_else(|| Error::InvalidRequest(
                                 "`list_things`: parameter `limit` is 0, but the spec requires it to be at least 1"
@@ -469,24 +462,14 @@ pub mod operations {
                             ))?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             };
-            if let ::std::option::Option::Some(value) = &self.offset {
-                crate::bounds::check_number(
+            if let Some(value) = &self.offset {
+                bounds::check_number(
                         "list_things",
                         "parameter `offset`",
-                        crate::bounds::AsNumber::as_number(value),
-                        &crate::bounds::Bound {
-                            minimum: ::std::option::Option::Some(0f64),
-                            exclusive_minimum: false,
-                            maximum: ::std::option::Option::None,
-                            exclusive_maximum: false,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            min_items: ::std::option::Option::None,
-                            max_items: ::std::option::Option::None,
-                        },
+                        bounds::AsNumber::as_number(value),
+                        &Bound::at_least(0.0),
                     )
                     .map_err(Error::InvalidRequest)?;
             }
@@ -500,22 +483,19 @@ pub mod operations {
         pub fn stream(
             self,
         ) -> impl ::futures_core::Stream<
-            Item = ::std::result::Result<types::Thing, Error<types::Error>>,
+            Item = Result<types::Thing, Error<types::Error>>,
         > + Unpin + 'a {
             let page_size: u64 = self.limit.unwrap_or(20u64);
             let pages = ::futures_util::stream::try_unfold(
-                ::std::option::Option::Some(0u64),
+                Some(0u64),
                 move |offset| {
                     let mut request = self.clone();
                     async move {
-                        let ::std::option::Option::Some(offset) = offset else {
-                            return Ok::<
-                                _,
-                                Error<types::Error>,
-                            >(::std::option::Option::None);
+                        let Some(offset) = offset else {
+                            return Ok::<_, Error<types::Error>>(None);
                         };
-                        request.offset = ::std::option::Option::Some(
-                            ::std::convert::TryInto::try_into(offset)
+                        request.offset = Some(
+                            TryInto::try_into(offset)
                                 .map_err(|_| Error::InvalidRequest(
                                     format!(
                                         "`list_things`: offset {offset} does not fit the `offset` parameter"
@@ -527,12 +507,12 @@ pub mod operations {
                         let next = if items.len() as u64 >= page_size
                             && !items.is_empty()
                         {
-                            ::std::option::Option::Some(offset + items.len() as u64)
+                            Some(offset + items.len() as u64)
                         } else {
-                            ::std::option::Option::None
+                            None
                         };
                         Ok(
-                            ::std::option::Option::Some((
+                            Some((
                                 ::futures_util::stream::iter(items.into_iter().map(Ok)),
                                 next,
                             )),
@@ -549,20 +529,20 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct ListWidgets<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) limit: ::std::option::Option<u64>,
-        pub(crate) skip: ::std::option::Option<i64>,
+        pub(crate) limit: Option<u64>,
+        pub(crate) skip: Option<i64>,
     }
 
     impl<'a> ListWidgets<'a> {
         /// The `limit` query parameter: (the spec gives no description). Bounds: at least 1 (checked before sending).
         pub fn limit(mut self, value: u64) -> Self {
-            self.limit = ::std::option::Option::Some(value);
+            self.limit = Some(value);
             self
         }
 
         /// The `skip` query parameter: (the spec gives no description). Bounds: at least 0 (checked before sending).
         pub fn skip(mut self, value: i64) -> Self {
-            self.skip = ::std::option::Option::Some(value);
+            self.skip = Some(value);
             self
         }
 
@@ -570,32 +550,19 @@ pub mod operations {
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<
-            ResponseValue<types::ListWidgetsResponse>,
-            Error<types::Error>,
-        > {
-            if let ::std::option::Option::Some(value) = &self.limit {
-                crate::bounds::check_number(
+        ) -> Result<ResponseValue<types::ListWidgetsResponse>, Error<types::Error>> {
+            if let Some(value) = &self.limit {
+                bounds::check_number(
                         "list_widgets",
                         "parameter `limit`",
-                        crate::bounds::AsNumber::as_number(value),
-                        &crate::bounds::Bound {
-                            minimum: ::std::option::Option::Some(1f64),
-                            exclusive_minimum: false,
-                            maximum: ::std::option::Option::None,
-                            exclusive_maximum: false,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            min_items: ::std::option::Option::None,
-                            max_items: ::std::option::Option::None,
-                        },
+                        bounds::AsNumber::as_number(value),
+                        &Bound::at_least(1.0),
                     )
                     .map_err(Error::InvalidRequest)?;
             }
             let limit = match self.limit {
-                ::std::option::Option::Some(value) => {
-                    ::std::option::Option::Some(
+                Some(value) => {
+                    Some(
                         ::std::num::NonZeroU64::new(value)
                             .ok_or_else(|| Error::InvalidRequest(
                                 "`list_widgets`: parameter `limit` is 0, but the spec requires it to be at least 1"
@@ -603,24 +570,14 @@ pub mod operations {
                             ))?,
                     )
                 }
-                ::std::option::Option::None => ::std::option::Option::None,
+                None => None,
             };
-            if let ::std::option::Option::Some(value) = &self.skip {
-                crate::bounds::check_number(
+            if let Some(value) = &self.skip {
+                bounds::check_number(
                         "list_widgets",
                         "parameter `skip`",
-                        crate::bounds::AsNumber::as_number(value),
-                        &crate::bounds::Bound {
-                            minimum: ::std::option::Option::Some(0f64),
-                            exclusive_minimum: false,
-                            maximum: ::std::option::Option::None,
-                            exclusive_maximum: false,
-                            min_length: ::std::option::Option::None,
-                            max_length: ::std::option::Option::None,
-                            pattern: ::std::option::Option::None,
-                            min_items: ::std::option::Option::None,
-                            max_items: ::std::option::Option::None,
-                        },
+                        bounds::AsNumber::as_number(value),
+                        &Bound::at_least(0.0),
                     )
                     .map_err(Error::InvalidRequest)?;
             }
@@ -634,21 +591,18 @@ pub mod operations {
         pub fn stream(
             self,
         ) -> impl ::futures_core::Stream<
-            Item = ::std::result::Result<types::Thing, Error<types::Error>>,
+            Item = Result<types::Thing, Error<types::Error>>,
         > + Unpin + 'a {
             let pages = ::futures_util::stream::try_unfold(
-                ::std::option::Option::Some(0u64),
+                Some(0u64),
                 move |offset| {
                     let mut request = self.clone();
                     async move {
-                        let ::std::option::Option::Some(offset) = offset else {
-                            return Ok::<
-                                _,
-                                Error<types::Error>,
-                            >(::std::option::Option::None);
+                        let Some(offset) = offset else {
+                            return Ok::<_, Error<types::Error>>(None);
                         };
-                        request.skip = ::std::option::Option::Some(
-                            ::std::convert::TryInto::try_into(offset)
+                        request.skip = Some(
+                            TryInto::try_into(offset)
                                 .map_err(|_| Error::InvalidRequest(
                                     format!(
                                         "`list_widgets`: offset {offset} does not fit the `skip` parameter"
@@ -658,12 +612,12 @@ pub mod operations {
                         let page = request.send().await?.into_inner();
                         let items = page.widgets;
                         let next = if page.more && !items.is_empty() {
-                            ::std::option::Option::Some(offset + items.len() as u64)
+                            Some(offset + items.len() as u64)
                         } else {
-                            ::std::option::Option::None
+                            None
                         };
                         Ok(
-                            ::std::option::Option::Some((
+                            Some((
                                 ::futures_util::stream::iter(items.into_iter().map(Ok)),
                                 next,
                             )),
@@ -714,8 +668,8 @@ pub enum ClientSetupError {
     Build(reqwest::Error),
 }
 
-impl ::std::fmt::Display for ClientSetupError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl fmt::Display for ClientSetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientSetupError::InvalidHeader { header } => {
                 write!(f, "the credentials cannot be sent in the `{header}` header")
@@ -733,7 +687,7 @@ impl Client {
     pub fn with_credentials(
         base_url: &str,
         credentials: &types::auth::Credentials,
-    ) -> ::std::result::Result<Self, ClientSetupError> {
+    ) -> Result<Self, ClientSetupError> {
         Self::builder(base_url).credentials(credentials).build()
     }
 }

@@ -8,7 +8,7 @@ use ::server_runtime::axum::http::{HeaderMap, StatusCode};
 use ::server_runtime::axum::response::{IntoResponse, Response};
 use ::server_runtime::axum::routing;
 use ::server_runtime::{
-    ApiDescription, Endpoint, LazySchema, ParamKind, ParamSpec, Rejection,
+    ApiDescription, Endpoint, LazySchema, ParamKind, ParamSpec, Input, Rejection, Reply,
 };
 
 /// The type of [`Context::request_id`], so implementations need no uuid dependency.
@@ -216,9 +216,10 @@ impl Context {
             .expect("the spec's x-error-template matches its Error schema")
     }
 }
-/** The Pagination fixture API as a Rust trait: implement it, then serve it with [`router`].
 
-Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).*/
+/// The Pagination fixture API as a Rust trait: implement it, then serve it with [`router`].
+///
+/// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).
 pub trait FxPaginationApi: Send + Sync + 'static {
     /// `GET /things`
     fn list_things(
@@ -257,6 +258,40 @@ impl ServerConfig {
 struct Shared<T> {
     api: Arc<T>,
     config: ServerConfig,
+}
+
+impl<T> Shared<T> {
+    /// The outline every handler shares, so that each states only its inputs and its
+    /// call: the API's endpoint (error shape, limits, `invalid_input` for a rejected
+    /// input), authentication, a fresh [`Context`], then `operation`.
+    async fn handle<R, F, Fut>(
+        &self,
+        invalid_input: StatusCode,
+        request: Request,
+        operation: F,
+    ) -> Response
+    where
+        R: IntoResponse,
+        F: FnOnce(Input, Context) -> Fut,
+        Fut: ::std::future::Future<Output = Result<Reply<R>, Rejection>>,
+    {
+        let endpoint = Endpoint {
+            api: &API,
+            invalid_input,
+            limits: &self.config.limits,
+        };
+        let authenticate = |headers: &HeaderMap| authenticate(&self.config, headers);
+        ::server_runtime::handle(
+                endpoint,
+                request,
+                authenticate,
+                |input, credentials| {
+                    let ctx = Context::new(credentials, input.request_id());
+                    operation(input, ctx)
+                },
+            )
+            .await
+    }
 }
 
 static API: ApiDescription = ApiDescription {
@@ -406,22 +441,15 @@ async fn handle_list_things<T: FxPaginationApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 let query: ListThingsQuery = input.query(LIST_THINGS_QUERY)?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.list_things(&mut ctx, query).await;
+                let response = api.list_things(&mut ctx, query).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -432,22 +460,15 @@ async fn handle_list_widgets<T: FxPaginationApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 let query: ListWidgetsQuery = input.query(LIST_WIDGETS_QUERY)?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.list_widgets(&mut ctx, query).await;
+                let response = api.list_widgets(&mut ctx, query).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -466,34 +487,13 @@ pub fn router<T: FxPaginationApi>(
         .route(
             "/things",
             routing::get(handle_list_things::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("GET"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "GET")),
         )
         .route(
             "/widgets",
             routing::get(handle_list_widgets::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("GET"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "GET")),
         )
-        .fallback(|request: Request| async move {
-            ::server_runtime::not_routed(
-                &API,
-                StatusCode::NOT_FOUND,
-                None,
-                request.uri().path(),
-            )
-        })
+        .fallback(::server_runtime::not_found(&API))
         .with_state(shared)
 }

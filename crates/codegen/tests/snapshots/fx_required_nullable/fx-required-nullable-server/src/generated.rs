@@ -8,7 +8,7 @@ use ::server_runtime::axum::http::{HeaderMap, StatusCode};
 use ::server_runtime::axum::response::{IntoResponse, Response};
 use ::server_runtime::axum::routing;
 use ::server_runtime::{
-    ApiDescription, Endpoint, LazySchema, ParamKind, ParamSpec, Rejection,
+    ApiDescription, Endpoint, LazySchema, ParamKind, ParamSpec, Input, Rejection, Reply,
 };
 
 /// The type of [`Context::request_id`], so implementations need no uuid dependency.
@@ -96,9 +96,10 @@ impl Context {
             .expect("the spec's x-error-template matches its Error schema")
     }
 }
-/** The Required and nullable fixture API as a Rust trait: implement it, then serve it with [`router`].
 
-Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).*/
+/// The Required and nullable fixture API as a Rust trait: implement it, then serve it with [`router`].
+///
+/// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).
 pub trait FxRequiredNullableApi: Send + Sync + 'static {
     /// `GET /things/{id}`
     fn get_thing(
@@ -130,6 +131,40 @@ impl ServerConfig {
 struct Shared<T> {
     api: Arc<T>,
     config: ServerConfig,
+}
+
+impl<T> Shared<T> {
+    /// The outline every handler shares, so that each states only its inputs and its
+    /// call: the API's endpoint (error shape, limits, `invalid_input` for a rejected
+    /// input), authentication, a fresh [`Context`], then `operation`.
+    async fn handle<R, F, Fut>(
+        &self,
+        invalid_input: StatusCode,
+        request: Request,
+        operation: F,
+    ) -> Response
+    where
+        R: IntoResponse,
+        F: FnOnce(Input, Context) -> Fut,
+        Fut: ::std::future::Future<Output = Result<Reply<R>, Rejection>>,
+    {
+        let endpoint = Endpoint {
+            api: &API,
+            invalid_input,
+            limits: &self.config.limits,
+        };
+        let authenticate = |headers: &HeaderMap| authenticate(&self.config, headers);
+        ::server_runtime::handle(
+                endpoint,
+                request,
+                authenticate,
+                |input, credentials| {
+                    let ctx = Context::new(credentials, input.request_id());
+                    operation(input, ctx)
+                },
+            )
+            .await
+    }
 }
 
 static API: ApiDescription = ApiDescription {
@@ -201,24 +236,17 @@ async fn handle_get_thing<T: FxRequiredNullableApi>(
     State(shared): State<Arc<Shared<T>>>,
     request: Request,
 ) -> Response {
-    let shared = &*shared;
-    let endpoint = Endpoint {
-        api: &API,
-        invalid_input: StatusCode::BAD_REQUEST,
-        limits: &shared.config.limits,
-    };
-    let authenticate = |headers: &HeaderMap| authenticate(&shared.config, headers);
-    ::server_runtime::handle(
-            endpoint,
+    let api = &*shared.api;
+    shared
+        .handle(
+            StatusCode::BAD_REQUEST,
             request,
-            authenticate,
-            |mut input, credentials| async move {
+            |mut input, mut ctx| async move {
                 input.path_params(GET_THING_PATH).await?;
                 let id: ::std::string::String = input.path_param("id")?;
                 input.no_query()?;
                 input.no_body().await?;
-                let mut ctx = Context::new(credentials, input.request_id());
-                let response = shared.api.get_thing(&mut ctx, id).await;
+                let response = api.get_thing(&mut ctx, id).await;
                 Ok(ctx.reply(response))
             },
         )
@@ -237,22 +265,8 @@ pub fn router<T: FxRequiredNullableApi>(
         .route(
             "/things/{id}",
             routing::get(handle_get_thing::<T>)
-                .fallback(|request: Request| async move {
-                    ::server_runtime::not_routed(
-                        &API,
-                        StatusCode::METHOD_NOT_ALLOWED,
-                        Some("GET"),
-                        request.uri().path(),
-                    )
-                }),
+                .fallback(::server_runtime::method_not_allowed(&API, "GET")),
         )
-        .fallback(|request: Request| async move {
-            ::server_runtime::not_routed(
-                &API,
-                StatusCode::NOT_FOUND,
-                None,
-                request.uri().path(),
-            )
-        })
+        .fallback(::server_runtime::not_found(&API))
         .with_state(shared)
 }

@@ -72,39 +72,8 @@ impl PingResponse {
 
 /// Credentials, as the spec's security schemes define them.
 pub mod auth {
-    /// A secret value (password, API key, token). `Debug` never shows it.
-    #[derive(Clone)]
-    pub struct Secret(::std::string::String);
-
-    impl Secret {
-        /// Wraps a secret value.
-        pub fn new(value: impl Into<::std::string::String>) -> Self {
-            Secret(value.into())
-        }
-
-        /// The secret value itself.
-        pub fn expose(&self) -> &str {
-            &self.0
-        }
-    }
-
-    impl ::std::fmt::Debug for Secret {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            f.write_str("Secret(<redacted>)")
-        }
-    }
-
-    impl ::std::convert::From<::std::string::String> for Secret {
-        fn from(value: ::std::string::String) -> Self {
-            Secret(value)
-        }
-    }
-
-    impl ::std::convert::From<&str> for Secret {
-        fn from(value: &str) -> Self {
-            Secret(value.to_owned())
-        }
-    }
+    /// The secret value and the header errors every API's credentials share.
+    pub use ::secret::{AuthError, Secret};
 
     /// The credentials every operation requires, all together.
     #[derive(Clone)]
@@ -158,38 +127,6 @@ pub mod auth {
             Ok(Credentials { token })
         }
     }
-
-    /// Why request headers do not carry credentials.
-    #[derive(Clone, Debug, PartialEq, Eq)]
-    pub enum AuthError {
-        /// A header the security scheme requires is absent.
-        Missing {
-            /// The header's lower-case name.
-            header: &'static str,
-        },
-        /// A header is present but not in the scheme's form.
-        Malformed {
-            /// The header's lower-case name.
-            header: &'static str,
-            /// What is wrong with it.
-            reason: &'static str,
-        },
-    }
-
-    impl ::std::fmt::Display for AuthError {
-        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-            match self {
-                AuthError::Missing { header } => {
-                    write!(f, "the `{header}` header is missing")
-                }
-                AuthError::Malformed { header, reason } => {
-                    write!(f, "the `{header}` header is malformed: {reason}")
-                }
-            }
-        }
-    }
-
-    impl ::std::error::Error for AuthError {}
 }
 
 /// Round trips of bodies through the generated types, for conformance checks.

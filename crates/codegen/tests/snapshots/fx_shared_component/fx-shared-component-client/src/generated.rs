@@ -3,6 +3,10 @@
 pub use fx_shared_component_types as types;
 pub use progenitor_client::{ByteStream, Error, ResponseValue};
 
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
 /// progenitor's positional client: one method per operation, every parameter an
 /// argument. Private: [`Client`]'s request builders check the values and call it.
 mod positional {
@@ -21,11 +25,11 @@ mod positional {
     use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 
     #[derive(Clone, Debug)]
-    /** Client for Shared component fixture API
-
-One component used by a request body and a response body, read-only members left out of requests.
-
-Version: 1.0.0*/
+    /// Client for Shared component fixture API
+    ///
+    /// One component used by a request body and a response body, read-only members left out of requests.
+    ///
+    /// Version: 1.0.0
     pub struct Client {
         pub(crate) baseurl: String,
         pub(crate) client: reqwest::Client,
@@ -92,9 +96,9 @@ Version: 1.0.0*/
         reason = "progenitor declares <'a> on every operation method and formats every path parameter with to_string()"
     )]
     impl Client {
-        /** Sends a `POST` request to `/notes`
-
-*/
+        /// Sends a `POST` request to `/notes`
+        ///
+        ///
         pub async fn create_note<'a>(
             &'a self,
             body: &'a types::Note,
@@ -135,9 +139,10 @@ Version: 1.0.0*/
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
-        /** Sends a `PUT` request to `/notes/{id}`
 
-*/
+        /// Sends a `PUT` request to `/notes/{id}`
+        ///
+        ///
         pub async fn replace_note<'a>(
             &'a self,
             id: &'a str,
@@ -197,9 +202,10 @@ impl progenitor_client::ClientHooks<client_runtime::Runtime> for positional::Cli
         self.inner.execute(&self.client, request, info.operation_id).await
     }
 }
-/** Client for the Shared component fixture API (version 1.0.0): one method per operation, each returning a request builder (see [`operations`]).
 
-Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.*/
+/// Client for the Shared component fixture API (version 1.0.0): one method per operation, each returning a request builder (see [`operations`]).
+///
+/// Build one with [`Client::builder`] (credentials, timeouts, retry policy, user agent) or [`Client::with_credentials`] (the defaults). Every call is sent under [`RetryPolicy::standard`] unless the builder sets another, in one `tracing` span named `operation`.
 #[derive(Clone, Debug)]
 pub struct Client {
     inner: positional::Client,
@@ -215,8 +221,8 @@ impl Client {
     /// [`Client::builder`] returns that as an error instead.
     pub fn new(base_url: &str) -> Self {
         match Self::builder(base_url).build() {
-            ::std::result::Result::Ok(client) => client,
-            ::std::result::Result::Err(error) => panic!("{error}"),
+            Ok(client) => client,
+            Err(error) => panic!("{error}"),
         }
     }
 
@@ -224,7 +230,7 @@ impl Client {
     /// default headers), with [`RetryPolicy::standard`].
     pub fn new_with_client(base_url: &str, client: reqwest::Client) -> Self {
         let runtime = client_runtime::ClientOptions::default()
-            .runtime("fx_shared_component", ::std::option::Option::None);
+            .runtime("fx_shared_component", None);
         Self {
             inner: positional::Client::new_with_client(base_url, client, runtime),
         }
@@ -235,7 +241,7 @@ impl Client {
     pub fn builder(base_url: &str) -> ClientBuilder {
         ClientBuilder {
             base_url: base_url.to_owned(),
-            credentials: ::std::option::Option::None,
+            credentials: None,
             options: client_runtime::ClientOptions::default()
                 .user_agent("fx-shared-component-client/1.0.0"),
         }
@@ -251,19 +257,20 @@ impl Client {
         progenitor_client::ClientInfo::inner(&self.inner).policy()
     }
 }
-/** Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
 
-Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `fx-shared-component-client/1.0.0`, [`RetryPolicy::standard`], tokio's sleep.*/
+/// Builds a [`Client`]: `Client::builder(base_url).credentials(&c).timeout(t).build()?`.
+///
+/// Defaults: no credentials, a 15-second timeout per attempt and for connecting, the user agent `fx-shared-component-client/1.0.0`, [`RetryPolicy::standard`], tokio's sleep.
 #[derive(Clone)]
 #[must_use = "a builder does nothing until `.build()`"]
 pub struct ClientBuilder {
-    base_url: ::std::string::String,
-    credentials: ::std::option::Option<types::auth::Credentials>,
+    base_url: String,
+    credentials: Option<types::auth::Credentials>,
     options: client_runtime::ClientOptions,
 }
 
-impl ::std::fmt::Debug for ClientBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
             .field("credentials", &self.credentials.as_ref().map(|_| "<set>"))
@@ -276,18 +283,18 @@ impl ClientBuilder {
     /// The credentials sent with every request (their headers are marked sensitive, so
     /// they never appear in `Debug` output or logs).
     pub fn credentials(mut self, credentials: &types::auth::Credentials) -> Self {
-        self.credentials = ::std::option::Option::Some(credentials.clone());
+        self.credentials = Some(credentials.clone());
         self
     }
 
     /// The longest one attempt may take, from connecting to the end of the response.
-    pub fn timeout(mut self, timeout: ::std::time::Duration) -> Self {
+    pub fn timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.timeout(timeout);
         self
     }
 
     /// The longest connecting may take.
-    pub fn connect_timeout(mut self, timeout: ::std::time::Duration) -> Self {
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.connect_timeout(timeout);
         self
     }
@@ -299,26 +306,23 @@ impl ClientBuilder {
     }
 
     /// The `User-Agent` header of every request.
-    pub fn user_agent(
-        mut self,
-        user_agent: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.options = self.options.user_agent(user_agent);
         self
     }
 
     /// How the client waits between attempts (a test passes one that records the waits
     /// instead of sleeping).
-    pub fn sleep(mut self, sleep: ::std::sync::Arc<dyn Sleep>) -> Self {
+    pub fn sleep(mut self, sleep: Arc<dyn Sleep>) -> Self {
         self.options = self.options.sleep(sleep);
         self
     }
 
     /// The client, or why it cannot be built (a credential that is no header value, the
     /// TLS backend).
-    pub fn build(self) -> ::std::result::Result<Client, ClientSetupError> {
+    pub fn build(self) -> Result<Client, ClientSetupError> {
         let mut headers = reqwest::header::HeaderMap::new();
-        if let ::std::option::Option::Some(credentials) = &self.credentials {
+        if let Some(credentials) = &self.credentials {
             for (name, value) in credentials.to_headers() {
                 let mut value = reqwest::header::HeaderValue::from_str(value.expose())
                     .map_err(|_| ClientSetupError::InvalidHeader {
@@ -329,71 +333,69 @@ impl ClientBuilder {
             }
         }
         let http = self.options.http_client(headers).map_err(ClientSetupError::Build)?;
-        let runtime = self
-            .options
-            .runtime("fx_shared_component", ::std::option::Option::None);
-        ::std::result::Result::Ok(Client {
+        let runtime = self.options.runtime("fx_shared_component", None);
+        Ok(Client {
             inner: positional::Client::new_with_client(&self.base_url, http, runtime),
         })
     }
 }
 
 impl Client {
-    /** `POST /notes`
-
-Returns the request builder [`operations::CreateNote`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- body (required, `.body(...)`): `types::Note`.
-
-# Example
-
-```no_run
-# async fn example(client: &fx_shared_component_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-use fx_shared_component_client::types;
-// The body, here from the spec's example; `types::Note::new(...)` builds one in code.
-let body: types::Note = serde_json::from_value(serde_json::json!({"text":"hello"}))?;
-let response = client.create_note().body(body).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
-    pub fn create_note(&self) -> operations::CreateNote<'_> {
+    /// `POST /notes`
+    ///
+    /// Returns the request builder [`operations::CreateNote`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `body` (required, the last argument of this method): `types::Note`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fx_shared_component_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use fx_shared_component_client::types;
+    /// let body = types::Note::new("hello");
+    /// let response = client.create_note(body).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn create_note(&self, body: types::Note) -> operations::CreateNote<'_> {
         operations::CreateNote {
             client: self,
-            body: ::std::option::Option::None,
+            body,
         }
     }
-    /** `PUT /notes/{id}`
 
-Returns the request builder [`operations::ReplaceNote`]: set the optional parameters, then `.send().await`.
-
-# Parameters
-
-- `id` (path required, an argument of this method): (the spec gives no description).
-- body (required, `.body(...)`): `types::Note`.
-
-# Example
-
-```no_run
-# async fn example(client: &fx_shared_component_client::Client) -> Result<(), Box<dyn std::error::Error>> {
-use fx_shared_component_client::types;
-// The body, here from the spec's example; `types::Note::new(...)` builds one in code.
-let body: types::Note = serde_json::from_value(serde_json::json!({}))?;
-let response = client.replace_note("9bd39495-ad21-40f7-a8a6-9c8cf9d6a822").body(body).send().await?;
-println!("{:?}", response.into_inner());
-# Ok(())
-# }
-```*/
+    /// `PUT /notes/{id}`
+    ///
+    /// Returns the request builder [`operations::ReplaceNote`]: set the optional parameters, then `.send().await`.
+    ///
+    /// # Parameters
+    ///
+    /// - `id` (path required, an argument of this method): (the spec gives no description).
+    /// - `body` (required, the last argument of this method): `types::Note`.
+    ///
+    /// # Example
+    ///
+    /// ```no_run
+    /// # async fn example(client: &fx_shared_component_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+    /// use fx_shared_component_client::types;
+    /// let body = types::Note::new("text");
+    /// let response = client.replace_note("9bd39495-ad21-40f7-a8a6-9c8cf9d6a822", body).send().await?;
+    /// println!("{:?}", response.into_inner());
+    /// # Ok(())
+    /// # }
+    /// ```
     pub fn replace_note(
         &self,
-        id: impl ::std::convert::Into<::std::string::String>,
+        id: impl Into<String>,
+        body: types::Note,
     ) -> operations::ReplaceNote<'_> {
         operations::ReplaceNote {
             client: self,
             id: id.into(),
-            body: ::std::option::Option::None,
+            body,
         }
     }
 }
@@ -402,56 +404,31 @@ println!("{:?}", response.into_inner());
 /// name, sent with `.send()`.
 pub mod operations {
     use crate::{types, Client, Error, ResponseValue};
+    use crate::bounds::{self, Bound};
 
     /// The request of [`Client::create_note`]: set optional parameters, then `.send().await`.
     #[derive(Debug, Clone)]
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct CreateNote<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) body: ::std::option::Option<types::Note>,
+        pub(crate) body: types::Note,
     }
 
     impl<'a> CreateNote<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::Note) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::Note>, Error<types::Error>> {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`create_note`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+        ) -> Result<ResponseValue<types::Note>, Error<types::Error>> {
+            let body = self.body;
             let json = ::serde_json::to_value(&body)
                 .map_err(|e| Error::InvalidRequest(
                     format!("`create_note`: the request body cannot be serialized: {e}"),
                 ))?;
-            crate::bounds::check_body(
+            bounds::check_body(
                     "create_note",
                     &json,
-                    &[
-                        (
-                            &["text"],
-                            crate::bounds::Bound {
-                                minimum: ::std::option::Option::None,
-                                exclusive_minimum: false,
-                                maximum: ::std::option::Option::None,
-                                exclusive_maximum: false,
-                                min_length: ::std::option::Option::Some(1u64),
-                                max_length: ::std::option::Option::None,
-                                pattern: ::std::option::Option::None,
-                                min_items: ::std::option::Option::None,
-                                max_items: ::std::option::Option::None,
-                            },
-                        ),
-                    ],
+                    &[(&["text"], Bound::min_length(1))],
                 )
                 .map_err(Error::InvalidRequest)?;
             self.client.inner.create_note(&body).await
@@ -463,51 +440,25 @@ pub mod operations {
     #[must_use = "a request does nothing until it is sent with `.send()`"]
     pub struct ReplaceNote<'a> {
         pub(crate) client: &'a Client,
-        pub(crate) id: ::std::string::String,
-        pub(crate) body: ::std::option::Option<types::Note>,
+        pub(crate) id: String,
+        pub(crate) body: types::Note,
     }
 
     impl<'a> ReplaceNote<'a> {
-        /// The request body (required: `send()` refuses to go without it).
-        pub fn body(mut self, value: types::Note) -> Self {
-            self.body = ::std::option::Option::Some(value);
-            self
-        }
-
         /// Checks every value against the spec's bounds (an error names the parameter or
         /// body member and the bound; nothing is sent then), and sends the request.
         pub async fn send(
             self,
-        ) -> ::std::result::Result<ResponseValue<types::Note>, Error<types::Error>> {
-            let body = self
-                .body
-                .ok_or_else(|| Error::InvalidRequest(
-                    "`replace_note`: the request body is required: set it with `.body(...)`"
-                        .to_owned(),
-                ))?;
+        ) -> Result<ResponseValue<types::Note>, Error<types::Error>> {
+            let body = self.body;
             let json = ::serde_json::to_value(&body)
                 .map_err(|e| Error::InvalidRequest(
                     format!("`replace_note`: the request body cannot be serialized: {e}"),
                 ))?;
-            crate::bounds::check_body(
+            bounds::check_body(
                     "replace_note",
                     &json,
-                    &[
-                        (
-                            &["text"],
-                            crate::bounds::Bound {
-                                minimum: ::std::option::Option::None,
-                                exclusive_minimum: false,
-                                maximum: ::std::option::Option::None,
-                                exclusive_maximum: false,
-                                min_length: ::std::option::Option::Some(1u64),
-                                max_length: ::std::option::Option::None,
-                                pattern: ::std::option::Option::None,
-                                min_items: ::std::option::Option::None,
-                                max_items: ::std::option::Option::None,
-                            },
-                        ),
-                    ],
+                    &[(&["text"], Bound::min_length(1))],
                 )
                 .map_err(Error::InvalidRequest)?;
             self.client.inner.replace_note(&self.id, &body).await
@@ -553,8 +504,8 @@ pub enum ClientSetupError {
     Build(reqwest::Error),
 }
 
-impl ::std::fmt::Display for ClientSetupError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl fmt::Display for ClientSetupError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ClientSetupError::InvalidHeader { header } => {
                 write!(f, "the credentials cannot be sent in the `{header}` header")
@@ -572,7 +523,7 @@ impl Client {
     pub fn with_credentials(
         base_url: &str,
         credentials: &types::auth::Credentials,
-    ) -> ::std::result::Result<Self, ClientSetupError> {
+    ) -> Result<Self, ClientSetupError> {
         Self::builder(base_url).credentials(credentials).build()
     }
 }

@@ -29,12 +29,34 @@
 //!     .retry(RetryPolicy::standard().max_attempts(5))
 //!     .user_agent("my-service/1.0")
 //!     .build()?;
-//! // The body, here from the spec's example; `types::Note::new(...)` builds one in code.
-//! let body: types::Note = serde_json::from_value(serde_json::json!({"text":"hello"}))?;
+//! let body = types::Note::new("hello");
 //! // create_note
-//! let response = client.create_note().body(body).send().await?;
+//! let response = client.create_note(body).send().await?;
 //! let body = response.into_inner();
 //! # let _ = body;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Required inputs are arguments
+//!
+//! A required body is the last argument of its operation method, like a required path or
+//! query parameter:
+//!
+//! ```no_run
+//! # async fn example(client: &fx_shared_component_client::Client, body: fx_shared_component_client::types::Note) -> Result<(), Box<dyn std::error::Error>> {
+//! let response = client.create_note(body).send().await?;
+//! # let _ = response;
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! so leaving it out does not compile:
+//!
+//! ```compile_fail
+//! # async fn example(client: &fx_shared_component_client::Client) -> Result<(), Box<dyn std::error::Error>> {
+//! let response = client.create_note().send().await?;
+//! # let _ = response;
 //! # Ok(())
 //! # }
 //! ```

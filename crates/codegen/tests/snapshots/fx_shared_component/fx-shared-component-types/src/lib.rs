@@ -12,6 +12,24 @@
 //!   release (2 structs).
 //! - [`schema_types`] reaches each schema type by name; the default-off `schemars` feature
 //!   derives `schemars::JsonSchema` on every schema type.
+//!
+//! # Building a request body
+//!
+//! The shortest line for each request body of the spec. Constrained strings (a
+//! `maxLength`, a `pattern`) take plain text; the client checks the bound before sending and the
+//! server when it reads the request, each error naming the member and the bound. Where two
+//! required members share a type, `X::builder()` names them, so they cannot be swapped.
+//!
+//! ```
+//! # fn main() -> Result<(), Box<dyn std::error::Error>> {
+//! use fx_shared_component_types as types;
+//! let request_0 = types::Note::new("hello");
+//! let request_1 = types::Note::new("text");
+//! # let _ = request_0;
+//! # let _ = request_1;
+//! # Ok(())
+//! # }
+//! ```
 
 #[rustfmt::skip]
 mod generated;
