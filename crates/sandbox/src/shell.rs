@@ -2,7 +2,7 @@
 //! examples, reset to them, and served behind the generated router with the sandbox's extras.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use server_runtime::axum::Router;
 
@@ -51,7 +51,13 @@ pub struct Sandbox<S> {
     state: Mutex<S>,
     /// The memory cap on the stored bytes ([`crate::DEFAULT_MAX_STORED_BYTES`] by default).
     max_stored_bytes: AtomicUsize,
+    /// Where the behaviour of a stubbed request works (its answer is replaced by the stub's),
+    /// seeded when first needed and again once it holds [`SCRATCH_RESEED_BYTES`].
+    scratch: OnceLock<Mutex<S>>,
 }
+
+/// A scratch state past this size is put back to the seeds before its next use.
+const SCRATCH_RESEED_BYTES: usize = 1024 * 1024;
 
 impl<S: ApiState> Sandbox<S> {
     /// A sandbox holding the documents' samples.
@@ -59,6 +65,7 @@ impl<S: ApiState> Sandbox<S> {
         Sandbox {
             state: Mutex::new(S::seeded()),
             max_stored_bytes: AtomicUsize::new(crate::DEFAULT_MAX_STORED_BYTES),
+            scratch: OnceLock::new(),
         }
     }
 
@@ -74,27 +81,50 @@ impl<S: ApiState> Default for Sandbox<S> {
     }
 }
 
-impl<S> Sandbox<S> {
+impl<S: ApiState> Sandbox<S> {
+    /// The state an operation's behaviour works on. Every behaviour takes it before anything
+    /// else: that call is how the sandbox knows a request passed authentication and validation,
+    /// and where a stub is chosen (`exchange`); a stubbed request gets a scratch state.
     pub(crate) fn state(&self) -> MutexGuard<'_, S> {
-        // Every change is complete before the lock is released, so a poisoned lock (a panic
-        // elsewhere while holding it) still holds consistent state.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        match crate::exchange::state_route() {
+            crate::exchange::StateRoute::Real => self.real_state(),
+            crate::exchange::StateRoute::Scratch => {
+                let mut scratch = lock(self.scratch.get_or_init(|| Mutex::new(S::seeded())));
+                if scratch.stored_bytes() > SCRATCH_RESEED_BYTES {
+                    *scratch = S::seeded();
+                }
+                scratch
+            }
+        }
     }
+}
+
+impl<S> Sandbox<S> {
+    /// The real state, whatever request is being handled.
+    pub(crate) fn real_state(&self) -> MutexGuard<'_, S> {
+        lock(&self.state)
+    }
+}
+
+fn lock<S>(mutex: &Mutex<S>) -> MutexGuard<'_, S> {
+    // Every change is complete before the lock is released, so a poisoned lock (a panic
+    // elsewhere while holding it) still holds consistent state.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl<S: ApiState> crate::Control for Sandbox<S> {
     fn reset(&self) {
-        *self.state() = S::seeded();
+        *self.real_state() = S::seeded();
     }
 
     fn export_state(&self) -> Value {
-        self.state().export()
+        self.real_state().export()
     }
 
     fn stored_bytes(&self) -> usize {
-        self.state().stored_bytes()
+        self.real_state().stored_bytes()
     }
 
     fn max_stored_bytes(&self) -> usize {
@@ -119,7 +149,7 @@ impl<S: ApiState> crate::Control for Sandbox<S> {
                 ),
             });
         }
-        *self.state() = imported;
+        *self.real_state() = imported;
         Ok(())
     }
 }
@@ -156,6 +186,23 @@ pub fn app_limited<S: ApiState>(
     faults: Arc<Faults>,
     limits: server_runtime::Limits,
 ) -> Router {
+    app_observed(
+        sandbox,
+        credentials,
+        faults,
+        limits,
+        crate::exchange::Observers::default(),
+    )
+}
+
+/// [`app_limited`] recording into `observers` (a [`crate::TestSandbox`] keeps them).
+pub(crate) fn app_observed<S: ApiState>(
+    sandbox: Arc<Sandbox<S>>,
+    credentials: S::Credentials,
+    faults: Arc<Faults>,
+    limits: server_runtime::Limits,
+    observers: crate::exchange::Observers,
+) -> Router {
     let router = S::router(Arc::clone(&sandbox), credentials, limits.clone());
-    crate::with_extras(router, S::API, sandbox, faults, limits)
+    crate::with_extras(router, S::API, sandbox, faults, limits, observers)
 }

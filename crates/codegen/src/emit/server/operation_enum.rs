@@ -50,10 +50,7 @@ pub fn operation_enum(model: &ApiModel) -> TokenStream {
         "The operations of the {}, one variant per operationId (more may be added later): what test doubles name instead of a string, so that a typo or another API's operation does not compile.",
         model.title
     );
-    let unknown_message = format!(
-        "{} has no operation `{{}}` (it has {known})",
-        model.title
-    );
+    let unknown_message = format!("{} has no operation `{{}}` (it has {known})", model.title);
     // An API without operations still gets the enum (empty), so code naming it compiles.
     let id_body = if variants.is_empty() {
         quote!(match self {})
