@@ -61,7 +61,8 @@ struct Expectation {
     times: Times,
     seen: usize,
     /// The closest request of the operation that did not count: how many matchers it failed
-    /// (refused requests rank after those), and the sentence describing it.
+    /// (refused requests rank after those; of two alike, the later), and the sentence
+    /// describing it.
     nearest: Option<(usize, String)>,
 }
 
@@ -94,7 +95,7 @@ impl Expectation {
             ),
             (false, _) => (failed.len(), format!("{at}: {}", failed.join("; "))),
         };
-        if self.nearest.as_ref().is_none_or(|(best, _)| rank < *best) {
+        if self.nearest.as_ref().is_none_or(|(best, _)| rank <= *best) {
             self.nearest = Some((rank, why));
         }
     }
