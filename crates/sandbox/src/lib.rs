@@ -13,7 +13,10 @@
 //! ```
 //!
 //! For other teams' tests, [`TestSandbox::start`] serves one API on an ephemeral port and returns
-//! a handle with its base URL, credentials, `reset()`, `faults()` and `state()`.
+//! a handle with its base URL, credentials, `reset()`, `faults()` and `state()`, what the code
+//! under test sent (`received()`), expectations (`expect(op)`, verified on `verify()` and on
+//! drop) and stubs checked against the spec (`on(op)`), typed by API ([`SandboxApi`]).
+//! `GET /_sandbox/requests` lists the received requests for tests in other languages.
 //!
 //! Every request is logged through `tracing` (method, path, status, latency, request id).
 //! `POST /_sandbox/reset` (outside every API's paths, no credentials) puts the state back to the
