@@ -74,6 +74,16 @@ use crate::{
 /// sandbox.verify();
 /// # Ok(()) }
 /// ```
+///
+/// Another API's operation does not compile (the same call with
+/// `insightiq_server::Operation::CreateUser`, above, does):
+///
+/// ```compile_fail
+/// # async fn run() {
+/// let sandbox = sandbox::TestSandbox::start(sandbox::Insightiq).await.unwrap();
+/// let _guard = sandbox.expect(publica_server::Operation::CreateUser).times(1);
+/// # }
+/// ```
 pub struct TestSandbox<A: SandboxApi = Api> {
     kind: A,
     /// `None` once shut down.
