@@ -193,3 +193,61 @@ async fn an_untyped_sandbox_takes_operation_ids_and_refuses_unknown_ones_with_th
     );
     assert_eq!(publica_server::Operation::ForceLogoutUser.method(), "POST");
 }
+
+#[tokio::test]
+async fn business_errors_and_injected_faults_are_answers_not_refused_requests() {
+    let sandbox = TestSandbox::start(Insightiq).await.unwrap();
+    let client = client(&sandbox);
+    // A well-formed request the behaviour answers with an error of its own: an id that is no
+    // user (not even a uuid), a profile that does not exist.
+    let request = insightiq_client::types::SdkTokenRequest::new(
+        vec![insightiq_client::types::Product::Identity],
+        "not-a-user",
+    );
+    let error = client
+        .create_sdk_token()
+        .body(request)
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(400));
+    let error = client
+        .get_profile("00000000-0000-4000-8000-000000000000")
+        .send()
+        .await
+        .unwrap_err();
+    assert_eq!(error.status().map(|s| s.as_u16()), Some(404));
+    // An injected 503 for one operation, named by the typed enum.
+    sandbox
+        .fault(
+            Operation::ListProfiles,
+            sandbox::FaultRule {
+                error: Some(sandbox::InjectedError {
+                    status: 503,
+                    rate: 1.0,
+                    retry_after_s: Some(0),
+                }),
+                ..sandbox::FaultRule::default()
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        sandbox.faults().get().rules[0].operation.as_deref(),
+        Some("list_profiles")
+    );
+    let unavailable = raw(
+        "GET",
+        &format!("{}/profiles", sandbox.base_url()),
+        &[("authorization", "Basic ZGVtbzpwQDU1dzByZA==")],
+        None,
+    )
+    .await;
+    assert_eq!(unavailable.status, 503);
+    let seen: Vec<(u16, bool)> = sandbox
+        .received()
+        .iter()
+        .map(|r| (r.status, r.valid))
+        .collect();
+    assert_eq!(seen, [(400, true), (404, true), (503, true)]);
+    sandbox.verify();
+}
