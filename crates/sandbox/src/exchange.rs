@@ -20,13 +20,13 @@ use serde_json::Value;
 use server_runtime::axum::{
     body::{Body, Bytes, HttpBody},
     extract::Request,
-    http::{HeaderValue, StatusCode},
+    http::{HeaderValue, Method, StatusCode},
     middleware::Next,
     response::Response,
 };
 
 use crate::expectations::Expectations;
-use crate::received::{received_bound, Received, ReceivedRequest};
+use crate::received::{received_bound, RawRequest, Received};
 use crate::stubs::{Chosen, Stubs};
 use crate::{Api, Control, SANDBOX_PREFIX};
 
@@ -34,11 +34,21 @@ use crate::{Api, Control, SANDBOX_PREFIX};
 const FINDINGS_BODY_BYTES: usize = 64 * 1024;
 
 /// What a sandbox's tests observe and configure: received requests, expectations, stubs.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub(crate) struct Observers {
     pub received: Arc<Received>,
     pub expectations: Arc<Expectations>,
     pub stubs: Arc<Stubs>,
+}
+
+impl Observers {
+    pub(crate) fn new(api: Api) -> Observers {
+        Observers {
+            received: Arc::new(Received::new(api)),
+            expectations: Arc::default(),
+            stubs: Arc::default(),
+        }
+    }
 }
 
 /// Which state a behaviour works on.
@@ -67,10 +77,9 @@ pub(crate) struct Exchange {
     api: Api,
     sequence: u64,
     operation: Option<&'static str>,
-    method: String,
-    path: String,
-    query: Vec<(String, String)>,
-    headers: Vec<(String, String)>,
+    method: Method,
+    target: Box<str>,
+    headers: Box<[u8]>,
     body: Arc<Mutex<Vec<u8>>>,
     body_bytes: Arc<std::sync::atomic::AtomicUsize>,
     reached: AtomicBool,
@@ -82,7 +91,12 @@ impl Exchange {
     fn enter(&self) -> StateRoute {
         self.reached.store(true, Ordering::Relaxed);
         let chosen = self.stub.get_or_init(|| {
-            let request = self.snapshot(0, true, Vec::new(), false);
+            // Most requests have no stub of their operation: no snapshot for them.
+            let operation = self.operation?;
+            if !self.stubs.any_for(operation) {
+                return None;
+            }
+            let request = self.raw(0, true, Vec::new(), false).view(self.api);
             self.stubs.choose(&request)
         });
         if chosen.is_some() {
@@ -96,30 +110,20 @@ impl Exchange {
         self.stub.get().and_then(Option::as_ref)
     }
 
-    /// The request as tests see it, with its answer.
-    fn snapshot(
-        &self,
-        status: u16,
-        valid: bool,
-        findings: Vec<String>,
-        stubbed: bool,
-    ) -> ReceivedRequest {
-        let bytes = self.body.lock().unwrap_or_else(|p| p.into_inner());
-        let body = (!bytes.is_empty())
-            .then(|| serde_json::from_slice::<Value>(&bytes).ok())
-            .flatten()
-            .map(|mut body| {
-                crate::redaction(self.api).body(&mut body);
-                body
-            });
-        ReceivedRequest {
+    /// The request as received, with its answer.
+    fn raw(&self, status: u16, valid: bool, findings: Vec<String>, stubbed: bool) -> RawRequest {
+        RawRequest {
             sequence: self.sequence,
             operation: self.operation,
             method: self.method.clone(),
-            path: self.path.clone(),
-            query: self.query.clone(),
+            target: self.target.clone(),
             headers: self.headers.clone(),
-            body,
+            body: self
+                .body
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .as_slice()
+                .into(),
             body_bytes: self.body_bytes.load(Ordering::Relaxed),
             status,
             valid,
@@ -141,35 +145,20 @@ pub(crate) async fn record(
     if request.uri().path().starts_with(SANDBOX_PREFIX) {
         return next.run(request).await;
     }
-    let redaction = crate::redaction(api);
     let operation = crate::faults::operation_of(api, request.method(), request.uri().path());
-    let target = request.uri().path_and_query().map_or_else(
-        || request.uri().path().to_owned(),
-        |target| redaction.target(target.as_str()).into_owned(),
-    );
-    let query = target
-        .split_once('?')
-        .map(|(_, query)| decode_query(query))
-        .unwrap_or_default();
-    let headers = request
-        .headers()
-        .iter()
-        .map(|(name, value)| {
-            let value = String::from_utf8_lossy(value.as_bytes());
-            let shown = redaction.header(name.as_str(), &value).to_owned();
-            (name.as_str().to_owned(), shown)
-        })
-        .collect();
     let copy = Arc::new(Mutex::new(Vec::new()));
     let copied = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let exchange = Arc::new(Exchange {
         api,
         sequence: observers.received.next_sequence(),
         operation,
-        method: request.method().as_str().to_owned(),
-        path: request.uri().path().to_owned(),
-        query,
-        headers,
+        method: request.method().clone(),
+        target: request
+            .uri()
+            .path_and_query()
+            .map_or_else(|| request.uri().path(), |target| target.as_str())
+            .into(),
+        headers: crate::received::header_lines(request.headers()),
         body: Arc::clone(&copy),
         body_bytes: Arc::clone(&copied),
         reached: AtomicBool::new(false),
@@ -196,13 +185,13 @@ pub(crate) async fn record(
     } else {
         (response, Vec::new())
     };
-    let received = exchange.snapshot(
+    let received = exchange.raw(
         status.as_u16(),
         !refused,
         findings,
         exchange.stubbed().is_some(),
     );
-    observers.expectations.observe(&received);
+    observers.expectations.observe(&received, api);
     observers
         .received
         .push(received, received_bound(control.max_stored_bytes()));
@@ -282,43 +271,6 @@ fn collect_messages(value: &Value, out: &mut Vec<String>) {
     }
 }
 
-/// `a=1&b=x%20y` as decoded pairs (lossy: bytes that are not UTF-8 become U+FFFD; the handler
-/// refuses such a query itself).
-fn decode_query(query: &str) -> Vec<(String, String)> {
-    query
-        .split('&')
-        .filter(|piece| !piece.is_empty())
-        .map(|piece| {
-            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
-            (percent_decode(name), percent_decode(value))
-        })
-        .collect()
-}
-
-fn percent_decode(text: &str) -> String {
-    let hex = |byte: u8| (byte as char).to_digit(16).map(|digit| digit as u8);
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut index = 0;
-    while index < bytes.len() {
-        let escaped = match bytes.get(index..index + 3) {
-            Some([b'%', high, low]) => hex(*high).zip(hex(*low)).map(|(h, l)| h * 16 + l),
-            _ => None,
-        };
-        match (escaped, bytes[index]) {
-            (Some(byte), _) => {
-                out.push(byte);
-                index += 3;
-                continue;
-            }
-            (None, b'+') => out.push(b' '),
-            (None, byte) => out.push(byte),
-        }
-        index += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// The request body as the handler reads it, a copy of its first `cap` bytes kept aside.
 struct Tee {
     inner: Body,
@@ -353,24 +305,5 @@ impl HttpBody for Tee {
 
     fn size_hint(&self) -> http_body::SizeHint {
         self.inner.size_hint()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn queries_are_decoded_lossily() {
-        assert_eq!(
-            decode_query("a=1&b=x%20y+z&c&d=%zz&e=%4"),
-            [
-                ("a".into(), "1".into()),
-                ("b".into(), "x y z".into()),
-                ("c".into(), String::new()),
-                ("d".into(), "%zz".into()),
-                ("e".into(), "%4".into()),
-            ]
-        );
     }
 }

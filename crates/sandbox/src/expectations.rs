@@ -11,7 +11,8 @@
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use crate::matchers::Matcher;
-use crate::received::ReceivedRequest;
+use crate::received::{RawRequest, ReceivedRequest};
+use crate::Api;
 
 /// At most this many refused requests are described in a report (all are counted).
 const INVALID_LISTED: usize = 20;
@@ -148,11 +149,16 @@ impl Expectations {
     }
 
     /// Counts `request` toward every expectation it matches; remembers it if it was refused.
-    pub(crate) fn observe(&self, request: &ReceivedRequest) {
+    /// It is decoded only when an expectation is there to look at it.
+    pub(crate) fn observe(&self, raw: &RawRequest, api: Api) {
         let mut state = self.lock();
-        for expectation in &mut state.live {
-            expectation.observe(request);
+        if !state.live.is_empty() {
+            let request = raw.view(api);
+            for expectation in &mut state.live {
+                expectation.observe(&request);
+            }
         }
+        let request = raw;
         if !request.valid {
             state.invalid_count += 1;
             if state.invalid.len() < INVALID_LISTED {
@@ -160,7 +166,7 @@ impl Expectations {
                     "request #{} `{} {}`{} was refused with {}: {}",
                     request.sequence,
                     request.method,
-                    request.path,
+                    request.target.split('?').next().unwrap_or_default(),
                     request
                         .operation
                         .map(|op| format!(" ({op})"))

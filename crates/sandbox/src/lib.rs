@@ -236,7 +236,7 @@ pub(crate) fn parts(
         faults: Arc<Faults>,
         limits: &server_runtime::Limits,
     ) -> Parts {
-        let observers = exchange::Observers::default();
+        let observers = exchange::Observers::new(S::API);
         let router = shell::app_observed(
             Arc::clone(&sandbox),
             credentials,

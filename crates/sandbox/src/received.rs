@@ -14,6 +14,9 @@ use std::sync::Mutex;
 
 use serde::Serialize;
 use serde_json::Value;
+use server_runtime::axum::http::{HeaderMap, Method};
+
+use crate::Api;
 
 /// The log of received requests holds at most `max_stored_bytes / RECEIVED_SHARE_OF_CAP`.
 pub const RECEIVED_SHARE_OF_CAP: usize = 4;
@@ -58,29 +61,139 @@ impl ReceivedRequest {
         let name = name.to_ascii_lowercase();
         first(&self.headers, &name)
     }
+}
 
-    /// About how many bytes it takes in the log (its texts, its body as JSON, and the same
-    /// per-record overhead the state counts).
-    pub(crate) fn stored_bytes(&self) -> usize {
-        let pairs = |pairs: &[(String, String)]| -> usize {
-            pairs
-                .iter()
-                .map(|(name, value)| name.len() + value.len())
-                .sum()
+/// A request as it was received, kept raw and compact: decoded and redacted only when a test
+/// asks for it ([`RawRequest::view`]). Its texts are owned copies in one allocation each (a
+/// `HeaderMap` would keep the connection's read buffer alive), so what it holds is what
+/// [`RawRequest::stored_bytes`] counts.
+#[derive(Debug, Clone)]
+pub(crate) struct RawRequest {
+    pub sequence: u64,
+    pub operation: Option<&'static str>,
+    pub method: Method,
+    /// The request target: path and query, as sent.
+    pub target: Box<str>,
+    /// The headers as `name:value` lines (names cannot hold `:`, values cannot hold a line
+    /// break).
+    pub headers: Box<[u8]>,
+    /// The body as sent (its first `limit + 1` bytes: the handler refuses a longer one).
+    pub body: Box<[u8]>,
+    pub body_bytes: usize,
+    pub status: u16,
+    pub valid: bool,
+    pub findings: Vec<String>,
+    pub stubbed: bool,
+}
+
+impl RawRequest {
+    /// As tests see it: the query decoded, secrets redacted by `spec_model::redact` (headers,
+    /// query keys, `writeOnly` members), the body as JSON.
+    pub(crate) fn view(&self, api: Api) -> ReceivedRequest {
+        let redaction = crate::redaction(api);
+        let target = redaction.target(&self.target);
+        let (path, query) = match target.split_once('?') {
+            Some((path, query)) => (path, decode_query(query)),
+            None => (&*target, Vec::new()),
         };
-        let body = self
-            .body
-            .as_ref()
-            .and_then(|body| serde_json::to_vec(body).ok())
-            .map_or(0, |bytes| bytes.len());
+        let headers = self
+            .headers
+            .split(|byte| *byte == b'\n')
+            .filter(|line| !line.is_empty())
+            .map(|line| {
+                let line = String::from_utf8_lossy(line);
+                let (name, value) = line.split_once(':').unwrap_or((&line, ""));
+                let shown = redaction.header(name, value).to_owned();
+                (name.to_owned(), shown)
+            })
+            .collect();
+        let body = (!self.body.is_empty())
+            .then(|| serde_json::from_slice::<Value>(&self.body).ok())
+            .flatten()
+            .map(|mut body| {
+                redaction.body(&mut body);
+                body
+            });
+        ReceivedRequest {
+            sequence: self.sequence,
+            operation: self.operation,
+            method: self.method.as_str().to_owned(),
+            path: path.to_owned(),
+            query,
+            headers,
+            body,
+            body_bytes: self.body_bytes,
+            status: self.status,
+            valid: self.valid,
+            findings: self.findings.clone(),
+            stubbed: self.stubbed,
+        }
+    }
+
+    /// About how many bytes it takes in the log (its texts, its body, and the same per-record
+    /// overhead the state counts).
+    pub(crate) fn stored_bytes(&self) -> usize {
         crate::RECORD_OVERHEAD_BYTES
-            + self.method.len()
-            + self.path.len()
-            + pairs(&self.query)
-            + pairs(&self.headers)
-            + body
+            + self.method.as_str().len()
+            + self.target.len()
+            + self.headers.len()
+            + self.body.len()
             + self.findings.iter().map(String::len).sum::<usize>()
     }
+}
+
+/// The headers as [`RawRequest::headers`] keeps them.
+pub(crate) fn header_lines(headers: &HeaderMap) -> Box<[u8]> {
+    let mut lines = Vec::with_capacity(
+        headers
+            .iter()
+            .map(|(name, value)| name.as_str().len() + value.len() + 2)
+            .sum(),
+    );
+    for (name, value) in headers {
+        lines.extend_from_slice(name.as_str().as_bytes());
+        lines.push(b':');
+        lines.extend_from_slice(value.as_bytes());
+        lines.push(b'\n');
+    }
+    lines.into_boxed_slice()
+}
+
+/// `a=1&b=x%20y` as decoded pairs (lossy: bytes that are not UTF-8 become U+FFFD; the handler
+/// refuses such a query itself).
+fn decode_query(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| {
+            let (name, value) = piece.split_once('=').unwrap_or((piece, ""));
+            (percent_decode(name), percent_decode(value))
+        })
+        .collect()
+}
+
+fn percent_decode(text: &str) -> String {
+    let hex = |byte: u8| (byte as char).to_digit(16).map(|digit| digit as u8);
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escaped = match bytes.get(index..index + 3) {
+            Some([b'%', high, low]) => hex(*high).zip(hex(*low)).map(|(h, l)| h * 16 + l),
+            _ => None,
+        };
+        match (escaped, bytes[index]) {
+            (Some(byte), _) => {
+                out.push(byte);
+                index += 3;
+                continue;
+            }
+            (None, b'+') => out.push(b' '),
+            (None, byte) => out.push(byte),
+        }
+        index += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn first<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
@@ -91,16 +204,27 @@ fn first<'a>(pairs: &'a [(String, String)], name: &str) -> Option<&'a str> {
 }
 
 /// One API's log of received requests.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct Received {
-    entries: Mutex<VecDeque<(ReceivedRequest, usize)>>,
+    api: Api,
+    entries: Mutex<VecDeque<(RawRequest, usize)>>,
     bytes: AtomicUsize,
     next_sequence: AtomicU64,
     dropped: AtomicU64,
 }
 
 impl Received {
-    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<(ReceivedRequest, usize)>> {
+    pub(crate) fn new(api: Api) -> Received {
+        Received {
+            api,
+            entries: Mutex::default(),
+            bytes: AtomicUsize::default(),
+            next_sequence: AtomicU64::default(),
+            dropped: AtomicU64::default(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, VecDeque<(RawRequest, usize)>> {
         // Every change is whole before the lock is released.
         self.entries
             .lock()
@@ -114,10 +238,10 @@ impl Received {
 
     /// Keeps `request`, dropping the oldest until the log holds at most `max_bytes`. A request
     /// larger than the bound alone is kept without its body.
-    pub(crate) fn push(&self, mut request: ReceivedRequest, max_bytes: usize) {
+    pub(crate) fn push(&self, mut request: RawRequest, max_bytes: usize) {
         let mut size = request.stored_bytes();
-        if size > max_bytes && request.body.is_some() {
-            request.body = None;
+        if size > max_bytes && !request.body.is_empty() {
+            request.body = Box::default();
             size = request.stored_bytes();
         }
         let mut entries = self.lock();
@@ -139,7 +263,7 @@ impl Received {
             .iter()
             .map(|(request, _)| request)
             .filter(|request| operation.is_none_or(|op| request.operation == Some(op)))
-            .cloned()
+            .map(|request| request.view(self.api))
             .collect()
     }
 
@@ -170,16 +294,15 @@ pub fn received_bound(max_stored_bytes: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn request(sequence: u64, body: Option<Value>) -> ReceivedRequest {
-        ReceivedRequest {
+    fn request(sequence: u64, body: &[u8]) -> RawRequest {
+        RawRequest {
             sequence,
-            operation: Some("list_users"),
-            method: "GET".into(),
-            path: "/users".into(),
-            query: vec![],
-            headers: vec![],
-            body,
-            body_bytes: 0,
+            operation: Some("list_profiles"),
+            method: Method::GET,
+            target: "/v1/profiles?limit=1".into(),
+            headers: Box::default(),
+            body: body.into(),
+            body_bytes: body.len(),
             status: 200,
             valid: true,
             findings: vec![],
@@ -189,11 +312,11 @@ mod tests {
 
     #[test]
     fn the_oldest_go_first_and_the_bytes_stay_within_the_bound() {
-        let log = Received::default();
-        let one = request(1, None).stored_bytes();
+        let log = Received::new(Api::Insightiq);
+        let one = request(1, b"").stored_bytes();
         let bound = one * 3;
         for sequence in 1..=5 {
-            log.push(request(sequence, None), bound);
+            log.push(request(sequence, b""), bound);
         }
         let kept: Vec<u64> = log.list(None).iter().map(|r| r.sequence).collect();
         assert_eq!(kept, [3, 4, 5]);
@@ -205,12 +328,27 @@ mod tests {
 
     #[test]
     fn a_request_larger_than_the_bound_is_kept_without_its_body() {
-        let log = Received::default();
-        let bound = request(1, None).stored_bytes() + 10;
-        log.push(request(1, Some(Value::String("x".repeat(100)))), bound);
+        let log = Received::new(Api::Insightiq);
+        let bound = request(1, b"").stored_bytes() + 10;
+        log.push(request(1, "\"x\"".repeat(40).as_bytes()), bound);
         let kept = log.list(None);
         assert_eq!(kept.len(), 1);
         assert_eq!(kept[0].body, None);
+        assert_eq!(kept[0].body_bytes, 120);
         assert!(log.bytes() <= bound);
+    }
+
+    #[test]
+    fn queries_are_decoded_lossily() {
+        assert_eq!(
+            decode_query("a=1&b=x%20y+z&c&d=%zz&e=%4"),
+            [
+                ("a".into(), "1".into()),
+                ("b".into(), "x y z".into()),
+                ("c".into(), String::new()),
+                ("d".into(), "%zz".into()),
+                ("e".into(), "%4".into()),
+            ]
+        );
     }
 }

@@ -191,7 +191,7 @@ pub fn app_limited<S: ApiState>(
         credentials,
         faults,
         limits,
-        crate::exchange::Observers::default(),
+        crate::exchange::Observers::new(S::API),
     )
 }
 

@@ -66,6 +66,14 @@ impl Stubs {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
+    /// Whether a stub of `operation` is mounted (with answers left).
+    pub(crate) fn any_for(&self, operation: &str) -> bool {
+        self.lock()
+            .stubs
+            .iter()
+            .any(|stub| stub.operation == operation && !stub.answers.is_empty())
+    }
+
     /// The answer for `request` (valid, of its operation), using it up: the newest stub whose
     /// matchers all hold and which has an answer left.
     pub(crate) fn choose(&self, request: &ReceivedRequest) -> Option<Chosen> {
