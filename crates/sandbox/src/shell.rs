@@ -13,7 +13,7 @@ use crate::{Api, FaultConfig, Faults};
 
 /// What an API module provides to the shell: its state, how it is seeded and which generated
 /// router serves it.
-pub trait ApiState: Sized + Send + 'static {
+pub trait ApiState: Sized + Send + Clone + 'static {
     /// The API this state belongs to.
     const API: Api;
     /// The operations that can add stored bytes: refused once the memory cap is reached.
@@ -59,11 +59,29 @@ pub struct Sandbox<S> {
 /// A scratch state past this size is put back to the seeds before its next use.
 const SCRATCH_RESEED_BYTES: usize = 1024 * 1024;
 
+/// `S::seeded()`, built once per process and cloned: reading the samples into records is a
+/// third of what starting a sandbox costs, and a test binary starts many.
+fn seeds<S: ApiState>() -> S {
+    use std::any::{Any, TypeId};
+    use std::collections::HashMap;
+    type Prototypes = HashMap<TypeId, Box<dyn Any + Send>>;
+    static PROTOTYPES: OnceLock<Mutex<Prototypes>> = OnceLock::new();
+    let mut prototypes = lock(PROTOTYPES.get_or_init(Default::default));
+    let prototype = prototypes
+        .entry(TypeId::of::<S>())
+        .or_insert_with(|| Box::new(S::seeded()));
+    match prototype.downcast_ref::<S>() {
+        Some(seeded) => seeded.clone(),
+        // Entries are keyed by their own type.
+        None => S::seeded(),
+    }
+}
+
 impl<S: ApiState> Sandbox<S> {
     /// A sandbox holding the documents' samples.
     pub fn new() -> Self {
         Sandbox {
-            state: Mutex::new(S::seeded()),
+            state: Mutex::new(seeds()),
             max_stored_bytes: AtomicUsize::new(crate::DEFAULT_MAX_STORED_BYTES),
             scratch: OnceLock::new(),
         }
@@ -89,9 +107,9 @@ impl<S: ApiState> Sandbox<S> {
         match crate::exchange::state_route() {
             crate::exchange::StateRoute::Real => self.real_state(),
             crate::exchange::StateRoute::Scratch => {
-                let mut scratch = lock(self.scratch.get_or_init(|| Mutex::new(S::seeded())));
+                let mut scratch = lock(self.scratch.get_or_init(|| Mutex::new(seeds())));
                 if scratch.stored_bytes() > SCRATCH_RESEED_BYTES {
-                    *scratch = S::seeded();
+                    *scratch = seeds();
                 }
                 scratch
             }
@@ -116,7 +134,7 @@ fn lock<S>(mutex: &Mutex<S>) -> MutexGuard<'_, S> {
 
 impl<S: ApiState> crate::Control for Sandbox<S> {
     fn reset(&self) {
-        *self.real_state() = S::seeded();
+        *self.real_state() = seeds();
     }
 
     fn export_state(&self) -> Value {

@@ -105,6 +105,15 @@ async fn main() {
         first_sandbox.as_secs_f64() * 1e6,
         first_wiremock.as_secs_f64() * 1e6
     );
+    // Of a sandbox's start, how much is seeding its state (the documents' samples as records).
+    let seeding = Instant::now();
+    for _ in 0..rounds {
+        drop(sandbox::insightiq::Sandbox::new());
+    }
+    println!(
+        "of which seeding the insightIQ state: {:.0} us (mean of {rounds})",
+        seeding.elapsed().as_secs_f64() * 1e6 / rounds as f64
+    );
     println!("{rounds} rounds each, interleaved; microseconds per sandbox / mock server");
     println!(
         "{:<52} {:>10} {:>10} {:>10}",
