@@ -258,7 +258,7 @@ async fn sandbox_endpoints_answer_errors_in_the_sandbox_shape() {
             (
                 404,
                 json!({"sandbox_error": {"status": 404, "code": "not_found",
-                       "message": "no sandbox endpoint at `/_sandbox/nothing` (there are /_sandbox/reset, /_sandbox/state and /_sandbox/faults)"}})
+                       "message": "no sandbox endpoint at `/_sandbox/nothing` (there are /_sandbox/reset, /_sandbox/state, /_sandbox/faults and /_sandbox/requests)"}})
             )
         );
         let answer = send(

@@ -285,6 +285,8 @@ async fn in_front_of_the_sandbox_everything_conforms_and_the_recording_replays_a
     let sandbox = sandbox::TestSandbox::start(sandbox::Api::Instabot)
         .await
         .unwrap();
+    // Requests the spec refuses are sent on purpose.
+    sandbox.allow_invalid_requests();
     let record =
         std::env::temp_dir().join(format!("conformance-proxy-{}.ndjson", std::process::id()));
     let proxy = Proxy::start(
@@ -664,6 +666,8 @@ async fn secrets_are_redacted_in_the_recording_and_the_log_lines() {
     let sandbox = sandbox::TestSandbox::start(sandbox::Api::Instabot)
         .await
         .unwrap();
+    // Requests the spec refuses are sent on purpose.
+    sandbox.allow_invalid_requests();
     let record = std::env::temp_dir().join(format!(
         "conformance-proxy-secrets-{}.ndjson",
         std::process::id()
@@ -909,6 +913,8 @@ async fn two_bursts_of_2000_connections_are_all_answered_2xx_through_the_proxy_a
     let sandbox = sandbox::TestSandbox::start(sandbox::Api::Instabot)
         .await
         .unwrap();
+    // Requests the spec refuses are sent on purpose.
+    sandbox.allow_invalid_requests();
     let proxy = Proxy::start(
         "instabot",
         &format!("http://{}", sandbox.addr()),

@@ -360,6 +360,123 @@ impl Context {
     }
 }
 
+/// The operations of the insightIQ API - users, SDK tokens, accounts, profiles, one variant per operationId (more may be added later): what test doubles name instead of a string, so that a typo or another API's operation does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Operation {
+    /// `POST /users` (`create_user`): Create a user
+    CreateUser,
+    /// `GET /users/external_id/{external_id}` (`get_user_by_external_id`): Retrieve a user by external ID
+    GetUserByExternalId,
+    /// `POST /sdk-tokens` (`create_sdk_token`): Create an SDK token
+    CreateSdkToken,
+    /// `POST /accounts/{id}/disconnect` (`disconnect_account`): Disconnect an account
+    DisconnectAccount,
+    /// `GET /profiles/{id}` (`get_profile`): Retrieve a profile
+    GetProfile,
+    /// `GET /profiles` (`list_profiles`): Retrieve all profiles
+    ListProfiles,
+}
+
+impl Operation {
+    /// Every operation, in the spec's order.
+    pub const ALL: &'static [Operation] = &[
+        Operation::CreateUser,
+        Operation::GetUserByExternalId,
+        Operation::CreateSdkToken,
+        Operation::DisconnectAccount,
+        Operation::GetProfile,
+        Operation::ListProfiles,
+    ];
+
+    /// The spec's operationId.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Operation::CreateUser => "create_user",
+            Operation::GetUserByExternalId => "get_user_by_external_id",
+            Operation::CreateSdkToken => "create_sdk_token",
+            Operation::DisconnectAccount => "disconnect_account",
+            Operation::GetProfile => "get_profile",
+            Operation::ListProfiles => "list_profiles",
+        }
+    }
+
+    /// The upper-case HTTP method.
+    pub const fn method(self) -> &'static str {
+        match self {
+            Operation::CreateUser => "POST",
+            Operation::GetUserByExternalId => "GET",
+            Operation::CreateSdkToken => "POST",
+            Operation::DisconnectAccount => "POST",
+            Operation::GetProfile => "GET",
+            Operation::ListProfiles => "GET",
+        }
+    }
+
+    /// The path template as the spec writes it under `paths`.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Operation::CreateUser => "/users",
+            Operation::GetUserByExternalId => "/users/external_id/{external_id}",
+            Operation::CreateSdkToken => "/sdk-tokens",
+            Operation::DisconnectAccount => "/accounts/{id}/disconnect",
+            Operation::GetProfile => "/profiles/{id}",
+            Operation::ListProfiles => "/profiles",
+        }
+    }
+
+    /// Where the server routes it: [`BASE_PATH`] and the path template.
+    pub const fn route(self) -> &'static str {
+        match self {
+            Operation::CreateUser => "/v1/users",
+            Operation::GetUserByExternalId => "/v1/users/external_id/{external_id}",
+            Operation::CreateSdkToken => "/v1/sdk-tokens",
+            Operation::DisconnectAccount => "/v1/accounts/{id}/disconnect",
+            Operation::GetProfile => "/v1/profiles/{id}",
+            Operation::ListProfiles => "/v1/profiles",
+        }
+    }
+}
+
+impl ::std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl ::std::str::FromStr for Operation {
+    type Err = UnknownOperation;
+
+    /// Reads an operationId.
+    fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
+        Operation::ALL
+            .iter()
+            .copied()
+            .find(|operation| operation.id() == id)
+            .ok_or_else(|| UnknownOperation {
+                name: id.to_owned(),
+            })
+    }
+}
+
+/// An operationId this API does not have; its message lists the ones it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownOperation {
+    /// The name that was given.
+    pub name: ::std::string::String,
+}
+
+impl ::std::fmt::Display for UnknownOperation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(
+            f,
+            "insightIQ API - users, SDK tokens, accounts, profiles has no operation `{}` (it has create_user, get_user_by_external_id, create_sdk_token, disconnect_account, get_profile, list_profiles)",
+            self.name
+        )
+    }
+}
+
+impl ::std::error::Error for UnknownOperation {}
 /// The insightIQ API - users, SDK tokens, accounts, profiles as a Rust trait: implement it, then serve it with [`router`].
 ///
 /// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).

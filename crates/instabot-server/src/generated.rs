@@ -445,6 +445,130 @@ impl Context {
     }
 }
 
+/// The operations of the Instabot Users Object API, one variant per operationId (more may be added later): what test doubles name instead of a string, so that a typo or another API's operation does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Operation {
+    /// `GET /users` (`list_users`): Get Users List
+    ListUsers,
+    /// `POST /users` (`create_user`): Create User
+    CreateUser,
+    /// `GET /users/lastUpdated` (`list_users_updated_since`): Get Users updated since a datetime
+    ListUsersUpdatedSince,
+    /// `GET /users/{objectId}` (`get_user`): Get User
+    GetUser,
+    /// `PUT /users/{objectId}` (`update_user`): Update User
+    UpdateUser,
+    /// `POST /users/{objectId}` (`restore_user`): Restore User
+    RestoreUser,
+    /// `DELETE /users/{objectId}` (`delete_user`): Delete User
+    DeleteUser,
+}
+
+impl Operation {
+    /// Every operation, in the spec's order.
+    pub const ALL: &'static [Operation] = &[
+        Operation::ListUsers,
+        Operation::CreateUser,
+        Operation::ListUsersUpdatedSince,
+        Operation::GetUser,
+        Operation::UpdateUser,
+        Operation::RestoreUser,
+        Operation::DeleteUser,
+    ];
+
+    /// The spec's operationId.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Operation::ListUsers => "list_users",
+            Operation::CreateUser => "create_user",
+            Operation::ListUsersUpdatedSince => "list_users_updated_since",
+            Operation::GetUser => "get_user",
+            Operation::UpdateUser => "update_user",
+            Operation::RestoreUser => "restore_user",
+            Operation::DeleteUser => "delete_user",
+        }
+    }
+
+    /// The upper-case HTTP method.
+    pub const fn method(self) -> &'static str {
+        match self {
+            Operation::ListUsers => "GET",
+            Operation::CreateUser => "POST",
+            Operation::ListUsersUpdatedSince => "GET",
+            Operation::GetUser => "GET",
+            Operation::UpdateUser => "PUT",
+            Operation::RestoreUser => "POST",
+            Operation::DeleteUser => "DELETE",
+        }
+    }
+
+    /// The path template as the spec writes it under `paths`.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Operation::ListUsers => "/users",
+            Operation::CreateUser => "/users",
+            Operation::ListUsersUpdatedSince => "/users/lastUpdated",
+            Operation::GetUser => "/users/{objectId}",
+            Operation::UpdateUser => "/users/{objectId}",
+            Operation::RestoreUser => "/users/{objectId}",
+            Operation::DeleteUser => "/users/{objectId}",
+        }
+    }
+
+    /// Where the server routes it: [`BASE_PATH`] and the path template.
+    pub const fn route(self) -> &'static str {
+        match self {
+            Operation::ListUsers => "/v1/users",
+            Operation::CreateUser => "/v1/users",
+            Operation::ListUsersUpdatedSince => "/v1/users/lastUpdated",
+            Operation::GetUser => "/v1/users/{objectId}",
+            Operation::UpdateUser => "/v1/users/{objectId}",
+            Operation::RestoreUser => "/v1/users/{objectId}",
+            Operation::DeleteUser => "/v1/users/{objectId}",
+        }
+    }
+}
+
+impl ::std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl ::std::str::FromStr for Operation {
+    type Err = UnknownOperation;
+
+    /// Reads an operationId.
+    fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
+        Operation::ALL
+            .iter()
+            .copied()
+            .find(|operation| operation.id() == id)
+            .ok_or_else(|| UnknownOperation {
+                name: id.to_owned(),
+            })
+    }
+}
+
+/// An operationId this API does not have; its message lists the ones it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownOperation {
+    /// The name that was given.
+    pub name: ::std::string::String,
+}
+
+impl ::std::fmt::Display for UnknownOperation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(
+            f,
+            "Instabot Users Object API has no operation `{}` (it has list_users, create_user, list_users_updated_since, get_user, update_user, restore_user, delete_user)",
+            self.name
+        )
+    }
+}
+
+impl ::std::error::Error for UnknownOperation {}
 /// The Instabot Users Object API as a Rust trait: implement it, then serve it with [`router`].
 ///
 /// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).

@@ -331,6 +331,131 @@ impl Context {
     }
 }
 
+/// The operations of the Publica.la Integration API - Users, one variant per operationId (more may be added later): what test doubles name instead of a string, so that a typo or another API's operation does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Operation {
+    /// `GET /integration-api/v1/dashboard/users` (`list_users`): Retrieve
+    ListUsers,
+    /// `POST /integration-api/v1/dashboard/users` (`create_user`): Create
+    CreateUser,
+    /// `PUT /integration-api/v1/dashboard/users/{user_id}` (`update_user`): Update
+    UpdateUser,
+    /// `DELETE /integration-api/v1/dashboard/users/{user_id}` (`deactivate_user`): Deactivate
+    DeactivateUser,
+    /// `PUT /integration-api/v1/dashboard/users/{user_id}/re-activate` (`reactivate_user`): Reactivate
+    ReactivateUser,
+    /// `POST /integration-api/v1/users/{user_id}/force-logout` (`force_logout_user`): Force Logout
+    ForceLogoutUser,
+}
+
+impl Operation {
+    /// Every operation, in the spec's order.
+    pub const ALL: &'static [Operation] = &[
+        Operation::ListUsers,
+        Operation::CreateUser,
+        Operation::UpdateUser,
+        Operation::DeactivateUser,
+        Operation::ReactivateUser,
+        Operation::ForceLogoutUser,
+    ];
+
+    /// The spec's operationId.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Operation::ListUsers => "list_users",
+            Operation::CreateUser => "create_user",
+            Operation::UpdateUser => "update_user",
+            Operation::DeactivateUser => "deactivate_user",
+            Operation::ReactivateUser => "reactivate_user",
+            Operation::ForceLogoutUser => "force_logout_user",
+        }
+    }
+
+    /// The upper-case HTTP method.
+    pub const fn method(self) -> &'static str {
+        match self {
+            Operation::ListUsers => "GET",
+            Operation::CreateUser => "POST",
+            Operation::UpdateUser => "PUT",
+            Operation::DeactivateUser => "DELETE",
+            Operation::ReactivateUser => "PUT",
+            Operation::ForceLogoutUser => "POST",
+        }
+    }
+
+    /// The path template as the spec writes it under `paths`.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Operation::ListUsers => "/integration-api/v1/dashboard/users",
+            Operation::CreateUser => "/integration-api/v1/dashboard/users",
+            Operation::UpdateUser => "/integration-api/v1/dashboard/users/{user_id}",
+            Operation::DeactivateUser => "/integration-api/v1/dashboard/users/{user_id}",
+            Operation::ReactivateUser => {
+                "/integration-api/v1/dashboard/users/{user_id}/re-activate"
+            }
+            Operation::ForceLogoutUser => {
+                "/integration-api/v1/users/{user_id}/force-logout"
+            }
+        }
+    }
+
+    /// Where the server routes it: [`BASE_PATH`] and the path template.
+    pub const fn route(self) -> &'static str {
+        match self {
+            Operation::ListUsers => "/integration-api/v1/dashboard/users",
+            Operation::CreateUser => "/integration-api/v1/dashboard/users",
+            Operation::UpdateUser => "/integration-api/v1/dashboard/users/{user_id}",
+            Operation::DeactivateUser => "/integration-api/v1/dashboard/users/{user_id}",
+            Operation::ReactivateUser => {
+                "/integration-api/v1/dashboard/users/{user_id}/re-activate"
+            }
+            Operation::ForceLogoutUser => {
+                "/integration-api/v1/users/{user_id}/force-logout"
+            }
+        }
+    }
+}
+
+impl ::std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl ::std::str::FromStr for Operation {
+    type Err = UnknownOperation;
+
+    /// Reads an operationId.
+    fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
+        Operation::ALL
+            .iter()
+            .copied()
+            .find(|operation| operation.id() == id)
+            .ok_or_else(|| UnknownOperation {
+                name: id.to_owned(),
+            })
+    }
+}
+
+/// An operationId this API does not have; its message lists the ones it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownOperation {
+    /// The name that was given.
+    pub name: ::std::string::String,
+}
+
+impl ::std::fmt::Display for UnknownOperation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(
+            f,
+            "Publica.la Integration API - Users has no operation `{}` (it has list_users, create_user, update_user, deactivate_user, reactivate_user, force_logout_user)",
+            self.name
+        )
+    }
+}
+
+impl ::std::error::Error for UnknownOperation {}
 /// The Publica.la Integration API - Users as a Rust trait: implement it, then serve it with [`router`].
 ///
 /// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).

@@ -380,6 +380,14 @@ pub(crate) fn operation_of(api: Api, method: &Method, path: &str) -> Option<&'st
         .map(|route| route.operation.as_str())
 }
 
+/// The operationIds of `api`'s spec, in the spec's order.
+pub(crate) fn operation_ids(api: Api) -> Vec<&'static str> {
+    operations(api)
+        .iter()
+        .map(|route| route.operation.as_str())
+        .collect()
+}
+
 /// The operations of `api`'s spec (compiled in), read once.
 fn operations(api: Api) -> &'static [Route] {
     static ROUTES: [OnceLock<Vec<Route>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];

@@ -355,9 +355,12 @@ impl InsightiqApi for Sandbox {
     ) -> CreateSdkTokenResponse {
         // Products are validated against the spec's enum before this is called. An empty list
         // is valid by the spec (no minItems), so it is accepted: the token grants nothing.
+        // The state is taken first, whatever the id: that is how a stub sees a valid request.
+        let state = self.state();
         let known = uuid::Uuid::parse_str(&body.user_id)
             .ok()
-            .is_some_and(|id| self.state().users.contains_key(&id));
+            .is_some_and(|id| state.users.contains_key(&id));
+        drop(state);
         if !known {
             return CreateSdkTokenResponse::BadRequest(ctx.error(
                 400,

@@ -13,7 +13,10 @@
 //! ```
 //!
 //! For other teams' tests, [`TestSandbox::start`] serves one API on an ephemeral port and returns
-//! a handle with its base URL, credentials, `reset()`, `faults()` and `state()`.
+//! a handle with its base URL, credentials, `reset()`, `faults()` and `state()`, what the code
+//! under test sent (`received()`), expectations (`expect(op)`, verified on `verify()` and on
+//! drop) and stubs checked against the spec (`on(op)`), typed by API ([`SandboxApi`]).
+//! `GET /_sandbox/requests` lists the received requests for tests in other languages.
 //!
 //! Every request is logged through `tracing` (method, path, status, latency, request id).
 //! `POST /_sandbox/reset` (outside every API's paths, no credentials) puts the state back to the
@@ -41,23 +44,36 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub mod apis;
 mod control_body;
+mod exchange;
+pub mod expectations;
 pub mod faults;
 mod fixture;
 pub mod insightiq;
 pub mod instabot;
 pub mod limits;
+pub mod matchers;
 pub mod publica;
+pub mod received;
+mod requests_endpoint;
 pub mod scenario;
 mod seeds;
 pub mod shell;
+mod stub_check;
+pub mod stubs;
 
+pub use apis::{Insightiq, Instabot, Publica, SandboxApi};
 pub use control_body::{
     control_body_limit, CONTROL_BODY_BYTES_PER_STORED_BYTE, MIN_CONTROL_BODY_BYTES,
 };
+pub use expectations::{ExpectationBuilder, ExpectationGuard, Times, VerificationError};
 pub use faults::{FaultConfig, FaultError, FaultRule, Faults, InjectedError};
 pub use fixture::TestSandbox;
+pub use received::{ReceivedRequest, RECEIVED_SHARE_OF_CAP};
 pub use shell::{ApiState, Sandbox};
+pub use stub_check::StubError;
+pub use stubs::{Stub, StubBuilder, StubGuard};
 
 /// The path of the reset endpoint.
 pub const RESET_PATH: &str = "/_sandbox/reset";
@@ -65,6 +81,9 @@ pub const RESET_PATH: &str = "/_sandbox/reset";
 pub const STATE_PATH: &str = "/_sandbox/state";
 /// The path of the faults endpoint (`GET` shows them, `PUT` replaces them).
 pub const FAULTS_PATH: &str = "/_sandbox/faults";
+/// The path of the received-requests endpoint (`GET` lists them, `?operation=ID` filters,
+/// `DELETE` forgets them).
+pub const REQUESTS_PATH: &str = "/_sandbox/requests";
 /// Where the sandbox's own endpoints live, outside every API's paths.
 pub const SANDBOX_PREFIX: &str = "/_sandbox";
 
@@ -193,6 +212,7 @@ pub(crate) struct Parts {
     pub router: Router,
     pub control: Arc<dyn Control>,
     pub faults: Arc<Faults>,
+    pub observers: exchange::Observers,
 }
 
 pub(crate) fn parts(
@@ -216,16 +236,19 @@ pub(crate) fn parts(
         faults: Arc<Faults>,
         limits: &server_runtime::Limits,
     ) -> Parts {
-        let router = shell::app_limited(
+        let observers = exchange::Observers::new(S::API);
+        let router = shell::app_observed(
             Arc::clone(&sandbox),
             credentials,
             Arc::clone(&faults),
             limits.clone(),
+            observers.clone(),
         );
         Parts {
             router,
             control: sandbox,
             faults,
+            observers,
         }
     }
     let faults = Arc::new(Faults::new(api, options.faults.clone()));
@@ -294,14 +317,25 @@ fn sandbox_method_not_allowed(
     response
 }
 
-/// Adds the sandbox's own endpoints, the faults and the request log to a generated router.
+/// Adds the sandbox's own endpoints, the faults, the received requests (with expectations and
+/// stubs) and the request log to a generated router.
 pub(crate) fn with_extras<S: Control>(
     router: Router,
     api: Api,
     state: Arc<S>,
     faults: Arc<Faults>,
     limits: server_runtime::Limits,
+    observers: exchange::Observers,
 ) -> Router {
+    // Innermost, around the generated router only: where stubs are chosen.
+    let router = router.layer(axum::middleware::from_fn(move |request, next| {
+        exchange::scope(api, request, next)
+    }));
+    let recorded_state: Arc<dyn Control> = state.clone();
+    let max_body_bytes = limits.max_body_bytes;
+    let listed = Arc::clone(&observers.received);
+    let cleared = Arc::clone(&observers.received);
+    let capped_received = Arc::clone(&observers.received);
     let reset_faults = Arc::clone(&faults);
     let exported = Arc::clone(&state);
     let capped: Arc<dyn Control> = state.clone();
@@ -369,13 +403,27 @@ pub(crate) fn with_extras<S: Control>(
             }),
         )
         .route(
+            REQUESTS_PATH,
+            get(move |request: Request| {
+                let received = Arc::clone(&listed);
+                async move { requests_endpoint::list(api, &received, &request) }
+            })
+            .delete(move || {
+                let received = Arc::clone(&cleared);
+                async move { requests_endpoint::clear(&received) }
+            })
+            .fallback(|request: Request| async move {
+                sandbox_method_not_allowed(&request, REQUESTS_PATH, "requests", "GET, DELETE")
+            }),
+        )
+        .route(
             &format!("{SANDBOX_PREFIX}/{{*rest}}"),
             any(|request: Request| async move {
                 sandbox_error(
                     StatusCode::NOT_FOUND,
                     "not_found",
                     &format!(
-                        "no sandbox endpoint at `{}` (there are {RESET_PATH}, {STATE_PATH} and {FAULTS_PATH})",
+                        "no sandbox endpoint at `{}` (there are {RESET_PATH}, {STATE_PATH}, {FAULTS_PATH} and {REQUESTS_PATH})",
                         request.uri().path()
                     ),
                 )
@@ -383,11 +431,22 @@ pub(crate) fn with_extras<S: Control>(
         )
         .layer(axum::middleware::from_fn(move |request, next| {
             let state = Arc::clone(&capped);
-            async move { memory_cap(api, &*state, request, next).await }
+            let received = Arc::clone(&capped_received);
+            async move { memory_cap(api, &*state, &received, request, next).await }
         }))
         .layer(axum::middleware::from_fn(move |request, next| {
             let faults = Arc::clone(&faults);
             async move { faults::inject(&faults, request, next).await }
+        }))
+        .layer(axum::middleware::from_fn(move |request, next| {
+            exchange::record(
+                api,
+                observers.clone(),
+                Arc::clone(&recorded_state),
+                max_body_bytes,
+                request,
+                next,
+            )
         }))
         .layer(axum::middleware::from_fn(move |request, next| {
             limits::enforce(api, request, next)
@@ -409,9 +468,15 @@ pub(crate) fn mark_ids_exhausted(response_headers: &mut Vec<(String, String)>) {
 /// Refuses an operation that adds stored bytes once the state holds its cap (507 in the API's
 /// error shape), and answers a create that found no id left with 507 `ids_exhausted`; every
 /// other request passes.
-async fn memory_cap(api: Api, state: &dyn Control, request: Request, next: Next) -> Response {
+async fn memory_cap(
+    api: Api,
+    state: &dyn Control,
+    received: &received::Received,
+    request: Request,
+    next: Next,
+) -> Response {
     let operation = faults::operation_of(api, request.method(), request.uri().path());
-    let response = refuse_when_full(api, state, operation, request, next).await;
+    let response = refuse_when_full(api, state, received, operation, request, next).await;
     if !response.headers().contains_key(IDS_EXHAUSTED_MARK) {
         return response;
     }
@@ -434,19 +499,25 @@ async fn memory_cap(api: Api, state: &dyn Control, request: Request, next: Next)
 async fn refuse_when_full(
     api: Api,
     state: &dyn Control,
+    received: &received::Received,
     operation: Option<&'static str>,
     request: Request,
     next: Next,
 ) -> Response {
     if let Some(operation) = operation.filter(|op| state.growing_operations().contains(op)) {
-        let (held, cap) = (state.stored_bytes(), state.max_stored_bytes());
+        // The received requests count toward the cap with the state.
+        let (held, cap) = (
+            state.stored_bytes() + received.bytes(),
+            state.max_stored_bytes(),
+        );
         if held >= cap {
             let rejection = server_runtime::Rejection::new(
                 StatusCode::INSUFFICIENT_STORAGE,
                 "storage_cap_reached",
                 format!(
-                    "`{operation}`: the sandbox holds {held} bytes of {} state and its cap is \
-                     {cap} (--max-stored-bytes); reset it or import a smaller state",
+                    "`{operation}`: the sandbox holds {held} bytes of {} state and received \
+                     requests, and its cap is {cap} (--max-stored-bytes); reset it (or clear \
+                     `{REQUESTS_PATH}`) or import a smaller state",
                     api.name()
                 ),
             );
@@ -531,7 +602,7 @@ pub fn sandbox_error(status: StatusCode, code: &str, message: &str) -> Response 
 
 /// What the request log leaves out of a target: the secrets `api`'s spec declares, by the one
 /// function the conformance proxy's recording uses too ([`spec_model::redact`]).
-fn redaction(api: Api) -> &'static spec_model::redact::Redaction {
+pub(crate) fn redaction(api: Api) -> &'static spec_model::redact::Redaction {
     static REDACTIONS: [OnceLock<spec_model::redact::Redaction>; 3] =
         [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     let index = Api::ALL.iter().position(|a| *a == api).unwrap_or_default();

@@ -80,7 +80,7 @@ pub(crate) fn error_response(api: Api, rejection: &Rejection) -> Response {
 
 /// What the generated server of `api` knows of its errors, read from the spec compiled in: its
 /// `x-error-template` and request-id header.
-fn description(api: Api) -> &'static ApiDescription {
+pub(crate) fn description(api: Api) -> &'static ApiDescription {
     static DESCRIPTIONS: [OnceLock<ApiDescription>; 3] =
         [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     let (slot, spec, request_id_header) = match api {

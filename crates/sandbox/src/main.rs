@@ -15,7 +15,8 @@ use sandbox::{Api, Credentials, FaultConfig, Options};
                   Instabot X-Instabot-Api-Key: demo-api-key with Authorization: X-Instabot-Master-Api-Key demo-master-key.\n\
                   Logs: one line per request on stderr (RUST_LOG is not read; --quiet turns them off).\n\
                   POST /_sandbox/reset puts an API's state back to the seeds and clears its faults; \
-                  GET/PUT /_sandbox/faults shows/sets them (see the sandbox README)."
+                  GET/PUT /_sandbox/faults shows/sets them; GET /_sandbox/requests[?operation=ID] lists the \
+                  requests received (secrets redacted), DELETE forgets them (see the sandbox README)."
 )]
 struct Args {
     /// Which API to serve (insightiq, publica, instabot), or all three (all).

@@ -1,12 +1,27 @@
 //! The seeds: the documents' samples, read from the specs' own examples (the specs hold them
 //! verbatim, or minimally repaired where the page's text is not JSON).
 
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, OnceLock};
+
 use serde_json::Value;
 
-/// Parses a spec's YAML text. The specs are compiled in and checked by the test suite, so a
-/// failure here is a build defect, not bad input.
-pub fn spec(text: &str) -> Value {
-    serde_yaml::from_str(text).expect("the spec compiled into the sandbox parses")
+/// Parses a spec's YAML text, once per process: every sandbox started seeds itself from it, and
+/// parsing is most of what a start would cost (a `TestSandbox` per test). The specs are
+/// compiled in and checked by the test suite, so a failure here is a build defect, not bad
+/// input.
+pub fn spec(text: &'static str) -> Arc<Value> {
+    type Parsed = HashMap<usize, Arc<Value>>;
+    static PARSED: OnceLock<Mutex<Parsed>> = OnceLock::new();
+    let mut parsed = PARSED
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    // Keyed by address: the texts are the compiled-in statics.
+    let spec = parsed.entry(text.as_ptr() as usize).or_insert_with(|| {
+        Arc::new(serde_yaml::from_str(text).expect("the spec compiled into the sandbox parses"))
+    });
+    Arc::clone(spec)
 }
 
 /// The value of the example at a JSON pointer of a spec.

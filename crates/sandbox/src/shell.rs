@@ -2,7 +2,7 @@
 //! examples, reset to them, and served behind the generated router with the sandbox's extras.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use server_runtime::axum::Router;
 
@@ -13,7 +13,7 @@ use crate::{Api, FaultConfig, Faults};
 
 /// What an API module provides to the shell: its state, how it is seeded and which generated
 /// router serves it.
-pub trait ApiState: Sized + Send + 'static {
+pub trait ApiState: Sized + Send + Clone + 'static {
     /// The API this state belongs to.
     const API: Api;
     /// The operations that can add stored bytes: refused once the memory cap is reached.
@@ -51,14 +51,39 @@ pub struct Sandbox<S> {
     state: Mutex<S>,
     /// The memory cap on the stored bytes ([`crate::DEFAULT_MAX_STORED_BYTES`] by default).
     max_stored_bytes: AtomicUsize,
+    /// Where the behaviour of a stubbed request works (its answer is replaced by the stub's),
+    /// seeded when first needed and again once it holds [`SCRATCH_RESEED_BYTES`].
+    scratch: OnceLock<Mutex<S>>,
+}
+
+/// A scratch state past this size is put back to the seeds before its next use.
+const SCRATCH_RESEED_BYTES: usize = 1024 * 1024;
+
+/// `S::seeded()`, built once per process and cloned: reading the samples into records is a
+/// third of what starting a sandbox costs, and a test binary starts many.
+fn seeds<S: ApiState>() -> S {
+    use std::any::{Any, TypeId};
+    use std::collections::HashMap;
+    type Prototypes = HashMap<TypeId, Box<dyn Any + Send>>;
+    static PROTOTYPES: OnceLock<Mutex<Prototypes>> = OnceLock::new();
+    let mut prototypes = lock(PROTOTYPES.get_or_init(Default::default));
+    let prototype = prototypes
+        .entry(TypeId::of::<S>())
+        .or_insert_with(|| Box::new(S::seeded()));
+    match prototype.downcast_ref::<S>() {
+        Some(seeded) => seeded.clone(),
+        // Entries are keyed by their own type.
+        None => S::seeded(),
+    }
 }
 
 impl<S: ApiState> Sandbox<S> {
     /// A sandbox holding the documents' samples.
     pub fn new() -> Self {
         Sandbox {
-            state: Mutex::new(S::seeded()),
+            state: Mutex::new(seeds()),
             max_stored_bytes: AtomicUsize::new(crate::DEFAULT_MAX_STORED_BYTES),
+            scratch: OnceLock::new(),
         }
     }
 
@@ -74,27 +99,50 @@ impl<S: ApiState> Default for Sandbox<S> {
     }
 }
 
-impl<S> Sandbox<S> {
+impl<S: ApiState> Sandbox<S> {
+    /// The state an operation's behaviour works on. Every behaviour takes it before anything
+    /// else: that call is how the sandbox knows a request passed authentication and validation,
+    /// and where a stub is chosen (`exchange`); a stubbed request gets a scratch state.
     pub(crate) fn state(&self) -> MutexGuard<'_, S> {
-        // Every change is complete before the lock is released, so a poisoned lock (a panic
-        // elsewhere while holding it) still holds consistent state.
-        self.state
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        match crate::exchange::state_route() {
+            crate::exchange::StateRoute::Real => self.real_state(),
+            crate::exchange::StateRoute::Scratch => {
+                let mut scratch = lock(self.scratch.get_or_init(|| Mutex::new(seeds())));
+                if scratch.stored_bytes() > SCRATCH_RESEED_BYTES {
+                    *scratch = seeds();
+                }
+                scratch
+            }
+        }
     }
+}
+
+impl<S> Sandbox<S> {
+    /// The real state, whatever request is being handled.
+    pub(crate) fn real_state(&self) -> MutexGuard<'_, S> {
+        lock(&self.state)
+    }
+}
+
+fn lock<S>(mutex: &Mutex<S>) -> MutexGuard<'_, S> {
+    // Every change is complete before the lock is released, so a poisoned lock (a panic
+    // elsewhere while holding it) still holds consistent state.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl<S: ApiState> crate::Control for Sandbox<S> {
     fn reset(&self) {
-        *self.state() = S::seeded();
+        *self.real_state() = seeds();
     }
 
     fn export_state(&self) -> Value {
-        self.state().export()
+        self.real_state().export()
     }
 
     fn stored_bytes(&self) -> usize {
-        self.state().stored_bytes()
+        self.real_state().stored_bytes()
     }
 
     fn max_stored_bytes(&self) -> usize {
@@ -119,7 +167,7 @@ impl<S: ApiState> crate::Control for Sandbox<S> {
                 ),
             });
         }
-        *self.state() = imported;
+        *self.real_state() = imported;
         Ok(())
     }
 }
@@ -156,6 +204,23 @@ pub fn app_limited<S: ApiState>(
     faults: Arc<Faults>,
     limits: server_runtime::Limits,
 ) -> Router {
+    app_observed(
+        sandbox,
+        credentials,
+        faults,
+        limits,
+        crate::exchange::Observers::new(S::API),
+    )
+}
+
+/// [`app_limited`] recording into `observers` (a [`crate::TestSandbox`] keeps them).
+pub(crate) fn app_observed<S: ApiState>(
+    sandbox: Arc<Sandbox<S>>,
+    credentials: S::Credentials,
+    faults: Arc<Faults>,
+    limits: server_runtime::Limits,
+    observers: crate::exchange::Observers,
+) -> Router {
     let router = S::router(Arc::clone(&sandbox), credentials, limits.clone());
-    crate::with_extras(router, S::API, sandbox, faults, limits)
+    crate::with_extras(router, S::API, sandbox, faults, limits, observers)
 }

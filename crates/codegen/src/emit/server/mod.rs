@@ -9,6 +9,7 @@
 mod auth;
 mod example;
 mod handlers;
+mod operation_enum;
 mod responses;
 mod schemas;
 
@@ -82,6 +83,7 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
     runtime_imports.push(format_ident!("Reply"));
     let use_types = use_types(model, &model.names.client_crate);
     let context = context(model);
+    let operation_enum = operation_enum::operation_enum(model);
     let authenticate = auth::authenticate_fn(model);
     let statics = schemas.statics();
     let error_template = render_template(&model.error_template);
@@ -124,6 +126,8 @@ pub fn emit(model: &ApiModel) -> Result<CrateCode, CodegenError> {
         #(#query_structs)*
 
         #context
+
+        #operation_enum
 
         #[doc = #trait_doc]
         pub trait #trait_name: Send + Sync + 'static {

@@ -97,6 +97,86 @@ impl Context {
     }
 }
 
+/// The operations of the Required and nullable fixture API, one variant per operationId (more may be added later): what test doubles name instead of a string, so that a typo or another API's operation does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Operation {
+    /// `GET /things/{id}` (`get_thing`).
+    GetThing,
+}
+
+impl Operation {
+    /// Every operation, in the spec's order.
+    pub const ALL: &'static [Operation] = &[Operation::GetThing];
+
+    /// The spec's operationId.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Operation::GetThing => "get_thing",
+        }
+    }
+
+    /// The upper-case HTTP method.
+    pub const fn method(self) -> &'static str {
+        match self {
+            Operation::GetThing => "GET",
+        }
+    }
+
+    /// The path template as the spec writes it under `paths`.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Operation::GetThing => "/things/{id}",
+        }
+    }
+
+    /// Where the server routes it: [`BASE_PATH`] and the path template.
+    pub const fn route(self) -> &'static str {
+        match self {
+            Operation::GetThing => "/things/{id}",
+        }
+    }
+}
+
+impl ::std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl ::std::str::FromStr for Operation {
+    type Err = UnknownOperation;
+
+    /// Reads an operationId.
+    fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
+        Operation::ALL
+            .iter()
+            .copied()
+            .find(|operation| operation.id() == id)
+            .ok_or_else(|| UnknownOperation {
+                name: id.to_owned(),
+            })
+    }
+}
+
+/// An operationId this API does not have; its message lists the ones it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownOperation {
+    /// The name that was given.
+    pub name: ::std::string::String,
+}
+
+impl ::std::fmt::Display for UnknownOperation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(
+            f,
+            "Required and nullable fixture API has no operation `{}` (it has get_thing)",
+            self.name
+        )
+    }
+}
+
+impl ::std::error::Error for UnknownOperation {}
 /// The Required and nullable fixture API as a Rust trait: implement it, then serve it with [`router`].
 ///
 /// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).

@@ -124,6 +124,95 @@ impl Context {
     }
 }
 
+/// The operations of the Shared component fixture API, one variant per operationId (more may be added later): what test doubles name instead of a string, so that a typo or another API's operation does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum Operation {
+    /// `POST /notes` (`create_note`).
+    CreateNote,
+    /// `PUT /notes/{id}` (`replace_note`).
+    ReplaceNote,
+}
+
+impl Operation {
+    /// Every operation, in the spec's order.
+    pub const ALL: &'static [Operation] = &[
+        Operation::CreateNote,
+        Operation::ReplaceNote,
+    ];
+
+    /// The spec's operationId.
+    pub const fn id(self) -> &'static str {
+        match self {
+            Operation::CreateNote => "create_note",
+            Operation::ReplaceNote => "replace_note",
+        }
+    }
+
+    /// The upper-case HTTP method.
+    pub const fn method(self) -> &'static str {
+        match self {
+            Operation::CreateNote => "POST",
+            Operation::ReplaceNote => "PUT",
+        }
+    }
+
+    /// The path template as the spec writes it under `paths`.
+    pub const fn path(self) -> &'static str {
+        match self {
+            Operation::CreateNote => "/notes",
+            Operation::ReplaceNote => "/notes/{id}",
+        }
+    }
+
+    /// Where the server routes it: [`BASE_PATH`] and the path template.
+    pub const fn route(self) -> &'static str {
+        match self {
+            Operation::CreateNote => "/notes",
+            Operation::ReplaceNote => "/notes/{id}",
+        }
+    }
+}
+
+impl ::std::fmt::Display for Operation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+impl ::std::str::FromStr for Operation {
+    type Err = UnknownOperation;
+
+    /// Reads an operationId.
+    fn from_str(id: &str) -> ::std::result::Result<Self, Self::Err> {
+        Operation::ALL
+            .iter()
+            .copied()
+            .find(|operation| operation.id() == id)
+            .ok_or_else(|| UnknownOperation {
+                name: id.to_owned(),
+            })
+    }
+}
+
+/// An operationId this API does not have; its message lists the ones it has.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownOperation {
+    /// The name that was given.
+    pub name: ::std::string::String,
+}
+
+impl ::std::fmt::Display for UnknownOperation {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        write!(
+            f,
+            "Shared component fixture API has no operation `{}` (it has create_note, replace_note)",
+            self.name
+        )
+    }
+}
+
+impl ::std::error::Error for UnknownOperation {}
 /// The Shared component fixture API as a Rust trait: implement it, then serve it with [`router`].
 ///
 /// Every method is called only with input that passed the spec's validation and carries valid credentials ([`Context::credentials`]).
