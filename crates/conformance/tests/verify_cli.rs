@@ -46,6 +46,8 @@ fn committed_list() -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_committed_list_passes_and_no_credential_is_printed() {
     let sandbox = TestSandbox::start(Api::Publica).await.unwrap();
+    // verify sends the refusals the spec documents on purpose.
+    sandbox.allow_invalid_requests();
     let list = committed_list();
     let (code, out, err) = verify(args(
         &sandbox,
@@ -68,6 +70,8 @@ async fn the_committed_list_passes_and_no_credential_is_printed() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stale_entry_and_a_missed_floor_fail() {
     let sandbox = TestSandbox::start(Api::Publica).await.unwrap();
+    // verify sends the refusals the spec documents on purpose.
+    sandbox.allow_invalid_requests();
     let mut list = tempfile_in_target("verify-stale.yaml");
     writeln!(
         list.1,
@@ -112,6 +116,8 @@ async fn a_stale_entry_and_a_missed_floor_fail() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn setup_requests_run_first_and_a_failing_one_stops_the_run() {
     let sandbox = TestSandbox::start(Api::Publica).await.unwrap();
+    // verify sends the refusals the spec documents on purpose.
+    sandbox.allow_invalid_requests();
     let mut setup = tempfile_in_target("verify-setup.yaml");
     writeln!(
         setup.1,

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
-/// Parses a spec's YAML text, once per process: every sandbox started seeds itself from it, and
+/// Parses a spec's text through spec-model, once per process: every sandbox started seeds itself from it, and
 /// parsing is most of what a start would cost (a `TestSandbox` per test). The specs are
 /// compiled in and checked by the test suite, so a failure here is a build defect, not bad
 /// input.
@@ -19,7 +19,9 @@ pub fn spec(text: &'static str) -> Arc<Value> {
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     // Keyed by address: the texts are the compiled-in statics.
     let spec = parsed.entry(text.as_ptr() as usize).or_insert_with(|| {
-        Arc::new(serde_yaml::from_str(text).expect("the spec compiled into the sandbox parses"))
+        let spec = spec_model::parse("spec.yaml", text.to_owned())
+            .expect("the spec compiled into the sandbox parses");
+        Arc::new(spec.document)
     });
     Arc::clone(spec)
 }

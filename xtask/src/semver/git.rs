@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use serde_json::Value;
 
 use crate::diff::git;
@@ -37,8 +37,9 @@ pub(super) fn release_commit(root: &Path, spec: &str, version: &str) -> Result<O
     let mut release = None;
     for commit in log.lines() {
         let text = git(root, &["show", &format!("{commit}:{spec}")])?;
-        let document: Value =
-            serde_yaml::from_str(&text).with_context(|| format!("{commit}:{spec}: not YAML"))?;
+        let document = spec_model::parse(spec, text)
+            .map_err(|error| anyhow::anyhow!("{commit}:{error}"))?
+            .document;
         if info_version(&document) != version {
             break;
         }
