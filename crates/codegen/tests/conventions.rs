@@ -343,3 +343,16 @@ fn every_problem_of_a_spec_is_reported_at_once() {
         "{problems:#?}"
     );
 }
+
+#[test]
+fn a_parameter_named_like_a_request_builder_method_is_refused() {
+    the_problem(
+        &[(
+            "          schema:\n            type: string\n      requestBody:",
+            "          schema:\n            type: string\n        - name: stream\n          in: query\n          schema:\n            type: string\n      requestBody:",
+        )],
+        "/paths/~1notes~1{id}/put/parameters/1/name",
+        "- name: stream",
+        &["`stream`", "request builder uses for a method of its own"],
+    );
+}

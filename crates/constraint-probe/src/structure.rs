@@ -50,7 +50,7 @@ pub fn compare(spec: &Spec, model: &ApiModel, derived: &dyn Fn(&str) -> Option<V
             );
             continue;
         };
-        let direction = crate::walk::component_direction(&components[name]).converted();
+        let direction = crate::walk::component_direction(&components[name]);
         let converted = match openapi_jsonschema::convert(spec, &pointer, direction) {
             Ok(schema) => schema,
             Err(e) => {

@@ -1107,7 +1107,6 @@ pub mod error {
     }
 }
 
-impl Account {}
 /// Builds a [`Account`] naming each required member, so two of the same type cannot be swapped: `Account::builder().created_at(..).id(..).status(..).updated_at(..).user(..).work_platform(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
@@ -3094,7 +3093,6 @@ impl SdkTokenRequest {
     }
 }
 
-impl User {}
 /// Builds a [`User`] naming each required member, so two of the same type cannot be swapped: `User::builder().created_at(..).external_id(..).id(..).name(..).status(..).updated_at(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
@@ -3579,7 +3577,6 @@ impl WorkExperience {
     }
 }
 
-impl WorkPlatformAttribute {}
 /// Builds a [`WorkPlatformAttribute`] naming each required member, so two of the same type cannot be swapped: `WorkPlatformAttribute::builder().id(..).logo_url(..).name(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]

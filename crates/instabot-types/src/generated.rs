@@ -1309,7 +1309,6 @@ impl Conversation {
     }
 }
 
-impl Error {}
 /// Builds a [`Error`] naming each required member, so two of the same type cannot be swapped: `Error::builder().api_status_code(..).message(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]

@@ -44,15 +44,8 @@ use spec_model::{escape_pointer, follow, follow_reference, unescape_pointer, Ref
 /// The `$schema` of every produced document.
 pub const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
 
-/// Which side of an exchange the schema validates: it decides what `readOnly` and `writeOnly`
-/// properties mean.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Direction {
-    /// A request body: `readOnly` properties are not required.
-    Request,
-    /// A response body: `writeOnly` properties are not required.
-    Response,
-}
+/// Which side of an exchange the schema validates (spec-model's, the one definition).
+pub use spec_model::Direction;
 
 /// Why a schema could not be converted.
 #[derive(Debug, Clone, PartialEq, Eq)]

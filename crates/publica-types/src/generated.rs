@@ -999,7 +999,6 @@ impl UserCreateRequest {
     }
 }
 
-impl UserCreated {}
 /// Builds a [`UserCreated`] naming each required member, so two of the same type cannot be swapped: `UserCreated::builder().admin(..).created_at(..).deleted_at(..).email(..).id(..).only_sees_readable(..).picture(..).plan_admin(..).sessions_limit(..).updated_at(..).uuid(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]
@@ -1818,7 +1817,6 @@ impl UserListEnvelope {
     }
 }
 
-impl UserListItem {}
 /// Builds a [`UserListItem`] naming each required member, so two of the same type cannot be swapped: `UserListItem::builder().admin(..).can_be_edited(..).created_at(..).created_at_date_string(..).deleted_at(..).email(..).id(..).impersonate(..).ip_ranges(..).only_sees_readable(..).picture(..).plan_admin(..).purchased_issues_with_cancelled(..).purchased_issues_with_cancelled_count(..).referrers(..).sessions(..).sessions_limit(..).updated_at(..).user_plans(..).user_plans_count(..).uuid(..).build()`. Setting a member twice, or calling `build()` before every one is set, does not compile.
 #[derive(Debug, Clone)]
 #[must_use = "a builder does nothing until `build()`"]

@@ -8,30 +8,7 @@ use spec_model::Spec;
 /// How deep a generated instance goes before it stops (recursive schemas).
 const MAX_DEPTH: usize = 12;
 
-/// Members a request leaves out (`readOnly`) or a response leaves out (`writeOnly`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Request,
-    Response,
-}
-
-impl Direction {
-    pub fn converted(self) -> openapi_jsonschema::Direction {
-        match self {
-            Direction::Request => openapi_jsonschema::Direction::Request,
-            Direction::Response => openapi_jsonschema::Direction::Response,
-        }
-    }
-
-    /// Whether a member with this schema belongs in an instance of this direction.
-    pub fn keeps(self, member: &Value) -> bool {
-        let flag = |name: &str| member.get(name).and_then(Value::as_bool) == Some(true);
-        match self {
-            Direction::Request => !flag("readOnly"),
-            Direction::Response => !flag("writeOnly"),
-        }
-    }
-}
+pub use spec_model::Direction;
 
 /// The schema `node` stands for, `$ref`s followed (itself when it has none or they break).
 pub fn resolved<'a>(spec: &'a Spec, node: &'a Value) -> &'a Value {

@@ -20,7 +20,7 @@ impl Validator {
     }
 
     pub fn convert(spec: &Spec, pointer: &str, direction: Direction) -> Validator {
-        match openapi_jsonschema::convert(spec, pointer, direction.converted()) {
+        match openapi_jsonschema::convert(spec, pointer, direction) {
             Ok(schema) => Validator::from_schema(&schema),
             Err(e) => Validator(Err(e.to_string())),
         }

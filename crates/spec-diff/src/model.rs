@@ -259,22 +259,9 @@ impl Combinator {
     }
 }
 
-/// Where a schema change was found: in what the client sends, or in what the server answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum Direction {
-    Request,
-    Response,
-}
-
-impl Direction {
-    /// `request` or `response`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Request => "request",
-            Direction::Response => "response",
-        }
-    }
-}
+/// Where a schema change was found: in what the client sends, or in what the server answers
+/// (spec-model's, the one definition).
+pub use spec_model::Direction;
 
 /// One change between two versions of a spec.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,6 +7,7 @@
 
 mod check;
 pub mod depth;
+mod direction;
 mod locate;
 mod operations;
 pub mod pagination;
@@ -18,6 +19,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use check::{check, Problem};
+pub use direction::Direction;
 pub use openapiv3;
 pub use operations::{document_operations, operation_pointer, DocumentOperation, METHODS};
 pub use pagination::Pagination;

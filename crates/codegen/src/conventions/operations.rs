@@ -146,8 +146,21 @@ fn parameter(
         );
     }
     let rust_name = name.to_snake_case();
+    let builder_methods = crate::emit::operations::RESERVED;
+    if builder_methods.contains(&rust_name.as_str()) {
+        found.push(
+            format!("{pointer}/name"),
+            format!(
+                "parameter `{name}` of `{}` has the Rust name `{rust_name}`, which the client's \
+                 request builder uses for a method of its own ({}): the generators cannot \
+                 rename it yet",
+                op.name(),
+                builder_methods.join(", ")
+            ),
+        );
+    }
     // Query parameters are members of a struct of their own; path parameters are arguments.
-    if location == "path" && RESERVED_PARAMETER_NAMES.contains(&rust_name.as_str()) {
+    else if location == "path" && RESERVED_PARAMETER_NAMES.contains(&rust_name.as_str()) {
         found.push(
             format!("{pointer}/name"),
             format!(

@@ -160,10 +160,11 @@ fn shape(shape: &Shape, krate: &str) -> TokenStream {
     };
     if typestate::needs_builder(shape) {
         let builder = typestate::builder(shape, krate);
+        // No empty `impl` block for a struct whose members are all required.
+        let setters: Vec<TokenStream> = setters.collect();
+        let setters = (!setters.is_empty()).then(|| quote!(impl #ident { #(#setters)* }));
         return quote! {
-            impl #ident {
-                #(#setters)*
-            }
+            #setters
 
             #builder
         };

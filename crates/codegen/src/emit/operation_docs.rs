@@ -8,7 +8,7 @@ use crate::model::{ArgValue, Constraints, Operation, Parameter};
 /// The doc text of `Client::<operation>`.
 pub fn method_doc(op: &Operation, krate: &str, body_line: Option<&str>) -> String {
     let mut doc = op.doc();
-    let builder = super::operations::builder_ident(op);
+    let builder = super::held::builder_ident(op);
     doc.push_str(&format!(
         "\n\nReturns the request builder [`operations::{builder}`]: set the optional parameters, then `.send().await`."
     ));

@@ -4,19 +4,17 @@
 //! the spec's bounds and then calls progenitor's positional method (private to the crate).
 //! Paged operations' builders also have `.stream()`.
 
-use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
+use super::held::{builder_ident, held, Held};
 use super::{bounds, streams};
-use crate::model::{
-    option_inner, ApiModel, ArgValue, ClientArgument, ClientCheck, IntegerRepr, Operation,
-    Parameter,
-};
+use crate::model::{ApiModel, ArgValue, ClientArgument, ClientCheck, IntegerRepr, Operation};
 use crate::CodegenError;
 
-/// Names a builder method has of its own, which no parameter may take.
-const RESERVED: &[&str] = &["send", "body", "stream", "client"];
+/// Names a builder method has of its own, which no parameter may take (refused before
+/// generation by `conventions`, which reads this list).
+pub(crate) const RESERVED: &[&str] = &["send", "body", "stream", "client"];
 
 /// The `Client` methods and the `operations` module.
 pub fn operations(model: &ApiModel) -> Result<TokenStream, CodegenError> {
@@ -70,39 +68,6 @@ pub fn operations(model: &ApiModel) -> Result<TokenStream, CodegenError> {
             #(#builders)*
         }
     })
-}
-
-/// How a builder holds a parameter and hands it to the positional method.
-pub(super) struct Held<'a> {
-    pub param: &'a Parameter,
-    /// The stored type (without `Option` for optional parameters).
-    pub stored: TokenStream,
-    /// The argument type of the operation method (required) or setter (optional).
-    pub argument: TokenStream,
-    /// `.into()` after the argument.
-    pub converts: bool,
-}
-
-pub(super) fn held(param: &Parameter) -> Held<'_> {
-    let inner = option_inner(&param.client_type).unwrap_or_else(|| param.client_type.clone());
-    let owned_inner = option_inner(&param.owned_type).unwrap_or_else(|| param.owned_type.clone());
-    let (stored, argument, converts) = match param.client_arg.value {
-        ArgValue::Str => (quote!(String), quote!(impl Into<String>), true),
-        ArgValue::Integer(IntegerRepr::NonZeroU64) => (quote!(u64), quote!(u64), false),
-        ArgValue::TypesValue => (quote!(#owned_inner), quote!(impl Into<#owned_inner>), true),
-        _ if param.client_arg.by_reference => (quote!(#owned_inner), quote!(#owned_inner), false),
-        _ => (quote!(#inner), quote!(#inner), false),
-    };
-    Held {
-        param,
-        stored,
-        argument,
-        converts,
-    }
-}
-
-pub(super) fn builder_ident(op: &Operation) -> syn::Ident {
-    format_ident!("{}", op.id.to_upper_camel_case())
 }
 
 fn operation(op: &Operation, krate: &str, body_line: Option<&str>) -> (TokenStream, TokenStream) {

@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::operations::Held;
+use super::held::Held;
 use crate::model::{ArgValue, IntegerRepr, Operation, Pagination};
 
 pub fn stream(op: &Operation, paging: &Pagination, held: &[Held]) -> TokenStream {

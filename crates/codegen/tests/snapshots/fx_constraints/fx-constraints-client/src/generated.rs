@@ -100,7 +100,8 @@ mod positional {
         ///
         /// Arguments:
         /// - `limit`: Page size, 1 to 100.
-        /// - `prefix`: Three capital letters.
+        /// - `prefix`: Three capital letters, on a second line of the description: progenitor lists it
+        ///   under `Arguments:`, so this line is indented to stay in the item.
         ///
         pub async fn list_things<'a>(
             &'a self,
@@ -306,7 +307,7 @@ impl Client {
     /// # Parameters
     ///
     /// - `limit` (query optional, `.limit(...)`): Page size, 1 to 100. Bounds: 1 to 100 (checked before sending).
-    /// - `prefix` (query optional, `.prefix(...)`): Three capital letters. Bounds: pattern `^[A-Z]{3}$` (checked before sending).
+    /// - `prefix` (query optional, `.prefix(...)`): Three capital letters, on a second line of the description: progenitor lists it under `Arguments:`, so this line is indented to stay in the item. Bounds: pattern `^[A-Z]{3}$` (checked before sending).
     ///
     /// # Example
     ///
@@ -348,7 +349,7 @@ pub mod operations {
             self
         }
 
-        /// The `prefix` query parameter: Three capital letters. Bounds: pattern `^[A-Z]{3}$` (checked before sending).
+        /// The `prefix` query parameter: Three capital letters, on a second line of the description: progenitor lists it under `Arguments:`, so this line is indented to stay in the item. Bounds: pattern `^[A-Z]{3}$` (checked before sending).
         pub fn prefix(mut self, value: types::ListThingsPrefix) -> Self {
             self.prefix = Some(value);
             self

@@ -53,7 +53,8 @@ pub struct ListThingsQuery {
     /// Page size, 1 to 100.
     #[serde(rename = "limit", default)]
     pub limit: Option<::std::num::NonZeroU64>,
-    /// Three capital letters.
+    /// Three capital letters, on a second line of the description: progenitor lists it
+    /// under `Arguments:`, so this line is indented to stay in the item.
     #[serde(rename = "prefix", default)]
     pub prefix: Option<types::ListThingsPrefix>,
 }
