@@ -11,6 +11,7 @@ mod direction;
 mod locate;
 mod operations;
 pub mod pagination;
+mod parameters;
 pub mod redact;
 pub mod refs;
 pub mod timestamps;
@@ -23,6 +24,7 @@ pub use direction::Direction;
 pub use openapiv3;
 pub use operations::{document_operations, operation_pointer, DocumentOperation, METHODS};
 pub use pagination::Pagination;
+pub use parameters::{BrokenParameter, ParameterRef};
 pub use refs::{follow, follow_reference, Followed, RefError};
 pub use timestamps::TimestampForm;
 

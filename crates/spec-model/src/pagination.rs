@@ -193,18 +193,11 @@ pub fn pagination(
 
 /// The operation's query parameters (path-level ones included), references followed.
 fn query_parameters<'a>(spec: &'a Spec, op: &OperationRef<'a>) -> Vec<&'a Value> {
-    let path_pointer = format!("/paths/{}", escape_pointer(op.path));
-    let own = spec
-        .document
-        .pointer(&format!("{}/parameters", op.pointer()));
-    let shared = spec.document.pointer(&format!("{path_pointer}/parameters"));
-    [own, shared]
+    spec.parameters(&op.pointer())
         .into_iter()
         .flatten()
-        .filter_map(Value::as_array)
-        .flatten()
-        .filter_map(|p| spec.follow(p).ok().map(|f| f.value))
-        .filter(|p| p.get("in").and_then(Value::as_str) == Some("query"))
+        .filter(|p| p.location == "query")
+        .map(|p| p.value)
         .collect()
 }
 

@@ -2,7 +2,7 @@
 
 use heck::ToSnakeCase;
 use serde_json::{Map, Value};
-use spec_model::{escape_pointer, OperationRef, Spec};
+use spec_model::{escape_pointer, OperationRef, ParameterRef, Spec};
 
 use super::Findings;
 use crate::model::status;
@@ -84,56 +84,26 @@ fn extensions(op: &OperationRef<'_>, pointer: &str, found: &mut Findings) {
 
 /// The operation's parameters with the path item's, the operation's own taking precedence.
 fn parameters(spec: &Spec, op: &OperationRef<'_>, pointer: &str, found: &mut Findings) {
-    let path_item = pointer.rsplit_once('/').map_or("", |(item, _)| item);
-    let mut seen: Vec<(String, String)> = Vec::new();
-    for list in [pointer.to_owned(), path_item.to_owned()] {
-        let list_pointer = format!("{list}/parameters");
-        let Some(items) = spec
-            .document
-            .pointer(&list_pointer)
-            .and_then(Value::as_array)
-        else {
-            continue;
-        };
-        for (index, raw) in items.iter().enumerate() {
-            let here = format!("{list_pointer}/{index}");
-            // A broken `$ref` is reported by `spec_model::check`.
-            let Ok(followed) = spec.follow(raw) else {
-                continue;
-            };
-            let param_pointer = followed.pointer_or(&here);
-            let param = followed.value;
-            let text = |key: &str| param.get(key).and_then(Value::as_str).unwrap_or_default();
-            let (name, location) = (text("name").to_owned(), text("in").to_owned());
-            if seen.contains(&(name.clone(), location.clone())) {
-                continue;
-            }
-            seen.push((name.clone(), location.clone()));
-            parameter(spec, op, &param_pointer, param, &name, &location, found);
-        }
+    // A broken `$ref` is reported by `spec_model::check`.
+    let listed: Vec<_> = spec.parameters(pointer).into_iter().flatten().collect();
+    for param in &listed {
+        parameter(spec, op, param, found);
     }
-    if seen.len() > MAX_PARAMETERS {
+    if listed.len() > MAX_PARAMETERS {
         found.push(
             format!("{pointer}/parameters"),
             format!(
                 "operation `{}` takes {} parameters; the generators take at most {MAX_PARAMETERS} \
                  (group the others into a request body, or split the operation)",
                 op.name(),
-                seen.len()
+                listed.len()
             ),
         );
     }
 }
 
-fn parameter(
-    spec: &Spec,
-    op: &OperationRef<'_>,
-    pointer: &str,
-    param: &Value,
-    name: &str,
-    location: &str,
-    found: &mut Findings,
-) {
+fn parameter(spec: &Spec, op: &OperationRef<'_>, param: &ParameterRef<'_>, found: &mut Findings) {
+    let (pointer, name, location) = (param.pointer.as_str(), param.name, param.location);
     if !matches!(location, "path" | "query") {
         found.push(
             format!("{pointer}/in"),
@@ -171,6 +141,7 @@ fn parameter(
         );
     }
     let schema = param
+        .value
         .get("schema")
         .and_then(|s| spec.follow(s).ok())
         .map(|f| f.value);

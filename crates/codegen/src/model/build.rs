@@ -154,98 +154,71 @@ fn operation<'a>(
     };
 
     let mut parameters = Vec::new();
-    let path_item_pointer = pointer
-        .rsplit_once('/')
-        .map(|(p, _)| p.to_owned())
-        .unwrap_or_default();
-    let declared = [
-        (raw.get("parameters"), format!("{pointer}/parameters")),
-        (
-            spec.document
-                .pointer(&format!("{path_item_pointer}/parameters")),
-            format!("{path_item_pointer}/parameters"),
-        ),
-    ];
-    for (list, list_pointer) in declared {
-        for (index, param) in list
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .enumerate()
-        {
-            let here = format!("{list_pointer}/{index}");
-            let followed = follow(param, &here)?;
-            let param_pointer = followed.pointer_or(&here);
-            let param = followed.value;
-            let text = |key: &str| param.get(key).and_then(Value::as_str).unwrap_or_default();
-            let name = text("name").to_owned();
-            let location = match text("in") {
-                "path" => Location::Path,
-                "query" => Location::Query,
-                other => {
-                    return Err(located(
-                        &format!("{param_pointer}/in"),
-                        format!("parameters in `{other}` are not supported by the generators"),
-                    ))
-                }
-            };
-            if parameters
-                .iter()
-                .any(|p: &Parameter| p.name == name && p.location == location)
-            {
-                continue; // An operation's own parameter overrides the path item's.
+    for listed in spec.parameters(&pointer) {
+        let param = listed.map_err(|broken| located(&broken.pointer, broken.error.to_string()))?;
+        let param_pointer = param.pointer;
+        let name = param.name.to_owned();
+        let location = match param.location {
+            "path" => Location::Path,
+            "query" => Location::Query,
+            other => {
+                return Err(located(
+                    &format!("{param_pointer}/in"),
+                    format!("parameters in `{other}` are not supported by the generators"),
+                ))
             }
-            let schema = match param.get("schema") {
-                Some(schema) => follow(schema, &format!("{param_pointer}/schema"))?.value,
-                None => &Value::Null,
-            };
-            let kind = match schema.get("type").and_then(Value::as_str) {
-                Some("integer") => ParamKind::Integer,
-                Some("number") => ParamKind::Number,
-                Some("boolean") => ParamKind::Boolean,
-                _ => ParamKind::String,
-            };
-            let json_schema = openapi_jsonschema::convert(
-                spec,
-                &format!("{param_pointer}/schema"),
-                openapi_jsonschema::Direction::Request,
+        };
+        let param = param.value;
+        let schema = match param.get("schema") {
+            Some(schema) => follow(schema, &format!("{param_pointer}/schema"))?.value,
+            None => &Value::Null,
+        };
+        let kind = match schema.get("type").and_then(Value::as_str) {
+            Some("integer") => ParamKind::Integer,
+            Some("number") => ParamKind::Number,
+            Some("boolean") => ParamKind::Boolean,
+            _ => ParamKind::String,
+        };
+        let json_schema = openapi_jsonschema::convert(
+            spec,
+            &format!("{param_pointer}/schema"),
+            openapi_jsonschema::Direction::Request,
+        )
+        .map_err(|e| located(&e.pointer, e.message))?;
+        let (ident, client_type) = method.argument(&name).cloned().ok_or_else(|| {
+            located(
+                &param_pointer,
+                format!("progenitor generated no client argument for parameter `{name}`"),
             )
-            .map_err(|e| located(&e.pointer, e.message))?;
-            let (ident, client_type) = method.argument(&name).cloned().ok_or_else(|| {
-                located(
-                    &param_pointer,
-                    format!("progenitor generated no client argument for parameter `{name}`"),
-                )
-            })?;
-            parameters.push(Parameter {
-                owned_type: adapter::owned(&client_type),
-                client_arg: adapter::client_arg(&client_type),
-                client_type,
-                ident,
-                required: param
-                    .get("required")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false),
-                default: schema.get("default").cloned(),
-                description: param
-                    .get("description")
-                    .and_then(Value::as_str)
-                    .map(|d| d.trim().to_owned())
-                    .filter(|d| !d.is_empty()),
-                kind,
-                constraints: super::Constraints::of(schema),
-                example: param
-                    .get("example")
-                    .or_else(|| schema.get("example"))
-                    .cloned(),
-                schema: json_schema,
-                timestamp: timestamps
-                    .is_some_and(|t| t.is_parameter_schema(&format!("{param_pointer}/schema"))),
-                pointer: param_pointer,
-                location,
-                name,
-            });
-        }
+        })?;
+        parameters.push(Parameter {
+            owned_type: adapter::owned(&client_type),
+            client_arg: adapter::client_arg(&client_type),
+            client_type,
+            ident,
+            required: param
+                .get("required")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+            default: schema.get("default").cloned(),
+            description: param
+                .get("description")
+                .and_then(Value::as_str)
+                .map(|d| d.trim().to_owned())
+                .filter(|d| !d.is_empty()),
+            kind,
+            constraints: super::Constraints::of(schema),
+            example: param
+                .get("example")
+                .or_else(|| schema.get("example"))
+                .cloned(),
+            schema: json_schema,
+            timestamp: timestamps
+                .is_some_and(|t| t.is_parameter_schema(&format!("{param_pointer}/schema"))),
+            pointer: param_pointer,
+            location,
+            name,
+        });
     }
 
     let body = match raw.get("requestBody") {

@@ -55,41 +55,13 @@ const DESTRUCTIVE_WORDS: &[&str] = &[
 impl<'v> OperationPlan<'v> {
     pub fn read(spec: &Spec, op: &'v Operation) -> OperationPlan<'v> {
         let raw = spec.document.pointer(&op.pointer).unwrap_or(&Value::Null);
-        let path_item_pointer = op
-            .pointer
-            .rsplit_once('/')
-            .map_or("", |(item, _)| item)
-            .to_owned();
-        let mut params: Vec<Param> = Vec::new();
-        for (container, list) in [
-            (op.pointer.clone(), raw.get("parameters")),
-            (
-                path_item_pointer.clone(),
-                spec.document
-                    .pointer(&path_item_pointer)
-                    .and_then(|item| item.get("parameters")),
-            ),
-        ] {
-            let Some(list) = list.and_then(Value::as_array) else {
-                continue;
-            };
-            for (index, param) in list.iter().enumerate() {
-                let here = format!("{container}/parameters/{index}");
-                let Ok(followed) = spec.follow(param) else {
-                    continue;
-                };
-                let pointer = followed.pointer_or(&here);
-                if let Some(read) = read_param(followed.value, &pointer) {
-                    // An operation's parameter overrides the path item's of the same name.
-                    if !params
-                        .iter()
-                        .any(|p| p.name == read.name && p.location == read.location)
-                    {
-                        params.push(read);
-                    }
-                }
-            }
-        }
+        // A broken `$ref` is reported by `spec_model::check`.
+        let params: Vec<Param> = spec
+            .parameters(&op.pointer)
+            .into_iter()
+            .flatten()
+            .filter_map(|param| read_param(param.value, &param.pointer))
+            .collect();
         let (body_schema, body_required, body_examples) = match &op.request {
             Some(body) => match &body.media_pointer {
                 Some(media) => (
