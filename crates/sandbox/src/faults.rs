@@ -395,7 +395,10 @@ fn operations(api: Api) -> &'static [Route] {
     ROUTES[index].get_or_init(|| {
         let spec = crate::seeds::spec(api.spec());
         let mut routes = Vec::new();
-        let paths = spec.get("paths").and_then(serde_json::Value::as_object);
+        let paths = spec
+            .document
+            .get("paths")
+            .and_then(serde_json::Value::as_object);
         for (path, item) in paths.into_iter().flatten() {
             let full = format!("{}{path}", api.base_path());
             for (method, operation) in item.as_object().into_iter().flatten() {

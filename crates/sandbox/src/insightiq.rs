@@ -57,7 +57,8 @@ impl State {
     /// sample with their users and accounts, and the account of the disconnect sample.
     fn seeded() -> State {
         let spec = seeds::spec(SPEC);
-        let example = |pointer: &str| seeds::example(&spec, pointer);
+        let spec = &spec.document;
+        let example = |pointer: &str| seeds::example(spec, pointer);
         let mut users = BTreeMap::new();
         let mut accounts = BTreeMap::new();
         for pointer in [

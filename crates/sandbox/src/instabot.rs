@@ -137,12 +137,13 @@ impl State {
     /// The users of the documents' Get User and list samples.
     fn seeded() -> State {
         let spec = seeds::spec(SPEC);
+        let spec = &spec.document;
         let mut state = State::empty();
         for pointer in [
             "/paths/~1users~1{objectId}/get/responses/200/content/application~1json/examples/user/value/data",
             "/paths/~1users/get/responses/200/content/application~1json/examples/users_with_conversations/value/data/0",
         ] {
-            let user: User = seeds::typed(seeds::example(&spec, pointer), "user");
+            let user: User = seeds::typed(seeds::example(spec, pointer), "user");
             let updated = user.update_date.unwrap_or_else(Utc::now);
             state.insert(Record {
                 user,

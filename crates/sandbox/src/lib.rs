@@ -606,13 +606,8 @@ pub(crate) fn redaction(api: Api) -> &'static spec_model::redact::Redaction {
     static REDACTIONS: [OnceLock<spec_model::redact::Redaction>; 3] =
         [OnceLock::new(), OnceLock::new(), OnceLock::new()];
     let index = Api::ALL.iter().position(|a| *a == api).unwrap_or_default();
-    REDACTIONS[index].get_or_init(|| {
-        spec_model::parse(format!("spec/{}.yaml", api.name()), api.spec().into())
-            .map(|spec| spec_model::redact::Redaction::from_spec(&spec))
-            // The spec compiled in always parses (the sandbox's tests load it); were it not
-            // to, the defaults (credential headers and query keys) still apply.
-            .unwrap_or_default()
-    })
+    REDACTIONS[index]
+        .get_or_init(|| spec_model::redact::Redaction::from_spec(&seeds::spec(api.spec())))
 }
 
 /// One log line per request: the target with its secret query values redacted. APIs whose

@@ -103,6 +103,7 @@ pub(crate) fn description(api: Api) -> &'static ApiDescription {
     slot.get_or_init(|| {
         let spec = crate::seeds::spec(spec);
         let template = spec
+            .document
             .pointer("/components/schemas")
             .and_then(serde_json::Value::as_object)
             .and_then(|schemas| {

@@ -183,12 +183,13 @@ impl State {
     /// create request's external_id.
     fn seeded() -> State {
         let spec = seeds::spec(SPEC);
+        let spec = &spec.document;
         let listed = seeds::example(
-            &spec,
+            spec,
             "/paths/~1integration-api~1v1~1dashboard~1users/get/responses/200/content/application~1json/examples/users/value/data/paginator/data/0",
         );
         let request = seeds::example(
-            &spec,
+            spec,
             "/paths/~1integration-api~1v1~1dashboard~1users/post/requestBody/content/application~1json/examples/create_user/value",
         );
         let at = |key: &str| {

@@ -6,22 +6,22 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use serde_json::Value;
 
-/// Parses a spec's text through spec-model, once per process: every sandbox started seeds itself from it, and
-/// parsing is most of what a start would cost (a `TestSandbox` per test). The specs are
-/// compiled in and checked by the test suite, so a failure here is a build defect, not bad
-/// input.
-pub fn spec(text: &'static str) -> Arc<Value> {
-    type Parsed = HashMap<usize, Arc<Value>>;
-    static PARSED: OnceLock<Mutex<Parsed>> = OnceLock::new();
-    let mut parsed = PARSED
+/// Loads a spec's text through spec-model, once per process: every sandbox started seeds itself
+/// from it, and the stub checks and scenario imports convert its schemas, so loading is most of
+/// what a start would cost (a `TestSandbox` per test). The specs are compiled in and checked by
+/// the test suite, so a failure here is a build defect, not bad input.
+pub fn spec(text: &'static str) -> Arc<spec_model::Spec> {
+    type Loaded = HashMap<usize, Arc<spec_model::Spec>>;
+    static LOADED: OnceLock<Mutex<Loaded>> = OnceLock::new();
+    let mut loaded = LOADED
         .get_or_init(Default::default)
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner());
     // Keyed by address: the texts are the compiled-in statics.
-    let spec = parsed.entry(text.as_ptr() as usize).or_insert_with(|| {
+    let spec = loaded.entry(text.as_ptr() as usize).or_insert_with(|| {
         let spec = spec_model::parse("spec.yaml", text.to_owned())
             .expect("the spec compiled into the sandbox parses");
-        Arc::new(spec.document)
+        Arc::new(spec)
     });
     Arc::clone(spec)
 }
