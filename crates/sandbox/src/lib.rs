@@ -40,7 +40,6 @@ use server_runtime::axum::{
     Router,
 };
 pub use server_runtime::serve::ServeOptions;
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -710,7 +709,7 @@ pub async fn start_app_with(
     router: Router,
     options: ServeOptions,
 ) -> std::io::Result<Running> {
-    let listener = TcpListener::bind(listen).await.map_err(|error| {
+    let listener = server_runtime::serve::bind(listen).map_err(|error| {
         std::io::Error::new(
             error.kind(),
             format!("{}: cannot listen on {listen}: {error}", api.name()),

@@ -11,12 +11,17 @@
 //!   new connections wait in the listen backlog (accepting pauses) instead of taking descriptors;
 //! - on shutdown, accepting stops, connections finish the request in flight and close, and after
 //!   [`ServeOptions::shutdown_grace`] the rest are dropped;
+//! - [`bind`] listens with a backlog of [`LISTEN_BACKLOG`], so that a burst larger than
+//!   `max_connections` waits in the kernel's queue; with tokio's default of 1,024 a burst of
+//!   2,000 overflowed it and the dropped handshakes were retried on the client's timer (1, 3, 7,
+//!   15 s), which on a slow machine is later than a client waits;
 //! - an `accept` error (out of descriptors, a connection reset before it was accepted) is printed
 //!   on stderr and accepting pauses [`ACCEPT_ERROR_BACKOFF`], instead of retrying at once and
 //!   spinning a core while descriptors are exhausted.
 
 use std::error::Error as StdError;
 use std::future::Future;
+use std::net::SocketAddr;
 use std::time::Duration;
 
 use axum::Router;
@@ -32,6 +37,23 @@ use tokio::task::JoinSet;
 /// The listener [`serve`] takes, re-exported so that servers need no tokio dependency of their
 /// own to name it.
 pub use tokio::net::TcpListener;
+
+/// The listen backlog [`bind`] asks for; Linux caps it at `net.core.somaxconn` (4,096 by
+/// default since 5.4).
+pub const LISTEN_BACKLOG: u32 = 4_096;
+
+/// Listens on `address` with a backlog of [`LISTEN_BACKLOG`] (see the module docs); what
+/// `TcpListener::bind` does otherwise, `SO_REUSEADDR` included. Call it inside a Tokio runtime.
+pub fn bind(address: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if address.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(address)?;
+    socket.listen(LISTEN_BACKLOG)
+}
 
 /// How long accepting pauses after an `accept` error.
 pub const ACCEPT_ERROR_BACKOFF: Duration = Duration::from_millis(100);

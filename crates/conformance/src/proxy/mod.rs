@@ -444,8 +444,7 @@ pub fn run(
     });
     let listen = config.listen;
     let served: Result<(), String> = runtime.block_on(async move {
-        let listener = server_runtime::serve::TcpListener::bind(listen)
-            .await
+        let listener = server_runtime::serve::bind(listen)
             .map_err(|e| format!("--listen {listen}: {e}"))?;
         let address = listener.local_addr().map_err(|e| e.to_string())?;
         eprintln!("conformance proxy: listening on {address}");
