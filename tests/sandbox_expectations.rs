@@ -168,7 +168,7 @@ async fn an_untyped_sandbox_takes_operation_ids_and_refuses_unknown_ones_with_th
     let unknown = catch_unwind(AssertUnwindSafe(|| sandbox.expect("list_user"))).unwrap_err();
     assert_eq!(
         panic_text(unknown),
-        "publica has no operation `list_user` (it has create_user, list_users, update_user, \
+        "publica has no operation `list_user` (it has list_users, create_user, update_user, \
          deactivate_user, reactivate_user, force_logout_user)"
     );
     // The generated enum reads an operationId the same way.

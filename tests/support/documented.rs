@@ -150,16 +150,8 @@ fn compare(source: &str, pointer: &str, original: &Value, back: &Value) {
     }
 }
 
-/// Whether `path` is an instance of the spec's path `template` (`{name}` matches one
-/// non-empty segment).
+/// Whether `path` is an instance of the spec's path `template` (spec-model's routing:
+/// `{name}` matches one non-empty segment).
 pub fn matches_template(template: &str, path: &str) -> bool {
-    let (t, p): (Vec<&str>, Vec<&str>) = (template.split('/').collect(), path.split('/').collect());
-    t.len() == p.len()
-        && t.iter().zip(&p).all(|(t, p)| {
-            if t.starts_with('{') && t.ends_with('}') {
-                !p.is_empty()
-            } else {
-                t == p
-            }
-        })
+    spec_model::PathTemplate::parse(template).matches(path)
 }

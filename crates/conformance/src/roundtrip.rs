@@ -31,6 +31,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 use similar::TextDiff;
 use spec_model::escape_pointer;
+use spec_model::shorten::{short_json, Cut};
 
 use crate::validate::BodyKind;
 
@@ -87,13 +88,7 @@ impl Difference {
 }
 
 fn short(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() <= 60 {
-        text
-    } else {
-        let head: String = text.chars().take(57).collect();
-        format!("{head}...")
-    }
+    short_json(value, 60, Cut::DotsWithin)
 }
 
 /// Compares a body with its round trip; `None` when nothing was lost. Date-times are read as

@@ -1,7 +1,7 @@
 //! Validating captured traffic: a HAR file or NDJSON exchanges, streamed one at a time.
 //!
 //! Each exchange is matched to its operation by method and concrete path (see
-//! [`match_request`]), then its request and response bodies are validated. Memory stays bounded
+//! [`Validator::match_request`]), then its request and response bodies are validated. Memory stays bounded
 //! whatever the capture's size: NDJSON is read line by line into one reused buffer, and a HAR
 //! file's `log.entries` array is deserialized one entry at a time; one line or entry may not
 //! exceed [`Limits::max_exchange_bytes`], so memory is bounded by configuration, not by input.
@@ -18,10 +18,11 @@ use std::io::{self, BufRead};
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use serde_json::Value;
-use spec_model::Spec;
 
 use crate::class::{Class, ClassCounts};
-use crate::validate::{self, BodyKind, Match, Operation, Outcome, Segment, Validator, Violation};
+use spec_model::media_type;
+
+use crate::validate::{self, BodyKind, Match, Operation, Outcome, Validator, Violation};
 
 /// The two capture formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,22 +60,6 @@ pub const RECORDED_HEADERS: &[&str] = &[
     "retry-after",
 ];
 
-/// Whether a media type is JSON: `application/json`, `*/*+json`, `*/json`.
-pub fn is_json_media_type(content_type: &str) -> bool {
-    let essence = media_essence(content_type);
-    essence.ends_with("/json") || essence.ends_with("+json")
-}
-
-/// `application/json; charset=utf-8` -> `application/json`, lowercase.
-pub fn media_essence(content_type: &str) -> String {
-    content_type
-        .split(';')
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_ascii_lowercase()
-}
-
 impl Body {
     /// A body from its text as captured: JSON unless a content type says it is not.
     /// Borrowed or owned (a proxy's body is borrowed, a capture's owned): copied only when kept
@@ -83,7 +68,7 @@ impl Body {
         if text.trim().is_empty() {
             return Body::Absent;
         }
-        if content_type.is_some_and(|t| !is_json_media_type(t)) {
+        if content_type.is_some_and(|t| !media_type::is_json(t)) {
             return Body::Text(text.into_owned());
         }
         // The one parse of every captured or proxied JSON body (traffic, drift, the proxy):
@@ -100,7 +85,7 @@ impl Body {
     pub fn from_captured_bytes(bytes: &[u8], content_type: Option<&str>) -> Body {
         match std::str::from_utf8(bytes) {
             Ok(text) => Body::from_captured(Cow::Borrowed(text), content_type),
-            Err(_) if content_type.is_some_and(|t| !is_json_media_type(t)) => {
+            Err(_) if content_type.is_some_and(|t| !media_type::is_json(t)) => {
                 Body::from_captured(String::from_utf8_lossy(bytes), content_type)
             }
             Err(error) => Body::NotJson(format!(
@@ -543,9 +528,9 @@ fn content_type_check(
     if matches!(body, Body::Absent) || !spec.has_content {
         return;
     }
-    let essence = media_essence(content_type);
+    let essence = media_type::essence(content_type);
     let documented = spec.content_types.iter().any(|documented| {
-        let documented = media_essence(documented);
+        let documented = media_type::essence(documented);
         documented == essence
             || documented == "*/*"
             || documented
@@ -1042,104 +1027,6 @@ impl<'de> Visitor<'de> for HarSeed<'_, '_> {
     }
 }
 
-/// The base paths of the spec's servers (`/v1` for `https://api.instabot.io/v1`), server
-/// variables replaced by their defaults, longest first.
-pub fn base_paths(spec: &Spec) -> Vec<String> {
-    let mut paths: Vec<String> = Vec::new();
-    for server in &spec.openapi.servers {
-        let mut url = server.url.clone();
-        if let Some(variables) = &server.variables {
-            for (name, variable) in variables {
-                url = url.replace(&format!("{{{name}}}"), &variable.default);
-            }
-        }
-        let path = strip_origin(&url).trim_end_matches('/').to_owned();
-        if !path.is_empty() && !paths.contains(&path) {
-            paths.push(path);
-        }
-    }
-    paths.sort_by_key(|p| std::cmp::Reverse(p.len()));
-    paths
-}
-
-/// `https://host/a/b?x` -> `/a/b?x`; a path is returned as it is.
-pub(crate) fn strip_origin(url: &str) -> &str {
-    match url.find("://") {
-        Some(index) => {
-            let rest = &url[index + 3..];
-            match rest.find('/') {
-                Some(slash) => &rest[slash..],
-                None => "",
-            }
-        }
-        None => url,
-    }
-}
-
-/// Matches a method and a concrete path to an operation. The path may be a full URL and may
-/// carry a query string; when it starts with a server's base path (`/v1`), that is removed
-/// first. Like OpenAPI routing, the path is matched first (concrete segments win over
-/// templated ones: `/users/lastUpdated` before `/users/{objectId}`), then the method.
-pub fn match_request<'v>(validator: &'v Validator<'_>, method: &str, path: &str) -> Match<'v> {
-    let path = strip_origin(path);
-    let path = path.split(['?', '#']).next().unwrap_or_default();
-    let mut candidates: Vec<&str> = Vec::with_capacity(2);
-    for base in validator.base_paths() {
-        if let Some(rest) = path.strip_prefix(base.as_str()) {
-            if rest.is_empty() || rest.starts_with('/') {
-                candidates.push(rest);
-            }
-        }
-    }
-    candidates.push(path);
-    let operations = validator.operations();
-    for candidate in candidates {
-        let segments: Vec<&str> = candidate.split('/').filter(|s| !s.is_empty()).collect();
-        let mut best: Option<(usize, &str)> = None;
-        for op in operations {
-            if let Some(score) = score(&op.segments, &segments) {
-                if best.is_none_or(|(s, _)| score > s) {
-                    best = Some((score, op.path.as_str()));
-                }
-            }
-        }
-        if let Some((_, template)) = best {
-            return operations
-                .iter()
-                .find(|op| op.path == template && op.method.eq_ignore_ascii_case(method))
-                .map_or(Match::MethodNotAllowed, Match::Operation);
-        }
-    }
-    Match::NoPath
-}
-
-/// The number of literal segments when the template matches, `None` otherwise.
-fn score(template: &[Segment], segments: &[&str]) -> Option<usize> {
-    if template.len() != segments.len() {
-        return None;
-    }
-    let mut literals = 0;
-    for (part, segment) in template.iter().zip(segments) {
-        match part {
-            Segment::Literal(literal) => {
-                if literal != segment {
-                    return None;
-                }
-                literals += 1;
-            }
-            Segment::Param { prefix, suffix } => {
-                if segment.len() <= prefix.len() + suffix.len()
-                    || !segment.starts_with(prefix.as_str())
-                    || !segment.ends_with(suffix.as_str())
-                {
-                    return None;
-                }
-            }
-        }
-    }
-    Some(literals)
-}
-
 /// A HAR body's base64 (RFC 4648, standard or URL-safe alphabet, padding optional, line breaks
 /// ignored), through the `base64` crate: text no encoder could have written (`A`, a bad last
 /// symbol) is refused, never read as an empty or shortened body.
@@ -1179,12 +1066,5 @@ mod tests {
         for impossible in ["*", "A", "AB==", "eyJhIjoxfQ=x"] {
             assert!(decode_base64(impossible).is_err(), "{impossible}");
         }
-    }
-
-    #[test]
-    fn origin() {
-        assert_eq!(strip_origin("https://api.instabot.io/v1"), "/v1");
-        assert_eq!(strip_origin("https://example.publica.la"), "");
-        assert_eq!(strip_origin("/v1/users"), "/v1/users");
     }
 }

@@ -14,7 +14,8 @@ use jsonschema::error::ValidationErrorKind;
 use jsonschema::ValidationError;
 use openapi_jsonschema::{Direction, Mapped};
 use serde_json::Value;
-use spec_model::{escape_pointer, Spec};
+use spec_model::shorten::{short_json, Cut};
+use spec_model::{escape_pointer, RouteMatch, Routes, Spec};
 
 use crate::class::{Class, ClassCounts};
 use crate::roundtrip::{self, TypedRoundTrip};
@@ -248,17 +249,6 @@ pub struct Operation {
     pub pointer: String,
     pub request: Option<BodySpec>,
     pub responses: Vec<ResponseSpec>,
-    pub(crate) segments: Vec<Segment>,
-}
-
-#[derive(Debug, Clone)]
-pub(crate) enum Segment {
-    Literal(String),
-    /// `{name}`, possibly with literal text around it (`{id}.json`).
-    Param {
-        prefix: String,
-        suffix: String,
-    },
 }
 
 impl Operation {
@@ -300,7 +290,8 @@ pub struct Validator<'t> {
     spec: Spec,
     operations: Vec<Operation>,
     slots: Vec<Slot>,
-    base_paths: Vec<String>,
+    /// Each operation's index in `operations`, by method and path template.
+    routes: Routes<usize>,
     types: Option<&'t dyn TypedRoundTrip>,
     /// The spec's `x-timestamp-form` (RFC 3339 when it declares none): two texts it reads as
     /// one instant are the same data in the round trip.
@@ -351,11 +342,14 @@ impl Validator<'static> {
                 let content = container.get("content").and_then(Value::as_object);
                 let required = container.get("required").and_then(Value::as_bool) == Some(true);
                 let has_content = content.is_some_and(|c| !c.is_empty());
-                let media_pointer = content.and_then(json_media_type).map(|media_type| {
-                    format!("{container_pointer}/content/{}", escape_pointer(media_type))
-                });
+                let media_pointer =
+                    content
+                        .and_then(spec_model::media_type::json_key)
+                        .map(|media_type| {
+                            format!("{container_pointer}/content/{}", escape_pointer(media_type))
+                        });
                 let slot = content.and_then(|content| {
-                    let media_type = json_media_type(content)?;
+                    let media_type = spec_model::media_type::json_key(content)?;
                     let schema_pointer = format!(
                         "{container_pointer}/content/{}/schema",
                         escape_pointer(media_type)
@@ -420,10 +414,12 @@ impl Validator<'static> {
                 pointer,
                 request,
                 responses,
-                segments: parse_template(op.path),
             });
         }
-        let base_paths = crate::traffic::base_paths(&spec);
+        let mut routes = Routes::new(spec.base_paths());
+        for (index, operation) in operations.iter().enumerate() {
+            routes.push(operation.method, &operation.path, index);
+        }
         // A malformed extension is spec-model's finding (`check`); here it falls back to RFC 3339.
         let timestamp_form = spec_model::timestamps::timestamp_form(&spec)
             .ok()
@@ -433,7 +429,7 @@ impl Validator<'static> {
             spec,
             operations,
             slots,
-            base_paths,
+            routes,
             types: None,
             timestamp_form,
         }
@@ -447,7 +443,7 @@ impl<'t> Validator<'t> {
             spec: self.spec,
             operations: self.operations,
             slots: self.slots,
-            base_paths: self.base_paths,
+            routes: self.routes,
             types,
             timestamp_form: self.timestamp_form,
         }
@@ -457,9 +453,9 @@ impl<'t> Validator<'t> {
         &self.spec
     }
 
-    /// The base paths of the spec's servers, longest first (see [`crate::traffic::base_paths`]).
+    /// The base paths of the spec's servers, longest first (see [`Spec::base_paths`]).
     pub fn base_paths(&self) -> &[String] {
-        &self.base_paths
+        self.routes.base_paths()
     }
 
     pub fn operations(&self) -> &[Operation] {
@@ -824,8 +820,14 @@ impl<'t> Validator<'t> {
 
     /// Matches a concrete request path (with or without the server's base path, query string
     /// or scheme and host) and method to an operation.
+    /// Like OpenAPI routing, the path is matched first (concrete segments win over templated
+    /// ones: `/users/lastUpdated` before `/users/{objectId}`), then the method.
     pub fn match_request(&self, method: &str, path: &str) -> Match<'_> {
-        crate::traffic::match_request(self, method, path)
+        match self.routes.route(method, path) {
+            RouteMatch::Operation(&index) => Match::Operation(&self.operations[index]),
+            RouteMatch::MethodNotAllowed => Match::MethodNotAllowed,
+            RouteMatch::NoPath => Match::NoPath,
+        }
     }
 }
 
@@ -851,34 +853,6 @@ fn located(spec: &Spec, pointer: &str, error: &spec_model::RefError) -> String {
     format!("{}: {pointer}: {error}", spec.location(pointer))
 }
 
-/// The JSON media type of a `content` map: `application/json`, else any `*/json` or `*+json`.
-fn json_media_type(content: &serde_json::Map<String, Value>) -> Option<&str> {
-    if content.contains_key("application/json") {
-        return Some("application/json");
-    }
-    content
-        .keys()
-        .find(|key| {
-            let essence = key.split(';').next().unwrap_or_default().trim();
-            essence.ends_with("/json") || essence.ends_with("+json") || essence == "*/*"
-        })
-        .map(String::as_str)
-}
-
-fn parse_template(path: &str) -> Vec<Segment> {
-    path.trim_matches('/')
-        .split('/')
-        .filter(|s| !s.is_empty())
-        .map(|segment| match (segment.find('{'), segment.rfind('}')) {
-            (Some(open), Some(close)) if open < close => Segment::Param {
-                prefix: segment[..open].to_owned(),
-                suffix: segment[close + 1..].to_owned(),
-            },
-            _ => Segment::Literal(segment.to_owned()),
-        })
-        .collect()
-}
-
 /// The index of the other branch when `branches` is a two-branch choice between a schema and
 /// "only null" (`{type: null}` or `{enum: [null]}`).
 fn non_null_branch(branches: &[Value]) -> Option<usize> {
@@ -895,13 +869,7 @@ fn non_null_branch(branches: &[Value]) -> Option<usize> {
 
 /// A value for a message: JSON, cut at 80 characters.
 pub fn short_value(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() <= 80 {
-        text
-    } else {
-        let head: String = text.chars().take(77).collect();
-        format!("{head}...")
-    }
+    short_json(value, 80, Cut::DotsWithin)
 }
 
 /// A plain message for an error, with the offending value when it is short.

@@ -17,6 +17,7 @@ use server_runtime::axum::{
     response::Response,
 };
 use server_runtime::Rejection;
+use spec_model::{RouteMatch, Routes};
 
 use crate::Api;
 
@@ -104,18 +105,17 @@ impl FaultConfig {
     }
 
     pub fn check(&self, api: Api) -> Result<(), FaultError> {
-        let known = operations(api);
+        let known = operation_ids(api);
         for (index, rule) in self.rules.iter().enumerate() {
             let at = |member: &str| format!("/rules/{index}/{member}");
             if let Some(operation) = &rule.operation {
-                if !known.iter().any(|route| route.operation == *operation) {
-                    let names: Vec<&str> = known.iter().map(|r| r.operation.as_str()).collect();
+                if !known.contains(&operation.as_str()) {
                     return Err(FaultError {
                         pointer: at("operation"),
                         reason: format!(
                             "{} has no operation `{operation}` (it has {})",
                             api.name(),
-                            names.join(", ")
+                            known.join(", ")
                         ),
                     });
                 }
@@ -355,67 +355,33 @@ fn injected_error(api: Api, operation: &str, error: &InjectedError) -> Response 
     response
 }
 
-/// One operation of a spec: its method, path template (base path included) and operationId.
-#[derive(Debug)]
-struct Route {
-    method: Method,
-    segments: Vec<String>,
-    operation: String,
-}
-
-/// The operationId `method path` is routed to, if any.
+/// The operationId `method path` is routed to, if any (a path outside the API's base path is
+/// routed to none).
 pub(crate) fn operation_of(api: Api, method: &Method, path: &str) -> Option<&'static str> {
-    let segments: Vec<&str> = path.split('/').collect();
-    operations(api)
-        .iter()
-        .find(|route| {
-            route.method == *method
-                && route.segments.len() == segments.len()
-                && route
-                    .segments
-                    .iter()
-                    .zip(&segments)
-                    .all(|(template, actual)| template.starts_with('{') || template == actual)
-        })
-        .map(|route| route.operation.as_str())
+    match routes(api).route(method.as_str(), path) {
+        RouteMatch::Operation(operation) => Some(operation.as_str()),
+        RouteMatch::MethodNotAllowed | RouteMatch::NoPath => None,
+    }
 }
 
-/// The operationIds of `api`'s spec, in the spec's order.
+/// The operationIds of `api`'s spec, in `spec_model::document_operations`' order (the generated
+/// `UnknownOperation`'s).
 pub(crate) fn operation_ids(api: Api) -> Vec<&'static str> {
-    operations(api)
-        .iter()
-        .map(|route| route.operation.as_str())
-        .collect()
+    routes(api).values().map(String::as_str).collect()
 }
 
-/// The operations of `api`'s spec (compiled in), read once.
-fn operations(api: Api) -> &'static [Route] {
-    static ROUTES: [OnceLock<Vec<Route>>; 3] = [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+/// `api`'s operations by method and full path (its base path included, and required: the
+/// sandbox serves nothing outside it), built once.
+fn routes(api: Api) -> &'static Routes<String> {
+    static ROUTES: [OnceLock<Routes<String>>; Api::ALL.len()] =
+        [const { OnceLock::new() }; Api::ALL.len()];
     let index = Api::ALL.iter().position(|a| *a == api).unwrap_or(0);
     ROUTES[index].get_or_init(|| {
         let spec = crate::seeds::spec(api.spec());
-        let mut routes = Vec::new();
-        let paths = spec
-            .document
-            .get("paths")
-            .and_then(serde_json::Value::as_object);
-        for (path, item) in paths.into_iter().flatten() {
-            let full = format!("{}{path}", api.base_path());
-            for (method, operation) in item.as_object().into_iter().flatten() {
-                let (Ok(method), Some(id)) = (
-                    Method::from_bytes(method.to_ascii_uppercase().as_bytes()),
-                    operation
-                        .get("operationId")
-                        .and_then(serde_json::Value::as_str),
-                ) else {
-                    continue;
-                };
-                routes.push(Route {
-                    method,
-                    segments: full.split('/').map(str::to_owned).collect(),
-                    operation: id.to_owned(),
-                });
-            }
+        let mut routes = Routes::new(Vec::new());
+        for operation in spec_model::document_operations(&spec.document) {
+            let full = format!("{}{}", api.base_path(), operation.path);
+            routes.push(operation.method, &full, operation.name());
         }
         routes
     })

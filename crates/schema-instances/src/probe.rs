@@ -4,6 +4,7 @@
 //! its target is probed as its own root, so each constraint has one probe per place it is stated.
 
 use serde_json::{json, Value};
+use spec_model::shorten::{short_json, Cut};
 use spec_model::{escape_pointer, Spec};
 
 use crate::instance::{self, Direction};
@@ -495,10 +496,5 @@ fn not_matching(pattern: &str, format: Option<&str>, text: &str) -> Option<Strin
 
 /// A value for messages, cut to a readable length.
 pub fn short(value: &Value) -> String {
-    let text = value.to_string();
-    if text.chars().count() > 40 {
-        format!("{}…", text.chars().take(40).collect::<String>())
-    } else {
-        text
-    }
+    short_json(value, 40, Cut::EllipsisAfter)
 }

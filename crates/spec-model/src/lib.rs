@@ -9,11 +9,14 @@ mod check;
 pub mod depth;
 mod direction;
 mod locate;
+pub mod media_type;
 mod operations;
 pub mod pagination;
 mod parameters;
 pub mod redact;
 pub mod refs;
+pub mod routes;
+pub mod shorten;
 pub mod timestamps;
 
 use std::fmt;
@@ -26,6 +29,7 @@ pub use operations::{document_operations, operation_pointer, DocumentOperation, 
 pub use pagination::Pagination;
 pub use parameters::{BrokenParameter, ParameterRef};
 pub use refs::{follow, follow_reference, Followed, RefError};
+pub use routes::{url_path, PathTemplate, RouteMatch, Routes};
 pub use timestamps::TimestampForm;
 
 /// One loaded spec file.

@@ -282,7 +282,7 @@ fn media_types(
     for (media_type, media) in content {
         let here = format!("{pointer}/{}", escape_pointer(media_type));
         if media_type != JSON {
-            let advice = if media_type.split(';').next().map(str::trim) == Some(JSON) {
+            let advice = if spec_model::media_type::essence(media_type) == JSON {
                 format!("write `{JSON}` without parameters")
             } else {
                 format!("only `{JSON}` bodies are generated")

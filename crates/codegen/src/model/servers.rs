@@ -129,9 +129,5 @@ pub fn base_path(spec: &Spec) -> String {
         .first()
         .map(|s| s.url.as_str())
         .unwrap_or("");
-    let without_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
-    match without_scheme.find('/') {
-        Some(index) => without_scheme[index..].trim_end_matches('/').to_owned(),
-        None => String::new(),
-    }
+    spec_model::url_path(url).trim_end_matches('/').to_owned()
 }

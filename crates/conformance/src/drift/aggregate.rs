@@ -11,7 +11,7 @@ use spec_model::unescape_pointer;
 use super::summarise::{is_summarised, summarise};
 use super::{suggest, Finding, Kind, Report, Sample};
 use crate::class::Class;
-use crate::traffic::{self, Body, Exchange, Summary, Verdict};
+use crate::traffic::{Body, Exchange, Summary, Verdict};
 use crate::validate::{Operation, Outcome, Validator, Violation};
 
 /// Distinct sample values kept per finding.
@@ -139,7 +139,7 @@ impl<'v> Aggregator<'v> {
                 Kind::Status => Some(
                     content_type
                         .as_deref()
-                        .map(traffic::media_essence)
+                        .map(spec_model::media_type::essence)
                         .unwrap_or_else(|| "(no content type)".into()),
                 ),
                 _ => None,
@@ -166,7 +166,7 @@ impl<'v> Aggregator<'v> {
     /// segments that look like identifiers (all digits, a UUID) replaced by `{id}` so that one
     /// missing operation is one finding.
     fn unmatched_path(&self, captured: &str) -> String {
-        let path = traffic::strip_origin(captured);
+        let path = spec_model::url_path(captured);
         let path = path.split(['?', '#']).next().unwrap_or_default();
         let segments: Vec<&str> = path
             .split('/')
@@ -320,7 +320,9 @@ fn classify(
         ),
         (_, "content-type") => (
             Kind::ContentType,
-            content_type.map(traffic::media_essence).unwrap_or_default(),
+            content_type
+                .map(spec_model::media_type::essence)
+                .unwrap_or_default(),
             spec_pointer,
             None,
         ),

@@ -48,7 +48,7 @@ pub fn suggestion(spec: &Spec, finding: &Finding) -> Option<String> {
             }
             let _ = writeln!(out, "content:\n  {}:", key(&finding.subject));
             out.push_str("    schema:\n");
-            if crate::traffic::is_json_media_type(&finding.subject) {
+            if spec_model::media_type::is_json(&finding.subject) {
                 out.push_str("      type: object\n");
             } else {
                 out.push_str("      type: string\n");
@@ -184,7 +184,7 @@ fn status(finding: &Finding, out: &mut String) {
     out.push_str("    content:\n");
     for media_type in media {
         let _ = writeln!(out, "      {}:\n        schema:", key(media_type));
-        if crate::traffic::is_json_media_type(media_type) {
+        if spec_model::media_type::is_json(media_type) {
             schema_lines(finding, "          ", out);
         } else {
             out.push_str("          type: string\n");
@@ -198,7 +198,8 @@ fn unmatched(spec: &Spec, finding: &Finding, out: &mut String) {
         .subject
         .split_once(' ')
         .unwrap_or(("GET", finding.subject.as_str()));
-    let path = crate::traffic::base_paths(spec)
+    let path = spec
+        .base_paths()
         .iter()
         .find_map(|base| {
             path.strip_prefix(base.as_str())
