@@ -10,6 +10,7 @@
 //! Every emitter reads the [`model::ApiModel`] and nothing else; see `ARCHITECTURE.md`.
 
 mod adapter;
+mod build;
 pub mod conventions;
 mod docs;
 mod emit;
@@ -126,7 +127,7 @@ pub fn generate(spec: &Spec) -> Result<ApiOutput, CodegenError> {
 
 /// Generates one API's crates into `layout`.
 pub fn generate_into(spec: &Spec, layout: &Layout) -> Result<ApiOutput, CodegenError> {
-    let model = model::build(spec)?;
+    let model = build::build(spec)?;
     let emitted = emit::emit(&model, &layout.crates_dir, &layout.runtime_dir)?;
     Ok(ApiOutput {
         api: model.api.clone(),

@@ -5,20 +5,18 @@
 //! JSON, and never look at generated text. A fact two emitters share (a parameter's Rust type,
 //! the base path, whether an operation pages) is therefore decided once, here.
 
-mod build;
-mod constraints;
+pub(crate) mod constraints;
 mod pagination;
 pub(crate) mod security;
-mod servers;
+pub(crate) mod servers;
 mod shapes;
 pub(crate) mod status;
-mod timestamps;
+pub(crate) mod timestamps;
 
 use serde_json::Value;
 
 use crate::naming::ApiNames;
 
-pub use build::build;
 pub use constraints::{BodyBound, Constraints};
 pub use pagination::{HasMore, Pagination};
 pub use security::{Scheme, SchemeKind, Security};

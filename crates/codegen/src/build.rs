@@ -1,15 +1,17 @@
-//! Building the [`ApiModel`] from a loaded spec and the adapter's reading of progenitor.
+//! Building the [`ApiModel`] from a loaded spec and the adapter's reading of progenitor: the
+//! one module that reads both, so that the model (the emitters' vocabulary, which the adapter
+//! also speaks) never depends on the adapter.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 use quote::format_ident;
 use serde_json::Value;
 use spec_model::Spec;
 
-use super::{
+use crate::adapter::{self, ClientMethod};
+use crate::model::{
     security, servers, status, timestamps, ApiModel, ClientArgument, Dependencies, HasMore, Header,
     Location, Operation, Pagination, ParamKind, Parameter, RequestBody, Response,
 };
-use crate::adapter::{self, ClientMethod};
 use crate::naming::ApiNames;
 use crate::CodegenError;
 
@@ -69,7 +71,7 @@ pub fn build(spec: &Spec) -> Result<ApiModel, CodegenError> {
     }
 
     // The client's bound checks (patterns included) are `client_runtime::bounds`.
-    let client_crates = super::ExternalCrates::default().union(adapted.client_crates);
+    let client_crates = crate::model::ExternalCrates::default().union(adapted.client_crates);
 
     Ok(ApiModel {
         file: spec.path.display().to_string(),
@@ -207,7 +209,7 @@ fn operation<'a>(
                 .map(|d| d.trim().to_owned())
                 .filter(|d| !d.is_empty()),
             kind,
-            constraints: super::Constraints::of(schema),
+            constraints: crate::model::Constraints::of(schema),
             example: param
                 .get("example")
                 .or_else(|| schema.get("example"))
@@ -246,7 +248,7 @@ fn operation<'a>(
                 first.get("value").cloned()
             });
             let bounds = match media.and_then(|m| m.get("schema")) {
-                Some(schema) => super::constraints::body_bounds(spec, schema),
+                Some(schema) => crate::model::constraints::body_bounds(spec, schema),
                 None => Vec::new(),
             };
             Some(RequestBody {
