@@ -27,7 +27,7 @@ pub use direction::Direction;
 pub use openapiv3;
 pub use operations::{document_operations, operation_pointer, DocumentOperation, METHODS};
 pub use pagination::Pagination;
-pub use parameters::{BrokenParameter, ParameterRef};
+pub use parameters::{document_parameters, BrokenParameter, ParameterRef};
 pub use refs::{follow, follow_reference, Followed, RefError};
 pub use routes::{url_path, PathTemplate, RouteMatch, Routes};
 pub use timestamps::TimestampForm;

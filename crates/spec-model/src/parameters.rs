@@ -25,62 +25,67 @@ pub struct BrokenParameter {
 }
 
 impl Spec {
-    /// The parameters of the operation at `operation_pointer`: its own first, then its path
-    /// item's, an own parameter hiding the path item's of the same name and location (as
-    /// OpenAPI says). A broken `$ref` is its error, in its place (`check` reports it too).
+    /// The parameters of the operation at `operation_pointer` (see [`document_parameters`]).
     pub fn parameters(
         &self,
         operation_pointer: &str,
     ) -> Vec<Result<ParameterRef<'_>, BrokenParameter>> {
-        let path_item = operation_pointer
-            .rsplit_once('/')
-            .map_or("", |(item, _)| item);
-        let mut out: Vec<Result<ParameterRef<'_>, BrokenParameter>> = Vec::new();
-        for owner in [operation_pointer, path_item] {
-            let list_pointer = format!("{owner}/parameters");
-            let Some(list) = self
-                .document
-                .pointer(&list_pointer)
-                .and_then(Value::as_array)
-            else {
-                continue;
-            };
-            for (index, raw) in list.iter().enumerate() {
-                let here = format!("{list_pointer}/{index}");
-                let followed = match self.follow(raw) {
-                    Ok(followed) => followed,
-                    Err(error) => {
-                        out.push(Err(BrokenParameter {
-                            pointer: here,
-                            error,
-                        }));
-                        continue;
-                    }
-                };
-                let text = |key: &str| {
-                    followed
-                        .value
-                        .get(key)
-                        .and_then(Value::as_str)
-                        .unwrap_or_default()
-                };
-                let (name, location) = (text("name"), text("in"));
-                let hidden = out
-                    .iter()
-                    .flatten()
-                    .any(|p: &ParameterRef<'_>| p.name == name && p.location == location);
-                if !hidden {
-                    out.push(Ok(ParameterRef {
-                        pointer: followed.pointer_or(&here),
-                        value: followed.value,
-                        name,
-                        location,
+        document_parameters(&self.document, operation_pointer)
+    }
+}
+
+/// The parameters of the operation at `operation_pointer` of `document`: its own first, then
+/// its path item's, an own parameter hiding the path item's of the same name and location (as
+/// OpenAPI says). A broken `$ref` is its error, in its place (`check` reports it too). Tools
+/// that hold only a JSON document (spec-diff compares two) call it directly.
+pub fn document_parameters<'a>(
+    document: &'a Value,
+    operation_pointer: &str,
+) -> Vec<Result<ParameterRef<'a>, BrokenParameter>> {
+    let path_item = operation_pointer
+        .rsplit_once('/')
+        .map_or("", |(item, _)| item);
+    let mut out: Vec<Result<ParameterRef<'a>, BrokenParameter>> = Vec::new();
+    for owner in [operation_pointer, path_item] {
+        let list_pointer = format!("{owner}/parameters");
+        let Some(list) = document.pointer(&list_pointer).and_then(Value::as_array) else {
+            continue;
+        };
+        for (index, raw) in list.iter().enumerate() {
+            let here = format!("{list_pointer}/{index}");
+            let followed = match crate::follow(document, raw) {
+                Ok(followed) => followed,
+                Err(error) => {
+                    out.push(Err(BrokenParameter {
+                        pointer: here,
+                        error,
                     }));
+                    continue;
                 }
+            };
+            let text = |key: &str| {
+                followed
+                    .value
+                    .get(key)
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+            };
+            let (name, location) = (text("name"), text("in"));
+            let hidden = out
+                .iter()
+                .flatten()
+                .any(|p: &ParameterRef<'_>| p.name == name && p.location == location);
+            if !hidden {
+                out.push(Ok(ParameterRef {
+                    pointer: followed.pointer_or(&here),
+                    value: followed.value,
+                    name,
+                    location,
+                }));
             }
         }
-        out
     }
+    out
 }
 
 #[cfg(test)]

@@ -284,40 +284,33 @@ impl<'a> Differ<'a> {
         Ok(())
     }
 
-    /// The parameters of an operation, path-level ones first, an operation's own overriding
-    /// a path-level one of the same location and name.
+    /// The parameters of an operation (spec-model's list: its own, then its path item's that
+    /// it does not hide); a `$ref` that cannot be followed stops the comparison.
     fn parameter_list(
         &self,
         side: Side,
         op: &DocumentOperation<'a>,
     ) -> Result<Vec<Parameter<'a>>, DiffError> {
-        let list = |holder: &'a Value, pointer: String| {
-            holder
-                .get("parameters")
-                .and_then(Value::as_array)
-                .into_iter()
-                .flatten()
-                .enumerate()
-                .map(move |(index, param)| (param, format!("{pointer}/parameters/{index}")))
+        let document = match side {
+            Side::Old => self.old,
+            Side::New => self.new,
         };
-        let all = list(op.path_item, op.path_item_pointer()).chain(list(op.value, op.pointer()));
-        let mut out: Vec<Parameter<'a>> = Vec::new();
-        for (param, pointer) in all {
-            let followed = self.follow(side, param, &pointer)?;
-            let text = |key: &str| followed.value.get(key).and_then(Value::as_str);
-            let (location, name) = (
-                text("in").unwrap_or_default(),
-                text("name").unwrap_or_default(),
-            );
-            out.retain(|p| !(p.location == location && p.name == name));
-            out.push(Parameter {
-                location,
-                name,
-                value: followed.value,
-                pointer: followed.pointer_or(&pointer),
-            });
-        }
-        Ok(out)
+        spec_model::document_parameters(document, &op.pointer())
+            .into_iter()
+            .map(|listed| match listed {
+                Ok(parameter) => Ok(Parameter {
+                    location: parameter.location,
+                    name: parameter.name,
+                    value: parameter.value,
+                    pointer: parameter.pointer,
+                }),
+                Err(broken) => Err(DiffError::Reference {
+                    side,
+                    pointer: broken.pointer,
+                    error: broken.error,
+                }),
+            })
+            .collect()
     }
 
     fn parameters(
