@@ -17,7 +17,7 @@ use crate::CodegenError;
 
 /// Builds the model of one API. The spec is expected to have passed `spec_model::check`; what
 /// the generators cannot express is reported here, at the spec's file, line and pointer.
-pub fn build(spec: &Spec) -> Result<ApiModel, CodegenError> {
+pub fn build_model(spec: &Spec) -> Result<ApiModel, CodegenError> {
     let security = security::security(spec)?;
     let timestamps = timestamps::timestamps(spec)?;
     let mut adapted = adapter::adapt(spec, timestamps.as_ref())?;

@@ -11,6 +11,7 @@
 
 mod adapter;
 mod build;
+pub use build::build_model;
 pub mod conventions;
 mod docs;
 mod emit;
@@ -127,7 +128,7 @@ pub fn generate(spec: &Spec) -> Result<ApiOutput, CodegenError> {
 
 /// Generates one API's crates into `layout`.
 pub fn generate_into(spec: &Spec, layout: &Layout) -> Result<ApiOutput, CodegenError> {
-    let model = build::build(spec)?;
+    let model = build_model(spec)?;
     let emitted = emit::emit(&model, &layout.crates_dir, &layout.runtime_dir)?;
     Ok(ApiOutput {
         api: model.api.clone(),

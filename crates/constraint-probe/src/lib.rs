@@ -119,7 +119,7 @@ pub enum ProbeError {
 
 /// Probes every schema, body and parameter of `spec` against `types`.
 pub fn probe(spec: &Spec, types: &dyn Types) -> Result<Vec<Row>, ProbeError> {
-    let model = codegen::model::build(spec).map_err(|e| ProbeError::Model(e.to_string()))?;
+    let model = codegen::build_model(spec).map_err(|e| ProbeError::Model(e.to_string()))?;
     let mut rows = walk::schemas(spec, &model, types);
     rows.extend(walk::bodies(spec, types));
     rows.extend(params::parameters(spec, &model, types));

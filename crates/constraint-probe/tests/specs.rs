@@ -74,7 +74,7 @@ fn every_spec_constraint_is_enforced_or_accepted() {
 fn schemars_rows() -> Vec<constraint_probe::Row> {
     let mut rows = Vec::new();
     for spec in spec_model::load_dir(root().join("spec")).expect("specs load") {
-        let model = codegen::model::build(&spec).expect("the model builds");
+        let model = codegen::build_model(&spec).expect("the model builds");
         let api = spec.api.clone();
         let derived = |name: &str| {
             api_registry::json_schema(&api, name)
