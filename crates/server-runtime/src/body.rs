@@ -1,4 +1,5 @@
-//! Reading a request body within bounds on its size and on the time it takes.
+//! The request body: read within bounds on its size and on the time it takes, then (for a JSON
+//! body) its content type, syntax and schema checked.
 //!
 //! hyper 1 times out only the request head, and tower-http's `RequestBodyTimeoutLayer` restarts
 //! its timer on every frame, so a client sending one byte every few seconds would hold its
@@ -10,11 +11,13 @@
 use std::time::Duration;
 
 use axum::body::{Body, Bytes, HttpBody as _};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use futures_util::StreamExt;
+use serde_json::Value;
 use tokio::time::Instant;
 
-use crate::Rejection;
+use crate::error_body::Rejection;
+use crate::schema::LazySchema;
 
 /// Server settings that do not come from the spec: how much of a request body is read, and for
 /// how long.
@@ -119,8 +122,89 @@ fn timeout(limits: &Limits, cut_by_deadline: bool, received: usize) -> Rejection
     Rejection::new(StatusCode::REQUEST_TIMEOUT, "request_timeout", message)
 }
 
+/// Checks the content type, parses and validates a JSON request body.
+pub fn json_body(
+    headers: &HeaderMap,
+    bytes: &[u8],
+    schema: &LazySchema,
+    required: bool,
+    status: StatusCode,
+) -> Result<Option<Value>, Rejection> {
+    if bytes.is_empty() && !required {
+        return Ok(None);
+    }
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let essence = content_type.split(';').next().unwrap_or_default().trim();
+    if !essence.eq_ignore_ascii_case("application/json") {
+        return Err(Rejection::new(
+            status,
+            "unsupported_content_type",
+            format!(
+                "the request body must be application/json, got `{}`",
+                if content_type.is_empty() {
+                    "nothing"
+                } else {
+                    content_type
+                }
+            ),
+        ));
+    }
+    let value: Value = jsonschema_oas30::parse_json(bytes).map_err(|e| {
+        Rejection::new(
+            status,
+            "malformed_json",
+            format!(
+                "the request body is not valid JSON (line {}, column {}): {e}",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    if let Some((pointer, message)) = schema.first_error(&value) {
+        let field = pointer
+            .trim_start_matches('/')
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        // A missing required property is reported at its parent: name the property.
+        let field = if field.is_empty() {
+            missing_property(&message).unwrap_or_default()
+        } else {
+            field
+        };
+        let mut rejection = Rejection::new(
+            status,
+            "invalid_body",
+            format!(
+                "the request body is invalid at `{}`: {message}",
+                if pointer.is_empty() { "/" } else { &pointer }
+            ),
+        );
+        if !field.is_empty() {
+            rejection = rejection.with_field(field);
+        }
+        return Err(rejection);
+    }
+    Ok(Some(value))
+}
+
+/// `"name" is a required property` -> `name`.
+fn missing_property(message: &str) -> Option<String> {
+    let rest = message.strip_prefix('"')?;
+    let end = rest.find('"')?;
+    message
+        .contains("required property")
+        .then(|| rest[..end].to_owned())
+}
+
 #[cfg(test)]
 mod tests {
+    use axum::http::HeaderValue;
+
     use super::*;
 
     fn quick() -> Limits {
@@ -193,5 +277,36 @@ mod tests {
             (refused.status.as_u16(), refused.message.as_str()),
             (413, "the request body is larger than 16 bytes")
         );
+    }
+
+    static COUNT: LazySchema =
+        LazySchema::new(r#"{"type": "object", "properties": {"count": {"type": "integer"}}}"#);
+
+    #[test]
+    fn integer_fields_refuse_fractions_and_exponents_by_name() {
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        );
+        let status = StatusCode::BAD_REQUEST;
+        for text in [
+            r#"{"count": 1.0}"#,
+            r#"{"count": 1e2}"#,
+            r#"{"count": -0.0}"#,
+        ] {
+            let refused = json_body(&headers, text.as_bytes(), &COUNT, true, status).unwrap_err();
+            assert_eq!(refused.field.as_deref(), Some("count"), "{text}");
+            assert!(
+                refused.message.starts_with("the request body is invalid at `/count`: ")
+                    && refused.message.ends_with(
+                        "is not of type \"integer\" (OpenAPI 3.0: an integer is written without a fraction or exponent)"
+                    ),
+                "{text}: {}",
+                refused.message
+            );
+        }
+        let zero = json_body(&headers, br#"{"count": -0}"#, &COUNT, true, status).unwrap();
+        assert_eq!(zero, Some(serde_json::json!({"count": 0})));
     }
 }

@@ -7,20 +7,22 @@
 //! way out.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Path, Request};
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures_util::FutureExt;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 use uuid::Uuid;
 
-use crate::{
-    catch_panic, finish, from_json, is_timeout, json_body, query_pairs, read_body, read_params,
-    rejection_response, ApiDescription, LazySchema, Limits, ParamSpec, Rejection,
-};
+use crate::body::{is_timeout, json_body, read_body, Limits};
+use crate::error_body::{rejection_response, ApiDescription, Rejection};
+use crate::params::{query_pairs, read_params, ParamSpec};
+use crate::schema::{from_json, LazySchema};
 
 /// What one operation's handler tells the outline.
 pub struct Endpoint<'a> {
@@ -180,4 +182,44 @@ where
             response
         }
     }
+}
+
+/// Adds the request-id header (when the API has one and the response lacks it) and the headers
+/// the implementation asked for.
+pub fn finish(
+    api: &ApiDescription,
+    mut response: Response,
+    request_id: &str,
+    extra_headers: &[(String, String)],
+) -> Response {
+    for (name, value) in extra_headers {
+        if let (Ok(name), Ok(value)) = (
+            HeaderName::try_from(name.as_str()),
+            HeaderValue::try_from(value.as_str()),
+        ) {
+            response.headers_mut().insert(name, value);
+        }
+    }
+    if let Some(header) = api.request_id_header {
+        if !response.headers().contains_key(header) {
+            if let Ok(value) = HeaderValue::try_from(request_id) {
+                response
+                    .headers_mut()
+                    .insert(HeaderName::from_static(header), value);
+            }
+        }
+    }
+    response
+}
+
+/// Runs an implementation's future; a panic becomes `Err` (the caller answers 500) and the
+/// server keeps serving.
+pub async fn catch_panic<F: Future>(future: F) -> Result<F::Output, Rejection> {
+    AssertUnwindSafe(future).catch_unwind().await.map_err(|_| {
+        Rejection::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal_error",
+            "the server failed while handling the request",
+        )
+    })
 }

@@ -5,10 +5,12 @@
 use std::future::{ready, Ready};
 
 use axum::extract::Request;
-use axum::http::StatusCode;
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::Response;
 
-use crate::{not_routed, ApiDescription};
+use crate::error_body::{rejection_response, ApiDescription, Rejection};
+use crate::handler::finish;
+use crate::response::new_request_id;
 
 /// The fallback of one route: 405 with `Allow: <allow>` (`"GET, POST"`).
 pub fn method_not_allowed(
@@ -37,4 +39,33 @@ pub fn not_found(
             request.uri().path(),
         ))
     }
+}
+
+/// A 404 or 405 for paths and methods the spec does not have.
+pub fn not_routed(
+    api: &ApiDescription,
+    status: StatusCode,
+    allow: Option<&'static str>,
+    path: &str,
+) -> Response {
+    let request_id = new_request_id();
+    let rejection = if status == StatusCode::METHOD_NOT_ALLOWED {
+        Rejection::new(
+            status,
+            "method_not_allowed",
+            format!(
+                "`{path}` does not support this method (allowed: {})",
+                allow.unwrap_or("none")
+            ),
+        )
+    } else {
+        Rejection::new(status, "not_found", format!("no operation at `{path}`"))
+    };
+    let mut response = rejection_response(api, &rejection, &request_id);
+    if let Some(allow) = allow {
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static(allow));
+    }
+    finish(api, response, &request_id, &[])
 }
