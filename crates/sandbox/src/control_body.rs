@@ -6,8 +6,6 @@
 //! body is read at a time, so that many clients cannot each hold that much (these endpoints take
 //! no credentials). A request that waits longer than the body deadline for its turn gets 429.
 
-use std::sync::Arc;
-
 use server_runtime::axum::body::Bytes;
 use server_runtime::axum::extract::Request;
 use server_runtime::axum::http::{HeaderValue, StatusCode};
@@ -15,7 +13,7 @@ use server_runtime::axum::response::Response;
 use server_runtime::Limits;
 use tokio::sync::Semaphore;
 
-use crate::{sandbox_error, Control};
+use crate::control::sandbox_error;
 
 /// The smallest body limit of `PUT /_sandbox/state` and `PUT /_sandbox/faults`.
 pub const MIN_CONTROL_BODY_BYTES: usize = 1024 * 1024;
@@ -35,24 +33,28 @@ pub fn control_body_limit(max_stored_bytes: usize) -> usize {
 
 /// The bodies of one API's control endpoints, read one at a time.
 pub(crate) struct ControlBodies {
-    state: Arc<dyn Control>,
     /// The API's timeouts (its size limit is replaced by [`control_body_limit`]).
     limits: Limits,
     one_at_a_time: Semaphore,
 }
 
 impl ControlBodies {
-    pub(crate) fn new(state: Arc<dyn Control>, limits: Limits) -> Self {
+    pub(crate) fn new(limits: Limits) -> Self {
         ControlBodies {
-            state,
             limits,
             one_at_a_time: Semaphore::new(1),
         }
     }
 
-    /// The body of `PUT path`, or the refusal to answer in the sandbox's error shape.
-    pub(crate) async fn read(&self, path: &str, request: Request) -> Result<Bytes, Response> {
-        let limit = control_body_limit(self.state.max_stored_bytes());
+    /// The body of `PUT path` under a memory cap of `max_stored_bytes`, or the refusal to answer
+    /// in the sandbox's error shape.
+    pub(crate) async fn read(
+        &self,
+        path: &str,
+        max_stored_bytes: usize,
+        request: Request,
+    ) -> Result<Bytes, Response> {
+        let limit = control_body_limit(max_stored_bytes);
         let wait = self.limits.body_read_timeout;
         let Ok(Ok(_turn)) = tokio::time::timeout(wait, self.one_at_a_time.acquire()).await else {
             let mut response = sandbox_error(

@@ -19,16 +19,17 @@ use std::task::{Context, Poll};
 use serde_json::Value;
 use server_runtime::axum::{
     body::{Body, Bytes, HttpBody},
-    extract::Request,
+    extract::{Request, State},
     http::{HeaderValue, Method, StatusCode},
     middleware::Next,
     response::Response,
 };
 
+use crate::api::Api;
+use crate::control::SANDBOX_PREFIX;
 use crate::expectations::Expectations;
 use crate::received::{received_bound, RawRequest, Received};
 use crate::stubs::{Chosen, Stubs};
-use crate::{Api, Control, SANDBOX_PREFIX};
 
 /// The most of an error body read for a refused request's findings.
 const FINDINGS_BODY_BYTES: usize = 64 * 1024;
@@ -133,11 +134,12 @@ impl Exchange {
     }
 }
 
-/// The outer layer: keeps what was received and counts it toward the expectations.
+/// The outer layer: keeps what was received (bounded by a share of the memory cap,
+/// `max_stored_bytes`, read once the request is answered) and counts it toward the expectations.
 pub(crate) async fn record(
     api: Api,
-    observers: Observers,
-    control: Arc<dyn Control>,
+    observers: &Observers,
+    max_stored_bytes: impl Fn() -> usize,
     max_body_bytes: usize,
     request: Request,
     next: Next,
@@ -194,14 +196,14 @@ pub(crate) async fn record(
     observers.expectations.observe(&received, api);
     observers
         .received
-        .push(received, received_bound(control.max_stored_bytes()));
+        .push(received, received_bound(max_stored_bytes()));
     response
 }
 
 /// The inner layer: runs the router inside the request's [`Exchange`]; a stubbed request gets
 /// the stub's answer, with the headers the spec puts on every response of the operation taken
 /// from the API's own answer.
-pub(crate) async fn scope(api: Api, request: Request, next: Next) -> Response {
+pub(crate) async fn scope(State(api): State<Api>, request: Request, next: Next) -> Response {
     let Some(exchange) = request.extensions().get::<Arc<Exchange>>().cloned() else {
         return next.run(request).await;
     };

@@ -5,13 +5,13 @@
 //! Set at start (`--<api>-faults JSON` / `SANDBOX_<API>_FAULTS`) and at run time through
 //! `PUT /_sandbox/faults`; `GET /_sandbox/faults` shows the set; `POST /_sandbox/reset` clears it.
 
-use std::sync::{Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use server_runtime::axum::{
     body::Body,
-    extract::Request,
+    extract::{Request, State},
     http::{HeaderValue, Method, StatusCode},
     middleware::Next,
     response::Response,
@@ -290,7 +290,11 @@ impl Faults {
 }
 
 /// The middleware: applies the faults of the request's operation, if any.
-pub(crate) async fn inject(faults: &Faults, request: Request, next: Next) -> Response {
+pub(crate) async fn inject(
+    State(faults): State<Arc<Faults>>,
+    request: Request,
+    next: Next,
+) -> Response {
     let Some(operation) = operation_of(faults.api, request.method(), request.uri().path()) else {
         return next.run(request).await;
     };

@@ -7,14 +7,13 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
+use crate::assembly::{parts, AnySandbox};
 use crate::exchange::Observers;
 use crate::expectations::{ExpectationBuilder, VerificationError};
 use crate::received::ReceivedRequest;
 use crate::scenario::StateError;
 use crate::stubs::StubBuilder;
-use crate::{
-    Api, Control, Credentials, FaultError, FaultRule, Faults, Options, Running, SandboxApi,
-};
+use crate::{Api, Credentials, FaultError, FaultRule, Faults, Options, Running, SandboxApi};
 
 /// One API's sandbox serving on `127.0.0.1:<ephemeral>` for the life of a test, with the
 /// default [`Credentials`], in the spirit of wiremock's `MockServer::start()`.
@@ -89,7 +88,7 @@ pub struct TestSandbox<A: SandboxApi = Api> {
     /// `None` once shut down.
     running: Option<Running>,
     credentials: Credentials,
-    control: Arc<dyn Control>,
+    sandbox: AnySandbox,
     faults: Arc<Faults>,
     observers: Observers,
 }
@@ -115,7 +114,7 @@ impl TestSandbox {
         options: Options,
     ) -> std::io::Result<TestSandbox<A>> {
         let credentials = Credentials::defaults();
-        let parts = crate::parts(api.api(), &credentials, &options).map_err(|error| {
+        let parts = parts(api.api(), &credentials, &options).map_err(|error| {
             std::io::Error::new(std::io::ErrorKind::InvalidData, error.to_string())
         })?;
         let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
@@ -124,7 +123,7 @@ impl TestSandbox {
             kind: api,
             running: Some(running),
             credentials,
-            control: parts.control,
+            sandbox: parts.sandbox,
             faults: parts.faults,
             observers: parts.observers,
         })
@@ -165,7 +164,7 @@ impl<A: SandboxApi> TestSandbox<A> {
     /// Back to the seeds, faults cleared (what `POST /_sandbox/reset` does). Received
     /// requests, expectations and stubs stay.
     pub fn reset(&self) {
-        self.control.reset();
+        self.sandbox.reset();
         self.faults.clear();
     }
 
@@ -190,12 +189,12 @@ impl<A: SandboxApi> TestSandbox<A> {
 
     /// The whole state as a scenario document (what `GET /_sandbox/state` answers).
     pub fn state(&self) -> Value {
-        self.control.export_state()
+        self.sandbox.export_state()
     }
 
     /// Replaces the whole state (what `PUT /_sandbox/state` does), or changes nothing.
     pub fn set_state(&self, document: &Value) -> Result<(), StateError> {
-        self.control.import_state(document)
+        self.sandbox.import_state(document)
     }
 
     /// Every request received and still held, oldest first, secrets redacted (what

@@ -16,6 +16,7 @@ use server_runtime::axum::Router;
 
 use crate::scenario::{self, StateError};
 use crate::seeds;
+use crate::shell::ApiState;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde_json::Value;
 
@@ -23,8 +24,6 @@ pub const DEFAULT_CLIENT_ID: &str = "demo";
 pub const DEFAULT_CLIENT_SECRET: &str = "p@55w0rd";
 /// Days an SDK token is valid (the documents' sample: created 2022-03-29, expires 2022-04-05).
 pub const SDK_TOKEN_DAYS: i64 = 7;
-
-pub(crate) const SPEC: &str = include_str!("../../../spec/insightiq.yaml");
 
 /// The insightiq sandbox: implements [`InsightiqApi`] over in-memory state.
 pub type Sandbox = crate::Sandbox<State>;
@@ -49,14 +48,71 @@ pub struct State {
 
 /// About what a record and its index entries take: its JSON size plus a fixed overhead.
 fn stored_size<T: serde::Serialize>(record: &T) -> usize {
-    serde_json::to_vec(record).map_or(0, |json| json.len()) + crate::RECORD_OVERHEAD_BYTES
+    serde_json::to_vec(record).map_or(0, |json| json.len()) + crate::storage::RECORD_OVERHEAD_BYTES
 }
 
 impl State {
+    /// The state of these records, with its indexes (keys already known to be unique).
+    fn indexed(
+        users: BTreeMap<uuid::Uuid, User>,
+        accounts: BTreeMap<uuid::Uuid, Account>,
+        profiles: Vec<Profile>,
+    ) -> State {
+        let user_ids_by_external_id = users
+            .values()
+            .map(|user| (user.external_id.to_string(), user.id))
+            .collect();
+        let profile_index = profiles
+            .iter()
+            .enumerate()
+            .map(|(index, profile)| (profile.id.to_string(), index))
+            .collect();
+        let stored_bytes = users.values().map(stored_size).sum::<usize>()
+            + accounts.values().map(stored_size).sum::<usize>()
+            + profiles.iter().map(stored_size).sum::<usize>();
+        State {
+            users,
+            user_ids_by_external_id,
+            accounts,
+            profiles,
+            profile_index,
+            stored_bytes,
+        }
+    }
+
+    fn user_by_external_id(&self, external_id: &str) -> Option<&User> {
+        self.user_ids_by_external_id
+            .get(external_id)
+            .and_then(|id| self.users.get(id))
+    }
+}
+
+impl Sandbox {
+    /// How many users have this external id (the store's uniqueness, for tests: it scans the
+    /// records, not the index, so it checks what the index keeps unique).
+    pub fn users_with_external_id(&self, external_id: &str) -> usize {
+        self.state()
+            .users
+            .values()
+            .filter(|u| u.external_id == external_id)
+            .count()
+    }
+}
+
+/// The sandbox behind the generated router, with the reset endpoint and the request log.
+pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
+    crate::glue::app(sandbox, credentials)
+}
+
+impl ApiState for State {
+    const API: crate::Api = crate::Api::Insightiq;
+    const GROWING: &'static [&'static str] = &["create_user"];
+    type Credentials = types::auth::Credentials;
+
     /// The documents' samples: the users of the users page, the ten profiles of the list
     /// sample with their users and accounts, and the account of the disconnect sample.
     fn seeded() -> State {
-        let spec = seeds::spec(SPEC);
+        let spec = seeds::spec(crate::Api::Insightiq.spec());
         let spec = &spec.document;
         let example = |pointer: &str| seeds::example(spec, pointer);
         let mut users = BTreeMap::new();
@@ -116,34 +172,6 @@ impl State {
         State::indexed(users, accounts, list.data)
     }
 
-    /// The state of these records, with its indexes (keys already known to be unique).
-    fn indexed(
-        users: BTreeMap<uuid::Uuid, User>,
-        accounts: BTreeMap<uuid::Uuid, Account>,
-        profiles: Vec<Profile>,
-    ) -> State {
-        let user_ids_by_external_id = users
-            .values()
-            .map(|user| (user.external_id.to_string(), user.id))
-            .collect();
-        let profile_index = profiles
-            .iter()
-            .enumerate()
-            .map(|(index, profile)| (profile.id.to_string(), index))
-            .collect();
-        let stored_bytes = users.values().map(stored_size).sum::<usize>()
-            + accounts.values().map(stored_size).sum::<usize>()
-            + profiles.iter().map(stored_size).sum::<usize>();
-        State {
-            users,
-            user_ids_by_external_id,
-            accounts,
-            profiles,
-            profile_index,
-            stored_bytes,
-        }
-    }
-
     /// `{"users": [User], "accounts": [Account], "profiles": [Profile]}`.
     fn export(&self) -> Value {
         let each = |values: Vec<Value>| values;
@@ -172,6 +200,10 @@ impl State {
                     .collect(),
             ),
         ])
+    }
+
+    fn stored_bytes(&self) -> usize {
+        self.stored_bytes
     }
 
     fn import(document: &Value) -> Result<State, StateError> {
@@ -230,52 +262,6 @@ impl State {
             profiles.push(profile);
         }
         Ok(State::indexed(users, accounts, profiles))
-    }
-
-    fn user_by_external_id(&self, external_id: &str) -> Option<&User> {
-        self.user_ids_by_external_id
-            .get(external_id)
-            .and_then(|id| self.users.get(id))
-    }
-}
-
-impl Sandbox {
-    /// How many users have this external id (the store's uniqueness, for tests: it scans the
-    /// records, not the index, so it checks what the index keeps unique).
-    pub fn users_with_external_id(&self, external_id: &str) -> usize {
-        self.state()
-            .users
-            .values()
-            .filter(|u| u.external_id == external_id)
-            .count()
-    }
-}
-
-/// The sandbox behind the generated router, with the reset endpoint and the request log.
-pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
-    crate::shell::app(sandbox, credentials)
-}
-
-impl crate::ApiState for State {
-    const API: crate::Api = crate::Api::Insightiq;
-    const GROWING: &'static [&'static str] = &["create_user"];
-    const SPEC: &'static str = SPEC;
-    type Credentials = types::auth::Credentials;
-
-    fn seeded() -> State {
-        State::seeded()
-    }
-
-    fn export(&self) -> Value {
-        State::export(self)
-    }
-
-    fn stored_bytes(&self) -> usize {
-        self.stored_bytes
-    }
-
-    fn import(document: &Value) -> Result<State, StateError> {
-        State::import(document)
     }
 
     fn router(

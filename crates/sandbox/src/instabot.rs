@@ -17,14 +17,13 @@ use server_runtime::axum::Router;
 
 use crate::scenario::{self, StateError};
 use crate::seeds;
+use crate::shell::ApiState;
 use serde_json::Value;
 
 pub const DEFAULT_API_KEY: &str = "demo-api-key";
 pub const DEFAULT_MASTER_API_KEY: &str = "demo-master-key";
 /// Page size when the request gives no `limit` (the page documents none; 20 is its sample's).
 pub const DEFAULT_LIMIT: u64 = 20;
-
-pub(crate) const SPEC: &str = include_str!("../../../spec/instabot.yaml");
 
 /// The instabot sandbox: implements [`InstabotApi`] over in-memory state.
 pub type Sandbox = crate::Sandbox<State>;
@@ -85,7 +84,7 @@ impl Record {
         std::mem::size_of::<Record>()
             + serde_json::to_vec(&self.user).map_or(0, |json| json.len())
             + self.password.as_ref().map_or(0, String::len)
-            + crate::RECORD_OVERHEAD_BYTES
+            + crate::storage::RECORD_OVERHEAD_BYTES
     }
 
     fn id(&self) -> i64 {
@@ -134,34 +133,6 @@ fn parse_time(text: &str) -> Option<DateTime<Utc>> {
 }
 
 impl State {
-    /// The users of the documents' Get User and list samples.
-    fn seeded() -> State {
-        let spec = seeds::spec(SPEC);
-        let spec = &spec.document;
-        let mut state = State::empty();
-        for pointer in [
-            "/paths/~1users~1{objectId}/get/responses/200/content/application~1json/examples/user/value/data",
-            "/paths/~1users/get/responses/200/content/application~1json/examples/users_with_conversations/value/data/0",
-        ] {
-            let user: User = seeds::typed(seeds::example(spec, pointer), "user");
-            let updated = user.update_date.unwrap_or_else(Utc::now);
-            state.insert(Record {
-                user,
-                password: None,
-                deleted: false,
-                updated,
-            });
-        }
-        state.next_id = state
-            .users
-            .iter()
-            .map(Record::id)
-            .max()
-            .unwrap_or(0)
-            .checked_add(1);
-        state
-    }
-
     fn find(&self, id: i64) -> Option<usize> {
         self.index.get(&id).copied()
     }
@@ -187,55 +158,6 @@ impl State {
             next_id: Some(1),
             stored_bytes: 0,
         }
-    }
-
-    /// `{"users": [User + {"_sandbox": {"deleted", "password"}}]}`, in creation order.
-    fn export(&self) -> Value {
-        let users = self
-            .users
-            .iter()
-            .map(|record| {
-                let own = OwnFields {
-                    deleted: record.deleted,
-                    password: record.password.clone(),
-                };
-                scenario::exported(&record.user, Some(&own))
-            })
-            .collect();
-        scenario::document(vec![("users", users)])
-    }
-
-    fn import(document: &Value) -> Result<State, StateError> {
-        let collections = scenario::collections(document, &["users"])?;
-        let mut state = State::empty();
-        let records = collections.get("users").copied().unwrap_or_default();
-        for (index, value) in records.iter().enumerate() {
-            let imported = scenario::record::<User, OwnFields>(
-                crate::Api::Instabot,
-                "users",
-                index,
-                value,
-                "User",
-            )?;
-            let user = imported.resource;
-            if state.index.contains_key(&user.object_id) {
-                return Err(scenario::duplicate(
-                    "users",
-                    index,
-                    "objectId",
-                    &user.object_id.to_string(),
-                ));
-            }
-            let after = scenario::id_after("users", index, "objectId", user.object_id)?;
-            state.next_id = state.next_id.max(Some(after));
-            state.insert(Record {
-                updated: user.update_date.unwrap_or_else(Utc::now),
-                user,
-                password: imported.sandbox.password,
-                deleted: imported.sandbox.deleted,
-            });
-        }
-        Ok(state)
     }
 
     fn add_live(&mut self, index: usize) {
@@ -283,21 +205,56 @@ impl Sandbox {
 
 /// The sandbox behind the generated router, with the reset endpoint and the request log.
 pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
-    crate::shell::app(sandbox, credentials)
+    crate::glue::app(sandbox, credentials)
 }
 
-impl crate::ApiState for State {
+impl ApiState for State {
     const API: crate::Api = crate::Api::Instabot;
     const GROWING: &'static [&'static str] = &["create_user", "update_user"];
-    const SPEC: &'static str = SPEC;
     type Credentials = types::auth::Credentials;
 
+    /// The users of the documents' Get User and list samples.
     fn seeded() -> State {
-        State::seeded()
+        let spec = seeds::spec(crate::Api::Instabot.spec());
+        let spec = &spec.document;
+        let mut state = State::empty();
+        for pointer in [
+            "/paths/~1users~1{objectId}/get/responses/200/content/application~1json/examples/user/value/data",
+            "/paths/~1users/get/responses/200/content/application~1json/examples/users_with_conversations/value/data/0",
+        ] {
+            let user: User = seeds::typed(seeds::example(spec, pointer), "user");
+            let updated = user.update_date.unwrap_or_else(Utc::now);
+            state.insert(Record {
+                user,
+                password: None,
+                deleted: false,
+                updated,
+            });
+        }
+        state.next_id = state
+            .users
+            .iter()
+            .map(Record::id)
+            .max()
+            .unwrap_or(0)
+            .checked_add(1);
+        state
     }
 
+    /// `{"users": [User + {"_sandbox": {"deleted", "password"}}]}`, in creation order.
     fn export(&self) -> Value {
-        State::export(self)
+        let users = self
+            .users
+            .iter()
+            .map(|record| {
+                let own = OwnFields {
+                    deleted: record.deleted,
+                    password: record.password.clone(),
+                };
+                scenario::exported(&record.user, Some(&own))
+            })
+            .collect();
+        scenario::document(vec![("users", users)])
     }
 
     fn stored_bytes(&self) -> usize {
@@ -305,7 +262,36 @@ impl crate::ApiState for State {
     }
 
     fn import(document: &Value) -> Result<State, StateError> {
-        State::import(document)
+        let collections = scenario::collections(document, &["users"])?;
+        let mut state = State::empty();
+        let records = collections.get("users").copied().unwrap_or_default();
+        for (index, value) in records.iter().enumerate() {
+            let imported = scenario::record::<User, OwnFields>(
+                crate::Api::Instabot,
+                "users",
+                index,
+                value,
+                "User",
+            )?;
+            let user = imported.resource;
+            if state.index.contains_key(&user.object_id) {
+                return Err(scenario::duplicate(
+                    "users",
+                    index,
+                    "objectId",
+                    &user.object_id.to_string(),
+                ));
+            }
+            let after = scenario::id_after("users", index, "objectId", user.object_id)?;
+            state.next_id = state.next_id.max(Some(after));
+            state.insert(Record {
+                updated: user.update_date.unwrap_or_else(Utc::now),
+                user,
+                password: imported.sandbox.password,
+                deleted: imported.sandbox.deleted,
+            });
+        }
+        Ok(state)
     }
 
     fn router(
@@ -421,7 +407,7 @@ impl InstabotApi for Sandbox {
         let mut state = self.state();
         let Some(id) = state.next_id else {
             // Answered as 507 `ids_exhausted` by the sandbox (this body is replaced).
-            crate::mark_ids_exhausted(&mut ctx.response_headers);
+            crate::storage::mark_ids_exhausted(&mut ctx.response_headers);
             return CreateUserResponse::BadRequest(ctx.error(
                 400,
                 "ids_exhausted",

@@ -6,7 +6,7 @@
 
 use std::sync::OnceLock;
 
-use server_runtime::axum::extract::Request;
+use server_runtime::axum::extract::{Request, State};
 use server_runtime::axum::http::StatusCode;
 use server_runtime::axum::middleware::Next;
 use server_runtime::axum::response::Response;
@@ -22,7 +22,7 @@ pub const MAX_HEADERS: usize = 100;
 pub const MAX_HEADER_BYTES: usize = 16 * 1024;
 
 /// Refuses a request whose head is over the bounds above, in `api`'s error shape.
-pub(crate) async fn enforce(api: Api, request: Request, next: Next) -> Response {
+pub(crate) async fn enforce(State(api): State<Api>, request: Request, next: Next) -> Response {
     match refusal(&request) {
         Some(rejection) => error_response(api, &rejection),
         None => next.run(request).await,
@@ -83,25 +83,13 @@ pub(crate) fn error_response(api: Api, rejection: &Rejection) -> Response {
 pub(crate) fn description(api: Api) -> &'static ApiDescription {
     static DESCRIPTIONS: [OnceLock<ApiDescription>; 3] =
         [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-    let (slot, spec, request_id_header) = match api {
-        Api::Insightiq => (
-            &DESCRIPTIONS[0],
-            <crate::insightiq::State as crate::ApiState>::SPEC,
-            Some("request-id"),
-        ),
-        Api::Publica => (
-            &DESCRIPTIONS[1],
-            <crate::publica::State as crate::ApiState>::SPEC,
-            None,
-        ),
-        Api::Instabot => (
-            &DESCRIPTIONS[2],
-            <crate::instabot::State as crate::ApiState>::SPEC,
-            None,
-        ),
+    let (slot, request_id_header) = match api {
+        Api::Insightiq => (&DESCRIPTIONS[0], Some("request-id")),
+        Api::Publica => (&DESCRIPTIONS[1], None),
+        Api::Instabot => (&DESCRIPTIONS[2], None),
     };
     slot.get_or_init(|| {
-        let spec = crate::seeds::spec(spec);
+        let spec = crate::seeds::spec(api.spec());
         let template = spec
             .document
             .pointer("/components/schemas")

@@ -19,10 +19,9 @@ use server_runtime::axum::Router;
 
 use crate::scenario::{self, StateError};
 use crate::seeds;
+use crate::shell::ApiState;
 
 pub const DEFAULT_USER_TOKEN: &str = "demo-token";
-
-pub(crate) const SPEC: &str = include_str!("../../../spec/publica.yaml");
 
 /// The publica sandbox: implements [`PublicaApi`] over in-memory state.
 pub type Sandbox = crate::Sandbox<State>;
@@ -120,7 +119,7 @@ impl Record {
     fn stored_size(&self) -> usize {
         std::mem::size_of::<Record>()
             + 2 * (self.email.len() + self.external_id.len())
-            + crate::RECORD_OVERHEAD_BYTES
+            + crate::storage::RECORD_OVERHEAD_BYTES
     }
 
     fn picture(&self) -> String {
@@ -179,141 +178,6 @@ impl Record {
 }
 
 impl State {
-    /// The user of the documents' create and list samples (the same id, 923242), with the
-    /// create request's external_id.
-    fn seeded() -> State {
-        let spec = seeds::spec(SPEC);
-        let spec = &spec.document;
-        let listed = seeds::example(
-            spec,
-            "/paths/~1integration-api~1v1~1dashboard~1users/get/responses/200/content/application~1json/examples/users/value/data/paginator/data/0",
-        );
-        let request = seeds::example(
-            spec,
-            "/paths/~1integration-api~1v1~1dashboard~1users/post/requestBody/content/application~1json/examples/create_user/value",
-        );
-        let at = |key: &str| {
-            listed[key]
-                .as_str()
-                .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
-                .map(|at| at.with_timezone(&Utc))
-                .unwrap_or_else(Utc::now)
-        };
-        let record = Record {
-            id: listed["id"].as_i64().unwrap_or(923242),
-            uuid: listed["uuid"]
-                .as_str()
-                .and_then(|u| uuid::Uuid::parse_str(u).ok())
-                .unwrap_or_else(uuid::Uuid::new_v4),
-            external_id: request["external_id"]
-                .as_str()
-                .unwrap_or("user-id-in-your-platform")
-                .to_owned(),
-            email: listed["email"]
-                .as_str()
-                .unwrap_or("user@example.com")
-                .to_owned(),
-            admin: listed["admin"].as_bool().unwrap_or(false),
-            plan_admin: listed["plan_admin"].as_bool().unwrap_or(false),
-            only_sees_readable: listed["only_sees_readable"].as_i64() == Some(1),
-            sessions_limit: listed["sessions_limit"].as_i64(),
-            created_at: at("created_at"),
-            updated_at: at("updated_at"),
-            deleted_at: None,
-            logged_out_at: None,
-        };
-        let mut state = State {
-            next_id: record.id.checked_add(1),
-            users: BTreeMap::new(),
-            ids_by_email: HashMap::new(),
-            ids_by_external_id: HashMap::new(),
-            stored_bytes: 0,
-        };
-        state.insert(record);
-        state
-    }
-
-    /// `{"users": [UserListItem + {"_sandbox": {"external_id", "logged_out_at"}}]}`.
-    fn export(&self) -> Value {
-        let users = self
-            .users
-            .values()
-            .map(|user| {
-                let own = OwnFields {
-                    external_id: user.external_id.clone(),
-                    logged_out_at: user.logged_out_at,
-                };
-                scenario::exported(&user.listed(), Some(&own))
-            })
-            .collect();
-        scenario::document(vec![("users", users)])
-    }
-
-    fn import(document: &Value) -> Result<State, StateError> {
-        let collections = scenario::collections(document, &["users"])?;
-        let mut state = State {
-            users: BTreeMap::new(),
-            ids_by_email: HashMap::new(),
-            ids_by_external_id: HashMap::new(),
-            next_id: Some(1),
-            stored_bytes: 0,
-        };
-        let records = collections.get("users").copied().unwrap_or_default();
-        for (index, value) in records.iter().enumerate() {
-            let imported = scenario::record::<UserListItem, Option<OwnFields>>(
-                crate::Api::Publica,
-                "users",
-                index,
-                value,
-                "UserListItem",
-            )?;
-            let Some(own) = imported.sandbox else {
-                return Err(StateError {
-                    record: Some(format!("users/{index}")),
-                    pointer: format!("/users/{index}/{}", scenario::SANDBOX_MEMBER),
-                    reason: "missing: a user's external_id is kept there".into(),
-                });
-            };
-            let user = imported.resource;
-            if state.users.contains_key(&user.id) {
-                return Err(scenario::duplicate(
-                    "users",
-                    index,
-                    "id",
-                    &user.id.to_string(),
-                ));
-            }
-            if state.ids_by_email.contains_key(&email_key(&user.email)) {
-                return Err(scenario::duplicate("users", index, "email", &user.email));
-            }
-            if state.ids_by_external_id.contains_key(&own.external_id) {
-                return Err(scenario::duplicate(
-                    "users",
-                    index,
-                    &format!("{}/external_id", scenario::SANDBOX_MEMBER),
-                    &own.external_id,
-                ));
-            }
-            let after = scenario::id_after("users", index, "id", user.id)?;
-            state.next_id = state.next_id.max(Some(after));
-            state.insert(Record {
-                id: user.id,
-                uuid: user.uuid,
-                external_id: own.external_id,
-                email: user.email,
-                admin: flag(&Some(user.admin)).unwrap_or(false),
-                plan_admin: flag(&Some(user.plan_admin)).unwrap_or(false),
-                only_sees_readable: flag(&Some(user.only_sees_readable)).unwrap_or(false),
-                sessions_limit: user.sessions_limit,
-                created_at: user.created_at,
-                updated_at: user.updated_at,
-                deleted_at: user.deleted_at,
-                logged_out_at: own.logged_out_at,
-            });
-        }
-        Ok(state)
-    }
-
     fn insert(&mut self, record: Record) {
         self.stored_bytes += record.stored_size();
         self.ids_by_email
@@ -391,21 +255,82 @@ impl Sandbox {
 
 /// The sandbox behind the generated router, with the reset endpoint and the request log.
 pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
-    crate::shell::app(sandbox, credentials)
+    crate::glue::app(sandbox, credentials)
 }
 
-impl crate::ApiState for State {
+impl ApiState for State {
     const API: crate::Api = crate::Api::Publica;
     const GROWING: &'static [&'static str] = &["create_user", "update_user"];
-    const SPEC: &'static str = SPEC;
     type Credentials = types::auth::Credentials;
 
+    /// The user of the documents' create and list samples (the same id, 923242), with the
+    /// create request's external_id.
     fn seeded() -> State {
-        State::seeded()
+        let spec = seeds::spec(crate::Api::Publica.spec());
+        let spec = &spec.document;
+        let listed = seeds::example(
+            spec,
+            "/paths/~1integration-api~1v1~1dashboard~1users/get/responses/200/content/application~1json/examples/users/value/data/paginator/data/0",
+        );
+        let request = seeds::example(
+            spec,
+            "/paths/~1integration-api~1v1~1dashboard~1users/post/requestBody/content/application~1json/examples/create_user/value",
+        );
+        let at = |key: &str| {
+            listed[key]
+                .as_str()
+                .and_then(|text| DateTime::parse_from_rfc3339(text).ok())
+                .map(|at| at.with_timezone(&Utc))
+                .unwrap_or_else(Utc::now)
+        };
+        let record = Record {
+            id: listed["id"].as_i64().unwrap_or(923242),
+            uuid: listed["uuid"]
+                .as_str()
+                .and_then(|u| uuid::Uuid::parse_str(u).ok())
+                .unwrap_or_else(uuid::Uuid::new_v4),
+            external_id: request["external_id"]
+                .as_str()
+                .unwrap_or("user-id-in-your-platform")
+                .to_owned(),
+            email: listed["email"]
+                .as_str()
+                .unwrap_or("user@example.com")
+                .to_owned(),
+            admin: listed["admin"].as_bool().unwrap_or(false),
+            plan_admin: listed["plan_admin"].as_bool().unwrap_or(false),
+            only_sees_readable: listed["only_sees_readable"].as_i64() == Some(1),
+            sessions_limit: listed["sessions_limit"].as_i64(),
+            created_at: at("created_at"),
+            updated_at: at("updated_at"),
+            deleted_at: None,
+            logged_out_at: None,
+        };
+        let mut state = State {
+            next_id: record.id.checked_add(1),
+            users: BTreeMap::new(),
+            ids_by_email: HashMap::new(),
+            ids_by_external_id: HashMap::new(),
+            stored_bytes: 0,
+        };
+        state.insert(record);
+        state
     }
 
+    /// `{"users": [UserListItem + {"_sandbox": {"external_id", "logged_out_at"}}]}`.
     fn export(&self) -> Value {
-        State::export(self)
+        let users = self
+            .users
+            .values()
+            .map(|user| {
+                let own = OwnFields {
+                    external_id: user.external_id.clone(),
+                    logged_out_at: user.logged_out_at,
+                };
+                scenario::exported(&user.listed(), Some(&own))
+            })
+            .collect();
+        scenario::document(vec![("users", users)])
     }
 
     fn stored_bytes(&self) -> usize {
@@ -413,7 +338,68 @@ impl crate::ApiState for State {
     }
 
     fn import(document: &Value) -> Result<State, StateError> {
-        State::import(document)
+        let collections = scenario::collections(document, &["users"])?;
+        let mut state = State {
+            users: BTreeMap::new(),
+            ids_by_email: HashMap::new(),
+            ids_by_external_id: HashMap::new(),
+            next_id: Some(1),
+            stored_bytes: 0,
+        };
+        let records = collections.get("users").copied().unwrap_or_default();
+        for (index, value) in records.iter().enumerate() {
+            let imported = scenario::record::<UserListItem, Option<OwnFields>>(
+                crate::Api::Publica,
+                "users",
+                index,
+                value,
+                "UserListItem",
+            )?;
+            let Some(own) = imported.sandbox else {
+                return Err(StateError {
+                    record: Some(format!("users/{index}")),
+                    pointer: format!("/users/{index}/{}", scenario::SANDBOX_MEMBER),
+                    reason: "missing: a user's external_id is kept there".into(),
+                });
+            };
+            let user = imported.resource;
+            if state.users.contains_key(&user.id) {
+                return Err(scenario::duplicate(
+                    "users",
+                    index,
+                    "id",
+                    &user.id.to_string(),
+                ));
+            }
+            if state.ids_by_email.contains_key(&email_key(&user.email)) {
+                return Err(scenario::duplicate("users", index, "email", &user.email));
+            }
+            if state.ids_by_external_id.contains_key(&own.external_id) {
+                return Err(scenario::duplicate(
+                    "users",
+                    index,
+                    &format!("{}/external_id", scenario::SANDBOX_MEMBER),
+                    &own.external_id,
+                ));
+            }
+            let after = scenario::id_after("users", index, "id", user.id)?;
+            state.next_id = state.next_id.max(Some(after));
+            state.insert(Record {
+                id: user.id,
+                uuid: user.uuid,
+                external_id: own.external_id,
+                email: user.email,
+                admin: flag(&Some(user.admin)).unwrap_or(false),
+                plan_admin: flag(&Some(user.plan_admin)).unwrap_or(false),
+                only_sees_readable: flag(&Some(user.only_sees_readable)).unwrap_or(false),
+                sessions_limit: user.sessions_limit,
+                created_at: user.created_at,
+                updated_at: user.updated_at,
+                deleted_at: user.deleted_at,
+                logged_out_at: own.logged_out_at,
+            });
+        }
+        Ok(state)
     }
 
     fn router(
@@ -478,7 +464,7 @@ impl PublicaApi for Sandbox {
         }
         let Some(id) = state.next_id else {
             // Answered as 507 `ids_exhausted` by the sandbox (this body is replaced).
-            crate::mark_ids_exhausted(&mut ctx.response_headers);
+            crate::storage::mark_ids_exhausted(&mut ctx.response_headers);
             return CreateUserResponse::UnprocessableEntity(ctx.error(
                 422,
                 "ids_exhausted",

@@ -90,7 +90,7 @@ impl RawRequest {
     /// As tests see it: the query decoded, secrets redacted by `spec_model::redact` (headers,
     /// query keys, `writeOnly` members), the body as JSON.
     pub(crate) fn view(&self, api: Api) -> ReceivedRequest {
-        let redaction = crate::redaction(api);
+        let redaction = crate::request_log::redaction(api);
         let target = redaction.target(&self.target);
         let (path, query) = match target.split_once('?') {
             Some((path, query)) => (path, decode_query(query)),
@@ -133,7 +133,7 @@ impl RawRequest {
     /// About how many bytes it takes in the log (its texts, its body, and the same per-record
     /// overhead the state counts).
     pub(crate) fn stored_bytes(&self) -> usize {
-        crate::RECORD_OVERHEAD_BYTES
+        crate::storage::RECORD_OVERHEAD_BYTES
             + self.method.as_str().len()
             + self.target.len()
             + self.headers.len()

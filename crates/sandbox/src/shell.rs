@@ -1,29 +1,29 @@
 //! The shell every API's sandbox shares: its state behind one lock, seeded from its spec's
-//! examples, reset to them, and served behind the generated router with the sandbox's extras.
+//! examples, reset to them, exported and imported whole under a memory cap. What serves it (the
+//! generated router with the sandbox's layers and endpoints) is `glue`.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
+use serde_json::Value;
 use server_runtime::axum::Router;
 
-use serde_json::Value;
-
+use crate::api::Api;
 use crate::scenario::StateError;
-use crate::{Api, FaultConfig, Faults};
+use crate::storage::DEFAULT_MAX_STORED_BYTES;
 
-/// What an API module provides to the shell: its state, how it is seeded and which generated
-/// router serves it.
+/// An API's state, as the shell and the sandbox's endpoints use it: how it is seeded, measured,
+/// exported and imported, and which generated router serves it. The one trait of an API module:
+/// the sandbox's endpoints reach the state through [`Sandbox`]'s methods, which lock it.
 pub trait ApiState: Sized + Send + Clone + 'static {
     /// The API this state belongs to.
     const API: Api;
     /// The operations that can add stored bytes: refused once the memory cap is reached.
     const GROWING: &'static [&'static str];
-    /// The spec's YAML text, compiled in (the seeds are read from its examples).
-    const SPEC: &'static str;
     /// The credentials the generated server checks.
     type Credentials;
 
-    /// The documents' samples.
+    /// The documents' samples, read from the spec's examples ([`Api::spec`]).
     fn seeded() -> Self;
 
     /// About how many bytes the records and their indexes take.
@@ -49,7 +49,7 @@ pub trait ApiState: Sized + Send + Clone + 'static {
 #[derive(Debug)]
 pub struct Sandbox<S> {
     state: Mutex<S>,
-    /// The memory cap on the stored bytes ([`crate::DEFAULT_MAX_STORED_BYTES`] by default).
+    /// The memory cap on the stored bytes ([`DEFAULT_MAX_STORED_BYTES`] by default).
     max_stored_bytes: AtomicUsize,
     /// Where the behaviour of a stubbed request works (its answer is replaced by the stub's),
     /// seeded when first needed and again once it holds [`SCRATCH_RESEED_BYTES`].
@@ -82,7 +82,7 @@ impl<S: ApiState> Sandbox<S> {
     pub fn new() -> Self {
         Sandbox {
             state: Mutex::new(seeds()),
-            max_stored_bytes: AtomicUsize::new(crate::DEFAULT_MAX_STORED_BYTES),
+            max_stored_bytes: AtomicUsize::new(DEFAULT_MAX_STORED_BYTES),
             scratch: OnceLock::new(),
         }
     }
@@ -132,28 +132,35 @@ fn lock<S>(mutex: &Mutex<S>) -> MutexGuard<'_, S> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-impl<S: ApiState> crate::Control for Sandbox<S> {
-    fn reset(&self) {
+/// What the sandbox's own endpoints (and a `TestSandbox`) do to the state, always the real one.
+impl<S: ApiState> Sandbox<S> {
+    /// Back to the seeds.
+    pub fn reset(&self) {
         *self.real_state() = seeds();
     }
 
-    fn export_state(&self) -> Value {
+    /// The whole state as a scenario document.
+    pub fn export_state(&self) -> Value {
         self.real_state().export()
     }
 
-    fn stored_bytes(&self) -> usize {
+    /// About how many bytes the state holds.
+    pub fn stored_bytes(&self) -> usize {
         self.real_state().stored_bytes()
     }
 
-    fn max_stored_bytes(&self) -> usize {
+    /// The cap past which growing operations are refused.
+    pub fn max_stored_bytes(&self) -> usize {
         self.max_stored_bytes.load(Ordering::Relaxed)
     }
 
-    fn growing_operations(&self) -> &'static [&'static str] {
+    /// The operations that can add stored bytes.
+    pub fn growing_operations(&self) -> &'static [&'static str] {
         S::GROWING
     }
 
-    fn import_state(&self, document: &Value) -> Result<(), StateError> {
+    /// Replaces the whole state, or changes nothing and says why.
+    pub fn import_state(&self, document: &Value) -> Result<(), StateError> {
         // Built whole before the swap: a refused import changes nothing.
         let imported = S::import(document)?;
         let (held, cap) = (imported.stored_bytes(), self.max_stored_bytes());
@@ -170,57 +177,4 @@ impl<S: ApiState> crate::Control for Sandbox<S> {
         *self.real_state() = imported;
         Ok(())
     }
-}
-
-/// The sandbox behind the generated router, with the sandbox's own endpoints (no faults to
-/// begin with) and the request log.
-pub fn app<S: ApiState>(sandbox: Arc<Sandbox<S>>, credentials: S::Credentials) -> Router {
-    app_with(
-        sandbox,
-        credentials,
-        Arc::new(Faults::new(S::API, FaultConfig::default())),
-    )
-}
-
-/// [`app`] with the given faults.
-pub fn app_with<S: ApiState>(
-    sandbox: Arc<Sandbox<S>>,
-    credentials: S::Credentials,
-    faults: Arc<Faults>,
-) -> Router {
-    app_limited(
-        sandbox,
-        credentials,
-        faults,
-        server_runtime::Limits::default(),
-    )
-}
-
-/// [`app_with`] reading request bodies within `limits` (the control endpoints take their
-/// timeouts, with a size limit of their own: [`crate::control_body_limit`]).
-pub fn app_limited<S: ApiState>(
-    sandbox: Arc<Sandbox<S>>,
-    credentials: S::Credentials,
-    faults: Arc<Faults>,
-    limits: server_runtime::Limits,
-) -> Router {
-    app_observed(
-        sandbox,
-        credentials,
-        faults,
-        limits,
-        crate::exchange::Observers::new(S::API),
-    )
-}
-
-/// [`app_limited`] recording into `observers` (a [`crate::TestSandbox`] keeps them).
-pub(crate) fn app_observed<S: ApiState>(
-    sandbox: Arc<Sandbox<S>>,
-    credentials: S::Credentials,
-    faults: Arc<Faults>,
-    limits: server_runtime::Limits,
-    observers: crate::exchange::Observers,
-) -> Router {
-    let router = S::router(Arc::clone(&sandbox), credentials, limits.clone());
-    crate::with_extras(router, S::API, sandbox, faults, limits, observers)
 }
