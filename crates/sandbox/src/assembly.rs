@@ -11,7 +11,7 @@ use crate::credentials::Credentials;
 use crate::exchange::Observers;
 use crate::faults::{FaultConfig, Faults};
 use crate::scenario::StateError;
-use crate::shell::{ApiState, Sandbox};
+use crate::state::{ApiState, Sandbox};
 use crate::{glue, insightiq, instabot, publica};
 
 /// How a sandbox starts, beyond its credentials.
@@ -144,7 +144,7 @@ fn assembled<S: ApiState>(
     erased: fn(Arc<Sandbox<S>>) -> AnySandbox,
 ) -> Parts {
     let observers = Observers::new(S::API);
-    let router = glue::app_observed(
+    let router = glue::router(
         Arc::clone(&sandbox),
         credentials,
         Arc::clone(&faults),

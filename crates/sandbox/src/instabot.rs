@@ -17,7 +17,7 @@ use server_runtime::axum::Router;
 
 use crate::scenario::{self, StateError};
 use crate::seeds;
-use crate::shell::ApiState;
+use crate::state::ApiState;
 use serde_json::Value;
 
 pub const DEFAULT_API_KEY: &str = "demo-api-key";
@@ -205,7 +205,7 @@ impl Sandbox {
 
 /// The sandbox behind the generated router, with the reset endpoint and the request log.
 pub fn app(sandbox: Arc<Sandbox>, credentials: types::auth::Credentials) -> Router {
-    crate::glue::app(sandbox, credentials)
+    crate::shell::app(sandbox, credentials)
 }
 
 impl ApiState for State {

@@ -25,11 +25,12 @@
 //! (`limits`), and connections are served with a header-read timeout, a connection cap and a
 //! bounded shutdown ([`server_runtime::serve`]).
 //!
-//! Where things live: `api` (the [`Api`] value), `credentials`, `shell` (one API's state behind
-//! its lock: [`Sandbox`] and the one trait an API module implements, [`ApiState`]), `glue` (the
-//! generated router with the sandbox's endpoints and layers, on axum's router and middleware
-//! state), `assembly` (an API's app chosen by value), `running` (serving it on a socket). This
-//! file declares the modules and re-exports the public names only.
+//! Where things live: `api` (the [`Api`] value), `credentials`, `state` (one API's state behind
+//! its lock, [`Sandbox`], and the one trait an API module implements, [`ApiState`]), [`shell`]
+//! (an API's sandbox served: `app`), `glue` (the sandbox's endpoints and layers around the
+//! generated router, on axum's router and middleware state), `assembly` (an API's app chosen by
+//! value), `running` (serving it on a socket). This file declares the modules and re-exports the
+//! public names only.
 
 mod api;
 pub mod apis;
@@ -41,7 +42,7 @@ mod exchange;
 pub mod expectations;
 pub mod faults;
 mod fixture;
-pub mod glue;
+mod glue;
 pub mod insightiq;
 pub mod instabot;
 pub mod limits;
@@ -54,6 +55,7 @@ mod running;
 pub mod scenario;
 mod seeds;
 pub mod shell;
+mod state;
 mod storage;
 mod stub_check;
 pub mod stubs;

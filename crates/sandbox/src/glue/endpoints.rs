@@ -17,7 +17,7 @@ use crate::control::{
 use crate::control_body::{control_body_limit, CONTROL_BODY_BYTES_PER_STORED_BYTE};
 use crate::faults::FaultConfig;
 use crate::requests_endpoint;
-use crate::shell::ApiState;
+use crate::state::ApiState;
 
 /// `POST /_sandbox/reset`: the state back to the seeds, the faults cleared.
 pub(super) async fn reset<S: ApiState>(State(glue): State<Arc<Glue<S>>>) -> StatusCode {

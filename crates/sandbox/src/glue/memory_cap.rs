@@ -11,7 +11,7 @@ use server_runtime::Rejection;
 
 use super::Glue;
 use crate::control::REQUESTS_PATH;
-use crate::shell::ApiState;
+use crate::state::ApiState;
 use crate::storage::IDS_EXHAUSTED_MARK;
 use crate::{faults, limits};
 

@@ -1,4 +1,4 @@
-//! The glue around one API's generated router: the sandbox's own endpoints (`endpoints`), the
+//! The glue around one API's generated router (served by `shell`'s `app`): the sandbox's own endpoints (`endpoints`), the
 //! memory cap (`memory_cap`), the faults, what tests observe (`exchange`), the head limits and
 //! the request log, assembled in one order for every API.
 //!
@@ -22,8 +22,8 @@ use crate::api::Api;
 use crate::control::{FAULTS_PATH, REQUESTS_PATH, RESET_PATH, SANDBOX_PREFIX, STATE_PATH};
 use crate::control_body::ControlBodies;
 use crate::exchange::{self, Observers};
-use crate::faults::{self, FaultConfig, Faults};
-use crate::shell::{ApiState, Sandbox};
+use crate::faults::{self, Faults};
+use crate::state::{ApiState, Sandbox};
 use crate::{limits, request_log};
 
 /// What the glue of one API shares, held once: the sandbox, its faults, what its tests observe,
@@ -39,38 +39,9 @@ pub(crate) struct Glue<S> {
     control_bodies: ControlBodies,
 }
 
-/// The sandbox behind the generated router, with the sandbox's own endpoints (no faults to
-/// begin with) and the request log.
-pub fn app<S: ApiState>(sandbox: Arc<Sandbox<S>>, credentials: S::Credentials) -> Router {
-    app_with(
-        sandbox,
-        credentials,
-        Arc::new(Faults::new(S::API, FaultConfig::default())),
-    )
-}
-
-/// [`app`] with the given faults.
-pub fn app_with<S: ApiState>(
-    sandbox: Arc<Sandbox<S>>,
-    credentials: S::Credentials,
-    faults: Arc<Faults>,
-) -> Router {
-    app_limited(sandbox, credentials, faults, Limits::default())
-}
-
-/// [`app_with`] reading request bodies within `limits` (the control endpoints take their
-/// timeouts, with a size limit of their own: [`crate::control_body_limit`]).
-pub fn app_limited<S: ApiState>(
-    sandbox: Arc<Sandbox<S>>,
-    credentials: S::Credentials,
-    faults: Arc<Faults>,
-    limits: Limits,
-) -> Router {
-    app_observed(sandbox, credentials, faults, limits, Observers::new(S::API))
-}
-
-/// [`app_limited`] recording into `observers` (a [`crate::TestSandbox`] keeps them).
-pub(crate) fn app_observed<S: ApiState>(
+/// The generated router over `sandbox` with the sandbox's own endpoints and layers, recording
+/// into `observers`.
+pub(crate) fn router<S: ApiState>(
     sandbox: Arc<Sandbox<S>>,
     credentials: S::Credentials,
     faults: Arc<Faults>,
