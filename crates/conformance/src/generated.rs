@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
+use crate::index::BodyKind;
 use crate::roundtrip::TypedRoundTrip;
-use crate::validate::BodyKind;
 
 /// Every API's generated types crate (through `api-registry`, generated from the set of spec
 /// files), by the spec's name.

@@ -1,6 +1,8 @@
 //! Conformance: holds the vendor documents' samples, the specs and the generated types to each
 //! other.
 //!
+//! - [`index`]: the spec's operations, bodies and routes, read once ([`SpecIndex`]) for every
+//!   consumer below;
 //! - [`validate`]: a JSON body against the schema of an operation's request or response
 //!   ([`Validator`]), with every violation's body pointer, spec location and message;
 //! - [`roundtrip`]: the same body through the generated Rust types ([`TypedRoundTrip`]), any loss
@@ -31,6 +33,7 @@ pub mod class;
 pub mod cli;
 pub mod drift;
 pub mod generated;
+pub mod index;
 pub mod output;
 pub mod proxy;
 pub mod report;
@@ -44,8 +47,9 @@ pub mod verify;
 
 pub use class::{Class, ClassCounts};
 pub use generated::GeneratedTypes;
+pub use index::{BodyKind, SpecIndex};
 pub use openapi_jsonschema::Direction;
 pub use output::Format;
 pub use report::{check_all, run_all, run_all_with_types};
 pub use roundtrip::{compare, Loss, TypedRoundTrip};
-pub use validate::{BodyKind, BodyKindArg, Error, Outcome, Validator, Violation};
+pub use validate::{BodyKindArg, Error, Outcome, Validator, Violation};

@@ -6,8 +6,9 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use crate::class::ClassCounts;
+use crate::index::BodyKind;
 use crate::traffic::{Exchange, Summary, Verdict};
-use crate::validate::{BodyKind, Outcome, Violation};
+use crate::validate::{Outcome, Violation};
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]

@@ -33,7 +33,7 @@ use similar::TextDiff;
 use spec_model::escape_pointer;
 use spec_model::shorten::{short_json, Cut};
 
-use crate::validate::BodyKind;
+use crate::index::BodyKind;
 
 /// Deserializes a body into the generated type of an operation's request or response and
 /// serializes it back.

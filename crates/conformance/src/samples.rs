@@ -34,7 +34,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use spec_model::escape_pointer;
 
-use crate::validate::{BodyKind, Outcome, Validator};
+use crate::index::BodyKind;
+use crate::validate::{Outcome, Validator};
 
 /// `spec/samples/manifest.yaml`.
 #[derive(Debug, Clone, Deserialize)]

@@ -22,7 +22,9 @@ use serde_json::Value;
 use crate::class::{Class, ClassCounts};
 use spec_model::media_type;
 
-use crate::validate::{self, BodyKind, Match, Operation, Outcome, Validator, Violation};
+use crate::index::routing::Match;
+use crate::index::{BodyKind, Operation};
+use crate::validate::{self, Outcome, Validator, Violation};
 
 /// The two capture formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

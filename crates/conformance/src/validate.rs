@@ -6,7 +6,6 @@
 //! validator. Validation takes the fast `is_valid` path and collects errors only for a body that
 //! fails it.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
@@ -15,40 +14,13 @@ use jsonschema::ValidationError;
 use openapi_jsonschema::{Direction, Mapped};
 use serde_json::Value;
 use spec_model::shorten::{short_json, Cut};
-use spec_model::{escape_pointer, RouteMatch, Routes, Spec};
+use spec_model::Spec;
 
 use crate::class::{Class, ClassCounts};
+pub use crate::index::routing::{self, Match};
+pub use crate::index::{BodyKind, BodySpec, Operation, ResponseSpec, SpecIndex};
 use crate::roundtrip::{self, TypedRoundTrip};
 use crate::undocumented;
-
-/// Which body of an operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum BodyKind {
-    /// The request body.
-    Request,
-    /// The response body with this HTTP status code.
-    Response(u16),
-}
-
-impl BodyKind {
-    /// The status code of a response (`None` for the request), as the generated types'
-    /// `round_trip(operation, status, body)` takes it.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            BodyKind::Request => None,
-            BodyKind::Response(status) => Some(*status),
-        }
-    }
-}
-
-impl fmt::Display for BodyKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            BodyKind::Request => f.write_str("request"),
-            BodyKind::Response(status) => write!(f, "response {status}"),
-        }
-    }
-}
 
 /// One finding: a place where a body disagrees with the spec, goes beyond it, or is not kept by
 /// the generated types ([`Violation::class`]).
@@ -209,75 +181,6 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
-/// Where a body of an operation is described.
-#[derive(Debug, Clone)]
-pub struct BodySpec {
-    /// The body is required (request bodies only).
-    pub required: bool,
-    /// The compiled-schema slot; `None` when the body is not JSON or has no schema.
-    slot: Option<usize>,
-    /// The spec declares a body at all (`content` present).
-    pub has_content: bool,
-    /// JSON pointer of the JSON media type object (after following `$ref`s), if there is one.
-    pub media_pointer: Option<String>,
-    /// The documented media types (the keys of `content`).
-    pub content_types: Vec<String>,
-    /// JSON pointer of the `content` map (or of the body, when it has none).
-    pub content_pointer: String,
-    /// Why the body's description cannot be read (a `$ref` that does not resolve or never
-    /// reaches content): checking the body is then an input error, never a verdict.
-    problem: Option<String>,
-}
-
-/// One documented response of an operation.
-#[derive(Debug, Clone)]
-pub struct ResponseSpec {
-    /// The key under `responses`: `200`, `2XX`, `default`.
-    pub key: String,
-    pub body: BodySpec,
-}
-
-/// One operation of the spec, ready for matching and validation.
-#[derive(Debug, Clone)]
-pub struct Operation {
-    /// The operationId, or `METHOD /path` when there is none.
-    pub name: String,
-    pub method: &'static str,
-    /// The path template as written under `paths`.
-    pub path: String,
-    /// JSON pointer of the operation in the spec.
-    pub pointer: String,
-    pub request: Option<BodySpec>,
-    pub responses: Vec<ResponseSpec>,
-}
-
-impl Operation {
-    /// The response documented for a status code: the exact code, else its range (`2XX`), else
-    /// `default`.
-    pub fn response(&self, status: u16) -> Option<&ResponseSpec> {
-        let exact = status.to_string();
-        let range = format!("{}XX", status / 100);
-        self.responses
-            .iter()
-            .find(|r| r.key == exact)
-            .or_else(|| {
-                self.responses
-                    .iter()
-                    .find(|r| r.key.eq_ignore_ascii_case(&range))
-            })
-            .or_else(|| self.responses.iter().find(|r| r.key == "default"))
-    }
-}
-
-struct Slot {
-    /// Spec pointer of the media type's `schema`.
-    schema_pointer: String,
-    /// What is converted: a `$ref` target or the schema pointer itself.
-    reference: String,
-    direction: Direction,
-    compiled: OnceLock<Result<Compiled, String>>,
-}
-
 struct Compiled {
     validator: jsonschema::Validator,
     mapped: Mapped,
@@ -288,10 +191,10 @@ struct Compiled {
 /// Validates bodies against one spec.
 pub struct Validator<'t> {
     spec: Spec,
-    operations: Vec<Operation>,
-    slots: Vec<Slot>,
-    /// Each operation's index in `operations`, by method and path template.
-    routes: Routes<usize>,
+    /// The spec's operations, bodies and routes, read once.
+    index: SpecIndex,
+    /// Per schema slot of the index: its compiled schema, on first use.
+    compiled: Vec<OnceLock<Result<Compiled, String>>>,
     types: Option<&'t dyn TypedRoundTrip>,
     /// The spec's `x-timestamp-form` (RFC 3339 when it declares none): two texts it reads as
     /// one instant are the same data in the round trip.
@@ -302,7 +205,7 @@ impl fmt::Debug for Validator<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Validator")
             .field("spec", &self.spec.path)
-            .field("operations", &self.operations.len())
+            .field("operations", &self.index.operations().len())
             .field("types", &self.types.is_some())
             .finish()
     }
@@ -311,125 +214,17 @@ impl fmt::Debug for Validator<'_> {
 impl Validator<'static> {
     /// Prepares a validator for a loaded spec. Schemas are compiled when first used.
     pub fn new(spec: Spec) -> Self {
-        let mut slots: Vec<Slot> = Vec::new();
-        let mut slot_index: HashMap<(String, Direction), usize> = HashMap::new();
-        let mut operations = Vec::new();
-        for op in spec.operations() {
-            let pointer = op.pointer();
-            let raw = op.value;
-            let mut body = |container: &Value, container_pointer: String, direction| {
-                let (container, container_pointer) = match spec.follow(container) {
-                    Ok(followed) => {
-                        let pointer = followed.pointer_or(&container_pointer);
-                        (followed.value, pointer)
-                    }
-                    Err(error) => {
-                        return BodySpec {
-                            required: false,
-                            slot: None,
-                            has_content: false,
-                            media_pointer: None,
-                            content_types: Vec::new(),
-                            content_pointer: container_pointer.clone(),
-                            problem: Some(located(
-                                &spec,
-                                &format!("{container_pointer}/$ref"),
-                                &error,
-                            )),
-                        }
-                    }
-                };
-                let content = container.get("content").and_then(Value::as_object);
-                let required = container.get("required").and_then(Value::as_bool) == Some(true);
-                let has_content = content.is_some_and(|c| !c.is_empty());
-                let media_pointer =
-                    content
-                        .and_then(spec_model::media_type::json_key)
-                        .map(|media_type| {
-                            format!("{container_pointer}/content/{}", escape_pointer(media_type))
-                        });
-                let slot = content.and_then(|content| {
-                    let media_type = spec_model::media_type::json_key(content)?;
-                    let schema_pointer = format!(
-                        "{container_pointer}/content/{}/schema",
-                        escape_pointer(media_type)
-                    );
-                    let schema = content[media_type].get("schema")?;
-                    let reference =
-                        match spec_model::refs::reference_of(schema).and_then(Result::ok) {
-                            Some(target) if schema.as_object().is_some_and(|m| m.len() == 1) => {
-                                target.to_owned()
-                            }
-                            _ => schema_pointer.clone(),
-                        };
-                    let index = *slot_index
-                        .entry((reference.clone(), direction))
-                        .or_insert_with(|| {
-                            slots.push(Slot {
-                                schema_pointer,
-                                reference,
-                                direction,
-                                compiled: OnceLock::new(),
-                            });
-                            slots.len() - 1
-                        });
-                    Some(index)
-                });
-                BodySpec {
-                    required,
-                    slot,
-                    has_content,
-                    media_pointer,
-                    content_types: content
-                        .map(|c| c.keys().cloned().collect())
-                        .unwrap_or_default(),
-                    content_pointer: format!("{container_pointer}/content"),
-                    problem: None,
-                }
-            };
-            let request = raw.get("requestBody").map(|request| {
-                body(
-                    request,
-                    format!("{pointer}/requestBody"),
-                    Direction::Request,
-                )
-            });
-            let mut responses = Vec::new();
-            if let Some(map) = raw.get("responses").and_then(Value::as_object) {
-                for (key, response) in map {
-                    responses.push(ResponseSpec {
-                        key: key.clone(),
-                        body: body(
-                            response,
-                            format!("{pointer}/responses/{}", escape_pointer(key)),
-                            Direction::Response,
-                        ),
-                    });
-                }
-            }
-            operations.push(Operation {
-                name: op.name(),
-                method: op.method,
-                path: op.path.to_owned(),
-                pointer,
-                request,
-                responses,
-            });
-        }
-        let mut routes = Routes::new(spec.base_paths());
-        for (index, operation) in operations.iter().enumerate() {
-            routes.push(operation.method, &operation.path, index);
-        }
+        let index = SpecIndex::new(&spec);
         // A malformed extension is spec-model's finding (`check`); here it falls back to RFC 3339.
         let timestamp_form = spec_model::timestamps::timestamp_form(&spec)
             .ok()
             .flatten()
             .map_or(timestamp_form::DEFAULT, |declared| declared.form);
+        let compiled = index.slots().iter().map(|_| OnceLock::new()).collect();
         Validator {
             spec,
-            operations,
-            slots,
-            routes,
+            index,
+            compiled,
             types: None,
             timestamp_form,
         }
@@ -441,9 +236,8 @@ impl<'t> Validator<'t> {
     pub fn with_types<'u>(self, types: Option<&'u dyn TypedRoundTrip>) -> Validator<'u> {
         Validator {
             spec: self.spec,
-            operations: self.operations,
-            slots: self.slots,
-            routes: self.routes,
+            index: self.index,
+            compiled: self.compiled,
             types,
             timestamp_form: self.timestamp_form,
         }
@@ -453,13 +247,18 @@ impl<'t> Validator<'t> {
         &self.spec
     }
 
+    /// The spec's operations, bodies and routes.
+    pub fn index(&self) -> &SpecIndex {
+        &self.index
+    }
+
     /// The base paths of the spec's servers, longest first (see [`Spec::base_paths`]).
     pub fn base_paths(&self) -> &[String] {
-        self.routes.base_paths()
+        self.index.base_paths()
     }
 
     pub fn operations(&self) -> &[Operation] {
-        &self.operations
+        self.index.operations()
     }
 
     /// Whether bodies are also round-tripped through generated types.
@@ -469,32 +268,18 @@ impl<'t> Validator<'t> {
 
     /// Finds an operation by operationId or by `"METHOD /path/template"`.
     pub fn operation(&self, name: &str) -> Result<&Operation, Error> {
-        let name = name.trim();
-        self.operations
-            .iter()
-            .find(|op| op.name == name)
-            .or_else(|| {
-                let (method, path) = name.split_once(char::is_whitespace)?;
-                let path = path.trim();
-                self.operations
-                    .iter()
-                    .find(|op| op.method.eq_ignore_ascii_case(method) && op.path == path)
-            })
-            .ok_or_else(|| Error::UnknownOperation(name.to_owned()))
+        self.index
+            .operation(name)
+            .ok_or_else(|| Error::UnknownOperation(name.trim().to_owned()))
     }
 
     /// Compiles every body schema now (otherwise each is compiled when first used), reporting
     /// the first that fails.
     pub fn compile_all(&self) -> Result<(), Error> {
-        let bodies = self.operations.iter().flat_map(|op| {
-            op.request
-                .iter()
-                .chain(op.responses.iter().map(|response| &response.body))
-        });
-        if let Some(problem) = bodies.filter_map(|body| body.problem.as_ref()).next() {
+        if let Some(problem) = self.index.bodies().find_map(|body| body.problem.as_ref()) {
             return Err(Error::Schema(problem.clone()));
         }
-        for index in 0..self.slots.len() {
+        for index in 0..self.compiled.len() {
             self.compiled(index)?;
         }
         Ok(())
@@ -692,8 +477,8 @@ impl<'t> Validator<'t> {
 
     /// The compiled validator of a slot.
     fn compiled(&self, index: usize) -> Result<&Compiled, Error> {
-        let slot = &self.slots[index];
-        slot.compiled
+        let slot = &self.index.slots()[index];
+        self.compiled[index]
             .get_or_init(|| {
                 self.compile(&slot.reference, &slot.schema_pointer, slot.direction)
                     .map_err(|e| e.to_string())
@@ -818,16 +603,9 @@ impl<'t> Validator<'t> {
         }
     }
 
-    /// Matches a concrete request path (with or without the server's base path, query string
-    /// or scheme and host) and method to an operation.
-    /// Like OpenAPI routing, the path is matched first (concrete segments win over templated
-    /// ones: `/users/lastUpdated` before `/users/{objectId}`), then the method.
+    /// Matches a concrete request path and method to an operation (see [`routing`]).
     pub fn match_request(&self, method: &str, path: &str) -> Match<'_> {
-        match self.routes.route(method, path) {
-            RouteMatch::Operation(&index) => Match::Operation(&self.operations[index]),
-            RouteMatch::MethodNotAllowed => Match::MethodNotAllowed,
-            RouteMatch::NoPath => Match::NoPath,
-        }
+        self.index.match_request(method, path)
     }
 }
 
@@ -837,20 +615,6 @@ pub enum BodyKindArg<'a> {
     Request,
     /// A status code (`200`) or a response key (`2XX`, `default`).
     Status(&'a str),
-}
-
-/// The result of matching a request to an operation.
-#[derive(Debug, Clone, Copy)]
-pub enum Match<'a> {
-    Operation(&'a Operation),
-    /// Some template matches the path, but none with this method.
-    MethodNotAllowed,
-    NoPath,
-}
-
-/// `file:line: pointer: message` for a reference that cannot be followed.
-fn located(spec: &Spec, pointer: &str, error: &spec_model::RefError) -> String {
-    format!("{}: {pointer}: {error}", spec.location(pointer))
 }
 
 /// The index of the other branch when `branches` is a two-branch choice between a schema and

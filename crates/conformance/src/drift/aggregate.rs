@@ -11,8 +11,9 @@ use spec_model::unescape_pointer;
 use super::summarise::{is_summarised, summarise};
 use super::{suggest, Finding, Kind, Report, Sample};
 use crate::class::Class;
+use crate::index::Operation;
 use crate::traffic::{Body, Exchange, Summary, Verdict};
-use crate::validate::{Operation, Outcome, Validator, Violation};
+use crate::validate::{Outcome, Validator, Violation};
 
 /// Distinct sample values kept per finding.
 pub const MAX_SAMPLES: usize = 3;

@@ -148,7 +148,7 @@ impl Worker<'_> {
                 self.max_body_bytes
             );
             let name = match self.validator.match_request(&seen.method, &seen.target) {
-                crate::validate::Match::Operation(op) => op.name.clone(),
+                crate::index::routing::Match::Operation(op) => op.name.clone(),
                 _ => "unmatched".to_owned(),
             };
             let mut summary = self.summary.lock().unwrap_or_else(|e| e.into_inner());

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::validate::Operation;
+use crate::index::Operation;
 
 /// One documented status of one operation.
 #[derive(Debug, Clone, PartialEq, Eq)]

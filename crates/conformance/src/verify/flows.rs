@@ -450,7 +450,7 @@ fn unique(runner: &Runner<'_, '_>, plan: &OperationPlan<'_>, body: Value, tag: &
         .validator
         .check(
             plan.op,
-            crate::validate::BodyKind::Request,
+            crate::index::BodyKind::Request,
             spec_body,
             Some(&edited),
         )

@@ -36,8 +36,9 @@ use hyper::Method;
 use serde_json::Value;
 
 use crate::class::{Class, ClassCounts};
+use crate::index::Operation;
 use crate::traffic::{self, Body, Exchange, Verdict};
-use crate::validate::{Operation, Validator};
+use crate::validate::Validator;
 pub use auth::{Auth, Credentials};
 pub use coverage::Coverage;
 use plan::OperationPlan;

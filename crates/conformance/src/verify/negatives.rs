@@ -10,7 +10,8 @@ use spec_model::Spec;
 use super::auth::{self, Auth};
 use super::plan::OperationPlan;
 use super::request::{Expect, Planned, Purpose};
-use crate::validate::{BodyKind, Validator};
+use crate::index::BodyKind;
+use crate::validate::Validator;
 
 /// Statuses that refuse credentials.
 const AUTH_REFUSALS: [u16; 2] = [401, 403];

@@ -10,7 +10,8 @@ use spec_model::Spec;
 
 use super::auth::{self, Auth};
 use super::request::{wire_text, Expect, Planned, Purpose};
-use crate::validate::{BodyKind, Operation, Validator};
+use crate::index::{BodyKind, Operation};
+use crate::validate::Validator;
 
 /// One parameter of an operation.
 #[derive(Debug, Clone)]

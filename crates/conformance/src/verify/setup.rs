@@ -115,7 +115,7 @@ pub async fn send(runner: &mut Runner<'_, '_>, setup: &Setup) -> Result<(), Veri
                     .validator
                     .match_request(method.as_str(), &request.path)
                 {
-                    crate::validate::Match::Operation(op) => auth::requirements(
+                    crate::index::routing::Match::Operation(op) => auth::requirements(
                         spec,
                         spec.document.pointer(&op.pointer).unwrap_or(&Value::Null),
                     ),
