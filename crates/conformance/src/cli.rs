@@ -8,8 +8,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::output::{self, Format, TrafficWriter};
 use crate::roundtrip::TypedRoundTrip;
-use crate::traffic;
 use crate::validate::{BodyKindArg, Validator};
+use crate::{capture, traffic};
 
 /// Exit code: no violation and no loss (undocumented members are reported and pass, unless
 /// `--strict`).
@@ -211,7 +211,7 @@ struct TrafficArgs {
     strict: bool,
     /// The longest NDJSON line or HAR entry, in bytes; a longer one stops the run with exit 2
     /// before more than this is read (memory is bounded by this, not by the capture).
-    #[arg(long, value_name = "BYTES", default_value_t = traffic::Limits::DEFAULT_MAX_EXCHANGE_BYTES)]
+    #[arg(long, value_name = "BYTES", default_value_t = capture::Limits::DEFAULT_MAX_EXCHANGE_BYTES)]
     max_exchange_bytes: usize,
 }
 
@@ -226,7 +226,7 @@ struct DriftArgs {
     #[arg(long, value_enum, default_value_t = DriftFormat::Text)]
     format: DriftFormat,
     /// The longest NDJSON line or HAR entry, in bytes (as for `traffic`).
-    #[arg(long, value_name = "BYTES", default_value_t = traffic::Limits::DEFAULT_MAX_EXCHANGE_BYTES)]
+    #[arg(long, value_name = "BYTES", default_value_t = capture::Limits::DEFAULT_MAX_EXCHANGE_BYTES)]
     max_exchange_bytes: usize,
 }
 
@@ -454,7 +454,7 @@ fn validate(
 fn open_capture<'i>(
     capture: &Path,
     stdin: &'i mut dyn Read,
-) -> Result<(Box<dyn BufRead + 'i>, traffic::CaptureFormat), String> {
+) -> Result<(Box<dyn BufRead + 'i>, capture::CaptureFormat), String> {
     let name = capture.display();
     let mut reader: Box<dyn BufRead + 'i> = if is_stdin(Some(capture)) {
         Box::new(BufReader::with_capacity(1 << 16, stdin))
@@ -462,14 +462,14 @@ fn open_capture<'i>(
         let file = std::fs::File::open(capture).map_err(|e| format!("{name}: cannot read: {e}"))?;
         Box::new(BufReader::with_capacity(1 << 16, file))
     };
-    let format = traffic::detect(&mut reader).map_err(|e| format!("{name}: {e}"))?;
+    let format = capture::detect(&mut reader).map_err(|e| format!("{name}: {e}"))?;
     Ok((reader, format))
 }
 
 fn drift(args: DriftArgs, stdin: &mut dyn Read, stdout: &mut dyn Write) -> Result<i32, String> {
     let validator = Validator::new(load(&args.spec)?);
     let (mut reader, format) = open_capture(&args.capture, stdin)?;
-    let limits = traffic::Limits {
+    let limits = capture::Limits {
         max_exchange_bytes: args.max_exchange_bytes,
     };
     let report = crate::drift::run(&validator, &mut reader, format, limits)
@@ -504,7 +504,7 @@ fn traffic(
     let (mut reader, format) = open_capture(&args.capture, stdin)?;
     let mut writer = TrafficWriter::new(args.format, &mut *stdout, &api, args.strict)
         .map_err(|e| e.to_string())?;
-    let limits = traffic::Limits {
+    let limits = capture::Limits {
         max_exchange_bytes: args.max_exchange_bytes,
     };
     let summary = traffic::run_limited(

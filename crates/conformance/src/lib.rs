@@ -7,7 +7,8 @@
 //!   ([`Validator`]), with every violation's body pointer, spec location and message;
 //! - [`roundtrip`]: the same body through the generated Rust types ([`TypedRoundTrip`]), any loss
 //!   shown as a unified diff;
-//! - [`traffic`]: HAR and NDJSON captures, streamed, each exchange matched to its operation;
+//! - [`capture`]: HAR and NDJSON captures, streamed one exchange at a time ([`capture::CaptureReader`]);
+//! - [`traffic`]: each captured exchange matched to its operation and checked;
 //! - [`samples`] and [`report`]: the documents' samples (`spec/samples/`) and the specs' own
 //!   examples against the verdicts of `spec/samples/manifest.yaml`;
 //! - [`drift`]: what a capture shows that the spec does not describe, aggregated, with spec
@@ -29,6 +30,7 @@
 //! OpenAPI 3.0 reads it (`jsonschema-oas30`: `1.0` is not an integer, `-0` is). Text output
 //! escapes control characters from captures ([`output::escape_controls`]).
 
+pub mod capture;
 pub mod class;
 pub mod cli;
 pub mod drift;

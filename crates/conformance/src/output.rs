@@ -5,9 +5,10 @@ use std::io::{self, Write};
 
 use serde_json::{json, Value};
 
+use crate::capture::Exchange;
 use crate::class::ClassCounts;
 use crate::index::BodyKind;
-use crate::traffic::{Exchange, Summary, Verdict};
+use crate::traffic::{Summary, Verdict};
 use crate::validate::{Outcome, Violation};
 
 /// How results are printed.

@@ -10,9 +10,10 @@ use spec_model::unescape_pointer;
 
 use super::summarise::{is_summarised, summarise};
 use super::{suggest, Finding, Kind, Report, Sample};
+use crate::capture::{Body, Exchange};
 use crate::class::Class;
 use crate::index::Operation;
-use crate::traffic::{Body, Exchange, Summary, Verdict};
+use crate::traffic::{Summary, Verdict};
 use crate::validate::{Outcome, Validator, Violation};
 
 /// Distinct sample values kept per finding.

@@ -16,7 +16,8 @@ pub mod summarise;
 use std::collections::BTreeSet;
 use std::io::BufRead;
 
-use crate::traffic::{self, CaptureFormat, Limits, Summary, TrafficError};
+use crate::capture::{CaptureFormat, Limits};
+use crate::traffic::{self, Summary, TrafficError};
 use crate::validate::Validator;
 
 pub use aggregate::Aggregator;

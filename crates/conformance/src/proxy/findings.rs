@@ -10,9 +10,10 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use serde_json::{json, Value};
 
+use crate::capture::{header_value, Body, Exchange, RECORDED_HEADERS};
 use crate::class::{Class, ClassCounts};
 use crate::output::escape_controls;
-use crate::traffic::{self, header_value, Body, Exchange, Verdict, RECORDED_HEADERS};
+use crate::traffic::{self, Verdict};
 use crate::validate::{Validator, Violation};
 use spec_model::redact::{Redaction, REDACTED};
 
@@ -274,7 +275,7 @@ impl Worker<'_> {
     }
 }
 
-/// One line of the extended NDJSON capture (see [`traffic::CaptureFormat::Ndjson`]): bodies as
+/// One line of the extended NDJSON capture (see [`crate::capture::CaptureFormat::Ndjson`]): bodies as
 /// text (decoded), the recorded headers; what `redaction` names is written as `[redacted]`
 /// (secret headers by name only, secret query values, `writeOnly` members and `--redact`
 /// pointers of JSON bodies). A body that is not JSON is written as it is (lossy UTF-8): its

@@ -35,9 +35,10 @@ use std::time::{Duration, Instant};
 use hyper::Method;
 use serde_json::Value;
 
+use crate::capture::{Body, Exchange};
 use crate::class::{Class, ClassCounts};
 use crate::index::Operation;
-use crate::traffic::{self, Body, Exchange, Verdict};
+use crate::traffic::{self, Verdict};
 use crate::validate::Validator;
 pub use auth::{Auth, Credentials};
 pub use coverage::Coverage;
