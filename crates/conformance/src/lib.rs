@@ -31,9 +31,9 @@
 //! escapes control characters from captures ([`output::escape_controls`]).
 
 pub mod capture;
-pub mod class;
 pub mod cli;
 pub mod drift;
+pub mod findings;
 pub mod generated;
 pub mod index;
 pub mod output;
@@ -47,11 +47,11 @@ mod unique_keys;
 pub mod validate;
 pub mod verify;
 
-pub use class::{Class, ClassCounts};
+pub use findings::{Class, ClassCounts, Outcome, Summary, Verdict, Violation};
 pub use generated::GeneratedTypes;
 pub use index::{BodyKind, SpecIndex};
 pub use openapi_jsonschema::Direction;
 pub use output::Format;
 pub use report::{check_all, run_all, run_all_with_types};
 pub use roundtrip::{compare, Loss, TypedRoundTrip};
-pub use validate::{BodyKindArg, Error, Outcome, Validator, Violation};
+pub use validate::{BodyKindArg, Error, Validator};

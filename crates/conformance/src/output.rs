@@ -6,10 +6,8 @@ use std::io::{self, Write};
 use serde_json::{json, Value};
 
 use crate::capture::Exchange;
-use crate::class::ClassCounts;
+use crate::findings::{ClassCounts, Outcome, Summary, Verdict, Violation};
 use crate::index::BodyKind;
-use crate::traffic::{Summary, Verdict};
-use crate::validate::{Outcome, Violation};
 
 /// How results are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -23,26 +21,14 @@ pub enum Format {
     Junit,
 }
 
-/// A violation as JSON.
+/// A violation as JSON: its `Serialize` (one path for every JSON output).
 pub fn violation_json(violation: &Violation) -> Value {
-    json!({
-        "class": violation.class.name(),
-        "pointer": violation.pointer,
-        "keyword": violation.keyword,
-        "message": violation.message,
-        "spec_pointer": violation.spec_pointer,
-        "location": violation.location,
-        "value": violation.value,
-    })
+    serde_json::to_value(violation).unwrap_or_default()
 }
 
-/// Findings counted per class, as JSON.
+/// Findings counted per class, as JSON (its `Serialize`).
 pub fn counts_json(counts: &ClassCounts) -> Value {
-    json!({
-        "violation": counts.violation,
-        "undocumented": counts.undocumented,
-        "loss": counts.loss,
-    })
+    serde_json::to_value(counts).unwrap_or_default()
 }
 
 /// `2 violations, 1 undocumented, 0 losses`.

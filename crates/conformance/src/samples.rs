@@ -34,8 +34,9 @@ use serde::Deserialize;
 use serde_json::Value;
 use spec_model::escape_pointer;
 
+use crate::findings::Outcome;
 use crate::index::BodyKind;
-use crate::validate::{Outcome, Validator};
+use crate::validate::Validator;
 
 /// `spec/samples/manifest.yaml`.
 #[derive(Debug, Clone, Deserialize)]

@@ -5,7 +5,6 @@
 //! An exchange without a response has its request checked and is counted as such
 //! ([`Summary::unanswered`]).
 
-use std::fmt;
 use std::io::{self, BufRead};
 
 use serde_json::Value;
@@ -14,133 +13,11 @@ use spec_model::media_type;
 // The capture model and reader, where `traffic` callers have always found them.
 use crate::capture::CaptureError;
 pub use crate::capture::{detect, Body, CaptureFormat, CaptureReader, Exchange, Limits};
-use crate::class::{Class, ClassCounts};
+use crate::findings::Class;
+pub use crate::findings::{Summary, Verdict};
 use crate::index::routing::Match;
 use crate::index::{BodyKind, Operation};
 use crate::validate::{self, Outcome, Validator, Violation};
-
-/// What was found for one exchange.
-#[derive(Debug, Clone)]
-pub enum Verdict<'a> {
-    /// Nothing found at all.
-    Conforms { operation: &'a Operation },
-    /// At least one finding, of any class (see [`Verdict::passes`]).
-    Findings {
-        operation: &'a Operation,
-        request: Outcome,
-        response: Outcome,
-        /// The response's status, when one was captured.
-        status: Option<u16>,
-    },
-    /// No operation matches the exchange (a violation: the operation is not documented).
-    Unmatched { reason: String },
-}
-
-impl Verdict<'_> {
-    /// Nothing found at all.
-    pub fn is_ok(&self) -> bool {
-        matches!(self, Verdict::Conforms { .. })
-    }
-
-    /// Whether the exchange passes: no finding of a class that fails (`strict`: `--strict`).
-    pub fn passes(&self, strict: bool) -> bool {
-        match self {
-            Verdict::Conforms { .. } => true,
-            Verdict::Findings {
-                request, response, ..
-            } => request.passes(strict) && response.passes(strict),
-            Verdict::Unmatched { .. } => false,
-        }
-    }
-
-    /// The findings of both sides counted per class (an unmatched exchange is one violation).
-    pub fn counts(&self) -> ClassCounts {
-        match self {
-            Verdict::Conforms { .. } => ClassCounts::default(),
-            Verdict::Findings {
-                request, response, ..
-            } => {
-                let mut counts = request.counts();
-                counts.merge(&response.counts());
-                counts
-            }
-            Verdict::Unmatched { .. } => ClassCounts {
-                violation: 1,
-                ..ClassCounts::default()
-            },
-        }
-    }
-}
-
-/// Counts over a whole capture.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Summary {
-    pub exchanges: u64,
-    /// Exchanges with no violation and no loss (undocumented members allowed).
-    pub conforming: u64,
-    /// Exchanges with at least one violation.
-    pub violating: u64,
-    /// Exchanges with at least one undocumented member.
-    pub undocumented: u64,
-    /// Exchanges with at least one loss through the generated types.
-    pub lossy: u64,
-    pub unmatched: u64,
-    /// Findings counted per class, over every exchange.
-    pub findings: ClassCounts,
-    /// Bodies validated against a schema.
-    pub bodies: u64,
-    /// Exchanges captured without a response (HAR status 0): only their request was checked.
-    pub unanswered: u64,
-}
-
-impl Summary {
-    /// Whether the capture passes: no violation, no loss, every exchange matched, and with
-    /// `strict` no undocumented member either.
-    pub fn ok(&self, strict: bool) -> bool {
-        self.violating == 0
-            && self.lossy == 0
-            && self.unmatched == 0
-            && (!strict || self.undocumented == 0)
-    }
-
-    /// Adds one exchange's verdict.
-    pub fn count(&mut self, verdict: &Verdict<'_>) {
-        self.exchanges += 1;
-        let counts = verdict.counts();
-        match verdict {
-            Verdict::Unmatched { .. } => self.unmatched += 1,
-            _ => {
-                self.violating += u64::from(counts.violation > 0);
-                self.conforming += u64::from(verdict.passes(false));
-            }
-        }
-        self.undocumented += u64::from(counts.undocumented > 0);
-        self.lossy += u64::from(counts.loss > 0);
-        if !matches!(verdict, Verdict::Unmatched { .. }) {
-            self.findings.merge(&counts);
-        }
-    }
-}
-
-impl fmt::Display for Summary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} exchanges: {} conform, {} violate, {} undocumented, {} lose data, {} match no operation ({} bodies validated",
-            self.exchanges,
-            self.conforming,
-            self.violating,
-            self.undocumented,
-            self.lossy,
-            self.unmatched,
-            self.bodies
-        )?;
-        if self.unanswered > 0 {
-            write!(f, "; {} without a response", self.unanswered)?;
-        }
-        f.write_str(")")
-    }
-}
 
 /// Why a capture could not be processed (exit 2).
 #[derive(Debug, thiserror::Error)]

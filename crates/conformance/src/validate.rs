@@ -1,6 +1,6 @@
 //! Validating one JSON body against the schema of an operation's request or response.
 //!
-//! A [`Validator`] owns one loaded spec. The JSON Schema of each body (request, or response by
+//! A [`Validator`] owns one loaded spec and its [`SpecIndex`]. The JSON Schema of each body (request, or response by
 //! status) is converted with `openapi-jsonschema` and compiled the first time it is needed, then
 //! reused: operations that share a schema (`#/components/schemas/Error`...) share one compiled
 //! validator. Validation takes the fast `is_valid` path and collects errors only for a body that
@@ -16,170 +16,29 @@ use serde_json::Value;
 use spec_model::shorten::{short_json, Cut};
 use spec_model::Spec;
 
-use crate::class::{Class, ClassCounts};
+use crate::findings::Class;
+pub use crate::findings::{Outcome, Violation};
 pub use crate::index::routing::{self, Match};
 pub use crate::index::{BodyKind, BodySpec, Operation, ResponseSpec, SpecIndex};
 use crate::roundtrip::{self, TypedRoundTrip};
 use crate::undocumented;
 
-/// One finding: a place where a body disagrees with the spec, goes beyond it, or is not kept by
-/// the generated types ([`Violation::class`]).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Violation {
-    /// Violation, undocumented or loss.
-    pub class: Class,
-    /// JSON pointer into the body (`""` for the whole body).
-    pub pointer: String,
-    /// What failed: the JSON Schema keyword (`type`, `required`, `format`...), `round-trip` for a
-    /// loss through the generated types, `body` for a missing or unexpected body.
-    pub keyword: String,
-    /// JSON pointer into the spec of the schema keyword that failed, when there is one.
-    pub spec_pointer: Option<String>,
-    /// `file:line` of `spec_pointer` in the spec.
-    pub location: Option<String>,
-    /// A plain message.
-    pub message: String,
-    /// The value found (undocumented members), for reports that aggregate them.
-    pub value: Option<Value>,
-}
-
-impl Violation {
-    /// A finding of class violation, with no spec location.
-    pub fn schema_finding(pointer: &str, keyword: &str, message: String) -> Violation {
-        Violation {
-            class: Class::Violation,
-            pointer: pointer.to_owned(),
-            keyword: keyword.to_owned(),
-            spec_pointer: None,
-            location: None,
-            message,
-            value: None,
-        }
-    }
-
-    /// The same finding at a spec pointer.
-    pub fn at_spec(mut self, spec_pointer: String, location: Option<String>) -> Violation {
-        self.spec_pointer = Some(spec_pointer);
-        self.location = location;
-        self
-    }
-
-    /// The short form used by the samples manifest: `CLASS POINTER KEYWORD`
-    /// (`violation /data/0/id format`, `undocumented /username`, `loss /url round-trip`).
-    pub fn finding(&self) -> String {
-        match self.class {
-            Class::Undocumented => format!("undocumented {}", display_pointer(&self.pointer)),
-            class => format!(
-                "{class} {} {}",
-                display_pointer(&self.pointer),
-                self.keyword
-            ),
-        }
-    }
-}
-
-/// A body pointer for people: the root is `/`.
-pub fn display_pointer(pointer: &str) -> &str {
-    if pointer.is_empty() {
-        "/"
-    } else {
-        pointer
-    }
-}
-
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "{} {}: {}",
-            self.class,
-            display_pointer(&self.pointer),
-            self.message
-        )?;
-        match (&self.location, &self.spec_pointer) {
-            (Some(location), Some(pointer)) => write!(f, " [{location} #{pointer}]"),
-            (None, Some(pointer)) => write!(f, " [#{pointer}]"),
-            _ => Ok(()),
-        }
-    }
-}
-
-/// The result of checking one body.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Outcome {
-    /// Every finding: schema violations first, then undocumented members, then round-trip
-    /// losses.
-    pub violations: Vec<Violation>,
-    /// The unified diff between the body and its round trip through the generated types, when
-    /// something was lost.
-    pub diff: Option<String>,
-}
-
-impl Outcome {
-    /// No violation and no loss (undocumented members are allowed: they fail only with
-    /// `--strict`, see [`Outcome::passes`]).
-    pub fn conforms(&self) -> bool {
-        self.passes(false)
-    }
-
-    /// Whether nothing at all was found, undocumented members included.
-    pub fn is_clean(&self) -> bool {
-        self.violations.is_empty()
-    }
-
-    /// Whether the body passes: no finding of a class that fails (see [`Class::fails`]).
-    pub fn passes(&self, strict: bool) -> bool {
-        !self.violations.iter().any(|v| v.class.fails(strict))
-    }
-
-    /// The findings counted per class.
-    pub fn counts(&self) -> ClassCounts {
-        let mut counts = ClassCounts::default();
-        for violation in &self.violations {
-            counts.add(violation.class, 1);
-        }
-        counts
-    }
-
-    /// The findings of one class.
-    pub fn of_class(&self, class: Class) -> impl Iterator<Item = &Violation> {
-        self.violations.iter().filter(move |v| v.class == class)
-    }
-}
-
 /// Why a body could not be checked at all (a usage error, not a violation).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// No operation has this operationId or `METHOD /path`.
+    #[error("unknown operation `{0}`: give an operationId or \"METHOD /path/template\"")]
     UnknownOperation(String),
     /// The operation documents no response with this status (nor a matching range or default).
+    #[error("operation `{operation}` documents no response with status {status}")]
     UnknownStatus { operation: String, status: String },
     /// The operation takes no request body.
+    #[error("operation `{operation}` takes no request body")]
     NoRequestBody { operation: String },
     /// The spec's schema could not be converted or compiled.
+    #[error("{0}")]
     Schema(String),
 }
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::UnknownOperation(name) => write!(
-                f,
-                "unknown operation `{name}`: give an operationId or \"METHOD /path/template\""
-            ),
-            Error::UnknownStatus { operation, status } => write!(
-                f,
-                "operation `{operation}` documents no response with status {status}"
-            ),
-            Error::NoRequestBody { operation } => {
-                write!(f, "operation `{operation}` takes no request body")
-            }
-            Error::Schema(message) => write!(f, "{message}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
 
 struct Compiled {
     validator: jsonschema::Validator,

@@ -11,10 +11,10 @@ use spec_model::unescape_pointer;
 use super::summarise::{is_summarised, summarise};
 use super::{suggest, Finding, Kind, Report, Sample};
 use crate::capture::{Body, Exchange};
-use crate::class::Class;
+use crate::findings::{Class, Outcome, Summary, Verdict, Violation};
 use crate::index::Operation;
-use crate::traffic::{Summary, Verdict};
-use crate::validate::{Outcome, Validator, Violation};
+
+use crate::validate::Validator;
 
 /// Distinct sample values kept per finding.
 pub const MAX_SAMPLES: usize = 3;

@@ -17,7 +17,8 @@ use std::collections::BTreeSet;
 use std::io::BufRead;
 
 use crate::capture::{CaptureFormat, Limits};
-use crate::traffic::{self, Summary, TrafficError};
+use crate::findings::Summary;
+use crate::traffic::{self, TrafficError};
 use crate::validate::Validator;
 
 pub use aggregate::Aggregator;

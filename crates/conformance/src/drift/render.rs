@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 use serde_json::{json, Value};
 
 use super::{Finding, Kind, Report};
+use crate::findings::display_pointer;
 use crate::output::escape_controls;
-use crate::validate::display_pointer;
 
 /// The report as one JSON document.
 pub fn json(report: &Report) -> Value {

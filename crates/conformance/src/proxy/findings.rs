@@ -11,10 +11,10 @@ use bytes::Bytes;
 use serde_json::{json, Value};
 
 use crate::capture::{header_value, Body, Exchange, RECORDED_HEADERS};
-use crate::class::{Class, ClassCounts};
+use crate::findings::{Class, ClassCounts, Verdict, Violation};
 use crate::output::escape_controls;
-use crate::traffic::{self, Verdict};
-use crate::validate::{Validator, Violation};
+use crate::traffic::{self};
+use crate::validate::Validator;
 use spec_model::redact::{Redaction, REDACTED};
 
 /// A body as the proxy saw it.
@@ -241,7 +241,7 @@ impl Worker<'_> {
             format!(
                 "{} {}: {} (the message is left out: the member is secret)",
                 finding.class,
-                crate::validate::display_pointer(&finding.pointer),
+                crate::findings::display_pointer(&finding.pointer),
                 finding.keyword
             )
         } else {

@@ -12,7 +12,7 @@ use spec_model::{escape_pointer, Spec};
 use super::plan::OperationPlan;
 use super::request::{Expect, Purpose};
 use super::{Runner, Sent, StepInfo};
-use crate::class::Class;
+use crate::findings::Class;
 
 /// Steps a flow follows at most from its first request.
 pub const MAX_DEPTH: usize = 6;

@@ -36,9 +36,9 @@ use hyper::Method;
 use serde_json::Value;
 
 use crate::capture::{Body, Exchange};
-use crate::class::{Class, ClassCounts};
+use crate::findings::{Class, ClassCounts, Verdict};
 use crate::index::Operation;
-use crate::traffic::{self, Verdict};
+use crate::traffic::{self};
 use crate::validate::Validator;
 pub use auth::{Auth, Credentials};
 pub use coverage::Coverage;
