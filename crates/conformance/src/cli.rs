@@ -532,7 +532,7 @@ fn report(
         Some(root) => root,
         None => find_root()?,
     };
-    let (text, code) = crate::report::run_all_with_types(&root, args.format, types);
+    let (text, code) = crate::samples::report::run_all_with_types(&root, args.format, types);
     if code == EXIT_USAGE {
         return Err(text
             .trim_end()
@@ -550,12 +550,12 @@ fn find_root() -> Result<PathBuf, String> {
     let start = std::env::current_dir().map_err(|e| e.to_string())?;
     start
         .ancestors()
-        .find(|dir| dir.join(crate::report::MANIFEST).is_file())
+        .find(|dir| dir.join(crate::samples::report::MANIFEST).is_file())
         .map(Path::to_path_buf)
         .ok_or_else(|| {
             format!(
                 "no {} in {} or above; give --root",
-                crate::report::MANIFEST,
+                crate::samples::report::MANIFEST,
                 start.display()
             )
         })

@@ -7,10 +7,12 @@
 //!   ([`Validator`]), with every violation's body pointer, spec location and message;
 //! - [`roundtrip`]: the same body through the generated Rust types ([`TypedRoundTrip`]), any loss
 //!   shown as a unified diff;
-//! - [`capture`]: HAR and NDJSON captures, streamed one exchange at a time ([`capture::CaptureReader`]);
+//! - [`findings`]: what a check finds (classes, per body, per exchange, per capture);
+//! - [`capture`]: HAR and NDJSON captures, streamed one exchange at a time
+//!   ([`capture::CaptureReader`]);
 //! - [`traffic`]: each captured exchange matched to its operation and checked;
-//! - [`samples`] and [`report`]: the documents' samples (`spec/samples/`) and the specs' own
-//!   examples against the verdicts of `spec/samples/manifest.yaml`;
+//! - [`samples`] (and its [`report`]): the documents' samples (`spec/samples/`) and the specs'
+//!   own examples against the verdicts of `spec/samples/manifest.yaml`;
 //! - [`drift`]: what a capture shows that the spec does not describe, aggregated, with spec
 //!   locations and suggested edits;
 //! - [`verify`]: drives an implementation (a URL, or an axum `Router` in process) with requests
@@ -38,7 +40,6 @@ pub mod generated;
 pub mod index;
 pub mod output;
 pub mod proxy;
-pub mod report;
 pub mod roundtrip;
 pub mod samples;
 pub mod traffic;
@@ -52,6 +53,7 @@ pub use generated::GeneratedTypes;
 pub use index::{BodyKind, SpecIndex};
 pub use openapi_jsonschema::Direction;
 pub use output::Format;
-pub use report::{check_all, run_all, run_all_with_types};
 pub use roundtrip::{compare, Loss, TypedRoundTrip};
+pub use samples::report;
+pub use samples::report::{check_all, run_all, run_all_with_types};
 pub use validate::{BodyKindArg, Error, Validator};
