@@ -281,8 +281,8 @@ impl Verdict<'_> {
     }
 }
 
-/// Counts over a whole capture.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Counts over a whole capture (serialized with its members in this order).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Summary {
     pub exchanges: u64,
     /// Exchanges with no violation and no loss (undocumented members allowed).

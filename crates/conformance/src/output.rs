@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 use std::io::{self, Write};
 
+use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::capture::Exchange;
@@ -399,19 +400,11 @@ impl<W: Write> TrafficWriter<W> {
                 )?
             }
             Format::Json => {
-                let document = json!({"summary": {
-                    "api": self.api,
-                    "exchanges": summary.exchanges,
-                    "conforming": summary.conforming,
-                    "violating": summary.violating,
-                    "undocumented": summary.undocumented,
-                    "lossy": summary.lossy,
-                    "unmatched": summary.unmatched,
-                    "findings": counts_json(&summary.findings),
-                    "bodies": summary.bodies,
-                    "unanswered": summary.unanswered,
-                    "strict": self.strict,
-                    "ok": summary.ok(self.strict),
+                let document = json!({"summary": SummaryJson {
+                    api: &self.api,
+                    summary,
+                    strict: self.strict,
+                    ok: summary.ok(self.strict),
                 }});
                 serde_json::to_writer(&mut self.out, &document)?;
                 self.out.write_all(b"\n")?;
@@ -425,4 +418,15 @@ impl<W: Write> TrafficWriter<W> {
         self.out.flush()?;
         Ok(self.out)
     }
+}
+
+/// The closing line of `conformance traffic --format json`: the summary's own members (its
+/// `Serialize`) between the API and the verdict.
+#[derive(Serialize)]
+struct SummaryJson<'s> {
+    api: &'s str,
+    #[serde(flatten)]
+    summary: &'s Summary,
+    strict: bool,
+    ok: bool,
 }

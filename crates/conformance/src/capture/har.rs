@@ -89,8 +89,8 @@ fn recorded(headers: Vec<HarHeader>) -> Vec<(String, String)> {
 
 type Handler<'h, E> = &'h mut dyn FnMut(Exchange) -> Result<(), E>;
 
-/// Counts the bytes read since the last [`EntryBudget::restart`] and fails the read that goes
-/// over the limit, so that no HAR entry is read whole beyond it.
+/// Counts the bytes read since the last entry began (the visitor resets `used`) and fails the
+/// read that goes over the limit, so that no HAR entry is read whole beyond it.
 struct EntryBudget<'r> {
     inner: &'r mut dyn BufRead,
     used: std::rc::Rc<std::cell::Cell<usize>>,

@@ -1,8 +1,8 @@
 //! Captured traffic: the capture model ([`Exchange`], [`Body`]) and one reader
 //! ([`CaptureReader`]) over both formats, streamed one exchange at a time.
 //!
-//! Memory stays bounded whatever the capture's size: NDJSON ([`ndjson`]) is read line by line
-//! into one reused buffer, and a HAR file's ([`har`]) `log.entries` array is deserialized one
+//! Memory stays bounded whatever the capture's size: NDJSON (`ndjson.rs`) is read line by line
+//! into one reused buffer, and a HAR file's (`har.rs`) `log.entries` array is deserialized one
 //! entry at a time; one line or entry may not exceed [`Limits::max_exchange_bytes`], so memory
 //! is bounded by configuration, not by input. What a capture holds that cannot be checked is a
 //! [`CaptureError`], never a silent pass: a status that is not an HTTP status (outside
