@@ -16,8 +16,9 @@
 //! assert!(compare(&sent, &back).is_none(), "no data lost");
 //! ```
 //!
-//! [`compare`] then reports any loss: a member dropped, one added, a value changed. Only the
-//! encoding may differ, never the data:
+//! [`compare`] then reports any loss: a member dropped, one added, a value changed (each a
+//! finding of class loss when the validator round-trips a body of an index operation). Only
+//! the encoding may differ, never the data:
 //! - object key order does not matter, and numbers are compared by value (`1` and `1.0`);
 //! - an object member that is `null` or `[]` on one side and absent on the other is the same
 //!   value (the generated types read a missing optional member as `None`/empty and leave it out
@@ -33,7 +34,8 @@ use similar::TextDiff;
 use spec_model::escape_pointer;
 use spec_model::shorten::{short_json, Cut};
 
-use crate::index::BodyKind;
+use crate::findings::{Class, Outcome, Violation};
+use crate::index::{BodyKind, Operation};
 
 /// Deserializes a body into the generated type of an operation's request or response and
 /// serializes it back.
@@ -89,6 +91,74 @@ impl Difference {
 
 fn short(value: &Value) -> String {
     short_json(value, 60, Cut::DotsWithin)
+}
+
+/// Round-trips a body of `op` through the generated types, adding to `outcome` what they drop
+/// or change as a finding of class loss, unless it is already reported at that pointer (an
+/// undocumented member the types cannot hold, a value that breaks the schema).
+pub(crate) fn add_losses(
+    types: &dyn TypedRoundTrip,
+    api: &str,
+    form: timestamp_form::Form,
+    op: &Operation,
+    kind: BodyKind,
+    body: &Value,
+    outcome: &mut Outcome,
+) {
+    let Some(result) = types.round_trip(api, &op.name, &kind, body) else {
+        return;
+    };
+    let explained = |pointer: &str| {
+        outcome.violations.iter().any(|v| {
+            pointer == v.pointer
+                || (pointer.starts_with(&v.pointer)
+                    && pointer.as_bytes().get(v.pointer.len()) == Some(&b'/'))
+        })
+    };
+    match result {
+        Ok(round_tripped) => {
+            let Some(loss) = compare_in(form, body, &round_tripped) else {
+                return;
+            };
+            let mut losses = Vec::new();
+            for difference in &loss.differences {
+                if explained(&difference.pointer) {
+                    continue;
+                }
+                losses.push(Violation {
+                    class: Class::Loss,
+                    pointer: difference.pointer.clone(),
+                    keyword: "round-trip".into(),
+                    spec_pointer: None,
+                    location: None,
+                    message: format!(
+                        "{} by the generated type's round trip",
+                        difference.describe()
+                    ),
+                    value: None,
+                });
+            }
+            if !losses.is_empty() {
+                outcome.violations.extend(losses);
+                outcome.diff = Some(loss.diff);
+            }
+        }
+        // A body that breaks the schema need not fit the generated type.
+        Err(_)
+            if outcome
+                .violations
+                .iter()
+                .any(|v| v.class == Class::Violation) => {}
+        Err(message) => outcome.violations.push(Violation {
+            class: Class::Loss,
+            pointer: String::new(),
+            keyword: "round-trip".into(),
+            spec_pointer: None,
+            location: None,
+            message: format!("does not deserialize into the generated type: {message}"),
+            value: None,
+        }),
+    }
 }
 
 /// Compares a body with its round trip; `None` when nothing was lost. Date-times are read as

@@ -237,7 +237,16 @@ impl<'t> Validator<'t> {
             self.undocumented(compiled, body, &mut outcome.violations);
         }
         if let Some(types) = self.types {
-            self.round_trip(types, op, kind, body, &mut outcome);
+            let api = &self.spec.api;
+            roundtrip::add_losses(
+                types,
+                api,
+                self.timestamp_form,
+                op,
+                kind,
+                body,
+                &mut outcome,
+            );
         }
         Ok(outcome)
     }
@@ -263,74 +272,6 @@ impl<'t> Validator<'t> {
                 ),
                 value: Some(member.value),
             });
-        }
-    }
-
-    /// Round-trips a body through the generated types: what they drop or change is a loss,
-    /// unless it is already reported at that pointer (an undocumented member the types cannot
-    /// hold, a value that breaks the schema).
-    fn round_trip(
-        &self,
-        types: &dyn TypedRoundTrip,
-        op: &Operation,
-        kind: BodyKind,
-        body: &Value,
-        outcome: &mut Outcome,
-    ) {
-        let Some(result) = types.round_trip(&self.spec.api, &op.name, &kind, body) else {
-            return;
-        };
-        let explained = |pointer: &str| {
-            outcome.violations.iter().any(|v| {
-                pointer == v.pointer
-                    || (pointer.starts_with(&v.pointer)
-                        && pointer.as_bytes().get(v.pointer.len()) == Some(&b'/'))
-            })
-        };
-        match result {
-            Ok(round_tripped) => {
-                let Some(loss) = roundtrip::compare_in(self.timestamp_form, body, &round_tripped)
-                else {
-                    return;
-                };
-                let mut losses = Vec::new();
-                for difference in &loss.differences {
-                    if explained(&difference.pointer) {
-                        continue;
-                    }
-                    losses.push(Violation {
-                        class: Class::Loss,
-                        pointer: difference.pointer.clone(),
-                        keyword: "round-trip".into(),
-                        spec_pointer: None,
-                        location: None,
-                        message: format!(
-                            "{} by the generated type's round trip",
-                            difference.describe()
-                        ),
-                        value: None,
-                    });
-                }
-                if !losses.is_empty() {
-                    outcome.violations.extend(losses);
-                    outcome.diff = Some(loss.diff);
-                }
-            }
-            // A body that breaks the schema need not fit the generated type.
-            Err(_)
-                if outcome
-                    .violations
-                    .iter()
-                    .any(|v| v.class == Class::Violation) => {}
-            Err(message) => outcome.violations.push(Violation {
-                class: Class::Loss,
-                pointer: String::new(),
-                keyword: "round-trip".into(),
-                spec_pointer: None,
-                location: None,
-                message: format!("does not deserialize into the generated type: {message}"),
-                value: None,
-            }),
         }
     }
 
