@@ -1,10 +1,11 @@
-//! Output formats shared by every command: text for people, JSON for tools, JUnit XML for CI.
+//! Output formats shared by every command: text for people, JSON for tools (each document a
+//! `Serialize` type over the findings, which serialize themselves), JUnit XML for CI.
 
 use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use crate::capture::Exchange;
 use crate::findings::{ClassCounts, Outcome, Summary, Verdict, Violation};
@@ -158,18 +159,18 @@ pub fn validate_report(
             text
         }
         Format::Json => {
-            let document = json!({
-                "api": api,
-                "operation": operation,
-                "body": kind.to_string(),
-                "source": source,
-                "verdict": verdict,
-                "passes": passes,
-                "strict": strict,
-                "counts": counts_json(&counts),
-                "violations": outcome.violations.iter().map(violation_json).collect::<Vec<_>>(),
-                "round_trip_diff": outcome.diff,
-            });
+            let document = ValidateJson {
+                api,
+                operation,
+                body: kind.to_string(),
+                source,
+                verdict,
+                passes,
+                strict,
+                counts,
+                violations: &outcome.violations,
+                round_trip_diff: outcome.diff.as_deref(),
+            };
             let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
             text.push('\n');
             text
@@ -258,35 +259,35 @@ impl<W: Write> TrafficWriter<W> {
                 self.text_exchange(exchange, &request, verdict)
             }
             Format::Json => {
+                let seen = ExchangeJson {
+                    position: &exchange.position,
+                    method: &exchange.method,
+                    path: &exchange.path,
+                    status: exchange.status,
+                };
                 let document = match verdict {
                     Verdict::Conforms { .. } => return Ok(()),
-                    Verdict::Unmatched { reason } => json!({
-                        "position": exchange.position,
-                        "method": exchange.method,
-                        "path": exchange.path,
-                        "status": exchange.status,
-                        "verdict": "unmatched",
-                        "reason": reason,
-                    }),
+                    Verdict::Unmatched { reason } => VerdictJson::Unmatched {
+                        exchange: seen,
+                        verdict: "unmatched",
+                        reason,
+                    },
                     Verdict::Findings {
                         operation,
                         request,
                         response,
                         ..
-                    } => json!({
-                        "position": exchange.position,
-                        "method": exchange.method,
-                        "path": exchange.path,
-                        "status": exchange.status,
-                        "operation": operation.name,
-                        "verdict": verdict_word(&verdict.counts()),
-                        "passes": verdict.passes(self.strict),
-                        "counts": counts_json(&verdict.counts()),
-                        "request": request.violations.iter().map(violation_json).collect::<Vec<_>>(),
-                        "response": response.violations.iter().map(violation_json).collect::<Vec<_>>(),
-                        "request_round_trip_diff": request.diff,
-                        "response_round_trip_diff": response.diff,
-                    }),
+                    } => VerdictJson::Findings {
+                        exchange: seen,
+                        operation: &operation.name,
+                        verdict: verdict_word(&verdict.counts()),
+                        passes: verdict.passes(self.strict),
+                        counts: verdict.counts(),
+                        request: &request.violations,
+                        response: &response.violations,
+                        request_round_trip_diff: request.diff.as_deref(),
+                        response_round_trip_diff: response.diff.as_deref(),
+                    },
                 };
                 serde_json::to_writer(&mut self.out, &document)?;
                 self.out.write_all(b"\n")
@@ -400,12 +401,14 @@ impl<W: Write> TrafficWriter<W> {
                 )?
             }
             Format::Json => {
-                let document = json!({"summary": SummaryJson {
-                    api: &self.api,
-                    summary,
-                    strict: self.strict,
-                    ok: summary.ok(self.strict),
-                }});
+                let document = SummaryLine {
+                    summary: SummaryJson {
+                        api: &self.api,
+                        summary,
+                        strict: self.strict,
+                        ok: summary.ok(self.strict),
+                    },
+                };
                 serde_json::to_writer(&mut self.out, &document)?;
                 self.out.write_all(b"\n")?;
             }
@@ -420,8 +423,13 @@ impl<W: Write> TrafficWriter<W> {
     }
 }
 
-/// The closing line of `conformance traffic --format json`: the summary's own members (its
-/// `Serialize`) between the API and the verdict.
+/// The closing line of `conformance traffic --format json`.
+#[derive(Serialize)]
+struct SummaryLine<'s> {
+    summary: SummaryJson<'s>,
+}
+
+/// The summary's own members (its `Serialize`) between the API and the verdict.
 #[derive(Serialize)]
 struct SummaryJson<'s> {
     api: &'s str,
@@ -429,4 +437,53 @@ struct SummaryJson<'s> {
     summary: &'s Summary,
     strict: bool,
     ok: bool,
+}
+
+/// The document of `conformance validate --format json`.
+#[derive(Serialize)]
+struct ValidateJson<'v> {
+    api: &'v str,
+    operation: &'v str,
+    body: String,
+    source: &'v str,
+    verdict: &'v str,
+    passes: bool,
+    strict: bool,
+    counts: ClassCounts,
+    violations: &'v [Violation],
+    round_trip_diff: Option<&'v str>,
+}
+
+/// What every line of `conformance traffic --format json` says of the exchange itself.
+#[derive(Serialize)]
+struct ExchangeJson<'e> {
+    position: &'e str,
+    method: &'e str,
+    path: &'e str,
+    status: Option<u16>,
+}
+
+/// One line of `conformance traffic --format json`: an exchange that matches no operation, or
+/// one with findings (conforming exchanges are not printed).
+#[derive(Serialize)]
+#[serde(untagged)]
+enum VerdictJson<'e> {
+    Unmatched {
+        #[serde(flatten)]
+        exchange: ExchangeJson<'e>,
+        verdict: &'static str,
+        reason: &'e str,
+    },
+    Findings {
+        #[serde(flatten)]
+        exchange: ExchangeJson<'e>,
+        operation: &'e str,
+        verdict: &'static str,
+        passes: bool,
+        counts: ClassCounts,
+        request: &'e [Violation],
+        response: &'e [Violation],
+        request_round_trip_diff: Option<&'e str>,
+        response_round_trip_diff: Option<&'e str>,
+    },
 }

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use serde_json::json;
+use serde::Serialize;
 
 use crate::output::{junit_case, plural, xml_escape, Format};
 use crate::roundtrip::TypedRoundTrip;
@@ -46,7 +46,7 @@ pub fn check_all(
 }
 
 /// Totals of one group of rows (serialized with its members in this order).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Totals {
     pub checked: usize,
     pub conforming: usize,
@@ -165,40 +165,14 @@ pub fn render(rows: &[Row], format: Format) -> String {
             out
         }
         Format::Json => {
-            let row_json = |row: &Row| {
-                let (expected, deviation, reason) = match &row.expected {
-                    Expected::Conforms => (json!("conforms"), None, None),
-                    Expected::Deviation {
-                        name,
-                        reason,
-                        findings,
-                    } => (json!(findings), Some(name.clone()), Some(reason.clone())),
-                };
-                json!({
-                    "group": group_name(row.group),
-                    "api": row.api,
-                    "operation": row.operation,
-                    "body": row.body,
-                    "subject": row.subject,
-                    "source": row.source,
-                    "verdict": row.verdict(),
-                    "findings": row.findings,
-                    "details": row.details,
-                    "expected": expected,
-                    "deviation": deviation,
-                    "reason": reason,
-                    "ok": row.ok,
-                })
-            };
-            let totals_json = |group| json!(totals(rows, group));
-            let document = json!({
-                "rows": rows.iter().map(row_json).collect::<Vec<_>>(),
-                "totals": {
-                    "samples": totals_json(Group::Sample),
-                    "spec_examples": totals_json(Group::SpecExample),
+            let document = ReportJson {
+                rows: rows.iter().map(RowJson::of).collect(),
+                totals: TotalsJson {
+                    samples: totals(rows, Group::Sample),
+                    spec_examples: totals(rows, Group::SpecExample),
                 },
-                "ok": rows.iter().all(|r| r.ok),
-            });
+                ok: rows.iter().all(|r| r.ok),
+            };
             let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
             text.push('\n');
             text
@@ -234,6 +208,77 @@ pub fn render(rows: &[Row], format: Format) -> String {
             }
             out.push_str("</testsuites>\n");
             out
+        }
+    }
+}
+
+/// The document of `conformance report --format json`.
+#[derive(Serialize)]
+struct ReportJson<'r> {
+    rows: Vec<RowJson<'r>>,
+    totals: TotalsJson,
+    ok: bool,
+}
+
+#[derive(Serialize)]
+struct TotalsJson {
+    samples: Totals,
+    spec_examples: Totals,
+}
+
+/// One checked sample or example as JSON: `expected` is `"conforms"` or the expected findings.
+#[derive(Serialize)]
+struct RowJson<'r> {
+    group: &'static str,
+    api: &'r str,
+    operation: &'r str,
+    body: &'r str,
+    subject: &'r str,
+    source: Option<&'r str>,
+    verdict: String,
+    findings: &'r [String],
+    details: &'r [String],
+    expected: ExpectedJson<'r>,
+    deviation: Option<&'r str>,
+    reason: Option<&'r str>,
+    ok: bool,
+}
+
+#[derive(Serialize)]
+#[serde(untagged)]
+enum ExpectedJson<'r> {
+    Conforms(&'static str),
+    Findings(&'r [String]),
+}
+
+impl<'r> RowJson<'r> {
+    fn of(row: &'r Row) -> RowJson<'r> {
+        let (expected, deviation, reason) = match &row.expected {
+            Expected::Conforms => (ExpectedJson::Conforms("conforms"), None, None),
+            Expected::Deviation {
+                name,
+                reason,
+                findings,
+            } => (
+                ExpectedJson::Findings(findings),
+                Some(name.as_str()),
+                Some(reason.as_str()),
+            ),
+        };
+        RowJson {
+            group: group_name(row.group),
+            api: &row.api,
+            operation: &row.operation,
+            body: &row.body,
+            subject: &row.subject,
+            source: row.source.as_deref(),
+            verdict: row.verdict(),
+            findings: &row.findings,
+            details: &row.details,
+            expected,
+            deviation,
+            reason,
+            ok: row.ok,
         }
     }
 }
