@@ -10,14 +10,15 @@ use std::io::{self, BufRead};
 use serde_json::Value;
 use spec_model::media_type;
 
-// The capture model and reader, where `traffic` callers have always found them.
 use crate::capture::CaptureError;
-pub use crate::capture::{detect, Body, CaptureFormat, CaptureReader, Exchange, Limits};
-use crate::findings::Class;
-pub use crate::findings::{Summary, Verdict};
+use crate::findings::{Class, Outcome, Violation};
 use crate::index::routing::Match;
 use crate::index::{BodyKind, Operation};
-use crate::validate::{self, Outcome, Validator, Violation};
+use crate::validate::{self, Validator};
+
+// The capture model and reader and the verdicts, where `traffic` callers have always found them.
+pub use crate::capture::{detect, Body, CaptureFormat, CaptureReader, Exchange, Limits};
+pub use crate::findings::{Summary, Verdict};
 
 /// Why a capture could not be processed (exit 2).
 #[derive(Debug, thiserror::Error)]
