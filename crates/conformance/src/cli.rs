@@ -375,17 +375,15 @@ fn verify(
         require_listed: entries.is_some(),
         fail_under: args.fail_under,
     };
-    let text = render::render(&report, args.format, &gates, args.strict);
+    let document = render::Document::new(&report, &gates, args.strict);
     stdout
-        .write_all(text.as_bytes())
+        .write_all(document.render(args.format).as_bytes())
         .map_err(|e| e.to_string())?;
-    Ok(
-        if render::failures(&report, &gates, args.strict).is_empty() {
-            EXIT_OK
-        } else {
-            EXIT_VIOLATION
-        },
-    )
+    Ok(if document.passes() {
+        EXIT_OK
+    } else {
+        EXIT_VIOLATION
+    })
 }
 
 fn load(path: &Path) -> Result<spec_model::Spec, String> {

@@ -5,7 +5,6 @@ use std::borrow::Cow;
 use std::io::{self, Write};
 
 use serde::Serialize;
-use serde_json::Value;
 
 use crate::capture::Exchange;
 use crate::findings::{ClassCounts, Outcome, Summary, Verdict, Violation};
@@ -21,16 +20,6 @@ pub enum Format {
     Json,
     /// JUnit XML: each body, sample or exchange is a test case.
     Junit,
-}
-
-/// A violation as JSON: its `Serialize` (one path for every JSON output).
-pub fn violation_json(violation: &Violation) -> Value {
-    serde_json::to_value(violation).unwrap_or_default()
-}
-
-/// Findings counted per class, as JSON (its `Serialize`).
-pub fn counts_json(counts: &ClassCounts) -> Value {
-    serde_json::to_value(counts).unwrap_or_default()
 }
 
 /// `2 violations, 1 undocumented, 0 losses`.

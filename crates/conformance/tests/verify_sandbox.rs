@@ -46,7 +46,7 @@ async fn verify_sandbox(api: Api) -> (verify::Report, String) {
         require_listed: true,
         fail_under: None,
     };
-    let text = render::text(&report, &gates, false);
+    let text = render::Document::new(&report, &gates, false).text();
     (report, text)
 }
 

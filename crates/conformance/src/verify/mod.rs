@@ -33,6 +33,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use hyper::Method;
+use serde::Serialize;
 use serde_json::Value;
 
 use crate::capture::{Body, Exchange};
@@ -114,8 +115,9 @@ impl Default for Options {
     }
 }
 
-/// One thing the implementation got wrong.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One thing the implementation got wrong; serialized as the JSON report lists it (the members
+/// and their order are part of the output).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub class: Class,
     pub operation: String,

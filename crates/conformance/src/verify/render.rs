@@ -1,9 +1,13 @@
 //! A run's report as text, JSON or JUnit XML: the findings, the coverage table (operation ×
-//! documented status), stale unreached entries, what was left out, and why the run fails.
+//! documented status), stale unreached entries, what was left out, and why the run fails. One
+//! model, [`Document`] (its `Serialize` is the JSON report), read by the three renderings.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
-use super::Report;
+use super::coverage::Row;
+use super::unreached::Stale;
+use super::{Finding, Report};
+use crate::findings::ClassCounts;
 use crate::output::{self, escape_controls, junit_case, xml_escape, Format};
 
 /// Why a run fails beyond its findings (`--unreached`, `--fail-under`), for the verdict line.
@@ -47,197 +51,265 @@ pub fn failures(report: &Report, gates: &Gates, strict: bool) -> Vec<String> {
     out
 }
 
-pub fn render(report: &Report, format: Format, gates: &Gates, strict: bool) -> String {
-    match format {
-        Format::Text => text(report, gates, strict),
-        Format::Json => format!("{:#}\n", json(report, gates, strict)),
-        Format::Junit => junit(report, gates, strict),
-    }
+/// A run's report as every format shows it, its failures worked out once; serialized, the
+/// JSON report (members in this order, `None` as `null`).
+#[derive(Debug, Serialize)]
+pub struct Document<'r> {
+    api: &'r str,
+    requests: usize,
+    flow_steps: usize,
+    links: Links<'r>,
+    elapsed_ms: u64,
+    counts: ClassCounts,
+    findings: &'r [Finding],
+    coverage: CoverageJson<'r>,
+    stale: Vec<StaleJson<'r>>,
+    left_out: Vec<LeftOut<'r>>,
+    stopped: Option<&'r str>,
+    passes: bool,
+    failures: Vec<String>,
+    /// What the text reads beyond the JSON (the unrounded percent, the table by operation).
+    #[serde(skip)]
+    report: &'r Report,
+    /// A status neither reached nor listed is a failing JUnit case.
+    #[serde(skip)]
+    require_listed: bool,
+    #[serde(skip)]
+    strict: bool,
 }
 
-pub fn text(report: &Report, gates: &Gates, strict: bool) -> String {
-    let mut out = format!(
-        "verify {}: {} requests ({} flow steps, {} of {} links followed) in {:.1} s\n",
-        report.api,
-        report.requests,
-        report.flow_steps,
-        report.links_followed.len(),
-        report.links_declared,
-        report.elapsed.as_secs_f64()
-    );
-    for finding in &report.findings {
-        let status = finding
-            .status
-            .map_or_else(|| "no answer".to_owned(), |s| s.to_string());
-        let at = match &finding.location {
-            Some(location) => format!(" [{location}]"),
-            None => String::new(),
-        };
-        out.push_str(&format!(
-            "  {} {} ({}) {} {} -> {}: {} at `{}`: {}{at}\n",
-            finding.class,
-            finding.operation,
-            finding.request,
-            finding.method,
-            finding.path,
-            status,
-            finding.keyword,
-            finding.pointer,
-            finding.message
-        ));
-    }
-    let coverage = &report.coverage;
-    out.push_str(&format!(
-        "coverage: {} of {} documented statuses reached ({:.1}%)\n",
-        coverage.reached(),
-        coverage.rows.len(),
-        coverage.percent()
-    ));
-    let by_operation = coverage.by_operation();
-    let width = by_operation.keys().map(|k| k.len()).max().unwrap_or(0);
-    for (operation, rows) in &by_operation {
-        let cells: Vec<String> = rows
-            .iter()
-            .map(|row| format!("{} {}", row.status, row.mark()))
-            .collect();
-        out.push_str(&format!("  {operation:width$}  {}\n", cells.join(", ")));
-    }
-    for (operation, reason) in &report.left_out {
-        out.push_str(&format!("  left out: {operation}: {reason}\n"));
-    }
-    if let Some(stopped) = &report.stopped {
-        out.push_str(&format!("  {stopped}\n"));
-    }
-    let failures = failures(report, gates, strict);
-    if failures.is_empty() {
-        out.push_str("result: pass\n");
-    } else {
-        for failure in &failures {
-            out.push_str(&format!("FAIL: {failure}\n"));
+#[derive(Debug, Serialize)]
+struct Links<'r> {
+    declared: usize,
+    followed: &'r std::collections::BTreeSet<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct CoverageJson<'r> {
+    documented: usize,
+    reached: usize,
+    /// Rounded to one decimal, as the text shows it.
+    percent: f64,
+    rows: Vec<RowJson<'r>>,
+}
+
+/// A coverage row with its mark.
+#[derive(Debug, Serialize)]
+struct RowJson<'r> {
+    operation: &'r str,
+    status: &'r str,
+    mark: &'static str,
+    reached_by: Option<&'r str>,
+    skipped: Option<&'r str>,
+    unreached_reason: Option<&'r str>,
+}
+
+impl<'r> From<&'r Row> for RowJson<'r> {
+    fn from(row: &'r Row) -> Self {
+        RowJson {
+            operation: &row.operation,
+            status: &row.status,
+            mark: row.mark(),
+            reached_by: row.reached_by.as_deref(),
+            skipped: row.skipped.as_deref(),
+            unreached_reason: row.expected_unreached.as_deref(),
         }
     }
-    escape_controls(&out, true).into_owned()
 }
 
-pub fn json(report: &Report, gates: &Gates, strict: bool) -> Value {
-    let findings: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| {
-            json!({
-                "class": f.class.name(),
-                "operation": f.operation,
-                "request": f.request,
-                "method": f.method,
-                "path": f.path,
-                "status": f.status,
-                "keyword": f.keyword,
-                "pointer": f.pointer,
-                "spec_pointer": f.spec_pointer,
-                "location": f.location,
-                "message": f.message,
-            })
-        })
-        .collect();
-    let rows: Vec<Value> = report
-        .coverage
-        .rows
-        .iter()
-        .map(|row| {
-            json!({
-                "operation": row.operation,
-                "status": row.status,
-                "mark": row.mark(),
-                "reached_by": row.reached_by,
-                "skipped": row.skipped,
-                "unreached_reason": row.expected_unreached,
-            })
-        })
-        .collect();
-    let stale: Vec<Value> = report
-        .stale
-        .iter()
-        .map(|s| {
-            json!({
-                "api": s.entry.api,
-                "operation": s.entry.operation,
-                "status": s.entry.status,
-                "why": s.why,
-            })
-        })
-        .collect();
-    let failures = failures(report, gates, strict);
-    json!({
-        "api": report.api,
-        "requests": report.requests,
-        "flow_steps": report.flow_steps,
-        "links": {
-            "declared": report.links_declared,
-            "followed": report.links_followed,
-        },
-        "elapsed_ms": report.elapsed.as_millis() as u64,
-        "counts": output::counts_json(&report.counts()),
-        "findings": findings,
-        "coverage": {
-            "documented": report.coverage.rows.len(),
-            "reached": report.coverage.reached(),
-            "percent": (report.coverage.percent() * 10.0).round() / 10.0,
-            "rows": rows,
-        },
-        "stale": stale,
-        "left_out": report.left_out.iter().map(|(op, why)| json!({"operation": op, "why": why})).collect::<Vec<_>>(),
-        "stopped": report.stopped,
-        "passes": failures.is_empty(),
-        "failures": failures,
-    })
+/// A stale unreached entry: the entry without its reason, and why it is stale.
+#[derive(Debug, Serialize)]
+struct StaleJson<'r> {
+    api: &'r str,
+    operation: &'r str,
+    status: &'r str,
+    why: &'r str,
 }
 
-/// One test case per documented status (failing when not reached and not listed, with an
-/// unreached list given) and one per finding.
-pub fn junit(report: &Report, gates: &Gates, strict: bool) -> String {
-    let mut cases = String::new();
-    let mut failed = 0;
-    let classname = format!("verify.{}", report.api);
-    for row in &report.coverage.rows {
-        let name = format!("{} {}", row.operation, row.status);
-        let failure = (gates.require_listed && row.mark() == "NOT REACHED")
-            .then_some(("not reached", "not reached and not on the unreached list"));
-        failed += usize::from(failure.is_some());
-        cases.push_str(&junit_case(&classname, &name, failure));
+impl<'r> From<&'r Stale> for StaleJson<'r> {
+    fn from(stale: &'r Stale) -> Self {
+        StaleJson {
+            api: &stale.entry.api,
+            operation: &stale.entry.operation,
+            status: &stale.entry.status,
+            why: &stale.why,
+        }
     }
-    for finding in &report.findings {
-        let name = format!(
-            "{} {} ({})",
-            finding.class, finding.operation, finding.request
+}
+
+#[derive(Debug, Serialize)]
+struct LeftOut<'r> {
+    operation: &'r str,
+    why: &'r str,
+}
+
+impl<'r> Document<'r> {
+    pub fn new(report: &'r Report, gates: &Gates, strict: bool) -> Self {
+        let coverage = &report.coverage;
+        let failures = failures(report, gates, strict);
+        Document {
+            api: &report.api,
+            requests: report.requests,
+            flow_steps: report.flow_steps,
+            links: Links {
+                declared: report.links_declared,
+                followed: &report.links_followed,
+            },
+            elapsed_ms: report.elapsed.as_millis() as u64,
+            counts: report.counts(),
+            findings: &report.findings,
+            coverage: CoverageJson {
+                documented: coverage.rows.len(),
+                reached: coverage.reached(),
+                percent: (coverage.percent() * 10.0).round() / 10.0,
+                rows: coverage.rows.iter().map(RowJson::from).collect(),
+            },
+            stale: report.stale.iter().map(StaleJson::from).collect(),
+            left_out: report
+                .left_out
+                .iter()
+                .map(|(operation, why)| LeftOut { operation, why })
+                .collect(),
+            stopped: report.stopped.as_deref(),
+            passes: failures.is_empty(),
+            failures,
+            report,
+            require_listed: gates.require_listed,
+            strict,
+        }
+    }
+
+    /// The report in `format`.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Text => self.text(),
+            Format::Json => self.json(),
+            Format::Junit => self.junit(),
+        }
+    }
+
+    /// No finding of a failing class, no stale entry, no gate missed.
+    pub fn passes(&self) -> bool {
+        self.passes
+    }
+
+    /// The JSON report, pretty-printed, with a final newline.
+    pub fn json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    pub fn text(&self) -> String {
+        let report = self.report;
+        let mut out = format!(
+            "verify {}: {} requests ({} flow steps, {} of {} links followed) in {:.1} s\n",
+            self.api,
+            self.requests,
+            self.flow_steps,
+            self.links.followed.len(),
+            self.links.declared,
+            report.elapsed.as_secs_f64()
         );
-        let body = format!(
-            "{} {} -> {:?}: {} at `{}`: {}",
-            finding.method,
-            finding.path,
-            finding.status,
-            finding.keyword,
-            finding.pointer,
-            finding.message
-        );
-        let fails = finding.class.fails(strict);
-        failed += usize::from(fails);
-        cases.push_str(&junit_case(
-            &classname,
-            &name,
-            fails.then_some((finding.class.name(), body.as_str())),
+        for finding in self.findings {
+            let status = finding
+                .status
+                .map_or_else(|| "no answer".to_owned(), |s| s.to_string());
+            let at = match &finding.location {
+                Some(location) => format!(" [{location}]"),
+                None => String::new(),
+            };
+            out.push_str(&format!(
+                "  {} {} ({}) {} {} -> {}: {} at `{}`: {}{at}\n",
+                finding.class,
+                finding.operation,
+                finding.request,
+                finding.method,
+                finding.path,
+                status,
+                finding.keyword,
+                finding.pointer,
+                finding.message
+            ));
+        }
+        out.push_str(&format!(
+            "coverage: {} of {} documented statuses reached ({:.1}%)\n",
+            self.coverage.reached,
+            self.coverage.documented,
+            report.coverage.percent()
         ));
+        let by_operation = report.coverage.by_operation();
+        let width = by_operation.keys().map(|k| k.len()).max().unwrap_or(0);
+        for (operation, rows) in &by_operation {
+            let cells: Vec<String> = rows
+                .iter()
+                .map(|row| format!("{} {}", row.status, row.mark()))
+                .collect();
+            out.push_str(&format!("  {operation:width$}  {}\n", cells.join(", ")));
+        }
+        for left_out in &self.left_out {
+            out.push_str(&format!(
+                "  left out: {}: {}\n",
+                left_out.operation, left_out.why
+            ));
+        }
+        if let Some(stopped) = self.stopped {
+            out.push_str(&format!("  {stopped}\n"));
+        }
+        if self.failures.is_empty() {
+            out.push_str("result: pass\n");
+        } else {
+            for failure in &self.failures {
+                out.push_str(&format!("FAIL: {failure}\n"));
+            }
+        }
+        escape_controls(&out, true).into_owned()
     }
-    for stale in &report.stale {
-        failed += 1;
-        let name = format!(
-            "unreached list {} {}",
-            stale.entry.operation, stale.entry.status
-        );
-        cases.push_str(&junit_case(&classname, &name, Some(("stale", &stale.why))));
+
+    /// One test case per documented status (failing when not reached and not listed, with an
+    /// unreached list given), one per finding and one per stale entry.
+    pub fn junit(&self) -> String {
+        let mut cases = String::new();
+        let mut failed = 0;
+        let classname = format!("verify.{}", self.api);
+        for row in &self.coverage.rows {
+            let name = format!("{} {}", row.operation, row.status);
+            let failure = (self.require_listed && row.mark == "NOT REACHED")
+                .then_some(("not reached", "not reached and not on the unreached list"));
+            failed += usize::from(failure.is_some());
+            cases.push_str(&junit_case(&classname, &name, failure));
+        }
+        for finding in self.findings {
+            let name = format!(
+                "{} {} ({})",
+                finding.class, finding.operation, finding.request
+            );
+            let body = format!(
+                "{} {} -> {:?}: {} at `{}`: {}",
+                finding.method,
+                finding.path,
+                finding.status,
+                finding.keyword,
+                finding.pointer,
+                finding.message
+            );
+            let fails = finding.class.fails(self.strict);
+            failed += usize::from(fails);
+            cases.push_str(&junit_case(
+                &classname,
+                &name,
+                fails.then_some((finding.class.name(), body.as_str())),
+            ));
+        }
+        for stale in &self.stale {
+            failed += 1;
+            let name = format!("unreached list {} {}", stale.operation, stale.status);
+            cases.push_str(&junit_case(&classname, &name, Some(("stale", stale.why))));
+        }
+        let total = self.coverage.rows.len() + self.findings.len() + self.stale.len();
+        format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"{}\" tests=\"{total}\" failures=\"{failed}\">\n{cases}  </testsuite>\n</testsuites>\n",
+            xml_escape(&classname)
+        )
     }
-    let total = report.coverage.rows.len() + report.findings.len() + report.stale.len();
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites>\n  <testsuite name=\"{}\" tests=\"{total}\" failures=\"{failed}\">\n{cases}  </testsuite>\n</testsuites>\n",
-        xml_escape(&classname)
-    )
 }
