@@ -474,7 +474,7 @@ fn drift(args: DriftArgs, stdin: &mut dyn Read, stdout: &mut dyn Write) -> Resul
         .map_err(|e| format!("{}: {e}", args.capture.display()))?;
     let text = match args.format {
         DriftFormat::Text => crate::drift::render::text(&report),
-        DriftFormat::Json => format!("{:#}\n", crate::drift::render::json(&report)),
+        DriftFormat::Json => crate::drift::render::json(&report),
     };
     stdout
         .write_all(text.as_bytes())

@@ -1,45 +1,102 @@
 //! The drift report as text (for a maintainer) or one JSON document (for tools).
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use super::{Finding, Kind, Report};
 use crate::findings::display_pointer;
 use crate::output::escape_controls;
 
-/// The report as one JSON document.
-pub fn json(report: &Report) -> Value {
-    json!({
-        "spec": report.spec,
-        "exchanges": report.summary.exchanges,
-        "unmatched": report.summary.unmatched,
-        "drifted": report.drifted(),
-        "dropped": report.dropped,
-        "findings": report.findings.iter().map(|f| finding_json(&report.spec, f)).collect::<Vec<_>>(),
-    })
+/// The report as one JSON document (pretty-printed, with a final newline).
+pub fn json(report: &Report) -> String {
+    let document = ReportJson {
+        spec: &report.spec,
+        exchanges: report.summary.exchanges,
+        unmatched: report.summary.unmatched,
+        drifted: report.drifted(),
+        dropped: report.dropped,
+        findings: report
+            .findings
+            .iter()
+            .map(|finding| FindingJson::new(&report.spec, finding))
+            .collect(),
+    };
+    let mut text = serde_json::to_string_pretty(&document).unwrap_or_default();
+    text.push('\n');
+    text
 }
 
-fn finding_json(spec: &str, finding: &Finding) -> Value {
-    json!({
-        "kind": finding.kind.name(),
-        "operation": finding.operation,
-        "side": finding.side,
-        "subject": finding.subject,
-        "file": spec,
-        "line": finding.line,
-        "spec_pointer": finding.spec_pointer,
-        "count": finding.count,
-        "types": finding.types.iter().collect::<Vec<_>>(),
-        "samples": finding.samples.iter().map(|s| s.text.as_str()).collect::<Vec<_>>(),
-        "values": finding.values.iter().map(|(value, count)| json!({"value": value, "count": count})).collect::<Vec<_>>(),
-        "other_values": finding.other_values,
-        "body_pointer": finding.body_pointer,
-        "message": finding.message,
-        "suggestion": finding.suggestion,
-        "summarised": finding.summarised,
-        "no_suggestion_because": no_suggestion_because(finding),
-    })
+/// The JSON report: the capture's counts, then the findings.
+#[derive(Serialize)]
+struct ReportJson<'r> {
+    spec: &'r str,
+    exchanges: u64,
+    unmatched: u64,
+    drifted: bool,
+    dropped: u64,
+    findings: Vec<FindingJson<'r>>,
+}
+
+/// One finding as the JSON report shows it: with the spec file beside its line, the samples'
+/// text, each counted value as `{value, count}` and why no edit is suggested (`None`: `null`).
+#[derive(Serialize)]
+struct FindingJson<'r> {
+    kind: &'static str,
+    operation: Option<&'r str>,
+    side: &'r str,
+    subject: &'r str,
+    file: &'r str,
+    line: Option<usize>,
+    spec_pointer: &'r str,
+    count: u64,
+    types: &'r BTreeSet<&'static str>,
+    samples: Vec<&'r str>,
+    values: Vec<CountedValue<'r>>,
+    other_values: u64,
+    body_pointer: Option<&'r str>,
+    message: &'r str,
+    suggestion: Option<&'r str>,
+    summarised: bool,
+    no_suggestion_because: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CountedValue<'r> {
+    value: &'r str,
+    count: u64,
+}
+
+impl<'r> FindingJson<'r> {
+    fn new(spec: &'r str, finding: &'r Finding) -> Self {
+        FindingJson {
+            kind: finding.kind.name(),
+            operation: finding.operation.as_deref(),
+            side: &finding.side,
+            subject: &finding.subject,
+            file: spec,
+            line: finding.line,
+            spec_pointer: &finding.spec_pointer,
+            count: finding.count,
+            types: &finding.types,
+            samples: finding.samples.iter().map(|s| s.text.as_str()).collect(),
+            values: finding
+                .values
+                .iter()
+                .map(|(value, count)| CountedValue {
+                    value,
+                    count: *count,
+                })
+                .collect(),
+            other_values: finding.other_values,
+            body_pointer: finding.body_pointer.as_deref(),
+            message: &finding.message,
+            suggestion: finding.suggestion.as_deref(),
+            summarised: finding.summarised,
+            no_suggestion_because: no_suggestion_because(finding),
+        }
+    }
 }
 
 /// Why a finding has no suggested edit, when that is because its subject is summarised.
