@@ -8,7 +8,7 @@ use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::capture::{header_value, Body, Exchange, RECORDED_HEADERS};
 use crate::findings::{Class, ClassCounts, Verdict, Violation};
@@ -62,17 +62,18 @@ impl Forwarded {
     }
 }
 
-/// Counts of one operation (or of the whole run).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+/// Counts of one operation (or of the whole run); serialized with the classes' counts inline.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct Counts {
     pub exchanges: u64,
+    #[serde(flatten)]
     pub classes: ClassCounts,
     /// Exchanges with a body over the cap: forwarded, not validated.
     pub not_validated: u64,
 }
 
-/// What the proxy found so far.
-#[derive(Debug, Clone, Default)]
+/// What the proxy found so far; serialized as the summary endpoint's document begins.
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Summary {
     /// By operation name; `unmatched` for exchanges no operation matches.
     pub operations: BTreeMap<String, Counts>,
@@ -87,24 +88,34 @@ impl Summary {
         !self.totals.classes.fails(strict)
     }
 
-    pub fn to_json(&self, strict: bool) -> Value {
-        let counts = |c: &Counts| {
-            json!({
-                "exchanges": c.exchanges,
-                "violation": c.classes.violation,
-                "undocumented": c.classes.undocumented,
-                "loss": c.classes.loss,
-                "not_validated": c.not_validated,
-            })
-        };
-        json!({
-            "operations": self.operations.iter().map(|(k, v)| (k.clone(), counts(v))).collect::<serde_json::Map<_, _>>(),
-            "totals": counts(&self.totals),
-            "dropped": self.dropped,
-            "strict": strict,
-            "passes": self.passes(strict),
-        })
+    /// The summary endpoint's document, with what still waits for validation.
+    pub fn document(
+        &self,
+        strict: bool,
+        queued: usize,
+        queued_bytes: usize,
+    ) -> SummaryDocument<'_> {
+        SummaryDocument {
+            summary: self,
+            strict,
+            passes: self.passes(strict),
+            queued,
+            queued_bytes,
+        }
     }
+}
+
+/// What `GET /_conformance/summary` answers: the summary, the verdict, and the exchanges (and
+/// their bytes) queued for validation (`queued: 0` means the summary holds every exchange
+/// answered so far).
+#[derive(Debug, Serialize)]
+pub struct SummaryDocument<'s> {
+    #[serde(flatten)]
+    summary: &'s Summary,
+    strict: bool,
+    passes: bool,
+    queued: usize,
+    queued_bytes: usize,
 }
 
 /// The validation thread's state.
@@ -286,49 +297,86 @@ fn record_line(
     request: Option<(&Body, &[u8])>,
     response: Option<(&Body, &[u8])>,
 ) -> String {
-    let headers = |list: &[(String, String)]| {
-        let mut map = serde_json::Map::new();
-        for (name, value) in list {
-            if redaction.is_secret_header(name) {
-                map.insert(name.clone(), json!(REDACTED));
-            } else if RECORDED_HEADERS.contains(&name.as_str()) {
-                map.insert(name.clone(), json!(value));
-            }
-        }
-        Value::Object(map)
+    let request_content_type = header_value(&seen.request_headers, "content-type");
+    let response_content_type = header_value(&seen.response_headers, "content-type");
+    let line = RecordLine {
+        method: &seen.method,
+        path: redaction.target(&seen.target),
+        status: seen.status,
+        request_headers: RecordedHeaders::new(redaction, &seen.request_headers),
+        response_headers: RecordedHeaders::new(redaction, &seen.response_headers),
+        request_content_type,
+        request_body_text: body_text(redaction, request),
+        response_content_type,
+        response_body_text: body_text(redaction, response),
     };
-    let mut line = json!({
-        "method": seen.method,
-        "path": redaction.target(&seen.target),
-        "status": seen.status,
-        "request_headers": headers(&seen.request_headers),
-        "response_headers": headers(&seen.response_headers),
-    });
-    let fields = [
-        ("request", &seen.request_headers, request),
-        ("response", &seen.response_headers, response),
-    ];
-    for (side, list, body) in fields {
-        if let Some(content_type) = header_value(list, "content-type") {
-            line[format!("{side}_content_type")] = json!(content_type);
-        }
-        let text = match body {
-            Some((Body::Json(value), raw)) => {
-                let mut copy = value.clone();
-                if redaction.body(&mut copy) {
-                    copy.to_string()
-                } else {
-                    String::from_utf8_lossy(raw).into_owned()
-                }
+    serde_json::to_string(&line).unwrap_or_default()
+}
+
+/// A body as recorded: JSON with its secrets redacted (as sent when nothing is), anything else
+/// as sent (lossy UTF-8); `None` when over the cap or empty.
+fn body_text(redaction: &Redaction, body: Option<(&Body, &[u8])>) -> Option<String> {
+    let text = match body? {
+        (Body::Json(value), raw) => {
+            let mut copy = value.clone();
+            if redaction.body(&mut copy) {
+                copy.to_string()
+            } else {
+                String::from_utf8_lossy(raw).into_owned()
             }
-            Some((_, raw)) => String::from_utf8_lossy(raw).into_owned(),
-            None => continue,
-        };
-        if !text.is_empty() {
-            line[format!("{side}_body_text")] = json!(text);
         }
+        (_, raw) => String::from_utf8_lossy(raw).into_owned(),
+    };
+    (!text.is_empty()).then_some(text)
+}
+
+/// One line of the recording; absent content types and bodies are left out.
+#[derive(Serialize)]
+struct RecordLine<'s> {
+    method: &'s str,
+    path: Cow<'s, str>,
+    status: u16,
+    request_headers: RecordedHeaders<'s>,
+    response_headers: RecordedHeaders<'s>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_content_type: Option<&'s str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    request_body_text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response_content_type: Option<&'s str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    response_body_text: Option<String>,
+}
+
+/// The headers a recording keeps, as one JSON object: the recorded ones ([`RECORDED_HEADERS`])
+/// and the secret ones by name only. A name sent twice is one member, at its first place, with
+/// its last value.
+struct RecordedHeaders<'s>(Vec<(&'s str, &'s str)>);
+
+impl<'s> RecordedHeaders<'s> {
+    fn new(redaction: &Redaction, list: &'s [(String, String)]) -> Self {
+        let mut kept: Vec<(&str, &str)> = Vec::new();
+        for (name, value) in list {
+            let value = if redaction.is_secret_header(name) {
+                REDACTED
+            } else if RECORDED_HEADERS.contains(&name.as_str()) {
+                value.as_str()
+            } else {
+                continue;
+            };
+            match kept.iter_mut().find(|(kept_name, _)| *kept_name == name) {
+                Some(entry) => entry.1 = value,
+                None => kept.push((name, value)),
+            }
+        }
+        RecordedHeaders(kept)
     }
-    line.to_string()
+}
+
+impl Serialize for RecordedHeaders<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().copied())
+    }
 }
 
 /// The summary as printed at the end of a run.

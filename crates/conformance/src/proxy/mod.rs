@@ -35,6 +35,7 @@ use bytes::Bytes;
 use hyper::body::Incoming;
 use hyper::header::{HeaderMap, HeaderName, HeaderValue, CONNECTION, CONTENT_TYPE, HOST};
 use hyper::{Request, Response, StatusCode, Uri};
+use serde::Serialize;
 
 use server_runtime::serve::ServeOptions;
 use spec_model::redact::Redaction;
@@ -131,9 +132,23 @@ fn header_list(headers: &HeaderMap) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The body of an answer the proxy gives itself instead of the upstream's.
+#[derive(Serialize)]
+struct ErrorBody {
+    error: &'static str,
+    message: String,
+}
+
+impl ErrorBody {
+    fn new(error: &'static str, message: String) -> Self {
+        ErrorBody { error, message }
+    }
+}
+
 /// A response the proxy makes itself (summary, 502, 504), JSON.
-fn local(status: StatusCode, body: serde_json::Value) -> Response<Forwarded> {
-    let mut response = Response::new(Forwarded::Whole(Bytes::from(body.to_string())));
+fn local(status: StatusCode, body: &impl Serialize) -> Response<Forwarded> {
+    let text = serde_json::to_string(body).unwrap_or_default();
+    let mut response = Response::new(Forwarded::Whole(Bytes::from(text)));
     *response.status_mut() = status;
     response
         .headers_mut()
@@ -166,10 +181,8 @@ async fn handle(
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        let mut json = summary.to_json(state.strict);
-        json["queued"] = queued.into();
-        json["queued_bytes"] = queued_bytes.into();
-        return Ok(local(StatusCode::OK, json));
+        let document = summary.document(state.strict, queued, queued_bytes);
+        return Ok(local(StatusCode::OK, &document));
     }
     let (mut parts, body) = request.into_parts();
     let target = parts
@@ -180,7 +193,7 @@ async fn handle(
     let bad_gateway = |message: String| {
         Ok(local(
             StatusCode::BAD_GATEWAY,
-            serde_json::json!({"error": "bad_gateway", "message": message}),
+            &ErrorBody::new("bad_gateway", message),
         ))
     };
     let request_body = match collect_bounded(
@@ -213,7 +226,13 @@ async fn handle(
         Err(_) => {
             return Ok(local(
                 StatusCode::GATEWAY_TIMEOUT,
-                serde_json::json!({"error": "gateway_timeout", "message": format!("the upstream did not answer within {} ms", state.timeout.as_millis())}),
+                &ErrorBody::new(
+                    "gateway_timeout",
+                    format!(
+                        "the upstream did not answer within {} ms",
+                        state.timeout.as_millis()
+                    ),
+                ),
             ))
         }
         Ok(Err(error)) => {
@@ -239,7 +258,7 @@ async fn handle(
         Err(_) => {
             return Ok(local(
                 StatusCode::GATEWAY_TIMEOUT,
-                serde_json::json!({"error": "gateway_timeout", "message": "the upstream's body stalled"}),
+                &ErrorBody::new("gateway_timeout", "the upstream's body stalled".to_owned()),
             ))
         }
     };
@@ -273,7 +292,10 @@ fn unreadable_request(error: &BodyError) -> Response<Forwarded> {
     if error.is_timeout() {
         let mut response = local(
             StatusCode::REQUEST_TIMEOUT,
-            serde_json::json!({"error": "request_timeout", "message": format!("reading the request body: {error}")}),
+            &ErrorBody::new(
+                "request_timeout",
+                format!("reading the request body: {error}"),
+            ),
         );
         response
             .headers_mut()
@@ -282,7 +304,7 @@ fn unreadable_request(error: &BodyError) -> Response<Forwarded> {
     }
     local(
         StatusCode::BAD_REQUEST,
-        serde_json::json!({"error": "bad_request", "message": format!("reading the request body: {error}")}),
+        &ErrorBody::new("bad_request", format!("reading the request body: {error}")),
     )
 }
 
