@@ -232,3 +232,104 @@ fn observed(finding: &Finding) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+    use crate::drift::Sample;
+    use crate::findings::Summary;
+
+    fn finding(summarised: bool) -> Finding {
+        Finding {
+            kind: Kind::EnumValue,
+            operation: Some("list_profiles".to_owned()),
+            side: "response 200".to_owned(),
+            subject: String::new(),
+            spec_pointer: "/components/schemas/Tier/enum".to_owned(),
+            line: Some(42),
+            count: 3,
+            types: BTreeSet::from(["string"]),
+            samples: vec![Sample {
+                text: "\"gold\"".to_owned(),
+                complete: true,
+            }],
+            values: vec![("gold".to_owned(), 2), ("silver".to_owned(), 1)],
+            other_values: 0,
+            body_pointer: None,
+            message: "not one of the values".to_owned(),
+            suggestion: None,
+            summarised,
+        }
+    }
+
+    #[test]
+    fn a_finding_carries_its_file_and_counted_values_and_says_why_it_has_no_edit() {
+        let report = Report {
+            spec: "spec/insightiq.yaml".to_owned(),
+            summary: Summary::default(),
+            findings: vec![finding(false), finding(true)],
+            dropped: 0,
+        };
+        let json: serde_json::Value = serde_json::from_str(&json(&report)).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "spec",
+                "exchanges",
+                "unmatched",
+                "drifted",
+                "dropped",
+                "findings"
+            ]
+        );
+        let first = &json["findings"][0];
+        let keys: Vec<&str> = first
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "kind",
+                "operation",
+                "side",
+                "subject",
+                "file",
+                "line",
+                "spec_pointer",
+                "count",
+                "types",
+                "samples",
+                "values",
+                "other_values",
+                "body_pointer",
+                "message",
+                "suggestion",
+                "summarised",
+                "no_suggestion_because"
+            ]
+        );
+        assert_eq!(first["kind"], "enum-value");
+        assert_eq!(first["file"], "spec/insightiq.yaml");
+        assert_eq!(first["samples"], serde_json::json!(["\"gold\""]));
+        assert_eq!(
+            first["values"],
+            serde_json::json!([{"value": "gold", "count": 2}, {"value": "silver", "count": 1}])
+        );
+        assert_eq!(first["no_suggestion_because"], serde_json::Value::Null);
+        let reason = json["findings"][1]["no_suggestion_because"]
+            .as_str()
+            .unwrap();
+        assert!(reason.contains("kept as a summary"), "{reason}");
+    }
+}

@@ -413,3 +413,67 @@ pub fn summary_text(summary: &Summary, strict: bool) -> String {
     ));
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect()
+    }
+
+    #[test]
+    fn a_recording_line_keeps_each_header_once_redacted_and_leaves_out_what_is_absent() {
+        let seen = Forwarded {
+            method: "POST".to_owned(),
+            target: "/v1/users?api_key=k3y&limit=2".to_owned(),
+            status: 201,
+            request_headers: pairs(&[
+                ("content-type", "application/json"),
+                ("authorization", "Bearer s3cret"),
+                ("x-not-recorded", "dropped"),
+                ("content-type", "text/plain"),
+            ]),
+            response_headers: pairs(&[("content-length", "7")]),
+            request_body: Seen::TooLarge,
+            response_body: Seen::TooLarge,
+        };
+        let body = Body::Json(serde_json::json!({"a": 1}));
+        let line = record_line(
+            &Redaction::default(),
+            &seen,
+            None,
+            Some((&body, b"{\"a\":1}")),
+        );
+        // A header sent twice: one member, first place, last value; the content type is the
+        // first one sent (what validation read).
+        assert_eq!(
+            line,
+            r#"{"method":"POST","path":"/v1/users?api_key=[redacted]&limit=2","status":201,"request_headers":{"content-type":"text/plain","authorization":"[redacted]"},"response_headers":{"content-length":"7"},"request_content_type":"application/json","response_body_text":"{\"a\":1}"}"#
+        );
+    }
+
+    #[test]
+    fn the_summary_document_inlines_the_class_counts_and_ends_with_the_backlog() {
+        let counts = Counts {
+            exchanges: 2,
+            classes: ClassCounts {
+                violation: 1,
+                undocumented: 3,
+                loss: 0,
+            },
+            not_validated: 1,
+        };
+        let summary = Summary {
+            operations: BTreeMap::from([("get_user".to_owned(), counts)]),
+            totals: counts,
+            dropped: 4,
+        };
+        assert_eq!(
+            serde_json::to_string(&summary.document(true, 5, 60)).unwrap(),
+            r#"{"operations":{"get_user":{"exchanges":2,"violation":1,"undocumented":3,"loss":0,"not_validated":1}},"totals":{"exchanges":2,"violation":1,"undocumented":3,"loss":0,"not_validated":1},"dropped":4,"strict":true,"passes":false,"queued":5,"queued_bytes":60}"#
+        );
+    }
+}

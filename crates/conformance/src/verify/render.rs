@@ -313,3 +313,125 @@ impl<'r> Document<'r> {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use crate::findings::Class;
+    use crate::verify::unreached::Entry;
+    use crate::verify::Coverage;
+
+    fn row(status: &str, reached_by: Option<&str>) -> Row {
+        Row {
+            operation: "get_user".to_owned(),
+            status: status.to_owned(),
+            reached_by: reached_by.map(str::to_owned),
+            skipped: None,
+            expected_unreached: None,
+        }
+    }
+
+    fn report() -> Report {
+        Report {
+            api: "instabot".to_owned(),
+            requests: 3,
+            findings: vec![Finding {
+                class: Class::Undocumented,
+                operation: "get_user".to_owned(),
+                request: "example".to_owned(),
+                method: "GET".to_owned(),
+                path: "/users/1".to_owned(),
+                status: Some(200),
+                keyword: "undocumented".to_owned(),
+                pointer: "/extra".to_owned(),
+                spec_pointer: None,
+                location: None,
+                message: "member `extra`".to_owned(),
+            }],
+            coverage: Coverage {
+                rows: vec![
+                    row("200", Some("example")),
+                    row("401", Some("no credentials")),
+                    row("404", None),
+                ],
+            },
+            left_out: vec![("delete_user".to_owned(), "destructive".to_owned())],
+            stopped: None,
+            flow_steps: 0,
+            links_declared: 1,
+            links_followed: Default::default(),
+            elapsed: Duration::from_millis(1500),
+            stale: vec![Stale {
+                entry: Entry {
+                    api: "instabot".to_owned(),
+                    operation: "get_user".to_owned(),
+                    status: "418".to_owned(),
+                    reason: "kept out of the JSON".to_owned(),
+                },
+                why: "no such status".to_owned(),
+            }],
+        }
+    }
+
+    #[test]
+    fn every_rendering_reads_the_failures_worked_out_once() {
+        let report = report();
+        let gates = Gates {
+            require_listed: true,
+            fail_under: Some(70.0),
+        };
+        let document = Document::new(&report, &gates, false);
+        assert!(!document.passes());
+        let json: serde_json::Value = serde_json::from_str(&document.json()).unwrap();
+        let keys: Vec<&str> = json
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "api",
+                "requests",
+                "flow_steps",
+                "links",
+                "elapsed_ms",
+                "counts",
+                "findings",
+                "coverage",
+                "stale",
+                "left_out",
+                "stopped",
+                "passes",
+                "failures"
+            ]
+        );
+        assert_eq!(json["coverage"]["percent"], 66.7);
+        assert_eq!(json["coverage"]["rows"][2]["mark"], "NOT REACHED");
+        assert_eq!(json["findings"][0]["class"], "undocumented");
+        assert_eq!(json["findings"][0]["spec_pointer"], serde_json::Value::Null);
+        assert_eq!(
+            json["stale"][0],
+            serde_json::json!({"api": "instabot", "operation": "get_user", "status": "418", "why": "no such status"})
+        );
+        let failures = json["failures"].as_array().unwrap();
+        assert_eq!(failures.len(), 3, "{failures:?}");
+        let text = document.text();
+        for failure in failures {
+            assert!(
+                text.contains(&format!("FAIL: {}\n", failure.as_str().unwrap())),
+                "{text}"
+            );
+        }
+        // Three rows, one finding (undocumented: passes unless strict), one stale entry; the
+        // unreached row and the stale entry fail.
+        assert!(
+            document.junit().contains("tests=\"5\" failures=\"2\""),
+            "{}",
+            document.junit()
+        );
+    }
+}
