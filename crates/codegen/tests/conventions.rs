@@ -69,6 +69,20 @@ fn a_version_cargo_cannot_read_is_refused_with_the_version_to_write() {
 }
 
 #[test]
+fn a_pre_release_version_is_refused_because_the_version_gate_could_not_order_it() {
+    the_problem(
+        &[("version: 1.0.0", "version: 1.0.0-beta.2")],
+        "/info/version",
+        "version: 1.0.0-beta.2",
+        &[
+            "`1.0.0-beta.2` has a pre-release or build suffix",
+            "write `1.0.0`",
+            "cargo xtask semver",
+        ],
+    );
+}
+
+#[test]
 fn a_spec_without_servers_is_told_what_to_add() {
     the_problem(
         &[("servers:\n  - url: https://api.example.com\n", "")],

@@ -36,7 +36,7 @@ pub use model::{Bump, Change, Combinator, Direction, Impact, Kind, Severity};
 pub use oasdiff::{change_rules, oasdiff_rules};
 pub use output::to_json;
 pub use rules::{generated_api_impact, impact};
-pub use version::{check_version, required_bump, Version, VersionError, VersionShortfall};
+pub use version::{bumped, check_version, required_bump, Version, VersionError, VersionShortfall};
 
 /// Compares two versions of one spec (their JSON documents). Changes come in a stable order:
 /// by operation, then by pointer. A `$ref` that does not resolve, or an alias cycle, in either

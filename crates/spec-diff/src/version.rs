@@ -8,56 +8,15 @@ use serde_json::Value;
 use crate::error::DiffError;
 use crate::model::{Bump, Change};
 
-/// A semantic version `MAJOR.MINOR.PATCH`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub struct Version {
-    pub major: u64,
-    pub minor: u64,
-    pub patch: u64,
-}
+/// A spec's release version: spec-model's, read with the rule codegen's first-run check uses.
+pub use spec_model::SpecVersion as Version;
 
-impl Version {
-    pub fn parse(text: &str) -> Option<Version> {
-        let mut parts = text.trim().split('.').map(|p| p.parse::<u64>().ok());
-        let version = Version {
-            major: parts.next()??,
-            minor: parts.next()??,
-            patch: parts.next()??,
-        };
-        parts.next().is_none().then_some(version)
-    }
-
-    /// The smallest version after `self` that a bump allows.
-    pub fn bumped(self, bump: Bump) -> Version {
-        match bump {
-            // Before 1.0, a breaking change bumps the minor version (Cargo's rule).
-            Bump::Major if self.major == 0 => Version {
-                major: 0,
-                minor: self.minor + 1,
-                patch: 0,
-            },
-            Bump::Major => Version {
-                major: self.major + 1,
-                minor: 0,
-                patch: 0,
-            },
-            Bump::Minor if self.major == 0 => Version {
-                patch: self.patch + 1,
-                ..self
-            },
-            Bump::Minor => Version {
-                major: self.major,
-                minor: self.minor + 1,
-                patch: 0,
-            },
-            Bump::None => self,
-        }
-    }
-}
-
-impl fmt::Display for Version {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}.{}.{}", self.major, self.minor, self.patch)
+/// The smallest version after `version` that a bump allows.
+pub fn bumped(version: Version, bump: Bump) -> Version {
+    match bump {
+        Bump::Major => version.next_breaking(),
+        Bump::Minor => version.next_additive(),
+        Bump::None => version,
     }
 }
 
@@ -113,7 +72,7 @@ impl fmt::Display for VersionShortfall {
 /// Why [`check_version`] refuses.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum VersionError {
-    /// An `info.version` that is not `MAJOR.MINOR.PATCH`.
+    /// An `info.version` that is not `MAJOR.MINOR.PATCH` (see [`Version::parse`]).
     #[error("{spec}: {which} info.version {text:?} is not MAJOR.MINOR.PATCH")]
     Unreadable {
         spec: String,
@@ -137,7 +96,7 @@ pub fn check_version(spec: &str, old: &Value, new: &Value) -> Result<Vec<Change>
             .pointer("/info/version")
             .and_then(Value::as_str)
             .unwrap_or_default();
-        Version::parse(text).ok_or_else(|| VersionError::Unreadable {
+        Version::parse(text).map_err(|_| VersionError::Unreadable {
             spec: spec.to_owned(),
             which,
             text: text.to_owned(),
@@ -149,7 +108,7 @@ pub fn check_version(spec: &str, old: &Value, new: &Value) -> Result<Vec<Change>
         error,
     })?;
     let bump = required_bump(&changes);
-    let required = old_version.bumped(bump);
+    let required = bumped(old_version, bump);
     if new_version < required {
         let reasons = changes
             .iter()

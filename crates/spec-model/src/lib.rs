@@ -18,6 +18,7 @@ pub mod refs;
 pub mod routes;
 pub mod shorten;
 pub mod timestamps;
+mod version;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -31,6 +32,7 @@ pub use parameters::{document_parameters, BrokenParameter, ParameterRef};
 pub use refs::{follow, follow_reference, Followed, RefError};
 pub use routes::{url_path, PathTemplate, RouteMatch, Routes};
 pub use timestamps::TimestampForm;
+pub use version::{SpecVersion, VersionProblem};
 
 /// One loaded spec file.
 #[derive(Debug, Clone)]

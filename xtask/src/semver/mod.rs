@@ -253,8 +253,8 @@ fn run_since_release(root: &Path, scratch: &Scratch, failed: &mut bool) -> Resul
         println!(
             "  edit {relative}: info.version: {version} -> {}, then `cargo xtask codegen`",
             spec_diff::Version::parse(&version)
-                .map(|v| v.bumped(Bump::Major).to_string())
-                .unwrap_or_else(|| "the next major version".into())
+                .map(|v| spec_diff::bumped(v, Bump::Major).to_string())
+                .unwrap_or_else(|_| "the next major version".into())
         );
     }
     Ok(())

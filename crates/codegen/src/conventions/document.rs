@@ -1,7 +1,7 @@
 //! Conventions of the document as a whole: its version, servers, security and error schema.
 
 use serde_json::Value;
-use spec_model::Spec;
+use spec_model::{Spec, SpecVersion, VersionProblem};
 
 use super::Findings;
 use crate::model::security;
@@ -29,30 +29,28 @@ pub(super) fn check(spec: &Spec, found: &mut Findings) {
 }
 
 /// `info.version` becomes the generated crates' `version` in `Cargo.toml`: a text cargo cannot
-/// read would stop cargo from loading the workspace at all, `cargo xtask codegen` included.
+/// read would stop cargo from loading the workspace at all, `cargo xtask codegen` included. The
+/// version gate reads it with the same rule (`spec_model::SpecVersion`).
 fn version(spec: &Spec, found: &mut Findings) {
     let version = &spec.openapi.info.version;
-    if semver::Version::parse(version).is_err() {
-        found.push(
+    let suggested = SpecVersion::suggested(version);
+    match SpecVersion::parse(version) {
+        Ok(_) => {}
+        Err(VersionProblem::NotSemantic) => found.push(
             "/info/version",
             format!(
-                "info.version `{version}` is not a semantic version (MAJOR.MINOR.PATCH, e.g. `{}`): \
-                 it becomes the generated crates' version in Cargo.toml",
-                suggested_version(version)
+                "info.version `{version}` is not a semantic version (MAJOR.MINOR.PATCH, e.g. `{suggested}`): \
+                 it becomes the generated crates' version in Cargo.toml"
             ),
-        );
+        ),
+        Err(VersionProblem::Suffix) => found.push(
+            "/info/version",
+            format!(
+                "info.version `{version}` has a pre-release or build suffix: write `{suggested}`; \
+                 the version gate (`cargo xtask semver`) orders releases by MAJOR.MINOR.PATCH only"
+            ),
+        ),
     }
-}
-
-/// `1.0` → `1.0.0`, `v2` → `2.0.0`: the numbers of the text, padded to three.
-fn suggested_version(text: &str) -> String {
-    let mut numbers: Vec<u64> = text
-        .split(|c: char| !c.is_ascii_digit())
-        .filter_map(|part| part.parse().ok())
-        .take(3)
-        .collect();
-    numbers.resize(3, 0);
-    format!("{}.{}.{}", numbers[0], numbers[1], numbers[2])
 }
 
 fn servers(spec: &Spec, found: &mut Findings) {
@@ -96,18 +94,5 @@ fn error_schema(spec: &Spec, found: &mut Findings) {
             );
         }
         Some(_) => {}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::suggested_version;
-
-    #[test]
-    fn a_version_is_suggested_from_the_numbers_written() {
-        assert_eq!(suggested_version("1.0"), "1.0.0");
-        assert_eq!(suggested_version("v1"), "1.0.0");
-        assert_eq!(suggested_version("2.3.4.5"), "2.3.4");
-        assert_eq!(suggested_version("beta"), "0.0.0");
     }
 }
