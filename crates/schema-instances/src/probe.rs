@@ -39,22 +39,7 @@ pub struct Walk {
 /// Every probe of the schema at `root` (a JSON pointer of the spec); `Err` when the probe
 /// cannot build an instance of it.
 pub fn probes(spec: &Spec, root: &str, walk: Walk) -> Result<Vec<Probe>, String> {
-    let node = spec
-        .document
-        .pointer(root)
-        .ok_or_else(|| format!("no schema at {root}"))?;
-    let base = instance::valid(spec, node, walk.direction).ok_or_else(|| {
-        "the probe cannot build an instance that satisfies this schema".to_owned()
-    })?;
-    let mut walker = Walker {
-        spec,
-        walk,
-        base,
-        probes: Vec::new(),
-        boundaries: false,
-    };
-    walker.visit(root.to_owned(), Vec::new(), Place::Root);
-    Ok(walker.probes)
+    walk_root(spec, root, walk, false)
 }
 
 /// Per bound a schema states (`minimum`, `maximum`, `minLength`, `maxLength`, `minItems`,
@@ -63,6 +48,14 @@ pub fn probes(spec: &Spec, root: &str, walk: Walk) -> Result<Vec<Probe>, String>
 /// constraint `boundary(<keyword>)`; like [`probes`], judge it with [`crate::Validator`] before
 /// use (another constraint at the same place may refuse it).
 pub fn boundaries(spec: &Spec, root: &str, walk: Walk) -> Result<Vec<Probe>, String> {
+    let mut probes = walk_root(spec, root, walk, true)?;
+    probes.retain(|probe| probe.constraint.starts_with("boundary("));
+    Ok(probes)
+}
+
+/// The walk both entry points share: a valid instance of the schema at `root`, then every
+/// place under it visited, in the mode `boundaries` says.
+fn walk_root(spec: &Spec, root: &str, walk: Walk, boundaries: bool) -> Result<Vec<Probe>, String> {
     let node = spec
         .document
         .pointer(root)
@@ -75,12 +68,9 @@ pub fn boundaries(spec: &Spec, root: &str, walk: Walk) -> Result<Vec<Probe>, Str
         walk,
         base,
         probes: Vec::new(),
-        boundaries: true,
+        boundaries,
     };
     walker.visit(root.to_owned(), Vec::new(), Place::Root);
-    walker
-        .probes
-        .retain(|probe| probe.constraint.starts_with("boundary("));
     Ok(walker.probes)
 }
 
