@@ -44,42 +44,8 @@ impl Matcher {
     /// Whether `request` satisfies it; otherwise what differs.
     pub fn check(&self, request: &ReceivedRequest) -> Result<(), String> {
         match self {
-            Matcher::Query { name, value } => {
-                let values: Vec<&str> = request
-                    .query
-                    .iter()
-                    .filter(|(key, _)| key == name)
-                    .map(|(_, v)| v.as_str())
-                    .collect();
-                if values.contains(&value.as_str()) {
-                    Ok(())
-                } else if values.is_empty() {
-                    Err(format!("query `{name}`: expected {value:?}, it was absent"))
-                } else {
-                    Err(format!(
-                        "query `{name}`: expected {value:?}, got {values:?}"
-                    ))
-                }
-            }
-            Matcher::Header { name, value } => {
-                let values: Vec<&str> = request
-                    .headers
-                    .iter()
-                    .filter(|(key, _)| key == name)
-                    .map(|(_, v)| v.as_str())
-                    .collect();
-                if values.contains(&value.as_str()) {
-                    Ok(())
-                } else if values.is_empty() {
-                    Err(format!(
-                        "header `{name}`: expected {value:?}, it was absent"
-                    ))
-                } else {
-                    Err(format!(
-                        "header `{name}`: expected {value:?}, got {values:?}"
-                    ))
-                }
-            }
+            Matcher::Query { name, value } => one_of("query", &request.query, name, value),
+            Matcher::Header { name, value } => one_of("header", &request.headers, name, value),
             Matcher::BodyPartial(expected) => match &request.body {
                 None => Err("body: expected JSON, there was none".to_owned()),
                 Some(actual) => contains(actual, expected, "")
@@ -95,6 +61,27 @@ impl Matcher {
             Matcher::Header { name, value } => format!("header {name}: {value}"),
             Matcher::BodyPartial(value) => format!("body contains {value}"),
         }
+    }
+}
+
+/// Whether one of the `pairs` named `name` (a query parameter or a header may come more than
+/// once) has `value`; otherwise what was there, `what` naming the list.
+fn one_of(what: &str, pairs: &[(String, String)], name: &str, value: &str) -> Result<(), String> {
+    let values: Vec<&str> = pairs
+        .iter()
+        .filter(|(key, _)| key == name)
+        .map(|(_, v)| v.as_str())
+        .collect();
+    if values.contains(&value) {
+        Ok(())
+    } else if values.is_empty() {
+        Err(format!(
+            "{what} `{name}`: expected {value:?}, it was absent"
+        ))
+    } else {
+        Err(format!(
+            "{what} `{name}`: expected {value:?}, got {values:?}"
+        ))
     }
 }
 
