@@ -74,23 +74,12 @@ impl RouterTarget {
         use tower::ServiceExt;
         let router = self.router.clone();
         Box::pin(async move {
-            let mut builder = Request::builder().method(request.method).uri(uri);
-            for (name, value) in &request.headers {
-                builder = builder.header(name, value);
-            }
-            let body = server_runtime::axum::body::Body::from(request.body.unwrap_or_default());
-            let request = builder.body(body).map_err(|e| e.to_string())?;
+            let request = http_request(uri, request, server_runtime::axum::body::Body::from)?;
             let response = router
                 .oneshot(request)
                 .await
                 .map_err(|e| format!("the router failed: {e}"))?;
-            let (parts, body) = response.into_parts();
-            let body = Limited::new(body, MAX_ANSWER_BYTES)
-                .collect()
-                .await
-                .map_err(|e| format!("reading the answer: {e}"))?
-                .to_bytes();
-            Ok(answer(parts.status.as_u16(), &parts.headers, body))
+            read_answer(response).await
         })
     }
 }
@@ -163,24 +152,13 @@ impl UrlTarget {
 
     fn call(&self, uri: String, request: Outgoing) -> Sending<'_> {
         Box::pin(async move {
-            let mut builder = Request::builder().method(request.method).uri(uri);
-            for (name, value) in &request.headers {
-                builder = builder.header(name, value);
-            }
-            let body = Full::new(Bytes::from(request.body.unwrap_or_default()));
-            let request = builder.body(body).map_err(|e| e.to_string())?;
+            let request = http_request(uri, request, |body| Full::new(Bytes::from(body)))?;
             let response = self
                 .client
                 .request(request)
                 .await
                 .map_err(|e| format!("no answer: {e}"))?;
-            let (parts, body) = response.into_parts();
-            let body = Limited::new(body, MAX_ANSWER_BYTES)
-                .collect()
-                .await
-                .map_err(|e| format!("reading the answer: {e}"))?
-                .to_bytes();
-            Ok(answer(parts.status.as_u16(), &parts.headers, body))
+            read_answer(response).await
         })
     }
 }
@@ -197,10 +175,37 @@ impl Target for UrlTarget {
     }
 }
 
-fn answer(status: u16, headers: &hyper::HeaderMap, body: Bytes) -> Answer {
-    Answer {
-        status,
-        headers: headers
+/// `request` as an HTTP request to `uri`, its body built by `body` (each target's body type).
+fn http_request<B>(
+    uri: String,
+    request: Outgoing,
+    body: impl FnOnce(Vec<u8>) -> B,
+) -> Result<Request<B>, String> {
+    let mut builder = Request::builder().method(request.method).uri(uri);
+    for (name, value) in &request.headers {
+        builder = builder.header(name, value);
+    }
+    builder
+        .body(body(request.body.unwrap_or_default()))
+        .map_err(|e| e.to_string())
+}
+
+/// An answer with its body read, up to [`MAX_ANSWER_BYTES`].
+async fn read_answer<B>(response: hyper::Response<B>) -> Result<Answer, String>
+where
+    B: hyper::body::Body,
+    B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+{
+    let (parts, body) = response.into_parts();
+    let body = Limited::new(body, MAX_ANSWER_BYTES)
+        .collect()
+        .await
+        .map_err(|e| format!("reading the answer: {e}"))?
+        .to_bytes();
+    Ok(Answer {
+        status: parts.status.as_u16(),
+        headers: parts
+            .headers
             .iter()
             .map(|(name, value)| {
                 (
@@ -210,5 +215,5 @@ fn answer(status: u16, headers: &hyper::HeaderMap, body: Bytes) -> Answer {
             })
             .collect(),
         body,
-    }
+    })
 }
