@@ -10,13 +10,8 @@ sandbox="$2"
 cd "$(dirname "$0")/.."
 
 port=18490
-"$sandbox" all --listen "127.0.0.1:$port" --quiet &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$((port + 2))") 2>/dev/null && break
-  sleep 0.1
-done
+source .ci/sandbox.sh
+start_sandboxes "$sandbox" "$port"
 
 # The sandboxes' default credentials, by security scheme, through the environment (never on a
 # command line).

@@ -7,13 +7,8 @@ sandbox="$2"
 cd "$(dirname "$0")/../.."
 
 port=18480
-"$sandbox" all --listen "127.0.0.1:$port" --quiet &
-pid=$!
-trap 'kill "$pid" 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do
-  (exec 3<>"/dev/tcp/127.0.0.1/$((port + 2))") 2>/dev/null && break
-  sleep 0.1
-done
+source .ci/sandbox.sh
+start_sandboxes "$sandbox" "$port"
 
 common=(--checks all --max-examples 30 --seed 20261124 --workers 1 --no-color)
 status=0
