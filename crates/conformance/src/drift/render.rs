@@ -264,6 +264,16 @@ mod tests {
         }
     }
 
+    /// The members of a JSON object, in the order they were written.
+    fn member_names(object: &serde_json::Value) -> Vec<&str> {
+        object
+            .as_object()
+            .expect("a JSON object")
+            .keys()
+            .map(String::as_str)
+            .collect()
+    }
+
     #[test]
     fn a_finding_carries_its_file_and_counted_values_and_says_why_it_has_no_edit() {
         let report = Report {
@@ -273,14 +283,8 @@ mod tests {
             dropped: 0,
         };
         let json: serde_json::Value = serde_json::from_str(&json(&report)).unwrap();
-        let keys: Vec<&str> = json
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
         assert_eq!(
-            keys,
+            member_names(&json),
             [
                 "spec",
                 "exchanges",
@@ -291,14 +295,8 @@ mod tests {
             ]
         );
         let first = &json["findings"][0];
-        let keys: Vec<&str> = first
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
         assert_eq!(
-            keys,
+            member_names(first),
             [
                 "kind",
                 "operation",
