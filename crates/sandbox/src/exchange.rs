@@ -141,13 +141,13 @@ pub(crate) async fn record(
     observers: &Observers,
     max_stored_bytes: impl Fn() -> usize,
     max_body_bytes: usize,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     if request.uri().path().starts_with(SANDBOX_PREFIX) {
         return next.run(request).await;
     }
-    let operation = crate::faults::operation_of(api, request.method(), request.uri().path());
+    let operation = crate::faults::operation_of_request(api, &mut request);
     let copy = Arc::new(Mutex::new(Vec::new()));
     let copied = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let exchange = Arc::new(Exchange {

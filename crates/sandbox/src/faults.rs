@@ -292,10 +292,10 @@ impl Faults {
 /// The middleware: applies the faults of the request's operation, if any.
 pub(crate) async fn inject(
     State(faults): State<Arc<Faults>>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
-    let Some(operation) = operation_of(faults.api, request.method(), request.uri().path()) else {
+    let Some(operation) = operation_of_request(faults.api, &mut request) else {
         return next.run(request).await;
     };
     let Some(decision) = faults.decide(operation) else {
@@ -359,9 +359,24 @@ fn injected_error(api: Api, operation: &str, error: &InjectedError) -> Response 
     response
 }
 
+/// The operation a request was routed to, kept in its extensions by the first layer that asks.
+#[derive(Debug, Clone, Copy)]
+struct Routed(Option<&'static str>);
+
+/// The operationId `request` is routed to, if any ([`operation_of`]), routed once per request:
+/// the recording, the faults and the memory cap each ask, in whichever order they are layered.
+pub(crate) fn operation_of_request(api: Api, request: &mut Request) -> Option<&'static str> {
+    if let Some(Routed(operation)) = request.extensions().get::<Routed>() {
+        return *operation;
+    }
+    let operation = operation_of(api, request.method(), request.uri().path());
+    request.extensions_mut().insert(Routed(operation));
+    operation
+}
+
 /// The operationId `method path` is routed to, if any (a path outside the API's base path is
 /// routed to none).
-pub(crate) fn operation_of(api: Api, method: &Method, path: &str) -> Option<&'static str> {
+fn operation_of(api: Api, method: &Method, path: &str) -> Option<&'static str> {
     match routes(api).route(method.as_str(), path) {
         RouteMatch::Operation(operation) => Some(operation.as_str()),
         RouteMatch::MethodNotAllowed | RouteMatch::NoPath => None,

@@ -20,11 +20,11 @@ use crate::{faults, limits};
 /// `ids_exhausted`; every other request passes.
 pub(super) async fn enforce<S: ApiState>(
     State(glue): State<Arc<Glue<S>>>,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> Response {
     let api = glue.api;
-    let operation = faults::operation_of(api, request.method(), request.uri().path());
+    let operation = faults::operation_of_request(api, &mut request);
     let response = refuse_when_full(&glue, operation, request, next).await;
     if !response.headers().contains_key(IDS_EXHAUSTED_MARK) {
         return response;
