@@ -6,7 +6,7 @@
 //! Matching follows OpenAPI's rule: the path first, concrete segments winning over templated
 //! ones (`/users/lastUpdated` before `/users/{objectId}`), then the method.
 
-use crate::{operations, Spec};
+use crate::Spec;
 
 /// A path template as written under `paths` (`/users/{id}`, `/files/{name}.json`), parsed once.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -177,17 +177,6 @@ impl<T> Routes<T> {
             }
         }
         RouteMatch::NoPath
-    }
-}
-
-impl Routes<String> {
-    /// Every operation of `spec`, each carrying its name (operationId, or `METHOD /path`).
-    pub fn of_spec(spec: &Spec) -> Routes<String> {
-        let mut routes = Routes::new(spec.base_paths());
-        for operation in operations::document_operations(&spec.document) {
-            routes.push(operation.method, operation.path, operation.name());
-        }
-        routes
     }
 }
 
